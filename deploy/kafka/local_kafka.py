@@ -1,0 +1,242 @@
+"""A real single-node Apache Kafka broker (KRaft, broker+controller) for this machine.
+
+The broker jars come from Maven Central through ``pom.xml`` beside this file and are
+cached in ``lib/``; once resolved, starting a broker never touches the network.
+``make run`` and the test suite both start their broker through this module.
+
+    python deploy/kafka/local_kafka.py run --data-dir var/kafka --port 9092
+    python deploy/kafka/local_kafka.py fetch     # resolve the jars only
+
+Standard library only, so it works before any virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LIB = HERE / "lib"
+STAMP = LIB / ".pom-sha256"
+CDS_ARCHIVE = LIB / "kafka-cds.jsa"
+START_TIMEOUT_S = 90.0
+
+LOG4J2 = """\
+Configuration:
+  status: warn
+  Appenders:
+    File:
+      name: FILE
+      fileName: "{log}"
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: FILE
+    Logger:
+      - name: kafka.request.logger
+        level: WARN
+      - name: org.apache.kafka.controller
+        level: INFO
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pom_digest() -> str:
+    return hashlib.sha256((HERE / "pom.xml").read_bytes()).hexdigest()
+
+
+def ensure_jars(quiet: bool = True) -> Path:
+    """Resolve the broker classpath into lib/ unless the cache matches pom.xml."""
+    if STAMP.exists() and STAMP.read_text().strip() == _pom_digest():
+        return LIB
+    if not shutil.which("mvn"):
+        raise RuntimeError("Maven (mvn) is needed once to fetch the Kafka jars")
+    if LIB.exists():
+        shutil.rmtree(LIB)
+    cmd = ["mvn", "-B", "-f", str(HERE / "pom.xml"), "dependency:copy-dependencies"]
+    if quiet:
+        cmd.insert(1, "-q")
+    subprocess.run(cmd, check=True)
+    STAMP.write_text(_pom_digest())
+    return LIB
+
+
+def _cluster_id() -> str:
+    raw = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    return raw if not raw.startswith("-") else "A" + raw[1:]
+
+
+def server_properties(data_dir: Path, port: int, controller_port: int) -> str:
+    return "\n".join(
+        [
+            "process.roles=broker,controller",
+            "node.id=1",
+            f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
+            f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            f"log.dirs={data_dir / 'logs'}",
+            "num.partitions=3",
+            "auto.create.topics.enable=true",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "log.retention.hours=168",
+            "",
+        ]
+    )
+
+
+class LocalKafka:
+    """One broker process. ``start()`` returns once clients can connect."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, controller_port: int | None = None):
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.controller_port = controller_port or free_port()
+        self.process: subprocess.Popen | None = None
+        self.startup_seconds: float | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def _java(self, main: str, *args: str, jvm: tuple[str, ...] = ()) -> list[str]:
+        java = os.environ.get("JAVA_HOME")
+        java_bin = str(Path(java) / "bin" / "java") if java else "java"
+        return [
+            java_bin,
+            *jvm,
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.yaml'}",
+            "-cp",
+            f"{LIB}/*",
+            main,
+            *args,
+        ]
+
+    def _configure(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "log4j2.yaml").write_text(LOG4J2.format(log=self.log_file))
+        props = self.data_dir / "server.properties"
+        props.write_text(server_properties(self.data_dir, self.port, self.controller_port))
+        id_file = self.data_dir / "cluster.id"
+        if not id_file.exists():
+            id_file.write_text(_cluster_id())
+        return props
+
+    def start(self) -> "LocalKafka":
+        ensure_jars()
+        props = self._configure()
+        began = time.monotonic()
+        subprocess.run(
+            self._java(
+                "kafka.tools.StorageTool",
+                "format", "-t", (self.data_dir / "cluster.id").read_text().strip(),
+                "-c", str(props), "-g",
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self.process = subprocess.Popen(
+            self._java("kafka.Kafka", str(props), jvm=self._jvm_flags()),
+            stdout=open(self.data_dir / "stdout.log", "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_until_ready()
+        self.startup_seconds = time.monotonic() - began
+        return self
+
+    def _jvm_flags(self) -> tuple[str, ...]:
+        heap = ("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")
+        # Class-data sharing, as Kafka's own image does: the first run writes the
+        # archive on exit, later runs map it and start faster.
+        if CDS_ARCHIVE.exists():
+            return heap + (f"-XX:SharedArchiveFile={CDS_ARCHIVE}", "-Xshare:auto")
+        return heap + (f"-XX:ArchiveClassesAtExit={CDS_ARCHIVE}",)
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Kafka exited with {self.process.returncode}; see {self.log_file}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"Kafka not ready after {START_TIMEOUT_S}s; see {self.log_file}")
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM, wait for a clean shutdown, SIGKILL only if it hangs."""
+        if not self.process or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        """Stop abruptly, like a crash or a pulled cable (used by fault tests)."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fetch", help="resolve the broker jars into deploy/kafka/lib")
+    run = sub.add_parser("run", help="run a broker in the foreground until Ctrl-C or SIGTERM")
+    run.add_argument("--data-dir", default="var/kafka")
+    run.add_argument("--port", type=int, default=9092)
+    run.add_argument("--controller-port", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.command == "fetch":
+        print(ensure_jars(quiet=False))
+        return 0
+    broker = LocalKafka(Path(args.data_dir), args.port, args.controller_port)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    broker.start()
+    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s", flush=True)
+    try:
+        broker.process.wait()
+    except KeyboardInterrupt:
+        broker.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
