@@ -1,0 +1,68 @@
+"""Event contracts: for each event type, its topic, its marshmallow schema and a summary.
+
+Producers validate ``data`` against the schema before writing to the outbox;
+consumers look a type up here and ignore types they do not know. A breaking
+change gets a new ``.vN`` type beside the old one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Mapping
+
+from marshmallow import Schema, ValidationError
+
+
+@dataclasses.dataclass(frozen=True)
+class EventContract:
+    type: str
+    topic: str
+    schema: type[Schema]
+    summary: str
+
+    @property
+    def name(self) -> str:
+        """A short CamelCase message name, e.g. ``PersonRegisteredV1``."""
+        parts = self.type.removeprefix("cn.tongxin.").split(".")
+        return "".join(p.replace("_", " ").title().replace(" ", "") for p in parts[1:])
+
+
+class UnknownEventType(KeyError):
+    pass
+
+
+_CONTRACTS: dict[str, EventContract] = {}
+
+
+def register(contract: EventContract) -> EventContract:
+    if contract.type in _CONTRACTS:
+        raise ValueError(f"event type registered twice: {contract.type}")
+    _CONTRACTS[contract.type] = contract
+    return contract
+
+
+def contract_for(event_type: str) -> EventContract:
+    _load_all()
+    try:
+        return _CONTRACTS[event_type]
+    except KeyError:
+        raise UnknownEventType(event_type) from None
+
+
+def all_contracts() -> list[EventContract]:
+    _load_all()
+    return sorted(_CONTRACTS.values(), key=lambda c: (c.topic, c.type))
+
+
+def validate_data(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and normalise an event's data; raises ValidationError or UnknownEventType."""
+    schema = contract_for(event_type).schema()
+    errors = schema.validate(data)
+    if errors:
+        raise ValidationError(errors)
+    return schema.dump(schema.load(data))
+
+
+def _load_all() -> None:
+    # Importing the per-topic modules registers their contracts.
+    from chassis.contracts import registry  # noqa: F401

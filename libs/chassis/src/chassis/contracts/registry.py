@@ -1,0 +1,84 @@
+"""Contracts of ``registry.person.v1``: what the registry tells other services about people.
+
+Every event carries the person's snapshot after the change (event-carried state
+transfer), with its ``version``: a consumer keeps a read model by applying the
+newest version it has seen. Religion, ethnicity, health and the raw ID number
+never appear: the ID number travels as an HMAC digest (to match agency notices)
+and a masked display form (first 6 and last 4 digits).
+"""
+
+from marshmallow import Schema, fields, validate
+
+from chassis.contracts import EventContract, register
+from chassis.topics import REGISTRY_PERSON
+
+UNIT_CODE = validate.Regexp(r"^\d{12}$")
+PREFIX = "cn.tongxin.registry.person."
+
+
+class RepresentativeRole(Schema):
+    body = fields.String(required=True, metadata={"description": "e.g. cppcc, npc, chamber"})
+    level = fields.String(required=True, metadata={"description": "county, city, province, national"})
+    title = fields.String(load_default=None, allow_none=True)
+    since = fields.Date(load_default=None, allow_none=True)
+
+
+class PersonSnapshot(Schema):
+    person_id = fields.String(required=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    name = fields.String(required=True)
+    gender = fields.String(required=True, validate=validate.OneOf(["male", "female"]))
+    birth_date = fields.Date(required=True)
+    unit_code = fields.String(required=True, validate=UNIT_CODE)
+    id_digest = fields.String(required=True, metadata={"description": "HMAC-SHA256 of the ID number, hex"})
+    id_masked = fields.String(required=True, metadata={"description": "e.g. 370783********1234"})
+    status = fields.String(required=True, validate=validate.OneOf(["active", "archived"]))
+    categories = fields.List(fields.String(), required=True)
+    representative_roles = fields.List(fields.Nested(RepresentativeRole), required=True)
+    employer = fields.String(load_default=None, allow_none=True)
+    position = fields.String(load_default=None, allow_none=True)
+
+
+class PersonRegistered(PersonSnapshot):
+    pass
+
+
+class PersonUpdated(PersonSnapshot):
+    changed_fields = fields.List(fields.String(), required=True)
+
+
+class PersonMoved(PersonSnapshot):
+    from_unit_code = fields.String(required=True, validate=UNIT_CODE)
+
+
+class CategoryChanged(PersonSnapshot):
+    category = fields.String(required=True)
+    effective_date = fields.Date(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class RepresentativeChanged(PersonSnapshot):
+    previous_roles = fields.List(fields.Nested(RepresentativeRole), required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class PersonArchivedOrRestored(PersonSnapshot):
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class PersonMerged(PersonSnapshot):
+    merged_person_id = fields.String(required=True, metadata={"description": "the record folded into this one"})
+
+
+for _suffix, _schema, _summary in [
+    ("registered.v1", PersonRegistered, "A person was registered in the registry."),
+    ("updated.v1", PersonUpdated, "Fields of a person changed (names of the changed fields included)."),
+    ("moved.v1", PersonMoved, "A person moved to another administrative unit."),
+    ("category_joined.v1", CategoryChanged, "A person joined one of the 10 base databases."),
+    ("category_left.v1", CategoryChanged, "A person left one of the 10 base databases."),
+    ("representative_changed.v1", RepresentativeChanged, "A person's representative status changed."),
+    ("archived.v1", PersonArchivedOrRestored, "A person's record was archived."),
+    ("restored.v1", PersonArchivedOrRestored, "An archived record was restored."),
+    ("merged.v1", PersonMerged, "A likely duplicate was merged into this person."),
+]:
+    register(EventContract(PREFIX + _suffix, REGISTRY_PERSON, _schema, _summary))

@@ -1,0 +1,188 @@
+"""The Flask app factory helper every service builds on.
+
+- flask-smorest: OpenAPI 3 at ``/openapi.json``, Swagger UI at ``/docs``.
+- Problem+json for every 4xx/5xx, including validation errors, in Chinese and English.
+- Deny by default: every view needs a valid staff JWT unless decorated ``@public``.
+- Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
+  metrics, ``/healthz`` (alive) and ``/readyz`` (database and Kafka).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from chassis import kafka, logs, metrics, tracing
+from chassis.auth import Principal, TokenService
+from chassis.errors import AppError, Unauthorized
+from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
+from chassis.settings import BaseSettings
+
+log = logging.getLogger("tongxin.http")
+_PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics", "static"}
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as not needing a staff token (it must authenticate callers itself if needed)."""
+    view._tongxin_public = True
+    return view
+
+
+def current_principal() -> Principal:
+    principal = g.get("principal")
+    if principal is None:
+        raise Unauthorized("需要登录令牌", "A bearer token is required")
+    return principal
+
+
+class ServiceApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return from_http_exception(error)
+
+
+class ServiceApp:
+    """A built app with its Api, so a service can register blueprints on it."""
+
+    def __init__(self, app: Flask, api: Api):
+        self.app, self.api = app, api
+
+
+def create_service_app(
+    settings: BaseSettings,
+    *,
+    title: str,
+    version: str = "1.0.0",
+    description: str = "",
+    engine: sa.Engine | None = None,
+) -> ServiceApp:
+    app = Flask(settings.service_name)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    api = ServiceApi(app)
+    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+    _install_request_hooks(app, settings.service_name, tokens)
+    _install_error_handlers(app)
+    _install_probes(app, settings, engine)
+    return ServiceApp(app, api)
+
+
+def _install_request_hooks(app: Flask, service: str, tokens: TokenService) -> None:
+    @app.before_request
+    def _begin() -> Response | None:
+        g.started = time.perf_counter()
+        g.request_id = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+        g.tokens = [logs.request_id_var.set(g.request_id), tracing.bind(tracing.child_of(request.headers.get("traceparent")))]
+        view = app.view_functions.get(request.endpoint or "")
+        if request.endpoint is None or request.endpoint in _PUBLIC_ENDPOINTS or request.endpoint.startswith("api-docs."):
+            return None
+        if view is not None and _is_public(view):
+            return None
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return from_app_error(Unauthorized("需要登录令牌（Authorization: Bearer …）", "A bearer token is required"))
+        try:
+            g.principal = tokens.verify(header.removeprefix("Bearer ").strip())
+        except AppError as err:
+            return from_app_error(err)
+        return None
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics.HTTP_LATENCY.labels(service, request.method, endpoint, response.status_code).observe(elapsed)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if tp := tracing.current_traceparent():
+            response.headers["traceparent"] = tp
+        if endpoint not in ("/metrics", "/healthz", "/readyz"):
+            log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={"status": response.status_code, "ms": round(elapsed * 1000, 2), "user": _user()},
+            )
+        return response
+
+    @app.teardown_request
+    def _unbind(_exc) -> None:
+        for token in reversed(g.pop("tokens", [])):
+            token.var.reset(token)
+
+
+def _is_public(view: Callable) -> bool:
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        handler = getattr(view_class, request.method.lower(), None)
+        return bool(getattr(view_class, "_tongxin_public", False) or getattr(handler, "_tongxin_public", False))
+    return bool(getattr(view, "_tongxin_public", False))
+
+
+def _user() -> str | None:
+    principal = g.get("principal")
+    return principal.subject if principal else None
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def _app_error(err: AppError) -> Response:
+        return from_app_error(err)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> Response:
+        if isinstance(err, HTTPException):
+            return from_http_exception(err)
+        log.exception("unhandled error")
+        return problem(500, "internal-error", "服务器内部错误", "Internal server error", "服务器内部错误，请稍后重试", "Unexpected error; try again later")
+
+
+def _install_probes(app: Flask, settings: BaseSettings, engine: sa.Engine | None) -> None:
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service=settings.service_name)
+
+    @app.get("/readyz")
+    def readyz():
+        # Only the database decides readiness: writes go to the outbox, so a Kafka
+        # outage degrades event delivery but must not take the API out of service.
+        checks = {"database": "ok", "kafka": "ok"}
+        if engine is not None:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+            except Exception as exc:
+                checks["database"] = f"error: {type(exc).__name__}"
+        if not kafka.reachable(settings.kafka_bootstrap_servers, timeout=0.5):
+            checks["kafka"] = "unreachable"
+        ready = checks["database"] == "ok"
+        body = {"status": "ready" if ready else "not-ready", "degraded": checks["kafka"] != "ok", "checks": checks}
+        return jsonify(body), 200 if ready else 503
+
+    @app.get("/metrics", endpoint="metrics")
+    def metrics_view():
+        body, content_type = metrics.exposition()
+        return Response(body, mimetype=content_type.split(";")[0])

@@ -1,0 +1,84 @@
+"""The transactional outbox: events are written in the same transaction as the state change.
+
+Each service adds ``outbox_table(metadata)`` to its own schema (and migrations) and
+calls ``Outbox.add`` inside the unit of work that changes state. The relay
+(``chassis.relay``) publishes pending rows to Kafka afterwards, so Kafka being down
+never fails a user's write and never loses an event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.contracts import contract_for, validate_data
+from chassis.db import BigIntId
+from chassis.events import Envelope, utcnow
+from chassis.tracing import current_traceparent
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("last_error", sa.Text, nullable=True),
+        sa.Index("ix_outbox_pending", "published_at", "id"),
+    )
+
+
+class Outbox:
+    """Writes validated events into a service's outbox table through a session."""
+
+    def __init__(self, table: sa.Table, source: str):
+        self.table = table
+        self.source = source
+
+    def add(self, session: Session | sa.Connection, event_type: str, subject: str, data: Mapping[str, Any]) -> Envelope:
+        """Validate ``data`` against the contract and stage the event in the caller's transaction."""
+        contract = contract_for(event_type)
+        envelope = Envelope.new(
+            type=event_type,
+            source=self.source,
+            subject=subject,
+            data=validate_data(event_type, data),
+            traceparent=current_traceparent(),
+        )
+        self.add_envelope(session, contract.topic, envelope)
+        return envelope
+
+    def add_envelope(self, session: Session | sa.Connection, topic: str, envelope: Envelope) -> None:
+        session.execute(
+            self.table.insert().values(
+                event_id=envelope.id,
+                topic=topic,
+                key=envelope.subject,
+                event_type=envelope.type,
+                payload=envelope.to_json(),
+                created_at=utcnow(),
+                attempts=0,
+            )
+        )
+
+    def backlog(self, conn: sa.Connection) -> tuple[int, float]:
+        """(pending rows, age in seconds of the oldest pending row) for metrics."""
+        t = self.table
+        count, oldest = conn.execute(
+            sa.select(sa.func.count(), sa.func.min(t.c.created_at)).where(t.c.published_at.is_(None))
+        ).one()
+        if oldest is None:
+            return 0, 0.0
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=dt.timezone.utc)
+        return int(count), max(0.0, (utcnow() - oldest).total_seconds())

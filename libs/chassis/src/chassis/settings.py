@@ -1,0 +1,58 @@
+"""Settings from environment variables, with documented defaults.
+
+Every service reads the same base settings; a service extends ``BaseSettings`` with
+its own fields. Nothing here connects to anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Mapping
+
+
+def _coerce(value: str, kind: Any) -> Any:
+    if kind in (bool, "bool"):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind in (int, "int"):
+        return int(value)
+    if kind in (float, "float"):
+        return float(value)
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class BaseSettings:
+    """Base settings shared by every service (env var = upper-cased field name)."""
+
+    service_name: str = "tongxin"
+    #: SQLAlchemy URL of the service's own database.
+    database_url: str = "sqlite:///var/tongxin.db"
+    #: Comma-separated Kafka bootstrap servers.
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    #: HMAC secret for staff JWTs (HS256). Production sets a long random value.
+    jwt_secret: str = "dev-only-secret-change-me-please-32b"
+    #: Audience every staff token must carry.
+    jwt_audience: str = "tongxin"
+    #: Issuer every staff token must carry.
+    jwt_issuer: str = "tongxin-auth"
+    #: Log level for the JSON logs.
+    log_level: str = "INFO"
+    #: Seconds between outbox relay polls when idle.
+    outbox_poll_interval: float = 0.2
+    #: Largest body a request may send, in bytes.
+    max_content_length: int = 12 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any):
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            key = field.name.upper()
+            if key in environ:
+                values[field.name] = _coerce(environ[key], field.type)
+        values.update(overrides)
+        return cls(**values)
+
+    def replace(self, **changes: Any):
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,57 @@
+"""Administrative units and scope: 12-digit statistical division codes.
+
+Code layout (GB/T 2260 + township and village parts): province 2, city 2, county 2,
+town 3, village/community 3. A unit's subtree is every code sharing its
+significant prefix: a county (``370783000000``) sees ``370783*``, a town
+(``370783001000``) sees ``370783001*``, a community sees only itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CODE = re.compile(r"^\d{12}$")
+#: (level, length of the significant prefix), from the narrowest level up.
+_LEVELS = (("village", 12), ("town", 9), ("county", 6), ("city", 4), ("province", 2))
+
+
+class InvalidUnitCode(ValueError):
+    pass
+
+
+def check(code: str) -> str:
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise InvalidUnitCode(f"admin unit code must be 12 digits: {code!r}")
+    return code
+
+
+def level(code: str) -> str:
+    """'province', 'city', 'county', 'town' or 'village'."""
+    return _classify(check(code))[0]
+
+
+def scope_prefix(code: str) -> str:
+    """The prefix every code in ``code``'s subtree starts with."""
+    return code[: _classify(check(code))[1]]
+
+
+def in_subtree(scope_unit: str, unit: str) -> bool:
+    """True if ``unit`` lies in the subtree of ``scope_unit`` (inclusive)."""
+    return check(unit).startswith(scope_prefix(scope_unit))
+
+
+def parent(code: str) -> str | None:
+    """The code of the next unit up, or None for a province."""
+    lvl, length = _classify(check(code))
+    uppers = [n for _, n in _LEVELS if n < length]
+    if not uppers:
+        return None
+    keep = uppers[0]
+    return code[:keep] + "0" * (12 - keep)
+
+
+def _classify(code: str) -> tuple[str, int]:
+    for name, length in _LEVELS:
+        if code[length:].strip("0") == "" and code[length - (3 if length > 6 else 2) : length].strip("0") != "":
+            return name, length
+    return "province", 2

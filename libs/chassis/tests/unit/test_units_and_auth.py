@@ -1,0 +1,77 @@
+import datetime as dt
+
+import jwt
+import pytest
+
+from chassis import units
+from chassis.auth import TokenService
+from chassis.errors import Forbidden, Unauthorized
+
+COUNTY, TOWN, VILLAGE = "370783000000", "370783001000", "370783001002"
+tokens = TokenService("s" * 32, "tongxin", "tongxin-auth")
+
+
+@pytest.mark.parametrize(
+    "code, level, prefix, parent",
+    [
+        ("370000000000", "province", "37", None),
+        ("370700000000", "city", "3707", "370000000000"),
+        (COUNTY, "county", "370783", "370700000000"),
+        (TOWN, "town", "370783001", COUNTY),
+        (VILLAGE, "village", VILLAGE, TOWN),
+        ("370783100000", "town", "370783100", COUNTY),
+    ],
+)
+def test_levels_prefixes_and_parents(code, level, prefix, parent):
+    assert units.level(code) == level
+    assert units.scope_prefix(code) == prefix
+    assert units.parent(code) == parent
+
+
+def test_subtree_membership():
+    assert units.in_subtree(COUNTY, VILLAGE)
+    assert units.in_subtree(TOWN, VILLAGE)
+    assert units.in_subtree(VILLAGE, VILLAGE)
+    assert not units.in_subtree(VILLAGE, "370783001003")
+    assert not units.in_subtree(TOWN, "370783002001")
+    assert not units.in_subtree(COUNTY, "370782001001")
+
+
+@pytest.mark.parametrize("bad", ["37078300000", "3707830000001", "37078300000a", "", None])
+def test_malformed_codes_are_rejected(bad):
+    with pytest.raises(units.InvalidUnitCode):
+        units.check(bad)
+
+
+def test_token_round_trip_and_scope():
+    p = tokens.verify(tokens.issue("w1", ["editor"], TOWN, name="王芳"))
+    assert (p.subject, p.name, p.unit, p.roles) == ("w1", "王芳", TOWN, frozenset({"editor"}))
+    assert p.sees(VILLAGE) and not p.sees("370783002001")
+    p.require_role("editor", "admin")
+    with pytest.raises(Forbidden):
+        p.require_role("auditor")
+
+
+def test_admin_role_implies_staff_roles():
+    p = tokens.verify(tokens.issue("a", ["admin"], COUNTY))
+    p.require_role("editor")
+
+
+@pytest.mark.parametrize(
+    "token, message",
+    [
+        (tokens.issue("w", ["viewer"], TOWN, ttl=dt.timedelta(seconds=-120)), "expired"),
+        (TokenService("s" * 32, "other", "tongxin-auth").issue("w", ["viewer"], TOWN), "audience"),
+        (TokenService("x" * 32, "tongxin", "tongxin-auth").issue("w", ["viewer"], TOWN), "Invalid token"),
+        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["viewer"]},
+                    "s" * 32, "HS256"), "unit"),
+        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": "viewer",
+                     "unit": TOWN}, "s" * 32, "HS256"), "roles"),
+        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["admin"],
+                     "unit": TOWN}, "", "none"), "Invalid token"),
+        ("not.a.token", "Invalid token"),
+    ],
+)
+def test_forged_expired_and_malformed_tokens_are_refused(token, message):
+    with pytest.raises(Unauthorized, match=message):
+        tokens.verify(token)

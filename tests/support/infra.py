@@ -1,0 +1,140 @@
+"""Where the tests get their real Kafka broker and PostgreSQL server.
+
+Order of choice, for each: an address from the environment
+(``KAFKA_BOOTSTRAP_SERVERS``, ``TEST_POSTGRES_URL``); a testcontainers container if
+a Docker engine answers; otherwise a local process started here (the Maven-resolved
+Kafka broker from ``deploy/kafka``, or Debian's PostgreSQL in a temporary cluster).
+Each choice is printed so the output says what the tests ran against.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+
+from local_kafka import LocalKafka, free_port  # noqa: E402
+
+PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def say(message: str) -> None:
+    sys.stderr.write(f"\n[tongxin tests] {message}\n")
+    sys.stderr.flush()
+
+
+def docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+class KafkaSource:
+    """A running broker for the session, and how to stop it."""
+
+    def __init__(self):
+        self.bootstrap = ""
+        self.kind = ""
+        self._stop = lambda: None
+
+    def start(self, tmp: Path) -> "KafkaSource":
+        if env := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+            self.bootstrap, self.kind = env, f"KAFKA_BOOTSTRAP_SERVERS={env}"
+        elif docker_available():
+            from testcontainers.kafka import KafkaContainer
+
+            container = KafkaContainer().with_kraft().start()
+            self.bootstrap, self.kind = container.get_bootstrap_server(), "testcontainers Kafka"
+            self._stop = container.stop
+        else:
+            broker = LocalKafka(tmp / "kafka").start()
+            self.bootstrap = broker.bootstrap_servers
+            self.kind = f"local Apache Kafka broker (deploy/kafka, KRaft), started in {broker.startup_seconds:.1f}s"
+            self._stop = broker.stop
+        say(f"Kafka: {self.kind} at {self.bootstrap} (no Docker engine here, so no testcontainers)"
+            if "local" in self.kind else f"Kafka: {self.kind} at {self.bootstrap}")
+        return self
+
+    def stop(self) -> None:
+        self._stop()
+
+
+class PostgresSource:
+    """A PostgreSQL server for the session; ``new_database()`` gives each test a fresh one."""
+
+    def __init__(self):
+        self.admin_url = ""
+        self.kind = ""
+        self._stop = lambda: None
+
+    def start(self, tmp: Path) -> "PostgresSource | None":
+        if env := os.environ.get("TEST_POSTGRES_URL"):
+            self.admin_url, self.kind = env, "TEST_POSTGRES_URL"
+        elif docker_available():
+            from testcontainers.postgres import PostgresContainer
+
+            container = PostgresContainer("postgres:16-alpine", driver="psycopg").start()
+            self.admin_url, self.kind = container.get_connection_url(), "testcontainers PostgreSQL"
+            self._stop = container.stop
+        elif PG_BIN_DIRS:
+            self._start_local_cluster(tmp / "pg")
+        else:
+            return None
+        say(f"PostgreSQL: {self.kind}")
+        return self
+
+    def _start_local_cluster(self, data: Path) -> None:
+        bin_dir = PG_BIN_DIRS[0]
+        data.mkdir(parents=True)
+        socket_dir = Path(tempfile.mkdtemp(prefix="tongxin-pgsock-"))
+        port = free_port()
+        run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if run_as:
+            shutil.chown(data, "postgres")
+            shutil.chown(socket_dir, "postgres")
+            shutil.chown(data.parent, "postgres")
+        subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                        "--locale=C.UTF-8"], check=True, capture_output=True)
+        options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "server.log"),
+                        "-w", "start"], check=True, capture_output=True)
+        self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        self.kind = f"local PostgreSQL cluster ({bin_dir.parent.name}) on 127.0.0.1:{port}"
+        self._stop = lambda: subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
+        )
+
+    def new_database(self) -> str:
+        name = "t_" + uuid.uuid4().hex[:12]
+        engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return sa.engine.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def stop(self) -> None:
+        self._stop()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, message: str = "condition"):
+    """Poll ``predicate`` until it returns a truthy value; fail loudly after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
