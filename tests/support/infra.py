@@ -90,22 +90,24 @@ class PostgresSource:
             self.admin_url, self.kind = container.get_connection_url(), "testcontainers PostgreSQL"
             self._stop = container.stop
         elif PG_BIN_DIRS:
-            self._start_local_cluster(tmp / "pg")
+            self._start_local_cluster()
         else:
             return None
         say(f"PostgreSQL: {self.kind}")
         return self
 
-    def _start_local_cluster(self, data: Path) -> None:
+    def _start_local_cluster(self) -> None:
+        # initdb refuses to run as root: as root, the cluster belongs to the postgres
+        # user, in a directory of its own (pytest's tmp dirs are private to root).
         bin_dir = PG_BIN_DIRS[0]
-        data.mkdir(parents=True)
-        socket_dir = Path(tempfile.mkdtemp(prefix="tongxin-pgsock-"))
+        base = Path(tempfile.mkdtemp(prefix="tongxin-pg-"))
+        data, socket_dir = base / "data", base / "sock"
+        socket_dir.mkdir()
         port = free_port()
         run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if run_as:
-            shutil.chown(data, "postgres")
-            shutil.chown(socket_dir, "postgres")
-            shutil.chown(data.parent, "postgres")
+            for path in (base, socket_dir):
+                shutil.chown(path, "postgres")
         subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                         "--locale=C.UTF-8"], check=True, capture_output=True)
         options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
@@ -113,9 +115,12 @@ class PostgresSource:
                         "-w", "start"], check=True, capture_output=True)
         self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         self.kind = f"local PostgreSQL cluster ({bin_dir.parent.name}) on 127.0.0.1:{port}"
-        self._stop = lambda: subprocess.run(
-            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
-        )
+
+        def stop() -> None:
+            subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+            shutil.rmtree(base, ignore_errors=True)
+
+        self._stop = stop
 
     def new_database(self) -> str:
         name = "t_" + uuid.uuid4().hex[:12]

@@ -56,14 +56,20 @@ def snapshot(person_id: str, version: int, name: str = "张三") -> dict:
     }
 
 
-def write_change(engine: sa.Engine, person_id: str, version: int, name: str = "张三") -> Envelope:
-    """One state change and its event, in one transaction, as a service would do it."""
+def write_change(
+    engine: sa.Engine, person_id: str, version: int, name: str = "张三", topic: str | None = None
+) -> Envelope:
+    """One state change and its event, in one transaction, as a service would do it.
+
+    ``topic`` routes the event to a test's own topic instead of the contract's.
+    """
     with Session(engine) as session, session.begin():
-        session.execute(
-            sa.delete(people).where(people.c.person_id == person_id)
-        )
+        session.execute(sa.delete(people).where(people.c.person_id == person_id))
         session.execute(people.insert().values(person_id=person_id, version=version))
-        return Outbox(outbox, SOURCE).add(session, UPDATED, person_id, snapshot(person_id, version, name))
+        envelope = Outbox(outbox, SOURCE).add(session, UPDATED, person_id, snapshot(person_id, version, name))
+        if topic:
+            session.execute(outbox.update().where(outbox.c.event_id == envelope.id).values(topic=topic))
+        return envelope
 
 
 def apply_update(session: Session, envelope: Envelope) -> None:

@@ -3,8 +3,8 @@
 At-least-once: a crash between publishing and marking republishes the rows, and
 consumers drop the duplicates by event id. Order per key holds because rows are
 read in id order, sent by one idempotent producer, and a batch is marked only up
-to its first failure. On PostgreSQL an advisory lock keeps a single relay active
-per service even when several workers run; on SQLite there is one process.
+to its first failure. On PostgreSQL a session advisory lock keeps a single relay
+active per service even when several workers run; on SQLite there is one process.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class OutboxRelay:
         self._producer: KafkaProducer | None = None
         self._stop = threading.Event()
         self._lock_key = zlib.crc32(f"outbox:{service}".encode())
+        self._leader_conn: sa.Connection | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -65,47 +66,82 @@ class OutboxRelay:
                 self._drop_producer()
                 self._stop.wait(backoff)
                 backoff = min(self.max_backoff, backoff * 2)
+        self.close()
+
+    def close(self) -> None:
+        """Close the producer and give up leadership (another relay may take over)."""
         self._drop_producer()
+        self._release_leadership()
 
     def publish_pending(self) -> int:
-        """Publish one batch of pending rows; returns how many were marked published."""
+        """Publish one batch of pending rows; returns how many were marked published.
+
+        No database transaction is held while Kafka is being talked to: on SQLite a
+        held write lock would stall every user's write for as long as Kafka hangs.
+        """
+        if not self._is_leader():
+            return 0
         t = self.table
-        with self.engine.begin() as conn:
-            if is_postgres(self.engine) and not conn.execute(
-                sa.select(sa.func.pg_try_advisory_xact_lock(self._lock_key))
-            ).scalar():
-                return 0
+        with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(t.c.id, t.c.topic, t.c.key, t.c.payload)
                 .where(t.c.published_at.is_(None))
                 .order_by(t.c.id)
                 .limit(self.batch_size)
             ).all()
-            if not rows:
-                return 0
-            producer = self._ensure_producer()
-            futures = [producer.send(r.topic, key=r.key.encode(), value=bytes(r.payload)) for r in rows]
-            producer.flush()
-            done, error = [], None
-            for row, future in zip(rows, futures):
-                try:
-                    future.get(timeout=0)
-                except Exception as exc:
-                    error = exc
-                    break
-                done.append(row.id)
+        if not rows:
+            return 0
+        producer = self._ensure_producer()
+        futures = [producer.send(r.topic, key=r.key.encode(), value=bytes(r.payload)) for r in rows]
+        producer.flush()
+        done, error = [], None
+        for row, future in zip(rows, futures):
+            try:
+                future.get(timeout=0)
+            except Exception as exc:
+                error = exc
+                break
+            done.append(row.id)
+        with self.engine.begin() as conn:
             if done:
                 conn.execute(t.update().where(t.c.id.in_(done)).values(published_at=utcnow()))
-                metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(done))
             if error is not None:
                 conn.execute(
                     t.update()
                     .where(t.c.id == rows[len(done)].id)
                     .values(attempts=t.c.attempts + 1, last_error=str(error)[:2000])
                 )
+        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(done))
         if error is not None:
             raise error
         return len(done)
+
+    def _is_leader(self) -> bool:
+        """On PostgreSQL, hold a session advisory lock so one relay per service publishes."""
+        if not is_postgres(self.engine):
+            return True
+        if self._leader_conn is not None:
+            try:
+                self._leader_conn.execute(sa.text("SELECT 1"))
+                return True
+            except Exception:  # lost the connection, and with it the lock
+                self._release_leadership()
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        if conn.execute(sa.select(sa.func.pg_try_advisory_lock(self._lock_key))).scalar():
+            self._leader_conn = conn
+            return True
+        conn.close()
+        return False
+
+    def _release_leadership(self) -> None:
+        if self._leader_conn is not None:
+            try:
+                # Pooled connections outlive close(): unlock explicitly, or the lock stays held.
+                self._leader_conn.execute(sa.select(sa.func.pg_advisory_unlock(self._lock_key)))
+                self._leader_conn.close()
+            except Exception:  # the connection is already dead, and the lock went with it
+                self._leader_conn.invalidate()
+            self._leader_conn = None
 
     def _ensure_producer(self) -> KafkaProducer:
         if self._producer is None:

@@ -1,0 +1,63 @@
+# Tongxin's interface: every habit is a make target. Targets create and reuse the
+# virtualenv (.venv) and the Kafka jars (deploy/kafka/lib) by themselves.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := libs/chassis $(wildcard services/*)
+PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+KAFKA_STAMP := deploy/kafka/lib/.pom-sha256
+ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-fast lint format bench asyncapi kafka clean
+
+help:
+	@echo "make run        start the platform (local Kafka, services, demo data) and print URLs"
+	@echo "make test       run every test against a real Kafka broker, SQLite and PostgreSQL"
+	@echo "make test-fast  unit tests only (no broker, no database server)"
+	@echo "make lint       ruff lint and format check"
+	@echo "make bench      benchmarks with baselines measured in the same run"
+	@echo "make asyncapi   regenerate docs/asyncapi.json from the event contracts"
+	@echo "make kafka      resolve the Kafka broker jars from Maven Central"
+
+$(VENV)/.installed: requirements-dev.txt $(PYPROJECTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps $(foreach p,$(PACKAGES),-e $(p))
+	touch $@
+
+$(KAFKA_STAMP): deploy/kafka/pom.xml
+	$(PYTHON) deploy/kafka/local_kafka.py fetch
+
+$(ASYNCAPI_TOOL): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error
+
+kafka: $(KAFKA_STAMP)
+
+run: $(VENV)/.installed $(KAFKA_STAMP)
+	$(PY) deploy/run_platform.py
+
+test: $(VENV)/.installed $(KAFKA_STAMP) $(ASYNCAPI_TOOL)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL)
+	$(PY) -m pytest -m "not kafka" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+asyncapi: $(VENV)/.installed
+	$(PY) -m chassis.contracts.asyncapi > docs/asyncapi.json
+
+bench: $(VENV)/.installed $(KAFKA_STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var deploy/kafka/lib tools/asyncapi/node_modules
