@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 import time
 import uuid
 from typing import Callable
@@ -64,7 +65,8 @@ def create_service_app(
     description: str = "",
     engine: sa.Engine | None = None,
 ) -> ServiceApp:
-    app = Flask(settings.service_name)
+    # root_path: the chassis serves no templates or static files of its own.
+    app = Flask(settings.service_name, root_path=str(Path(__file__).resolve().parent))
     app.config.update(
         API_TITLE=title,
         API_VERSION=version,

@@ -1,0 +1,1 @@
+"""Tongxin registry of work objects (统战对象信息库)."""

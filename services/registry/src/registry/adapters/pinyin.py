@@ -1,0 +1,35 @@
+"""Pinyin keys for sorting and searching Chinese names (pypinyin).
+
+``艾克拜尔·米吉提`` -> full ``ai ke bai er mi ji ti``, initials ``akbemjt``. Characters
+pypinyin does not know (rare ones) fall back to themselves, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+_NOT_LETTER = re.compile(r"[^a-z0-9\u3400-\u9fff\U00020000-\U0002ffff]+")
+
+
+def syllables(text: str) -> list[str]:
+    out = []
+    for s in lazy_pinyin(text or "", style=Style.NORMAL, errors="default"):
+        s = _NOT_LETTER.sub("", s.lower())
+        if s:
+            out.append(s)
+    return out
+
+
+def full(text: str) -> str:
+    """Space-separated syllables: sorts 'li' before 'lian' as a dictionary does."""
+    return " ".join(syllables(text))
+
+
+def initials(text: str) -> str:
+    return "".join(s[0] for s in syllables(text))
+
+
+def compact(text: str) -> str:
+    return "".join(syllables(text))

@@ -1,0 +1,101 @@
+"""Loads and saves Person aggregates with SQLAlchemy Core; optimistic concurrency on ``version``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.errors import Conflict, NotFound, PreconditionFailed
+from registry.adapters import pinyin
+from registry.adapters.tables import memberships, people
+from registry.domain import idnumber
+from registry.domain.person import Membership, Person
+
+_PERSON_COLUMNS = (
+    "id", "name", "gender", "birth_date", "id_number", "unit_code", "ethnicity", "political_affiliation",
+    "religion", "education", "employer", "position", "phone", "address", "needs", "notes", "tags", "status",
+    "version", "representative_roles", "merged_into",
+)
+
+
+class PersonRepository:
+    def __init__(self, session: Session, id_secret: str):
+        self.session = session
+        self.id_secret = id_secret
+        self._loaded_versions: dict[str, int] = {}
+
+    def get(self, person_id: str, for_update: bool = False) -> Person:
+        query = sa.select(people).where(people.c.id == person_id)
+        if for_update and self.session.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self.session.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("未找到该人员", "No such person", person_id=person_id)
+        person = Person(**{c: row[c] for c in _PERSON_COLUMNS})
+        person.tags = list(person.tags or [])
+        person.representative_roles = list(person.representative_roles or [])
+        person.memberships = [
+            Membership(m.category, m.start_date, m.end_date, m.reason, m.approved_by, m.end_reason, m.id)
+            for m in self.session.execute(
+                sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id)
+            )
+        ]
+        self._loaded_versions[person.id] = person.version
+        return person
+
+    def find_active_by_id_number(self, number: str) -> str | None:
+        digest = idnumber.digest(number, self.id_secret)
+        return self.session.execute(
+            sa.select(people.c.id).where(people.c.id_digest == digest, people.c.status == "active")
+        ).scalar()
+
+    def add(self, person: Person) -> None:
+        now = dt.datetime.now(dt.timezone.utc)
+        existing = self.find_active_by_id_number(person.id_number)
+        if existing:
+            raise Conflict("该身份证号码已登记", "This ID number is already registered",
+                           existing=f"/people/{existing}", person_id=existing)
+        self.session.execute(people.insert().values(**self._row(person), created_at=now, updated_at=now))
+        self._save_memberships(person)
+
+    def save(self, person: Person) -> None:
+        """Write the new state if nobody changed the person since it was loaded."""
+        loaded = self._loaded_versions[person.id]
+        if person.version == loaded:
+            return
+        if person.status == "active":
+            other = self.find_active_by_id_number(person.id_number)
+            if other and other != person.id:
+                raise Conflict("该身份证号码已被其他在册人员使用", "Another active person has this ID number",
+                               existing=f"/people/{other}", person_id=other)
+        result = self.session.execute(
+            people.update()
+            .where(people.c.id == person.id, people.c.version == loaded)
+            .values(**self._row(person), updated_at=dt.datetime.now(dt.timezone.utc))
+        )
+        if result.rowcount != 1:
+            raise PreconditionFailed("该人员已被他人修改，请刷新后重试", "The person changed meanwhile; reload and retry")
+        self._save_memberships(person)
+        self._loaded_versions[person.id] = person.version
+
+    def _save_memberships(self, person: Person) -> None:
+        for m in person.memberships:
+            values = dict(person_id=person.id, category=m.category, start_date=m.start_date, end_date=m.end_date,
+                          reason=m.reason, approved_by=m.approved_by, end_reason=m.end_reason)
+            if m.id is None:
+                m.id = self.session.execute(memberships.insert().values(**values)).inserted_primary_key[0]
+            else:
+                self.session.execute(memberships.update().where(memberships.c.id == m.id).values(**values))
+
+    def _row(self, person: Person) -> dict:
+        row = {c: getattr(person, c) for c in _PERSON_COLUMNS}
+        row["name_pinyin"] = pinyin.full(person.name)
+        row["name_initials"] = pinyin.initials(person.name)
+        row["id_digest"] = idnumber.digest(person.id_number, self.id_secret)
+        row["is_representative"] = bool(person.representative_roles)
+        row["search_text"] = " ".join(
+            filter(None, [person.name, pinyin.compact(person.name), person.employer, person.position, *person.tags])
+        ).lower()
+        return row

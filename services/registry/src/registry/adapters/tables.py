@@ -1,0 +1,162 @@
+"""The registry's database schema (SQLAlchemy Core). Alembic migrations create it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chassis.consumer import processed_events_table
+from chassis.db import BigIntId
+from chassis.outbox import outbox_table
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+processed_events = processed_events_table(metadata)
+TZ = sa.DateTime(timezone=True)
+
+
+def ascii_key(length: int) -> sa.types.TypeEngine:
+    """Byte-order text on PostgreSQL, so one index serves ORDER BY and LIKE 'prefix%'."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
+admin_units = sa.Table(
+    "admin_units",
+    metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("level", sa.String(10), nullable=False),
+    sa.Column("parent_code", sa.String(12), sa.ForeignKey("admin_units.code"), nullable=True, index=True),
+    sa.Column("retired_at", TZ, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+)
+
+admin_unit_history = sa.Table(
+    "admin_unit_history",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(12), sa.ForeignKey("admin_units.code"), nullable=False, index=True),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("old_name", sa.String(100), nullable=True),
+    sa.Column("new_name", sa.String(100), nullable=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("at", TZ, nullable=False),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("name_pinyin", ascii_key(300), nullable=False, comment="full pinyin, lower case, for sorting and search"),
+    sa.Column("name_initials", ascii_key(60), nullable=False, comment="pinyin initials, lower case"),
+    sa.Column("gender", sa.String(6), nullable=False),
+    sa.Column("birth_date", sa.Date, nullable=False),
+    sa.Column("id_number", sa.String(18), nullable=False),
+    sa.Column("id_digest", sa.String(64), nullable=False),
+    sa.Column("unit_code", sa.String(12), nullable=False),
+    sa.Column("ethnicity", sa.String(40), nullable=True),
+    sa.Column("political_affiliation", sa.String(60), nullable=True),
+    sa.Column("religion", sa.String(40), nullable=True),
+    sa.Column("education", sa.String(40), nullable=True),
+    sa.Column("employer", sa.String(200), nullable=True),
+    sa.Column("position", sa.String(100), nullable=True),
+    sa.Column("phone", sa.String(40), nullable=True),
+    sa.Column("address", sa.String(300), nullable=True),
+    sa.Column("needs", sa.Text, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("search_text", sa.Text, nullable=False, comment="lower-cased name, pinyin, employer, position, tags"),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("is_representative", sa.Boolean, nullable=False),
+    sa.Column("representative_roles", sa.JSON, nullable=False),
+    sa.Column("merged_into", sa.String(36), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.Index("ix_people_unit_pinyin", "unit_code", "name_pinyin", "id"),
+    sa.Index("ix_people_pinyin", "name_pinyin", "id"),
+    sa.Index("ix_people_initials", "name_initials"),
+    sa.Index("ix_people_name", "name"),
+    sa.Index("ix_people_birth_name", "birth_date", "name"),
+    sa.Index("ix_people_phone", "phone"),
+    # One active record per ID number; archived and merged records may repeat it.
+    sa.Index(
+        "uq_people_active_id_digest", "id_digest", unique=True,
+        sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"),
+    ),
+    sa.Index("ix_people_id_digest", "id_digest"),
+)
+
+memberships = sa.Table(
+    "category_memberships",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("approved_by", sa.String(100), nullable=True),
+    sa.Column("end_reason", sa.String(500), nullable=True),
+    sa.Index("ix_memberships_category", "category", "start_date", "end_date"),
+)
+
+contacts = sa.Table(
+    "contact_records",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("contact_date", sa.Date, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("needs_raised", sa.Text, nullable=True),
+    sa.Column("follow_up", sa.Text, nullable=True),
+    sa.Column("follow_up_due", sa.Date, nullable=True),
+    sa.Column("staff", sa.String(100), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+)
+
+history = sa.Table(
+    "person_history",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False, comment="[{field, from, to}], sensitive values masked"),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("at", TZ, nullable=False),
+)
+
+disclosures = sa.Table(
+    "sensitive_disclosures",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("fields", sa.JSON, nullable=False),
+    sa.Column("purpose", sa.String(300), nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False, comment="api or export"),
+    sa.Column("at", TZ, nullable=False),
+)
+
+import_jobs = sa.Table(
+    "import_jobs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("filename", sa.String(300), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False, comment="dry_run, all_or_nothing, good_rows"),
+    sa.Column("state", sa.String(20), nullable=False, comment="queued, running, succeeded, failed"),
+    sa.Column("total_rows", sa.Integer, nullable=True),
+    sa.Column("processed_rows", sa.Integer, nullable=False, default=0),
+    sa.Column("created", sa.Integer, nullable=False, default=0),
+    sa.Column("updated", sa.Integer, nullable=False, default=0),
+    sa.Column("unchanged", sa.Integer, nullable=False, default=0),
+    sa.Column("errors", sa.JSON, nullable=False),
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("scope_unit", sa.String(12), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("finished_at", TZ, nullable=True),
+)

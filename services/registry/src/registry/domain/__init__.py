@@ -1,0 +1,1 @@
+"""The registry's domain: people, their categories, ID numbers. No framework imports."""

@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP API, the worker (outbox relay, consumers, import jobs), the admin CLI."""

@@ -1,0 +1,202 @@
+"""Reads: one person (masked by default), search, history, contacts, likely duplicates.
+
+Every query is confined to the caller's admin-unit subtree in SQL, so counts,
+pages and exports can never include, or hint at, people outside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import json
+import re
+
+import sqlalchemy as sa
+
+from chassis.auth import Principal
+from chassis.errors import Forbidden, InvalidInput, NotFound
+from registry.adapters.tables import contacts, disclosures, history, memberships, people
+from registry.domain import idnumber
+from registry.domain.categories import BASE_DATABASES
+from registry.domain.person import SENSITIVE_FIELDS
+
+READ_ROLES = ("viewer", "editor")
+REVEAL_ROLES = ("editor",)
+_ASCII_WORD = re.compile(r"^[a-z ]+$")
+
+
+def _in_scope(principal: Principal):
+    return people.c.unit_code.like(principal.scope_prefix + "%")
+
+
+def _row_or_404(conn: sa.Connection, principal: Principal, person_id: str):
+    row = conn.execute(sa.select(people).where(people.c.id == person_id, _in_scope(principal))).mappings().first()
+    if row is None:
+        raise NotFound("未找到该人员", "No such person")
+    return row
+
+
+def person_view(conn: sa.Connection, principal: Principal, person_id: str, reveal: set[str] = frozenset(),
+                purpose: str | None = None, on: dt.date | None = None) -> dict:
+    """The person as staff see them: sensitive fields masked unless revealed for a stated purpose."""
+    principal.require_role(*READ_ROLES)
+    row = _row_or_404(conn, principal, person_id)
+    view = _public_fields(row)
+    view["categories"] = [
+        {"category": m.category, "name": BASE_DATABASES[m.category], "start_date": m.start_date,
+         "end_date": m.end_date, "reason": m.reason, "approved_by": m.approved_by, "end_reason": m.end_reason}
+        for m in conn.execute(sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id))
+    ]
+    view["current_categories"] = sorted(
+        c["category"] for c in view["categories"]
+        if c["start_date"] <= (on or dt.date.today()) and (c["end_date"] is None or (on or dt.date.today()) < c["end_date"])
+    )
+    if reveal:
+        unknown = reveal - set(SENSITIVE_FIELDS)
+        if unknown:
+            raise InvalidInput(f"只能查看以下敏感字段：{', '.join(SENSITIVE_FIELDS)}",
+                               f"Only these fields can be revealed: {', '.join(SENSITIVE_FIELDS)}", field="reveal")
+        if not principal.has_role(*REVEAL_ROLES):
+            raise Forbidden("查看敏感个人信息需要编辑或管理员角色", "Revealing sensitive data needs the editor or admin role")
+        if not purpose or len(purpose.strip()) < 4:
+            raise InvalidInput("查看敏感个人信息须说明用途（purpose）", "State the purpose for revealing sensitive data",
+                               field="purpose")
+        for name in reveal:
+            view[name] = row[name]
+        conn.execute(disclosures.insert().values(
+            person_id=person_id, fields=sorted(reveal), purpose=purpose.strip(), actor=principal.subject,
+            channel="api", at=dt.datetime.now(dt.timezone.utc)))
+    view["revealed"] = sorted(reveal)
+    return view
+
+
+def _public_fields(row) -> dict:
+    view = {k: row[k] for k in (
+        "id", "name", "name_pinyin", "gender", "birth_date", "unit_code", "political_affiliation", "education",
+        "employer", "position", "phone", "address", "needs", "notes", "tags", "status", "representative_roles",
+        "merged_into", "version", "created_at", "updated_at")}
+    view["id_number"] = idnumber.mask(row["id_number"])
+    view["ethnicity"] = "***" if row["ethnicity"] else None
+    view["religion"] = "***" if row["religion"] else None
+    return view
+
+
+@dataclasses.dataclass
+class SearchFilters:
+    q: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    representative: bool | None = None
+    body: str | None = None
+    tag: str | None = None
+    status: str = "active"
+    as_of: dt.date | None = None
+
+
+def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
+    """The SELECT for a search, confined to scope; callers add order and limits."""
+    query = sa.select(people).where(_in_scope(principal))
+    if f.status != "all":
+        query = query.where(people.c.status == f.status)
+    if f.unit:
+        query = query.where(people.c.unit_code.like(_unit_prefix(f.unit) + "%"))
+    if f.q:
+        query = query.where(_text_match(f.q))
+    if f.category:
+        if f.category not in BASE_DATABASES:
+            raise InvalidInput(f"未知的基础库：{f.category}", f"Unknown base database: {f.category}", field="category")
+        day = f.as_of or dt.date.today()
+        query = query.where(sa.exists().where(
+            memberships.c.person_id == people.c.id, memberships.c.category == f.category,
+            memberships.c.start_date <= day, sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day)))
+    if f.representative is not None:
+        query = query.where(people.c.is_representative.is_(f.representative))
+    if f.body:
+        query = query.where(sa.cast(people.c.representative_roles, sa.Text).like(f'%"body": "{_like_safe(f.body)}"%'))
+    if f.tag:
+        query = query.where(sa.cast(people.c.tags, sa.Text).like(f'%"{_like_safe(f.tag)}"%'))
+    return query
+
+
+def _unit_prefix(unit: str) -> str:
+    from chassis import units
+
+    try:
+        return units.scope_prefix(unit)
+    except units.InvalidUnitCode:
+        raise InvalidInput("行政区划代码须为12位数字", "unit must be a 12-digit code", field="unit") from None
+
+
+def _text_match(q: str):
+    text = " ".join(q.lower().split())
+    safe = _like_safe(text)
+    clauses = [people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%")]
+    if _ASCII_WORD.match(text):
+        clauses += [people.c.name_initials.like(safe.replace(" ", "") + "%"), people.c.name_pinyin.like(safe + "%")]
+    return sa.or_(*clauses)
+
+
+def _like_safe(value: str) -> str:
+    return value.replace("%", "").replace("_", "").replace('"', "")
+
+
+def search(conn: sa.Connection, principal: Principal, f: SearchFilters, limit: int = 50,
+           cursor: str | None = None, with_total: bool = False) -> dict:
+    """A page of people sorted by pinyin (dictionary order), with a stable keyset cursor."""
+    principal.require_role(*READ_ROLES)
+    query = search_query(principal, f)
+    total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar() if with_total else None
+    if cursor:
+        after_pinyin, after_id = _decode_cursor(cursor)
+        query = query.where(sa.tuple_(people.c.name_pinyin, people.c.id) > sa.tuple_(sa.literal(after_pinyin), sa.literal(after_id)))
+    rows = conn.execute(query.order_by(people.c.name_pinyin, people.c.id).limit(limit + 1)).mappings().all()
+    items = [_public_fields(r) for r in rows[:limit]]
+    next_cursor = _encode_cursor(rows[limit - 1]["name_pinyin"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    return {"items": items, "next_cursor": next_cursor, "total": total}
+
+
+def _encode_cursor(pinyin_key: str, person_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([pinyin_key, person_id], ensure_ascii=False).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        key, pid = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return str(key), str(pid)
+    except Exception:
+        raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
+
+
+def person_history(conn: sa.Connection, principal: Principal, person_id: str) -> list[dict]:
+    """The person's change history, with the history of any record merged into it."""
+    principal.require_role(*READ_ROLES)
+    _row_or_404(conn, principal, person_id)
+    merged = [r.id for r in conn.execute(sa.select(people.c.id).where(people.c.merged_into == person_id))]
+    rows = conn.execute(
+        sa.select(history).where(history.c.person_id.in_([person_id, *merged])).order_by(history.c.at, history.c.id)
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def contact_records(conn: sa.Connection, principal: Principal, person_id: str) -> list[dict]:
+    principal.require_role(*READ_ROLES)
+    _row_or_404(conn, principal, person_id)
+    rows = conn.execute(sa.select(contacts).where(contacts.c.person_id == person_id)
+                        .order_by(contacts.c.contact_date.desc(), contacts.c.id.desc())).mappings()
+    return [dict(r) for r in rows]
+
+
+def likely_duplicates(conn: sa.Connection, principal: Principal, limit: int = 100) -> list[dict]:
+    """Groups of active people in scope with the same name and birth date, or name and phone."""
+    principal.require_role(*READ_ROLES)
+    groups = []
+    for rule, keys in (("name+birth_date", (people.c.name, people.c.birth_date)), ("name+phone", (people.c.name, people.c.phone))):
+        base = sa.select(*keys).where(_in_scope(principal), people.c.status == "active", *[k.is_not(None) for k in keys])
+        dupes = conn.execute(base.group_by(*keys).having(sa.func.count() > 1).limit(limit)).all()
+        for key in dupes:
+            ids = conn.execute(sa.select(people.c.id).where(
+                _in_scope(principal), people.c.status == "active", *[k == v for k, v in zip(keys, key)]
+            ).order_by(people.c.created_at)).scalars().all()
+            groups.append({"rule": rule, "name": key[0], "person_ids": ids})
+    return groups

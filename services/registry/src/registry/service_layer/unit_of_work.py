@@ -1,0 +1,61 @@
+"""The unit of work: one transaction for the new state, its history and its events.
+
+On commit, everything each touched Person recorded is written to ``person_history``
+(sensitive values masked) and to the outbox (as ``registry.person.v1`` events), in
+the same database transaction as the state itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.outbox import Outbox
+from registry.adapters.repository import PersonRepository
+from registry.adapters.tables import history, outbox
+from registry.domain.person import Person
+
+EVENT_PREFIX = "cn.tongxin.registry.person."
+SOURCE = "/tongxin/registry"
+
+
+class UnitOfWork:
+    def __init__(self, engine: sa.Engine, id_secret: str, actor: str):
+        self.engine = engine
+        self.id_secret = id_secret
+        self.actor = actor
+        self.outbox = Outbox(outbox, SOURCE)
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = Session(self.engine)
+        self.session.begin()
+        self.people = PersonRepository(self.session, self.id_secret)
+        self._touched: dict[str, Person] = {}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.session.in_transaction():
+            self.session.rollback()
+        self.session.close()
+
+    def track(self, *persons: Person) -> None:
+        for person in persons:
+            self._touched[person.id] = person
+
+    def commit(self) -> None:
+        now = dt.datetime.now(dt.timezone.utc)
+        for person in self._touched.values():
+            snapshot = person.snapshot(self.id_secret)
+            for recorded in person.recorded:
+                self.session.execute(
+                    history.insert().values(
+                        person_id=person.id, version=recorded.version, action=recorded.action,
+                        changes=[c.masked() for c in recorded.changes], actor=self.actor, at=now,
+                    )
+                )
+                data = {**snapshot, "version": recorded.version, **recorded.extra}
+                self.outbox.add(self.session, EVENT_PREFIX + recorded.event, person.id, data)
+            person.recorded.clear()
+        self.session.commit()
