@@ -51,9 +51,10 @@ class PersonRepository:
             sa.select(people.c.id).where(people.c.id_digest == digest, people.c.status == "active")
         ).scalar()
 
-    def add(self, person: Person) -> None:
+    def add(self, person: Person, checked: bool = False) -> None:
+        """Insert a new person; ``checked`` means the caller already ruled out a duplicate ID number."""
         now = dt.datetime.now(dt.timezone.utc)
-        existing = self.find_active_by_id_number(person.id_number)
+        existing = None if checked else self.find_active_by_id_number(person.id_number)
         if existing:
             raise Conflict("该身份证号码已登记", "This ID number is already registered",
                            existing=f"/people/{existing}", person_id=existing)
@@ -93,9 +94,10 @@ class PersonRepository:
         row = {c: getattr(person, c) for c in _PERSON_COLUMNS}
         row["name_pinyin"] = pinyin.full(person.name)
         row["name_initials"] = pinyin.initials(person.name)
+        row["name_pinyin_compact"] = pinyin.compact(person.name)
         row["id_digest"] = idnumber.digest(person.id_number, self.id_secret)
         row["is_representative"] = bool(person.representative_roles)
         row["search_text"] = " ".join(
-            filter(None, [person.name, pinyin.compact(person.name), person.employer, person.position, *person.tags])
+            filter(None, [person.name, person.employer, person.position, *person.tags])
         ).lower()
         return row

@@ -123,7 +123,9 @@ class Person:
             return []
         for change in diff:
             setattr(self, change.field, change.new)
-        self._bump(Recorded("updated.v1", {"changed_fields": sorted(c.field for c in diff)}, "updated", tuple(diff)))
+        # Events must not even say that religion or ethnicity changed; the ID number's change shows in its digest.
+        public = sorted(c.field for c in diff if c.field not in ("ethnicity", "religion"))
+        self._bump(Recorded("updated.v1", {"changed_fields": public}, "updated", tuple(diff)))
         return diff
 
     def move(self, unit_code: str) -> None:

@@ -133,7 +133,9 @@ def _text_match(q: str):
     safe = _like_safe(text)
     clauses = [people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%")]
     if _ASCII_WORD.match(text):
-        clauses += [people.c.name_initials.like(safe.replace(" ", "") + "%"), people.c.name_pinyin.like(safe + "%")]
+        compact = safe.replace(" ", "")
+        clauses += [people.c.name_initials.like(compact + "%"), people.c.name_pinyin.like(safe + "%"),
+                    people.c.name_pinyin_compact.like(compact + "%")]
     return sa.or_(*clauses)
 
 

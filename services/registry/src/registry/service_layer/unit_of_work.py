@@ -22,20 +22,26 @@ SOURCE = "/tongxin/registry"
 
 
 class UnitOfWork:
-    def __init__(self, engine: sa.Engine, id_secret: str, actor: str):
+    """A fresh transaction, or (for consumers) the transaction the consumer runner opened."""
+
+    def __init__(self, engine: sa.Engine, id_secret: str, actor: str, session: Session | None = None):
         self.engine = engine
         self.id_secret = id_secret
         self.actor = actor
         self.outbox = Outbox(outbox, SOURCE)
+        self._given_session = session
 
     def __enter__(self) -> "UnitOfWork":
-        self.session = Session(self.engine)
-        self.session.begin()
+        self.session = self._given_session or Session(self.engine)
+        if self._given_session is None:
+            self.session.begin()
         self.people = PersonRepository(self.session, self.id_secret)
         self._touched: dict[str, Person] = {}
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._given_session is not None:
+            return  # the owner of the session commits or rolls back
         if self.session.in_transaction():
             self.session.rollback()
         self.session.close()
@@ -58,4 +64,5 @@ class UnitOfWork:
                 data = {**snapshot, "version": recorded.version, **recorded.extra}
                 self.outbox.add(self.session, EVENT_PREFIX + recorded.event, person.id, data)
             person.recorded.clear()
-        self.session.commit()
+        if self._given_session is None:
+            self.session.commit()

@@ -7,7 +7,7 @@ from flask import Flask
 from chassis import logs
 from chassis.http import create_service_app
 from registry.bootstrap import Registry, bootstrap
-from registry.entrypoints.api import people, reference
+from registry.entrypoints.api import people, reference, spreadsheets
 
 DESCRIPTION = """统战对象信息库：人员登记、十大基础库归类、代表人士、走访记录、变更历史、Excel 导入导出。
 
@@ -24,6 +24,6 @@ def create_app(registry: Registry | None = None) -> Flask:
         registry.settings, title="Tongxin Registry 统战对象信息库", description=DESCRIPTION, engine=registry.engine
     )
     service.app.extensions["registry"] = registry
-    for blueprint in (people.blp, reference.blp):
+    for blueprint in (people.blp, reference.blp, spreadsheets.blp):
         service.api.register_blueprint(blueprint)
     return service.app

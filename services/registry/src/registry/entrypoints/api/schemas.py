@@ -25,7 +25,7 @@ class PersonFields(Schema):
     name = fields.String(validate=validate.Length(min=1, max=60))
     gender = fields.String(validate=GENDER)
     birth_date = fields.Date()
-    id_number = fields.String(validate=validate.Length(min=15, max=20))
+    id_number = fields.String(validate=validate.Length(max=40))
     ethnicity = fields.String(allow_none=True, validate=validate.Length(max=40))
     political_affiliation = fields.String(allow_none=True, validate=validate.Length(max=60))
     religion = fields.String(allow_none=True, validate=validate.Length(max=40))
@@ -41,7 +41,7 @@ class PersonFields(Schema):
 
 class PersonCreate(PersonFields):
     name = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    id_number = fields.String(required=True, validate=validate.Length(min=15, max=20))
+    id_number = fields.String(required=True, validate=validate.Length(max=40))
     unit_code = fields.String(required=True, validate=UNIT)
     categories = fields.List(fields.String(validate=CATEGORY), load_default=list)
     representative_roles = fields.List(fields.Nested(RoleSchema), load_default=list)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:01:50.086742
+Create Date: 2026-11-27 03:05:32.975307
 """
 
 from alembic import op
@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('name_pinyin', sa.String(length=300).with_variant(sa.String(length=300, collation='C'), 'postgresql'), nullable=False, comment='full pinyin, lower case, for sorting and search'),
     sa.Column('name_initials', sa.String(length=60).with_variant(sa.String(length=60, collation='C'), 'postgresql'), nullable=False, comment='pinyin initials, lower case'),
+    sa.Column('name_pinyin_compact', sa.String(length=300).with_variant(sa.String(length=300, collation='C'), 'postgresql'), nullable=False, comment='full pinyin without spaces'),
     sa.Column('gender', sa.String(length=6), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=False),
     sa.Column('id_number', sa.String(length=18), nullable=False),
@@ -87,7 +88,7 @@ def upgrade() -> None:
     sa.Column('needs', sa.Text(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('tags', sa.JSON(), nullable=False),
-    sa.Column('search_text', sa.Text(), nullable=False, comment='lower-cased name, pinyin, employer, position, tags'),
+    sa.Column('search_text', sa.Text(), nullable=False, comment='lower-cased name, employer, position, tags'),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('is_representative', sa.Boolean(), nullable=False),
     sa.Column('representative_roles', sa.JSON(), nullable=False),
@@ -104,6 +105,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_people_name', ['name'], unique=False)
         batch_op.create_index('ix_people_phone', ['phone'], unique=False)
         batch_op.create_index('ix_people_pinyin', ['name_pinyin', 'id'], unique=False)
+        batch_op.create_index('ix_people_pinyin_compact', ['name_pinyin_compact'], unique=False)
         batch_op.create_index('ix_people_unit_pinyin', ['unit_code', 'name_pinyin', 'id'], unique=False)
         batch_op.create_index('uq_people_active_id_digest', ['id_digest'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
@@ -221,6 +223,7 @@ def downgrade() -> None:
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.drop_index('uq_people_active_id_digest', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index('ix_people_unit_pinyin')
+        batch_op.drop_index('ix_people_pinyin_compact')
         batch_op.drop_index('ix_people_pinyin')
         batch_op.drop_index('ix_people_phone')
         batch_op.drop_index('ix_people_name')

@@ -1,0 +1,112 @@
+"""Reading and writing the spreadsheets lists arrive and leave in (.xlsx and .csv).
+
+Reading is defensive: files are sniffed (an .xlsx is a zip; a .csv must decode as
+UTF-8 or GB18030, as Excel in China writes it), rows and columns are bounded,
+formula cells are refused rather than evaluated, and empty rows are skipped.
+Writing neutralises cells that a spreadsheet program would run as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from typing import Iterator
+
+from openpyxl import Workbook, load_workbook
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 60
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a spreadsheet we can read; carries Chinese and English text."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+class FormulaCell(str):
+    """A cell that held a formula: refused by the importer, never evaluated."""
+
+
+def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """(header, iterator of (row number as the user sees it, cell values)) for .xlsx or .csv."""
+    if content[:4] == b"PK\x03\x04":
+        return _read_xlsx(content)
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise UnreadableFile("文件扩展名为 .xlsx，但内容不是有效的 Excel 文件", "The file is named .xlsx but is not a valid workbook")
+    return _read_csv(content)
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableFile("无法读取该 Excel 文件，请另存为 .xlsx 后重试", f"Cannot read the workbook: {exc}") from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=False, max_col=MAX_COLUMNS)
+    header_cells = next(rows, None)
+    if header_cells is None:
+        raise UnreadableFile("文件是空的", "The file is empty")
+    header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+
+    def body() -> Iterator[tuple[int, list]]:
+        for number, cells in enumerate(rows, start=2):
+            if number - 1 > MAX_ROWS:
+                raise UnreadableFile(f"行数超过上限 {MAX_ROWS}", f"More than {MAX_ROWS} rows")
+            values = [FormulaCell(c.value) if c.data_type == "f" else c.value for c in cells]
+            yield number, values
+        workbook.close()
+
+    return header, body()
+
+
+def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    if b"\x00" in content[:65536]:
+        raise UnreadableFile("文件不是文本格式的 CSV，也不是 Excel 文件", "The file is neither a text CSV nor a workbook")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别文件编码（支持 UTF-8 和 GB18030）", "Unknown encoding (UTF-8 and GB18030 are supported)")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])][:MAX_COLUMNS]
+    if not any(header):
+        raise UnreadableFile("文件是空的", "The file is empty")
+
+    def body() -> Iterator[tuple[int, list]]:
+        for number, values in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                raise UnreadableFile(f"行数超过上限 {MAX_ROWS}", f"More than {MAX_ROWS} rows")
+            yield number, [FormulaCell(v) if v.startswith("=") else v for v in values[:MAX_COLUMNS]]
+
+    return header, body()
+
+
+def safe_cell(value):
+    """Cells that start like a formula are written as text (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def write_xlsx(header: list[str], rows: Iterator[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("数据")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,31 @@
+"""Operator commands for the registry.
+
+    registry-admin migrate       # create or upgrade the schema (Alembic), then load shipped units
+    registry-admin load-units    # add shipped admin units that are missing (idempotent)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from registry.bootstrap import bootstrap
+from registry.service_layer.units import load_shipped_units
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="registry-admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["migrate", "load-units"])
+    args = parser.parse_args(argv)
+    registry = bootstrap()
+    if args.command == "migrate":
+        registry.migrate()
+        print("registry: schema at head")
+    added = load_shipped_units(registry.engine)
+    print(f"registry: {added} admin units added")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+import datetime as dt
+
+import pytest
+
+from chassis.errors import Conflict, InvalidInput
+from registry.adapters import pinyin
+from registry.domain import idnumber
+from registry.domain.person import Person
+
+ID = idnumber.make("370783", dt.date(1970, 1, 1), 5, "male")
+
+
+def person(**kw):
+    fields = dict(name="艾克拜尔·米吉提", id_number=ID, unit_code="370783001001")
+    fields.update(kw)
+    return Person.register("p1", categories=["non_party_representative"], today=dt.date(2026, 1, 1), **fields)
+
+
+def test_registration_derives_birth_and_gender_and_records_the_event():
+    p = person()
+    assert (p.birth_date, p.gender, p.version) == (dt.date(1970, 1, 1), "male", 1)
+    assert [r.event for r in p.recorded] == ["registered.v1"]
+    assert p.current_categories(dt.date(2026, 1, 2)) == ["non_party_representative"]
+
+
+def test_update_records_changes_and_bumps_version():
+    p = person()
+    changes = p.update({"employer": "寿光农发集团", "name": "艾克拜尔·米吉提"})
+    assert [c.field for c in changes] == ["employer"]
+    assert p.version == 2 and p.recorded[-1].extra == {"changed_fields": ["employer"]}
+    assert p.update({"employer": "寿光农发集团"}) == [] and p.version == 2
+
+
+def test_sensitive_changes_are_masked_in_history():
+    p = person(religion="佛教")
+    new_id = idnumber.make("370783", dt.date(1970, 1, 1), 6, "male")
+    changes = {c.field: c.masked() for c in p.update({"religion": "无", "id_number": new_id})}
+    assert changes["religion"] == {"field": "religion", "from": "***", "to": "***"}
+    assert changes["id_number"]["to"] == idnumber.mask(new_id)
+
+
+def test_changing_birth_date_alone_must_still_match_the_id_number():
+    with pytest.raises(InvalidInput, match="differs"):
+        person().update({"birth_date": dt.date(1971, 1, 1)})
+
+
+def test_archived_people_cannot_change_until_restored():
+    p = person()
+    p.archive("迁出")
+    with pytest.raises(Conflict):
+        p.update({"phone": "13800000000"})
+    with pytest.raises(Conflict):
+        p.archive("again")
+    p.restore("回迁")
+    assert p.status == "active"
+
+
+def test_categories_have_dates_and_cannot_overlap():
+    p = person()
+    with pytest.raises(Conflict):
+        p.join_category("non_party_representative", dt.date(2026, 2, 1), None, "a")
+    p.leave_category("non_party_representative", dt.date(2026, 3, 1), "调整")
+    assert p.current_categories(dt.date(2026, 2, 28)) == ["non_party_representative"]
+    assert p.current_categories(dt.date(2026, 3, 1)) == []
+    with pytest.raises(InvalidInput):
+        p.join_category("no_such_db", dt.date(2026, 3, 1), None, "a")
+
+
+def test_revoking_a_body_drops_only_its_roles():
+    p = person()
+    p.set_representative_roles([{"body": "cppcc", "level": "county"}, {"body": "npc", "level": "city"}], "任命")
+    assert p.revoke_role("cppcc", "联席评价") is True
+    assert [r["body"] for r in p.representative_roles] == ["npc"]
+    assert p.revoke_role("cppcc", "again") is False
+    assert p.recorded[-1].extra["previous_roles"][0]["body"] == "cppcc"
+
+
+def test_merge_carries_categories_and_archives_the_duplicate():
+    a = person()
+    b = Person.register("p2", categories=["non_public_economy"], today=dt.date(2026, 1, 1),
+                        name="艾克拜尔·米吉提", id_number=idnumber.make("370783", dt.date(1970, 1, 1), 7, "male"),
+                        unit_code="370783001001")
+    a.absorb(b)
+    assert set(a.current_categories(dt.date(2026, 1, 2))) == {"non_party_representative", "non_public_economy"}
+    assert (b.status, b.merged_into) == ("archived", "p1")
+    with pytest.raises(Conflict):
+        b.restore("no")
+
+
+def test_snapshot_has_no_sensitive_fields():
+    snap = person(religion="佛教", ethnicity="维吾尔族").snapshot("secret")
+    assert "religion" not in snap and "ethnicity" not in snap and ID not in str(snap)
+    assert snap["id_masked"] == idnumber.mask(ID)
+
+
+def test_pinyin_keys_for_minority_and_rare_names():
+    assert pinyin.full("艾克拜尔·米吉提") == "ai ke bai er mi ji ti"
+    assert pinyin.initials("张三") == "zs"
+    assert pinyin.full("𠀋") == "𠀋"
