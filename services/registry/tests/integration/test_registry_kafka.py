@@ -1,0 +1,116 @@
+"""The registry over a real Kafka broker: exact events out, evaluation outcomes in, idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer
+
+from chassis.events import Envelope
+from chassis.topics import EVALUATION, REGISTRY_PERSON
+from registry.bootstrap import bootstrap
+from registry.config import RegistrySettings
+from registry.entrypoints.api.app import create_app
+from registry.entrypoints.worker import build
+from registry.service_layer.units import load_shipped_units
+from services.registry.tests.support import DONGGUAN, XICHENG, person_body
+from tests.support.infra import wait_for
+
+pytestmark = pytest.mark.kafka
+PREFIX = "cn.tongxin.registry.person."
+
+
+@pytest.fixture
+def live(database_url, kafka):
+    """A registry app and its worker (relay, consumer, imports) on the real broker."""
+    reg = bootstrap(RegistrySettings(database_url=database_url, kafka_bootstrap_servers=kafka.bootstrap,
+                                     outbox_poll_interval=0.05))
+    reg.migrate()
+    load_shipped_units(reg.engine)
+    parts = build(reg)
+    threads = [threading.Thread(target=p.run_forever, daemon=True) for p in parts]
+    for t in threads:
+        t.start()
+    yield reg, create_app(reg).test_client()
+    for p in parts:
+        p.stop()
+    for t in threads:
+        t.join(30)
+    reg.engine.dispose()
+
+
+def events_for(bootstrap: str, topic: str, subject: str, expected: int) -> list[Envelope]:
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=500)
+    found: list[Envelope] = []
+
+    def more() -> bool:
+        found.extend(e for e in (Envelope.from_json(r.value) for r in consumer if r.key == subject.encode())
+                     if e.subject == subject)
+        return len(found) >= expected
+
+    wait_for(more, 60, message=f"{expected} events for {subject}")
+    consumer.close()
+    return found
+
+
+def headers_for(reg, roles=("editor",), unit="370783000000", **extra):
+    from chassis.auth import TokenService
+
+    s = reg.settings
+    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("it-staff", list(roles), unit)
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
+    reg, client = live
+    body = person_body(name="孙悦", religion="佛教", ethnicity="满族")
+    pid = client.post("/people", json=body, headers=headers_for(reg)).get_json()["id"]
+    client.patch(f"/people/{pid}", json={"employer": "寿光市工商联"}, headers=headers_for(reg, **{"If-Match": '"v1"'}))
+    client.post(f"/people/{pid}/move", json={"unit_code": XICHENG}, headers=headers_for(reg, **{"If-Match": '"v2"'}))
+    client.post(f"/people/{pid}/archive", json={"reason": "调离"}, headers=headers_for(reg, **{"If-Match": '"v3"'}))
+
+    events = events_for(kafka.bootstrap, REGISTRY_PERSON, pid, 4)
+    assert [e.type.removeprefix(PREFIX) for e in events] == ["registered.v1", "updated.v1", "moved.v1", "archived.v1"]
+    assert [e.data["version"] for e in events] == [1, 2, 3, 4]
+    assert events[1].data["changed_fields"] == ["employer"] and events[1].data["employer"] == "寿光市工商联"
+    assert (events[2].data["from_unit_code"], events[2].data["unit_code"]) == (DONGGUAN, XICHENG)
+    assert (events[3].data["status"], events[3].data["reason"]) == ("archived", "调离")
+    for e in events:
+        assert e.source == "/tongxin/registry" and e.subject == pid and e.traceparent
+        text = e.to_json().decode()
+        assert body["id_number"] not in text and "佛教" not in text and "满族" not in text
+        assert e.data["id_masked"] == body["id_number"][:6] + "********" + body["id_number"][-4:]
+    assert len({e.id for e in events}) == 4
+
+
+def test_a_revoked_qualification_changes_representative_status_once(live, kafka):
+    reg, client = live
+    roles = [{"body": "cppcc", "level": "county", "title": "委员"}, {"body": "chamber", "level": "county"}]
+    pid = client.post("/people", json=person_body(representative_roles=roles), headers=headers_for(reg)).get_json()["id"]
+    outcome = Envelope.new(
+        type="cn.tongxin.evaluation.representative.qualification_revoked.v1",
+        source="/tongxin/evaluation",
+        subject=pid,
+        data={"person_id": pid, "unit_code": DONGGUAN, "body": "cppcc", "decision": "revoke_membership_recommendation",
+              "reason": "年度评价末位且联席会议决定", "round_id": "r-2026", "meeting_id": "m-8",
+              "decided_at": dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc).isoformat()},
+    )
+    producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
+    for _ in range(2):  # a redelivery: the same event id twice
+        producer.send(EVALUATION, key=pid.encode(), value=outcome.to_json()).get(10)
+    producer.close()
+
+    def roles_now():
+        return [r["body"] for r in client.get(f"/people/{pid}", headers=headers_for(reg)).get_json()["representative_roles"]]
+
+    wait_for(lambda: roles_now() == ["chamber"], 60, message="CPPCC role revoked")
+    events = events_for(kafka.bootstrap, REGISTRY_PERSON, pid, 3)
+    changed = [e for e in events if e.type == PREFIX + "representative_changed.v1"]
+    assert len(changed) == 2  # one at registration, one from the revocation; the duplicate did nothing
+    assert [r["body"] for r in changed[-1].data["previous_roles"]] == ["cppcc", "chamber"]
+    assert "联席评价" in changed[-1].data["reason"]
+    history = client.get(f"/people/{pid}/history", headers=headers_for(reg)).get_json()
+    assert [h["actor"] for h in history if h["action"] == "representative_changed"] == ["it-staff", "evaluation"]
