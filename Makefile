@@ -10,18 +10,19 @@ KAFKA_STAMP := deploy/kafka/lib/.pom-sha256
 ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-fast lint format bench asyncapi kafka clean
+.PHONY: help run test test-fast lint format bench bench-quick asyncapi kafka clean
 
 help:
 	@echo "make run        start the platform (local Kafka, services, demo data) and print URLs"
 	@echo "make test       run every test against a real Kafka broker, SQLite and PostgreSQL"
 	@echo "make test-fast  unit tests only (no broker, no database server)"
 	@echo "make lint       ruff lint and format check"
-	@echo "make bench      benchmarks with baselines measured in the same run"
+	@echo "make bench      benchmarks with baselines measured in the same run (report in bench/reports/)"
+	@echo "make bench-quick the benchmark harness at small sizes"
 	@echo "make asyncapi   regenerate docs/asyncapi.json from the event contracts"
 	@echo "make kafka      resolve the Kafka broker jars from Maven Central"
 
-$(VENV)/.installed: requirements-dev.txt $(PYPROJECTS)
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
@@ -58,6 +59,9 @@ asyncapi: $(VENV)/.installed
 
 bench: $(VENV)/.installed $(KAFKA_STAMP)
 	$(PY) -m bench
+
+bench-quick: $(VENV)/.installed $(KAFKA_STAMP)
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) var deploy/kafka/lib tools/asyncapi/node_modules

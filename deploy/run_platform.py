@@ -1,16 +1,26 @@
 """``make run``: the whole platform on this machine, for newcomers and demos.
 
-Starts the local Kafka broker (deploy/kafka) and, as they land, each service's API
-under gunicorn and its worker, then prints where everything is. Ctrl-C stops all
-of it cleanly; data lives in ``var/`` and is reused by the next run.
+Starts the local Kafka broker (deploy/kafka), migrates each service's SQLite
+database, starts each service's API under gunicorn and its worker as separate
+processes, waits until they are ready and prints where everything is, with demo
+staff tokens. Ctrl-C stops everything cleanly; data lives in ``var/`` and the next
+run reuses it.
+
+    python deploy/run_platform.py            # run until Ctrl-C
+    python deploy/run_platform.py --check    # start, probe every printed URL, stop (used by tests)
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import datetime as dt
 import os
 import signal
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,17 +28,138 @@ sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 
 from local_kafka import LocalKafka  # noqa: E402
 
-VAR = ROOT / "var"
-KAFKA_PORT = int(os.environ.get("TONGXIN_KAFKA_PORT", "9092"))
+BIN = Path(sys.executable).parent
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn" / "gunicorn.conf.py"
 
 
-def main() -> int:
-    VAR.mkdir(exist_ok=True)
-    broker = LocalKafka(VAR / "kafka", port=KAFKA_PORT)
-    print(f"starting Kafka on 127.0.0.1:{KAFKA_PORT} ...", flush=True)
-    broker.start()
-    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s (log: {broker.log_file})")
-    print("Press Ctrl-C to stop.", flush=True)
+@dataclasses.dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+    app: str
+    admin: str
+    worker: str
+
+
+SERVICES = [
+    Service("registry", 8001, "registry.entrypoints.api.app:create_app()", "registry-admin", "registry-worker"),
+]
+
+DEMO_USERS = [
+    ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
+    ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
+    ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
+]
+
+
+class Platform:
+    def __init__(self, var: Path, kafka_port: int, base_port_offset: int = 0):
+        self.var = var
+        self.kafka = LocalKafka(var / "kafka", port=kafka_port)
+        self.offset = base_port_offset
+        self.processes: list[tuple[str, subprocess.Popen]] = []
+
+    def env(self, service: Service) -> dict:
+        return {
+            **os.environ,
+            "SERVICE_NAME": service.name,
+            "DATABASE_URL": os.environ.get(f"{service.name.upper()}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"),
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
+            "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
+            "BIND": f"127.0.0.1:{service.port + self.offset}",
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        }
+
+    def start(self) -> None:
+        self.var.mkdir(parents=True, exist_ok=True)
+        began = time.monotonic()
+        print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
+        self.kafka.start()
+        print(f"  Kafka ready in {self.kafka.startup_seconds:.1f}s", flush=True)
+        logs = self.var / "logs"
+        logs.mkdir(exist_ok=True)
+        for service in SERVICES:
+            env = self.env(service)
+            subprocess.run([str(BIN / service.admin), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+            self._spawn(f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], env, logs)
+            self._spawn(f"{service.name}-worker", [str(BIN / service.worker)], env, logs)
+        for service in SERVICES:
+            self._wait_ready(service)
+        self.ready_seconds = time.monotonic() - began
+
+    def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
+        out = open(logs / f"{name}.log", "ab")
+        self.processes.append((name, subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                                      cwd=ROOT, start_new_session=True)))
+
+    def url(self, service: Service, path: str = "") -> str:
+        return f"http://127.0.0.1:{service.port + self.offset}{path}"
+
+    def _wait_ready(self, service: Service, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, proc in self.processes:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.var / 'logs' / name}.log")
+            try:
+                with urllib.request.urlopen(self.url(service, "/readyz"), timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"{service.name} not ready after {timeout}s")
+
+    def urls(self) -> list[str]:
+        return [self.url(s, p) for s in SERVICES for p in ("/docs", "/openapi.json", "/healthz", "/readyz", "/metrics")]
+
+    def print_banner(self) -> None:
+        from chassis.auth import TokenService
+        from chassis.settings import BaseSettings
+
+        s = BaseSettings.from_env()
+        tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+        print(f"\nTongxin is running (ready in {self.ready_seconds:.1f}s). Kafka: {self.kafka.bootstrap_servers}")
+        for service in SERVICES:
+            print(f"  {service.name:<16} API {self.url(service)}   Swagger UI {self.url(service, '/docs')}")
+        print("\nDemo staff tokens (8 hours), use as 'Authorization: Bearer <token>':")
+        for sub, roles, unit, label in DEMO_USERS:
+            token = tokens.issue(sub, roles, unit, name=label, ttl=dt.timedelta(hours=8))
+            print(f"  {label} ({sub}, {','.join(roles)}, {unit}):\n    {token}")
+        print(f"\nLogs: {self.var / 'logs'}. Press Ctrl-C to stop.", flush=True)
+
+    def stop(self) -> None:
+        for _, proc in reversed(self.processes):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for _, proc in reversed(self.processes):
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.kafka.stop()
+
+
+def check(platform: Platform) -> int:
+    """Probe every printed URL; exit non-zero if any fails."""
+    failures = 0
+    for url in platform.urls():
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                print(f"  {r.status} {url}")
+        except OSError as exc:
+            failures += 1
+            print(f"  FAIL {url}: {exc}")
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="start, probe every URL, stop")
+    parser.add_argument("--var", default=str(ROOT / "var"))
+    parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("TONGXIN_KAFKA_PORT", "9092")))
+    parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
+    args = parser.parse_args(argv)
+    platform = Platform(Path(args.var), args.kafka_port, args.port_offset)
     stopping = False
 
     def _stop(*_):
@@ -38,12 +169,20 @@ def main() -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        while not stopping and broker.process.poll() is None:
+        platform.start()
+        platform.print_banner()
+        if args.check:
+            return check(platform)
+        while not stopping:
+            for name, proc in platform.processes:
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; stopping", flush=True)
+                    return 1
             time.sleep(0.5)
+        return 0
     finally:
         print("stopping ...", flush=True)
-        broker.stop()
-    return 0
+        platform.stop()
 
 
 if __name__ == "__main__":

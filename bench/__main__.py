@@ -1,0 +1,52 @@
+"""Run the benchmarks and write bench/reports/<mode>.md and .json.
+
+    python -m bench            # full: registry at 10k/100k/1M on SQLite and PostgreSQL (about 15 min)
+    python -m bench --quick    # the harness at small sizes (CI keeps it working; numbers not judged)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import registry
+from bench.report import write
+from tests.support.infra import PostgresSource, say
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    import_rows = 2_000 if args.quick else 23_000
+    sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    repeats = 20 if args.quick else 100
+    began = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
+    postgres = PostgresSource().start(tmp)
+    backends = [("SQLite", lambda name: f"sqlite:///{tmp / name}.db")]
+    if postgres is not None:
+        backends.append(("PostgreSQL", lambda name: postgres.new_database()))
+    else:
+        say("PostgreSQL not available: SQLite figures only")
+    results = []
+    try:
+        for backend, url in backends:
+            say(f"registry import ({backend}) ...")
+            results += registry.bench_import(url("import"), backend, import_rows)
+            say(f"registry search ({backend}) at {sizes} ...")
+            results += registry.bench_search(url("search"), backend, sizes, repeats)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+    path = write(results, mode, time.monotonic() - began)
+    print(path.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
