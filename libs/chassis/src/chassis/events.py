@@ -28,6 +28,12 @@ def schema_uri(event_type: str) -> str:
     return f"urn:tongxin:event-schema:{event_type}"
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -85,7 +91,9 @@ class Envelope:
         return out
 
     def to_json(self) -> bytes:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+        return json.dumps(
+            self.to_dict(), ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_iso
+        ).encode()
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> "Envelope":

@@ -47,6 +47,18 @@ class Outbox:
 
     def add(self, session: Session | sa.Connection, event_type: str, subject: str, data: Mapping[str, Any]) -> Envelope:
         """Validate ``data`` against the contract and stage the event in the caller's transaction."""
+        envelope, row = self.row(event_type, subject, data)
+        session.execute(self.table.insert(), row)
+        return envelope
+
+    def add_many(self, session: Session | sa.Connection, events: list[tuple[str, str, Mapping[str, Any]]]) -> list[Envelope]:
+        """Stage several (type, subject, data) events with one executemany, in order."""
+        staged = [self.row(*event) for event in events]
+        if staged:
+            session.execute(self.table.insert(), [row for _, row in staged])
+        return [envelope for envelope, _ in staged]
+
+    def row(self, event_type: str, subject: str, data: Mapping[str, Any]) -> tuple[Envelope, dict]:
         contract = contract_for(event_type)
         envelope = Envelope.new(
             type=event_type,
@@ -55,21 +67,25 @@ class Outbox:
             data=validate_data(event_type, data),
             traceparent=current_traceparent(),
         )
-        self.add_envelope(session, contract.topic, envelope)
-        return envelope
+        return envelope, self.envelope_row(contract.topic, envelope)
 
     def add_envelope(self, session: Session | sa.Connection, topic: str, envelope: Envelope) -> None:
-        session.execute(
-            self.table.insert().values(
-                event_id=envelope.id,
-                topic=topic,
-                key=envelope.subject,
-                event_type=envelope.type,
-                payload=envelope.to_json(),
-                created_at=utcnow(),
-                attempts=0,
-            )
-        )
+        """Stage an already built envelope (e.g. one the gateway re-publishes to an agency feed)."""
+        session.execute(self.table.insert(), self.envelope_row(topic, envelope))
+
+    @staticmethod
+    def envelope_row(topic: str, envelope: Envelope) -> dict:
+        return {
+            "event_id": envelope.id,
+            "topic": topic,
+            "key": envelope.subject,
+            "event_type": envelope.type,
+            "payload": envelope.to_json(),
+            "created_at": utcnow(),
+            "attempts": 0,
+            "published_at": None,
+            "last_error": None,
+        }
 
     def backlog(self, conn: sa.Connection) -> tuple[int, float]:
         """(pending rows, age in seconds of the oldest pending row) for metrics."""

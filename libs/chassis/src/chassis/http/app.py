@@ -18,6 +18,7 @@ from typing import Callable
 import sqlalchemy as sa
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from chassis import kafka, logs, metrics, tracing
@@ -153,6 +154,14 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(err: AppError) -> Response:
         return from_app_error(err)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(err: IntegrityError) -> Response:
+        # A uniqueness race the domain check could not see (two writers at once): nothing was written.
+        log.warning("integrity error: %s", err.orig)
+        return problem(409, "conflict", "与现有数据冲突", "Conflicts with existing data",
+                       "与同时提交的其他数据冲突，未保存任何内容，请刷新后重试",
+                       "Conflicts with data written at the same time; nothing was saved, reload and retry")
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:

@@ -6,6 +6,7 @@ pypinyin does not know (rare ones) fall back to themselves, so nothing is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pypinyin import Style, lazy_pinyin
@@ -13,13 +14,15 @@ from pypinyin import Style, lazy_pinyin
 _NOT_LETTER = re.compile(r"[^a-z0-9\u3400-\u9fff\U00020000-\U0002ffff]+")
 
 
-def syllables(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def syllables(text: str) -> tuple[str, ...]:
+    """Names repeat a lot (a county has many 王伟): the conversion is cached."""
     out = []
     for s in lazy_pinyin(text or "", style=Style.NORMAL, errors="default"):
         s = _NOT_LETTER.sub("", s.lower())
         if s:
             out.append(s)
-    return out
+    return tuple(out)
 
 
 def full(text: str) -> str:

@@ -25,6 +25,8 @@ class PersonRepository:
         self.session = session
         self.id_secret = id_secret
         self._loaded_versions: dict[str, int] = {}
+        self._new: list[Person] = []
+        self._unread_membership_ids: set[str] = set()
 
     def get(self, person_id: str, for_update: bool = False) -> Person:
         query = sa.select(people).where(people.c.id == person_id)
@@ -58,11 +60,28 @@ class PersonRepository:
         if existing:
             raise Conflict("该身份证号码已登记", "This ID number is already registered",
                            existing=f"/people/{existing}", person_id=existing)
-        self.session.execute(people.insert().values(**self._row(person), created_at=now, updated_at=now))
-        self._save_memberships(person)
+        self._new.append(person)
+        self._loaded_versions[person.id] = person.version
+        self._now = now
+
+    def flush(self) -> None:
+        """Insert the people added since the last flush with one executemany per table."""
+        if not self._new:
+            return
+        added, self._new = self._new, []
+        self.session.execute(people.insert(), [{**self._row(p), "created_at": self._now, "updated_at": self._now}
+                                               for p in added])
+        rows = [self._membership_row(p, m) for p in added for m in p.memberships]
+        if rows:
+            self.session.execute(memberships.insert(), rows)
+        for person in added:
+            # The rows now hold the person's current state; membership ids are read only if needed.
+            self._loaded_versions[person.id] = person.version
+            self._unread_membership_ids.add(person.id)
 
     def save(self, person: Person) -> None:
         """Write the new state if nobody changed the person since it was loaded."""
+        self.flush()
         loaded = self._loaded_versions[person.id]
         if person.version == loaded:
             return
@@ -78,17 +97,30 @@ class PersonRepository:
         )
         if result.rowcount != 1:
             raise PreconditionFailed("该人员已被他人修改，请刷新后重试", "The person changed meanwhile; reload and retry")
+        self._refresh_membership_ids(person)
         self._save_memberships(person)
         self._loaded_versions[person.id] = person.version
 
     def _save_memberships(self, person: Person) -> None:
         for m in person.memberships:
-            values = dict(person_id=person.id, category=m.category, start_date=m.start_date, end_date=m.end_date,
-                          reason=m.reason, approved_by=m.approved_by, end_reason=m.end_reason)
+            values = self._membership_row(person, m)
             if m.id is None:
-                m.id = self.session.execute(memberships.insert().values(**values)).inserted_primary_key[0]
+                m.id = self.session.execute(memberships.insert(), values).inserted_primary_key[0]
             else:
                 self.session.execute(memberships.update().where(memberships.c.id == m.id).values(**values))
+
+    def _refresh_membership_ids(self, person: Person) -> None:
+        if person.id in self._unread_membership_ids:
+            self._unread_membership_ids.discard(person.id)
+            ids = self.session.execute(sa.select(memberships.c.id).where(memberships.c.person_id == person.id)
+                                       .order_by(memberships.c.id)).scalars().all()
+            for m, new_id in zip(person.memberships, ids):
+                m.id = new_id
+
+    @staticmethod
+    def _membership_row(person: Person, m: Membership) -> dict:
+        return dict(person_id=person.id, category=m.category, start_date=m.start_date, end_date=m.end_date,
+                    reason=m.reason, approved_by=m.approved_by, end_reason=m.end_reason)
 
     def _row(self, person: Person) -> dict:
         row = {c: getattr(person, c) for c in _PERSON_COLUMNS}

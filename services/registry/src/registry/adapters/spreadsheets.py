@@ -48,18 +48,19 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableFile("无法读取该 Excel 文件，请另存为 .xlsx 后重试", f"Cannot read the workbook: {exc}") from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=False, max_col=MAX_COLUMNS)
-    header_cells = next(rows, None)
-    if header_cells is None:
+    # values_only skips building cell objects (several times faster); with data_only=False a
+    # formula arrives as its text, "=...", which is refused like any text that looks like one.
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    header_values = next(rows, None)
+    if header_values is None:
         raise UnreadableFile("文件是空的", "The file is empty")
-    header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    header = [str(v).strip() if v is not None else "" for v in header_values]
 
     def body() -> Iterator[tuple[int, list]]:
-        for number, cells in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=2):
             if number - 1 > MAX_ROWS:
                 raise UnreadableFile(f"行数超过上限 {MAX_ROWS}", f"More than {MAX_ROWS} rows")
-            values = [FormulaCell(c.value) if c.data_type == "f" else c.value for c in cells]
-            yield number, values
+            yield number, [FormulaCell(v) if isinstance(v, str) and v.startswith("=") else v for v in values]
         workbook.close()
 
     return header, body()

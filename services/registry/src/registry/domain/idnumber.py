@@ -8,6 +8,7 @@ character (0-9 or X).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -81,6 +82,7 @@ def mask(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:] if len(number) == 18 else "*" * len(number)
 
 
+@functools.lru_cache(maxsize=65536)
 def digest(number: str, secret: str) -> str:
     """Keyed digest (HMAC-SHA256, hex) that lets services match notices without the number."""
     return hmac.new(secret.encode(), normalise(number).encode(), hashlib.sha256).hexdigest()

@@ -52,17 +52,18 @@ class UnitOfWork:
 
     def commit(self) -> None:
         now = dt.datetime.now(dt.timezone.utc)
+        self.people.flush()
+        history_rows, events = [], []
         for person in self._touched.values():
             snapshot = person.snapshot(self.id_secret)
             for recorded in person.recorded:
-                self.session.execute(
-                    history.insert().values(
-                        person_id=person.id, version=recorded.version, action=recorded.action,
-                        changes=[c.masked() for c in recorded.changes], actor=self.actor, at=now,
-                    )
-                )
+                history_rows.append(dict(person_id=person.id, version=recorded.version, action=recorded.action,
+                                         changes=[c.masked() for c in recorded.changes], actor=self.actor, at=now))
                 data = {**snapshot, "version": recorded.version, **recorded.extra}
-                self.outbox.add(self.session, EVENT_PREFIX + recorded.event, person.id, data)
+                events.append((EVENT_PREFIX + recorded.event, person.id, data))
             person.recorded.clear()
+        if history_rows:
+            self.session.execute(history.insert(), history_rows)
+        self.outbox.add_many(self.session, events)
         if self._given_session is None:
             self.session.commit()
