@@ -1,7 +1,7 @@
 """Run the benchmarks and write bench/reports/<mode>.md and .json.
 
-    python -m bench            # full: registry at 10k/100k/1M on SQLite and PostgreSQL (about 15 min)
-    python -m bench --quick    # the harness at small sizes (CI keeps it working; numbers not judged)
+python -m bench            # full: registry at 10k/100k/1M on SQLite and PostgreSQL (about 15 min)
+python -m bench --quick    # the harness at small sizes (CI keeps it working; numbers not judged)
 """
 
 from __future__ import annotations

@@ -31,7 +31,11 @@ from registry.service_layer import queries
 from registry.service_layer.import_job import run_job
 from registry.service_layer.units import load_shipped_units
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强永刚海燕红梅文博子涵浩然欣怡雨轩梓萱宇航"
 COUNTY = "370783000000"
 ADMIN = Principal("bench", "bench", frozenset({"admin"}), COUNTY)
@@ -44,7 +48,9 @@ def villages(engine) -> list[str]:
 
 def synthetic_people(n: int, units: list[str], seed: int = 7):
     rnd = random.Random(seed)
-    names = [s + g for s in SURNAMES for g in GIVEN[::1]] + [s + a + b for s in SURNAMES[:20] for a in GIVEN[:10] for b in GIVEN[10:20]]
+    names = [s + g for s in SURNAMES for g in GIVEN[::1]] + [
+        s + a + b for s in SURNAMES[:20] for a in GIVEN[:10] for b in GIVEN[10:20]
+    ]
     keys = {name: (pinyin.full(name), pinyin.initials(name), pinyin.compact(name)) for name in names}
     categories = list(BASE_DATABASES)
     for i in range(n):
@@ -58,18 +64,36 @@ def synthetic_people(n: int, units: list[str], seed: int = 7):
 def fill(engine, n: int, start: int, secret: str) -> None:
     """Insert people ``start..n`` directly (set-up for search latency, not what is measured)."""
     units = villages(engine)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     batch_people, batch_members = [], []
     with engine.begin() as conn:
         for i, name, (full, initials, compact), gender, born, number, unit, cat in itertools.islice(
-                synthetic_people(n, units), start, n):
+            synthetic_people(n, units), start, n
+        ):
             pid = str(uuid.UUID(int=i + 1))
-            batch_people.append(dict(
-                id=pid, name=name, name_pinyin=full, name_initials=initials, name_pinyin_compact=compact,
-                gender=gender, birth_date=born, id_number=number, id_digest=f"{i:064x}", unit_code=unit,
-                tags=[], search_text=name, status="active", is_representative=i % 50 == 0,
-                representative_roles=[{"body": "cppcc", "level": "county"}] if i % 50 == 0 else [],
-                version=1, created_at=now, updated_at=now, employer=f"企业{i % 997}"))
+            batch_people.append(
+                dict(
+                    id=pid,
+                    name=name,
+                    name_pinyin=full,
+                    name_initials=initials,
+                    name_pinyin_compact=compact,
+                    gender=gender,
+                    birth_date=born,
+                    id_number=number,
+                    id_digest=f"{i:064x}",
+                    unit_code=unit,
+                    tags=[],
+                    search_text=name,
+                    status="active",
+                    is_representative=i % 50 == 0,
+                    representative_roles=[{"body": "cppcc", "level": "county"}] if i % 50 == 0 else [],
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    employer=f"企业{i % 997}",
+                )
+            )
             batch_members.append(dict(person_id=pid, category=cat, start_date=dt.date(2020, 1, 1)))
             if len(batch_people) == 5000:
                 conn.execute(people.insert(), batch_people)
@@ -100,32 +124,69 @@ def bench_import(url: str, backend: str, rows: int) -> list[Result]:
     content = county_workbook(rows, villages(reg.engine))
     job_id = str(uuid.uuid4())
     with reg.engine.begin() as conn:
-        conn.execute(import_jobs.insert().values(
-            id=job_id, filename="county.xlsx", content=content, mode="all_or_nothing", state="running",
-            processed_rows=0, created=0, updated=0, unchanged=0, errors=[], actor="bench", scope_unit=COUNTY,
-            created_at=dt.datetime.now(dt.timezone.utc)))
+        conn.execute(
+            import_jobs.insert().values(
+                id=job_id,
+                filename="county.xlsx",
+                content=content,
+                mode="all_or_nothing",
+                state="running",
+                processed_rows=0,
+                created=0,
+                updated=0,
+                unchanged=0,
+                errors=[],
+                actor="bench",
+                scope_unit=COUNTY,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
     with Timer() as t:
         run_job(reg, job_id)
     with reg.engine.connect() as conn:
-        created, state = conn.execute(sa.select(import_jobs.c.created, import_jobs.c.state)
-                                      .where(import_jobs.c.id == job_id)).one()
+        created, state = conn.execute(
+            sa.select(import_jobs.c.created, import_jobs.c.state).where(import_jobs.c.id == job_id)
+        ).one()
         events = conn.execute(sa.text("SELECT count(*) FROM outbox")).scalar()
     assert (state, created) == ("succeeded", rows), (state, created)
     baseline = _bare_insert_seconds(reg.engine, rows)
     reg.engine.dispose()
-    return [Result("registry", f"import {rows:,} rows .xlsx ({backend})", t.seconds, "s",
-                   baseline=f"bare executemany of {rows:,} rows", baseline_value=baseline,
-                   target="< 10 s" if rows >= 23000 else None, met=t.seconds < 10 if rows >= 23000 else None,
-                   note=f"{backend}: {events:,} outbox events and {rows:,} history rows written in the same transaction")]
+    return [
+        Result(
+            "registry",
+            f"import {rows:,} rows .xlsx ({backend})",
+            t.seconds,
+            "s",
+            baseline=f"bare executemany of {rows:,} rows",
+            baseline_value=baseline,
+            target="< 10 s" if rows >= 23000 else None,
+            met=t.seconds < 10 if rows >= 23000 else None,
+            note=f"{backend}: {events:,} outbox events and {rows:,} history rows written in the same transaction",
+        )
+    ]
 
 
 def _bare_insert_seconds(engine, rows: int) -> float:
-    table = sa.Table("bench_bare", sa.MetaData(), sa.Column("id", sa.String(36), primary_key=True),
-                     sa.Column("name", sa.String(60)), sa.Column("id_number", sa.String(18)),
-                     sa.Column("unit_code", sa.String(12)), sa.Column("birth_date", sa.Date))
+    table = sa.Table(
+        "bench_bare",
+        sa.MetaData(),
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(60)),
+        sa.Column("id_number", sa.String(18)),
+        sa.Column("unit_code", sa.String(12)),
+        sa.Column("birth_date", sa.Date),
+    )
     table.create(engine, checkfirst=True)
-    data = [dict(id=str(uuid.uuid4()), name="张伟", id_number="11010519491231002X", unit_code=COUNTY,
-                 birth_date=dt.date(1949, 12, 31)) for _ in range(rows)]
+    data = [
+        dict(
+            id=str(uuid.uuid4()),
+            name="张伟",
+            id_number="11010519491231002X",
+            unit_code=COUNTY,
+            birth_date=dt.date(1949, 12, 31),
+        )
+        for _ in range(rows)
+    ]
     with Timer() as t, engine.begin() as conn:
         conn.execute(table.insert(), data)
     return t.seconds
@@ -149,16 +210,27 @@ def bench_search(url: str, backend: str, sizes: list[int], repeats: int) -> list
         fill(reg.engine, size, have, reg.settings.id_digest_secret)
         have = size
         with reg.engine.connect() as conn:
-            floor = _latencies(lambda: conn.execute(sa.select(people.c.name).where(
-                people.c.id == str(uuid.UUID(int=random.randrange(1, size))))).first(), repeats)
+            floor = _latencies(
+                lambda size=size: conn.execute(
+                    sa.select(people.c.name).where(people.c.id == str(uuid.UUID(int=random.randrange(1, size))))
+                ).first(),
+                repeats,
+            )
             for label, filters in SEARCHES.items():
                 lat = _latencies(lambda f=filters: queries.search(conn, ADMIN, f, limit=50), repeats)
-                results.append(Result(
-                    "registry search", f"{label}, {size:,} people ({backend}) p95", lat["p95"] * 1000, "ms",
-                    baseline="primary-key read p95", baseline_value=floor["p95"] * 1000,
-                    target="< 50 ms at 1M" if size >= 1_000_000 else None,
-                    met=(lat["p95"] * 1000 < 50) if size >= 1_000_000 else None,
-                    note=f"p50 {lat['p50'] * 1000:.1f} ms" if label == "list county by pinyin" else ""))
+                results.append(
+                    Result(
+                        "registry search",
+                        f"{label}, {size:,} people ({backend}) p95",
+                        lat["p95"] * 1000,
+                        "ms",
+                        baseline="primary-key read p95",
+                        baseline_value=floor["p95"] * 1000,
+                        target="< 50 ms at 1M" if size >= 1_000_000 else None,
+                        met=(lat["p95"] * 1000 < 50) if size >= 1_000_000 else None,
+                        note=f"p50 {lat['p50'] * 1000:.1f} ms" if label == "list county by pinyin" else "",
+                    )
+                )
     reg.engine.dispose()
     return results
 

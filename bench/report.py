@@ -52,26 +52,42 @@ class Timer:
 def machine() -> dict:
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[:1]
     versions = {name: metadata.version(name) for name in ("sqlalchemy", "flask", "kafka-python", "gunicorn", "psycopg")}
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "java": java[0] if java else None, **versions}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "java": java[0] if java else None,
+        **versions,
+    }
 
 
 def write(results: list[Result], mode: str, seconds: float) -> Path:
     REPORTS.mkdir(exist_ok=True)
     info = machine()
-    payload = {"mode": mode, "seconds": round(seconds, 1), "machine": info,
-               "results": [dataclasses.asdict(r) | {"ratio": r.ratio} for r in results]}
+    payload = {
+        "mode": mode,
+        "seconds": round(seconds, 1),
+        "machine": info,
+        "results": [dataclasses.asdict(r) | {"ratio": r.ratio} for r in results],
+    }
     (REPORTS / f"{mode}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2))
-    lines = [f"# Tongxin benchmarks ({mode})", "",
-             f"Machine: {info['cpus']} CPUs, Python {info['python']}, {info['java']}; "
-             f"SQLAlchemy {info['sqlalchemy']}, kafka-python {info['kafka-python']}, gunicorn {info['gunicorn']}. "
-             f"Run took {seconds:.0f} s.", "",
-             "| group | measure | value | baseline | ratio | target | met |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Tongxin benchmarks ({mode})",
+        "",
+        f"Machine: {info['cpus']} CPUs, Python {info['python']}, {info['java']}; "
+        f"SQLAlchemy {info['sqlalchemy']}, kafka-python {info['kafka-python']}, gunicorn {info['gunicorn']}. "
+        f"Run took {seconds:.0f} s.",
+        "",
+        "| group | measure | value | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         base = f"{r.baseline}: {r.baseline_value:,.3g}" if r.baseline else ""
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
         met = "" if r.met is None else ("yes" if r.met else "no")
-        lines.append(f"| {r.group} | {r.name} | {r.value:,.3g} {r.unit} | {base} | {ratio} | {r.target or ''} | {met} |")
+        lines.append(
+            f"| {r.group} | {r.name} | {r.value:,.3g} {r.unit} | {base} | {ratio} | {r.target or ''} | {met} |"
+        )
     notes = [f"- {r.group} / {r.name}: {r.note}" for r in results if r.note]
     if notes:
         lines += ["", "Notes:", *notes]

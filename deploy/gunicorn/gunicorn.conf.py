@@ -1,6 +1,6 @@
 """gunicorn settings shared by every Tongxin API (override any of them with environment variables).
 
-    gunicorn -c deploy/gunicorn/gunicorn.conf.py 'registry.entrypoints.api.app:create_app()'
+gunicorn -c deploy/gunicorn/gunicorn.conf.py 'registry.entrypoints.api.app:create_app()'
 """
 
 import json
@@ -22,8 +22,16 @@ proxy_allow_ips = forwarded_allow_ips
 # The apps log their own JSON access lines (with request and trace ids); gunicorn's
 # own error log stays, and its access log is off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
-access_log_format = json.dumps({"remote": "%(h)s", "request": "%(r)s", "status": "%(s)s", "bytes": "%(B)s",
-                                "ms": "%(M)s", "request_id": "%({x-request-id}o)s"})
+access_log_format = json.dumps(
+    {
+        "remote": "%(h)s",
+        "request": "%(r)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "ms": "%(M)s",
+        "request_id": "%({x-request-id}o)s",
+    }
+)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 

@@ -153,15 +153,19 @@ class LocalKafka:
             id_file.write_text(_cluster_id())
         return props
 
-    def start(self) -> "LocalKafka":
+    def start(self) -> LocalKafka:
         ensure_jars()
         props = self._configure()
         began = time.monotonic()
         subprocess.run(
             self._java(
                 "kafka.tools.StorageTool",
-                "format", "-t", (self.data_dir / "cluster.id").read_text().strip(),
-                "-c", str(props), "-g",
+                "format",
+                "-t",
+                (self.data_dir / "cluster.id").read_text().strip(),
+                "-c",
+                str(props),
+                "-g",
             ),
             check=True,
             stdout=subprocess.DEVNULL,
@@ -181,8 +185,8 @@ class LocalKafka:
         # Class-data sharing, as Kafka's own image does: the first run writes the
         # archive on exit, later runs map it and start faster.
         if CDS_ARCHIVE.exists():
-            return heap + (f"-XX:SharedArchiveFile={CDS_ARCHIVE}", "-Xshare:auto")
-        return heap + (f"-XX:ArchiveClassesAtExit={CDS_ARCHIVE}",)
+            return (*heap, f"-XX:SharedArchiveFile={CDS_ARCHIVE}", "-Xshare:auto")
+        return (*heap, f"-XX:ArchiveClassesAtExit={CDS_ARCHIVE}")
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -50,7 +50,7 @@ class KafkaSource:
         self.kind = ""
         self._stop = lambda: None
 
-    def start(self, tmp: Path) -> "KafkaSource":
+    def start(self, tmp: Path) -> KafkaSource:
         if env := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
             self.bootstrap, self.kind = env, f"KAFKA_BOOTSTRAP_SERVERS={env}"
         elif docker_available():
@@ -64,8 +64,11 @@ class KafkaSource:
             self.bootstrap = broker.bootstrap_servers
             self.kind = f"local Apache Kafka broker (deploy/kafka, KRaft), started in {broker.startup_seconds:.1f}s"
             self._stop = broker.stop
-        say(f"Kafka: {self.kind} at {self.bootstrap} (no Docker engine here, so no testcontainers)"
-            if "local" in self.kind else f"Kafka: {self.kind} at {self.bootstrap}")
+        say(
+            f"Kafka: {self.kind} at {self.bootstrap} (no Docker engine here, so no testcontainers)"
+            if "local" in self.kind
+            else f"Kafka: {self.kind} at {self.bootstrap}"
+        )
         return self
 
     def stop(self) -> None:
@@ -80,7 +83,7 @@ class PostgresSource:
         self.kind = ""
         self._stop = lambda: None
 
-    def start(self, tmp: Path) -> "PostgresSource | None":
+    def start(self, tmp: Path) -> PostgresSource | None:
         if env := os.environ.get("TEST_POSTGRES_URL"):
             self.admin_url, self.kind = env, "TEST_POSTGRES_URL"
         elif docker_available():
@@ -108,16 +111,47 @@ class PostgresSource:
         if run_as:
             for path in (base, socket_dir):
                 shutil.chown(path, "postgres")
-        subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                        "--locale=C.UTF-8"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *run_as,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+        )
         options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "server.log"),
-                        "-w", "start"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *run_as,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(data / "server.log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
         self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         self.kind = f"local PostgreSQL cluster ({bin_dir.parent.name}) on 127.0.0.1:{port}"
 
         def stop() -> None:
-            subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+            subprocess.run(
+                [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
+            )
             shutil.rmtree(base, ignore_errors=True)
 
         self._stop = stop

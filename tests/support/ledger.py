@@ -89,6 +89,9 @@ def reset_view(session: Session) -> None:
 
 def applied_rows(engine: sa.Engine) -> list[tuple[str, str, int]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            sa.select(applied.c.event_id, applied.c.person_id, applied.c.version).order_by(applied.c.seq)
-        )]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(applied.c.event_id, applied.c.person_id, applied.c.version).order_by(applied.c.seq)
+            )
+        ]

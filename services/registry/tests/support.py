@@ -21,6 +21,11 @@ def new_id_number(born=dt.date(1975, 3, 8), gender="male") -> str:
 
 
 def person_body(**overrides) -> dict:
-    body = {"name": "张伟", "id_number": new_id_number(), "unit_code": DONGGUAN, "categories": ["non_party_representative"]}
+    body = {
+        "name": "张伟",
+        "id_number": new_id_number(),
+        "unit_code": DONGGUAN,
+        "categories": ["non_party_representative"],
+    }
     body.update(overrides)
     return body

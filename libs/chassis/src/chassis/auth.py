@@ -38,7 +38,9 @@ class Principal:
     def require_role(self, *roles: str) -> None:
         if not self.has_role(*roles):
             raise Forbidden(
-                f"需要以下角色之一：{'、'.join(roles)}", f"Requires one of the roles: {', '.join(roles)}", roles=list(roles)
+                f"需要以下角色之一：{'、'.join(roles)}",
+                f"Requires one of the roles: {', '.join(roles)}",
+                roles=list(roles),
             )
 
     def sees(self, unit_code: str) -> bool:
@@ -53,9 +55,11 @@ class TokenService:
     def __init__(self, secret: str, audience: str, issuer: str, leeway_s: int = 30):
         self.secret, self.audience, self.issuer, self.leeway = secret, audience, issuer, leeway_s
 
-    def issue(self, subject: str, roles: list[str], unit: str, name: str = "", ttl: dt.timedelta = dt.timedelta(hours=8)) -> str:
+    def issue(
+        self, subject: str, roles: list[str], unit: str, name: str = "", ttl: dt.timedelta = dt.timedelta(hours=8)
+    ) -> str:
         units.check(unit)
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         claims = {
             "sub": subject,
             "name": name or subject,

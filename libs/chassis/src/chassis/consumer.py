@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -115,7 +115,9 @@ class ConsumerRunner:
         consumer = self.consumer_factory(group_id=self.name)
         try:
             partitions = [
-                TopicPartition(topic, p) for topic in self.topics for p in sorted(consumer.partitions_for_topic(topic) or ())
+                TopicPartition(topic, p)
+                for topic in self.topics
+                for p in sorted(consumer.partitions_for_topic(topic) or ())
             ]
             consumer.assign(partitions)
             consumer.seek_to_beginning(*partitions)
@@ -141,7 +143,9 @@ class ConsumerRunner:
                 try:
                     envelope = self._apply_record(record)
                 except _INFRASTRUCTURE as exc:
-                    log.warning("consumer %s: database unavailable, rewinding %s to %d: %s", self.name, tp, record.offset, exc)
+                    log.warning(
+                        "consumer %s: database unavailable, rewinding %s to %d: %s", self.name, tp, record.offset, exc
+                    )
                     consumer.seek(tp, record.offset)
                     healthy = False
                     break
@@ -214,9 +218,10 @@ class ConsumerRunner:
     def _already_processed(self, event_id: str) -> bool:
         p = self.processed
         with self.engine.connect() as conn:
-            return conn.execute(
-                sa.select(p.c.event_id).where(p.c.consumer == self.name, p.c.event_id == event_id)
-            ).first() is not None
+            return (
+                conn.execute(sa.select(p.c.event_id).where(p.c.consumer == self.name, p.c.event_id == event_id)).first()
+                is not None
+            )
 
     def _processed_row(self, event_id: str, record, outcome: str) -> dict:
         return dict(
@@ -242,14 +247,18 @@ class ConsumerRunner:
         ]
         if self._dlq_producer is None:
             self._dlq_producer = self.producer_factory()
-        self._dlq_producer.send(
-            dead_letter(record.topic), key=record.key, value=record.value, headers=headers
-        ).get(timeout=30)
-        log.error("consumer %s: dead-lettered %s:%d@%d: %s", self.name, record.topic, record.partition, record.offset, error)
+        self._dlq_producer.send(dead_letter(record.topic), key=record.key, value=record.value, headers=headers).get(
+            timeout=30
+        )
+        log.error(
+            "consumer %s: dead-lettered %s:%d@%d: %s", self.name, record.topic, record.partition, record.offset, error
+        )
         metrics.DEAD_LETTERED.labels(self.name, record.topic).inc()
         if envelope is not None:
             with self.engine.begin() as conn:
-                conn.execute(self.processed.insert().values(**self._processed_row(envelope.id, record, "dead_lettered")))
+                conn.execute(
+                    self.processed.insert().values(**self._processed_row(envelope.id, record, "dead_lettered"))
+                )
 
     def _close_dlq(self) -> None:
         if self._dlq_producer is not None:

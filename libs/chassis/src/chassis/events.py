@@ -12,7 +12,8 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 SPEC_VERSION = "1.0"
 JSON = "application/json"
@@ -35,7 +36,7 @@ def _iso(value: Any) -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Envelope:
         traceparent: str | None = None,
         event_id: str | None = None,
         time: dt.datetime | None = None,
-    ) -> "Envelope":
+    ) -> Envelope:
         extensions = {"traceparent": traceparent} if traceparent else {}
         return cls(
             id=event_id or str(uuid.uuid4()),
@@ -96,7 +97,7 @@ class Envelope:
         ).encode()
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "Envelope":
+    def from_dict(cls, raw: Mapping[str, Any]) -> Envelope:
         if not isinstance(raw, Mapping):
             raise EnvelopeError("event is not a JSON object")
         missing = [name for name in _REQUIRED if not raw.get(name)]
@@ -124,7 +125,7 @@ class Envelope:
         )
 
     @classmethod
-    def from_json(cls, payload: bytes | str) -> "Envelope":
+    def from_json(cls, payload: bytes | str) -> Envelope:
         try:
             raw = json.loads(payload)
         except (ValueError, UnicodeDecodeError) as exc:

@@ -53,7 +53,9 @@ def make_consumer(bootstrap: str, group_id: str | None, **overrides) -> KafkaCon
     return KafkaConsumer(**config)
 
 
-def ensure_topics(bootstrap: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS, replication: int = 1) -> None:
+def ensure_topics(
+    bootstrap: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS, replication: int = 1
+) -> None:
     """Create topics that do not exist yet (idempotent)."""
     admin = KafkaAdminClient(bootstrap_servers=servers(bootstrap), client_id="tongxin-admin")
     try:

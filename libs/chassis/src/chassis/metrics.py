@@ -27,7 +27,10 @@ HTTP_LATENCY = Histogram(
 OUTBOX_PUBLISHED = Counter("tongxin_outbox_published_total", "Outbox rows published to Kafka", ["service"])
 OUTBOX_BACKLOG = Gauge("tongxin_outbox_backlog", "Outbox rows not yet published", ["service"], multiprocess_mode="max")
 OUTBOX_AGE = Gauge(
-    "tongxin_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row", ["service"], multiprocess_mode="max"
+    "tongxin_outbox_oldest_age_seconds",
+    "Age of the oldest unpublished outbox row",
+    ["service"],
+    multiprocess_mode="max",
 )
 RELAY_FAILURES = Counter("tongxin_outbox_relay_failures_total", "Relay batches that failed and backed off", ["service"])
 CONSUMED = Counter("tongxin_consumer_events_total", "Events handled by consumers", ["consumer", "outcome"])

@@ -9,7 +9,8 @@ never fails a user's write and never loses an event.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -51,7 +52,9 @@ class Outbox:
         session.execute(self.table.insert(), row)
         return envelope
 
-    def add_many(self, session: Session | sa.Connection, events: list[tuple[str, str, Mapping[str, Any]]]) -> list[Envelope]:
+    def add_many(
+        self, session: Session | sa.Connection, events: list[tuple[str, str, Mapping[str, Any]]]
+    ) -> list[Envelope]:
         """Stage several (type, subject, data) events with one executemany, in order."""
         staged = [self.row(*event) for event in events]
         if staged:
@@ -96,5 +99,5 @@ class Outbox:
         if oldest is None:
             return 0, 0.0
         if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=dt.timezone.utc)
+            oldest = oldest.replace(tzinfo=dt.UTC)
         return int(count), max(0.0, (utcnow() - oldest).total_seconds())

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from kafka import KafkaProducer
@@ -95,7 +94,7 @@ class OutboxRelay:
         futures = [producer.send(r.topic, key=r.key.encode(), value=bytes(r.payload)) for r in rows]
         producer.flush()
         done, error = [], None
-        for row, future in zip(rows, futures):
+        for row, future in zip(rows, futures, strict=True):
             try:
                 future.get(timeout=0)
             except Exception as exc:
@@ -152,6 +151,6 @@ class OutboxRelay:
         if self._producer is not None:
             try:
                 self._producer.close(timeout=1)
-            except Exception:  # closing a broken producer may fail too; nothing to keep
-                pass
+            except Exception as exc:  # closing a broken producer may fail too; nothing to keep
+                log.debug("closing the producer failed: %s", exc)
             self._producer = None

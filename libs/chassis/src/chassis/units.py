@@ -42,7 +42,7 @@ def in_subtree(scope_unit: str, unit: str) -> bool:
 
 def parent(code: str) -> str | None:
     """The code of the next unit up, or None for a province."""
-    lvl, length = _classify(check(code))
+    _, length = _classify(check(code))
     uppers = [n for _, n in _LEVELS if n < length]
     if not uppers:
         return None

@@ -48,8 +48,12 @@ def publish_all(engine, bootstrap, topic) -> int:
 
 def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -> list:
     consumer = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False,
-        group_id=None, consumer_timeout_ms=1000,
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=1000,
     )
     records: list = []
     wait_for(lambda: records.extend(consumer) or len(records) >= expected, timeout_s, message=f"{expected} records")

@@ -95,8 +95,10 @@ def test_kafka_down_for_10s_while_1000_changes_are_written_then_all_arrive_once(
     counts = collections.Counter(r[0] for r in rows)
     doubled = sum(1 for c in counts.values() if c > 1)
     lost = set(before + written) - set(counts)
-    say(f"Kafka outage {outage:.1f}s: written {len(written)}, applied {len(rows)}, lost {len(lost)}, "
-        f"duplicates {doubled}, slowest write during outage {slowest * 1000:.0f} ms")
+    say(
+        f"Kafka outage {outage:.1f}s: written {len(written)}, applied {len(rows)}, lost {len(lost)}, "
+        f"duplicates {doubled}, slowest write during outage {slowest * 1000:.0f} ms"
+    )
     assert outage >= 10
     # Not a speed target: a relay holding a database lock while Kafka hangs stalls
     # writes for its whole delivery timeout (15-30 s); that must never happen.
@@ -122,7 +124,10 @@ def test_consumer_killed_after_db_commit_before_offset_commit_applies_nothing_tw
 
     crash = subprocess.run(
         [sys.executable, "-m", "tests.support.crashing_consumer", database_url, kafka.bootstrap, topic, group, "120"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
     )
     assert crash.returncode == 9, crash.stderr.decode()[-2000:]
     applied_before_restart = len(ledger.applied_rows(engine))
@@ -140,6 +145,8 @@ def test_consumer_killed_after_db_commit_before_offset_commit_applies_nothing_tw
     runner.stop()
     thread.join(30)
     ids = [r[0] for r in ledger.applied_rows(engine)]
-    say(f"consumer crash: applied before kill {applied_before_restart}, offset committed {committed}, "
-        f"redelivered {applied_before_restart - committed}, applied in all {len(ids)}, distinct {len(set(ids))}")
+    say(
+        f"consumer crash: applied before kill {applied_before_restart}, offset committed {committed}, "
+        f"redelivered {applied_before_restart - committed}, applied in all {len(ids)}, distinct {len(set(ids))}"
+    )
     assert sorted(ids) == sorted(written)

@@ -52,7 +52,10 @@ def test_official_cloudevents_sdk_accepts_the_envelope():
         (json.dumps({"specversion": "1.0", "id": "1", "type": "x"}).encode(), "source"),
         (json.dumps({"specversion": "0.3", "id": "1", "type": "x", "source": "s"}).encode(), "specversion"),
         (json.dumps({"specversion": "1.0", "id": "1", "type": "x", "source": "s", "data": [1]}).encode(), "data"),
-        (json.dumps({"specversion": "1.0", "id": "1", "type": "x", "source": "s", "Bad-Ext": "1"}).encode(), "extension"),
+        (
+            json.dumps({"specversion": "1.0", "id": "1", "type": "x", "source": "s", "Bad-Ext": "1"}).encode(),
+            "extension",
+        ),
         (b"\xff\xfe", "not JSON"),
     ],
 )

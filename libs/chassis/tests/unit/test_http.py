@@ -95,7 +95,11 @@ def test_domain_errors_map_to_their_status(client):
     r = client.post("/things/", json={"name": "dup"}, headers=bearer())
     assert r.status_code == 409
     body = r.get_json()
-    assert (body["detail"], body["detail_en"], body["existing"]) == ("已存在同名事物", "A thing with this name exists", "/things/1")
+    assert (body["detail"], body["detail_en"], body["existing"]) == (
+        "已存在同名事物",
+        "A thing with this name exists",
+        "/things/1",
+    )
 
 
 def test_unexpected_errors_are_500_problems_without_internals(client):
@@ -129,8 +133,12 @@ def test_created_with_principal(client):
         (lambda c: c.get("/nowhere", headers=bearer()), 404),
         (lambda c: c.delete("/things/", headers=bearer()), 405),
         (lambda c: c.post("/things/", data="{bad json", content_type="application/json", headers=bearer()), 400),
-        (lambda c: c.post("/things/", data=json.dumps({"name": "a" * 2000}), content_type="application/json",
-                          headers=bearer()), 413),
+        (
+            lambda c: c.post(
+                "/things/", data=json.dumps({"name": "a" * 2000}), content_type="application/json", headers=bearer()
+            ),
+            413,
+        ),
     ],
 )
 def test_framework_errors_are_problems_too(client, call, status):
@@ -155,7 +163,9 @@ def test_probes_and_metrics(client):
     assert ready.get_json()["degraded"] is True
     client.get("/things/open")
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'tongxin_http_request_seconds_count{endpoint="/things/open",method="GET",service="demo",status="200"}' in text
+    assert (
+        'tongxin_http_request_seconds_count{endpoint="/things/open",method="GET",service="demo",status="200"}' in text
+    )
 
 
 def test_readiness_fails_when_the_database_is_gone(tmp_path):

@@ -63,12 +63,30 @@ def test_admin_role_implies_staff_roles():
         (tokens.issue("w", ["viewer"], TOWN, ttl=dt.timedelta(seconds=-120)), "expired"),
         (TokenService("s" * 32, "other", "tongxin-auth").issue("w", ["viewer"], TOWN), "audience"),
         (TokenService("x" * 32, "tongxin", "tongxin-auth").issue("w", ["viewer"], TOWN), "Invalid token"),
-        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["viewer"]},
-                    "s" * 32, "HS256"), "unit"),
-        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": "viewer",
-                     "unit": TOWN}, "s" * 32, "HS256"), "roles"),
-        (jwt.encode({"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["admin"],
-                     "unit": TOWN}, "", "none"), "Invalid token"),
+        (
+            jwt.encode(
+                {"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["viewer"]},
+                "s" * 32,
+                "HS256",
+            ),
+            "unit",
+        ),
+        (
+            jwt.encode(
+                {"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": "viewer", "unit": TOWN},
+                "s" * 32,
+                "HS256",
+            ),
+            "roles",
+        ),
+        (
+            jwt.encode(
+                {"sub": "w", "aud": "tongxin", "iss": "tongxin-auth", "exp": 9e9, "roles": ["admin"], "unit": TOWN},
+                "",
+                "none",
+            ),
+            "Invalid token",
+        ),
         ("not.a.token", "Invalid token"),
     ],
 )

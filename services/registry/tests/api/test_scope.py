@@ -46,8 +46,11 @@ def test_writes_outside_scope_are_refused_and_change_nothing(client, auth, popul
     target = population["xicheng"]
     assert client.patch(f"/people/{target}", json={"phone": "13000000000"}, headers=headers).status_code == 404
     assert client.post(f"/people/{target}/archive", json={}, headers=headers).status_code == 404
-    r = client.post("/people", json={"name": "越权", "id_number": "11010519491231002X", "unit_code": XICHENG},
-                    headers=auth(unit=DONGGUAN))
+    r = client.post(
+        "/people",
+        json={"name": "越权", "id_number": "11010519491231002X", "unit_code": XICHENG},
+        headers=auth(unit=DONGGUAN),
+    )
     assert r.status_code == 422 and r.get_json()["field"] == "unit_code"
     own = population["dongguan"]
     r = client.post(f"/people/{own}/move", json={"unit_code": XICHENG}, headers=headers)
@@ -78,14 +81,21 @@ def test_units_are_added_renamed_and_retired_with_history(client, auth, populati
     r = client.post("/units", json={"code": "370783001009", "name": "新城社区"}, headers=admin)
     assert r.status_code == 201 and r.get_json()["parent_code"] == SHENGCHENG
     assert client.post("/units", json={"code": "370783002009", "name": "别处"}, headers=admin).status_code == 422
-    assert client.patch("/units/370783001009", json={"name": "新城东社区"}, headers=admin).get_json()["name"] == "新城东社区"
+    assert (
+        client.patch("/units/370783001009", json={"name": "新城东社区"}, headers=admin).get_json()["name"]
+        == "新城东社区"
+    )
     assert client.post(f"/units/{DONGGUAN}/retire", headers=admin).status_code == 409  # people live there
     assert client.post("/units/370783001009/retire", headers=admin).status_code == 200
     history = client.get("/units/370783001009/history", headers=admin).get_json()
     assert [(h["action"], h["old_name"], h["new_name"]) for h in history] == [
-        ("added", None, "新城社区"), ("renamed", "新城社区", "新城东社区"), ("retired", "新城东社区", None)]
+        ("added", None, "新城社区"),
+        ("renamed", "新城社区", "新城东社区"),
+        ("retired", "新城东社区", None),
+    ]
     codes = [u["code"] for u in client.get("/units", headers=admin).get_json()]
     assert "370783001009" not in codes and DONGGUAN in codes and WENJIA_VILLAGE not in codes
-    r = client.post("/people", json={"name": "甲", "id_number": "11010519491231002X", "unit_code": "370783001009"},
-                    headers=auth())
+    r = client.post(
+        "/people", json={"name": "甲", "id_number": "11010519491231002X", "unit_code": "370783001009"}, headers=auth()
+    )
     assert r.status_code == 422

@@ -31,15 +31,27 @@ def xlsx(rows: list[list], header=HEADER) -> bytes:
 
 def good_row(name="赵敏", unit=DONGGUAN, **kw):
     born = dt.date(1982, 7, 9)
-    row = {"姓名": name, "性别": "女", "出生日期": born, "身份证号码": new_id_number(born, "female"),
-           "行政区划代码": unit, "基础库": "党外知识分子、新的社会阶层人士", "工作单位": "寿光市第一中学", "标签": "教师"}
+    row = {
+        "姓名": name,
+        "性别": "女",
+        "出生日期": born,
+        "身份证号码": new_id_number(born, "female"),
+        "行政区划代码": unit,
+        "基础库": "党外知识分子、新的社会阶层人士",
+        "工作单位": "寿光市第一中学",
+        "标签": "教师",
+    }
     row.update(kw)
     return [row[h] for h in HEADER]
 
 
 def upload(client, auth, content: bytes, mode: str, filename="people.xlsx", headers=None):
-    return client.post(f"/imports?mode={mode}", data={"file": (io.BytesIO(content), filename)},
-                       headers=headers or auth(), content_type="multipart/form-data")
+    return client.post(
+        f"/imports?mode={mode}",
+        data={"file": (io.BytesIO(content), filename)},
+        headers=headers or auth(),
+        content_type="multipart/form-data",
+    )
 
 
 def run(client, auth, registry, content: bytes, mode: str, **kw) -> dict:
@@ -58,18 +70,20 @@ def mixed_file() -> bytes:
     bad_check = good_row("钱多")
     bad_check[3] = bad_check[3][:17] + ("0" if bad_check[3][17] != "0" else "1")
     duplicate = good_row("孙丽")
-    return xlsx([
-        good_row("赵敏"),
-        bad_check,
-        [None] * len(HEADER),  # an empty row: skipped
-        good_row("周强", 出生日期=dt.date(1990, 1, 1)),  # birth date disagrees with the ID number
-        good_row("吴刚", 行政区划代码="370783999999"),
-        good_row("郑洁", 基础库="火星人库"),
-        good_row("王磊", 工作单位="=HYPERLINK(\"http://x\")"),
-        duplicate,
-        duplicate,
-        good_row("冯雪"),
-    ])
+    return xlsx(
+        [
+            good_row("赵敏"),
+            bad_check,
+            [None] * len(HEADER),  # an empty row: skipped
+            good_row("周强", 出生日期=dt.date(1990, 1, 1)),  # birth date disagrees with the ID number
+            good_row("吴刚", 行政区划代码="370783999999"),
+            good_row("郑洁", 基础库="火星人库"),
+            good_row("王磊", 工作单位='=HYPERLINK("http://x")'),
+            duplicate,
+            duplicate,
+            good_row("冯雪"),
+        ]
+    )
 
 
 def test_dry_run_reports_every_bad_row_and_writes_nothing(client, auth, registry):
@@ -119,8 +133,7 @@ def test_import_is_idempotent_and_updates_by_id_number(client, auth, registry):
 
 
 def test_import_stays_in_scope(client, auth, registry):
-    job = run(client, auth, registry, xlsx([good_row(unit=WENJIA_VILLAGE)]), "good_rows",
-              headers=auth(unit=DONGGUAN))
+    job = run(client, auth, registry, xlsx([good_row(unit=WENJIA_VILLAGE)]), "good_rows", headers=auth(unit=DONGGUAN))
     assert job["created"] == 0 and "管辖范围" in job["errors"][0]["reason"]
 
 

@@ -25,8 +25,9 @@ PREFIX = "cn.tongxin.registry.person."
 @pytest.fixture
 def live(database_url, kafka):
     """A registry app and its worker (relay, consumer, imports) on the real broker."""
-    reg = bootstrap(RegistrySettings(database_url=database_url, kafka_bootstrap_servers=kafka.bootstrap,
-                                     outbox_poll_interval=0.05))
+    reg = bootstrap(
+        RegistrySettings(database_url=database_url, kafka_bootstrap_servers=kafka.bootstrap, outbox_poll_interval=0.05)
+    )
     reg.migrate()
     load_shipped_units(reg.engine)
     parts = build(reg)
@@ -42,13 +43,22 @@ def live(database_url, kafka):
 
 
 def events_for(bootstrap: str, topic: str, subject: str, expected: int) -> list[Envelope]:
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=500)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=500,
+    )
     found: list[Envelope] = []
 
     def more() -> bool:
-        found.extend(e for e in (Envelope.from_json(r.value) for r in consumer if r.key == subject.encode())
-                     if e.subject == subject)
+        found.extend(
+            e
+            for e in (Envelope.from_json(r.value) for r in consumer if r.key == subject.encode())
+            if e.subject == subject
+        )
         return len(found) >= expected
 
     wait_for(more, 60, message=f"{expected} events for {subject}")
@@ -89,14 +99,23 @@ def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
 def test_a_revoked_qualification_changes_representative_status_once(live, kafka):
     reg, client = live
     roles = [{"body": "cppcc", "level": "county", "title": "委员"}, {"body": "chamber", "level": "county"}]
-    pid = client.post("/people", json=person_body(representative_roles=roles), headers=headers_for(reg)).get_json()["id"]
+    pid = client.post("/people", json=person_body(representative_roles=roles), headers=headers_for(reg)).get_json()[
+        "id"
+    ]
     outcome = Envelope.new(
         type="cn.tongxin.evaluation.representative.qualification_revoked.v1",
         source="/tongxin/evaluation",
         subject=pid,
-        data={"person_id": pid, "unit_code": DONGGUAN, "body": "cppcc", "decision": "revoke_membership_recommendation",
-              "reason": "年度评价末位且联席会议决定", "round_id": "r-2026", "meeting_id": "m-8",
-              "decided_at": dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc).isoformat()},
+        data={
+            "person_id": pid,
+            "unit_code": DONGGUAN,
+            "body": "cppcc",
+            "decision": "revoke_membership_recommendation",
+            "reason": "年度评价末位且联席会议决定",
+            "round_id": "r-2026",
+            "meeting_id": "m-8",
+            "decided_at": dt.datetime(2026, 11, 1, tzinfo=dt.UTC).isoformat(),
+        },
     )
     producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
     for _ in range(2):  # a redelivery: the same event id twice
@@ -104,7 +123,9 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
     producer.close()
 
     def roles_now():
-        return [r["body"] for r in client.get(f"/people/{pid}", headers=headers_for(reg)).get_json()["representative_roles"]]
+        return [
+            r["body"] for r in client.get(f"/people/{pid}", headers=headers_for(reg)).get_json()["representative_roles"]
+        ]
 
     wait_for(lambda: roles_now() == ["chamber"], 60, message="CPPCC role revoked")
     events = events_for(kafka.bootstrap, REGISTRY_PERSON, pid, 3)

@@ -77,9 +77,14 @@ def test_revoking_a_body_drops_only_its_roles():
 
 def test_merge_carries_categories_and_archives_the_duplicate():
     a = person()
-    b = Person.register("p2", categories=["non_public_economy"], today=dt.date(2026, 1, 1),
-                        name="艾克拜尔·米吉提", id_number=idnumber.make("370783", dt.date(1970, 1, 1), 7, "male"),
-                        unit_code="370783001001")
+    b = Person.register(
+        "p2",
+        categories=["non_public_economy"],
+        today=dt.date(2026, 1, 1),
+        name="艾克拜尔·米吉提",
+        id_number=idnumber.make("370783", dt.date(1970, 1, 1), 7, "male"),
+        unit_code="370783001001",
+    )
     a.absorb(b)
     assert set(a.current_categories(dt.date(2026, 1, 2))) == {"non_party_representative", "non_public_economy"}
     assert (b.status, b.merged_into) == ("archived", "p1")

@@ -27,7 +27,9 @@ class RepresentativeDecision(Schema):
 for _suffix, _summary in [
     ("representative.retained.v1", "A joint evaluation meeting retained a representative."),
     ("representative.warned.v1", "A representative was given a talk (约谈) or a warning (警示谈话)."),
-    ("representative.qualification_revoked.v1",
-     "A representative lost a membership recommendation or the eligibility to be recommended."),
+    (
+        "representative.qualification_revoked.v1",
+        "A representative lost a membership recommendation or the eligibility to be recommended.",
+    ),
 ]:
     register(EventContract(PREFIX + _suffix, EVALUATION, RepresentativeDecision, _summary))

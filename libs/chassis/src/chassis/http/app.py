@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, jsonify, request
@@ -98,9 +98,16 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenService) -> No
     def _begin() -> Response | None:
         g.started = time.perf_counter()
         g.request_id = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
-        g.tokens = [logs.request_id_var.set(g.request_id), tracing.bind(tracing.child_of(request.headers.get("traceparent")))]
+        g.tokens = [
+            logs.request_id_var.set(g.request_id),
+            tracing.bind(tracing.child_of(request.headers.get("traceparent"))),
+        ]
         view = app.view_functions.get(request.endpoint or "")
-        if request.endpoint is None or request.endpoint in _PUBLIC_ENDPOINTS or request.endpoint.startswith("api-docs."):
+        if (
+            request.endpoint is None
+            or request.endpoint in _PUBLIC_ENDPOINTS
+            or request.endpoint.startswith("api-docs.")
+        ):
             return None
         if view is not None and _is_public(view):
             return None
@@ -159,16 +166,28 @@ def _install_error_handlers(app: Flask) -> None:
     def _integrity(err: IntegrityError) -> Response:
         # A uniqueness race the domain check could not see (two writers at once): nothing was written.
         log.warning("integrity error: %s", err.orig)
-        return problem(409, "conflict", "与现有数据冲突", "Conflicts with existing data",
-                       "与同时提交的其他数据冲突，未保存任何内容，请刷新后重试",
-                       "Conflicts with data written at the same time; nothing was saved, reload and retry")
+        return problem(
+            409,
+            "conflict",
+            "与现有数据冲突",
+            "Conflicts with existing data",
+            "与同时提交的其他数据冲突，未保存任何内容，请刷新后重试",
+            "Conflicts with data written at the same time; nothing was saved, reload and retry",
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:
         if isinstance(err, HTTPException):
             return from_http_exception(err)
         log.exception("unhandled error")
-        return problem(500, "internal-error", "服务器内部错误", "Internal server error", "服务器内部错误，请稍后重试", "Unexpected error; try again later")
+        return problem(
+            500,
+            "internal-error",
+            "服务器内部错误",
+            "Internal server error",
+            "服务器内部错误，请稍后重试",
+            "Unexpected error; try again later",
+        )
 
 
 def _install_probes(app: Flask, settings: BaseSettings, engine: sa.Engine | None) -> None:

@@ -16,10 +16,21 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:tongxin:problem:"
 
 _HTTP_ZH = {
-    400: "请求格式错误", 401: "未认证或令牌无效", 403: "无权执行此操作", 404: "未找到",
-    405: "不支持该请求方法", 406: "无法提供所请求的格式", 409: "与现有数据冲突", 412: "数据已被他人修改",
-    413: "请求体过大", 415: "不支持的内容类型", 422: "请求数据无效", 428: "需要前置条件请求头",
-    429: "请求过于频繁", 500: "服务器内部错误", 503: "服务暂不可用",
+    400: "请求格式错误",
+    401: "未认证或令牌无效",
+    403: "无权执行此操作",
+    404: "未找到",
+    405: "不支持该请求方法",
+    406: "无法提供所请求的格式",
+    409: "与现有数据冲突",
+    412: "数据已被他人修改",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    422: "请求数据无效",
+    428: "需要前置条件请求头",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
 }
 _FIELD_ZH = [
     (r"^Missing data for required field\.$", "缺少必填字段"),
@@ -78,11 +89,20 @@ def flatten(messages: Any, location: str = "", path: str = "") -> list[dict]:
             for item in messages:
                 out += flatten(item, location, path)
     else:
-        out.append({"field": path or None, "location": location or None, "message": translate(str(messages)), "message_en": str(messages)})
+        out.append(
+            {
+                "field": path or None,
+                "location": location or None,
+                "message": translate(str(messages)),
+                "message_en": str(messages),
+            }
+        )
     return out
 
 
-def problem(status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: Any) -> Response:
+def problem(
+    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: Any
+) -> Response:
     body = {
         "type": TYPE_BASE + code,
         "status": status,
@@ -113,7 +133,15 @@ def from_http_exception(exc: HTTPException) -> Response:
         detail_zh = "；".join(f"{e['field'] or '请求'}：{e['message']}" for e in errors[:5])
         detail_en = "; ".join(f"{e['field'] or 'request'}: {e['message_en']}" for e in errors[:5])
         code = "invalid-input" if status == 422 else "bad-request"
-        return problem(status, code, title_zh, title_en, detail_zh or title_zh, detail_en or first.get("message_en", ""), errors=errors)
+        return problem(
+            status,
+            code,
+            title_zh,
+            title_en,
+            detail_zh or title_zh,
+            detail_en or first.get("message_en", ""),
+            errors=errors,
+        )
     detail_en = data.get("message") or exc.description or title_en
     code = re.sub(r"[^a-z0-9]+", "-", title_en.lower()).strip("-")
     return problem(status, code, title_zh, title_en, title_zh, detail_en)

@@ -14,9 +14,27 @@ from registry.domain import idnumber
 from registry.domain.person import Membership, Person
 
 _PERSON_COLUMNS = (
-    "id", "name", "gender", "birth_date", "id_number", "unit_code", "ethnicity", "political_affiliation",
-    "religion", "education", "employer", "position", "phone", "address", "needs", "notes", "tags", "status",
-    "version", "representative_roles", "merged_into",
+    "id",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "unit_code",
+    "ethnicity",
+    "political_affiliation",
+    "religion",
+    "education",
+    "employer",
+    "position",
+    "phone",
+    "address",
+    "needs",
+    "notes",
+    "tags",
+    "status",
+    "version",
+    "representative_roles",
+    "merged_into",
 )
 
 
@@ -55,11 +73,15 @@ class PersonRepository:
 
     def add(self, person: Person, checked: bool = False) -> None:
         """Insert a new person; ``checked`` means the caller already ruled out a duplicate ID number."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         existing = None if checked else self.find_active_by_id_number(person.id_number)
         if existing:
-            raise Conflict("该身份证号码已登记", "This ID number is already registered",
-                           existing=f"/people/{existing}", person_id=existing)
+            raise Conflict(
+                "该身份证号码已登记",
+                "This ID number is already registered",
+                existing=f"/people/{existing}",
+                person_id=existing,
+            )
         self._new.append(person)
         self._loaded_versions[person.id] = person.version
         self._now = now
@@ -69,8 +91,9 @@ class PersonRepository:
         if not self._new:
             return
         added, self._new = self._new, []
-        self.session.execute(people.insert(), [{**self._row(p), "created_at": self._now, "updated_at": self._now}
-                                               for p in added])
+        self.session.execute(
+            people.insert(), [{**self._row(p), "created_at": self._now, "updated_at": self._now} for p in added]
+        )
         rows = [self._membership_row(p, m) for p in added for m in p.memberships]
         if rows:
             self.session.execute(memberships.insert(), rows)
@@ -88,15 +111,21 @@ class PersonRepository:
         if person.status == "active":
             other = self.find_active_by_id_number(person.id_number)
             if other and other != person.id:
-                raise Conflict("该身份证号码已被其他在册人员使用", "Another active person has this ID number",
-                               existing=f"/people/{other}", person_id=other)
+                raise Conflict(
+                    "该身份证号码已被其他在册人员使用",
+                    "Another active person has this ID number",
+                    existing=f"/people/{other}",
+                    person_id=other,
+                )
         result = self.session.execute(
             people.update()
             .where(people.c.id == person.id, people.c.version == loaded)
-            .values(**self._row(person), updated_at=dt.datetime.now(dt.timezone.utc))
+            .values(**self._row(person), updated_at=dt.datetime.now(dt.UTC))
         )
         if result.rowcount != 1:
-            raise PreconditionFailed("该人员已被他人修改，请刷新后重试", "The person changed meanwhile; reload and retry")
+            raise PreconditionFailed(
+                "该人员已被他人修改，请刷新后重试", "The person changed meanwhile; reload and retry"
+            )
         self._refresh_membership_ids(person)
         self._save_memberships(person)
         self._loaded_versions[person.id] = person.version
@@ -112,15 +141,27 @@ class PersonRepository:
     def _refresh_membership_ids(self, person: Person) -> None:
         if person.id in self._unread_membership_ids:
             self._unread_membership_ids.discard(person.id)
-            ids = self.session.execute(sa.select(memberships.c.id).where(memberships.c.person_id == person.id)
-                                       .order_by(memberships.c.id)).scalars().all()
-            for m, new_id in zip(person.memberships, ids):
+            ids = (
+                self.session.execute(
+                    sa.select(memberships.c.id).where(memberships.c.person_id == person.id).order_by(memberships.c.id)
+                )
+                .scalars()
+                .all()
+            )
+            for m, new_id in zip(person.memberships, ids, strict=True):
                 m.id = new_id
 
     @staticmethod
     def _membership_row(person: Person, m: Membership) -> dict:
-        return dict(person_id=person.id, category=m.category, start_date=m.start_date, end_date=m.end_date,
-                    reason=m.reason, approved_by=m.approved_by, end_reason=m.end_reason)
+        return dict(
+            person_id=person.id,
+            category=m.category,
+            start_date=m.start_date,
+            end_date=m.end_date,
+            reason=m.reason,
+            approved_by=m.approved_by,
+            end_reason=m.end_reason,
+        )
 
     def _row(self, person: Person) -> dict:
         row = {c: getattr(person, c) for c in _PERSON_COLUMNS}

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 from openpyxl import Workbook, load_workbook
 
@@ -38,7 +38,9 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[
     if content[:4] == b"PK\x03\x04":
         return _read_xlsx(content)
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise UnreadableFile("文件扩展名为 .xlsx，但内容不是有效的 Excel 文件", "The file is named .xlsx but is not a valid workbook")
+        raise UnreadableFile(
+            "文件扩展名为 .xlsx，但内容不是有效的 Excel 文件", "The file is named .xlsx but is not a valid workbook"
+        )
     return _read_csv(content)
 
 
@@ -46,7 +48,9 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFile("无法读取该 Excel 文件，请另存为 .xlsx 后重试", f"Cannot read the workbook: {exc}") from None
+        raise UnreadableFile(
+            "无法读取该 Excel 文件，请另存为 .xlsx 后重试", f"Cannot read the workbook: {exc}"
+        ) from None
     sheet = workbook.worksheets[0]
     # values_only skips building cell objects (several times faster); with data_only=False a
     # formula arrives as its text, "=...", which is refused like any text that looks like one.
@@ -68,7 +72,9 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
 
 def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
     if b"\x00" in content[:65536]:
-        raise UnreadableFile("文件不是文本格式的 CSV，也不是 Excel 文件", "The file is neither a text CSV nor a workbook")
+        raise UnreadableFile(
+            "文件不是文本格式的 CSV，也不是 Excel 文件", "The file is neither a text CSV nor a workbook"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -76,7 +82,9 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UnreadableFile("无法识别文件编码（支持 UTF-8 和 GB18030）", "Unknown encoding (UTF-8 and GB18030 are supported)")
+        raise UnreadableFile(
+            "无法识别文件编码（支持 UTF-8 和 GB18030）", "Unknown encoding (UTF-8 and GB18030 are supported)"
+        )
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader, [])][:MAX_COLUMNS]
     if not any(header):

@@ -83,8 +83,11 @@ people = sa.Table(
     sa.Index("ix_people_phone", "phone"),
     # One active record per ID number; archived and merged records may repeat it.
     sa.Index(
-        "uq_people_active_id_digest", "id_digest", unique=True,
-        sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"),
+        "uq_people_active_id_digest",
+        "id_digest",
+        unique=True,
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
     ),
     sa.Index("ix_people_id_digest", "id_digest"),
 )

@@ -25,7 +25,7 @@ class InvalidIdNumber(InvalidInput):
 
 
 def check_character(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def normalise(raw: str) -> str:
@@ -50,7 +50,9 @@ def validate(raw: str, birth_date: dt.date | None = None, gender: str | None = N
         )
     born = birth_date_of(number)
     if born is None or born > dt.date.today() or born.year < 1900:
-        raise InvalidIdNumber("身份证号码中的出生日期无效", "The birth date inside the ID number is invalid", field="id_number")
+        raise InvalidIdNumber(
+            "身份证号码中的出生日期无效", "The birth date inside the ID number is invalid", field="id_number"
+        )
     if birth_date is not None and birth_date != born:
         raise InvalidIdNumber(
             f"出生日期 {birth_date.isoformat()} 与身份证号码中的 {born.isoformat()} 不一致",

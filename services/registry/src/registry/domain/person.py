@@ -20,8 +20,21 @@ from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BO
 SENSITIVE_FIELDS = ("id_number", "ethnicity", "religion")
 #: Fields a staff editor may change with an update.
 EDITABLE_FIELDS = (
-    "name", "gender", "birth_date", "id_number", "ethnicity", "political_affiliation", "religion",
-    "education", "employer", "position", "phone", "address", "needs", "notes", "tags",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "ethnicity",
+    "political_affiliation",
+    "religion",
+    "education",
+    "employer",
+    "position",
+    "phone",
+    "address",
+    "needs",
+    "notes",
+    "tags",
 )
 
 
@@ -92,7 +105,7 @@ class Person:
 
     # -- creation -----------------------------------------------------------------
     @classmethod
-    def register(cls, person_id: str, *, categories: list[str] = (), today: dt.date | None = None, **fields) -> "Person":
+    def register(cls, person_id: str, *, categories: list[str] = (), today: dt.date | None = None, **fields) -> Person:
         fields["id_number"] = idnumber.validate(fields["id_number"], fields.get("birth_date"), fields.get("gender"))
         fields.setdefault("birth_date", idnumber.birth_date_of(fields["id_number"]))
         fields.setdefault("gender", idnumber.gender_of(fields["id_number"]))
@@ -110,7 +123,9 @@ class Person:
         self._require_active()
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
-            raise InvalidInput(f"不可修改的字段：{', '.join(sorted(unknown))}", f"Fields not editable: {', '.join(sorted(unknown))}")
+            raise InvalidInput(
+                f"不可修改的字段：{', '.join(sorted(unknown))}", f"Fields not editable: {', '.join(sorted(unknown))}"
+            )
         if "name" in changes:
             changes["name"] = _clean_name(changes["name"])
         if "tags" in changes:
@@ -140,13 +155,17 @@ class Person:
         if self.status != "active":
             raise Conflict("该人员已归档", "The person is already archived")
         self.status = "archived"
-        self._bump(Recorded("archived.v1", {"reason": reason}, "archived", (FieldChange("status", "active", "archived"),)))
+        self._bump(
+            Recorded("archived.v1", {"reason": reason}, "archived", (FieldChange("status", "active", "archived"),))
+        )
 
     def restore(self, reason: str | None) -> None:
         if self.status != "archived" or self.merged_into:
             raise Conflict("只有已归档且未被合并的人员可以恢复", "Only archived, unmerged people can be restored")
         self.status = "active"
-        self._bump(Recorded("restored.v1", {"reason": reason}, "restored", (FieldChange("status", "archived", "active"),)))
+        self._bump(
+            Recorded("restored.v1", {"reason": reason}, "restored", (FieldChange("status", "archived", "active"),))
+        )
 
     def join_category(self, code: str, start: dt.date, reason: str | None, approved_by: str | None) -> None:
         self._require_active()
@@ -179,7 +198,7 @@ class Person:
         kept = [r for r in self.representative_roles if r["body"] != body]
         return self.set_representative_roles(kept, reason) if len(kept) != len(self.representative_roles) else False
 
-    def absorb(self, other: "Person") -> None:
+    def absorb(self, other: Person) -> None:
         """Merge a likely duplicate into this person: categories and roles carry over."""
         self._require_active()
         if other.id == self.id:
@@ -190,10 +209,20 @@ class Person:
         for role in other.representative_roles:
             if role not in self.representative_roles:
                 self.representative_roles.append(role)
-        self._bump(Recorded("merged.v1", {"merged_person_id": other.id}, "merged", (FieldChange("merged_from", None, other.id),)))
+        self._bump(
+            Recorded(
+                "merged.v1", {"merged_person_id": other.id}, "merged", (FieldChange("merged_from", None, other.id),)
+            )
+        )
         other.status, other.merged_into = "archived", self.id
-        other._bump(Recorded("archived.v1", {"reason": f"合并至 {self.id}"}, "merged_away",
-                             (FieldChange("merged_into", None, self.id),)))
+        other._bump(
+            Recorded(
+                "archived.v1",
+                {"reason": f"合并至 {self.id}"},
+                "merged_away",
+                (FieldChange("merged_into", None, self.id),),
+            )
+        )
 
     # -- reading ------------------------------------------------------------------------
     def current_categories(self, on: dt.date | None = None) -> list[str]:
@@ -222,7 +251,9 @@ class Person:
     def _add_membership(self, code: str, start: dt.date, reason: str | None, approved_by: str | None) -> None:
         if code not in BASE_DATABASES:
             raise InvalidInput(f"未知的基础库：{code}", f"Unknown base database: {code}", field="category")
-        if code in self.current_categories(start) or any(m.category == code and m.end_date is None for m in self.memberships):
+        if code in self.current_categories(start) or any(
+            m.category == code and m.end_date is None for m in self.memberships
+        ):
             raise Conflict(f"该人员已在“{BASE_DATABASES[code]}”库中", f"Already in category {code}")
         self.memberships.append(Membership(code, start, reason=reason, approved_by=approved_by))
 
@@ -255,8 +286,12 @@ def _clean_role(role: dict) -> dict:
             field="representative_roles",
         )
     since = role.get("since")
-    return {"body": body, "level": level, "title": role.get("title"),
-            "since": since.isoformat() if isinstance(since, dt.date) else since}
+    return {
+        "body": body,
+        "level": level,
+        "title": role.get("title"),
+        "since": since.isoformat() if isinstance(since, dt.date) else since,
+    }
 
 
 def _mask_id(value: str | None) -> str | None:

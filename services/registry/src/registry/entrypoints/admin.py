@@ -1,7 +1,7 @@
 """Operator commands for the registry.
 
-    registry-admin migrate       # create or upgrade the schema (Alembic), then load shipped units
-    registry-admin load-units    # add shipped admin units that are missing (idempotent)
+registry-admin migrate       # create or upgrade the schema (Alembic), then load shipped units
+registry-admin load-units    # add shipped admin units that are missing (idempotent)
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from registry.service_layer.units import load_shipped_units
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="registry-admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="registry-admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["migrate", "load-units"])
     args = parser.parse_args(argv)
     registry = bootstrap()

@@ -27,13 +27,19 @@ log = logging.getLogger("registry.worker")
 
 def build(registry: Registry) -> list:
     s = registry.settings
-    relay = OutboxRelay(registry.engine, outbox, lambda: kafka.make_producer(s.kafka_bootstrap_servers),
-                        poll_interval=s.outbox_poll_interval, service=s.service_name)
+    relay = OutboxRelay(
+        registry.engine,
+        outbox,
+        lambda: kafka.make_producer(s.kafka_bootstrap_servers),
+        poll_interval=s.outbox_poll_interval,
+        service=s.service_name,
+    )
     consumer = ConsumerRunner(
         name="registry.evaluation-outcomes",
         topics=[EVALUATION],
-        handlers={evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(registry.engine,
-                                                                                         s.id_digest_secret)},
+        handlers={
+            evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(registry.engine, s.id_digest_secret)
+        },
         engine=registry.engine,
         processed=processed_events,
         consumer_factory=lambda group_id: kafka.make_consumer(s.kafka_bootstrap_servers, group_id),

@@ -36,20 +36,40 @@ def run_job(registry, job_id: str) -> None:
     _update(engine, job_id, total_rows=total)
     if job["mode"] == "dry_run":
         new, existing = _split_new(engine, registry.settings.id_digest_secret, valid)
-        return _finish(engine, job_id, "succeeded", errors=errors, created=len(new), updated=len(existing),
-                       processed_rows=total, message="试运行：未写入任何数据 / dry run: nothing was written")
+        return _finish(
+            engine,
+            job_id,
+            "succeeded",
+            errors=errors,
+            created=len(new),
+            updated=len(existing),
+            processed_rows=total,
+            message="试运行：未写入任何数据 / dry run: nothing was written",
+        )
     if job["mode"] == "all_or_nothing" and errors:
-        return _finish(engine, job_id, "failed", errors=errors, processed_rows=total,
-                       message=f"有 {len(errors)} 处错误，未导入任何数据 / {len(errors)} errors: nothing was imported")
+        return _finish(
+            engine,
+            job_id,
+            "failed",
+            errors=errors,
+            processed_rows=total,
+            message=f"有 {len(errors)} 处错误，未导入任何数据 / {len(errors)} errors: nothing was imported",
+        )
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     batch = len(valid) if job["mode"] == "all_or_nothing" else registry.settings.import_batch_size
     for start in range(0, len(valid), max(batch, 1)):
-        chunk = valid[start:start + batch]
+        chunk = valid[start : start + batch]
         with registry.uow(principal.subject) as uow:
             write_errors = _write(uow, principal, chunk, counts)
             if write_errors and job["mode"] == "all_or_nothing":
-                return _finish(engine, job_id, "failed", errors=write_errors, processed_rows=total,
-                               message="有行无法导入，未导入任何数据 / some rows cannot be imported: nothing was imported")
+                return _finish(
+                    engine,
+                    job_id,
+                    "failed",
+                    errors=write_errors,
+                    processed_rows=total,
+                    message="有行无法导入，未导入任何数据 / some rows cannot be imported: nothing was imported",
+                )
             errors += write_errors
             uow.commit()
         _update(engine, job_id, processed_rows=min(total, start + len(chunk) + (total - len(valid))), **counts)
@@ -67,12 +87,24 @@ def _validate(engine, principal, job_id, mapping, rows):
         data, row_errors = parse_row(values, mapping, number)
         unit = data.get("unit_code")
         if unit and (unit not in units or not principal.sees(unit)):
-            row_errors.append(RowError(number, "行政区划代码", "行政区划不存在或不在您的管辖范围内",
-                                       "Admin unit unknown or outside your scope"))
+            row_errors.append(
+                RowError(
+                    number,
+                    "行政区划代码",
+                    "行政区划不存在或不在您的管辖范围内",
+                    "Admin unit unknown or outside your scope",
+                )
+            )
         number_seen = seen.get(data.get("id_number"))
         if number_seen:
-            row_errors.append(RowError(number, "身份证号码", f"与第 {number_seen} 行的身份证号码重复",
-                                       f"Same ID number as row {number_seen}"))
+            row_errors.append(
+                RowError(
+                    number,
+                    "身份证号码",
+                    f"与第 {number_seen} 行的身份证号码重复",
+                    f"Same ID number as row {number_seen}",
+                )
+            )
         elif data.get("id_number"):
             seen[data["id_number"]] = number
         if row_errors:
@@ -94,8 +126,11 @@ def _split_new(engine, secret, valid):
 def _existing(conn, digests: list[str]) -> dict[str, tuple[str, str]]:
     found = {}
     for i in range(0, len(digests), 500):
-        for row in conn.execute(sa.select(people.c.id_digest, people.c.id, people.c.unit_code).where(
-                people.c.id_digest.in_(digests[i:i + 500]), people.c.status == "active")):
+        for row in conn.execute(
+            sa.select(people.c.id_digest, people.c.id, people.c.unit_code).where(
+                people.c.id_digest.in_(digests[i : i + 500]), people.c.status == "active"
+            )
+        ):
             found[row.id_digest] = (row.id, row.unit_code)
     return found
 
@@ -115,8 +150,14 @@ def _write(uow, principal, chunk, counts) -> list[dict]:
             uow.people.add(person, checked=True)
             counts["created"] += 1
         elif not principal.sees(match[1]):
-            errors.append({"row": number, "column": "身份证号码", "reason": "该身份证号码无法由您导入，请联系上级统战部门",
-                           "reason_en": "This ID number cannot be imported by you; contact the unit above"})
+            errors.append(
+                {
+                    "row": number,
+                    "column": "身份证号码",
+                    "reason": "该身份证号码无法由您导入，请联系上级统战部门",
+                    "reason_en": "This ID number cannot be imported by you; contact the unit above",
+                }
+            )
             continue
         else:
             person = uow.people.get(match[0])
@@ -137,4 +178,4 @@ def _update(engine, job_id: str, **values) -> None:
 
 
 def _finish(engine, job_id: str, state: str, errors: list | None = None, **values) -> None:
-    _update(engine, job_id, state=state, errors=errors or [], finished_at=dt.datetime.now(dt.timezone.utc), **values)
+    _update(engine, job_id, state=state, errors=errors or [], finished_at=dt.datetime.now(dt.UTC), **values)

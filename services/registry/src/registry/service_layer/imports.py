@@ -30,10 +30,23 @@ MODES = ("dry_run", "all_or_nothing", "good_rows")
 
 #: Spreadsheet header -> field. Exports use the first name of each field, so they re-import.
 COLUMNS = {
-    "姓名": "name", "性别": "gender", "出生日期": "birth_date", "身份证号码": "id_number", "民族": "ethnicity",
-    "政治面貌": "political_affiliation", "宗教信仰": "religion", "学历": "education", "工作单位": "employer",
-    "职务": "position", "联系电话": "phone", "住址": "address", "行政区划代码": "unit_code", "基础库": "categories",
-    "标签": "tags", "诉求": "needs", "备注": "notes",
+    "姓名": "name",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "身份证号码": "id_number",
+    "民族": "ethnicity",
+    "政治面貌": "political_affiliation",
+    "宗教信仰": "religion",
+    "学历": "education",
+    "工作单位": "employer",
+    "职务": "position",
+    "联系电话": "phone",
+    "住址": "address",
+    "行政区划代码": "unit_code",
+    "基础库": "categories",
+    "标签": "tags",
+    "诉求": "needs",
+    "备注": "notes",
 }
 ALIASES = {"身份证号": "id_number", "所属单位代码": "unit_code", "单位": "employer", "电话": "phone", "手机": "phone"}
 REQUIRED = ("name", "id_number", "unit_code")
@@ -78,16 +91,29 @@ def submit(conn: sa.Connection, principal: Principal, filename: str, content: by
         raise InvalidInput(exc.zh, exc.en, field="file") from None
     header_fields(header)
     job_id = str(uuid.uuid4())
-    conn.execute(import_jobs.insert().values(
-        id=job_id, filename=filename[:300], content=content, mode=mode, state="queued", processed_rows=0, created=0,
-        updated=0, unchanged=0, errors=[], actor=principal.subject, scope_unit=principal.unit,
-        created_at=dt.datetime.now(dt.timezone.utc)))
+    conn.execute(
+        import_jobs.insert().values(
+            id=job_id,
+            filename=filename[:300],
+            content=content,
+            mode=mode,
+            state="queued",
+            processed_rows=0,
+            created=0,
+            updated=0,
+            unchanged=0,
+            errors=[],
+            actor=principal.subject,
+            scope_unit=principal.unit,
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
     return job_id
 
 
 def job_view(conn: sa.Connection, principal: Principal, job_id: str) -> dict:
     row = conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().first()
-    if row is None or not principal.sees(row["scope_unit"]) and row["actor"] != principal.subject:
+    if row is None or (not principal.sees(row["scope_unit"]) and row["actor"] != principal.subject):
         raise NotFound("未找到该导入任务", "No such import job")
     view = {k: v for k, v in row.items() if k != "content"}
     view["error_count"] = len(row["errors"])
@@ -125,14 +151,21 @@ class ImportRunner:
     def run_next(self) -> bool:
         engine = self.registry.engine
         with engine.begin() as conn:
-            job_id = conn.execute(sa.select(import_jobs.c.id).where(import_jobs.c.state == "queued")
-                                  .order_by(import_jobs.c.created_at).limit(1)).scalar()
+            job_id = conn.execute(
+                sa.select(import_jobs.c.id)
+                .where(import_jobs.c.state == "queued")
+                .order_by(import_jobs.c.created_at)
+                .limit(1)
+            ).scalar()
             if job_id is None:
                 return False
-            claimed = conn.execute(import_jobs.update().where(import_jobs.c.id == job_id, import_jobs.c.state == "queued")
-                                   .values(state="running")).rowcount
+            claimed = conn.execute(
+                import_jobs.update()
+                .where(import_jobs.c.id == job_id, import_jobs.c.state == "queued")
+                .values(state="running")
+            ).rowcount
         if claimed:
-            from registry.service_layer.import_job import run_job  # noqa: PLC0415 (cycle: run_job uses parse_row)
+            from registry.service_layer.import_job import run_job
 
             run_job(self.registry, job_id)
         return True
@@ -145,7 +178,9 @@ def parse_row(values: list, mapping: dict[int, str], number: int) -> tuple[dict,
         value = values[i] if i < len(values) else None
         column = next((k for k, v in COLUMNS.items() if v == field), field)
         if isinstance(value, FormulaCell):
-            errors.append(RowError(number, column, "单元格含公式，请粘贴为数值后再导入", "Formula cell; paste values instead"))
+            errors.append(
+                RowError(number, column, "单元格含公式，请粘贴为数值后再导入", "Formula cell; paste values instead")
+            )
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -200,4 +235,3 @@ def _convert(field: str, value):
     if len(text) > 300:
         raise ValueError("内容过长（最多300字）", "Too long (300 characters at most)")
     return text
-

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,15 +26,19 @@ UowFactory = Callable[[str], UnitOfWork]
 
 
 def ensure_unit(uow: UnitOfWork, principal: Principal, unit_code: str) -> None:
-    row = uow.session.execute(
-        sa.select(admin_units.c.retired_at).where(admin_units.c.code == unit_code)
-    ).first()
+    row = uow.session.execute(sa.select(admin_units.c.retired_at).where(admin_units.c.code == unit_code)).first()
     if row is None or row.retired_at is not None:
-        raise InvalidInput(f"行政区划 {unit_code} 不存在或已撤销", f"Admin unit {unit_code} does not exist or is retired",
-                           field="unit_code")
+        raise InvalidInput(
+            f"行政区划 {unit_code} 不存在或已撤销",
+            f"Admin unit {unit_code} does not exist or is retired",
+            field="unit_code",
+        )
     if not principal.sees(unit_code):
-        raise InvalidInput(f"行政区划 {unit_code} 不在您的管辖范围内", f"Admin unit {unit_code} is outside your scope",
-                           field="unit_code")
+        raise InvalidInput(
+            f"行政区划 {unit_code} 不在您的管辖范围内",
+            f"Admin unit {unit_code} is outside your scope",
+            field="unit_code",
+        )
 
 
 def load_in_scope(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
@@ -74,7 +79,10 @@ def register(uow_factory: UowFactory, principal: Principal, data: dict[str, Any]
 
 
 def modify(
-    uow_factory: UowFactory, principal: Principal, person_id: str, expected_version: int | None,
+    uow_factory: UowFactory,
+    principal: Principal,
+    person_id: str,
+    expected_version: int | None,
     change: Callable[[UnitOfWork, Person], None],
 ) -> int:
     """Load in scope, check the version the caller saw, apply ``change``, save; returns the new version."""
@@ -110,8 +118,13 @@ def restore(uow_factory, principal, person_id, expected_version, reason) -> int:
 
 
 def join_category(uow_factory, principal, person_id, category, start: dt.date, reason) -> int:
-    return modify(uow_factory, principal, person_id, None,
-                  lambda uow, p: p.join_category(category, start, reason, principal.subject))
+    return modify(
+        uow_factory,
+        principal,
+        person_id,
+        None,
+        lambda uow, p: p.join_category(category, start, reason, principal.subject),
+    )
 
 
 def leave_category(uow_factory, principal, person_id, category, end: dt.date, reason) -> int:
@@ -119,12 +132,14 @@ def leave_category(uow_factory, principal, person_id, category, end: dt.date, re
 
 
 def set_roles(uow_factory, principal, person_id, expected_version, roles: list[dict], reason) -> int:
-    return modify(uow_factory, principal, person_id, expected_version,
-                  lambda uow, p: p.set_representative_roles(roles, reason))
+    return modify(
+        uow_factory, principal, person_id, expected_version, lambda uow, p: p.set_representative_roles(roles, reason)
+    )
 
 
 def merge(uow_factory, principal, survivor_id: str, duplicate_id: str) -> int:
     """Fold ``duplicate_id`` into ``survivor_id``; contacts move over, both histories stay readable."""
+
     def change(uow, survivor):
         duplicate = load_in_scope(uow, principal, duplicate_id)
         survivor.absorb(duplicate)
@@ -138,12 +153,15 @@ def merge(uow_factory, principal, survivor_id: str, duplicate_id: str) -> int:
 def add_contact(uow_factory, principal, person_id, record: dict) -> int:
     principal.require_role(*WRITE_ROLES)
     if record["kind"] not in CONTACT_KINDS:
-        raise InvalidInput(f"联系方式须为：{'/'.join(CONTACT_KINDS)}", f"kind must be one of {CONTACT_KINDS}", field="kind")
+        raise InvalidInput(
+            f"联系方式须为：{'/'.join(CONTACT_KINDS)}", f"kind must be one of {CONTACT_KINDS}", field="kind"
+        )
     with uow_factory(principal.subject) as uow:
         load_in_scope(uow, principal, person_id)
         new_id = uow.session.execute(
-            contacts.insert().values(person_id=person_id, staff=principal.subject,
-                                     created_at=dt.datetime.now(dt.timezone.utc), **record)
+            contacts.insert().values(
+                person_id=person_id, staff=principal.subject, created_at=dt.datetime.now(dt.UTC), **record
+            )
         ).inserted_primary_key[0]
         uow.commit()
         return new_id

@@ -37,45 +37,99 @@ def _row_or_404(conn: sa.Connection, principal: Principal, person_id: str):
     return row
 
 
-def person_view(conn: sa.Connection, principal: Principal, person_id: str, reveal: set[str] = frozenset(),
-                purpose: str | None = None, on: dt.date | None = None) -> dict:
+def person_view(
+    conn: sa.Connection,
+    principal: Principal,
+    person_id: str,
+    reveal: set[str] = frozenset(),
+    purpose: str | None = None,
+    on: dt.date | None = None,
+) -> dict:
     """The person as staff see them: sensitive fields masked unless revealed for a stated purpose."""
     principal.require_role(*READ_ROLES)
     row = _row_or_404(conn, principal, person_id)
     view = _public_fields(row)
     view["categories"] = [
-        {"category": m.category, "name": BASE_DATABASES[m.category], "start_date": m.start_date,
-         "end_date": m.end_date, "reason": m.reason, "approved_by": m.approved_by, "end_reason": m.end_reason}
-        for m in conn.execute(sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id))
+        {
+            "category": m.category,
+            "name": BASE_DATABASES[m.category],
+            "start_date": m.start_date,
+            "end_date": m.end_date,
+            "reason": m.reason,
+            "approved_by": m.approved_by,
+            "end_reason": m.end_reason,
+        }
+        for m in conn.execute(
+            sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id)
+        )
     ]
     view["current_categories"] = sorted(
-        c["category"] for c in view["categories"]
-        if c["start_date"] <= (on or dt.date.today()) and (c["end_date"] is None or (on or dt.date.today()) < c["end_date"])
+        c["category"]
+        for c in view["categories"]
+        if c["start_date"] <= (on or dt.date.today())
+        and (c["end_date"] is None or (on or dt.date.today()) < c["end_date"])
     )
     if reveal:
         unknown = reveal - set(SENSITIVE_FIELDS)
         if unknown:
-            raise InvalidInput(f"只能查看以下敏感字段：{', '.join(SENSITIVE_FIELDS)}",
-                               f"Only these fields can be revealed: {', '.join(SENSITIVE_FIELDS)}", field="reveal")
+            raise InvalidInput(
+                f"只能查看以下敏感字段：{', '.join(SENSITIVE_FIELDS)}",
+                f"Only these fields can be revealed: {', '.join(SENSITIVE_FIELDS)}",
+                field="reveal",
+            )
         if not principal.has_role(*REVEAL_ROLES):
-            raise Forbidden("查看敏感个人信息需要编辑或管理员角色", "Revealing sensitive data needs the editor or admin role")
+            raise Forbidden(
+                "查看敏感个人信息需要编辑或管理员角色", "Revealing sensitive data needs the editor or admin role"
+            )
         if not purpose or len(purpose.strip()) < 4:
-            raise InvalidInput("查看敏感个人信息须说明用途（purpose）", "State the purpose for revealing sensitive data",
-                               field="purpose")
+            raise InvalidInput(
+                "查看敏感个人信息须说明用途（purpose）",
+                "State the purpose for revealing sensitive data",
+                field="purpose",
+            )
         for name in reveal:
             view[name] = row[name]
-        conn.execute(disclosures.insert().values(
-            person_id=person_id, fields=sorted(reveal), purpose=purpose.strip(), actor=principal.subject,
-            channel="api", at=dt.datetime.now(dt.timezone.utc)))
+        conn.execute(
+            disclosures.insert().values(
+                person_id=person_id,
+                fields=sorted(reveal),
+                purpose=purpose.strip(),
+                actor=principal.subject,
+                channel="api",
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
     view["revealed"] = sorted(reveal)
     return view
 
 
 def _public_fields(row) -> dict:
-    view = {k: row[k] for k in (
-        "id", "name", "name_pinyin", "gender", "birth_date", "unit_code", "political_affiliation", "education",
-        "employer", "position", "phone", "address", "needs", "notes", "tags", "status", "representative_roles",
-        "merged_into", "version", "created_at", "updated_at")}
+    view = {
+        k: row[k]
+        for k in (
+            "id",
+            "name",
+            "name_pinyin",
+            "gender",
+            "birth_date",
+            "unit_code",
+            "political_affiliation",
+            "education",
+            "employer",
+            "position",
+            "phone",
+            "address",
+            "needs",
+            "notes",
+            "tags",
+            "status",
+            "representative_roles",
+            "merged_into",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+    }
     view["id_number"] = idnumber.mask(row["id_number"])
     view["ethnicity"] = "***" if row["ethnicity"] else None
     view["religion"] = "***" if row["religion"] else None
@@ -107,9 +161,14 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
         if f.category not in BASE_DATABASES:
             raise InvalidInput(f"未知的基础库：{f.category}", f"Unknown base database: {f.category}", field="category")
         day = f.as_of or dt.date.today()
-        query = query.where(sa.exists().where(
-            memberships.c.person_id == people.c.id, memberships.c.category == f.category,
-            memberships.c.start_date <= day, sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day)))
+        query = query.where(
+            sa.exists().where(
+                memberships.c.person_id == people.c.id,
+                memberships.c.category == f.category,
+                memberships.c.start_date <= day,
+                sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day),
+            )
+        )
     if f.representative is not None:
         query = query.where(people.c.is_representative.is_(f.representative))
     if f.body:
@@ -134,8 +193,11 @@ def _text_match(q: str):
     clauses = [people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%")]
     if _ASCII_WORD.match(text):
         compact = safe.replace(" ", "")
-        clauses += [people.c.name_initials.like(compact + "%"), people.c.name_pinyin.like(safe + "%"),
-                    people.c.name_pinyin_compact.like(compact + "%")]
+        clauses += [
+            people.c.name_initials.like(compact + "%"),
+            people.c.name_pinyin.like(safe + "%"),
+            people.c.name_pinyin_compact.like(compact + "%"),
+        ]
     return sa.or_(*clauses)
 
 
@@ -143,15 +205,23 @@ def _like_safe(value: str) -> str:
     return value.replace("%", "").replace("_", "").replace('"', "")
 
 
-def search(conn: sa.Connection, principal: Principal, f: SearchFilters, limit: int = 50,
-           cursor: str | None = None, with_total: bool = False) -> dict:
+def search(
+    conn: sa.Connection,
+    principal: Principal,
+    f: SearchFilters,
+    limit: int = 50,
+    cursor: str | None = None,
+    with_total: bool = False,
+) -> dict:
     """A page of people sorted by pinyin (dictionary order), with a stable keyset cursor."""
     principal.require_role(*READ_ROLES)
     query = search_query(principal, f)
     total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar() if with_total else None
     if cursor:
         after_pinyin, after_id = _decode_cursor(cursor)
-        query = query.where(sa.tuple_(people.c.name_pinyin, people.c.id) > sa.tuple_(sa.literal(after_pinyin), sa.literal(after_id)))
+        query = query.where(
+            sa.tuple_(people.c.name_pinyin, people.c.id) > sa.tuple_(sa.literal(after_pinyin), sa.literal(after_id))
+        )
     rows = conn.execute(query.order_by(people.c.name_pinyin, people.c.id).limit(limit + 1)).mappings().all()
     items = [_public_fields(r) for r in rows[:limit]]
     next_cursor = _encode_cursor(rows[limit - 1]["name_pinyin"], rows[limit - 1]["id"]) if len(rows) > limit else None
@@ -184,8 +254,11 @@ def person_history(conn: sa.Connection, principal: Principal, person_id: str) ->
 def contact_records(conn: sa.Connection, principal: Principal, person_id: str) -> list[dict]:
     principal.require_role(*READ_ROLES)
     _row_or_404(conn, principal, person_id)
-    rows = conn.execute(sa.select(contacts).where(contacts.c.person_id == person_id)
-                        .order_by(contacts.c.contact_date.desc(), contacts.c.id.desc())).mappings()
+    rows = conn.execute(
+        sa.select(contacts)
+        .where(contacts.c.person_id == person_id)
+        .order_by(contacts.c.contact_date.desc(), contacts.c.id.desc())
+    ).mappings()
     return [dict(r) for r in rows]
 
 
@@ -193,12 +266,27 @@ def likely_duplicates(conn: sa.Connection, principal: Principal, limit: int = 10
     """Groups of active people in scope with the same name and birth date, or name and phone."""
     principal.require_role(*READ_ROLES)
     groups = []
-    for rule, keys in (("name+birth_date", (people.c.name, people.c.birth_date)), ("name+phone", (people.c.name, people.c.phone))):
-        base = sa.select(*keys).where(_in_scope(principal), people.c.status == "active", *[k.is_not(None) for k in keys])
+    for rule, keys in (
+        ("name+birth_date", (people.c.name, people.c.birth_date)),
+        ("name+phone", (people.c.name, people.c.phone)),
+    ):
+        base = sa.select(*keys).where(
+            _in_scope(principal), people.c.status == "active", *[k.is_not(None) for k in keys]
+        )
         dupes = conn.execute(base.group_by(*keys).having(sa.func.count() > 1).limit(limit)).all()
         for key in dupes:
-            ids = conn.execute(sa.select(people.c.id).where(
-                _in_scope(principal), people.c.status == "active", *[k == v for k, v in zip(keys, key)]
-            ).order_by(people.c.created_at)).scalars().all()
+            ids = (
+                conn.execute(
+                    sa.select(people.c.id)
+                    .where(
+                        _in_scope(principal),
+                        people.c.status == "active",
+                        *[k == v for k, v in zip(keys, key, strict=True)],
+                    )
+                    .order_by(people.c.created_at)
+                )
+                .scalars()
+                .all()
+            )
             groups.append({"rule": rule, "name": key[0], "person_ids": ids})
     return groups

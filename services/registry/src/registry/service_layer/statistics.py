@@ -15,7 +15,9 @@ from registry.service_layer.queries import READ_ROLES
 _CHILD_PREFIX = {"province": 4, "city": 6, "county": 9, "town": 12, "village": 12}
 
 
-def category_by_unit(conn: sa.Connection, principal: Principal, unit: str | None = None, on: dt.date | None = None) -> dict:
+def category_by_unit(
+    conn: sa.Connection, principal: Principal, unit: str | None = None, on: dt.date | None = None
+) -> dict:
     """Active people per base database, broken down by the child units of ``unit`` (default: the caller's)."""
     principal.require_role(*READ_ROLES)
     unit = unit or principal.unit
@@ -27,8 +29,12 @@ def category_by_unit(conn: sa.Connection, principal: Principal, unit: str | None
     rows = conn.execute(
         sa.select(child, memberships.c.category, sa.func.count(sa.distinct(people.c.id)))
         .select_from(people.join(memberships, memberships.c.person_id == people.c.id))
-        .where(people.c.unit_code.like(units.scope_prefix(unit) + "%"), people.c.status == "active",
-               memberships.c.start_date <= day, sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day))
+        .where(
+            people.c.unit_code.like(units.scope_prefix(unit) + "%"),
+            people.c.status == "active",
+            memberships.c.start_date <= day,
+            sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day),
+        )
         .group_by(child, memberships.c.category)
     ).all()
     names = dict(conn.execute(sa.select(admin_units.c.code, admin_units.c.name)).all())
@@ -37,7 +43,9 @@ def category_by_unit(conn: sa.Connection, principal: Principal, unit: str | None
         code = prefix.ljust(12, "0")
         cells.setdefault(code, {})[category] = count
     totals = conn.execute(
-        sa.select(sa.func.count()).where(people.c.unit_code.like(units.scope_prefix(unit) + "%"), people.c.status == "active")
+        sa.select(sa.func.count()).where(
+            people.c.unit_code.like(units.scope_prefix(unit) + "%"), people.c.status == "active"
+        )
     ).scalar()
     return {
         "unit": unit,
@@ -52,8 +60,10 @@ def representatives_by_body(conn: sa.Connection, principal: Principal) -> list[d
     counts: dict[tuple[str, str], int] = {}
     for (roles,) in conn.execute(
         sa.select(people.c.representative_roles).where(
-            people.c.unit_code.like(principal.scope_prefix + "%"), people.c.status == "active",
-            people.c.is_representative.is_(True))
+            people.c.unit_code.like(principal.scope_prefix + "%"),
+            people.c.status == "active",
+            people.c.is_representative.is_(True),
+        )
     ):
         for role in roles or []:
             key = (role["body"], role["level"])

@@ -31,7 +31,7 @@ class UnitOfWork:
         self.outbox = Outbox(outbox, SOURCE)
         self._given_session = session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._given_session or Session(self.engine)
         if self._given_session is None:
             self.session.begin()
@@ -51,14 +51,22 @@ class UnitOfWork:
             self._touched[person.id] = person
 
     def commit(self) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         self.people.flush()
         history_rows, events = [], []
         for person in self._touched.values():
             snapshot = person.snapshot(self.id_secret)
             for recorded in person.recorded:
-                history_rows.append(dict(person_id=person.id, version=recorded.version, action=recorded.action,
-                                         changes=[c.masked() for c in recorded.changes], actor=self.actor, at=now))
+                history_rows.append(
+                    dict(
+                        person_id=person.id,
+                        version=recorded.version,
+                        action=recorded.action,
+                        changes=[c.masked() for c in recorded.changes],
+                        actor=self.actor,
+                        at=now,
+                    )
+                )
                 data = {**snapshot, "version": recorded.version, **recorded.extra}
                 events.append((EVENT_PREFIX + recorded.event, person.id, data))
             person.recorded.clear()

@@ -23,9 +23,15 @@ def load_shipped_units(engine: sa.Engine, filename: str = "shouguang.csv") -> in
         existing = set(conn.execute(sa.select(admin_units.c.code)).scalars())
         for row in rows:
             if row["code"] not in existing:
-                conn.execute(admin_units.insert().values(
-                    code=row["code"], name=row["name"], level=row["level"], parent_code=row["parent_code"] or None,
-                    version=1))
+                conn.execute(
+                    admin_units.insert().values(
+                        code=row["code"],
+                        name=row["name"],
+                        level=row["level"],
+                        parent_code=row["parent_code"] or None,
+                        version=1,
+                    )
+                )
                 added += 1
     return added
 
@@ -48,7 +54,9 @@ def add_unit(conn: sa.Connection, principal: Principal, code: str, name: str) ->
         raise Conflict("该行政区划代码已存在", "This unit code exists already", field="code")
     if parent and not conn.execute(sa.select(admin_units.c.code).where(admin_units.c.code == parent)).first():
         raise InvalidInput(f"上级单位 {parent} 不存在", f"Parent unit {parent} does not exist", field="code")
-    conn.execute(admin_units.insert().values(code=code, name=name, level=units.level(code), parent_code=parent, version=1))
+    conn.execute(
+        admin_units.insert().values(code=code, name=name, level=units.level(code), parent_code=parent, version=1)
+    )
     _log(conn, code, "added", None, name, principal)
     return _get(conn, code)
 
@@ -65,19 +73,29 @@ def retire_unit(conn: sa.Connection, principal: Principal, code: str) -> dict:
     """Retire a unit that no active person belongs to; its history and records stay."""
     principal.require_role("admin")
     unit = _get_in_scope(conn, principal, code)
-    active = conn.execute(sa.select(sa.func.count()).where(
-        people.c.unit_code.like(units.scope_prefix(code) + "%"), people.c.status == "active")).scalar()
+    active = conn.execute(
+        sa.select(sa.func.count()).where(
+            people.c.unit_code.like(units.scope_prefix(code) + "%"), people.c.status == "active"
+        )
+    ).scalar()
     if active:
-        raise Conflict(f"该单位下仍有 {active} 名在册人员，请先迁移", f"{active} active people still belong to it; move them first")
-    conn.execute(admin_units.update().where(admin_units.c.code == code)
-                 .values(retired_at=dt.datetime.now(dt.timezone.utc), version=unit["version"] + 1))
+        raise Conflict(
+            f"该单位下仍有 {active} 名在册人员，请先迁移", f"{active} active people still belong to it; move them first"
+        )
+    conn.execute(
+        admin_units.update()
+        .where(admin_units.c.code == code)
+        .values(retired_at=dt.datetime.now(dt.UTC), version=unit["version"] + 1)
+    )
     _log(conn, code, "retired", unit["name"], None, principal)
     return _get(conn, code)
 
 
 def unit_history(conn: sa.Connection, principal: Principal, code: str) -> list[dict]:
     _get_in_scope(conn, principal, code)
-    rows = conn.execute(sa.select(admin_unit_history).where(admin_unit_history.c.code == code).order_by(admin_unit_history.c.id))
+    rows = conn.execute(
+        sa.select(admin_unit_history).where(admin_unit_history.c.code == code).order_by(admin_unit_history.c.id)
+    )
     return [dict(r) for r in rows.mappings()]
 
 
@@ -95,5 +113,8 @@ def _get_in_scope(conn, principal, code) -> dict:
 
 
 def _log(conn, code, action, old, new, principal) -> None:
-    conn.execute(admin_unit_history.insert().values(
-        code=code, action=action, old_name=old, new_name=new, actor=principal.subject, at=dt.datetime.now(dt.timezone.utc)))
+    conn.execute(
+        admin_unit_history.insert().values(
+            code=code, action=action, old_name=old, new_name=new, actor=principal.subject, at=dt.datetime.now(dt.UTC)
+        )
+    )

@@ -111,8 +111,9 @@ class Roles(MethodView):
     @blp.response(200, s.PersonOut)
     def put(self, body, person_id):
         """Replace a person's representative roles (代表人士身份; If-Match required)"""
-        version = commands.set_roles(registry().uow, current_principal(), person_id, if_match(), body["roles"],
-                                     body["reason"])
+        version = commands.set_roles(
+            registry().uow, current_principal(), person_id, if_match(), body["roles"], body["reason"]
+        )
         return _changed(person_id, version)
 
 
@@ -122,8 +123,9 @@ class Categories(MethodView):
     @blp.response(201, s.PersonOut)
     def post(self, body, person_id):
         """File a person in one of the 10 base databases"""
-        version = commands.join_category(registry().uow, current_principal(), person_id, body["category"],
-                                         body["start_date"], body["reason"])
+        version = commands.join_category(
+            registry().uow, current_principal(), person_id, body["category"], body["start_date"], body["reason"]
+        )
         return _view(person_id), 201, etag(version)
 
 
@@ -133,8 +135,9 @@ class EndCategory(MethodView):
     @blp.response(200, s.PersonOut)
     def post(self, body, person_id, category):
         """End a person's membership of a base database"""
-        version = commands.leave_category(registry().uow, current_principal(), person_id, category,
-                                          body["end_date"], body["reason"])
+        version = commands.leave_category(
+            registry().uow, current_principal(), person_id, category, body["end_date"], body["reason"]
+        )
         return _changed(person_id, version)
 
 

@@ -32,7 +32,9 @@ class PersonFields(Schema):
     education = fields.String(allow_none=True, validate=validate.Length(max=40))
     employer = fields.String(allow_none=True, validate=SHORT)
     position = fields.String(allow_none=True, validate=validate.Length(max=100))
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$", error="电话号码格式不正确 / bad phone"))
+    phone = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$", error="电话号码格式不正确 / bad phone")
+    )
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     needs = fields.String(allow_none=True, validate=validate.Length(max=4000))
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
@@ -101,7 +103,10 @@ class SearchArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(validate=validate.Length(min=1, max=60), metadata={"description": "name, pinyin (full or initials), employer, tags"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "name, pinyin (full or initials), employer, tags"},
+    )
     category = fields.String(validate=CATEGORY)
     unit = fields.String(validate=UNIT, metadata={"description": "limit to this unit's subtree (within yours)"})
     representative = fields.Boolean()

@@ -20,8 +20,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(Schema):
-    mode = fields.String(load_default="dry_run", validate=validate.OneOf(list(imports.MODES)),
-                         metadata={"description": "dry_run validates only; all_or_nothing; good_rows"})
+    mode = fields.String(
+        load_default="dry_run",
+        validate=validate.OneOf(list(imports.MODES)),
+        metadata={"description": "dry_run validates only; all_or_nothing; good_rows"},
+    )
 
 
 class FileForm(Schema):
@@ -73,8 +76,11 @@ class Imports(MethodView):
         upload = files["file"]
         content = upload.read(registry().settings.max_import_bytes + 1)
         if len(content) > registry().settings.max_import_bytes:
-            raise InvalidInput(f"文件超过 {registry().settings.max_import_bytes // 1048576} MB 上限",
-                               "The file is larger than the import limit", field="file")
+            raise InvalidInput(
+                f"文件超过 {registry().settings.max_import_bytes // 1048576} MB 上限",
+                "The file is larger than the import limit",
+                field="file",
+            )
         with registry().engine.begin() as conn:
             job_id = imports.submit(conn, current_principal(), upload.filename or "upload", content, args["mode"])
             job = imports.job_view(conn, current_principal(), job_id)
@@ -116,4 +122,3 @@ class Export(MethodView):
 
 def _xlsx(content: bytes, filename: str) -> Response:
     return Response(content, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
