@@ -247,3 +247,28 @@ def test_events_in_the_outbox_carry_no_sensitive_data(client, auth, create, regi
         assert r.key == p["id"]
         assert "伊斯兰教" not in text and "回族" not in text and '"religion"' not in text
     assert '"changed_fields":["employer"]' in bytes(rows[1].payload).decode()
+
+
+def test_concurrent_edits_with_the_same_etag_let_exactly_one_win(registry, auth, create):
+    import threading
+
+    from registry.entrypoints.api.app import create_app
+
+    p = create()
+    app = create_app(registry)
+    results, barrier = [], threading.Barrier(4)
+
+    def edit(i):
+        client = app.test_client()
+        barrier.wait()
+        r = client.patch(f"/people/{p['id']}", json={"phone": f"1390000000{i}"}, headers=auth(**{"If-Match": '"v1"'}))
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200, 412, 412, 412]
+    history = app.test_client().get(f"/people/{p['id']}/history", headers=auth()).get_json()
+    assert [h["action"] for h in history] == ["registered", "updated"]

@@ -99,3 +99,19 @@ def test_units_are_added_renamed_and_retired_with_history(client, auth, populati
         "/people", json={"name": "甲", "id_number": "11010519491231002X", "unit_code": "370783001009"}, headers=auth()
     )
     assert r.status_code == 422
+
+
+def test_a_duplicate_id_number_elsewhere_is_refused_without_a_pointer(client, auth, population):
+    county = auth()
+    body = client.get(f"/people/{population['wenjia']}?reveal=id_number&purpose=查重核对", headers=county).get_json()
+    r = client.post(
+        "/people",
+        json={"name": "重复", "id_number": body["id_number"], "unit_code": DONGGUAN},
+        headers=auth(unit=DONGGUAN),
+    )
+    assert r.status_code == 409
+    assert "existing" not in r.get_json() and population["wenjia"] not in r.get_data(as_text=True)
+    r = client.post(
+        "/people", json={"name": "重复", "id_number": body["id_number"], "unit_code": DONGGUAN}, headers=county
+    )
+    assert r.status_code == 409 and r.get_json()["existing"] == f"/people/{population['wenjia']}"

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from chassis.auth import Principal
-from chassis.errors import InvalidInput, NotFound
-from registry.adapters.tables import admin_units, contacts
+from chassis.errors import Conflict, InvalidInput, NotFound
+from registry.adapters.tables import admin_units, contacts, people
 from registry.domain.person import Person
 from registry.service_layer.unit_of_work import UnitOfWork
 
@@ -72,10 +72,30 @@ def register(uow_factory: UowFactory, principal: Principal, data: dict[str, Any]
         person = Person.register(str(uuid.uuid4()), categories=categories, **fields)
         if roles:
             person.set_representative_roles(roles, "登记时录入")
-        uow.people.add(person)
+        _refuse_hard_duplicate(uow, principal, person)
+        uow.people.add(person, checked=True)
         uow.track(person)
         uow.commit()
         return person.id
+
+
+def _refuse_hard_duplicate(uow: UnitOfWork, principal: Principal, person: Person) -> None:
+    """An active record with this ID number exists: point to it if the caller may see it."""
+    existing = uow.people.find_active_by_id_number(person.id_number)
+    if existing is None:
+        return
+    unit = uow.session.execute(sa.select(people.c.unit_code).where(people.c.id == existing)).scalar()
+    if principal.sees(unit):
+        raise Conflict(
+            "该身份证号码已登记",
+            "This ID number is already registered",
+            existing=f"/people/{existing}",
+            person_id=existing,
+        )
+    raise Conflict(
+        "该身份证号码已由其他单位登记，请联系上级统战部门处理",
+        "This ID number is registered by another unit; ask the unit above you",
+    )
 
 
 def modify(
