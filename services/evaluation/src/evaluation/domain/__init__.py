@@ -1,0 +1,1 @@
+"""Evaluation domain: the index, scoring, rounds. No framework imports."""
