@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal as D
 
 import pytest
@@ -68,7 +69,7 @@ def test_missing_sources_follow_the_round_rule():
 
 
 def test_flagged_public_ratings_are_left_out():
-    rs = ratings(9, 9, [9]) + [Rating("public", flat(0), flagged=True)]
+    rs = [*ratings(9, 9, [9]), Rating("public", flat(0), flagged=True)]
     assert evaluate(DEFAULT, Policy(WEIGHTS), ["a"], {"a": rs}, set())[0].composite == D("90.00")
 
 
@@ -145,7 +146,7 @@ def test_properties_composite_in_scale_veto_always_wins_ranks_consistent(people,
         else:
             assert o.status != "vetoed"
     ranked = [o for o in out if o.rank is not None]
-    assert all(a.composite >= b.composite for a, b in zip(ranked, ranked[1:], strict=False))
+    assert all(a.composite >= b.composite for a, b in itertools.pairwise(ranked))
     assert all(o.status in ("ranked", "bottom") for o in ranked)
     bottoms = [o for o in ranked if o.status == "bottom"]
     assert len(bottoms) >= bottom_size(Policy(WEIGHTS, rule, bottom_share=share), len(ranked))
