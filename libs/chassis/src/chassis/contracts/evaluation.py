@@ -33,3 +33,47 @@ for _suffix, _summary in [
     ),
 ]:
     register(EventContract(PREFIX + _suffix, EVALUATION, RepresentativeDecision, _summary))
+
+
+class RoundEvent(Schema):
+    round_id = fields.String(required=True)
+    name = fields.String(required=True)
+    scope_unit = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    state = fields.String(required=True)
+    cohort_size = fields.Integer(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+class PersonScored(Schema):
+    round_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    composite = fields.Decimal(required=True, allow_none=True, as_string=True)
+    official = fields.Decimal(required=True, allow_none=True, as_string=True)
+    self_score = fields.Decimal(required=True, allow_none=True, as_string=True, data_key="self")
+    public = fields.Decimal(required=True, allow_none=True, as_string=True)
+    rank = fields.Integer(required=True, allow_none=True)
+    cohort_size = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["ranked", "bottom", "vetoed", "incomplete"]))
+
+
+class VetoChanged(Schema):
+    round_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    violation_id = fields.String(required=True)
+    notice_id = fields.String(load_default=None, allow_none=True)
+    agency = fields.String(load_default=None, allow_none=True)
+    reason = fields.String(required=True)
+
+
+for _suffix, _schema, _summary in [
+    ("round.opened.v1", RoundEvent, "An evaluation round opened for scoring."),
+    ("round.closed.v1", RoundEvent, "Scoring closed; outcomes computed."),
+    ("round.published.v1", RoundEvent, "A round's results were published."),
+    ("person.scored.v1", PersonScored, "A person's composite score, rank and flags in a round."),
+    ("veto.applied.v1", VetoChanged, "A violation in force vetoed a person in a round (一票否决)."),
+    ("veto.lifted.v1", VetoChanged, "A rescinded violation lifted a veto."),
+]:
+    register(EventContract(PREFIX + _suffix, EVALUATION, _schema, _summary))

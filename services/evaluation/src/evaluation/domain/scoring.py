@@ -97,7 +97,7 @@ def check_rating(template: IndexTemplate, scores: Mapping[str, Decimal]) -> dict
                 f"{code} must be between 0 and {template.item(code).max_score}",
                 field="scores",
             )
-        clean[code] = value
+        clean[code] = Decimal(format(value.normalize(), "f"))  # 10.0 and 10 are the same score
     return clean
 
 

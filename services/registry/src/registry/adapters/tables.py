@@ -96,14 +96,15 @@ memberships = sa.Table(
     "category_memberships",
     metadata,
     sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
-    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=True),
     sa.Column("reason", sa.String(500), nullable=True),
     sa.Column("approved_by", sa.String(100), nullable=True),
     sa.Column("end_reason", sa.String(500), nullable=True),
-    sa.Index("ix_memberships_category", "category", "start_date", "end_date"),
+    # person first: the search's per-person EXISTS must not scan a whole category.
+    sa.Index("ix_memberships_person_category", "person_id", "category"),
 )
 
 contacts = sa.Table(

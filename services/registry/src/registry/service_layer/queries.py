@@ -188,17 +188,19 @@ def _unit_prefix(unit: str) -> str:
 
 
 def _text_match(q: str):
+    """Pinyin queries (ASCII letters) use only the indexed pinyin keys, so each OR branch can be
+    answered from an index; other text matches a name prefix or any part of name, employer,
+    position and tags."""
     text = " ".join(q.lower().split())
     safe = _like_safe(text)
-    clauses = [people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%")]
     if _ASCII_WORD.match(text):
         compact = safe.replace(" ", "")
-        clauses += [
+        return sa.or_(
             people.c.name_initials.like(compact + "%"),
             people.c.name_pinyin.like(safe + "%"),
             people.c.name_pinyin_compact.like(compact + "%"),
-        ]
-    return sa.or_(*clauses)
+        )
+    return sa.or_(people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%"))
 
 
 def _like_safe(value: str) -> str:

@@ -2,11 +2,12 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 03:05:32.975307
+Create Date: 2026-11-27 03:20:02.269843
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = "0001"
 down_revision = None
@@ -196,8 +197,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("category_memberships", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_category_memberships_person_id"), ["person_id"], unique=False)
-        batch_op.create_index("ix_memberships_category", ["category", "start_date", "end_date"], unique=False)
+        batch_op.create_index("ix_memberships_person_category", ["person_id", "category"], unique=False)
 
     op.create_table(
         "contact_records",
@@ -252,8 +252,7 @@ def downgrade() -> None:
 
     op.drop_table("contact_records")
     with op.batch_alter_table("category_memberships", schema=None) as batch_op:
-        batch_op.drop_index("ix_memberships_category")
-        batch_op.drop_index(batch_op.f("ix_category_memberships_person_id"))
+        batch_op.drop_index("ix_memberships_person_category")
 
     op.drop_table("category_memberships")
     with op.batch_alter_table("admin_unit_history", schema=None) as batch_op:

@@ -1,0 +1,49 @@
+"""Contracts of ``gateway.inbound.v1``: notices partner agencies sent, as the gateway passes them on.
+
+The raw ID number never travels: the gateway replaces it with the same HMAC digest
+the registry publishes (``id_digest``), so evaluation can match the person.
+"""
+
+from marshmallow import Schema, fields
+
+from chassis.contracts import EventContract, register
+from chassis.topics import GATEWAY_INBOUND
+
+PREFIX = "cn.tongxin.gateway.notice."
+
+
+class ViolationNotice(Schema):
+    notice_id = fields.String(required=True, metadata={"description": "the agency's own id; idempotency key"})
+    agency = fields.String(required=True, metadata={"description": "court, public_security, npc, cppcc"})
+    id_digest = fields.String(required=True)
+    case_reference = fields.String(required=True)
+    violation_type = fields.String(required=True)
+    occurred_on = fields.Date(required=True)
+    authority = fields.String(required=True)
+    received_at = fields.DateTime(required=True)
+
+
+class ViolationRescinded(Schema):
+    notice_id = fields.String(required=True)
+    agency = fields.String(required=True)
+    original_notice_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    received_at = fields.DateTime(required=True)
+
+
+register(
+    EventContract(
+        PREFIX + "violation.v1",
+        GATEWAY_INBOUND,
+        ViolationNotice,
+        "An agency reported a violation of law or discipline (违法违纪).",
+    )
+)
+register(
+    EventContract(
+        PREFIX + "violation_rescinded.v1",
+        GATEWAY_INBOUND,
+        ViolationRescinded,
+        "An agency rescinded an earlier violation notice (e.g. on appeal).",
+    )
+)

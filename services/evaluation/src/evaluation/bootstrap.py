@@ -1,0 +1,28 @@
+"""The composition root of the evaluation service; nothing connects at import."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from chassis import migrations
+from chassis.db import make_engine
+from evaluation.config import EvaluationSettings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclasses.dataclass
+class Evaluation:
+    settings: EvaluationSettings
+    engine: sa.Engine
+
+    def migrate(self) -> None:
+        migrations.upgrade(self.engine, MIGRATIONS)
+
+
+def bootstrap(settings: EvaluationSettings | None = None, engine: sa.Engine | None = None) -> Evaluation:
+    settings = settings or EvaluationSettings.from_env()
+    return Evaluation(settings, engine or make_engine(settings.database_url))

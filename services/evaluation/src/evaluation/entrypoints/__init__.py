@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP API, the worker (relay and consumers), the admin CLI."""

@@ -1,0 +1,223 @@
+"""The three sources of scores: official ratings by staff, self and public ratings by token.
+
+Self and public raters have no staff account: an evaluator issues one-time tokens
+(``<id>.<secret>``, only a hash is stored) for a round and a person. A token works
+once, before it expires, while the round is open, for its own source. Public raters
+are anonymous to the person rated but deduplicated by a keyed hash of their phone
+number, and a burst of identical extreme ratings for one person from one origin is
+flagged for review and left out of the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.auth import Principal
+from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from evaluation.adapters.tables import members, ratings, rounds, tokens
+from evaluation.domain.scoring import check_rating
+from evaluation.service_layer.rounds import get, template_from_json
+
+BURST_WINDOW = dt.timedelta(minutes=10)
+BURST_SIZE = 5
+
+
+def _member(session: Session, round_id: str, person_id: str) -> dict:
+    row = (
+        session.execute(sa.select(members).where(members.c.round_id == round_id, members.c.person_id == person_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
+    return dict(row)
+
+
+def _require_open(r: dict) -> None:
+    if r["state"] != "open":
+        raise Conflict("本轮评价未在评分阶段", "The round is not open for scoring", state=r["state"])
+    if r["deadline"] is not None and _aware(r["deadline"]) < dt.datetime.now(dt.UTC):
+        raise Conflict("本轮评价已过截止时间", "The round's deadline has passed")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def official(session: Session, principal: Principal, round_id: str, person_id: str, scores: dict) -> str:
+    """An evaluator's official rating (官评); a second rating by the same evaluator replaces the first."""
+    principal.require_role("evaluator")
+    r = get(session, principal, round_id)
+    _require_open(r)
+    member = _member(session, round_id, person_id)
+    if not principal.sees(member["unit_code"]):
+        raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
+    clean = check_rating(template_from_json(r["template"]), scores)
+    session.execute(
+        ratings.delete().where(
+            ratings.c.round_id == round_id,
+            ratings.c.person_id == person_id,
+            ratings.c.source == "official",
+            ratings.c.rater == principal.subject,
+        )
+    )
+    rating_id = str(uuid.uuid4())
+    session.execute(
+        ratings.insert(),
+        dict(
+            id=rating_id,
+            round_id=round_id,
+            person_id=person_id,
+            source="official",
+            rater=principal.subject,
+            scores={k: str(v) for k, v in clean.items()},
+            flagged=False,
+            submitted_at=dt.datetime.now(dt.UTC),
+        ),
+    )
+    return rating_id
+
+
+def issue_tokens(
+    session: Session,
+    principal: Principal,
+    round_id: str,
+    person_id: str,
+    source: str,
+    count: int,
+    valid_for: dt.timedelta,
+) -> list[dict]:
+    principal.require_role("evaluator")
+    r = get(session, principal, round_id)
+    if r["state"] not in ("draft", "open"):
+        raise Conflict("评分已结束，不能再发放评价码", "Scoring has ended; no more tokens")
+    if r["state"] == "draft":
+        raise Conflict("请先开启本轮评价", "Open the round first")
+    member = _member(session, round_id, person_id)
+    if not principal.sees(member["unit_code"]):
+        raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
+    if source == "self" and count != 1:
+        raise InvalidInput("自评码每人只能发放一个", "A person gets exactly one self-evaluation token", field="count")
+    expires = dt.datetime.now(dt.UTC) + valid_for
+    issued = []
+    for _ in range(count):
+        token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(24)
+        session.execute(
+            tokens.insert(),
+            dict(
+                id=token_id,
+                secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+                round_id=round_id,
+                person_id=person_id,
+                source=source,
+                expires_at=expires,
+                issued_by=principal.subject,
+            ),
+        )
+        issued.append(
+            {
+                "token": f"{token_id}.{secret}",
+                "source": source,
+                "person_id": person_id,
+                "expires_at": expires,
+                "rate_url": f"/rate/{token_id}.{secret}",
+            }
+        )
+    return issued
+
+
+def redeem(session: Session, token: str) -> dict:
+    """Check a token and return what it allows (round, person, source); refuses anything else alike."""
+    invalid = Unauthorized("评价码无效、已使用或已过期", "The rating token is invalid, used or expired")
+    token_id, _, secret = (token or "").partition(".")
+    row = session.execute(sa.select(tokens).where(tokens.c.id == token_id)).mappings().first()
+    if row is None or not hmac.compare_digest(row["secret_hash"], hashlib.sha256(secret.encode()).hexdigest()):
+        raise invalid
+    if row["used_at"] is not None or _aware(row["expires_at"]) < dt.datetime.now(dt.UTC):
+        raise invalid
+    r = session.execute(sa.select(rounds).where(rounds.c.id == row["round_id"])).mappings().one()
+    if r["state"] != "open":
+        raise invalid
+    return {"token": dict(row), "round": dict(r)}
+
+
+def rate_with_token(
+    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_secret: str
+) -> dict:
+    grant = redeem(session, token)
+    t, r = grant["token"], grant["round"]
+    clean = check_rating(template_from_json(r["template"]), scores)
+    phone_hash = None
+    if t["source"] == "public":
+        digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+        if len(digits) < 11:
+            raise InvalidInput(
+                "民评须填写11位手机号码（仅用于防止重复评价，不会公开）",
+                "Public raters give an 11-digit mobile number (only to prevent repeat ratings)",
+                field="phone",
+            )
+        phone_hash = hmac.new(phone_secret.encode(), digits[-11:].encode(), hashlib.sha256).hexdigest()
+        dup = session.execute(
+            sa.select(ratings.c.id).where(
+                ratings.c.round_id == r["id"], ratings.c.person_id == t["person_id"], ratings.c.phone_hash == phone_hash
+            )
+        ).first()
+        if dup:
+            raise Conflict("该手机号码已对此人评价过", "This phone number has already rated this person")
+    used = session.execute(
+        tokens.update()
+        .where(tokens.c.id == t["id"], tokens.c.used_at.is_(None))
+        .values(used_at=dt.datetime.now(dt.UTC))
+    ).rowcount
+    if used != 1:
+        raise Unauthorized("评价码无效、已使用或已过期", "The rating token is invalid, used or expired")
+    now = dt.datetime.now(dt.UTC)
+    rating_id = str(uuid.uuid4())
+    session.execute(
+        ratings.insert(),
+        dict(
+            id=rating_id,
+            round_id=r["id"],
+            person_id=t["person_id"],
+            source=t["source"],
+            rater=t["id"],
+            scores={k: str(v) for k, v in clean.items()},
+            phone_hash=phone_hash,
+            origin=origin,
+            flagged=False,
+            submitted_at=now,
+        ),
+    )
+    if t["source"] == "public":
+        _flag_bursts(session, r["id"], t["person_id"], origin, clean, now)
+    return {"rating_id": rating_id, "source": t["source"]}
+
+
+def _flag_bursts(session: Session, round_id: str, person_id: str, origin: str, clean: dict, now: dt.datetime) -> None:
+    """Many identical all-top or all-bottom public ratings from one origin in a short time: flag them all."""
+    values = set(clean.values())
+    if len(values) != 1 or next(iter(values)) not in (0, 10):
+        return
+    recent = session.execute(
+        sa.select(ratings.c.id, ratings.c.scores).where(
+            ratings.c.round_id == round_id,
+            ratings.c.person_id == person_id,
+            ratings.c.source == "public",
+            ratings.c.origin == origin,
+            ratings.c.submitted_at >= now - BURST_WINDOW,
+        )
+    ).all()
+    same = [rid for rid, scores in recent if set(scores.values()) == {str(next(iter(values)))}]
+    if len(same) >= BURST_SIZE:
+        session.execute(
+            ratings.update()
+            .where(ratings.c.id.in_(same))
+            .values(flagged=True, flag_reason=f"{len(same)} 个相同极端评分来自同一来源（{BURST_WINDOW} 内），待复核")
+        )

@@ -1,0 +1,194 @@
+"""Violation records (违法违纪) and the one-vote veto they trigger.
+
+A record comes from an agency notice passed on by the sharing gateway (matched to a
+person by the ID-number digest) or from staff with an evidence reference. Creating
+or rescinding one recomputes every round it touches (violation date within the
+round's period, round already scored) and publishes ``veto.applied`` or
+``veto.lifted`` for each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.auth import Principal
+from chassis.errors import Conflict, NotFound
+from chassis.events import Envelope
+from evaluation.adapters.tables import members, people, rounds, violations
+from evaluation.service_layer.rounds import EVENT, events, recompute
+
+SCORED_STATES = ("scoring_closed", "reviewed", "published")
+NOTICE = "cn.tongxin.gateway.notice.violation.v1"
+RESCINDED = "cn.tongxin.gateway.notice.violation_rescinded.v1"
+
+
+def record(
+    session: Session,
+    *,
+    person_id: str | None,
+    id_digest: str | None,
+    case_reference: str,
+    violation_type: str,
+    occurred_on: dt.date,
+    authority: str,
+    recorded_by: str,
+    notice_id: str | None = None,
+    agency: str | None = None,
+    evidence_ref: str | None = None,
+) -> str:
+    violation_id = str(uuid.uuid4())
+    session.execute(
+        violations.insert(),
+        dict(
+            id=violation_id,
+            person_id=person_id,
+            id_digest=id_digest,
+            notice_id=notice_id,
+            agency=agency,
+            case_reference=case_reference,
+            violation_type=violation_type,
+            occurred_on=occurred_on,
+            authority=authority,
+            evidence_ref=evidence_ref,
+            status="in_force",
+            recorded_by=recorded_by,
+            created_at=dt.datetime.now(dt.UTC),
+        ),
+    )
+    if person_id:
+        _reevaluate(
+            session,
+            person_id,
+            violation_id,
+            occurred_on,
+            "applied",
+            f"{authority}：{violation_type}（{case_reference}）",
+            notice_id,
+            agency,
+        )
+    return violation_id
+
+
+def rescind(session: Session, violation_id: str, reason: str, notice_id: str | None = None) -> None:
+    row = session.execute(sa.select(violations).where(violations.c.id == violation_id)).mappings().first()
+    if row is None:
+        raise NotFound("未找到该违法违纪记录", "No such violation record")
+    if row["status"] == "rescinded":
+        raise Conflict("该记录已撤销", "The record is already rescinded")
+    session.execute(
+        violations.update()
+        .where(violations.c.id == violation_id)
+        .values(status="rescinded", rescinded_at=dt.datetime.now(dt.UTC), rescind_reason=reason)
+    )
+    if row["person_id"]:
+        _reevaluate(
+            session,
+            row["person_id"],
+            violation_id,
+            row["occurred_on"],
+            "lifted",
+            reason,
+            notice_id or row["notice_id"],
+            row["agency"],
+        )
+
+
+def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
+    affected = (
+        session.execute(
+            sa.select(rounds)
+            .join(members, members.c.round_id == rounds.c.id)
+            .where(
+                members.c.person_id == person_id,
+                rounds.c.state.in_(SCORED_STATES),
+                rounds.c.starts_on <= occurred_on,
+                rounds.c.ends_on >= occurred_on,
+            )
+        )
+        .mappings()
+        .all()
+    )
+    for r in affected:
+        before = _status(session, r["id"], person_id)
+        after = recompute(session, dict(r))[person_id]["status"]
+        if (change == "applied" and after == "vetoed" and before != "vetoed") or (
+            change == "lifted" and before == "vetoed" and after != "vetoed"
+        ):
+            unit = session.execute(
+                sa.select(members.c.unit_code).where(members.c.round_id == r["id"], members.c.person_id == person_id)
+            ).scalar()
+            events().add(
+                session,
+                f"{EVENT}veto.{change}.v1",
+                person_id,
+                {
+                    "round_id": r["id"],
+                    "person_id": person_id,
+                    "unit_code": unit,
+                    "violation_id": violation_id,
+                    "notice_id": notice_id,
+                    "agency": agency,
+                    "reason": reason,
+                },
+            )
+
+
+def _status(session, round_id, person_id) -> str | None:
+    from evaluation.adapters.tables import outcomes
+
+    return session.execute(
+        sa.select(outcomes.c.status).where(outcomes.c.round_id == round_id, outcomes.c.person_id == person_id)
+    ).scalar()
+
+
+# -- consumers of gateway.inbound.v1 -------------------------------------------------------------
+def on_violation_notice(session: Session, envelope: Envelope) -> None:
+    d = envelope.data
+    if session.execute(sa.select(violations.c.id).where(violations.c.notice_id == d["notice_id"])).first():
+        return  # the same notice again (a retry by the agency): nothing new
+    person_id = session.execute(
+        sa.select(people.c.person_id).where(people.c.id_digest == d["id_digest"], people.c.status == "active")
+    ).scalar()
+    record(
+        session,
+        person_id=person_id,
+        id_digest=d["id_digest"],
+        case_reference=d["case_reference"],
+        violation_type=d["violation_type"],
+        occurred_on=dt.date.fromisoformat(d["occurred_on"]),
+        authority=d["authority"],
+        recorded_by=f"agency:{d['agency']}",
+        notice_id=d["notice_id"],
+        agency=d["agency"],
+    )
+
+
+def on_violation_rescinded(session: Session, envelope: Envelope) -> None:
+    d = envelope.data
+    row = session.execute(
+        sa.select(violations.c.id, violations.c.status).where(violations.c.notice_id == d["original_notice_id"])
+    ).first()
+    if row is None or row.status == "rescinded":
+        return
+    rescind(session, row.id, f"{d['agency']} 撤销通报：{d['reason']}", d["notice_id"])
+
+
+def staff_record(session: Session, principal: Principal, person_id: str, body: dict) -> str:
+    principal.require_role("evaluator")
+    unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
+    if unit is None or not principal.sees(unit):
+        raise NotFound("未找到该人员", "No such person")
+    return record(session, person_id=person_id, id_digest=None, recorded_by=principal.subject, **body)
+
+
+def staff_rescind(session: Session, principal: Principal, violation_id: str, reason: str) -> None:
+    principal.require_role("evaluator")
+    person_id = session.execute(sa.select(violations.c.person_id).where(violations.c.id == violation_id)).scalar()
+    unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
+    if unit is None or not principal.sees(unit):
+        raise NotFound("未找到该违法违纪记录", "No such violation record")
+    rescind(session, violation_id, reason)
