@@ -54,7 +54,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
 def decide(session: Session, principal: Principal, meeting_id: str, body: dict) -> dict:
     principal.require_role("evaluator")
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
-    if meeting is None or not principal.sees(meeting["scope_unit"]) and meeting["created_by"] != principal.subject:
+    if meeting is None or (not principal.sees(meeting["scope_unit"]) and meeting["created_by"] != principal.subject):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
     person = session.execute(sa.select(people).where(people.c.person_id == body["person_id"])).mappings().first()
     if person is None or not principal.sees(person["unit_code"]):
