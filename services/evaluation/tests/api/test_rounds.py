@@ -1,0 +1,238 @@
+"""A round end to end through the API, on SQLite and PostgreSQL: scores, tokens, veto, meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from evaluation.adapters.tables import outbox, ratings, tokens
+from evaluation.domain.index import DEFAULT
+from services.evaluation.tests.conftest import TOWN_A, person_event
+
+ITEMS = [i.code for i in DEFAULT.items()]
+
+
+def flat(v):
+    return {"scores": {code: v for code in ITEMS}}
+
+
+@pytest.fixture
+def opened(client, auth, people):
+    people(
+        person_event("p1"), person_event("p2"), person_event("p3", unit="370783002001"), person_event("p4", roles=())
+    )  # p4 is no representative: not in the cohort
+    r = client.post(
+        "/rounds",
+        json={
+            "name": "2026年度党外代表人士评价",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "bottom_count": 1,
+        },
+        headers=auth(),
+    )
+    assert r.status_code == 201, r.get_json()
+    round_id = r.get_json()["id"]
+    assert client.post(f"/rounds/{round_id}/open", headers=auth()).get_json()["state"] == "open"
+    return round_id
+
+
+def events(evaluation, suffix=None):
+    with evaluation.engine.connect() as conn:
+        rows = conn.execute(sa.select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
+    out = [(t.removeprefix("cn.tongxin.evaluation."), json.loads(bytes(p))["data"]) for t, p in rows]
+    return [e for e in out if suffix is None or e[0] == suffix]
+
+
+def rate_all(client, auth, round_id, scores):
+    for pid, (official, self_, public) in scores.items():
+        assert (
+            client.put(
+                f"/rounds/{round_id}/people/{pid}/official-rating", json=flat(official), headers=auth()
+            ).status_code
+            == 201
+        )
+        tok = client.post(
+            f"/rounds/{round_id}/tokens", json={"person_id": pid, "source": "self"}, headers=auth()
+        ).get_json()[0]["token"]
+        assert client.post(f"/rate/{tok}", json=flat(self_)).status_code == 201
+        for i, value in enumerate(public):
+            tok = client.post(
+                f"/rounds/{round_id}/tokens", json={"person_id": pid, "source": "public"}, headers=auth()
+            ).get_json()[0]["token"]
+            r = client.post(f"/rate/{tok}", json={**flat(value), "phone": f"1380000{pid[-1]}{i:03d}"})
+            assert r.status_code == 201, r.get_json()
+
+
+def test_a_round_from_opening_to_publication(client, auth, opened, evaluation):
+    rate_all(client, auth, opened, {"p1": (9, 8, [7, 8]), "p2": (6, 6, [6]), "p3": (8, 9, [9])})
+    assert client.post(f"/rounds/{opened}/close", headers=auth()).status_code == 200
+    report = client.get(f"/rounds/{opened}/report", headers=auth()).get_json()
+    rows = {r["person_id"]: r for r in report["rows"]}
+    assert set(rows) == {"p1", "p2", "p3"}
+    assert (rows["p1"]["official"], rows["p1"]["self"], rows["p1"]["public"], rows["p1"]["composite"]) == (
+        "90.00",
+        "80.00",
+        "75.00",
+        "83.50",
+    )
+    assert [r["person_id"] for r in report["rows"]] == ["p3", "p1", "p2"]
+    assert rows["p2"]["status"] == "bottom"
+    client.post(f"/rounds/{opened}/review", headers=auth())
+    assert client.post(f"/rounds/{opened}/publish", headers=auth()).get_json()["state"] == "published"
+    scored = {d["person_id"]: d for _, d in events(evaluation, "person.scored.v1")}
+    assert scored["p2"]["status"] == "bottom" and scored["p1"]["composite"] == "83.50" and scored["p1"]["rank"] == 2
+    assert [t for t, _ in events(evaluation) if t.startswith("round.")] == [
+        "round.opened.v1",
+        "round.closed.v1",
+        "round.published.v1",
+    ]
+
+
+def test_states_only_move_forward(client, auth, opened):
+    assert client.post(f"/rounds/{opened}/open", headers=auth()).status_code == 409
+    assert client.post(f"/rounds/{opened}/publish", headers=auth()).status_code == 409
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    r = client.put(f"/rounds/{opened}/people/p1/official-rating", json=flat(5), headers=auth())
+    assert r.status_code == 409
+
+
+def test_a_town_evaluator_sees_and_rates_only_their_town(client, auth, opened):
+    town = auth(unit=TOWN_A, sub="town-judge")
+    assert client.put(f"/rounds/{opened}/people/p3/official-rating", json=flat(5), headers=town).status_code == 404
+    assert client.put(f"/rounds/{opened}/people/p1/official-rating", json=flat(5), headers=town).status_code == 201
+    assert (
+        client.put(
+            f"/rounds/{opened}/people/p1/official-rating", json=flat(5), headers=auth(roles=("viewer",))
+        ).status_code
+        == 403
+    )
+
+
+def test_bad_ratings_change_nothing(client, auth, opened, evaluation):
+    bad = [{"scores": {ITEMS[0]: 5}}, {"scores": {**flat(5)["scores"], ITEMS[1]: 11}}, {"scores": "x"}, {}]
+    for body in bad:
+        r = client.put(f"/rounds/{opened}/people/p1/official-rating", json=body, headers=auth())
+        assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ratings)).scalar() == 0
+
+
+def test_token_abuse_is_refused_alike_and_changes_nothing(client, auth, opened, evaluation):
+    issued = client.post(
+        f"/rounds/{opened}/tokens", json={"person_id": "p1", "source": "public", "count": 3}, headers=auth()
+    ).get_json()
+    used, expired, late = (t["token"] for t in issued)
+    assert client.post(f"/rate/{used}", json={**flat(7), "phone": "13800000001"}).status_code == 201
+    with evaluation.engine.begin() as conn:
+        conn.execute(
+            tokens.update()
+            .where(tokens.c.id == expired.split(".")[0])
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+        )
+    forged = used.split(".")[0] + ".not-the-secret"
+    attempts = {
+        "reused": (used, "13800000002"),
+        "expired": (expired, "13800000003"),
+        "forged": (forged, "13800000004"),
+        "unknown": ("deadbeefdeadbeef.secret", "13800000005"),
+        "malformed": ("nonsense", "13800000006"),
+    }
+    for name, (token, phone) in attempts.items():
+        r = client.post(f"/rate/{token}", json={**flat(3), "phone": phone})
+        assert r.status_code == 401, name
+        assert r.get_json()["detail"] == "评价码无效、已使用或已过期", name
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    r = client.post(f"/rate/{late}", json={**flat(3), "phone": "13800000007"})
+    assert r.status_code == 401  # out of round: the round is no longer open
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ratings)).scalar() == 1
+
+
+def test_public_raters_are_deduplicated_by_phone_and_bursts_are_flagged(client, auth, opened, evaluation):
+    issued = [
+        t["token"]
+        for t in client.post(
+            f"/rounds/{opened}/tokens", json={"person_id": "p1", "source": "public", "count": 8}, headers=auth()
+        ).get_json()
+    ]
+    assert client.post(f"/rate/{issued[0]}", json={**flat(9), "phone": "13900000000"}).status_code == 201
+    assert client.post(f"/rate/{issued[1]}", json={**flat(9), "phone": "139-0000-0000"}).status_code == 409
+    assert client.post(f"/rate/{issued[1]}", json=flat(9)).status_code == 422  # a public rater gives a phone
+    for i, token in enumerate(issued[2:7]):
+        assert client.post(f"/rate/{token}", json={**flat(0), "phone": f"1370000000{i}"}).status_code == 201
+    with evaluation.engine.connect() as conn:
+        flagged = conn.execute(sa.select(sa.func.count()).where(ratings.c.flagged.is_(True))).scalar()
+    assert flagged == 5
+    client.put(f"/rounds/{opened}/people/p1/official-rating", json=flat(9), headers=auth())
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    row = next(
+        r for r in client.get(f"/rounds/{opened}/report", headers=auth()).get_json()["rows"] if r["person_id"] == "p1"
+    )
+    assert row["public"] == "90.00"  # the five flagged zeros are left out
+
+
+def test_the_veto_fails_the_best_and_rescission_lifts_it(client, auth, opened, evaluation):
+    rate_all(client, auth, opened, {"p1": (10, 10, [10]), "p2": (6, 6, [6]), "p3": (8, 8, [8])})
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    r = client.post(
+        "/people/p1/violations",
+        json={
+            "case_reference": "(2026)鲁0783刑初12号",
+            "violation_type": "刑事判决",
+            "occurred_on": "2026-05-01",
+            "authority": "寿光市人民法院",
+            "evidence_ref": "判决书扫描件 A-12",
+        },
+        headers=auth(),
+    )
+    assert r.status_code == 201
+    violation_id = r.get_json()["id"]
+    rows = {x["person_id"]: x for x in client.get(f"/rounds/{opened}/report", headers=auth()).get_json()["rows"]}
+    assert (rows["p1"]["status"], rows["p1"]["rank"]) == ("vetoed", None)
+    assert rows["p3"]["rank"] == 1
+    applied = events(evaluation, "veto.applied.v1")
+    assert [d["person_id"] for _, d in applied] == ["p1"] and "寿光市人民法院" in applied[0][1]["reason"]
+    assert (
+        client.post(f"/violations/{violation_id}/rescind", json={"reason": "二审改判无罪"}, headers=auth()).status_code
+        == 200
+    )
+    rows = {x["person_id"]: x for x in client.get(f"/rounds/{opened}/report", headers=auth()).get_json()["rows"]}
+    assert (rows["p1"]["status"], rows["p1"]["rank"]) == ("ranked", 1)
+    assert [d["person_id"] for _, d in events(evaluation, "veto.lifted.v1")] == ["p1"]
+    assert (
+        client.post(f"/violations/{violation_id}/rescind", json={"reason": "again"}, headers=auth()).status_code == 409
+    )
+
+
+def test_joint_meeting_decisions_need_a_justification_to_override(client, auth, opened, evaluation):
+    rate_all(client, auth, opened, {"p1": (9, 9, [9]), "p2": (5, 5, [5]), "p3": (8, 8, [8])})
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    meeting = client.post(
+        "/meetings",
+        json={
+            "title": "2026年联席评价会议",
+            "held_on": "2026-12-20",
+            "bodies": ["npc", "cppcc", "united_front"],
+            "round_id": opened,
+        },
+        headers=auth(),
+    ).get_json()
+    url = f"/meetings/{meeting['id']}/decisions"
+    r = client.post(url, json={"person_id": "p2", "decision": "retain", "reason": "新任不满一年"}, headers=auth())
+    assert r.status_code == 422 and r.get_json()["computed_status"] == "bottom"
+    r = client.post(
+        url,
+        json={"person_id": "p2", "decision": "revoke_membership_recommendation", "reason": "评价末位，履职不力"},
+        headers=auth(),
+    )
+    assert r.status_code == 201 and r.get_json()["computed_status"] == "bottom"
+    r = client.post(url, json={"person_id": "p1", "decision": "warning", "reason": "会议缺席较多"}, headers=auth())
+    assert r.status_code == 201
+    revoked = events(evaluation, "representative.qualification_revoked.v1")
+    assert [(d["person_id"], d["body"], d["meeting_id"]) for _, d in revoked] == [("p2", "cppcc", meeting["id"])]
+    assert [d["person_id"] for _, d in events(evaluation, "representative.warned.v1")] == ["p1"]
+    assert len(client.get(f"/meetings/{meeting['id']}", headers=auth()).get_json()["decisions"]) == 2

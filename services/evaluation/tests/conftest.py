@@ -1,0 +1,81 @@
+"""Evaluation test fixtures: a migrated service on each database, a client, tokens, people in the view."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from chassis.auth import TokenService
+from chassis.events import Envelope
+from evaluation.bootstrap import bootstrap
+from evaluation.config import EvaluationSettings
+from evaluation.entrypoints.api.app import create_app
+from evaluation.service_layer.read_model import apply_person_event
+
+COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
+
+
+@pytest.fixture
+def evaluation(database_url):
+    ev = bootstrap(EvaluationSettings(database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1"))
+    ev.migrate()
+    yield ev
+    ev.engine.dispose()
+
+
+@pytest.fixture
+def client(evaluation):
+    return create_app(evaluation).test_client()
+
+
+@pytest.fixture
+def auth(evaluation):
+    s = evaluation.settings
+    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+
+    def headers(roles=("evaluator",), unit=COUNTY, sub="judge1"):
+        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles), unit)}"}
+
+    return headers
+
+
+def person_event(
+    person_id,
+    unit="370783001001",
+    version=1,
+    roles=(("cppcc", "county"),),
+    status="active",
+    digest=None,
+    categories=("non_party_representative",),
+):
+    return Envelope.new(
+        type="cn.tongxin.registry.person.updated.v1",
+        source="/tongxin/registry",
+        subject=person_id,
+        data={
+            "person_id": person_id,
+            "version": version,
+            "name": f"代表{person_id}",
+            "gender": "male",
+            "birth_date": "1970-01-01",
+            "unit_code": unit,
+            "id_digest": digest or person_id.ljust(64, "0"),
+            "id_masked": "370783********0011",
+            "status": status,
+            "categories": list(categories),
+            "representative_roles": [{"body": b, "level": lvl, "title": None, "since": None} for b, lvl in roles],
+            "employer": None,
+            "position": None,
+            "changed_fields": [],
+        },
+    )
+
+
+@pytest.fixture
+def people(evaluation):
+    def add(*events):
+        with Session(evaluation.engine) as s, s.begin():
+            for e in events:
+                apply_person_event(s, e)
+
+    return add
