@@ -43,6 +43,11 @@ class BaseSettings:
     outbox_poll_interval: float = 0.2
     #: Largest body a request may send, in bytes.
     max_content_length: int = 12 * 1024 * 1024
+    #: Prefix of this deployment's Kafka consumer group names (default: the service name).
+    consumer_group_prefix: str = ""
+
+    def consumer_group(self, name: str) -> str:
+        return f"{self.consumer_group_prefix or self.service_name}.{name}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
@@ -26,7 +27,12 @@ PREFIX = "cn.tongxin.registry.person."
 def live(database_url, kafka):
     """A registry app and its worker (relay, consumer, imports) on the real broker."""
     reg = bootstrap(
-        RegistrySettings(database_url=database_url, kafka_bootstrap_servers=kafka.bootstrap, outbox_poll_interval=0.05)
+        RegistrySettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=kafka.bootstrap,
+            outbox_poll_interval=0.05,
+            consumer_group_prefix=f"reg-{uuid.uuid4().hex[:6]}",
+        )
     )
     reg.migrate()
     load_shipped_units(reg.engine)

@@ -38,7 +38,10 @@ def _consumer(ev: Evaluation, name: str, topic: str, handlers: dict) -> Consumer
 
 def people_consumer(ev: Evaluation) -> ConsumerRunner:
     return _consumer(
-        ev, "evaluation.people", REGISTRY_PERSON, {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS}
+        ev,
+        ev.settings.consumer_group("people"),
+        REGISTRY_PERSON,
+        {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS},
     )
 
 
@@ -53,7 +56,7 @@ def build(ev: Evaluation) -> list:
     )
     notices = _consumer(
         ev,
-        "evaluation.notices",
+        ev.settings.consumer_group("notices"),
         GATEWAY_INBOUND,
         {violations.NOTICE: violations.on_violation_notice, violations.RESCINDED: violations.on_violation_rescinded},
     )

@@ -35,7 +35,7 @@ def build(registry: Registry) -> list:
         service=s.service_name,
     )
     consumer = ConsumerRunner(
-        name="registry.evaluation-outcomes",
+        name=s.consumer_group("evaluation-outcomes"),
         topics=[EVALUATION],
         handlers={
             evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(registry.engine, s.id_digest_secret)
