@@ -43,10 +43,12 @@ class Service:
 
 SERVICES = [
     Service("registry", 8001, "registry.entrypoints.api.app:create_app()", "registry-admin", "registry-worker"),
+    Service("evaluation", 8002, "evaluation.entrypoints.api.app:create_app()", "evaluation-admin", "evaluation-worker"),
 ]
 
 DEMO_USERS = [
     ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
+    ("county-evaluator", ["evaluator"], "370783000000", "寿光市委统战部 评价员"),
     ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
     ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
 ]
