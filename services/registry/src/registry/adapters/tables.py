@@ -14,8 +14,8 @@ processed_events = processed_events_table(metadata)
 TZ = sa.DateTime(timezone=True)
 
 
-def ascii_key(length: int) -> sa.types.TypeEngine:
-    """Byte-order text on PostgreSQL, so one index serves ORDER BY and LIKE 'prefix%'."""
+def byte_ordered(length: int) -> sa.types.TypeEngine:
+    """Byte-order text on PostgreSQL, so one index serves ORDER BY and prefix ranges."""
     return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
 
 
@@ -46,10 +46,10 @@ people = sa.Table(
     "people",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("name", sa.String(60), nullable=False),
-    sa.Column("name_pinyin", ascii_key(300), nullable=False, comment="full pinyin, lower case, for sorting and search"),
-    sa.Column("name_initials", ascii_key(60), nullable=False, comment="pinyin initials, lower case"),
-    sa.Column("name_pinyin_compact", ascii_key(300), nullable=False, comment="full pinyin without spaces"),
+    sa.Column("name", byte_ordered(60), nullable=False, comment="byte-ordered on PostgreSQL for prefix ranges"),
+    sa.Column("name_pinyin", byte_ordered(300), nullable=False, comment="full pinyin, for sorting and search"),
+    sa.Column("name_initials", byte_ordered(60), nullable=False, comment="pinyin initials, lower case"),
+    sa.Column("name_pinyin_compact", byte_ordered(300), nullable=False, comment="full pinyin without spaces"),
     sa.Column("gender", sa.String(6), nullable=False),
     sa.Column("birth_date", sa.Date, nullable=False),
     sa.Column("id_number", sa.String(18), nullable=False),

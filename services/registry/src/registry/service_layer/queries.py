@@ -139,6 +139,7 @@ def _public_fields(row) -> dict:
 @dataclasses.dataclass
 class SearchFilters:
     q: str | None = None
+    text: str | None = None
     category: str | None = None
     unit: str | None = None
     representative: bool | None = None
@@ -156,7 +157,9 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
     if f.unit:
         query = query.where(people.c.unit_code.like(_unit_prefix(f.unit) + "%"))
     if f.q:
-        query = query.where(_text_match(f.q))
+        query = query.where(_name_match(f.q))
+    if f.text:
+        query = query.where(people.c.search_text.like(f"%{_like_safe(f.text.lower())}%"))
     if f.category:
         if f.category not in BASE_DATABASES:
             raise InvalidInput(f"未知的基础库：{f.category}", f"Unknown base database: {f.category}", field="category")
@@ -187,20 +190,25 @@ def _unit_prefix(unit: str) -> str:
         raise InvalidInput("行政区划代码须为12位数字", "unit must be a 12-digit code", field="unit") from None
 
 
-def _text_match(q: str):
-    """Pinyin queries (ASCII letters) use only the indexed pinyin keys, so each OR branch can be
-    answered from an index; other text matches a name prefix or any part of name, employer,
-    position and tags."""
+def _name_match(q: str):
+    """Name or pinyin *prefix*, answered from indexes: each branch is a range on one indexed
+    column and the branches are united by id, so a common prefix never scans the table."""
     text = " ".join(q.lower().split())
-    safe = _like_safe(text)
     if _ASCII_WORD.match(text):
-        compact = safe.replace(" ", "")
-        return sa.or_(
-            people.c.name_initials.like(compact + "%"),
-            people.c.name_pinyin.like(safe + "%"),
-            people.c.name_pinyin_compact.like(compact + "%"),
-        )
-    return sa.or_(people.c.name.like(_like_safe(q.strip()) + "%"), people.c.search_text.like(f"%{safe}%"))
+        compact = text.replace(" ", "")
+        branches = [
+            _prefix(people.c.name_initials, compact),
+            _prefix(people.c.name_pinyin, text),
+            _prefix(people.c.name_pinyin_compact, compact),
+        ]
+    else:
+        branches = [_prefix(people.c.name, q.strip())]
+    return people.c.id.in_(sa.union(*(sa.select(people.c.id).where(b) for b in branches)).scalar_subquery())
+
+
+def _prefix(column, prefix: str):
+    """``column LIKE 'prefix%'`` as a range, which both databases answer from a byte-ordered index."""
+    return sa.and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def _like_safe(value: str) -> str:

@@ -32,8 +32,9 @@ class People(MethodView):
     def get(self, args):
         """Search people in your scope, sorted by pinyin
 
-        Filters combine with AND. `q` matches a name prefix, pinyin initials or full
-        pinyin prefix, or any part of name, employer, position and tags. Page with
+        Filters combine with AND. `q` matches a name prefix or a pinyin prefix (initials
+        or full, with or without spaces); `text` matches any part of name, employer,
+        position and tags. Page with
         `cursor` (from `next_cursor`); `with_total=true` also counts all matches.
         """
         limit, cursor, with_total = args.pop("limit"), args.pop("cursor", None), args.pop("with_total")

@@ -105,7 +105,11 @@ class SearchArgs(Schema):
 
     q = fields.String(
         validate=validate.Length(min=1, max=60),
-        metadata={"description": "name, pinyin (full or initials), employer, tags"},
+        metadata={"description": "name prefix, or pinyin prefix (full or initials): fast at any size"},
+    )
+    text = fields.String(
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "any part of name, employer, position or tags (scans; slower on large registries)"},
     )
     category = fields.String(validate=CATEGORY)
     unit = fields.String(validate=UNIT, metadata={"description": "limit to this unit's subtree (within yours)"})

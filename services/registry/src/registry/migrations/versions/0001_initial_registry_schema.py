@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 03:20:02.269843
+Create Date: 2026-11-27 03:30:29.827663
 """
 
 import sqlalchemy as sa
@@ -74,12 +74,17 @@ def upgrade() -> None:
     op.create_table(
         "people",
         sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=60).with_variant(sa.String(length=60, collation="C"), "postgresql"),
+            nullable=False,
+            comment="byte-ordered on PostgreSQL for prefix ranges",
+        ),
         sa.Column(
             "name_pinyin",
             sa.String(length=300).with_variant(sa.String(length=300, collation="C"), "postgresql"),
             nullable=False,
-            comment="full pinyin, lower case, for sorting and search",
+            comment="full pinyin, for sorting and search",
         ),
         sa.Column(
             "name_initials",
