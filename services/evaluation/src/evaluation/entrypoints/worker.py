@@ -7,20 +7,15 @@ notices from ``gateway.inbound.v1``.
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
-import threading
 
-from chassis import kafka, logs
+from chassis import kafka, logs, worker
 from chassis.consumer import ConsumerRunner
 from chassis.relay import OutboxRelay
 from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
 from evaluation.adapters.tables import outbox, processed_events
 from evaluation.bootstrap import Evaluation, bootstrap
 from evaluation.service_layer import read_model, violations
-
-log = logging.getLogger("evaluation.worker")
 
 
 def _consumer(ev: Evaluation, name: str, topic: str, handlers: dict) -> ConsumerRunner:
@@ -71,22 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         count = people_consumer(ev).replay(read_model.reset)
         print(f"people view rebuilt from {count} events; digest {read_model.digest_of_view(ev.engine)}")
         return 0
-    parts = build(ev)
-    threads = [threading.Thread(target=p.run_forever, name=type(p).__name__, daemon=True) for p in parts]
-
-    def stop(*_):
-        for part in parts:
-            part.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for t in threads:
-        t.start()
-    log.info("evaluation worker running: relay, people view, agency notices")
-    for t in threads:
-        while t.is_alive():
-            t.join(0.5)
-    return 0
+    return worker.run(build(ev), "relay, people view, agency notices")
 
 
 if __name__ == "__main__":

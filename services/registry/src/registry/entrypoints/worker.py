@@ -8,12 +8,9 @@ relay publishes at a time; consumers share the partitions of ``evaluation.v1``).
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
-import threading
 
-from chassis import kafka, logs
+from chassis import kafka, logs, worker
 from chassis.consumer import ConsumerRunner
 from chassis.relay import OutboxRelay
 from chassis.topics import EVALUATION
@@ -21,8 +18,6 @@ from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
 from registry.service_layer import evaluation_outcomes
 from registry.service_layer.imports import ImportRunner
-
-log = logging.getLogger("registry.worker")
 
 
 def build(registry: Registry) -> list:
@@ -51,23 +46,7 @@ def build(registry: Registry) -> list:
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
     logs.configure(registry.settings.service_name + "-worker", registry.settings.log_level)
-    parts = build(registry)
-    threads = [threading.Thread(target=p.run_forever, name=type(p).__name__, daemon=True) for p in parts]
-
-    def stop(*_):
-        log.info("stopping worker")
-        for part in parts:
-            part.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for t in threads:
-        t.start()
-    log.info("registry worker running: relay, evaluation-outcome consumer, import jobs")
-    for t in threads:
-        while t.is_alive():
-            t.join(0.5)
-    return 0
+    return worker.run(build(registry), "relay, evaluation-outcome consumer, import jobs")
 
 
 if __name__ == "__main__":
