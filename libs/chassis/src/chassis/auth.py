@@ -19,6 +19,7 @@ import jwt
 
 from chassis import units
 from chassis.errors import Forbidden, Unauthorized
+from chassis.settings import BaseSettings
 
 ALGORITHM = "HS256"
 ROLES = ("viewer", "editor", "admin", "evaluator", "auditor")
@@ -100,8 +101,6 @@ class TokenService:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from chassis.settings import BaseSettings
-
     parser = argparse.ArgumentParser(description="Mint a staff token for development and tests.")
     parser.add_argument("--sub", required=True)
     parser.add_argument("--roles", required=True, help="comma-separated, e.g. editor,viewer")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+
+from chassis.db import make_engine
 
 
 def config(script_location: Path, url: str | None = None) -> Config:
@@ -27,16 +30,12 @@ def upgrade(engine: sa.Engine, script_location: Path, revision: str = "head") ->
 
 def env_run(context, target_metadata: sa.MetaData) -> None:
     """The body of every service's ``migrations/env.py``."""
-    from chassis.db import make_engine
-
     connection = context.config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         return
-    import os
-
     url = context.config.get_main_option("sqlalchemy.url") or os.environ["DATABASE_URL"]
     engine = make_engine(url)
     with engine.begin() as conn:

@@ -72,10 +72,6 @@ class Outbox:
         )
         return envelope, self.envelope_row(contract.topic, envelope)
 
-    def add_envelope(self, session: Session | sa.Connection, topic: str, envelope: Envelope) -> None:
-        """Stage an already built envelope (e.g. one the gateway re-publishes to an agency feed)."""
-        session.execute(self.table.insert(), self.envelope_row(topic, envelope))
-
     @staticmethod
     def envelope_row(topic: str, envelope: Envelope) -> dict:
         return {

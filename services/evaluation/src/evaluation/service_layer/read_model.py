@@ -7,6 +7,9 @@ for a replay from the start of the topic.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -61,9 +64,6 @@ def reset(session: Session) -> None:
 
 def digest_of_view(engine: sa.Engine) -> str:
     """A digest of the whole view, to prove a replay rebuilt it identically."""
-    import hashlib
-    import json
-
     with engine.connect() as conn:
         rows = conn.execute(sa.select(people).order_by(people.c.person_id)).mappings().all()
     return hashlib.sha256(json.dumps([dict(r) for r in rows], sort_keys=True, default=str).encode()).hexdigest()

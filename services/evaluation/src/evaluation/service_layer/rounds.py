@@ -15,10 +15,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis import units
 from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.outbox import Outbox
-from evaluation.adapters.tables import members, outbox, outcomes, ratings, rounds, violations
+from evaluation.adapters.tables import members, outbox, outcomes, people, ratings, rounds, violations
 from evaluation.domain.index import DEFAULT, Category, IndexTemplate, Item
 from evaluation.domain.scoring import Policy, Rating, evaluate
 
@@ -119,7 +120,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
 def get(session: Session | sa.Connection, principal: Principal, round_id: str) -> dict:
     row = session.execute(sa.select(rounds).where(rounds.c.id == round_id)).mappings().first()
     # Staff see rounds of their subtree, and rounds above them (reports then show only their rows).
-    if row is None or not (principal.sees(row["scope_unit"]) or principal.unit.startswith(_prefix(row["scope_unit"]))):
+    if row is None or not (principal.sees(row["scope_unit"]) or units.in_subtree(row["scope_unit"], principal.unit)):
         raise NotFound("未找到该评价轮次", "No such round")
     return dict(row)
 
@@ -142,8 +143,9 @@ def transition(session: Session, principal: Principal, round_id: str, action: st
     if action == "close":
         recompute(session, r)
     if action == "publish":
+        size = _cohort_size(session, round_id)
         for o in session.execute(sa.select(outcomes).where(outcomes.c.round_id == round_id)).mappings():
-            _scored_event(session, r, o)
+            _scored_event(session, r, o, size)
     name = {"open": "opened", "close": "closed", "publish": "published"}.get(action)
     if name:
         events().add(session, f"{EVENT}round.{name}.v1", round_id, _round_data(session, r))
@@ -151,9 +153,7 @@ def transition(session: Session, principal: Principal, round_id: str, action: st
 
 
 def _fix_cohort(session: Session, r: dict) -> None:
-    from evaluation.adapters.tables import people
-
-    prefix = _prefix(r["scope_unit"])
+    prefix = units.scope_prefix(r["scope_unit"])
     rows = session.execute(
         sa.select(people).where(
             people.c.unit_code.like(prefix + "%"), people.c.status == "active", people.c.is_representative.is_(True)
@@ -172,12 +172,6 @@ def _fix_cohort(session: Session, r: dict) -> None:
         members.insert(),
         [dict(round_id=r["id"], person_id=p["person_id"], name=p["name"], unit_code=p["unit_code"]) for p in chosen],
     )
-
-
-def _prefix(unit: str) -> str:
-    from chassis import units
-
-    return units.scope_prefix(unit)
 
 
 def vetoed_people(session: Session, r: dict) -> dict[str, str]:
@@ -240,8 +234,11 @@ def recompute(session: Session, r: dict) -> dict[str, dict]:
     return {row["person_id"]: row for row in rows}
 
 
-def _scored_event(session: Session, r: dict, o) -> None:
-    size = session.execute(sa.select(sa.func.count()).where(members.c.round_id == r["id"])).scalar()
+def _cohort_size(session: Session, round_id: str) -> int:
+    return session.execute(sa.select(sa.func.count()).where(members.c.round_id == round_id)).scalar()
+
+
+def _scored_event(session: Session, r: dict, o, size: int) -> None:
     text = lambda v: None if v is None else str(Decimal(v).quantize(Decimal("0.01")))  # noqa: E731
     events().add(
         session,
@@ -263,7 +260,7 @@ def _scored_event(session: Session, r: dict, o) -> None:
 
 
 def _round_data(session: Session, r: dict) -> dict:
-    size = session.execute(sa.select(sa.func.count()).where(members.c.round_id == r["id"])).scalar()
+    size = _cohort_size(session, r["id"])
     return {
         "round_id": r["id"],
         "name": r["name"],

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from chassis.auth import Principal
 from chassis.errors import Conflict, NotFound
 from chassis.events import Envelope
-from evaluation.adapters.tables import members, people, rounds, violations
+from evaluation.adapters.tables import members, outcomes, people, rounds, violations
 from evaluation.service_layer.rounds import EVENT, events, recompute
 
 SCORED_STATES = ("scoring_closed", "reviewed", "published")
@@ -138,8 +138,6 @@ def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, n
 
 
 def _status(session, round_id, person_id) -> str | None:
-    from evaluation.adapters.tables import outcomes
-
     return session.execute(
         sa.select(outcomes.c.status).where(outcomes.c.round_id == round_id, outcomes.c.person_id == person_id)
     ).scalar()

@@ -176,7 +176,7 @@ def parse_row(values: list, mapping: dict[int, str], number: int) -> tuple[dict,
     data, errors = {}, []
     for i, field in mapping.items():
         value = values[i] if i < len(values) else None
-        column = next((k for k, v in COLUMNS.items() if v == field), field)
+        column = _column(field)
         if isinstance(value, FormulaCell):
             errors.append(
                 RowError(number, column, "单元格含公式，请粘贴为数值后再导入", "Formula cell; paste values instead")

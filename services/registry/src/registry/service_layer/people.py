@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from registry.adapters.tables import admin_units, contacts, people
 from registry.domain.person import Person
 from registry.service_layer.unit_of_work import UnitOfWork
@@ -52,8 +52,6 @@ def load_in_scope(uow: UnitOfWork, principal: Principal, person_id: str) -> Pers
 
 
 def _check_version(person: Person, expected: int | None) -> None:
-    from chassis.errors import PreconditionFailed
-
     if expected is not None and expected != person.version:
         raise PreconditionFailed(
             f"该人员已被他人修改（当前版本 {person.version}），请刷新后重试",

@@ -14,12 +14,13 @@ import re
 
 import sqlalchemy as sa
 
+from chassis import units
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
 from registry.adapters.tables import contacts, disclosures, history, memberships, people
 from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES
-from registry.domain.person import SENSITIVE_FIELDS
+from registry.domain.person import SENSITIVE_FIELDS, Membership
 
 READ_ROLES = ("viewer", "editor")
 REVEAL_ROLES = ("editor",)
@@ -63,11 +64,11 @@ def person_view(
             sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id)
         )
     ]
+    day = on or dt.date.today()
     view["current_categories"] = sorted(
         c["category"]
         for c in view["categories"]
-        if c["start_date"] <= (on or dt.date.today())
-        and (c["end_date"] is None or (on or dt.date.today()) < c["end_date"])
+        if Membership(c["category"], c["start_date"], c["end_date"]).active_on(day)
     )
     if reveal:
         unknown = reveal - set(SENSITIVE_FIELDS)
@@ -182,8 +183,6 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
 
 
 def _unit_prefix(unit: str) -> str:
-    from chassis import units
-
     try:
         return units.scope_prefix(unit)
     except units.InvalidUnitCode:
