@@ -9,7 +9,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Mapping
 from typing import Protocol
+
+import sqlalchemy as sa
+
+from chassis import kafka
+from chassis.consumer import ConsumerRunner, Handler
+from chassis.relay import OutboxRelay
+from chassis.settings import BaseSettings
 
 log = logging.getLogger("tongxin.worker")
 
@@ -37,3 +45,34 @@ def run(parts: list[Part], description: str) -> int:
         while t.is_alive():
             t.join(0.5)
     return 0
+
+
+def relay(settings: BaseSettings, engine: sa.Engine, outbox: sa.Table) -> OutboxRelay:
+    """The service's outbox relay, configured from its settings."""
+    return OutboxRelay(
+        engine,
+        outbox,
+        lambda: kafka.make_producer(settings.kafka_bootstrap_servers),
+        poll_interval=settings.outbox_poll_interval,
+        service=settings.service_name,
+    )
+
+
+def consumer(
+    settings: BaseSettings,
+    engine: sa.Engine,
+    processed: sa.Table,
+    name: str,
+    topic: str,
+    handlers: Mapping[str, Handler],
+) -> ConsumerRunner:
+    """An idempotent consumer of ``topic`` in the group ``<prefix>.<name>``."""
+    return ConsumerRunner(
+        name=settings.consumer_group(name),
+        topics=[topic],
+        handlers=handlers,
+        engine=engine,
+        processed=processed,
+        consumer_factory=lambda group_id: kafka.make_consumer(settings.kafka_bootstrap_servers, group_id),
+        producer_factory=lambda: kafka.make_producer(settings.kafka_bootstrap_servers),
+    )

@@ -9,53 +9,29 @@ from __future__ import annotations
 
 import sys
 
-from chassis import kafka, logs, worker
+from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
-from chassis.relay import OutboxRelay
 from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
 from evaluation.adapters.tables import outbox, processed_events
 from evaluation.bootstrap import Evaluation, bootstrap
 from evaluation.service_layer import read_model, violations
 
 
-def _consumer(ev: Evaluation, name: str, topic: str, handlers: dict) -> ConsumerRunner:
-    s = ev.settings
-    return ConsumerRunner(
-        name=name,
-        topics=[topic],
-        handlers=handlers,
-        engine=ev.engine,
-        processed=processed_events,
-        consumer_factory=lambda group_id: kafka.make_consumer(s.kafka_bootstrap_servers, group_id),
-        producer_factory=lambda: kafka.make_producer(s.kafka_bootstrap_servers),
-    )
-
-
 def people_consumer(ev: Evaluation) -> ConsumerRunner:
-    return _consumer(
-        ev,
-        ev.settings.consumer_group("people"),
-        REGISTRY_PERSON,
-        {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS},
-    )
+    handlers = {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS}
+    return worker.consumer(ev.settings, ev.engine, processed_events, "people", REGISTRY_PERSON, handlers)
 
 
 def build(ev: Evaluation) -> list:
-    s = ev.settings
-    relay = OutboxRelay(
-        ev.engine,
-        outbox,
-        lambda: kafka.make_producer(s.kafka_bootstrap_servers),
-        poll_interval=s.outbox_poll_interval,
-        service=s.service_name,
-    )
-    notices = _consumer(
-        ev,
-        ev.settings.consumer_group("notices"),
-        GATEWAY_INBOUND,
-        {violations.NOTICE: violations.on_violation_notice, violations.RESCINDED: violations.on_violation_rescinded},
-    )
-    return [relay, people_consumer(ev), notices]
+    notices = {
+        violations.NOTICE: violations.on_violation_notice,
+        violations.RESCINDED: violations.on_violation_rescinded,
+    }
+    return [
+        worker.relay(ev.settings, ev.engine, outbox),
+        people_consumer(ev),
+        worker.consumer(ev.settings, ev.engine, processed_events, "notices", GATEWAY_INBOUND, notices),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

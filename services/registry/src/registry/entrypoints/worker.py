@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from chassis import kafka, logs, worker
-from chassis.consumer import ConsumerRunner
-from chassis.relay import OutboxRelay
+from chassis import logs, worker
 from chassis.topics import EVALUATION
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
@@ -21,26 +19,13 @@ from registry.service_layer.imports import ImportRunner
 
 
 def build(registry: Registry) -> list:
-    s = registry.settings
-    relay = OutboxRelay(
-        registry.engine,
-        outbox,
-        lambda: kafka.make_producer(s.kafka_bootstrap_servers),
-        poll_interval=s.outbox_poll_interval,
-        service=s.service_name,
-    )
-    consumer = ConsumerRunner(
-        name=s.consumer_group("evaluation-outcomes"),
-        topics=[EVALUATION],
-        handlers={
-            evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(registry.engine, s.id_digest_secret)
-        },
-        engine=registry.engine,
-        processed=processed_events,
-        consumer_factory=lambda group_id: kafka.make_consumer(s.kafka_bootstrap_servers, group_id),
-        producer_factory=lambda: kafka.make_producer(s.kafka_bootstrap_servers),
-    )
-    return [relay, consumer, ImportRunner(registry)]
+    s, engine = registry.settings, registry.engine
+    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_secret)}
+    return [
+        worker.relay(s, engine, outbox),
+        worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, handlers),
+        ImportRunner(registry),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
