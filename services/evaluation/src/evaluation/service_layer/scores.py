@@ -96,12 +96,10 @@ def issue_tokens(
 ) -> list[dict]:
     principal.require_role("evaluator")
     r = get(session, principal, round_id)
+    if r["state"] == "draft":
+        raise Conflict("请先开启本轮评价", "Open the round first")
     if r["state"] != "open":
-        raise (
-            Conflict("请先开启本轮评价", "Open the round first")
-            if r["state"] == "draft"
-            else Conflict("评分已结束，不能再发放评价码", "Scoring has ended; no more tokens")
-        )
+        raise Conflict("评分已结束，不能再发放评价码", "Scoring has ended; no more tokens")
     member = _member(session, round_id, person_id)
     if not principal.sees(member["unit_code"]):
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
