@@ -72,7 +72,9 @@ def run_job(registry, job_id: str) -> None:
                 )
             errors += write_errors
             uow.commit()
-        _update(engine, job_id, processed_rows=min(total, start + len(chunk) + (total - len(valid))), **counts)
+        # Rows that failed validation are already done; the valid ones count as they are written.
+        rejected = total - len(valid)
+        _update(engine, job_id, processed_rows=rejected + start + len(chunk), **counts)
     _finish(engine, job_id, "succeeded", errors=errors, processed_rows=total, message=None, **counts)
 
 
