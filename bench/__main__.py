@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/reports/<mode>.md and .json.
 
-python -m bench            # full: registry at 10k/100k/1M on SQLite and PostgreSQL (about 15 min)
+python -m bench            # full: registry at 10k/100k/1M on SQLite and PostgreSQL, scoring at 23k/200k
 python -m bench --quick    # the harness at small sizes (CI keeps it working; numbers not judged)
 """
 
@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import registry
+from bench import evaluation, registry
 from bench.report import write
 from tests.support.infra import PostgresSource, say
 
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     import_rows = 2_000 if args.quick else 23_000
     sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
     repeats = 20 if args.quick else 100
+    scoring = [2_000] if args.quick else [23_000, 200_000]
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
     postgres = PostgresSource().start(tmp)
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
             results += registry.bench_import(url("import"), backend, import_rows)
             say(f"registry search ({backend}) at {sizes} ...")
             results += registry.bench_search(url("search"), backend, sizes, repeats)
+        say(f"evaluation scoring at {scoring} ...")
+        results += evaluation.bench_scoring(scoring)
+        results += evaluation.bench_close_round(f"sqlite:///{tmp / 'evaluation'}.db", scoring[0])
     finally:
         if postgres is not None:
             postgres.stop()

@@ -79,3 +79,24 @@ def people(evaluation):
                 apply_person_event(s, e)
 
     return add
+
+
+@pytest.fixture
+def opened(client, auth, people):
+    people(
+        person_event("p1"), person_event("p2"), person_event("p3", unit="370783002001"), person_event("p4", roles=())
+    )  # p4 is no representative: not in the cohort
+    r = client.post(
+        "/rounds",
+        json={
+            "name": "2026年度党外代表人士评价",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "bottom_count": 1,
+        },
+        headers=auth(),
+    )
+    assert r.status_code == 201, r.get_json()
+    round_id = r.get_json()["id"]
+    assert client.post(f"/rounds/{round_id}/open", headers=auth()).get_json()["state"] == "open"
+    return round_id

@@ -45,6 +45,9 @@ class BaseSettings:
     max_content_length: int = 12 * 1024 * 1024
     #: Prefix of this deployment's Kafka consumer group names (default: the service name).
     consumer_group_prefix: str = ""
+    #: Reverse proxies in front of the API whose X-Forwarded-For/-Proto to trust (0: none;
+    #: the client address is then the TCP peer, which a client cannot forge).
+    trusted_proxy_hops: int = 0
 
     def consumer_group(self, name: str) -> str:
         return f"{self.consumer_group_prefix or self.service_name}.{name}"

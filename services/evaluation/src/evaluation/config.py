@@ -15,3 +15,7 @@ class EvaluationSettings(BaseSettings):
     phone_hash_secret: str = "dev-only-phone-hash-secret-change-me"
     #: Days a self or public rating token stays valid.
     token_days: int = 14
+    #: Requests to the no-account rating endpoints allowed per client address per minute.
+    rate_limit_per_minute: int = 60
+    #: Where a QR code on a printed token sheet sends the rater (the token is appended).
+    rating_form_url: str = "http://127.0.0.1:8000/rate/"

@@ -3,68 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-import pytest
 import sqlalchemy as sa
 
-from evaluation.adapters.tables import outbox, ratings, tokens
-from evaluation.domain.index import DEFAULT
-from services.evaluation.tests.conftest import TOWN_A, person_event
-
-ITEMS = [i.code for i in DEFAULT.items()]
-
-
-def flat(v):
-    return {"scores": {code: v for code in ITEMS}}
-
-
-@pytest.fixture
-def opened(client, auth, people):
-    people(
-        person_event("p1"), person_event("p2"), person_event("p3", unit="370783002001"), person_event("p4", roles=())
-    )  # p4 is no representative: not in the cohort
-    r = client.post(
-        "/rounds",
-        json={
-            "name": "2026年度党外代表人士评价",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-12-31",
-            "bottom_count": 1,
-        },
-        headers=auth(),
-    )
-    assert r.status_code == 201, r.get_json()
-    round_id = r.get_json()["id"]
-    assert client.post(f"/rounds/{round_id}/open", headers=auth()).get_json()["state"] == "open"
-    return round_id
-
-
-def events(evaluation, suffix=None):
-    with evaluation.engine.connect() as conn:
-        rows = conn.execute(sa.select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
-    out = [(t.removeprefix("cn.tongxin.evaluation."), json.loads(bytes(p))["data"]) for t, p in rows]
-    return [e for e in out if suffix is None or e[0] == suffix]
-
-
-def rate_all(client, auth, round_id, scores):
-    for pid, (official, self_, public) in scores.items():
-        assert (
-            client.put(
-                f"/rounds/{round_id}/people/{pid}/official-rating", json=flat(official), headers=auth()
-            ).status_code
-            == 201
-        )
-        tok = client.post(
-            f"/rounds/{round_id}/tokens", json={"person_id": pid, "source": "self"}, headers=auth()
-        ).get_json()[0]["token"]
-        assert client.post(f"/rate/{tok}", json=flat(self_)).status_code == 201
-        for i, value in enumerate(public):
-            tok = client.post(
-                f"/rounds/{round_id}/tokens", json={"person_id": pid, "source": "public"}, headers=auth()
-            ).get_json()[0]["token"]
-            r = client.post(f"/rate/{tok}", json={**flat(value), "phone": f"1380000{pid[-1]}{i:03d}"})
-            assert r.status_code == 201, r.get_json()
+from evaluation.adapters.tables import ratings, tokens
+from services.evaluation.tests.conftest import TOWN_A
+from services.evaluation.tests.support import ITEMS, events, flat, rate_all
 
 
 def test_a_round_from_opening_to_publication(client, auth, opened, evaluation):

@@ -20,6 +20,7 @@ from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis import kafka, logs, metrics, tracing
 from chassis.auth import Principal, TokenService
@@ -85,6 +86,9 @@ def create_service_app(
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     api = ServiceApi(app)
     tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
     _install_request_hooks(app, settings.service_name, tokens)

@@ -118,7 +118,10 @@ def problem(
 
 
 def from_app_error(err: AppError) -> Response:
-    return problem(err.status, err.code, err.title_zh, err.title_en, err.detail_zh, err.detail_en, **err.extra)
+    response = problem(err.status, err.code, err.title_zh, err.title_en, err.detail_zh, err.detail_en, **err.extra)
+    if "retry_after" in err.extra:
+        response.headers["Retry-After"] = str(err.extra["retry_after"])
+    return response
 
 
 def from_http_exception(exc: HTTPException) -> Response:

@@ -6,10 +6,12 @@ import sqlalchemy as sa
 
 from chassis.consumer import processed_events_table
 from chassis.outbox import outbox_table
+from chassis.ratelimit import rate_limit_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)
+rate_windows = rate_limit_table(metadata)
 TZ = sa.DateTime(timezone=True)
 SCORE = sa.Numeric(7, 2)
 
@@ -26,6 +28,18 @@ people = sa.Table(
     sa.Column("categories", sa.JSON, nullable=False),
     sa.Column("representative_roles", sa.JSON, nullable=False),
     sa.Column("is_representative", sa.Boolean, nullable=False),
+)
+
+#: Saved index templates; the built-in default (evaluation.domain.index.DEFAULT) is not stored.
+templates = sa.Table(
+    "index_templates",
+    metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False, comment="categories and items with weights, as saved"),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
 )
 
 rounds = sa.Table(

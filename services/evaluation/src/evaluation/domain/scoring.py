@@ -149,9 +149,12 @@ def evaluate(
     ranked = [s for s in scored if s[0] not in vetoed and s[2] is not None]
     ranked.sort(key=lambda s: (_key(s[1], s[2]), s[0]), reverse=False)
     outcomes: dict[str, Outcome] = {}
-    for pid, per_source, comp in ranked:
-        better = sum(1 for other in ranked if _key(other[1], other[2]) < _key(per_source, comp))
-        outcomes[pid] = Outcome(pid, _rounded(per_source), comp, "ranked", better + 1)
+    rank, previous = 0, None
+    for position, (pid, per_source, comp) in enumerate(ranked, start=1):
+        key = _key(per_source, comp)
+        if key != previous:  # equal keys share the rank of the first of them (1, 2, 2, 4)
+            rank, previous = position, key
+        outcomes[pid] = Outcome(pid, _rounded(per_source), comp, "ranked", rank)
     for pid in _bottom(policy, ranked):
         outcomes[pid] = dataclasses.replace(outcomes[pid], status="bottom")
     for pid, per_source, comp in scored:

@@ -19,9 +19,21 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.outbox import Outbox
-from evaluation.adapters.tables import members, outbox, outcomes, people, ratings, rounds, violations
-from evaluation.domain.index import DEFAULT, Category, IndexTemplate, Item
+from chassis.spreadsheets import write_xlsx
+from evaluation.adapters.tables import (
+    decisions,
+    meetings,
+    members,
+    outbox,
+    outcomes,
+    people,
+    ratings,
+    rounds,
+    violations,
+)
 from evaluation.domain.scoring import Policy, Rating, evaluate
+from evaluation.service_layer import templates
+from evaluation.service_layer.templates import template_from_json
 
 SOURCE = "/tongxin/evaluation"
 EVENT = "cn.tongxin.evaluation."
@@ -33,42 +45,6 @@ MANAGE_ROLES = ("evaluator",)
 
 def events() -> Outbox:
     return Outbox(outbox, SOURCE)
-
-
-def template_to_json(t: IndexTemplate) -> dict:
-    return {
-        "code": t.code,
-        "version": t.version,
-        "name": t.name,
-        "categories": [
-            {
-                "code": c.code,
-                "name": c.name,
-                "weight": str(c.weight),
-                "items": [
-                    {"code": i.code, "name": i.name, "weight": str(i.weight), "max_score": i.max_score} for i in c.items
-                ],
-            }
-            for c in t.categories
-        ],
-    }
-
-
-def template_from_json(d: dict) -> IndexTemplate:
-    return IndexTemplate(
-        d["code"],
-        d["version"],
-        d["name"],
-        tuple(
-            Category(
-                c["code"],
-                c["name"],
-                Decimal(c["weight"]),
-                tuple(Item(i["code"], i["name"], Decimal(i["weight"]), i["max_score"]) for i in c["items"]),
-            )
-            for c in d["categories"]
-        ),
-    )
 
 
 def policy_from_json(d: dict) -> Policy:
@@ -87,7 +63,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
         raise InvalidInput("评价范围超出您的管辖范围", "The round's unit is outside your scope", field="scope_unit")
     if body["ends_on"] < body["starts_on"]:
         raise InvalidInput("结束日期早于开始日期", "ends_on is before starts_on", field="ends_on")
-    template = template_from_json(body["template"]) if body.get("template") else DEFAULT
+    template = templates.find(session, body.get("template_code"), body.get("template_version"))
     policy = {
         "source_weights": {k: str(v) for k, v in body["source_weights"].items()},
         "missing_source": body["missing_source"],
@@ -103,7 +79,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
             name=body["name"],
             scope_unit=unit,
             cohort_filter={"categories": body.get("categories") or [], "bodies": body.get("bodies") or []},
-            template=template_to_json(template),
+            template=templates.template_to_json(template),
             policy=policy,
             starts_on=body["starts_on"],
             ends_on=body["ends_on"],
@@ -273,7 +249,7 @@ def _round_data(session: Session, r: dict) -> dict:
 
 
 def report(conn: sa.Connection | Session, principal: Principal, round_id: str) -> dict:
-    """The ranked list with every component score and flag, within the caller's scope."""
+    """The ranked list with every component score, flag and joint-meeting decision, within the caller's scope."""
     r = get(conn, principal, round_id)
     rows = (
         conn.execute(
@@ -287,4 +263,48 @@ def report(conn: sa.Connection | Session, principal: Principal, round_id: str) -
         .mappings()
         .all()
     )
-    return {"round": r, "rows": [dict(row) for row in rows]}
+    decided: dict[str, list[dict]] = {}
+    for d in conn.execute(
+        sa.select(decisions.c.person_id, decisions.c.body, decisions.c.decision, meetings.c.held_on)
+        .join(meetings, meetings.c.id == decisions.c.meeting_id)
+        .where(meetings.c.round_id == round_id)
+        .order_by(meetings.c.held_on, decisions.c.decided_at)
+    ).mappings():
+        decided.setdefault(d["person_id"], []).append(
+            {"body": d["body"], "decision": d["decision"], "held_on": d["held_on"]}
+        )
+    return {"round": r, "rows": [{**row, "decisions": decided.get(row["person_id"], [])} for row in rows]}
+
+
+REPORT_COLUMNS = (
+    ("名次", "rank"),
+    ("姓名", "name"),
+    ("单位代码", "unit_code"),
+    ("官评", "official"),
+    ("自评", "self_score"),
+    ("民评", "public"),
+    ("综合得分", "composite"),
+    ("结果", "status"),
+)
+STATUS_ZH = {"ranked": "正常", "bottom": "末位", "vetoed": "一票否决", "incomplete": "评价来源不全"}
+DECISION_ZH = {
+    "retain": "保留",
+    "talk": "约谈",
+    "warning": "警示谈话",
+    "revoke_membership_recommendation": "撤销政协委员推荐",
+    "revoke_recommendation_eligibility": "取消被推荐资格",
+}
+
+
+def report_xlsx(conn: sa.Connection | Session, principal: Principal, round_id: str) -> tuple[str, bytes]:
+    """The same report as a spreadsheet (file name, bytes), with Chinese headings."""
+    data = report(conn, principal, round_id)
+
+    def cells(row: dict) -> list:
+        values = [row[key] for _, key in REPORT_COLUMNS]
+        values[-1] = STATUS_ZH.get(row["status"], row["status"])
+        decided = [f"{d['body']}：{DECISION_ZH.get(d['decision'], d['decision'])}" for d in row["decisions"]]
+        return [*(float(v) if isinstance(v, Decimal) else v for v in values), decided]
+
+    body = write_xlsx([h for h, _ in REPORT_COLUMNS] + ["联席评价决定"], (cells(r) for r in data["rows"]), "评价结果")
+    return f"evaluation-{round_id[:8]}.xlsx", body

@@ -23,13 +23,14 @@ from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from evaluation.adapters.tables import members, ratings, rounds, tokens
 from evaluation.domain.scoring import check_rating
-from evaluation.service_layer.rounds import get, template_from_json
+from evaluation.service_layer.rounds import get
+from evaluation.service_layer.templates import template_from_json
 
 BURST_WINDOW = dt.timedelta(minutes=10)
 BURST_SIZE = 5
 
 
-def _member(session: Session, round_id: str, person_id: str) -> dict:
+def member(session: Session, round_id: str, person_id: str) -> dict:
     row = (
         session.execute(sa.select(members).where(members.c.round_id == round_id, members.c.person_id == person_id))
         .mappings()
@@ -56,8 +57,7 @@ def official(session: Session, principal: Principal, round_id: str, person_id: s
     principal.require_role("evaluator")
     r = get(session, principal, round_id)
     _require_open(r)
-    member = _member(session, round_id, person_id)
-    if not principal.sees(member["unit_code"]):
+    if not principal.sees(member(session, round_id, person_id)["unit_code"]):
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
     clean = check_rating(template_from_json(r["template"]), scores)
     session.execute(
@@ -100,8 +100,7 @@ def issue_tokens(
         raise Conflict("请先开启本轮评价", "Open the round first")
     if r["state"] != "open":
         raise Conflict("评分已结束，不能再发放评价码", "Scoring has ended; no more tokens")
-    member = _member(session, round_id, person_id)
-    if not principal.sees(member["unit_code"]):
+    if not principal.sees(member(session, round_id, person_id)["unit_code"]):
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
     if source == "self" and count != 1:
         raise InvalidInput("自评码每人只能发放一个", "A person gets exactly one self-evaluation token", field="count")
@@ -146,6 +145,19 @@ def redeem(session: Session, token: str) -> dict:
     if r["state"] != "open":
         raise invalid
     return {"token": dict(row), "round": dict(r)}
+
+
+def rating_form(session: Session, token: str) -> dict:
+    """What the rating form shows: the round, the person's name, the source and the index."""
+    grant = redeem(session, token)
+    t, r = grant["token"], grant["round"]
+    return {
+        "round_name": r["name"],
+        "person_name": member(session, r["id"], t["person_id"])["name"],
+        "source": t["source"],
+        "expires_at": t["expires_at"],
+        "template": r["template"],
+    }
 
 
 def rate_with_token(

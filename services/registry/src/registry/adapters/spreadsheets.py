@@ -3,22 +3,20 @@
 Reading is defensive: files are sniffed (an .xlsx is a zip; a .csv must decode as
 UTF-8 or GB18030, as Excel in China writes it), rows and columns are bounded,
 formula cells are refused rather than evaluated, and empty rows are skipped.
-Writing neutralises cells that a spreadsheet program would run as formulas.
+Writing lives in ``chassis.spreadsheets`` (shared by every service's reports).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 60
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UnreadableFile(ValueError):
@@ -97,25 +95,3 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
             yield number, [FormulaCell(v) if v.startswith("=") else v for v in values[:MAX_COLUMNS]]
 
     return header, body()
-
-
-def safe_cell(value):
-    """Cells that start like a formula are written as text (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    return value
-
-
-def write_xlsx(header: list[str], rows: Iterator[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("数据")
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput
-from registry.adapters.spreadsheets import write_xlsx
+from chassis.spreadsheets import write_xlsx
 from registry.adapters.tables import disclosures, memberships, people
 from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES

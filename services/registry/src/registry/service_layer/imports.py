@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import AppError, InvalidInput, NotFound
-from registry.adapters.spreadsheets import FormulaCell, UnreadableFile, read_rows, write_xlsx
+from chassis.spreadsheets import write_xlsx
+from registry.adapters.spreadsheets import FormulaCell, UnreadableFile, read_rows
 from registry.adapters.tables import import_jobs
 from registry.domain import idnumber
 from registry.domain.categories import code_for

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from chassis.http import current_principal, public
-from evaluation.domain.index import DEFAULT
+from chassis.ratelimit import RateLimiter
+from evaluation.adapters.tables import rate_windows
 from evaluation.domain.scoring import MISSING_RULES
-from evaluation.service_layer import meetings, rounds, scores, violations
+from evaluation.entrypoints.api import token_sheet
+from evaluation.service_layer import meetings, rounds, scores, templates, violations
 from evaluation.service_layer.meetings import EVENT_FOR
-from evaluation.service_layer.rounds import template_to_json
 
 blp = Blueprint("evaluation", __name__, description="三评体系 / three-source evaluation")
 UNIT = validate.Regexp(r"^\d{12}$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ev():
@@ -57,7 +59,12 @@ class RoundIn(Schema):
     missing_source = fields.String(load_default="renormalise", validate=validate.OneOf(MISSING_RULES))
     bottom_share = fields.Decimal(load_default=None, allow_none=True)
     bottom_count = fields.Integer(load_default=None, allow_none=True)
-    template = fields.Dict(load_default=None, allow_none=True, metadata={"description": "default: the 6x20 index"})
+    template_code = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "default: the built-in 6x20 index"}
+    )
+    template_version = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "default: the template's latest version"}
+    )
 
 
 class RoundOut(Schema):
@@ -74,6 +81,12 @@ class RoundOut(Schema):
     version = fields.Integer()
 
 
+class DecisionBrief(Schema):
+    body = fields.String()
+    decision = fields.String()
+    held_on = fields.Date()
+
+
 class ReportRow(Schema):
     person_id = fields.String()
     name = fields.String()
@@ -83,12 +96,40 @@ class ReportRow(Schema):
     public = fields.Decimal(as_string=True, allow_none=True)
     composite = fields.Decimal(as_string=True, allow_none=True)
     rank = fields.Integer(allow_none=True)
-    status = fields.String()
+    status = fields.String(metadata={"description": "ranked, bottom (末位), vetoed (一票否决) or incomplete"})
+    decisions = fields.List(fields.Nested(DecisionBrief))
 
 
 class ReportOut(Schema):
     round = fields.Nested(RoundOut)
     rows = fields.List(fields.Nested(ReportRow))
+
+
+class ItemIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    weight = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1))
+    max_score = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class CategoryIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    weight = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1))
+    items = fields.List(fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=50))
+
+
+class TemplateIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    categories = fields.List(fields.Nested(CategoryIn), required=True, validate=validate.Length(min=1, max=20))
+
+
+class TemplateBrief(Schema):
+    code = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    created_at = fields.DateTime(allow_none=True)
 
 
 class ScoresIn(Schema):
@@ -171,12 +212,29 @@ class MeetingOut(Schema):
     decisions = fields.List(fields.Nested(DecisionOut))
 
 
-@blp.route("/index-template")
+@blp.route("/index-templates")
+class Templates(MethodView):
+    @blp.response(200, TemplateBrief(many=True))
+    def get(self):
+        """Index templates and their versions (the built-in 6x20 default first)"""
+        with Tx() as s:
+            return templates.listing(s)
+
+    @blp.arguments(TemplateIn)
+    @blp.response(201)
+    def post(self, body):
+        """Save a new template, or the next version of one (weights must add up to 1); admins only"""
+        with Tx() as s:
+            return templates.save(s, current_principal(), body)
+
+
+@blp.route("/index-templates/<code>/<int:version>")
 class Template(MethodView):
     @blp.response(200)
-    def get(self):
-        """The default index: 6 categories, 20 items, with weights"""
-        return template_to_json(DEFAULT)
+    def get(self, code, version):
+        """One template version with its categories and items"""
+        with Tx() as s:
+            return templates.template_to_json(templates.find(s, code, version))
 
 
 @blp.route("/rounds")
@@ -217,6 +275,16 @@ class Report(MethodView):
             return rounds.report(s, current_principal(), round_id)
 
 
+@blp.route("/rounds/<round_id>/report.xlsx")
+class ReportSpreadsheet(MethodView):
+    @blp.doc(responses={"200": {"description": "the report as .xlsx", "content": {XLSX: {}}}})
+    def get(self, round_id):
+        """The ranked list as a spreadsheet (your scope only)"""
+        with Tx() as s:
+            name, body = rounds.report_xlsx(s, current_principal(), round_id)
+        return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @blp.route("/rounds/<round_id>/people/<person_id>/official-rating")
 class OfficialRating(MethodView):
     @blp.arguments(ScoresIn)
@@ -234,25 +302,70 @@ class Tokens(MethodView):
     def post(self, body, round_id):
         """Issue one-time self or public rating tokens (shown once; print them as QR codes)"""
         with Tx() as s:
-            return scores.issue_tokens(
-                s,
-                current_principal(),
-                round_id,
-                body["person_id"],
-                body["source"],
-                body["count"],
-                dt.timedelta(days=ev().settings.token_days),
-            )
+            return _issue(s, body, round_id)
+
+
+def _issue(s: Session, body: dict, round_id: str) -> list[dict]:
+    return scores.issue_tokens(
+        s,
+        current_principal(),
+        round_id,
+        body["person_id"],
+        body["source"],
+        body["count"],
+        dt.timedelta(days=ev().settings.token_days),
+    )
+
+
+@blp.route("/rounds/<round_id>/token-sheet")
+class TokenSheet(MethodView):
+    @blp.arguments(TokenIn)
+    @blp.doc(responses={"201": {"description": "a printable page of QR codes", "content": {"text/html": {}}}})
+    def post(self, body, round_id):
+        """Issue tokens as a printable sheet of QR codes (shown once)"""
+        with Tx() as s:
+            issued = _issue(s, body, round_id)
+            r = rounds.get(s, current_principal(), round_id)
+            person = scores.member(s, round_id, body["person_id"])
+        page = token_sheet.render(r, person["name"], issued, ev().settings.rating_form_url)
+        return Response(page, status=201, mimetype="text/html")
+
+
+def _limit_anonymous_client() -> str:
+    """Count the request against its client address; 429 past the limit. Returns the address."""
+    origin = request.remote_addr or "unknown"  # behind proxies: TRUSTED_PROXY_HOPS makes this the client's
+    limiter = current_app.extensions.get("evaluation.rate_limiter")
+    if limiter is None:
+        limiter = RateLimiter(ev().engine, rate_windows, ev().settings.rate_limit_per_minute, 60)
+        current_app.extensions["evaluation.rate_limiter"] = limiter
+    limiter.hit(f"rate:{origin}")
+    return origin
+
+
+class RatingFormOut(Schema):
+    round_name = fields.String()
+    person_name = fields.String()
+    source = fields.String()
+    expires_at = fields.DateTime()
+    template = fields.Dict()
 
 
 @blp.route("/rate/<token>")
 class Rate(MethodView):
     @public
+    @blp.response(200, RatingFormOut)
+    def get(self, token):
+        """What a token lets you rate: the person's name and the index (no account needed)"""
+        _limit_anonymous_client()
+        with Tx() as s:
+            return scores.rating_form(s, token)
+
+    @public
     @blp.arguments(PublicRatingIn)
     @blp.response(201, IdOut)
     def post(self, body, token):
         """Rate with a one-time token (self or public; no account needed)"""
-        origin = (request.headers.get("X-Forwarded-For", request.remote_addr or "") or "").split(",")[0].strip()
+        origin = _limit_anonymous_client()
         with Tx() as s:
             result = scores.rate_with_token(
                 s, token, body["scores"], body.get("phone"), origin, ev().settings.phone_hash_secret
