@@ -44,6 +44,9 @@ class Service:
 SERVICES = [
     Service("registry", 8001, "registry.entrypoints.api.app:create_app()", "registry-admin", "registry-worker"),
     Service("evaluation", 8002, "evaluation.entrypoints.api.app:create_app()", "evaluation-admin", "evaluation-worker"),
+    Service(
+        "servicedesk", 8003, "servicedesk.entrypoints.api.app:create_app()", "servicedesk-admin", "servicedesk-worker"
+    ),
 ]
 
 DEMO_USERS = [

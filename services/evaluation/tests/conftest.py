@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
-from chassis.events import Envelope
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
 from evaluation.entrypoints.api.app import create_app
 from evaluation.service_layer.read_model import apply_person_event
+from tests.support.people import person_event
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 
@@ -37,38 +37,6 @@ def auth(evaluation):
         return {"Authorization": f"Bearer {tokens.issue(sub, list(roles), unit)}"}
 
     return headers
-
-
-def person_event(
-    person_id,
-    unit="370783001001",
-    version=1,
-    roles=(("cppcc", "county"),),
-    status="active",
-    digest=None,
-    categories=("non_party_representative",),
-):
-    return Envelope.new(
-        type="cn.tongxin.registry.person.updated.v1",
-        source="/tongxin/registry",
-        subject=person_id,
-        data={
-            "person_id": person_id,
-            "version": version,
-            "name": f"代表{person_id}",
-            "gender": "male",
-            "birth_date": "1970-01-01",
-            "unit_code": unit,
-            "id_digest": digest or person_id.ljust(64, "0"),
-            "id_masked": "370783********0011",
-            "status": status,
-            "categories": list(categories),
-            "representative_roles": [{"body": b, "level": lvl, "title": None, "since": None} for b, lvl in roles],
-            "employer": None,
-            "position": None,
-            "changed_fields": [],
-        },
-    )
 
 
 @pytest.fixture

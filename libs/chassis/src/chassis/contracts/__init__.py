@@ -74,4 +74,4 @@ def validate_data(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _load_all() -> None:
     # Importing the per-topic modules registers their contracts.
-    from chassis.contracts import evaluation, gateway, registry  # noqa: F401
+    from chassis.contracts import evaluation, gateway, registry, servicedesk  # noqa: F401

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from chassis.consumer import processed_events_table
 from chassis.outbox import outbox_table
+from chassis.people_view import people_view_table
 from chassis.ratelimit import rate_limit_table
 
 metadata = sa.MetaData()
@@ -16,19 +17,7 @@ TZ = sa.DateTime(timezone=True)
 SCORE = sa.Numeric(7, 2)
 
 #: The local read model of registry.person.v1 (rebuildable by replay).
-people = sa.Table(
-    "people_view",
-    metadata,
-    sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("name", sa.String(60), nullable=False),
-    sa.Column("unit_code", sa.String(12), nullable=False, index=True),
-    sa.Column("id_digest", sa.String(64), nullable=False, index=True),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("categories", sa.JSON, nullable=False),
-    sa.Column("representative_roles", sa.JSON, nullable=False),
-    sa.Column("is_representative", sa.Boolean, nullable=False),
-)
+people = people_view_table(metadata)
 
 #: Saved index templates; the built-in default (evaluation.domain.index.DEFAULT) is not stored.
 templates = sa.Table(

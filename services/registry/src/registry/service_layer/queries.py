@@ -6,10 +6,8 @@ pages and exports can never include, or hint at, people outside it.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import json
 import re
 
 import sqlalchemy as sa
@@ -17,6 +15,7 @@ import sqlalchemy as sa
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.paging import decode_cursor, encode_cursor
 from registry.adapters.tables import contacts, disclosures, history, memberships, people
 from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES
@@ -227,7 +226,7 @@ def search(
     query = search_query(principal, f)
     total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar() if with_total else None
     if cursor:
-        after_pinyin, after_id = _decode_cursor(cursor)
+        after_pinyin, after_id = decode_cursor(cursor, 2)
         query = query.where(
             sa.tuple_(people.c.name_pinyin, people.c.id) > sa.tuple_(sa.literal(after_pinyin), sa.literal(after_id))
         )
@@ -236,20 +235,8 @@ def search(
     sort_key = people.c.name_pinyin.op("||")("") if f.q else people.c.name_pinyin
     rows = conn.execute(query.order_by(sort_key, people.c.id).limit(limit + 1)).mappings().all()
     items = [_public_fields(r) for r in rows[:limit]]
-    next_cursor = _encode_cursor(rows[limit - 1]["name_pinyin"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1]["name_pinyin"], rows[limit - 1]["id"]) if len(rows) > limit else None
     return {"items": items, "next_cursor": next_cursor, "total": total}
-
-
-def _encode_cursor(pinyin_key: str, person_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([pinyin_key, person_id], ensure_ascii=False).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        key, pid = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(key), str(pid)
-    except Exception:
-        raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
 
 
 def person_history(conn: sa.Connection, principal: Principal, person_id: str) -> list[dict]:

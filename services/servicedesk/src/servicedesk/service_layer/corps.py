@@ -1,0 +1,166 @@
+"""The volunteer service corps (同心·社会服务团): branches, volunteers (registry people)
+and the activities they hold, with hours and the number of people served."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis.auth import Principal
+from chassis.errors import InvalidInput, NotFound
+from chassis.outbox import Outbox
+from servicedesk.adapters.tables import activities, activity_volunteers, branches, outbox, people, volunteers
+from servicedesk.domain.calendar import CST
+
+ACTIVITY_KINDS = {
+    "free_clinic": "义诊",
+    "legal_advice": "法律咨询",
+    "education_aid": "助学支教",
+    "elderly_visit": "走访慰问老人",
+    "enterprise_service": "企业服务月",
+    "technology_matchmaking": "科技对接",
+    "other": "其他",
+}
+
+
+def _active_person(session, person_id: str) -> dict:
+    row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
+    if row is None or row["status"] != "active":
+        raise InvalidInput(
+            "登记库中没有此人或已归档", f"No active person {person_id} in the registry", field="person_id"
+        )
+    return dict(row)
+
+
+def save_branch(session: Session, principal: Principal, body: dict) -> dict:
+    principal.require_role("admin")
+    if not principal.sees(body["unit_code"]):
+        raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
+    if session.execute(sa.select(branches.c.code).where(branches.c.code == body["code"])).first():
+        session.execute(branches.update().where(branches.c.code == body["code"]).values(body))
+    else:
+        session.execute(branches.insert(), body)
+    return body
+
+
+def branch_list(conn) -> list[dict]:
+    counts = dict(
+        conn.execute(
+            sa.select(volunteers.c.branch_code, sa.func.count())
+            .where(volunteers.c.active.is_(True))
+            .group_by(volunteers.c.branch_code)
+        ).all()
+    )
+    rows = conn.execute(sa.select(branches).order_by(branches.c.code)).mappings()
+    return [{**r, "volunteers": counts.get(r["code"], 0)} for r in rows]
+
+
+def enrol(session: Session, principal: Principal, body: dict) -> dict:
+    principal.require_role("editor")
+    person = _active_person(session, body["person_id"])
+    if not principal.sees(person["unit_code"]):
+        raise InvalidInput("此人不在您的管辖范围内", "The person is outside your scope", field="person_id")
+    if not session.execute(sa.select(branches.c.code).where(branches.c.code == body["branch_code"])).first():
+        raise InvalidInput("没有这个分团", "No such branch", field="branch_code")
+    row = dict(
+        person_id=person["person_id"],
+        branch_code=body["branch_code"],
+        expertise=body.get("expertise"),
+        joined_on=body.get("joined_on") or dt.datetime.now(CST).date(),
+        active=True,
+    )
+    if session.execute(sa.select(volunteers.c.person_id).where(volunteers.c.person_id == person["person_id"])).first():
+        session.execute(volunteers.update().where(volunteers.c.person_id == person["person_id"]).values(row))
+    else:
+        session.execute(volunteers.insert(), row)
+    return {**row, "name": person["name"], "unit_code": person["unit_code"]}
+
+
+def record_activity(session: Session, principal: Principal, body: dict) -> dict:
+    """An activity with its volunteers and their hours; each volunteer must be enrolled."""
+    principal.require_role("editor")
+    if not principal.sees(body["unit_code"]):
+        raise InvalidInput("活动地点超出您的管辖范围", "The place is outside your scope", field="unit_code")
+    ids = [v["person_id"] for v in body["volunteers"]]
+    if len(ids) != len(set(ids)):
+        raise InvalidInput("志愿者重复", "A volunteer is listed twice", field="volunteers")
+    enrolled = set(
+        session.execute(
+            sa.select(volunteers.c.person_id).where(volunteers.c.person_id.in_(ids), volunteers.c.active.is_(True))
+        ).scalars()
+    )
+    if missing := [i for i in ids if i not in enrolled]:
+        raise InvalidInput(
+            f"{len(missing)} 人不是服务团志愿者", f"Not enrolled volunteers: {missing}", field="volunteers"
+        )
+    if (
+        body.get("branch_code")
+        and not session.execute(sa.select(branches.c.code).where(branches.c.code == body["branch_code"])).first()
+    ):
+        raise InvalidInput("没有这个分团", "No such branch", field="branch_code")
+    activity_id = str(uuid.uuid4())
+    total = sum((Decimal(str(v["hours"])) for v in body["volunteers"]), Decimal(0))
+    row = dict(
+        id=activity_id,
+        branch_code=body.get("branch_code"),
+        kind=body["kind"],
+        title=body["title"],
+        held_on=body["held_on"],
+        unit_code=body["unit_code"],
+        people_served=body["people_served"],
+        total_hours=total,
+        recorded_by=principal.subject,
+        recorded_at=dt.datetime.now(dt.UTC),
+    )
+    session.execute(activities.insert(), row)
+    session.execute(
+        activity_volunteers.insert(),
+        [
+            dict(activity_id=activity_id, person_id=v["person_id"], hours=Decimal(str(v["hours"])))
+            for v in body["volunteers"]
+        ],
+    )
+    Outbox(outbox, "/tongxin/servicedesk").add(
+        session,
+        "cn.tongxin.servicedesk.activity.recorded.v1",
+        activity_id,
+        {
+            "activity_id": activity_id,
+            "branch": row["branch_code"],
+            "kind": row["kind"],
+            "title": row["title"],
+            "held_on": row["held_on"].isoformat(),
+            "unit_code": row["unit_code"],
+            "volunteers": [{"person_id": v["person_id"], "hours": str(v["hours"])} for v in body["volunteers"]],
+            "people_served": row["people_served"],
+        },
+    )
+    return activity(session, principal, activity_id)
+
+
+def activity(session, principal: Principal, activity_id: str) -> dict:
+    row = session.execute(sa.select(activities).where(activities.c.id == activity_id)).mappings().first()
+    if row is None or not principal.sees(row["unit_code"]):
+        raise NotFound("未找到该活动", "No such activity")
+    who = session.execute(
+        sa.select(activity_volunteers.c.person_id, activity_volunteers.c.hours, people.c.name)
+        .join(people, people.c.person_id == activity_volunteers.c.person_id, isouter=True)
+        .where(activity_volunteers.c.activity_id == activity_id)
+        .order_by(activity_volunteers.c.person_id)
+    ).mappings()
+    return {**row, "volunteers": [dict(v) for v in who]}
+
+
+def activity_list(conn, principal: Principal, start: dt.date | None, end: dt.date | None, limit: int, offset: int):
+    query = sa.select(activities).where(activities.c.unit_code.like(principal.scope_prefix + "%"))
+    if start:
+        query = query.where(activities.c.held_on >= start)
+    if end:
+        query = query.where(activities.c.held_on <= end)
+    total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    rows = conn.execute(query.order_by(activities.c.held_on.desc(), activities.c.id).limit(limit).offset(offset))
+    return {"items": [dict(r) for r in rows.mappings()], "total": total}

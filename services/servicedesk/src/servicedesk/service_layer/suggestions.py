@@ -1,0 +1,118 @@
+"""The suggestions mailbox (建言献策信箱).
+
+Members and anonymous senders leave suggestions; staff forward each to a department,
+answer it and mark it adopted or not. The sender gets a receipt code once (only its
+hash is kept) and follows the suggestion with it, without an account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis import units
+from chassis.auth import Principal
+from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.outbox import Outbox
+from servicedesk.adapters.tables import outbox, people, suggestions
+
+EVENT = "cn.tongxin.servicedesk.suggestion."
+
+
+def _hash(receipt: str) -> str:
+    return hashlib.sha256(receipt.strip().upper().encode()).hexdigest()
+
+
+def _event(session, row: dict, kind: str, now: dt.datetime) -> None:
+    Outbox(outbox, "/tongxin/servicedesk").add(
+        session,
+        f"{EVENT}{kind}.v1",
+        row["id"],
+        {
+            "suggestion_id": row["id"],
+            "unit_code": row["unit_code"],
+            "topic": row["topic"],
+            "department": row.get("department"),
+            "adopted": row.get("adopted"),
+            "at": now.isoformat(),
+        },
+    )
+
+
+def submit(session: Session, body: dict, now: dt.datetime) -> dict:
+    """A suggestion from a member (``person_id``) or an anonymous sender (``unit_code`` only)."""
+    unit = body.get("unit_code")
+    if body.get("person_id"):
+        person = session.execute(sa.select(people).where(people.c.person_id == body["person_id"])).mappings().first()
+        if person is None or person["status"] != "active":
+            raise InvalidInput("登记库中没有此成员", "No such member in the registry", field="person_id")
+        unit = person["unit_code"]
+    if not unit:
+        raise InvalidInput("匿名建议请选择所在地区", "An anonymous suggestion needs its unit_code", field="unit_code")
+    units.check(unit)
+    receipt = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(12))
+    row = dict(
+        id=str(uuid.uuid4()),
+        receipt_hash=_hash(receipt),
+        person_id=body.get("person_id"),
+        unit_code=unit,
+        topic=body["topic"],
+        content=body["content"],
+        state="received",
+        received_at=now,
+    )
+    session.execute(suggestions.insert(), row)
+    _event(session, row, "received", now)
+    return {"id": row["id"], "receipt_code": receipt, "state": "received"}
+
+
+def track(session: Session, receipt: str) -> dict:
+    row = session.execute(sa.select(suggestions).where(suggestions.c.receipt_hash == _hash(receipt))).mappings().first()
+    if row is None:
+        raise NotFound("回执码无效", "No suggestion has this receipt code")
+    return {k: row[k] for k in ("topic", "state", "department", "answer", "adopted", "received_at", "answered_at")}
+
+
+def get(session, principal: Principal, suggestion_id: str) -> dict:
+    row = session.execute(sa.select(suggestions).where(suggestions.c.id == suggestion_id)).mappings().first()
+    if row is None or not principal.sees(row["unit_code"]):
+        raise NotFound("未找到该建议", "No such suggestion")
+    return {k: v for k, v in row.items() if k != "receipt_hash"}
+
+
+def listing(conn, principal: Principal, state: str | None, limit: int, offset: int) -> dict:
+    query = sa.select(suggestions).where(suggestions.c.unit_code.like(principal.scope_prefix + "%"))
+    if state:
+        query = query.where(suggestions.c.state == state)
+    total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    rows = conn.execute(query.order_by(suggestions.c.received_at.desc()).limit(limit).offset(offset)).mappings()
+    return {"items": [{k: v for k, v in r.items() if k != "receipt_hash"} for r in rows], "total": total}
+
+
+def act(session: Session, principal: Principal, suggestion_id: str, action: str, body: dict, now: dt.datetime) -> dict:
+    """forward (to a department), answer (the reply to the sender), adopt (adopted true/false)."""
+    principal.require_role("editor")
+    row = get(session, principal, suggestion_id)
+    if action == "forward":
+        if row["state"] == "answered":
+            raise Conflict("该建议已答复", "The suggestion has been answered")
+        changes = {"state": "forwarded", "department": body["department"]}
+    elif action == "answer":
+        if row["state"] != "forwarded":
+            raise Conflict("请先转交相关部门", "Forward the suggestion to a department first", state=row["state"])
+        changes = {"state": "answered", "answer": body["answer"], "answered_at": now}
+    else:
+        if row["state"] != "answered":
+            raise Conflict("答复后才能标记是否采纳", "Answer the suggestion before marking it adopted")
+        changes = {"adopted": bool(body["adopted"])}
+    changes["updated_by"] = principal.subject
+    session.execute(suggestions.update().where(suggestions.c.id == suggestion_id).values(changes))
+    row.update(changes)
+    if action != "forward":  # forwarding is internal routing; the answer and the adoption are news
+        _event(session, row, {"answer": "answered", "adopt": "adopted"}[action], now)
+    return row

@@ -1,0 +1,76 @@
+"""The request lifecycle table and the working-day SLA clock, with worked examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from servicedesk.domain import lifecycle
+from servicedesk.domain.calendar import CST, WorkCalendar, load_calendar
+
+LEGAL = {
+    ("submitted", "accept"): "accepted",
+    ("submitted", "reject"): "rejected",
+    ("accepted", "start"): "in_progress",
+    ("accepted", "reject"): "rejected",
+    ("in_progress", "wait"): "waiting",
+    ("in_progress", "resolve"): "resolved",
+    ("waiting", "resume"): "in_progress",
+    ("resolved", "close"): "closed",
+    ("resolved", "reopen"): "reopened",
+    ("closed", "reopen"): "reopened",
+    ("reopened", "start"): "in_progress",
+    ("reopened", "reject"): "rejected",
+}
+
+
+@pytest.mark.parametrize(("state", "action"), list(itertools.product(lifecycle.STATES, lifecycle.MOVES)))
+def test_every_move_is_legal_exactly_when_the_table_says(state, action):
+    if (state, action) in LEGAL:
+        assert lifecycle.next_state(state, action) == LEGAL[(state, action)]
+        assert action in lifecycle.allowed_actions(state)
+    else:
+        with pytest.raises(lifecycle.IllegalMove):
+            lifecycle.next_state(state, action)
+        assert action not in lifecycle.allowed_actions(state)
+
+
+def test_rejected_is_final():
+    assert lifecycle.allowed_actions("rejected") == []
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), CST)
+
+
+PLAIN = WorkCalendar()
+CHINA = load_calendar()
+
+
+def test_two_working_days_from_friday_end_on_tuesday():
+    assert PLAIN.add_working_time(at("2026-11-27"), dt.timedelta(days=2)) == at("2026-12-01")
+
+
+def test_weekends_do_not_count():
+    assert PLAIN.working_time(at("2026-11-27"), at("2026-11-30")) == dt.timedelta(days=1)
+
+
+def test_national_day_holidays_and_the_makeup_saturday():
+    # 2026-09-30 (Wed) 10:00 + 1 working day: 1-7 Oct are holidays, so Thu 8 Oct 10:00.
+    assert CHINA.add_working_time(at("2026-09-30"), dt.timedelta(days=1)) == at("2026-10-08")
+    # Sat 10 Oct 2026 is a make-up working day (调休): Fri 9 Oct 10:00 + 1 day = Sat 10 Oct 10:00.
+    assert CHINA.add_working_time(at("2026-10-09"), dt.timedelta(days=1)) == at("2026-10-10")
+    assert CHINA.is_working_day(dt.date(2026, 2, 14)) and not CHINA.is_working_day(dt.date(2026, 2, 16))
+
+
+def test_waiting_spells_are_left_out_of_the_elapsed_time():
+    running = [(at("2026-11-23", 9), at("2026-11-24", 9)), (at("2026-11-26", 9), at("2026-11-26", 15))]
+    assert CHINA.elapsed(running) == dt.timedelta(hours=30)
+
+
+def test_time_zone_is_china_standard_time():
+    # 23:00 UTC on Friday is already Saturday 07:00 in Shouguang: no working time after it.
+    friday_late_utc = dt.datetime(2026, 11, 27, 23, 0, tzinfo=dt.UTC)
+    assert PLAIN.working_time(friday_late_utc, at("2026-11-30", 0)) == dt.timedelta(0)
