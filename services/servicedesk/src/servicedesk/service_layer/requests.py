@@ -325,11 +325,13 @@ def sweep(session: Session, calendar: WorkCalendar, now: dt.datetime, batch: int
             up = units.parent(was) or was
             if units.level(up) in ("province", "city"):
                 up = was  # the county is the top of the department's hierarchy
-            session.execute(
+            claimed = session.execute(
                 requests.update()
-                .where(requests.c.id == row["id"])
+                .where(requests.c.id == row["id"], flag.is_(None))  # another sweeper may have been first
                 .values({flag.name: now, "handling_unit": up, "escalations": row["escalations"] + 1, "updated_at": now})
-            )
+            ).rowcount
+            if claimed != 1:
+                continue
             row["handling_unit"] = up
             _history(session, row, "sla-clock", f"{clock}_breach", row["state"], row["state"], f"超时升级至 {up}", now)
             events().add(
