@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import evaluation, registry
+from bench import evaluation, registry, servicedesk
 from bench.report import write
 from tests.support.infra import PostgresSource, say
 
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
     repeats = 20 if args.quick else 100
     scoring = [2_000] if args.quick else [23_000, 200_000]
+    desk_requests = 1_000 if args.quick else 100_000
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
     postgres = PostgresSource().start(tmp)
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"evaluation scoring at {scoring} ...")
         results += evaluation.bench_scoring(scoring)
         results += evaluation.bench_close_round(f"sqlite:///{tmp / 'evaluation'}.db", scoring[0])
+        say(f"service desk lifecycle of {desk_requests:,} requests (SQLite) ...")
+        results += servicedesk.bench_lifecycle(f"sqlite:///{tmp / 'servicedesk'}.db", desk_requests)
     finally:
         if postgres is not None:
             postgres.stop()
