@@ -20,12 +20,12 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from bench.report import Result, Timer, percentiles
+from chassis import idnumber
 from chassis.auth import Principal
 from registry.adapters import pinyin
 from registry.adapters.tables import import_jobs, memberships, people
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
-from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES
 from registry.service_layer import queries
 from registry.service_layer.import_job import run_job

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -39,6 +40,8 @@ class Service:
     app: str
     admin: str
     worker: str
+    #: Extra environment for this service (values may use {var} and {root}).
+    extra_env: tuple[tuple[str, str], ...] = ()
 
 
 SERVICES = [
@@ -47,7 +50,20 @@ SERVICES = [
     Service(
         "servicedesk", 8003, "servicedesk.entrypoints.api.app:create_app()", "servicedesk-admin", "servicedesk-worker"
     ),
+    Service(
+        "sharing-gateway",
+        8004,
+        "sharing_gateway.entrypoints.api.app:create_app()",
+        "gateway-admin",
+        "gateway-worker",
+        (
+            ("GUNICORN_THREADS", "8"),  # long-polled feeds
+            ("POLICY_DIR", "{root}/deploy/policies"),
+            ("SIGNING_KEY_FILE", "{var}/gateway-signing-key.pem"),
+        ),
+    ),
 ]
+AGENCIES = ("court", "public_security", "npc", "cppcc")
 
 DEMO_USERS = [
     ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
@@ -75,7 +91,24 @@ class Platform:
             "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+            **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
         }
+
+    def agency_keys(self) -> dict[str, str]:
+        """Demo API keys for the agencies: issued on the first run, kept in var/ and reused."""
+        path = self.var / "agency-keys.json"
+        if path.exists():
+            return json.loads(path.read_text())
+        gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
+        keys = {}
+        for agency in AGENCIES:
+            done = subprocess.run(
+                [str(BIN / gateway.admin), "issue-key", agency], env=self.env(gateway), check=True, capture_output=True
+            )
+            keys[agency] = done.stdout.decode().strip()
+        path.write_text(json.dumps(keys, indent=2))
+        path.chmod(0o600)
+        return keys
 
     def start(self) -> None:
         self.var.mkdir(parents=True, exist_ok=True)
@@ -94,6 +127,7 @@ class Platform:
             self._spawn(f"{service.name}-worker", [str(BIN / service.worker)], env, logs)
         for service in SERVICES:
             self._wait_ready(service)
+        self.keys = self.agency_keys()
         self.ready_seconds = time.monotonic() - began
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
@@ -138,6 +172,13 @@ class Platform:
         for sub, roles, unit, label in DEMO_USERS:
             token = tokens.issue(sub, roles, unit, name=label, ttl=dt.timedelta(hours=8))
             print(f"  {label} ({sub}, {','.join(roles)}, {unit}):\n    {token}")
+        gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
+        print(
+            f"\nAgency feeds: {self.url(gateway, '/feed')} (long poll: ?after=<seq>&wait=30), notices: "
+            f"{self.url(gateway, '/notices')}; demo agency keys, use as 'Authorization: ApiKey <key>':"
+        )
+        for agency, key in self.keys.items():
+            print(f"  {agency:<16} {key}")
         print(f"\nLogs: {self.var / 'logs'}. Press Ctrl-C to stop.", flush=True)
 
     def stop(self) -> None:
@@ -153,11 +194,15 @@ class Platform:
 
 
 def check(platform: Platform) -> int:
-    """Probe every printed URL; exit non-zero if any fails."""
+    """Probe every printed URL, and each agency's feed with its demo key; exit non-zero if any fails."""
+    gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
+    probes = [(url, {}) for url in platform.urls()] + [
+        (platform.url(gateway, "/feed"), {"Authorization": f"ApiKey {key}"}) for key in platform.keys.values()
+    ]
     failures = 0
-    for url in platform.urls():
+    for url, headers in probes:
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 (our http URL)
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as r:  # noqa: S310
                 print(f"  {r.status} {url}")
         except OSError as exc:
             failures += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from registry.domain import idnumber
+from chassis import idnumber
 
 COUNTY = "370783000000"
 SHENGCHENG = "370783001000"  # 圣城街道

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from chassis import idnumber
 from chassis.errors import Conflict, InvalidInput
 from registry.adapters import pinyin
-from registry.domain import idnumber
 from registry.domain.person import Person
 
 ID = idnumber.make("370783", dt.date(1970, 1, 1), 5, "male")

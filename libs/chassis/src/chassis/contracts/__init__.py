@@ -23,6 +23,15 @@ class EventContract:
     summary: str
 
     @property
+    def fields(self) -> dict[str, bool]:
+        """The data fields this event carries, each with whether it is sensitive personal
+        information (``metadata={"sensitive": True}`` in the schema)."""
+        return {
+            f.data_key or name: bool(f.metadata.get("sensitive"))
+            for name, f in self.schema._declared_fields.items()
+        }
+
+    @property
     def name(self) -> str:
         """A short CamelCase message name, e.g. ``PersonRegisteredV1``."""
         parts = self.type.removeprefix("cn.tongxin.").split(".")

@@ -47,3 +47,32 @@ register(
         "An agency rescinded an earlier violation notice (e.g. on appeal).",
     )
 )
+
+
+class MembershipNotice(Schema):
+    notice_id = fields.String(required=True)
+    agency = fields.String(required=True, metadata={"description": "npc or cppcc"})
+    id_digest = fields.String(required=True)
+    body = fields.String(required=True, metadata={"description": "npc or cppcc"})
+    level = fields.String(required=True, metadata={"description": "county, city, province, national"})
+    title = fields.String(load_default=None, allow_none=True)
+    effective_on = fields.Date(required=True)
+    received_at = fields.DateTime(required=True)
+
+
+register(
+    EventContract(
+        PREFIX + "membership_confirmed.v1",
+        GATEWAY_INBOUND,
+        MembershipNotice,
+        "The NPC or the CPPCC confirmed a person's deputyship or membership.",
+    )
+)
+register(
+    EventContract(
+        PREFIX + "membership_ended.v1",
+        GATEWAY_INBOUND,
+        MembershipNotice,
+        "The NPC or the CPPCC ended a person's deputyship or membership.",
+    )
+)

@@ -28,10 +28,12 @@ class PersonSnapshot(Schema):
     version = fields.Integer(required=True, validate=validate.Range(min=1))
     name = fields.String(required=True)
     gender = fields.String(required=True, validate=validate.OneOf(["male", "female"]))
-    birth_date = fields.Date(required=True)
+    birth_date = fields.Date(required=True, metadata={"sensitive": True, "description": "derived from the ID number"})
     unit_code = fields.String(required=True, validate=UNIT_CODE)
-    id_digest = fields.String(required=True, metadata={"description": "HMAC-SHA256 of the ID number, hex"})
-    id_masked = fields.String(required=True, metadata={"description": "e.g. 370783********1234"})
+    id_digest = fields.String(
+        required=True, metadata={"description": "HMAC-SHA256 of the ID number, hex", "sensitive": True}
+    )
+    id_masked = fields.String(required=True, metadata={"description": "e.g. 370783********1234", "sensitive": True})
     status = fields.String(required=True, validate=validate.OneOf(["active", "archived"]))
     categories = fields.List(fields.String(), required=True)
     representative_roles = fields.List(fields.Nested(RepresentativeRole), required=True)

@@ -7,10 +7,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis import idnumber
 from chassis.errors import Conflict, NotFound, PreconditionFailed
 from registry.adapters import pinyin
 from registry.adapters.tables import memberships, people
-from registry.domain import idnumber
 from registry.domain.person import Membership, Person
 
 _PERSON_COLUMNS = (

@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from chassis import idnumber
 from chassis.errors import Conflict, InvalidInput
 from chassis.units import check as check_unit
-from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 
 #: Sensitive personal information (PIPL): masked in responses and history, never in events.

@@ -6,11 +6,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from chassis import idnumber
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput
 from chassis.spreadsheets import write_xlsx
 from registry.adapters.tables import disclosures, memberships, people
-from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES
 from registry.service_layer.imports import COLUMNS
 from registry.service_layer.queries import READ_ROLES, SearchFilters, search_query

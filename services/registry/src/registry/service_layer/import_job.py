@@ -8,11 +8,11 @@ import uuid
 
 import sqlalchemy as sa
 
+from chassis import idnumber
 from chassis.auth import Principal
 from chassis.errors import AppError
 from registry.adapters.spreadsheets import UnreadableFile, read_rows
 from registry.adapters.tables import admin_units, import_jobs, people
-from registry.domain import idnumber
 from registry.domain.person import EDITABLE_FIELDS, Person
 from registry.service_layer.imports import RowError, header_fields, parse_row
 

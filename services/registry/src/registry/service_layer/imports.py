@@ -18,12 +18,12 @@ import uuid
 
 import sqlalchemy as sa
 
+from chassis import idnumber
 from chassis.auth import Principal
 from chassis.errors import AppError, InvalidInput, NotFound
 from chassis.spreadsheets import write_xlsx
 from registry.adapters.spreadsheets import FormulaCell, UnreadableFile, read_rows
 from registry.adapters.tables import import_jobs
-from registry.domain import idnumber
 from registry.domain.categories import code_for
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,11 @@ import re
 
 import sqlalchemy as sa
 
-from chassis import units
+from chassis import idnumber, units
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
 from chassis.paging import decode_cursor, encode_cursor
 from registry.adapters.tables import contacts, disclosures, history, memberships, people
-from registry.domain import idnumber
 from registry.domain.categories import BASE_DATABASES
 from registry.domain.person import SENSITIVE_FIELDS, Membership
 

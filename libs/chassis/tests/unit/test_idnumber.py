@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from registry.domain import idnumber
-from registry.domain.idnumber import InvalidIdNumber
+from chassis import idnumber
+from chassis.idnumber import InvalidIdNumber
 
 VALID = "11010519491231002X"  # the standard's own example: born 1949-12-31, female
 

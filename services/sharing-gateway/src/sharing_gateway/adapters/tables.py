@@ -1,0 +1,102 @@
+"""The sharing gateway's database schema (SQLAlchemy Core); Alembic migrations create it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chassis.consumer import processed_events_table
+from chassis.db import BigIntId
+from chassis.outbox import outbox_table
+from chassis.people_view import people_view_table
+from chassis.ratelimit import rate_limit_table
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+processed_events = processed_events_table(metadata)
+rate_windows = rate_limit_table(metadata)
+#: The local read model of registry.person.v1: audiences (who is whose deputy) and notice matching.
+people = people_view_table(metadata)
+TZ = sa.DateTime(timezone=True)
+
+agencies = sa.Table(
+    "agencies",
+    metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("policy_version", sa.String(80), nullable=False, comment="the policy in force, e.g. cppcc@v3#ab12..."),
+    sa.Column("last_seq", sa.BigInteger, nullable=False, comment="the feed's head: its last sequence number"),
+    sa.Column("acked_seq", sa.BigInteger, nullable=False, comment="the highest sequence the agency pulled after"),
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("paused_reason", sa.String(300), nullable=True),
+    sa.Column("last_pull_at", TZ, nullable=True),
+)
+
+agency_keys = sa.Table(
+    "agency_keys",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True, comment="the public part of the key"),
+    sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=True, comment="set when a newer key replaces it (the overlap)"),
+    sa.Column("created_by", sa.String(100), nullable=False),
+)
+
+feed_entries = sa.Table(
+    "feed_entries",
+    metadata,
+    sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("entry", sa.JSON, nullable=False, comment="the signed envelope exactly as delivered"),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.UniqueConstraint("agency", "event_id", name="uq_feed_once_per_event"),
+)
+
+held_events = sa.Table(
+    "held_events",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
+    sa.Column("envelope", sa.JSON, nullable=False, comment="the source event, filtered when the feed resumes"),
+    sa.Column("roles_before", sa.JSON, nullable=True),
+    sa.Column("held_at", TZ, nullable=False),
+    sa.Index("ix_held_agency", "agency", "id"),
+)
+
+ledger = sa.Table(
+    "disclosure_ledger",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("agency", sa.String(40), nullable=False, index=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False, comment="the data fields disclosed"),
+    sa.Column("policy_version", sa.String(80), nullable=False),
+    sa.Column("payload_digest", sa.String(64), nullable=False, comment="SHA-256 of the exact signed entry"),
+    sa.Column("at", sa.String(40), nullable=False, comment="ISO 8601 UTC, as hashed"),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+ledger_head = sa.Table(
+    "ledger_head",
+    metadata,
+    sa.Column("id", sa.SmallInteger, primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+notices = sa.Table(
+    "inbound_notices",
+    metadata,
+    sa.Column("agency", sa.String(40), primary_key=True),
+    sa.Column("notice_id", sa.String(100), primary_key=True),
+    sa.Column("notice_type", sa.String(40), nullable=False),
+    sa.Column("id_digest", sa.String(64), nullable=True, comment="never the raw ID number"),
+    sa.Column("person_id", sa.String(36), nullable=True),
+    sa.Column("received_at", TZ, nullable=False),
+    sa.Column("receipt", sa.JSON, nullable=False, comment="the signed receipt, returned again on a retry"),
+)

@@ -1,0 +1,27 @@
+"""The sharing gateway's settings (environment variables, upper-cased field names)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from chassis.settings import BaseSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewaySettings(BaseSettings):
+    service_name: str = "sharing-gateway"
+    database_url: str = "sqlite:///var/sharing-gateway.db"
+    #: Directory of the agency policies (one TOML file per agency).
+    policy_dir: str = "deploy/policies"
+    #: PEM file of the Ed25519 feed-signing key (created on first start when missing: development only).
+    signing_key_file: str = "var/gateway-signing-key.pem"
+    #: The same secret the registry digests ID numbers with, so notices match people.
+    id_digest_secret: str = "dev-only-id-digest-secret-change-me"
+    #: Key of the per-agency HMAC behind the "digest" transform.
+    transform_digest_secret: str = "dev-only-transform-digest-secret"
+    #: Days an old agency key keeps working after a new one is issued.
+    key_overlap_days: int = 7
+    #: Requests per minute one agency may make.
+    agency_rate_limit_per_minute: int = 600
+    #: Longest wait a long-polling feed request may ask for, in seconds.
+    max_long_poll_seconds: int = 30

@@ -1,0 +1,260 @@
+"""Sharing policies: what one partner agency may receive and send, declared in a file.
+
+One TOML file per agency under ``deploy/policies/``::
+
+    agency = "cppcc"                       # the feed is feed.cppcc.v1
+    name = "寿光市政协"
+    version = 3                            # bump on every change; the ledger records it
+    purpose = "政协委员推荐、履职与资格管理"
+    legal_basis = "《个人信息保护法》第十三条第一款第（三）项；《政协章程》"
+    region = "370783000000"                # only events about people/units in this subtree
+    audience = { body = "cppcc" }          # or "own_notices" or "everyone" (see below)
+    notice_types = ["membership_confirmed", "membership_ended"]
+
+    [[share]]
+    event = "cn.tongxin.registry.person.representative_changed.v1"
+    fields = ["person_id", "name", "unit_code", "representative_roles", "previous_roles", "id_masked"]
+    transforms = { name = "mask" }
+    purposes = { id_masked = "核对委员身份" }   # a sensitive field needs its own purpose
+
+Anything not listed is dropped. Transforms: ``mask`` (a name: 王*明), ``digest`` (an
+HMAC keyed per agency, so two agencies cannot join their data), ``year`` (a date
+coarsened to its year) and ``drop`` (listed for the record, never sent).
+
+Audience (for the whole policy, or per ``[[share]]`` with its own ``audience``):
+``{ body = "npc" }`` means only events about people who are (or, for the
+event that ends it, were) representatives in that body, or decisions naming that
+body; ``"own_notices"`` means only outcomes of notices this agency sent;
+``"everyone"`` means every event of the granted types in the region.
+
+Loading refuses a policy that names an unknown event type, a field the event does
+not carry, a sensitive field without a purpose, or an unknown transform: the gateway
+does not start on a policy it cannot honour exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from chassis import units
+from chassis.contracts import UnknownEventType, contract_for
+from chassis.masking import mask_name
+
+TRANSFORMS = ("mask", "digest", "year", "drop")
+NOTICE_TYPES = ("violation", "violation_rescinded", "membership_confirmed", "membership_ended")
+
+
+class PolicyError(ValueError):
+    """A policy the gateway refuses to run with; says which file and what is wrong."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    event: str
+    fields: tuple[str, ...]
+    transforms: Mapping[str, str]
+    purposes: Mapping[str, str]
+    audience: str | tuple[str, str] | None = None  # overrides the policy's for this event type
+
+    def sent_fields(self) -> tuple[str, ...]:
+        return tuple(f for f in self.fields if self.transforms.get(f) != "drop")
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    agency: str
+    name: str
+    version: int
+    purpose: str
+    legal_basis: str
+    region: str
+    audience: str | tuple[str, str]
+    notice_types: tuple[str, ...]
+    shares: Mapping[str, Share]
+    digest: str  # of the file's bytes, so the ledger names the exact text in force
+
+    @property
+    def version_label(self) -> str:
+        return f"{self.agency}@v{self.version}#{self.digest[:12]}"
+
+    def share_for(self, event_type: str) -> Share | None:
+        return self.shares.get(event_type)
+
+
+def parse(text: str, source: str = "<policy>") -> Policy:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from None
+    problems: list[str] = []
+
+    def need(key: str, kind: type) -> Any:
+        value = raw.get(key)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            problems.append(f"'{key}' is required ({kind.__name__})")
+        return value
+
+    agency, name, version = need("agency", str), need("name", str), need("version", int)
+    purpose, legal_basis, region = need("purpose", str), need("legal_basis", str), need("region", str)
+    if isinstance(region, str):
+        try:
+            units.check(region)
+        except Exception:
+            problems.append(f"region {region!r} is not a 12-digit admin unit code")
+    audience = _audience(raw.get("audience"), problems, "audience")
+    notice_types = tuple(raw.get("notice_types", ()))
+    for n in notice_types:
+        if n not in NOTICE_TYPES:
+            problems.append(f"unknown notice type {n!r} (known: {', '.join(NOTICE_TYPES)})")
+    shares: dict[str, Share] = {}
+    for i, entry in enumerate(raw.get("share", [])):
+        shares_problem = _check_share(entry, i)
+        problems += shares_problem
+        if not shares_problem:
+            share = Share(
+                entry["event"],
+                tuple(entry["fields"]),
+                dict(entry.get("transforms", {})),
+                dict(entry.get("purposes", {})),
+                _audience(entry["audience"], problems, f"share[{i}] audience") if "audience" in entry else None,
+            )
+            if share.event in shares:
+                problems.append(f"share[{i}]: {share.event} is granted twice")
+            shares[share.event] = share
+    unknown = set(raw) - {
+        "agency", "name", "version", "purpose", "legal_basis", "region", "audience", "notice_types", "share",
+    }  # fmt: skip
+    if unknown:
+        problems.append(f"unknown keys: {', '.join(sorted(unknown))}")
+    if problems:
+        raise PolicyError(f"{source}: " + "; ".join(problems))
+    return Policy(
+        agency,
+        name,
+        version,
+        purpose,
+        legal_basis,
+        region,
+        audience,
+        notice_types,
+        shares,
+        hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def _audience(value: Any, problems: list[str], where: str):
+    if isinstance(value, dict) and set(value) == {"body"} and isinstance(value["body"], str):
+        return ("body", value["body"])
+    if value in ("own_notices", "everyone"):
+        return value
+    problems.append(f'{where} must be {{ body = "..." }}, "own_notices" or "everyone"')
+    return None
+
+
+def _check_share(entry: Any, i: int) -> list[str]:
+    where = f"share[{i}]"
+    if not isinstance(entry, dict) or not isinstance(entry.get("event"), str):
+        return [f"{where}: needs an 'event'"]
+    event = entry["event"]
+    where = f"share[{i}] {event}"
+    try:
+        known = contract_for(event).fields
+    except UnknownEventType:
+        return [f"{where}: unknown event type"]
+    fields_ = entry.get("fields")
+    if not isinstance(fields_, list) or not fields_ or not all(isinstance(f, str) for f in fields_):
+        return [f"{where}: 'fields' must list the granted fields"]
+    problems = [f"{where}: unknown field {f!r}" for f in fields_ if f not in known]
+    transforms, purposes = entry.get("transforms", {}), entry.get("purposes", {})
+    for f, t in transforms.items():
+        if t not in TRANSFORMS:
+            problems.append(f"{where}: unknown transform {t!r} for {f!r} (known: {', '.join(TRANSFORMS)})")
+        if f not in fields_:
+            problems.append(f"{where}: transform for {f!r}, which is not granted")
+    for f in fields_:
+        if known.get(f) and transforms.get(f) != "drop" and not str(purposes.get(f, "")).strip():
+            problems.append(f"{where}: sensitive field {f!r} needs an explicit purpose in 'purposes'")
+    problems += [f"{where}: purpose for {f!r}, which is not granted" for f in purposes if f not in fields_]
+    problems += [
+        f"{where}: unknown key {k!r}" for k in set(entry) - {"event", "fields", "transforms", "purposes", "audience"}
+    ]
+    return problems
+
+
+def load_dir(directory: Path) -> dict[str, Policy]:
+    """Every ``*.toml`` policy in ``directory``, by agency; refuses duplicates and bad files."""
+    policies: dict[str, Policy] = {}
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise PolicyError(f"{directory}: no policy files")
+    for path in files:
+        policy = parse(path.read_text(encoding="utf-8"), str(path))
+        if policy.agency in policies:
+            raise PolicyError(f"{path}: agency {policy.agency!r} already has a policy")
+        if path.stem != policy.agency:
+            raise PolicyError(f"{path}: the file of agency {policy.agency!r} must be named {policy.agency}.toml")
+        policies[policy.agency] = policy
+    return policies
+
+
+# --- applying a policy ---------------------------------------------------------------------
+
+
+def unit_of(data: Mapping[str, Any]) -> str | None:
+    return data.get("unit_code") or data.get("scope_unit")
+
+
+def in_audience(policy: Policy, event_type: str, data: Mapping[str, Any], roles_before: list[dict] | None) -> bool:
+    """Whether an event (its data, and the person's roles as the gateway knew them before it)
+    is this agency's business."""
+    share = policy.share_for(event_type)
+    audience = share.audience if share is not None and share.audience is not None else policy.audience
+    if audience == "everyone":
+        return True
+    if audience == "own_notices":
+        return data.get("agency") == policy.agency
+    body = audience[1]
+    if data.get("body") == body:
+        return True
+    roles = list(data.get("representative_roles") or []) + list(data.get("previous_roles") or [])
+    roles += roles_before or []
+    return any(r.get("body") == body for r in roles)
+
+
+def in_region(policy: Policy, data: Mapping[str, Any]) -> bool:
+    unit = unit_of(data)
+    return unit is None or units.in_subtree(policy.region, unit)
+
+
+def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: str) -> dict | None:
+    """The payload this agency receives for an event: only granted fields, transformed;
+    None when the policy does not grant the event type at all."""
+    share = policy.share_for(event_type)
+    if share is None:
+        return None
+    out: dict[str, Any] = {}
+    for field in share.fields:
+        how = share.transforms.get(field)
+        if how == "drop" or field not in data:
+            continue
+        out[field] = _transform(how, data[field], policy.agency, digest_key)
+    return out
+
+
+def _transform(how: str | None, value: Any, agency: str, key: str) -> Any:
+    if how is None or value is None:
+        return value
+    if how == "mask":
+        return mask_name(str(value))
+    if how == "digest":
+        return hmac.new(f"{key}:{agency}".encode(), str(value).encode(), hashlib.sha256).hexdigest()
+    if how == "year":
+        return int(dt.date.fromisoformat(str(value)[:10]).year)
+    raise PolicyError(f"unknown transform {how}")  # parse() refuses these; kept for safety

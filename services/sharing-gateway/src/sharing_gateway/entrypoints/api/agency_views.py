@@ -1,0 +1,150 @@
+"""What partner agencies call, with their API key: their feed, their notices, their policy;
+and the public keys that verify every feed entry."""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from chassis.errors import Unauthorized
+from chassis.http import public
+from chassis.ratelimit import RateLimiter
+from sharing_gateway.adapters.tables import agencies, rate_windows
+from sharing_gateway.bootstrap import Gateway
+from sharing_gateway.service_layer import agencies as agency_service
+from sharing_gateway.service_layer import notices
+
+blp = Blueprint("agency", __name__, description="机构接口 / for partner agencies (API key)")
+
+
+def gw() -> Gateway:
+    return current_app.extensions["gateway"]
+
+
+def _limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("gateway.rate_limiter")
+    if limiter is None:
+        limiter = RateLimiter(gw().engine, rate_windows, gw().settings.agency_rate_limit_per_minute, 60)
+        current_app.extensions["gateway.rate_limiter"] = limiter
+    return limiter
+
+
+def calling_agency() -> str:
+    """The agency whose key came with the request (``Authorization: ApiKey <key>`` or ``X-Api-Key``).
+    Failed attempts count against the client address; calls against the agency's own limit."""
+    header = request.headers.get("Authorization", "")
+    key = header.removeprefix("ApiKey ").strip() if header.startswith("ApiKey ") else request.headers.get("X-Api-Key")
+    try:
+        with gw().engine.connect() as conn:
+            agency = agency_service.authenticate(conn, key)
+    except Unauthorized:
+        _limiter().hit(f"agency-auth:{request.remote_addr or 'unknown'}")
+        raise
+    _limiter().hit(f"agency:{agency}")
+    return agency
+
+
+class FeedQuery(Schema):
+    after = fields.Integer(
+        load_default=0, validate=validate.Range(min=0), metadata={"description": "last sequence you have"}
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    wait = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=60), metadata={"description": "long poll, seconds"}
+    )
+
+
+class FeedPage(Schema):
+    agency = fields.String()
+    entries = fields.List(fields.Dict(), metadata={"description": "signed CloudEvents in sequence order"})
+    next_after = fields.Integer(metadata={"description": "pass as `after` next time"})
+    head = fields.Integer(metadata={"description": "the feed's last sequence number"})
+    paused = fields.Boolean()
+
+
+class NoticeIn(Schema):
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    id = fields.String(required=True, metadata={"description": "your notice id: sending it again is safe"})
+    type = fields.String(required=True, metadata={"description": "cn.tongxin.notice.<kind>.v1"})
+    source = fields.String(required=True)
+    time = fields.String(load_default=None)
+    datacontenttype = fields.String(load_default="application/json")
+    data = fields.Dict(required=True)
+
+
+@blp.route("/.well-known/tongxin-feed-keys")
+class Keys(MethodView):
+    @public
+    @blp.response(200)
+    def get(self):
+        """Public keys (JWK, Ed25519) that verify the signature on every feed entry"""
+        return {"keys": [gw().signer.jwk()]}
+
+
+@blp.route("/feed")
+class Feed(MethodView):
+    @public
+    @blp.arguments(FeedQuery, location="query")
+    @blp.response(200, FeedPage)
+    def get(self, args):
+        """Your feed after a sequence number, in order, gap-free; `wait` long-polls for new entries"""
+        agency = calling_agency()
+        deadline = time.monotonic() + min(args["wait"], gw().settings.max_long_poll_seconds)
+        while True:
+            with gw().engine.begin() as conn:
+                entries = agency_service.entries_after(conn, agency, args["after"], args["limit"])
+                state = conn.execute(agencies.select().where(agencies.c.code == agency)).mappings().one()
+                if entries or time.monotonic() >= deadline:
+                    # What the agency asks after is what it has: that is its acknowledgement.
+                    conn.execute(
+                        agencies.update()
+                        .where(agencies.c.code == agency, agencies.c.acked_seq < args["after"])
+                        .values(acked_seq=min(args["after"], state["last_seq"]))
+                    )
+                    break
+            time.sleep(0.2)
+        return {
+            "agency": agency,
+            "entries": entries,
+            "next_after": entries[-1]["sequence"] if entries else args["after"],
+            "head": state["last_seq"],
+            "paused": state["paused"],
+        }
+
+
+@blp.route("/notices")
+class Notices(MethodView):
+    @public
+    @blp.arguments(NoticeIn)
+    @blp.response(201)
+    def post(self, body):
+        """Send a notice (CloudEvent): violation, violation_rescinded, membership_confirmed or
+        membership_ended, as your policy allows. Answered with a signed receipt; a repeat gets
+        the same receipt with 200."""
+        agency = calling_agency()
+        with gw().engine.begin() as conn:
+            receipt, created = notices.receive(conn, gw(), agency, body)
+        return receipt, 201 if created else 200
+
+
+@blp.route("/agency")
+class Me(MethodView):
+    @public
+    @blp.response(200)
+    def get(self):
+        """Your agency's policy: what you receive (event types and fields) and may send, and why"""
+        p = gw().policies[calling_agency()]
+        return {
+            "agency": p.agency,
+            "name": p.name,
+            "policy_version": p.version_label,
+            "purpose": p.purpose,
+            "legal_basis": p.legal_basis,
+            "region": p.region,
+            "notice_types": list(p.notice_types),
+            "receives": {t: list(s.sent_fields()) for t, s in p.shares.items()},
+        }

@@ -1,0 +1,126 @@
+"""What the department's staff see of the gateway: agencies and their feeds (admin), keys,
+pause and resume, policies, and the disclosure ledger (auditors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from chassis.http import current_principal
+from sharing_gateway.entrypoints.api.agency_views import gw
+from sharing_gateway.service_layer import agencies as agency_service
+from sharing_gateway.service_layer import feeds, ledger
+
+blp = Blueprint("staff", __name__, description="管理与审计 / administration and audit (staff JWT)")
+
+
+class AgencyOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    policy_version = fields.String()
+    last_seq = fields.Integer()
+    acked_seq = fields.Integer()
+    lag = fields.Integer()
+    held = fields.Integer()
+    paused = fields.Boolean()
+    paused_reason = fields.String(allow_none=True)
+
+
+class PauseIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+class LedgerQuery(Schema):
+    agency = fields.String(load_default=None)
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+@blp.route("/agencies")
+class Agencies(MethodView):
+    @blp.response(200, AgencyOut(many=True))
+    def get(self):
+        """Each agency's feed: head, acknowledged sequence, lag, held events, paused, policy version"""
+        with gw().engine.connect() as conn:
+            return agency_service.status(conn, current_principal())
+
+
+@blp.route("/agencies/<code>/<any(pause,resume):action>")
+class Pause(MethodView):
+    @blp.arguments(PauseIn)
+    @blp.response(200, AgencyOut)
+    def post(self, body, code, action):
+        """Pause an agency's feed (its events are held) or resume it (held events are delivered in order)"""
+        principal = current_principal()
+        with gw().engine.begin() as conn:
+            agency_service.set_paused(conn, principal, code, action == "pause", body.get("reason"))
+            if action == "resume":
+                feeds.resume(conn, gw(), code)
+        with gw().engine.connect() as conn:
+            return next(a for a in agency_service.status(conn, principal) if a["code"] == code)
+
+
+@blp.route("/agencies/<code>/keys")
+class AgencyKeys(MethodView):
+    @blp.response(201)
+    def post(self, code):
+        """Issue a new API key for an agency (shown once); its older keys stop after the overlap period"""
+        principal = current_principal()
+        principal.require_role("admin")
+        with gw().engine.begin() as conn:
+            key = agency_service.issue_key(
+                conn, code, principal.subject, dt.timedelta(days=gw().settings.key_overlap_days)
+            )
+        return {"agency": code, "api_key": key, "older_keys_expire_in_days": gw().settings.key_overlap_days}
+
+
+@blp.route("/policies")
+class Policies(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The policies in force: version, purpose, legal basis, region, audience, grants"""
+        current_principal().require_role("admin", "auditor")
+        return [
+            {
+                "agency": p.agency,
+                "version": p.version_label,
+                "purpose": p.purpose,
+                "legal_basis": p.legal_basis,
+                "region": p.region,
+                "audience": p.audience if isinstance(p.audience, str) else {"body": p.audience[1]},
+                "notice_types": list(p.notice_types),
+                "shares": [
+                    {
+                        "event": s.event,
+                        "fields": list(s.fields),
+                        "transforms": dict(s.transforms),
+                        "purposes": dict(s.purposes),
+                    }
+                    for s in p.shares.values()
+                ],
+            }
+            for p in gw().policies.values()
+        ]
+
+
+@blp.route("/ledger")
+class Ledger(MethodView):
+    @blp.arguments(LedgerQuery, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """Disclosure records after a position (auditors): agency, event, sequence, fields, policy, digest, time"""
+        with gw().engine.connect() as conn:
+            return ledger.records(conn, current_principal(), args["agency"], args["after"], args["limit"])
+
+
+@blp.route("/ledger/verify")
+class LedgerVerify(MethodView):
+    @blp.response(200)
+    def get(self):
+        """Check the whole hash chain; names the first broken position"""
+        current_principal().require_role("auditor", "admin")
+        with gw().engine.connect() as conn:
+            return ledger.verify(conn).as_dict()

@@ -1,0 +1,69 @@
+"""The sharing gateway worker: the policy engine that turns the services' topics into
+agencies' feeds, the people view, and the outbox relay (feeds to ``feed.<agency>.v1``,
+notices to ``gateway.inbound.v1``).
+
+    gateway-worker                 # run until SIGTERM or Ctrl-C
+    gateway-worker replay-people   # rebuild the people view from the start of the topic
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy.orm import Session
+
+from chassis import logs, worker
+from chassis.consumer import ConsumerRunner
+from chassis.contracts import all_contracts
+from chassis.events import Envelope
+from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
+from sharing_gateway.adapters.tables import outbox, processed_events
+from sharing_gateway.bootstrap import Gateway, bootstrap
+from sharing_gateway.service_layer import feeds, read_model
+
+
+def _types(topic: str) -> list[str]:
+    return [c.type for c in all_contracts() if c.topic == topic]
+
+
+def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
+    def on_person(session: Session, envelope: Envelope) -> None:
+        before = read_model.roles_of(session, envelope.data.get("person_id"))
+        read_model.apply_person_event(session, envelope)
+        if deliver:
+            feeds.deliver(session, gw, envelope, before)
+
+    handlers = {t: on_person for t in read_model.PERSON_EVENTS}
+    return worker.consumer(gw.settings, gw.engine, processed_events, "people", REGISTRY_PERSON, handlers)
+
+
+def outcome_consumer(gw: Gateway, name: str, topic: str) -> ConsumerRunner:
+    def on_event(session: Session, envelope: Envelope) -> None:
+        feeds.deliver(session, gw, envelope, read_model.roles_of(session, envelope.data.get("person_id")))
+
+    return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, {t: on_event for t in _types(topic)})
+
+
+def build(gw: Gateway) -> list:
+    return [
+        worker.relay(gw.settings, gw.engine, outbox),
+        people_consumer(gw),
+        outcome_consumer(gw, "evaluation", EVALUATION),
+        outcome_consumer(gw, "servicedesk", SERVICEDESK),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    gw = bootstrap()
+    logs.configure(gw.settings.service_name + "-worker", gw.settings.log_level)
+    if argv[:1] == ["replay-people"]:
+        # Rebuilding the view must not deliver anything twice: feeds are left alone.
+        count = people_consumer(gw, deliver=False).replay(read_model.reset)
+        print(f"people view rebuilt from {count} events; digest {read_model.digest_of_view(gw.engine)}")
+        return 0
+    return worker.run(build(gw), "policy engine, people view, relay")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

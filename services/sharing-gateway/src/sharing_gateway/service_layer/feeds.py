@@ -1,0 +1,130 @@
+"""Delivering events into agencies' feeds, each an ordered, gap-free, signed sequence.
+
+For every agency whose policy grants an event type, in the agency's region and
+audience, the gateway filters the event's data (``policy.apply``), gives it the
+agency's next sequence number, signs it, stores it for the HTTP feed, stages it for
+``feed.<agency>.v1`` in the outbox and records the disclosure in the ledger: all in
+one transaction, so a crash leaves either all of it or none. An event already in an
+agency's feed is not delivered again. While an agency's feed is paused its events
+are held, and delivered in their order on resume (under the policy then in force).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+
+from chassis.events import Envelope
+from chassis.metrics import Counter
+from chassis.outbox import Outbox
+from chassis.topics import agency_feed
+from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, outbox
+from sharing_gateway.bootstrap import Gateway
+from sharing_gateway.domain import policy as policies
+from sharing_gateway.service_layer import ledger
+
+SOURCE = "/tongxin/sharing-gateway"
+RECEIPT = "cn.tongxin.gateway.receipt.v1"
+DELIVERED = Counter("tongxin_gateway_deliveries_total", "Events delivered into agency feeds", ["agency"])
+WITHHELD = Counter("tongxin_gateway_withheld_total", "Events an agency's policy kept from it", ["agency", "reason"])
+
+
+def deliver(conn, gw: Gateway, envelope: Envelope, roles_before: list[dict] | None = None) -> list[str]:
+    """Deliver one source event to every agency entitled to it; returns those agencies."""
+    delivered = []
+    for code, policy in gw.policies.items():
+        if policy.share_for(envelope.type) is None:
+            continue
+        if not policies.in_region(policy, envelope.data):
+            WITHHELD.labels(code, "region").inc()
+            continue
+        if not policies.in_audience(policy, envelope.type, envelope.data, roles_before):
+            WITHHELD.labels(code, "audience").inc()
+            continue
+        if conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == code)).scalar():
+            conn.execute(
+                held_events.insert(),
+                dict(agency=code, envelope=envelope.to_dict(), roles_before=roles_before, held_at=_now()),
+            )
+            continue
+        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+        if append(conn, gw, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
+            delivered.append(code)
+    return delivered
+
+
+def append(
+    conn, gw: Gateway, agency: str, policy_version: str, event_id: str, event_type: str, time, data
+) -> dict | None:
+    """Put one filtered event at the end of an agency's feed; None if it is already there."""
+    if conn.execute(
+        sa.select(feed_entries.c.seq).where(feed_entries.c.agency == agency, feed_entries.c.event_id == event_id)
+    ).first():
+        return None
+    seq = conn.execute(
+        agencies.update()
+        .where(agencies.c.code == agency)
+        .values(last_seq=agencies.c.last_seq + 1)
+        .returning(agencies.c.last_seq)
+    ).scalar_one()
+    entry = gw.signer.sign(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "type": event_type,
+            "source": SOURCE,
+            "time": time if isinstance(time, str) else time.isoformat(),
+            "datacontenttype": "application/json",
+            "agency": agency,
+            "sequence": seq,
+            "policyversion": policy_version,
+            "data": data,
+        }
+    )
+    conn.execute(
+        feed_entries.insert(),
+        dict(agency=agency, seq=seq, event_id=event_id, event_type=event_type, entry=entry, created_at=_now()),
+    )
+    row = Outbox.envelope_row(
+        agency_feed(agency), Envelope.new(type=event_type, source=SOURCE, subject=agency, data={})
+    )
+    row.update(event_id=f"{agency}:{seq}", key=agency, payload=_json(entry))
+    conn.execute(outbox.insert(), row)
+    ledger.append(conn, agency, entry, policy_version)
+    DELIVERED.labels(agency).inc()
+    return entry
+
+
+def resume(conn, gw: Gateway, agency: str) -> int:
+    """Deliver what was held while the feed was paused, in arrival order; returns how many."""
+    policy = gw.policies[agency]
+    held = (
+        conn.execute(sa.select(held_events).where(held_events.c.agency == agency).order_by(held_events.c.id))
+        .mappings()
+        .all()
+    )
+    count = 0
+    for h in held:
+        envelope = Envelope.from_dict(h["envelope"])
+        if (
+            policy.share_for(envelope.type) is not None
+            and policies.in_region(policy, envelope.data)
+            and policies.in_audience(policy, envelope.type, envelope.data, h["roles_before"])
+        ):
+            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+            count += (
+                append(conn, gw, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
+                is not None
+            )
+    conn.execute(held_events.delete().where(held_events.c.agency == agency))
+    return count
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _json(entry: dict) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()

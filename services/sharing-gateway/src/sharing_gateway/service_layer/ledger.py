@@ -1,0 +1,60 @@
+"""The disclosure ledger: one append-only, hash-chained record per delivery, written in
+the same transaction as the feed entry it records (``sharing_gateway.domain.ledger``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import sqlalchemy as sa
+
+from chassis.auth import Principal
+from sharing_gateway.adapters.tables import ledger, ledger_head
+from sharing_gateway.domain import ledger as chain
+from sharing_gateway.domain.signing import canonical
+
+
+def ensure_head(conn) -> None:
+    if conn.execute(sa.select(ledger_head.c.id)).first() is None:
+        conn.execute(ledger_head.insert(), dict(id=1, position=0, hash=chain.GENESIS))
+
+
+def append(conn, agency: str, entry: dict, policy_version: str) -> int:
+    # FOR UPDATE serialises appends on PostgreSQL; SQLite's writer lock already does.
+    head = conn.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
+    record = {
+        "position": head["position"] + 1,
+        "agency": agency,
+        "event_id": entry["id"],
+        "sequence": entry["sequence"],
+        "event_type": entry["type"],
+        "fields": sorted(entry["data"]),
+        "policy_version": policy_version,
+        "payload_digest": hashlib.sha256(canonical(entry) + entry["signature"]["value"].encode()).hexdigest(),
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    record["prev_hash"] = head["hash"]
+    record["hash"] = chain.record_hash(head["hash"], record)
+    conn.execute(ledger.insert(), record)
+    conn.execute(
+        ledger_head.update().where(ledger_head.c.id == 1).values(position=record["position"], hash=record["hash"])
+    )
+    return record["position"]
+
+
+def records(conn, principal: Principal, agency: str | None, after: int, limit: int) -> list[dict]:
+    principal.require_role("auditor", "admin")
+    query = sa.select(ledger).where(ledger.c.position > after)
+    if agency:
+        query = query.where(ledger.c.agency == agency)
+    return [dict(r) for r in conn.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]
+
+
+def verify(conn) -> chain.Verdict:
+    rows = conn.execution_options(yield_per=5000).execute(sa.select(ledger).order_by(ledger.c.position)).mappings()
+    verdict = chain.verify(rows)
+    if verdict.ok:
+        head = conn.execute(sa.select(ledger_head)).mappings().first()
+        if head and head["position"] != verdict.records:
+            return chain.Verdict(False, verdict.records, verdict.records + 1, "records after the last one are missing")
+    return verdict

@@ -1,0 +1,33 @@
+"""The gateway's view of people (``chassis.people_view``), kept in step with delivery: a
+registry event is delivered with the person's roles as they were *before* it, so the
+event that ends someone's CPPCC membership still reaches the CPPCC."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from chassis import people_view
+from chassis.events import Envelope
+from sharing_gateway.adapters.tables import people
+
+PERSON_EVENTS = people_view.PERSON_EVENTS
+
+
+def roles_of(session, person_id: str | None) -> list[dict]:
+    if not person_id:
+        return []
+    roles = session.execute(sa.select(people.c.representative_roles).where(people.c.person_id == person_id)).scalar()
+    return list(roles or [])
+
+
+def apply_person_event(session: Session, envelope: Envelope) -> None:
+    people_view.apply(session, people, envelope)
+
+
+def reset(session: Session) -> None:
+    people_view.reset(session, people)
+
+
+def digest_of_view(engine: sa.Engine) -> str:
+    return people_view.digest(engine, people)

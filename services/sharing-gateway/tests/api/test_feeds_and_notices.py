@@ -1,0 +1,300 @@
+"""The gateway on SQLite and PostgreSQL: notices in with signed receipts, feeds out filtered by
+policy, audience and region, gap-free and signed; isolation between agencies; pause and resume;
+key rotation; the ledger and its verification; refusal to start on a bad policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+import sqlalchemy as sa
+from sharing_gateway.adapters.tables import agency_keys, feed_entries, ledger, notices, outbox
+from sharing_gateway.bootstrap import bootstrap
+from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain import policy as policies
+from sharing_gateway.domain.signing import verify
+from sharing_gateway.service_layer import agencies
+
+from chassis import idnumber
+from chassis.events import Envelope
+from tests.support.people import person_event
+
+from .. import conftest as c
+
+ID_NUMBER = idnumber.make("370783", dt.date(1968, 4, 2), 12, "male")
+
+
+def api(key):
+    return {"Authorization": f"ApiKey {key}"}
+
+
+def feed(client, key, after=0, **params):
+    r = client.get("/feed", query_string={"after": after, **params}, headers=api(key))
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def notice(kind="violation", notice_id="N-1", **data):
+    body = {
+        "violation": {
+            "id_number": ID_NUMBER,
+            "case_reference": "(2026)鲁0783刑初12号",
+            "violation_type": "失信被执行人",
+            "occurred_on": "2026-05-01",
+            "authority": "寿光市人民法院",
+        },
+        "violation_rescinded": {"original_notice_id": "N-1", "reason": "二审改判"},
+        "membership_confirmed": {
+            "id_number": ID_NUMBER,
+            "body": "cppcc",
+            "level": "county",
+            "effective_on": "2026-01-01",
+        },
+    }[kind]
+    return {
+        "specversion": "1.0",
+        "id": notice_id,
+        "type": f"cn.tongxin.notice.{kind}.v1",
+        "source": "/court/shouguang",
+        "data": {**body, **data},
+    }
+
+
+def member_event(pid="p1", roles=(("cppcc", "county"),), version=1, kind="updated", **extra):
+    e = person_event(
+        pid,
+        roles=roles,
+        version=version,
+        digest=idnumber.digest(ID_NUMBER, "dev-only-id-digest-secret-change-me"),
+        name="王小明",
+    )
+    data = {**e.data, **extra}
+    return Envelope.new(type=f"cn.tongxin.registry.person.{kind}.v1", source=e.source, subject=pid, data=data)
+
+
+def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stays(client, keys, gateway, consume):
+    consume(member_event())
+    first = client.post("/notices", json=notice(), headers=api(keys["court"]))
+    assert first.status_code == 201
+    receipt = first.get_json()
+    jwks = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
+    assert verify(receipt, jwks) and receipt["data"]["matched"] is True and receipt["sequence"] == 1
+    again = client.post("/notices", json=notice(), headers=api(keys["court"]))
+    assert again.status_code == 200 and again.get_json() == receipt
+    with gateway.engine.connect() as conn:
+        published = [
+            json.loads(bytes(p))
+            for (p,) in conn.execute(sa.select(outbox.c.payload).where(outbox.c.topic == "gateway.inbound.v1"))
+        ]
+        dump = json.dumps([dict(r) for r in conn.execute(sa.select(notices)).mappings()], default=str)
+    assert len(published) == 1 and published[0]["type"] == "cn.tongxin.gateway.notice.violation.v1"
+    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_secret)
+    assert ID_NUMBER not in json.dumps(published) and ID_NUMBER not in dump
+    assert [e["type"] for e in feed(client, keys["court"])["entries"]] == ["cn.tongxin.gateway.receipt.v1"]
+
+
+def test_bad_notices_are_refused_and_change_nothing(client, keys, gateway):
+    def count():
+        with gateway.engine.connect() as conn:
+            return tuple(
+                conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                for t in (notices, outbox, feed_entries, ledger)
+            )
+
+    before = count()
+    bad_number = notice(id_number=ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1"))
+    r = client.post("/notices", json=bad_number, headers=api(keys["court"]))
+    assert r.status_code == 422 and "校验码" in r.get_json()["detail"]
+    assert client.post("/notices", json=notice(occurred_on="soon"), headers=api(keys["court"])).status_code == 422
+    assert (
+        client.post(
+            "/notices", json={**notice(), "type": "cn.tongxin.notice.gossip.v1"}, headers=api(keys["court"])
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/notices", json=notice("violation_rescinded", "N-9"), headers=api(keys["court"])).status_code
+        == 422
+    )
+    # The CPPCC may not send violation notices; the courts may not confirm memberships.
+    denied = client.post("/notices", json=notice(), headers=api(keys["cppcc"]))
+    assert denied.status_code == 403 and "court" not in json.dumps(denied.get_json())
+    assert (
+        client.post("/notices", json=notice("membership_confirmed", "M-1"), headers=api(keys["court"])).status_code
+        == 403
+    )
+    assert count() == before
+
+
+def test_every_agency_key_is_refused_everywhere_else(client, keys, gateway, staff, consume):
+    consume(member_event())
+    client.post("/notices", json=notice(), headers=api(keys["court"]))
+    for agency, key in keys.items():
+        entries = feed(client, key)["entries"]
+        assert all(e["agency"] == agency for e in entries)
+        assert client.get("/agencies", headers=api(key)).status_code == 401  # staff endpoints
+        assert client.get("/ledger", headers=api(key)).status_code == 401
+    for forged in ("tx.nope.nope", keys["court"][:-2] + "xx", "Bearer " + keys["court"], ""):
+        r = client.get("/feed", headers={"Authorization": f"ApiKey {forged}"})
+        assert r.status_code == 401 and r.get_json()["detail_en"] == "Invalid or expired agency key"
+    assert client.get("/feed", headers=staff("admin")).status_code == 401  # a staff token is no agency key
+
+
+def test_audiences_transforms_and_regions(client, keys, consume):
+    consume(
+        member_event("p1", roles=(("cppcc", "county"),)),
+        member_event("p2", roles=(("npc", "county"),)),
+        member_event("p3", roles=(), unit_code="370781001001"),
+    )
+    # p1 loses the CPPCC role: the CPPCC still hears of it (the roles before the change count).
+    consume(
+        member_event(
+            "p1",
+            roles=(),
+            version=2,
+            kind="representative_changed",
+            previous_roles=[{"body": "cppcc", "level": "county", "title": None, "since": None}],
+            reason="换届",
+        )
+    )
+    scored = [
+        Envelope.new(
+            type="cn.tongxin.evaluation.person.scored.v1",
+            source="/tongxin/evaluation",
+            subject=p,
+            data={
+                "round_id": "r1",
+                "person_id": p,
+                "unit_code": "370783001001",
+                "composite": "80.00",
+                "official": "80.00",
+                "self": "80.00",
+                "public": "80.00",
+                "rank": 1,
+                "cohort_size": 2,
+                "status": "ranked",
+            },
+        )
+        for p in ("p1", "p2")
+    ]
+    consume(*scored)
+    cppcc = feed(client, keys["cppcc"])["entries"]
+    npc = feed(client, keys["npc"])["entries"]
+    assert [(e["type"].split(".")[-2], e["data"].get("person_id")) for e in cppcc] == [
+        ("updated", "p1"),
+        ("representative_changed", "p1"),
+    ]
+    assert [(e["type"].split(".")[-2], e["data"].get("person_id")) for e in npc] == [
+        ("updated", "p2"),
+        ("scored", "p2"),
+    ]
+    changed = cppcc[1]["data"]
+    assert changed["id_masked"] == "370783********0011" and "id_digest" not in changed and "birth_date" not in changed
+    assert set(changed) <= set(policies.load_dir(c.POLICIES)["cppcc"].share_for(cppcc[1]["type"]).sent_fields())
+    assert feed(client, keys["court"])["entries"] == [] and feed(client, keys["public_security"])["entries"] == []
+
+
+def test_an_urgent_incident_reaches_public_security_with_minimal_fields(client, keys, consume):
+    incident = Envelope.new(
+        type="cn.tongxin.servicedesk.incident.urgent.v1",
+        source="/tongxin/servicedesk",
+        subject="r1",
+        data={
+            "request_id": "r1",
+            "person_id": "p1",
+            "name_masked": "王*明",
+            "unit_code": "370783001001",
+            "category": "other",
+            "summary": "劳资纠纷，有聚集苗头",
+            "reported_at": "2026-11-27T04:00:00+00:00",
+        },
+    )
+    consume(incident, incident)  # redelivered: still once
+    (entry,) = feed(client, keys["public_security"])["entries"]
+    assert set(entry["data"]) == {"request_id", "name_masked", "unit_code", "category", "summary", "reported_at"}
+    assert all(feed(client, keys[a])["entries"] == [] for a in ("court", "cppcc", "npc"))
+
+
+def test_feeds_are_gap_free_in_order_and_long_polled(client, keys, consume):
+    for i in range(7):
+        consume(member_event(f"q{i}", roles=(("npc", "county"),)))
+    page1 = feed(client, keys["npc"], limit=3)
+    page2 = feed(client, keys["npc"], after=page1["next_after"], limit=10)
+    seqs = [e["sequence"] for e in page1["entries"] + page2["entries"]]
+    assert seqs == list(range(1, 8)) and page2["head"] == 7
+    replay = feed(client, keys["npc"], after=2, limit=2)
+    assert [e["sequence"] for e in replay["entries"]] == [3, 4] and replay["entries"] == page1["entries"][2:] + page2[
+        "entries"
+    ][:1]
+    began = time.monotonic()
+    empty = feed(client, keys["npc"], after=7, wait=1)
+    assert empty["entries"] == [] and empty["next_after"] == 7 and time.monotonic() - began >= 0.9
+
+
+def test_pause_holds_and_resume_delivers_in_order(client, keys, staff, consume):
+    consume(member_event("a", roles=(("npc", "county"),)))
+    assert client.post("/agencies/npc/pause", json={"reason": "系统维护"}, headers=staff("admin")).get_json()["paused"]
+    assert client.post("/agencies/npc/pause", json={}, headers=staff("admin")).status_code == 409
+    assert client.post("/agencies/npc/pause", json={}, headers=staff("auditor")).status_code == 403
+    consume(member_event("b", roles=(("npc", "county"),)), member_event("c", roles=(("npc", "county"),)))
+    status = {a["code"]: a for a in client.get("/agencies", headers=staff("auditor")).get_json()}
+    assert status["npc"]["held"] == 2 and status["npc"]["last_seq"] == 1
+    client.post("/agencies/npc/resume", json={}, headers=staff("admin"))
+    entries = feed(client, keys["npc"])["entries"]
+    assert [(e["sequence"], e["data"]["person_id"]) for e in entries] == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_keys_rotate_with_an_overlap(client, keys, gateway, staff):
+    r = client.post("/agencies/court/keys", headers=staff("admin"))
+    assert r.status_code == 201
+    new = r.get_json()["api_key"]
+    assert feed(client, new)["agency"] == "court" and feed(client, keys["court"])["agency"] == "court"
+    with gateway.engine.connect() as conn:
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+        assert agencies.authenticate(conn, new, later) == "court"
+        with pytest.raises(Exception, match="Invalid or expired"):
+            agencies.authenticate(conn, keys["court"], later)
+        assert conn.execute(sa.select(sa.func.count()).where(agency_keys.c.agency == "court")).scalar() == 2
+    assert client.post("/agencies/court/keys", headers=staff("auditor")).status_code == 403
+
+
+def test_the_ledger_records_every_delivery_and_catches_tampering(client, keys, gateway, staff, consume):
+    consume(member_event("p1"), member_event("p2", roles=(("npc", "county"),)))
+    client.post("/notices", json=notice(), headers=api(keys["court"]))
+    records = client.get("/ledger", headers=staff("auditor")).get_json()
+    assert [(r["position"], r["agency"], r["sequence"]) for r in records] == [
+        (1, "cppcc", 1),
+        (2, "npc", 1),
+        (3, "court", 1),
+    ]
+    assert records[0]["fields"] == sorted(feed(client, keys["cppcc"])["entries"][0]["data"]) and records[0][
+        "policy_version"
+    ].startswith("cppcc@v1#")
+    assert client.get("/ledger", headers=staff("viewer")).status_code == 403
+    assert client.get("/ledger/verify", headers=staff("auditor")).get_json() == {
+        "ok": True,
+        "records": 3,
+        "position": None,
+        "problem": None,
+    }
+    with gateway.engine.begin() as conn:
+        conn.execute(ledger.update().where(ledger.c.position == 2).values(agency="court"))
+    verdict = client.get("/ledger/verify", headers=staff("auditor")).get_json()
+    assert verdict["ok"] is False and verdict["position"] == 2
+    with gateway.engine.begin() as conn:
+        conn.execute(ledger.delete().where(ledger.c.position == 3))
+        conn.execute(ledger.update().where(ledger.c.position == 2).values(agency="npc"))
+    verdict = client.get("/ledger/verify", headers=staff("auditor")).get_json()
+    assert verdict["ok"] is False and verdict["position"] == 3 and "missing" in verdict["problem"]
+
+
+def test_the_gateway_refuses_to_start_on_a_policy_it_cannot_honour(tmp_path):
+    (tmp_path / "court.toml").write_text(
+        (c.POLICIES / "court.toml")
+        .read_text(encoding="utf-8")
+        .replace('"notice_id", "round_id"', '"notice_id", "id_number"')
+    )
+    with pytest.raises(policies.PolicyError, match="unknown field 'id_number'"):
+        bootstrap(GatewaySettings(policy_dir=str(tmp_path), signing_key_file=str(tmp_path / "k.pem")))

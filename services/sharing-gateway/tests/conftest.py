@@ -1,0 +1,76 @@
+"""Sharing gateway fixtures: a migrated gateway on each database with the shipped policies, a key
+per agency, a client, staff tokens, and a way to feed it source events as its consumers would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sharing_gateway.bootstrap import bootstrap
+from sharing_gateway.config import GatewaySettings
+from sharing_gateway.entrypoints.api.app import create_app
+from sharing_gateway.service_layer import agencies, feeds, read_model
+from sqlalchemy.orm import Session
+
+from chassis.auth import TokenService
+from chassis.events import Envelope
+
+POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
+AGENCIES = ("court", "cppcc", "npc", "public_security")
+
+
+@pytest.fixture
+def gateway(database_url, tmp_path):
+    gw = bootstrap(
+        GatewaySettings(
+            database_url=database_url,
+            kafka_bootstrap_servers="127.0.0.1:1",
+            policy_dir=str(POLICIES),
+            signing_key_file=str(tmp_path / "signing.pem"),
+        )
+    )
+    gw.migrate()
+    yield gw
+    gw.engine.dispose()
+
+
+@pytest.fixture
+def client(gateway):
+    return create_app(gateway).test_client()
+
+
+@pytest.fixture
+def keys(gateway):
+    with gateway.engine.begin() as conn:
+        return {a: agencies.issue_key(conn, a, "test", dt.timedelta(days=7)) for a in AGENCIES}
+
+
+@pytest.fixture
+def staff(gateway):
+    s = gateway.settings
+    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+
+    def headers(*roles, unit="370783000000"):
+        return {"Authorization": f"Bearer {tokens.issue('auditor1', list(roles or ('admin',)), unit)}"}
+
+    return headers
+
+
+@pytest.fixture
+def consume(gateway):
+    """Hand source events to the gateway exactly as its worker's consumers do."""
+
+    def handle(*events: Envelope):
+        for e in events:
+            with Session(gateway.engine) as s, s.begin():
+                before = read_model.roles_of(s, e.data.get("person_id"))
+                if e.type in read_model.PERSON_EVENTS:
+                    read_model.apply_person_event(s, e)
+                feeds.deliver(s, gateway, e, before)
+
+    return handle
+
+
+def api_key(key: str) -> dict:
+    return {"Authorization": f"ApiKey {key}"}

@@ -1,0 +1,149 @@
+"""Policies: the shipped ones load; anything the gateway could not honour exactly is refused;
+and, for arbitrary events and policies, a payload never holds what the policy does not grant."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sharing_gateway.domain import policy as policies
+
+from chassis.contracts import all_contracts
+
+POLICIES = Path(__file__).resolve().parents[4] / "deploy" / "policies"
+CONTRACTS = [c for c in all_contracts() if c.fields]
+HEAD = """agency = "x"
+name = "测试机构"
+version = 1
+purpose = "测试"
+legal_basis = "测试"
+region = "370783000000"
+audience = "everyone"
+"""
+
+
+def share(event: str, fields: list[str], extra: str = "") -> str:
+    return HEAD + f'\n[[share]]\nevent = "{event}"\nfields = {fields!r}\n'.replace("'", '"') + extra
+
+
+def test_the_shipped_policies_load_and_share_no_sensitive_field_without_a_purpose():
+    loaded = policies.load_dir(POLICIES)
+    assert set(loaded) == {"court", "cppcc", "npc", "public_security"}
+    for p in loaded.values():
+        assert p.purpose and p.legal_basis and p.version >= 1
+    incident = loaded["public_security"].share_for("cn.tongxin.servicedesk.incident.urgent.v1")
+    assert "person_id" not in incident.fields and "name_masked" in incident.fields
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (share("cn.tongxin.nope.v1", ["a"]), "unknown event type"),
+        (share("cn.tongxin.registry.person.updated.v1", ["name", "religion"]), "unknown field 'religion'"),
+        (share("cn.tongxin.registry.person.updated.v1", ["id_masked"]), "sensitive field 'id_masked' needs"),
+        (
+            share("cn.tongxin.registry.person.updated.v1", ["name"], 'transforms = { name = "shout" }\n'),
+            "unknown transform",
+        ),
+        (
+            share("cn.tongxin.registry.person.updated.v1", ["name"], 'transforms = { unit_code = "mask" }\n'),
+            "not granted",
+        ),
+        (HEAD.replace('region = "370783000000"', 'region = "37"'), "admin unit"),
+        (HEAD.replace('audience = "everyone"', 'audience = "all"'), "audience"),
+        (HEAD.replace("version = 1", 'version = "one"'), "'version' is required"),
+        (HEAD + 'notice_types = ["gossip"]\n', "unknown notice type"),
+        (HEAD + "extra = 1\n", "unknown keys"),
+        ("agency = ", "not valid TOML"),
+    ],
+)
+def test_policies_the_gateway_cannot_honour_are_refused(text, says):
+    with pytest.raises(policies.PolicyError) as refused:
+        policies.parse(text, "draft.toml")
+    assert says in str(refused.value) and "draft.toml" in str(refused.value)
+
+
+def test_a_sensitive_field_may_be_dropped_or_granted_with_a_purpose():
+    event = "cn.tongxin.registry.person.updated.v1"
+    dropped = policies.parse(share(event, ["name", "id_masked"], 'transforms = { id_masked = "drop" }\n'))
+    assert policies.apply(dropped, event, {"name": "王小明", "id_masked": "370783****"}, "k") == {"name": "王小明"}
+    granted = policies.parse(share(event, ["id_masked"], 'purposes = { id_masked = "核对身份" }\n'))
+    assert policies.apply(granted, event, {"id_masked": "370783****"}, "k") == {"id_masked": "370783****"}
+
+
+def test_transforms():
+    event = "cn.tongxin.registry.person.updated.v1"
+    p = policies.parse(
+        share(
+            event,
+            ["name", "birth_date", "person_id"],
+            'transforms = { name = "mask", birth_date = "year", person_id = "digest" }\n'
+            'purposes = { birth_date = "统计年龄结构" }\n',
+        )
+    )
+    out = policies.apply(p, event, {"name": "欧阳小明", "birth_date": "1970-05-06", "person_id": "p1"}, "key")
+    assert out["name"] == "欧**明" and out["birth_date"] == 1970 and len(out["person_id"]) == 64
+    other = policies.parse(
+        share(event, ["person_id"], 'transforms = { person_id = "digest" }\n').replace('"x"', '"y"', 1)
+    )
+    assert policies.apply(other, event, {"person_id": "p1"}, "key")["person_id"] != out["person_id"]  # no joining
+
+
+@st.composite
+def policy_and_event(draw):
+    contract = draw(st.sampled_from(CONTRACTS))
+    fields = sorted(contract.fields)
+    granted = draw(st.lists(st.sampled_from(fields), min_size=1, unique=True))
+    transforms = {
+        f: draw(st.sampled_from(["drop", "mask"])) for f in draw(st.lists(st.sampled_from(granted), unique=True))
+    }
+    purposes = {f: "用途" for f in granted if contract.fields[f] and draw(st.booleans())}
+    text = share(contract.type, granted)
+    if transforms:
+        text += "transforms = { " + ", ".join(f'{k} = "{v}"' for k, v in transforms.items()) + " }\n"
+    if purposes:
+        text += "purposes = { " + ", ".join(f'{k} = "{v}"' for k, v in purposes.items()) + " }\n"
+    keys = fields + draw(st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=8), max_size=5))
+    data = {k: draw(st.one_of(st.none(), st.text(max_size=5), st.integers())) for k in keys}
+    return contract, text, data
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy_and_event())
+def test_a_payload_never_holds_a_field_not_granted_nor_a_sensitive_one_without_purpose(case):
+    contract, text, data = case
+    try:
+        p = policies.parse(text)
+    except policies.PolicyError as refused:
+        assert "sensitive field" in str(refused)  # the only way these generated policies can fail
+        return
+    out = policies.apply(p, contract.type, data, "k")
+    share_ = p.share_for(contract.type)
+    assert set(out) <= set(share_.sent_fields())
+    for f in out:
+        assert not contract.fields.get(f) or share_.purposes.get(f)
+
+
+units = st.builds(
+    lambda county, town, village: county + f"{town:03d}" + f"{village:03d}",
+    st.sampled_from(["370783", "370781", "370702"]),
+    st.integers(0, 30),
+    st.integers(0, 40),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(region=units, unit=units)
+def test_region_scope_is_honoured_for_every_admin_unit(region, unit):
+    p = policies.parse(HEAD.replace('region = "370783000000"', f'region = "{region}"'))
+    county, town, village = region[:6], region[6:9], region[9:]
+    if village != "000":
+        expected = unit == region
+    elif town != "000":
+        expected = unit.startswith(county + town)
+    else:
+        expected = unit.startswith(county)
+    assert policies.in_region(p, {"unit_code": unit}) == expected
