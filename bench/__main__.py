@@ -12,9 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import evaluation, registry, servicedesk
+from bench import evaluation, gateway, registry, servicedesk
 from bench.report import write
-from tests.support.infra import PostgresSource, say
+from tests.support.infra import KafkaSource, PostgresSource, say
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,9 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 20 if args.quick else 100
     scoring = [2_000] if args.quick else [23_000, 200_000]
     desk_requests = 1_000 if args.quick else 100_000
+    engine_events = 500 if args.quick else 10_000
+    burst, steady = (200, 100) if args.quick else (3_000, 1_000)
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
     postgres = PostgresSource().start(tmp)
+    kafka = KafkaSource().start(tmp / "kafka")
     backends = [("SQLite", lambda name: f"sqlite:///{tmp / name}.db")]
     if postgres is not None:
         backends.append(("PostgreSQL", lambda name: postgres.new_database()))
@@ -42,12 +45,17 @@ def main(argv: list[str] | None = None) -> int:
             results += registry.bench_import(url("import"), backend, import_rows)
             say(f"registry search ({backend}) at {sizes} ...")
             results += registry.bench_search(url("search"), backend, sizes, repeats)
+            say(f"gateway policy engine ({backend}) ...")
+            results += gateway.bench_policy_engine(url("gateway"), tmp, engine_events)
         say(f"evaluation scoring at {scoring} ...")
         results += evaluation.bench_scoring(scoring)
         results += evaluation.bench_close_round(f"sqlite:///{tmp / 'evaluation'}.db", scoring[0])
         say(f"service desk lifecycle of {desk_requests:,} requests (SQLite) ...")
         results += servicedesk.bench_lifecycle(f"sqlite:///{tmp / 'servicedesk'}.db", desk_requests)
+        say(f"gateway end to end over Kafka ({burst:,} burst, {steady:,} steady) ...")
+        results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.bootstrap, burst, steady)
     finally:
+        kafka.stop()
         if postgres is not None:
             postgres.stop()
     path = write(results, mode, time.monotonic() - began)

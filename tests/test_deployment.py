@@ -1,0 +1,161 @@
+"""The deployment files, checked without a Docker engine or a cluster: docker-compose.yml and the
+Kubernetes manifests agree with each other and with the code (who produces and consumes what)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chassis.consumer import ConsumerRunner
+from tests.support.infra import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = ("registry", "evaluation", "servicedesk", "sharing-gateway")
+
+
+def worker_topics(service: str, tmp: Path) -> set[str]:
+    """The topics a service's worker really consumes, from its own build()."""
+    url = f"sqlite:///{tmp / service}.db"
+    if service == "registry":
+        from registry.bootstrap import bootstrap
+        from registry.config import RegistrySettings
+        from registry.entrypoints.worker import build
+
+        parts = build(bootstrap(RegistrySettings(database_url=url)))
+    elif service == "evaluation":
+        from evaluation.bootstrap import bootstrap
+        from evaluation.config import EvaluationSettings
+        from evaluation.entrypoints.worker import build
+
+        parts = build(bootstrap(EvaluationSettings(database_url=url)))
+    elif service == "servicedesk":
+        from servicedesk.bootstrap import bootstrap
+        from servicedesk.config import ServiceDeskSettings
+        from servicedesk.entrypoints.worker import build
+
+        parts = build(bootstrap(ServiceDeskSettings(database_url=url)))
+    else:
+        from sharing_gateway.bootstrap import bootstrap
+        from sharing_gateway.config import GatewaySettings
+        from sharing_gateway.entrypoints.worker import build
+
+        parts = build(
+            bootstrap(
+                GatewaySettings(
+                    database_url=url,
+                    policy_dir=str(ROOT / "deploy" / "policies"),
+                    signing_key_file=str(tmp / "k.pem"),
+                )
+            )
+        )
+    return {t for p in parts if isinstance(p, ConsumerRunner) for t in p.topics}
+
+
+def labels(service: str) -> tuple[set[str], set[str]]:
+    worker = COMPOSE["services"][f"{service}-worker"]["labels"]
+    split = lambda v: set(filter(None, v.split(",")))  # noqa: E731
+    return split(worker["cn.tongxin.produces"]), split(worker["cn.tongxin.consumes"])
+
+
+def test_compose_runs_kafka_in_kraft_and_postgres_with_healthchecks():
+    s = COMPOSE["services"]
+    assert (
+        s["kafka"]["image"].startswith("apache/kafka:")
+        and "controller" in s["kafka"]["environment"]["KAFKA_PROCESS_ROLES"]
+    )
+    assert s["kafka"]["healthcheck"] and s["postgres"]["healthcheck"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_has_its_own_database_migration_job_api_and_worker(service):
+    s = COMPOSE["services"]
+    created = set(re.findall(r"CREATE DATABASE (\w+)", (ROOT / "deploy/compose/postgres-init.sql").read_text()))
+    urls = {s[f"{service}-{part}"]["environment"]["DATABASE_URL"] for part in ("migrate", "api", "worker")}
+    assert len(urls) == 1
+    database = urls.pop().rsplit("/", 1)[1]
+    assert database in created
+    others = {s[f"{o}-api"]["environment"]["DATABASE_URL"].rsplit("/", 1)[1] for o in SERVICES if o != service}
+    assert database not in others  # services never share a database
+    assert (ROOT / s[f"{service}-migrate"]["build"]["dockerfile"]).exists()
+    assert s[f"{service}-migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for part in ("api", "worker"):
+        deps = s[f"{service}-{part}"]["depends_on"]
+        assert deps[f"{service}-migrate"]["condition"] == "service_completed_successfully"
+        assert deps["kafka"]["condition"] == "service_healthy"
+        assert s[f"{service}-{part}"]["image"] == s[f"{service}-migrate"]["image"]
+    assert "readyz" in " ".join(s[f"{service}-api"]["healthcheck"]["test"])
+
+
+def test_every_consumed_topic_has_a_producer_and_the_labels_match_the_code(tmp_path):
+    produced = set().union(*(labels(s)[0] for s in SERVICES))
+    for service in SERVICES:
+        consumes = labels(service)[1]
+        assert consumes <= produced, f"{service} consumes {consumes - produced}, which nobody produces"
+        assert consumes == worker_topics(service, tmp_path), service
+
+
+def test_host_ports_do_not_clash():
+    ports = [p.split(":")[0] for svc in COMPOSE["services"].values() for p in svc.get("ports", [])]
+    assert len(ports) == len(SERVICES) and not [p for p, n in Counter(ports).items() if n > 1]
+
+
+def test_every_dependency_names_a_service():
+    names = set(COMPOSE["services"])
+    for svc in COMPOSE["services"].values():
+        assert set(svc.get("depends_on", {})) <= names
+
+
+# --- Kubernetes -----------------------------------------------------------------------------
+
+
+def k8s(name: str) -> list[dict]:
+    return [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / name).read_text()) if d]
+
+
+def test_the_manifests_are_generated_from_the_current_generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("k8s_generate", ROOT / "deploy" / "k8s" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    assert (ROOT / "deploy/k8s/kafka.yaml").read_text() == generate.render(generate.kafka_docs())
+    assert (ROOT / "deploy/k8s/tongxin.yaml").read_text() == generate.render(generate.service_docs())
+
+
+def test_kafka_is_three_brokers_replicated_three_ways_with_min_isr_two():
+    docs = k8s("kafka.yaml")
+    (pool,) = [d for d in docs if d["kind"] == "KafkaNodePool"]
+    (cluster,) = [d for d in docs if d["kind"] == "Kafka"]
+    assert pool["spec"]["replicas"] == 3 and cluster["spec"]["kafka"]["config"]["min.insync.replicas"] == 2
+    topics = {d["spec"]["topicName"]: d["spec"] for d in docs if d["kind"] == "KafkaTopic"}
+    assert all(t["replicas"] == 3 and t["config"]["min.insync.replicas"] == 2 for t in topics.values())
+    produced = set().union(*(labels(s)[0] for s in SERVICES))
+    assert produced <= set(topics) and all(
+        topics[f"feed.{a}.v1"]["partitions"] == 1 for a in ("court", "cppcc", "npc", "public_security")
+    )
+
+
+def test_every_deployment_has_probes_an_autoscaler_and_a_disruption_budget():
+    docs = k8s("tongxin.yaml")
+    topics = {d["spec"]["topicName"]: d["spec"]["partitions"] for d in k8s("kafka.yaml") if d["kind"] == "KafkaTopic"}
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    hpas = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
+    pdbs = {d["metadata"]["name"] for d in docs if d["kind"] == "PodDisruptionBudget"}
+    jobs = {d["metadata"]["name"] for d in docs if d["kind"] == "Job"}
+    assert set(deployments) == {f"{s}-{p}" for s in SERVICES for p in ("api", "worker")}
+    assert set(hpas) == set(deployments) == pdbs
+    for service in SERVICES:
+        api = deployments[f"{service}-api"]["spec"]["template"]["spec"]["containers"][0]
+        assert (
+            api["readinessProbe"]["httpGet"]["path"] == "/readyz"
+            and api["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        )
+        ceiling = min(topics[t] for t in labels(service)[1])
+        assert hpas[f"{service}-worker"]["spec"]["maxReplicas"] <= ceiling  # no idle consumers
+        assert f"{service}-migrate" in jobs
+        for d in (deployments[f"{service}-api"], deployments[f"{service}-worker"]):
+            assert d["spec"]["template"]["spec"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
