@@ -46,7 +46,15 @@ class Service:
 
 SERVICES = [
     Service("registry", 8001, "registry.entrypoints.api.app:create_app()", "registry-admin", "registry-worker"),
-    Service("evaluation", 8002, "evaluation.entrypoints.api.app:create_app()", "evaluation-admin", "evaluation-worker"),
+    Service(
+        "evaluation",
+        8002,
+        "evaluation.entrypoints.api.app:create_app()",
+        "evaluation-admin",
+        "evaluation-worker",
+        # The demo seeder answers every self and public rating from one address; production keeps 60.
+        (("RATE_LIMIT_PER_MINUTE", "5000"),),
+    ),
     Service(
         "servicedesk", 8003, "servicedesk.entrypoints.api.app:create_app()", "servicedesk-admin", "servicedesk-worker"
     ),
@@ -93,6 +101,22 @@ class Platform:
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
         }
+
+    def seed_demo_data(self, people: int) -> None:
+        """On the first run, fill the platform with demo data through its APIs (var/demo-data.json marks it done)."""
+        marker = self.var / "demo-data.json"
+        if marker.exists():
+            print(
+                f"demo data: already seeded ({json.loads(marker.read_text())['people']} people), reusing it", flush=True
+            )
+            return
+        sys.path.insert(0, str(ROOT / "deploy"))
+        from demo_data import seed
+
+        print(f"seeding demo data through the APIs ({people:,} people) ...", flush=True)
+        urls = {s.name: self.url(s) for s in SERVICES}
+        summary = seed(urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True))
+        marker.write_text(json.dumps(summary, indent=2))
 
     def agency_keys(self) -> dict[str, str]:
         """Demo API keys for the agencies: issued on the first run, kept in var/ and reused."""
@@ -216,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--var", default=str(ROOT / "var"))
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("TONGXIN_KAFKA_PORT", "9092")))
     parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
+    parser.add_argument("--demo-people", type=int, default=23_000, help="people in the demo registry (first run only)")
     args = parser.parse_args(argv)
     platform = Platform(Path(args.var), args.kafka_port, args.port_offset)
     stopping = False
@@ -228,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         platform.start()
+        platform.seed_demo_data(args.demo_people)
         platform.print_banner()
         if args.check:
             return check(platform)

@@ -25,6 +25,8 @@ def check_run(var, offset: int) -> subprocess.CompletedProcess:
             str(free_port()),
             "--port-offset",
             str(offset),
+            "--demo-people",
+            "400",
         ],
         capture_output=True,
         text=True,
@@ -45,3 +47,4 @@ def test_the_platform_starts_serves_every_printed_url_and_stops(tmp_path):
     assert out.rstrip().endswith("stopping ...")
     again = check_run(tmp_path / "var", offset)  # a second start reuses the data directory
     assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    assert "demo data ready" in out and "already seeded (400 people)" in again.stdout

@@ -153,3 +153,11 @@ def test_anonymous_rating_is_rate_limited_per_client_and_refusals_write_nothing(
         f"/rate/{toks[2]}", json={**flat(7), "phone": "13800000003"}, headers={"X-Forwarded-For": "1.2.3.4"}
     )
     assert spoofed.status_code == 429  # no trusted proxy configured: the header changes nothing
+
+
+def test_the_people_view_is_readable_in_scope_without_the_id_digest(client, auth, people):
+    people(person_event("p1"), person_event("p3", unit="370783002001"))
+    got = client.get("/people/p1", headers=auth(unit=TOWN_A))
+    assert got.status_code == 200 and got.get_json()["is_representative"] and "id_digest" not in got.get_json()
+    assert client.get("/people/p3", headers=auth(unit=TOWN_A)).status_code == 404
+    assert client.get("/people/nobody", headers=auth()).status_code == 404

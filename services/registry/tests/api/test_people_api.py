@@ -272,3 +272,12 @@ def test_concurrent_edits_with_the_same_etag_let_exactly_one_win(registry, auth,
     assert sorted(results) == [200, 412, 412, 412]
     history = app.test_client().get(f"/people/{p['id']}/history", headers=auth()).get_json()
     assert [h["action"] for h in history] == ["registered", "updated"]
+
+
+def test_roles_with_a_since_date_round_trip(client, auth):
+    roles = [{"body": "cppcc", "level": "county", "title": "政协委员", "since": "2022-01-01"}]
+    created = client.post("/people", json=person_body(representative_roles=roles), headers=auth())
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["representative_roles"][0]["since"] == "2022-01-01"
+    read = client.get(f"/people/{created.get_json()['id']}", headers=auth())
+    assert read.get_json()["representative_roles"] == roles

@@ -15,7 +15,7 @@ from chassis.ratelimit import RateLimiter
 from evaluation.adapters.tables import rate_windows
 from evaluation.domain.scoring import MISSING_RULES
 from evaluation.entrypoints.api import token_sheet
-from evaluation.service_layer import meetings, rounds, scores, templates, violations
+from evaluation.service_layer import meetings, read_model, rounds, scores, templates, violations
 from evaluation.service_layer.meetings import EVENT_FOR
 
 blp = Blueprint("evaluation", __name__, description="三评体系 / three-source evaluation")
@@ -422,3 +422,23 @@ class Decisions(MethodView):
         """Decide on a person: retain, talk, warning or revoke (overrides need a justification)"""
         with Tx() as s:
             return meetings.decide(s, current_principal(), meeting_id, body)
+
+
+class PersonOut(Schema):
+    person_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    unit_code = fields.String()
+    status = fields.String()
+    categories = fields.List(fields.String())
+    representative_roles = fields.List(fields.Dict())
+    is_representative = fields.Boolean()
+
+
+@blp.route("/people/<person_id>")
+class Person(MethodView):
+    @blp.response(200, PersonOut)
+    def get(self, person_id):
+        """What evaluation knows of a person from the registry (its local view), in your scope"""
+        with Tx() as s:
+            return read_model.person(s, current_principal(), person_id)

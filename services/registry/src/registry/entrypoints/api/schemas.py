@@ -21,6 +21,11 @@ class RoleSchema(Schema):
     since = fields.Date(load_default=None, allow_none=True)
 
 
+class RoleOut(RoleSchema):
+    # Stored in a JSON column, so read back as an ISO string; a date right after a change.
+    since = fields.Function(lambda role: str(role["since"]) if role.get("since") else None)
+
+
 class PersonFields(Schema):
     name = fields.String(validate=validate.Length(min=1, max=60))
     gender = fields.String(validate=GENDER)
@@ -83,7 +88,7 @@ class PersonOut(Schema):
     notes = fields.String(allow_none=True)
     tags = fields.List(fields.String())
     status = fields.String()
-    representative_roles = fields.List(fields.Nested(RoleSchema))
+    representative_roles = fields.List(fields.Nested(RoleOut))
     merged_into = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
