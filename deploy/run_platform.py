@@ -82,18 +82,23 @@ DEMO_USERS = [
 
 
 class Platform:
-    def __init__(self, var: Path, kafka_port: int, base_port_offset: int = 0):
+    def __init__(
+        self, var: Path, kafka_port: int, base_port_offset: int = 0, database_urls: dict[str, str] | None = None
+    ):
+        self.database_urls = database_urls or {}
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
         self.processes: list[tuple[str, subprocess.Popen]] = []
+        self.commands: dict[str, tuple[list[str], dict]] = {}
 
     def env(self, service: Service) -> dict:
         return {
             **os.environ,
             "SERVICE_NAME": service.name,
-            "DATABASE_URL": os.environ.get(
-                f"{service.name.upper()}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"
+            "DATABASE_URL": self.database_urls.get(service.name)
+            or os.environ.get(
+                f"{service.name.upper().replace('-', '_')}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"
             ),
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
             "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
@@ -155,13 +160,19 @@ class Platform:
         self.ready_seconds = time.monotonic() - began
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
+        self.commands[name] = (cmd, env)
         out = open(logs / f"{name}.log", "ab")
-        self.processes.append(
-            (
-                name,
-                subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True),
-            )
-        )
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        self.processes = [(n, p) for n, p in self.processes if n != name] + [(name, proc)]
+
+    def restart(self, name: str, hard: bool = False) -> None:
+        """Stop one process (SIGKILL when ``hard``, as a crash would) and start it again."""
+        proc = dict(self.processes)[name]
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+            proc.wait(30)
+        cmd, env = self.commands[name]
+        self._spawn(name, cmd, env, self.var / "logs")
 
     def url(self, service: Service, path: str = "") -> str:
         return f"http://127.0.0.1:{service.port + self.offset}{path}"

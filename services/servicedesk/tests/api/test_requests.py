@@ -187,10 +187,12 @@ def test_staff_see_and_handle_only_their_subtree_and_follow_moves(client, auth, 
     assert client.get("/requests", headers=town_b).get_json()["items"] == []
     viewer = auth(roles=("viewer",), unit=TOWN_A)
     assert client.post(f"/requests/{r['id']}/accept", json={}, headers=viewer).status_code == 403
-    # The member moves to town B: the request goes with them.
+    # The member moves to town B: the request goes with them, and its handling with it.
     people(person_event("m1", unit=HOME_B, version=2, name="王小明"))
-    assert client.get(f"/requests/{r['id']}", headers=town_b).get_json()["unit_code"] == HOME_B
+    moved = client.get(f"/requests/{r['id']}", headers=town_b).get_json()
+    assert (moved["unit_code"], moved["handling_unit"], moved["history"][-1]["action"]) == (HOME_B, HOME_B, "transfer")
     assert [i["id"] for i in client.get("/requests", headers=town_b).get_json()["items"]] == [r["id"]]
+    assert client.get(f"/requests/{r['id']}", headers=town_a).status_code == 404
 
 
 def test_the_queue_filters_and_pages_with_a_cursor(client, auth, member):

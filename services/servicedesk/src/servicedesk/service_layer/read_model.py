@@ -1,29 +1,54 @@
 """The service desk's view of people (``chassis.people_view``). A person who moves takes
-their requests along: ``unit_code`` follows them, so the new town's staff see the
-requests and the old town's staff no longer do (the handling unit stays as it was)."""
+their requests along: ``unit_code`` follows them, and requests handled in their old town
+(not escalated above it) are handed to their new unit, with a line in each request's
+history. The old town's staff no longer see them; the new town's staff do."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis import people_view
+from chassis import people_view, units
 from chassis.events import Envelope
-from servicedesk.adapters.tables import people, requests, suggestions
+from servicedesk.adapters.tables import people, request_history, requests, suggestions
 
 PERSON_EVENTS = people_view.PERSON_EVENTS
 
 
+def _town_prefix(unit: str) -> str:
+    town = unit if units.level(unit) != "village" else units.parent(unit)
+    return units.scope_prefix(town)
+
+
 def apply_person_event(session: Session, envelope: Envelope) -> None:
+    before = session.execute(
+        sa.select(people.c.unit_code).where(people.c.person_id == envelope.data["person_id"])
+    ).scalar()
     row = people_view.apply(session, people, envelope)
-    if row is None:
+    if row is None or before is None or before == row["unit_code"]:
         return
-    for table in (requests, suggestions):
-        session.execute(
-            table.update()
-            .where(table.c.person_id == row["person_id"], table.c.unit_code != row["unit_code"])
-            .values(unit_code=row["unit_code"])
+    new_unit, pid = row["unit_code"], row["person_id"]
+    handed = session.execute(
+        sa.select(requests.c.id, requests.c.state).where(
+            requests.c.person_id == pid,
+            requests.c.handling_unit.like(_town_prefix(before) + "%"),
+            requests.c.handling_unit != new_unit,
         )
+    ).all()
+    now = dt.datetime.now(dt.UTC)
+    for request_id, state in handed:
+        session.execute(request_history.insert(), dict(
+            request_id=request_id, at=now, actor="registry", action="transfer", from_state=state, to_state=state,
+            handling_unit=new_unit, note=f"诉求人迁至 {new_unit}，转由新属地办理",
+        ))  # fmt: skip
+    if handed:
+        session.execute(
+            requests.update().where(requests.c.id.in_([h.id for h in handed])).values(handling_unit=new_unit)
+        )
+    for table in (requests, suggestions):
+        session.execute(table.update().where(table.c.person_id == pid).values(unit_code=new_unit))
 
 
 def reset(session: Session) -> None:

@@ -1,0 +1,124 @@
+"""The end-to-end platform: the four services as separate processes (gunicorn APIs and workers)
+on their own real Kafka broker, on SQLite and, where PostgreSQL is available, on PostgreSQL.
+
+The broker is this suite's own (not the session broker), because the fault tests stop it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sys
+import uuid
+
+import pytest
+import requests
+
+from chassis import idnumber
+from chassis.auth import TokenService
+from chassis.settings import BaseSettings
+from tests.support.infra import ROOT, free_port, say, wait_for
+
+sys.path.insert(0, str(ROOT / "deploy"))
+from run_platform import SERVICES, Platform
+
+COUNTY = "370783000000"
+TOWN_A, TOWN_B = "370783001000", "370783002000"  # 圣城街道, 文家街道
+HOME_A, HOME_A2, HOME_B = "370783001001", "370783001002", "370783002001"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.kafka)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory):
+    urls = {}
+    if request.param == "postgresql":
+        pg = request.getfixturevalue("postgres")
+        if pg is None:
+            pytest.skip("PostgreSQL not available here")
+        urls = {s.name: pg.new_database() for s in SERVICES}
+    os.environ["SLA_SWEEP_INTERVAL"] = "1"
+    p = Platform(tmp_path_factory.mktemp(f"e2e-{request.param}"), free_port(), random.randint(1000, 3000), urls)
+    p.start()
+    say(f"e2e platform on {request.param} ready in {p.ready_seconds:.1f}s")
+    p.db = request.param
+    yield p
+    p.stop()
+
+
+class Client:
+    """requests against one service, as one caller."""
+
+    def __init__(self, base: str, headers: dict):
+        self.base, self.headers = base, headers
+
+    def __getattr__(self, method):
+        def call(path, **kw):
+            headers = {**self.headers, **kw.pop("headers", {})}
+            return requests.request(method.upper(), self.base + path, headers=headers, timeout=60, **kw)
+
+        return call
+
+
+def service_url(platform, name: str) -> str:
+    return platform.url(next(s for s in SERVICES if s.name == name))
+
+
+@pytest.fixture(scope="session")
+def tokens():
+    s = BaseSettings.from_env()
+    return TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+
+
+@pytest.fixture
+def as_staff(platform, tokens):
+    """``as_staff("registry", roles=("editor",), unit=TOWN_A)`` -> a Client."""
+
+    def make(service: str, roles=("admin",), unit=COUNTY, sub="e2e-staff") -> Client:
+        token = tokens.issue(sub, list(roles), unit)
+        return Client(service_url(platform, service), {"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+@pytest.fixture
+def as_agency(platform):
+    def make(agency: str) -> Client:
+        return Client(service_url(platform, "sharing-gateway"), {"Authorization": f"ApiKey {platform.keys[agency]}"})
+
+    return make
+
+
+_sequence = iter(range(10_000_000))
+
+
+def new_person(unit=HOME_A, roles=(), name=None, categories=("non_party_representative",)) -> dict:
+    n = next(_sequence)
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=random.randrange(0, 365 * 30))
+    number = idnumber.make(f"3707{random.randrange(10, 99)}", born, random.randrange(100), "male")
+    return {
+        "name": name or f"测试{uuid.uuid4().hex[:4]}{n}"[:12],
+        "id_number": number,
+        "unit_code": unit,
+        "categories": list(categories),
+        "representative_roles": [{"body": b, "level": "county", "title": None, "since": None} for b in roles],
+    }
+
+
+def feed(agency_client, mine=lambda e: True, after=0) -> list[dict]:
+    entries, cursor = [], after
+    while True:
+        page = agency_client.get("/feed", params={"after": cursor, "limit": 1000}).json()
+        entries += page["entries"]
+        if page["next_after"] == cursor or not page["entries"]:
+            return [e for e in entries if mine(e)]
+        cursor = page["next_after"]
+
+
+__all__ = ["COUNTY", "HOME_A", "HOME_A2", "HOME_B", "TOWN_A", "TOWN_B", "Client", "feed", "new_person", "wait_for"]
