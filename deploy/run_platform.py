@@ -169,7 +169,10 @@ class Platform:
         """Stop one process (SIGKILL when ``hard``, as a crash would) and start it again."""
         proc = dict(self.processes)[name]
         if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+            if hard:  # the whole process group: gunicorn's workers die with their master, as in a crash
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.send_signal(signal.SIGTERM)
             proc.wait(30)
         cmd, env = self.commands[name]
         self._spawn(name, cmd, env, self.var / "logs")
