@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(items):
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.kafka)
             item.add_marker(pytest.mark.slow)
+    # The contract checks read everything the other tests produced on the same platform: last.
+    items.sort(key=lambda item: "tests/e2e/test_contracts.py" in str(item.fspath))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -182,3 +182,29 @@ def test_openapi_document_is_valid_and_documents_problems(client):
     assert post["summary"] == "Create a thing"
     assert "422" in post["responses"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash():
+    from flask.views import MethodView
+    from flask_smorest import Blueprint
+    from marshmallow import Schema, fields
+
+    from chassis.http import create_service_app, public
+    from chassis.settings import BaseSettings
+
+    blp = Blueprint("deep", __name__)
+
+    class Body(Schema):
+        name = fields.String()
+
+    @blp.route("/things")
+    class Things(MethodView):
+        @public
+        @blp.arguments(Body)
+        def post(self, body):
+            return {"ok": True}
+
+    service = create_service_app(BaseSettings(), title="t")
+    service.api.register_blueprint(blp)
+    r = service.app.test_client().post("/things", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["detail_en"] == "The request body is nested too deeply"

@@ -85,6 +85,7 @@ def build() -> dict:
             "channel": {"$ref": f"#/channels/{cid}"},
             "messages": [{"$ref": f"#/channels/{cid}/messages/{n}"} for n in names],
         }
+    _add_agency_feeds(messages, channels, operations)
     schemas = {"CloudEvent": ENVELOPE, **_json_schemas()}
     return {
         "asyncapi": "3.0.0",
@@ -98,6 +99,54 @@ def build() -> dict:
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
+    }
+
+
+FEED_ENTRY = {
+    "allOf": [
+        {"$ref": "#/components/schemas/CloudEvent"},
+        {
+            "type": "object",
+            "required": ["agency", "sequence", "policyversion", "signature"],
+            "properties": {
+                "agency": {"type": "string"},
+                "sequence": {"type": "integer", "minimum": 1, "description": "gap-free per agency"},
+                "policyversion": {"type": "string", "description": "e.g. cppcc@v2#<digest>"},
+                "data": {"type": "object", "description": "only the fields the agency's policy grants"},
+                "signature": {
+                    "type": "object",
+                    "required": ["alg", "kid", "value"],
+                    "properties": {
+                        "alg": {"const": "Ed25519"},
+                        "kid": {"type": "string"},
+                        "value": {"type": "string", "description": "base64url over the canonical JSON"},
+                    },
+                },
+            },
+        },
+    ]
+}
+
+
+def _add_agency_feeds(messages: dict, channels: dict, operations: dict) -> None:
+    """The sharing gateway's per-agency feeds: one channel address with the agency as parameter."""
+    messages["AgencyFeedEntryV1"] = {
+        "name": "AgencyFeedEntryV1",
+        "title": "An entry of a partner agency's feed",
+        "summary": "A source event filtered by the agency's policy, numbered and signed (Ed25519).",
+        "contentType": "application/json",
+        "payload": FEED_ENTRY,
+        "bindings": {"kafka": {"key": {"type": "string", "description": "the agency"}}},
+    }
+    channels["feed-agency-v1"] = {
+        "address": "feed.{agency}.v1",
+        "parameters": {"agency": {"description": "court, public_security, npc or cppcc (deploy/policies)"}},
+        "messages": {"AgencyFeedEntryV1": {"$ref": "#/components/messages/AgencyFeedEntryV1"}},
+    }
+    operations["publish-feed-agency-v1"] = {
+        "action": "send",
+        "channel": {"$ref": "#/channels/feed-agency-v1"},
+        "messages": [{"$ref": "#/channels/feed-agency-v1/messages/AgencyFeedEntryV1"}],
     }
 
 

@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -90,6 +91,7 @@ def create_service_app(
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     api = ServiceApi(app)
+    api.ma_plugin.converter.add_attribute_function(_decimal_bounds_as_numbers)
     tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
     _install_request_hooks(app, settings.service_name, tokens)
     _install_error_handlers(app)
@@ -161,6 +163,13 @@ def _user() -> str | None:
     return principal.subject if principal else None
 
 
+def _decimal_bounds_as_numbers(self, field, ret, **kwargs) -> dict:
+    """OpenAPI wants numbers for a Decimal field's bounds; apispec leaves them as Decimals (or
+    strings, for ``as_string`` fields), which would make the document invalid."""
+    bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+    return {k: float(v) for k, v in ret.items() if k in bounds and isinstance(v, (Decimal, str))}
+
+
 def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(err: AppError) -> Response:
@@ -177,6 +186,19 @@ def _install_error_handlers(app: Flask) -> None:
             "Conflicts with existing data",
             "与同时提交的其他数据冲突，未保存任何内容，请刷新后重试",
             "Conflicts with data written at the same time; nothing was saved, reload and retry",
+        )
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(err: RecursionError) -> Response:
+        # Only a hostile body nests deeply enough to exhaust the parser's recursion: refuse it.
+        log.warning("refused a request body nested too deeply")
+        return problem(
+            400,
+            "too-deeply-nested",
+            "请求有误",
+            "Bad request",
+            "请求内容嵌套层级过深",
+            "The request body is nested too deeply",
         )
 
     @app.errorhandler(Exception)

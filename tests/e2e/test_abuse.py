@@ -1,0 +1,264 @@
+"""Abuse of the running platform, each answered with a clear 4xx problem+json and nothing
+written: bad tokens on every service, the staff scope matrix (every role x unit level x
+endpoint), hostile bodies, injection strings that must round-trip as plain data, malformed
+spreadsheets, and agency keys used beyond their grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+
+import jwt
+import pytest
+import requests
+import sqlalchemy as sa
+
+from chassis import units
+from chassis.settings import BaseSettings
+from tests.e2e.conftest import COUNTY, HOME_A, HOME_B, TOWN_A, TOWN_B, new_person, service_url, wait_for
+from tests.e2e.test_faults import engine_of
+from tests.support.infra import say
+
+PROTECTED = {
+    "registry": "/people",
+    "evaluation": "/index-templates",
+    "servicedesk": "/requests",
+    "sharing-gateway": "/agencies",
+}
+ROLES = ("viewer", "editor", "evaluator", "auditor", "admin")
+LEVELS = {"county": COUNTY, "town A": TOWN_A, "town B": TOWN_B, "community A": HOME_A, "community B": HOME_B}
+
+
+def is_problem(r: requests.Response, status: int) -> bool:
+    body = r.json() if r.headers.get("Content-Type", "").startswith("application/problem+json") else {}
+    return r.status_code == status and body.get("status") == status and body.get("detail") and body.get("detail_en")
+
+
+def forged_tokens() -> dict[str, str]:
+    s = BaseSettings.from_env()
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": "x", "roles": ["admin"], "unit": COUNTY, "aud": s.jwt_audience, "iss": s.jwt_issuer,
+              "iat": now, "exp": now + dt.timedelta(hours=1)}  # fmt: skip
+    sign = lambda c, key=s.jwt_secret, alg="HS256": jwt.encode(c, key, algorithm=alg)  # noqa: E731
+    return {
+        "wrong secret": sign(claims, "another-secret-of-sufficient-length!!"),
+        "expired": sign({**claims, "exp": now - dt.timedelta(minutes=5)}),
+        "wrong audience": sign({**claims, "aud": "someone-else"}),
+        "wrong issuer": sign({**claims, "iss": "evil"}),
+        "alg none": jwt.encode(claims, None, algorithm="none"),
+        "no roles": sign({k: v for k, v in claims.items() if k != "roles"}),
+        "garbage": "not.a.token",
+    }
+
+
+@pytest.mark.parametrize("service", list(PROTECTED))
+def test_bad_staff_tokens_are_refused_by_every_service(platform, service):
+    url = service_url(platform, service) + PROTECTED[service]
+    assert is_problem(requests.get(url, timeout=10), 401)
+    for label, token in forged_tokens().items():
+        r = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert is_problem(r, 401), (service, label, r.status_code, r.text[:200])
+
+
+@pytest.fixture(scope="module")
+def subject(platform, tokens):
+    """A person in community A with a service request: what the matrix reaches for."""
+    admin = tokens.issue("matrix-admin", ["admin"], COUNTY)
+    h = {"Authorization": f"Bearer {admin}"}
+    person = requests.post(
+        service_url(platform, "registry") + "/people", json=new_person(unit=HOME_A), headers=h, timeout=30
+    ).json()
+    desk = service_url(platform, "servicedesk")
+    ask = {"person_id": person["id"], "category": "policy", "title": "矩阵", "description": "权限矩阵测试"}
+
+    def asked():
+        r = requests.post(desk + "/requests", json=ask, headers=h, timeout=30)
+        return r.status_code == 201 and r.json()["id"]
+
+    def known():
+        return requests.get(f"{service_url(platform, 'evaluation')}/people/{person['id']}", headers=h, timeout=30).ok
+
+    request_id = wait_for(asked, 60, 0.3, "the desk knows the person")
+    wait_for(known, 60, 0.3, "evaluation knows the person")
+    return {"person": person["id"], "request": request_id}
+
+
+def expected(endpoint: str, role: str, unit: str) -> int:
+    # The subject lives in community A of town A; rounds and statistics are asked for town A.
+    target = TOWN_A if endpoint in ("evaluation round", "desk statistics") else HOME_A
+    sees = units.in_subtree(unit, target)
+    rules = {
+        # endpoint: (roles allowed or None for any, status when out of scope)
+        "registry read": (("viewer", "editor"), 404),  # personal data: not for evaluators or auditors
+        "registry write": (("editor", "admin"), 404),
+        "evaluation read": (None, 404),
+        "evaluation round": (("evaluator", "admin"), 422),
+        "desk read": (None, 404),
+        "desk write": (("editor", "admin"), 422),
+        "desk statistics": (None, 422),
+        "gateway agencies": (("admin", "auditor"), None),
+        "gateway ledger": (("admin", "auditor"), None),
+    }
+    allowed, out_of_scope = rules[endpoint]
+    if allowed and role not in allowed and not (role == "admin"):
+        return 403
+    if out_of_scope and not sees:
+        return out_of_scope
+    return {"registry write": 200, "evaluation round": 201, "desk write": 201}.get(endpoint, 200)
+
+
+COUNTED = {
+    "people": ("registry", "people"),
+    "rounds": ("evaluation", "rounds"),
+    "requests": ("servicedesk", "service_requests"),
+    "ledger": ("sharing-gateway", "disclosure_ledger"),
+}
+
+
+def count(platform, service: str, table: str) -> int:
+    engine = engine_of(platform, service)
+    with engine.connect() as conn:
+        n = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+    engine.dispose()
+    return n
+
+
+def test_the_staff_scope_matrix(platform, tokens, subject):
+    reg, ev, desk, gw = (service_url(platform, s) for s in ("registry", "evaluation", "servicedesk", "sharing-gateway"))
+    pid, rid = subject["person"], subject["request"]
+    today = dt.date.today().isoformat()
+
+    def call(endpoint: str, h: dict) -> requests.Response:
+        if endpoint == "registry read":
+            return requests.get(f"{reg}/people/{pid}", headers=h, timeout=30)
+        if endpoint == "registry write":
+            etag = requests.get(f"{reg}/people/{pid}", headers=admin, timeout=30).headers["ETag"]
+            return requests.patch(
+                f"{reg}/people/{pid}", json={"notes": uuid.uuid4().hex}, headers={**h, "If-Match": etag}, timeout=30
+            )
+        if endpoint == "evaluation read":
+            return requests.get(f"{ev}/people/{pid}", headers=h, timeout=30)
+        if endpoint == "evaluation round":
+            body = {"name": "矩阵轮次", "scope_unit": TOWN_A, "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+            return requests.post(f"{ev}/rounds", json=body, headers=h, timeout=30)
+        if endpoint == "desk read":
+            return requests.get(f"{desk}/requests/{rid}", headers=h, timeout=30)
+        if endpoint == "desk write":
+            ask = {"person_id": pid, "category": "policy", "title": "矩阵", "description": "权限矩阵测试"}
+            return requests.post(f"{desk}/requests", json=ask, headers=h, timeout=30)
+        if endpoint == "desk statistics":
+            return requests.get(
+                f"{desk}/statistics", params={"from": today, "to": today, "unit": TOWN_A}, headers=h, timeout=30
+            )
+        if endpoint == "gateway agencies":
+            return requests.get(f"{gw}/agencies", headers=h, timeout=30)
+        return requests.get(f"{gw}/ledger", headers=h, timeout=30)
+
+    admin = {"Authorization": f"Bearer {tokens.issue('m', ['admin'], COUNTY)}"}
+    endpoints = ["registry read", "registry write", "evaluation read", "evaluation round", "desk read", "desk write",
+                 "desk statistics", "gateway agencies", "gateway ledger"]  # fmt: skip
+    before = {name: count(platform, *where) for name, where in COUNTED.items()}
+    mismatches, created = [], {"rounds": 0, "requests": 0}
+    for endpoint, role, (level, unit) in itertools.product(endpoints, ROLES, LEVELS.items()):
+        h = {"Authorization": f"Bearer {tokens.issue(f'{role}@{unit}', [role], unit)}"}
+        r = call(endpoint, h)
+        want = expected(endpoint, role, unit)
+        if r.status_code != want or (want >= 400 and not is_problem(r, want)):
+            mismatches.append((endpoint, role, level, want, r.status_code))
+        created["rounds"] += endpoint == "evaluation round" and r.status_code == 201
+        created["requests"] += endpoint == "desk write" and r.status_code == 201
+    assert mismatches == [], mismatches
+    after = {name: count(platform, *where) for name, where in COUNTED.items()}
+    assert after == {k: before[k] + created.get(k, 0) for k in before}  # refusals wrote nothing
+    say(f"scope matrix: {len(endpoints) * len(ROLES) * len(LEVELS)} calls, all as expected; writes {created}")
+
+
+def test_hostile_bodies_get_problems_and_write_nothing(platform, tokens):
+    reg = service_url(platform, "registry")
+    h = {"Authorization": f"Bearer {tokens.issue('hostile', ['admin'], COUNTY)}"}
+    before = count(platform, "registry", "people")
+    huge = b'{"name": "' + b"x" * (13 * 1024 * 1024) + b'"}'
+    r = requests.post(f"{reg}/people", data=huge, headers={**h, "Content-Type": "application/json"}, timeout=60)
+    assert is_problem(r, 413)
+    nested = b"[" * 100_000 + b"]" * 100_000
+    r = requests.post(f"{reg}/people", data=nested, headers={**h, "Content-Type": "application/json"}, timeout=60)
+    assert r.status_code in (400, 422) and is_problem(r, r.status_code)
+    r = requests.post(
+        f"{reg}/people",
+        data=b'{"name": "' + bytes([0xFF, 0xFE]) + b'"}',
+        headers={**h, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code in (400, 422) and is_problem(r, r.status_code)
+    r = requests.post(
+        f"{reg}/people", data=b"name=x", headers={**h, "Content-Type": "application/x-www-form-urlencoded"}, timeout=30
+    )
+    assert r.status_code in (400, 415, 422) and is_problem(r, r.status_code)
+    assert count(platform, "registry", "people") == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'; DROP TABLE people; --",
+        "Robert'); DELETE FROM service_requests WHERE ('1'='1",
+        "<script>alert('统战')</script>",
+        '=HYPERLINK("http://evil","点我")',
+        "{{7*7}} ${7*7} %s %n",
+        "艾克拜尔·米吉提\u202e\u0000".replace("\u0000", ""),
+    ],
+)
+def test_injection_strings_round_trip_as_plain_data(platform, tokens, text):
+    reg = service_url(platform, "registry")
+    h = {"Authorization": f"Bearer {tokens.issue('inject', ['admin'], COUNTY)}"}
+    body = {**new_person(unit=HOME_A), "notes": text, "employer": text[:200]}
+    r = requests.post(f"{reg}/people", json=body, headers=h, timeout=30)
+    assert r.status_code == 201, r.text
+    got = requests.get(f"{reg}/people/{r.json()['id']}", headers=h, timeout=30).json()
+    assert got["notes"] == text and got["employer"] == text[:200]
+    assert count(platform, "registry", "people") > 0  # the table is still there
+
+
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("people.xlsx", b"PK\x03\x04 this is not a workbook"),
+        ("people.xlsx", bytes(range(256)) * 40),
+        ("people.csv", "姓名,身份证号码\n张三,1\n".encode("utf-16")),
+        ("people.pdf", b"%PDF-1.7"),
+        ("people.csv", b""),
+    ],
+)
+def test_malformed_spreadsheets_are_refused_before_any_row(platform, tokens, filename, content):
+    reg = service_url(platform, "registry")
+    h = {"Authorization": f"Bearer {tokens.issue('sheets', ['admin'], COUNTY)}"}
+    before = count(platform, "registry", "people")
+    r = requests.post(
+        f"{reg}/imports", params={"mode": "all_or_nothing"}, files={"file": (filename, content)}, headers=h, timeout=60
+    )
+    if r.status_code == 202:  # accepted as a job: the job must fail cleanly with a reason
+        url = f"{reg}/imports/{r.json()['id']}"
+        job = wait_for(
+            lambda: (j := requests.get(url, headers=h, timeout=30).json())["state"] in ("failed", "succeeded") and j,
+            60, 0.3, "the import job",
+        )  # fmt: skip
+        assert job["state"] == "failed" and job["message"], job
+    else:
+        assert is_problem(r, r.status_code) and 400 <= r.status_code < 500
+    assert count(platform, "registry", "people") == before
+
+
+def test_agency_keys_reach_no_further_than_their_grants(platform, as_agency):
+    notice = {"specversion": "1.0", "id": f"X-{uuid.uuid4().hex[:6]}", "source": "/x", "data": {}}
+    violations, memberships = {"violation", "violation_rescinded"}, {"membership_confirmed", "membership_ended"}
+    grants = {"court": violations, "public_security": violations, "npc": memberships, "cppcc": memberships}
+    before = count(platform, "sharing-gateway", "inbound_notices")
+    for agency, granted in grants.items():
+        client = as_agency(agency)
+        for kind in {"violation", "violation_rescinded", "membership_confirmed", "membership_ended"} - granted:
+            r = client.post("/notices", json={**notice, "type": f"cn.tongxin.notice.{kind}.v1"})
+            assert is_problem(r, 403) and agency not in r.text
+        assert client.get("/agencies").status_code == 401 and client.get("/ledger").status_code == 401
+        assert all(e["agency"] == agency for e in client.get("/feed", params={"limit": 1000}).json()["entries"])
+    assert count(platform, "sharing-gateway", "inbound_notices") == before
