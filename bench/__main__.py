@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import evaluation, gateway, registry, servicedesk
+from bench import broker, evaluation, gateway, http, pipeline, registry, servicedesk
 from bench.report import write
 from tests.support.infra import KafkaSource, PostgresSource, say
 
@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     desk_requests = 1_000 if args.quick else 100_000
     engine_events = 500 if args.quick else 10_000
     burst, steady = (200, 100) if args.quick else (3_000, 1_000)
+    records, perf_records = (2_000, 20_000) if args.quick else (50_000, 300_000)
+    http_people, http_seconds = (2_000, 3) if args.quick else (10_000, 10)
+    pipe_burst, pipe_steady = (100, 50) if args.quick else (2_000, 500)
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
     postgres = PostgresSource().start(tmp)
@@ -40,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         say("PostgreSQL not available: SQLite figures only")
     results = []
     try:
+        say(f"broker: kafka-python and ProducerPerformance, {records:,} records ...")
+        raw, raw_rate = broker.bench_raw(kafka.bootstrap, records)
+        perf, perf_rate = broker.bench_producer_performance(kafka.bootstrap, perf_records)
+        results += raw + perf + broker.bench_relay(kafka.bootstrap, tmp, records, raw_rate, perf_rate)
+        say("HTTP: hello-world baseline and the registry API under wrk ...")
+        results += http.bench_http(tmp, http_people, http_seconds)
         for backend, url in backends:
             say(f"registry import ({backend}) ...")
             results += registry.bench_import(url("import"), backend, import_rows)
@@ -54,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         results += servicedesk.bench_lifecycle(f"sqlite:///{tmp / 'servicedesk'}.db", desk_requests)
         say(f"gateway end to end over Kafka ({burst:,} burst, {steady:,} steady) ...")
         results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.bootstrap, burst, steady)
+        say(f"pipeline on the running platform ({pipe_burst:,} burst, {pipe_steady:,} steady) and memory ...")
+        results += pipeline.bench_pipeline(tmp, pipe_burst, pipe_steady)
     finally:
         kafka.stop()
         if postgres is not None:

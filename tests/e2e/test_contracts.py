@@ -24,7 +24,9 @@ ASYNCAPI = json.loads((ROOT / "docs" / "asyncapi.json").read_text())
 
 
 def all_records(bootstrap: str) -> dict[str, list[bytes]]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=2000)
+    consumer = KafkaConsumer(
+        metadata_max_age_ms=1000, bootstrap_servers=bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=2000
+    )
     topics = [t for t in consumer.topics() if not t.startswith("__")]
     consumer.subscribe(topics)
     out: dict[str, list[bytes]] = {t: [] for t in topics}

@@ -216,8 +216,8 @@ def test_duplicate_and_out_of_order_redelivery_changes_nothing(platform, as_staf
     wait_for(
         lambda: any(e["type"].endswith("updated.v1") for e in feed(as_agency("cppcc"), mine)), 60, 0.3, "the update"
     )
-    consumer = KafkaConsumer(REGISTRY_PERSON, bootstrap_servers=platform.kafka.bootstrap_servers,
-                             auto_offset_reset="earliest", consumer_timeout_ms=1000)  # fmt: skip
+    consumer = KafkaConsumer(REGISTRY_PERSON, metadata_max_age_ms=1000, auto_offset_reset="earliest",
+                             bootstrap_servers=platform.kafka.bootstrap_servers, consumer_timeout_ms=1000)  # fmt: skip
     records = [r for r in consumer if r.key == pid.encode()]
     consumer.close()
     before = feed(as_agency("cppcc"), mine)

@@ -48,6 +48,8 @@ def make_consumer(bootstrap: str, group_id: str | None, **overrides) -> KafkaCon
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
         reconnect_backoff_max_ms=2_000,
+        # See a topic created after start-up (auto-created by its first producer) within seconds.
+        metadata_max_age_ms=5_000,
     )
     config.update(overrides)
     return KafkaConsumer(**config)

@@ -16,11 +16,13 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from kafka import KafkaProducer
+from kafka.errors import KafkaTimeoutError
 
 from chassis import metrics
 from chassis.db import is_postgres
 from chassis.events import utcnow
 
+FLUSH_TIMEOUT_S = 30
 log = logging.getLogger(__name__)
 
 
@@ -92,7 +94,11 @@ class OutboxRelay:
             return 0
         producer = self._ensure_producer()
         futures = [producer.send(r.topic, key=r.key.encode(), value=bytes(r.payload)) for r in rows]
-        producer.flush()
+        try:
+            # Bounded: a client that never completes its batches must not stall the relay forever.
+            producer.flush(timeout=FLUSH_TIMEOUT_S)
+        except KafkaTimeoutError:
+            log.warning("outbox relay: Kafka did not acknowledge the batch in %ss", FLUSH_TIMEOUT_S)
         done, error = [], None
         for row, future in zip(rows, futures, strict=True):
             try:

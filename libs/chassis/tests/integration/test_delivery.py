@@ -49,6 +49,7 @@ def publish_all(engine, bootstrap, topic) -> int:
 def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -> list:
     consumer = KafkaConsumer(
         topic,
+        metadata_max_age_ms=1000,
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -62,6 +62,7 @@ def publish(bootstrap: str, topic: str, envelopes: list[Envelope]) -> None:
 def evaluation_events(bootstrap: str, subject: str, wanted: str) -> list[Envelope]:
     consumer = KafkaConsumer(
         EVALUATION,
+        metadata_max_age_ms=1000,
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -51,6 +51,7 @@ def live(database_url, kafka):
 def events_for(bootstrap: str, topic: str, subject: str, expected: int) -> list[Envelope]:
     consumer = KafkaConsumer(
         topic,
+        metadata_max_age_ms=1000,
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -82,7 +82,11 @@ def test_registry_people_can_ask_until_archived(platform, kafka):
     assert mine and all(i["unit_code"] == DONGGUAN for i in mine)
 
     consumer = KafkaConsumer(
-        SERVICEDESK, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=500
+        SERVICEDESK,
+        metadata_max_age_ms=1000,
+        bootstrap_servers=kafka.bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=500,
     )
     seen: list[Envelope] = []
 

@@ -169,7 +169,11 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
 
     # The same signed entries are on the court's Kafka feed, in sequence order without gaps.
     consumer = KafkaConsumer(
-        agency_feed("court"), bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=500
+        agency_feed("court"),
+        metadata_max_age_ms=1000,
+        bootstrap_servers=kafka.bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=500,
     )
     seen: list[dict] = []
 

@@ -27,8 +27,7 @@ class EventContract:
         """The data fields this event carries, each with whether it is sensitive personal
         information (``metadata={"sensitive": True}`` in the schema)."""
         return {
-            f.data_key or name: bool(f.metadata.get("sensitive"))
-            for name, f in self.schema._declared_fields.items()
+            f.data_key or name: bool(f.metadata.get("sensitive")) for name, f in self.schema._declared_fields.items()
         }
 
     @property
