@@ -36,6 +36,11 @@ def test_a_round_from_opening_to_publication(client, auth, opened, evaluation):
     ]
 
 
+def test_rounds_are_listed_within_scope(client, auth, opened):
+    assert [r["id"] for r in client.get("/rounds", headers=auth()).get_json()] == [opened]
+    assert [r["id"] for r in client.get("/rounds", headers=auth(unit=TOWN_A)).get_json()] == [opened]  # from above
+
+
 def test_states_only_move_forward(client, auth, opened):
     assert client.post(f"/rounds/{opened}/open", headers=auth()).status_code == 409
     assert client.post(f"/rounds/{opened}/publish", headers=auth()).status_code == 409

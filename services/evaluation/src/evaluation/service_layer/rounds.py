@@ -101,6 +101,14 @@ def get(session: Session | sa.Connection, principal: Principal, round_id: str) -
     return dict(row)
 
 
+def listing(session, principal: Principal) -> list[dict]:
+    """Rounds the caller can see (its subtree and the units above it), newest first."""
+    rows = session.execute(sa.select(rounds).order_by(rounds.c.created_at.desc())).mappings()
+    return [
+        dict(r) for r in rows if principal.sees(r["scope_unit"]) or units.in_subtree(r["scope_unit"], principal.unit)
+    ]
+
+
 def transition(session: Session, principal: Principal, round_id: str, action: str) -> dict:
     principal.require_role(*MANAGE_ROLES)
     r = get(session, principal, round_id)

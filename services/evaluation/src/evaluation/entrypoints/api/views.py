@@ -239,6 +239,12 @@ class Template(MethodView):
 
 @blp.route("/rounds")
 class Rounds(MethodView):
+    @blp.response(200, RoundOut(many=True))
+    def get(self):
+        """Rounds you can see, newest first"""
+        with Tx() as s:
+            return rounds.listing(s, current_principal())
+
     @blp.arguments(RoundIn)
     @blp.response(201, RoundOut)
     def post(self, body):

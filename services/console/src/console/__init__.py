@@ -1,0 +1,1 @@
+"""The Tongxin staff console."""

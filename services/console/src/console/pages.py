@@ -1,0 +1,305 @@
+"""The console's pages: dashboard, people, imports, evaluation rounds and the public rating
+form, service requests, suggestions, corps and charity, and the sharing gateway."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+
+from console.api import Api, ApiError
+
+blp = Blueprint("pages", __name__)
+CATEGORY_ZH = {
+    "non_party_representative": "党外代表人士", "non_public_economy": "非公有制经济代表人士",
+    "democratic_party_member": "民主党派成员", "non_party_figure": "无党派人士",
+    "non_party_intellectual": "党外知识分子",
+    "ethnic_minority": "少数民族人士", "religious_figure": "宗教界人士", "new_social_strata": "新的社会阶层人士",
+    "overseas_returnee": "出国和归国留学人员", "hmt_overseas_chinese": "港澳台侨",
+}  # fmt: skip
+STATE_ZH = {"submitted": "已提交", "accepted": "已受理", "in_progress": "办理中", "waiting": "等待中（暂停计时）",
+            "resolved": "已办结", "closed": "已关闭", "rejected": "不予受理", "reopened": "重新办理"}  # fmt: skip
+EDITABLE = ("name", "employer", "position", "phone", "address", "education", "political_affiliation", "notes")
+
+
+def api(name: str) -> Api:
+    return current_app.extensions["console.api"](name)
+
+
+def roles() -> set[str]:
+    return set((g.user or {}).get("roles", []))
+
+
+@blp.app_context_processor
+def helpers():
+    return {"CATEGORY_ZH": CATEGORY_ZH, "STATE_ZH": STATE_ZH, "user": g.get("user"), "roles": roles}
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+@blp.route("/")
+def dashboard():
+    charts, problems = {}, []
+    today = dt.date.today()
+
+    def attempt(label, fn):
+        try:
+            fn()
+        except ApiError as e:  # one unavailable figure never blanks the page
+            problems.append(f"{label}：{e.detail}")
+
+    def people():
+        stats = api("registry").get("/statistics/categories")
+        totals = Counter()
+        for row in stats["rows"]:
+            totals.update(row["counts"])
+        charts["categories"] = [[CATEGORY_ZH.get(k, k), v] for k, v in totals.most_common()]
+        charts["units"] = [[row["unit_name"], sum(row["counts"].values())] for row in stats["rows"]][:20]
+        charts["active_people"] = stats["active_people"]
+
+    def bodies():
+        charts["bodies"] = [
+            [f"{b['body']}·{b['level']}", b["count"]] for b in api("registry").get("/statistics/representatives")
+        ]
+
+    def scores():
+        rounds = api("evaluation").get("/rounds")
+        done = [r for r in rounds if r["state"] in ("scoring_closed", "reviewed", "published")]
+        if done:
+            rows = api("evaluation").get(f"/rounds/{done[0]['id']}/report")["rows"]
+            bins = Counter(min(9, int(float(r["composite"]) // 10)) for r in rows if r["composite"])
+            charts["scores"] = {
+                "round": done[0]["name"],
+                "bins": [[f"{b * 10}–{b * 10 + 9}", bins.get(b, 0)] for b in range(5, 10)],
+            }
+
+    def requests_by_state():
+        items = api("servicedesk").get("/requests", limit=500)["items"]
+        charts["states"] = [[STATE_ZH[s], n] for s, n in Counter(i["state"] for i in items).items()]
+        charts["sla"] = [["按时", sum(not i["breached"] for i in items)], ["超时", sum(i["breached"] for i in items)]]
+
+    def monthly():
+        months = []
+        for m in range(1, today.month + 1):
+            start = dt.date(today.year, m, 1)
+            end = dt.date(today.year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+            s = api("servicedesk").get("/statistics", **{"from": start.isoformat(), "to": end.isoformat()})
+            months.append([f"{m}月", s["volunteering"]["people_served"], float(s["charity"]["total_yuan"])])
+        charts["monthly"] = months
+
+    for label, fn in (
+        ("登记", people),
+        ("代表人士", bodies),
+        ("评价", scores),
+        ("诉求", requests_by_state),
+        ("统计", monthly),
+    ):
+        attempt(label, fn)
+    return render_template(
+        "dashboard.html", charts=json.dumps(charts, ensure_ascii=False), has=charts, problems=problems
+    )
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+@blp.route("/people")
+def people():
+    args = {k: request.args.get(k) for k in ("q", "text", "category", "unit", "cursor")}
+    page = api("registry").get("/people", limit=50, **args) if any(args.values()) else None
+    return render_template("people.html", page=page, args=args)
+
+
+@blp.route("/people/<pid>")
+def person(pid):
+    reg = api("registry")
+    return render_template("person.html", p=reg.get(f"/people/{pid}"), history=reg.get(f"/people/{pid}/history"))
+
+
+@blp.route("/people/<pid>/edit", methods=["GET", "POST"])
+def edit_person(pid):
+    reg = api("registry")
+    response = reg.call("GET", f"/people/{pid}")
+    p, etag, errors = response.json(), response.headers.get("ETag"), {}
+    if request.method == "POST":
+        changes = {k: (request.form.get(k) or None) for k in EDITABLE if (request.form.get(k) or None) != p.get(k)}
+        if changes.get("name") is None:
+            changes.pop("name", None)
+        try:
+            reg.patch(f"/people/{pid}", changes, headers={"If-Match": request.form["etag"]})
+            flash("已保存 / Saved")
+            return redirect(url_for("pages.person", pid=pid))
+        except ApiError as e:
+            if e.status not in (409, 412, 422):
+                raise
+            errors = {"_": e.detail + " / " + e.detail_en}
+            for err in e.errors or []:
+                errors[err.get("field") or "_"] = err.get("message") or err.get("message_en")
+            if e.field:
+                errors[e.field] = e.detail
+            p.update(changes)
+    return render_template("person_form.html", p=p, etag=etag, errors=errors, fields=EDITABLE)
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+@blp.route("/imports", methods=["GET", "POST"])
+def imports():
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if not upload or not upload.filename:
+            flash("请选择文件 / Choose a file")
+            return redirect(url_for("pages.imports"))
+        r = api("registry").call(
+            "POST", "/imports", params={"mode": request.form.get("mode", "dry_run")},
+            files={"file": (upload.filename, upload.read())},
+        )  # fmt: skip
+        return redirect(url_for("pages.import_job", job_id=r.json()["id"]))
+    return render_template("imports.html")
+
+
+@blp.route("/imports/<job_id>")
+def import_job(job_id):
+    return render_template("import_job.html", job=api("registry").get(f"/imports/{job_id}"))
+
+
+@blp.route("/imports/<job_id>/status")
+def import_status(job_id):
+    job = api("registry").get(f"/imports/{job_id}")
+    return {k: job.get(k) for k in ("state", "progress", "processed_rows", "total_rows", "error_count")}
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+@blp.route("/rounds", methods=["GET", "POST"])
+def rounds():
+    ev = api("evaluation")
+    if request.method == "POST":
+        body = {k: request.form[k] for k in ("name", "starts_on", "ends_on")}
+        if request.form.get("bottom_share"):
+            body["bottom_share"] = request.form["bottom_share"]
+        created = ev.post("/rounds", body)
+        return redirect(url_for("pages.round_page", round_id=created["id"]))
+    return render_template("rounds.html", rounds=ev.get("/rounds"))
+
+
+@blp.route("/rounds/<round_id>", methods=["GET", "POST"])
+def round_page(round_id):
+    ev = api("evaluation")
+    if request.method == "POST":
+        ev.post(f"/rounds/{round_id}/{request.form['action']}")
+        flash("已完成 / Done")
+        return redirect(url_for("pages.round_page", round_id=round_id))
+    r = ev.get(f"/rounds/{round_id}")
+    report = ev.get(f"/rounds/{round_id}/report") if r["state"] != "draft" else {"rows": []}
+    return render_template("round.html", r=r, rows=report["rows"])
+
+
+@blp.route("/rounds/<round_id>/token-sheet", methods=["POST"])
+def token_sheet(round_id):
+    body = {
+        "person_id": request.form["person_id"],
+        "source": request.form["source"],
+        "count": int(request.form["count"]),
+    }
+    sheet = api("evaluation").call("POST", f"/rounds/{round_id}/token-sheet", json=body)
+    return Response(sheet.content, mimetype="text/html")
+
+
+@blp.route("/rate/<token>", methods=["GET", "POST"])
+def rate(token):
+    """The public rating form: no sign-in, works on a phone."""
+    ev = Api(current_app.extensions["console"].evaluation_url, None)
+    forwarded = {"X-Forwarded-For": request.remote_addr or ""}
+    try:
+        form = ev.call("GET", f"/rate/{token}", headers=forwarded).json()
+    except ApiError as e:
+        return render_template("rate.html", error=e, form=None), e.status
+    error = None
+    if request.method == "POST":
+        scores = {k.removeprefix("item_"): v for k, v in request.form.items() if k.startswith("item_")}
+        try:
+            ev.call(
+                "POST", f"/rate/{token}", json={"scores": scores, "phone": request.form.get("phone")}, headers=forwarded
+            )
+            return render_template("rate.html", done=True, form=form)
+        except ApiError as e:
+            error = e
+    return render_template("rate.html", form=form, error=error)
+
+
+# --- service desk --------------------------------------------------------------------------
+
+
+@blp.route("/requests")
+def requests_queue():
+    state = request.args.get("state")
+    page = api("servicedesk").get("/requests", state=state, limit=200)
+    now = dt.datetime.now(dt.UTC)
+    for item in page["items"]:
+        due = item.get("resolution_due_at") or item.get("response_due_at")
+        item["hours_left"] = round((dt.datetime.fromisoformat(due) - now).total_seconds() / 3600, 1) if due else None
+    return render_template("requests.html", page=page, state=state)
+
+
+@blp.route("/requests/<rid>", methods=["GET", "POST"])
+def request_page(rid):
+    desk = api("servicedesk")
+    if request.method == "POST":
+        body = {"note": request.form.get("note") or None}
+        if request.form.get("satisfaction"):
+            body["satisfaction"] = int(request.form["satisfaction"])
+        try:
+            desk.post(f"/requests/{rid}/{request.form['action']}", body)
+            flash("已更新 / Updated")
+        except ApiError as e:
+            if e.status >= 500:
+                raise
+            flash(f"{e.detail} / {e.detail_en}")
+        return redirect(url_for("pages.request_page", rid=rid))
+    return render_template("request.html", r=desk.get(f"/requests/{rid}"))
+
+
+@blp.route("/suggestions")
+def suggestions():
+    return render_template("suggestions.html", page=api("servicedesk").get("/suggestions", limit=100))
+
+
+@blp.route("/community", methods=["GET", "POST"])
+def community():
+    desk = api("servicedesk")
+    if request.method == "POST":
+        form = request.form
+        body = {"donor_person_id": form["donor_person_id"], "kind": form["kind"], "value_yuan": form["value_yuan"],
+                "donated_on": form["donated_on"], "goods": form.get("goods") or None}  # fmt: skip
+        try:
+            desk.post(f"/charity/projects/{form['project_id']}/donations", body)
+            flash("已记录捐赠 / Donation recorded")
+        except ApiError as e:
+            if e.status >= 500:
+                raise
+            flash(f"{e.detail} / {e.detail_en}")
+        return redirect(url_for("pages.community"))
+    return render_template(
+        "community.html", projects=desk.get("/charity/projects"), activities=desk.get("/activities", limit=50)["items"]
+    )
+
+
+# --- sharing gateway -----------------------------------------------------------------------
+
+
+@blp.route("/gateway")
+def gateway():
+    gw = api("gateway")
+    return render_template(
+        "gateway.html",
+        agencies=gw.get("/agencies"),
+        policies=gw.get("/policies"),
+        ledger=gw.get("/ledger", limit=50),
+        verdict=gw.get("/ledger/verify"),
+    )
