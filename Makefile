@@ -8,6 +8,7 @@ PACKAGES := libs/chassis $(wildcard services/*)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 KAFKA_STAMP := deploy/kafka/lib/.pom-sha256
 ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
+CONSOLE_ASSETS := services/console/node_modules/echarts/dist/echarts.min.js
 PYTEST_ARGS ?=
 
 .PHONY: help run test test-fast lint format bench bench-quick asyncapi kafka clean
@@ -35,12 +36,16 @@ $(KAFKA_STAMP): deploy/kafka/pom.xml
 $(ASYNCAPI_TOOL): tools/asyncapi/package.json tools/asyncapi/package-lock.json
 	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error
 
+$(CONSOLE_ASSETS): services/console/package.json services/console/package-lock.json
+	cd services/console && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 kafka: $(KAFKA_STAMP)
 
-run: $(VENV)/.installed $(KAFKA_STAMP)
+run: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
 	$(PY) deploy/run_platform.py
 
-test: $(VENV)/.installed $(KAFKA_STAMP) $(ASYNCAPI_TOOL)
+test: $(VENV)/.installed $(KAFKA_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL)
@@ -57,11 +62,11 @@ format: $(VENV)/.installed
 asyncapi: $(VENV)/.installed
 	$(PY) -m chassis.contracts.asyncapi > docs/asyncapi.json
 
-bench: $(VENV)/.installed $(KAFKA_STAMP)
+bench: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
 	$(PY) -m bench
 
-bench-quick: $(VENV)/.installed $(KAFKA_STAMP)
+bench-quick: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
 	$(PY) -m bench --quick
 
 clean:
-	rm -rf $(VENV) var deploy/kafka/lib tools/asyncapi/node_modules
+	rm -rf $(VENV) var deploy/kafka/lib tools/asyncapi/node_modules services/console/node_modules

@@ -72,6 +72,8 @@ SERVICES = [
     ),
 ]
 AGENCIES = ("court", "public_security", "npc", "cppcc")
+#: The staff console: no database, no worker; it calls the four APIs with the user's token.
+CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")
 
 DEMO_USERS = [
     ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
@@ -105,6 +107,22 @@ class Platform:
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
+        }
+
+    def console_env(self) -> dict:
+        urls = {s.name: self.url(s) for s in SERVICES}
+        return {
+            **os.environ,
+            "SERVICE_NAME": "console",
+            "BIND": f"127.0.0.1:{CONSOLE.port + self.offset}",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_THREADS": "4",
+            "REGISTRY_URL": urls["registry"],
+            "EVALUATION_URL": urls["evaluation"],
+            "SERVICEDESK_URL": urls["servicedesk"],
+            "GATEWAY_URL": urls["sharing-gateway"],
+            "DEMO_SIGN_IN": "true",
+            "ECHARTS_FILE": "services/console/node_modules/echarts/dist/echarts.min.js",
         }
 
     def seed_demo_data(self, people: int) -> None:
@@ -157,6 +175,9 @@ class Platform:
         for service in SERVICES:
             self._wait_ready(service)
         self.keys = self.agency_keys()
+        self._spawn("console", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "console.app:create_app()"],
+                    self.console_env(), logs)  # fmt: skip
+        self._wait_ready(CONSOLE)
         self.ready_seconds = time.monotonic() - began
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
@@ -195,7 +216,8 @@ class Platform:
         raise TimeoutError(f"{service.name} not ready after {timeout}s")
 
     def urls(self) -> list[str]:
-        return [self.url(s, p) for s in SERVICES for p in ("/docs", "/openapi.json", "/healthz", "/readyz", "/metrics")]
+        apis = [self.url(s, p) for s in SERVICES for p in ("/docs", "/openapi.json", "/healthz", "/readyz", "/metrics")]
+        return [*apis, self.url(CONSOLE, "/login"), self.url(CONSOLE, "/vendor/echarts.min.js")]
 
     def print_banner(self) -> None:
         from chassis.auth import TokenService
@@ -204,6 +226,9 @@ class Platform:
         s = BaseSettings.from_env()
         tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
         print(f"\nTongxin is running (ready in {self.ready_seconds:.1f}s). Kafka: {self.kafka.bootstrap_servers}")
+        print(
+            f"  {'console':<16} {self.url(CONSOLE)}   (sign in as any demo user; public rating form at /rate/<token>)"
+        )
         for service in SERVICES:
             print(f"  {service.name:<16} API {self.url(service)}   Swagger UI {self.url(service, '/docs')}")
         print("\nDemo staff tokens (8 hours), use as 'Authorization: Bearer <token>':")
