@@ -121,11 +121,8 @@ def bench_http(tmp: Path, people: int, seconds: int) -> list[Result]:
     token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("bench", ["editor"], "370783000000")
     auth = {"Authorization": f"Bearer {token}"}
     port = free_port()
-    api = gunicorn(
-        "registry.entrypoints.api.app:create_app()",
-        {"DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"},
-        port,
-    )
+    env = {"DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
+    api = gunicorn("registry.entrypoints.api.app:create_app()", env, port, "/healthz")
     try:
         time.sleep(1)
         idle = rss_mib(api.pid)
