@@ -271,7 +271,7 @@ def test_the_ledger_records_every_delivery_and_catches_tampering(client, keys, g
     ]
     assert records[0]["fields"] == sorted(feed(client, keys["cppcc"])["entries"][0]["data"]) and records[0][
         "policy_version"
-    ].startswith("cppcc@v1#")
+    ].startswith("cppcc@v2#")
     assert client.get("/ledger", headers=staff("viewer")).status_code == 403
     assert client.get("/ledger/verify", headers=staff("auditor")).get_json() == {
         "ok": True,
