@@ -11,7 +11,7 @@ ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
 CONSOLE_ASSETS := services/console/node_modules/echarts/dist/echarts.min.js
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-fast lint format bench bench-quick asyncapi kafka clean
+.PHONY: help run test test-fast lint format bench bench-quick fuzz asyncapi kafka clean
 
 help:
 	@echo "make run        start the platform (local Kafka, services, demo data) and print URLs"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint       ruff lint and format check"
 	@echo "make bench      benchmarks with baselines measured in the same run (report in bench/reports/)"
 	@echo "make bench-quick the benchmark harness at small sizes"
+	@echo "make fuzz       a longer schemathesis campaign against every service's OpenAPI"
 	@echo "make asyncapi   regenerate docs/asyncapi.json from the event contracts"
 	@echo "make kafka      resolve the Kafka broker jars from Maven Central"
 
@@ -58,6 +59,9 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+fuzz: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py -k sqlite $(PYTEST_ARGS)
 
 asyncapi: $(VENV)/.installed
 	$(PY) -m chassis.contracts.asyncapi > docs/asyncapi.json

@@ -45,7 +45,11 @@ class Principal:
             )
 
     def sees(self, unit_code: str) -> bool:
-        return units.in_subtree(self.unit, unit_code)
+        """True if ``unit_code`` lies in this user's subtree; a malformed code lies in nobody's."""
+        try:
+            return units.in_subtree(self.unit, unit_code)
+        except units.InvalidUnitCode:
+            return False
 
     @property
     def scope_prefix(self) -> str:

@@ -93,3 +93,10 @@ def test_admin_role_implies_staff_roles():
 def test_forged_expired_and_malformed_tokens_are_refused(token, message):
     with pytest.raises(Unauthorized, match=message):
         tokens.verify(token)
+
+
+def test_a_malformed_unit_code_is_in_nobodys_scope():
+    from chassis.auth import Principal
+
+    county = Principal("u", "u", frozenset({"admin"}), "370783000000")
+    assert not county.sees("0") and not county.sees("") and not county.sees("37078300000x")

@@ -10,6 +10,7 @@ working days only (``servicedesk.domain.calendar``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -357,6 +358,10 @@ def category_list(conn: sa.Connection) -> list[dict]:
 
 def save_category(session: Session, principal: Principal, code: str, body: dict) -> dict:
     principal.require_role("admin")
+    if not re.fullmatch(r"[a-z0-9_]{2,40}", code):
+        raise InvalidInput(
+            "类别代码须为2–40位小写字母、数字或下划线", "A category code is 2-40 of a-z, 0-9, _", field="code"
+        )
     for priority in lifecycle.PRIORITIES:
         if priority not in body["sla"]:
             raise InvalidInput(f"缺少“{priority}”优先级的时限", f"SLA for priority {priority} missing", field="sla")

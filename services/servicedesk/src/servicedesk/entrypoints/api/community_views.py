@@ -18,7 +18,7 @@ blp = Blueprint("community", __name__, description="建言献策、社会服务�
 
 class Page(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 # --- suggestions mailbox -----------------------------------------------------------------

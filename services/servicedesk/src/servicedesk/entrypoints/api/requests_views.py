@@ -109,7 +109,9 @@ class SlaIn(Schema):
 class CategoryIn(Schema):
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=60))
     name_en = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    sla = fields.Dict(keys=fields.String(validate=validate.OneOf(lifecycle.PRIORITIES)), values=fields.Nested(SlaIn))
+    sla = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(lifecycle.PRIORITIES)), values=fields.Nested(SlaIn), required=True
+    )
     active = fields.Boolean(load_default=True)
 
 

@@ -50,7 +50,7 @@ def calling_agency() -> str:
 
 class FeedQuery(Schema):
     after = fields.Integer(
-        load_default=0, validate=validate.Range(min=0), metadata={"description": "last sequence you have"}
+        load_default=0, validate=validate.Range(min=0, max=2**62), metadata={"description": "last sequence you have"}
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     wait = fields.Integer(

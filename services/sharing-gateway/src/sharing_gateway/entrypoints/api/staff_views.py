@@ -35,7 +35,7 @@ class PauseIn(Schema):
 
 class LedgerQuery(Schema):
     agency = fields.String(load_default=None)
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
