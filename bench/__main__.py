@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         say("PostgreSQL not available: SQLite figures only")
     results = []
+    finished = False
     try:
         say(f"broker: kafka-python and ProducerPerformance, {records:,} records ...")
         raw, raw_rate = broker.bench_raw(kafka.bootstrap, records)
@@ -65,12 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.bootstrap, burst, steady)
         say(f"pipeline on the running platform ({pipe_burst:,} burst, {pipe_steady:,} steady) and memory ...")
         results += pipeline.bench_pipeline(tmp, pipe_burst, pipe_steady)
+        finished = True
     finally:
         kafka.stop()
         if postgres is not None:
             postgres.stop()
-    path = write(results, mode, time.monotonic() - began)
-    print(path.read_text())
+        # A failed step still leaves the figures measured before it (in <mode>-partial.md), and fails the run.
+        path = write(results, mode if finished else f"{mode}-partial", time.monotonic() - began)
+        print(path.read_text())
     return 0
 
 

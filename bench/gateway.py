@@ -137,7 +137,7 @@ def bench_end_to_end(url: str, tmp: Path, bootstrap_servers: str, burst: int, st
 
     try:
         # Warm up: the consumer joins its group and the first records flow.
-        producer.send(REGISTRY_PERSON, key=b"w", value=member_event(0, run + "w").to_json()).get(10)
+        producer.send(REGISTRY_PERSON, key=b"w", value=member_event(0, "warmup-" + run).to_json()).get(10)
         drain(0, timeout=1)
         events = [member_event(i, run) for i in range(burst)]
         began = time.monotonic()
