@@ -233,8 +233,14 @@ def seed(
     say(f"  registry: spreadsheet import {job['state']}: {job['created']} created, {job['error_count']} rows refused")
 
     # 2. Evaluation learns the people from Kafka; a round runs to publication.
-    last = reps[-1]["id"]
-    wait("evaluation to learn the representatives", lambda: evaluation.call("GET", f"/people/{last}")[0] == 200)
+    # Partitions deliver in their own order: wait until evaluation knows every representative.
+    pending = [r["id"] for r in reps]
+
+    def all_known() -> bool:
+        pending[:] = [pid for pid in pending if evaluation.call("GET", f"/people/{pid}")[0] != 200]
+        return not pending
+
+    wait("evaluation to learn the representatives", all_known)
     rnd = random.Random(7)
     items = [i["code"] for c in evaluation.must("GET", "/index-templates/default/1")["categories"] for i in c["items"]]
     rnd_round = evaluation.must(
@@ -313,6 +319,13 @@ def seed(
 
     # 4. The service desk: requests in every state, suggestions, corps, charity.
     members = reps[:60]
+    pending = [r["id"] for r in reps]
+
+    def desk_knows_all() -> bool:
+        pending[:] = [pid for pid in pending if desk.call("GET", f"/people/{pid}")[0] != 200]
+        return not pending
+
+    wait("the service desk to learn the representatives", desk_knows_all)
     wait(
         "the service desk to learn the people",
         lambda: (

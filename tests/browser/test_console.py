@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 
 import requests
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -24,10 +25,33 @@ def admin_headers() -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def public_token(console, ev: str, round_id: str) -> str:
+    """A public rating token for someone in the round's cohort (the registry may be ahead of evaluation)."""
+    reps = requests.get(
+        f"{console.url('registry')}/people",
+        params={"representative": "true", "limit": 50},
+        headers=admin_headers(),
+        timeout=10,
+    ).json()["items"]
+    for rep in reps:
+        r = requests.post(
+            f"{ev}/rounds/{round_id}/tokens",
+            json={"person_id": rep["id"], "source": "public"},
+            headers=admin_headers(),
+            timeout=10,
+        )
+        if r.status_code == 201:
+            return r.json()[0]["token"]
+    raise AssertionError("nobody of the first 50 representatives is in the round's cohort")
+
+
 def submit(driver, element_id: str) -> None:
     """Click a button that posts a form, and wait for the next page."""
     button = driver.find_element(By.ID, element_id)
-    button.click()
+    try:
+        button.click()
+    except WebDriverException:  # the page may already be leaving: chromium reports the node gone
+        pass
     WebDriverWait(driver, 15).until(EC.staleness_of(button))
 
 
@@ -117,18 +141,7 @@ def test_a_round_runs_and_a_public_rating_is_answered_on_a_phone(console):
     people = requests.get(f"{ev}/rounds/{round_id}/report", headers=admin_headers(), timeout=10)
     assert people.status_code == 200
     # A public rating token, as a printed QR code would carry it.
-    rep = requests.get(
-        f"{console.url('registry')}/people",
-        params={"representative": "true", "limit": 1},
-        headers=admin_headers(),
-        timeout=10,
-    ).json()["items"][0]
-    token = requests.post(
-        f"{ev}/rounds/{round_id}/tokens",
-        json={"person_id": rep["id"], "source": "public"},
-        headers=admin_headers(),
-        timeout=10,
-    ).json()[0]["token"]
+    token = public_token(console, ev, round_id)
     d.set_window_size(390, 844)
     d.delete_all_cookies()
     d = console.go(f"/rate/{token}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 
 #: Integer primary keys that autoincrement on both SQLite and PostgreSQL.
@@ -15,6 +17,34 @@ BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def _json_dumps(value) -> str:
     # Chinese stays readable in JSON columns, and LIKE '%"标签"%' can find it.
     return json.dumps(value, ensure_ascii=False)
+
+
+class _UtcDateTime(sqlite.DATETIME):
+    """SQLite has no time zones: ``DateTime(timezone=True)`` columns are stored as UTC wall
+    time and read back as aware UTC datetimes, as PostgreSQL's timestamptz does."""
+
+    def bind_processor(self, dialect):
+        process = super().bind_processor(dialect)
+        if not self.timezone:
+            return process
+
+        def to_utc(value):
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                value = value.astimezone(dt.UTC)
+            return process(value) if process else value
+
+        return to_utc
+
+    def result_processor(self, dialect, coltype):
+        process = super().result_processor(dialect, coltype)
+        if not self.timezone:
+            return process
+
+        def aware(value):
+            value = process(value) if process else value
+            return value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) and value.tzinfo is None else value
+
+        return aware
 
 
 def make_engine(url: str, **kwargs) -> sa.Engine:
@@ -27,6 +57,7 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine.dialect.colspecs = {**engine.dialect.colspecs, sa.DateTime: _UtcDateTime}
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy emit BEGIN itself so transactions and locks behave as written.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))

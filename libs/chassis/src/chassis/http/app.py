@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -186,6 +186,19 @@ def _install_error_handlers(app: Flask) -> None:
             "Conflicts with existing data",
             "与同时提交的其他数据冲突，未保存任何内容，请刷新后重试",
             "Conflicts with data written at the same time; nothing was saved, reload and retry",
+        )
+
+    @app.errorhandler(DataError)
+    def _data_error(err: DataError) -> Response:
+        # A value the database cannot hold (a number out of range, say): the caller's input, not our fault.
+        log.warning("data error: %s", err.orig)
+        return problem(
+            422,
+            "invalid-input",
+            "请求数据无效",
+            "Invalid request data",
+            "数值超出允许范围或格式不符",
+            "A value is out of range or malformed",
         )
 
     @app.errorhandler(RecursionError)

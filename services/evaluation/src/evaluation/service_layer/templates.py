@@ -70,6 +70,8 @@ def find(session: Session, code: str | None, version: int | None) -> IndexTempla
     """A template by code and version (the latest version when none is given); the default without a code."""
     if code is None:
         return DEFAULT
+    if version is not None and not 0 < version < 2**31:
+        raise NotFound("未找到该指标体系版本", "No such index template version", field="template_version")
     query = sa.select(templates.c.body).where(templates.c.code == code)
     if version is not None:
         query = query.where(templates.c.version == version)

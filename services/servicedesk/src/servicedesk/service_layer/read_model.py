@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis import people_view, units
+from chassis.errors import NotFound
 from chassis.events import Envelope
 from servicedesk.adapters.tables import people, request_history, requests, suggestions
 
@@ -57,3 +58,11 @@ def reset(session: Session) -> None:
 
 def digest_of_view(engine: sa.Engine) -> str:
     return people_view.digest(engine, people)
+
+
+def person(session, principal, person_id: str) -> dict:
+    """What the service desk knows of a person from the registry, in the caller's scope."""
+    row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
+    if row is None or not principal.sees(row["unit_code"]):
+        raise NotFound("服务台没有此人（可能尚未从登记库同步）", "The service desk does not know this person (yet)")
+    return {k: v for k, v in row.items() if k != "id_digest"}

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from chassis.http import current_principal
 from servicedesk.domain import lifecycle
 from servicedesk.entrypoints.api.common import UNIT, Tx, desk, now
-from servicedesk.service_layer import requests
+from servicedesk.service_layer import read_model, requests
 
 blp = Blueprint("requests", __name__, description="诉求 / service requests")
 
@@ -179,3 +179,22 @@ class Category(MethodView):
         """Add or change a category and its SLAs (admins); retire one with active=false"""
         with Tx() as s:
             return requests.save_category(s, current_principal(), code, body)
+
+
+class PersonOut(Schema):
+    person_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    unit_code = fields.String()
+    status = fields.String()
+    categories = fields.List(fields.String())
+    representative_roles = fields.List(fields.Dict())
+
+
+@blp.route("/people/<person_id>")
+class Person(MethodView):
+    @blp.response(200, PersonOut)
+    def get(self, person_id):
+        """What the service desk knows of a person from the registry (its local view), in your scope"""
+        with Tx() as s:
+            return read_model.person(s, current_principal(), person_id)
