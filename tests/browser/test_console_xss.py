@@ -6,6 +6,7 @@ undefined) and every page carries the Content-Security-Policy."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 import pytest
@@ -29,10 +30,25 @@ def must(method: str, url: str, body: dict | None = None) -> dict:
     return r.json()
 
 
+def wait_until_ready(url: str, seconds: float = 60) -> None:
+    """An earlier test may have just restarted a service."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} not ready after {seconds}s")
+
+
 @pytest.fixture
 def hostile(console):
     """The hostile objects, made through the APIs as a careless or malicious user would."""
     reg, ev, desk = console.url("registry"), console.url("evaluation"), console.url("servicedesk")
+    for url in (reg, ev, desk):
+        wait_until_ready(url)
     town = next(u for u in must("GET", f"{reg}/units") if u["code"] == TOWN)
     must("PATCH", f"{reg}/units/{TOWN}", {"name": EVERYTHING})
     born = dt.date(1970, 1, 1) + dt.timedelta(days=uuid.uuid4().int % 9000)
