@@ -127,3 +127,39 @@ def test_hostile_names_render_as_text_and_never_run(console, hostile):
     console.shot("15-dashboard-with-a-hostile-town")
     console.go("/community")
     console.shot("16-hostile-activity")
+
+
+def cohort_member(console, ev: str, round_id: str) -> str:
+    """Someone in the round's cohort: the first representative evaluation issues a token for."""
+    reps = must("GET", f"{console.url('registry')}/people?representative=true&limit=50")["items"]
+    for rep in reps:
+        r = requests.post(f"{ev}/rounds/{round_id}/tokens", json={"person_id": rep["id"], "source": "public"},
+                          headers=admin_headers(), timeout=10)  # fmt: skip
+        if r.status_code == 201:
+            return rep["id"]
+    raise AssertionError("nobody of the first 50 representatives is in the round's cohort")
+
+
+def test_the_token_sheet_of_a_hostile_round_prints_its_name_and_runs_nothing(console, hostile):
+    ev, round_id = console.url("evaluation"), hostile["round"]["id"]
+    must("POST", f"{ev}/rounds/{round_id}/open", {})
+    member = cohort_member(console, ev, round_id)
+    console.sign_in("county-evaluator")
+    d = console.go(f"/rounds/{round_id}")
+    form = d.find_element(By.CSS_SELECTOR, "form[action$='/token-sheet']")
+    form.find_element(By.NAME, "person_id").send_keys(member)
+    form.find_element(By.NAME, "count").clear()
+    form.find_element(By.NAME, "count").send_keys("2")
+    console_window = d.current_window_handle
+    form.find_element(By.TAG_NAME, "button").click()  # the sheet opens in a new window
+    WebDriverWait(d, 15).until(lambda d: len(d.window_handles) == 2)
+    d.switch_to.window(next(w for w in d.window_handles if w != console_window))
+    try:
+        WebDriverWait(d, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".card svg"))
+        assert EVERYTHING in d.find_element(By.TAG_NAME, "h1").text
+        assert d.execute_script("return typeof window.__pwned") == "undefined"
+        assert len(d.find_elements(By.CSS_SELECTOR, ".card")) == 2
+        console.shot("17-token-sheet-of-a-hostile-round")
+    finally:
+        d.close()
+        d.switch_to.window(console_window)
