@@ -31,5 +31,5 @@ def request_is_forged() -> bool:
     if request.method in _SAFE_METHODS:
         return False
     expected = session.get(FIELD)
-    offered = request.form.get(FIELD) or request.headers.get("X-CSRF-Token") or ""
+    offered = request.form.get(FIELD) or ""
     return not expected or not hmac.compare_digest(offered.encode(), expected.encode())
