@@ -85,9 +85,17 @@ DEMO_USERS = [
 
 class Platform:
     def __init__(
-        self, var: Path, kafka_port: int, base_port_offset: int = 0, database_urls: dict[str, str] | None = None
+        self,
+        var: Path,
+        kafka_port: int,
+        base_port_offset: int = 0,
+        database_urls: dict[str, str] | None = None,
+        development_mode: bool = True,
     ):
         self.database_urls = database_urls or {}
+        #: True for make run (shipped secrets, loopback only); False runs as production does, and
+        #: then every secret must come from the environment.
+        self.development_mode = development_mode
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
@@ -107,7 +115,11 @@ class Platform:
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
+            **self._mode(),
         }
+
+    def _mode(self) -> dict:
+        return {"DEVELOPMENT_MODE": "true" if self.development_mode else "false"}
 
     def console_env(self) -> dict:
         urls = {s.name: self.url(s) for s in SERVICES}
@@ -122,6 +134,7 @@ class Platform:
             "SERVICEDESK_URL": urls["servicedesk"],
             "GATEWAY_URL": urls["sharing-gateway"],
             "DEMO_SIGN_IN": "true",
+            **self._mode(),
             "ECHARTS_FILE": "services/console/node_modules/echarts/dist/echarts.min.js",
         }
 
@@ -281,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
     parser.add_argument("--demo-people", type=int, default=23_000, help="people in the demo registry (first run only)")
     args = parser.parse_args(argv)
-    platform = Platform(Path(args.var), args.kafka_port, args.port_offset)
+    platform = Platform(Path(args.var), args.kafka_port, args.port_offset, development_mode=True)
     stopping = False
 
     def _stop(*_):

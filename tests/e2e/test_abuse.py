@@ -43,6 +43,8 @@ def forged_tokens() -> dict[str, str]:
     sign = lambda c, key=s.jwt_secret, alg="HS256": jwt.encode(c, key, algorithm=alg)  # noqa: E731
     return {
         "wrong secret": sign(claims, "another-secret-of-sufficient-length!!"),
+        # The attack of issue 15: the default secret shipped in the repository, for the whole province.
+        "shipped default secret": sign({**claims, "unit": "370000000000"}, "dev-only-secret-change-me-please-32b"),
         "expired": sign({**claims, "exp": now - dt.timedelta(minutes=5)}),
         "wrong audience": sign({**claims, "aud": "someone-else"}),
         "wrong issuer": sign({**claims, "iss": "evil"}),

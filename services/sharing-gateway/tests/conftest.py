@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
+from tests.support.secrets import strong_secrets
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -28,6 +29,7 @@ def gateway(database_url, tmp_path):
             kafka_bootstrap_servers="127.0.0.1:1",
             policy_dir=str(POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
+            **strong_secrets(GatewaySettings),
         )
     )
     gw.migrate()

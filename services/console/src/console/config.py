@@ -15,7 +15,7 @@ class ConsoleSettings(BaseSettings):
     servicedesk_url: str = "http://127.0.0.1:8003"
     gateway_url: str = "http://127.0.0.1:8004"
     #: Signs the session cookie that holds the signed-in user's token.
-    secret_key: str = "dev-only-console-cookie-secret-change-me"
+    secret_key: str = dataclasses.field(default="dev-only-console-cookie-secret-change-me", metadata={"secret": True})
     #: Offer the demo users on the sign-in page (make run). Production signs in through its SSO.
     demo_sign_in: bool = False
     #: Where the ECharts build is (npm install in services/console).
