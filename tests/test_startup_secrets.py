@@ -1,0 +1,76 @@
+"""Start-up outside development mode: each service's API (under gunicorn, as deployed) and worker,
+given a shipped default or a short secret, exits non-zero with a message naming the variable.
+The attack this stops: a token minted with the default secret from this repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evaluation.config import EvaluationSettings
+from registry.config import RegistrySettings
+from servicedesk.config import ServiceDeskSettings
+from sharing_gateway.config import GatewaySettings
+from tests.support.infra import ROOT
+from tests.support.secrets import strong_secret_environment
+
+BIN = Path(sys.executable).parent
+SERVICES = {
+    "registry": (RegistrySettings, "registry.entrypoints.api.app:create_app()", "registry-worker"),
+    "evaluation": (EvaluationSettings, "evaluation.entrypoints.api.app:create_app()", "evaluation-worker"),
+    "servicedesk": (ServiceDeskSettings, "servicedesk.entrypoints.api.app:create_app()", "servicedesk-worker"),
+    "sharing-gateway": (GatewaySettings, "sharing_gateway.entrypoints.api.app:create_app()", "gateway-worker"),
+}
+CASES = [
+    (service, variable)
+    for service, (settings, _, _) in SERVICES.items()
+    for variable in [None, *strong_secret_environment(settings)]  # None: nothing set, every default shipped
+]
+
+
+def start(service: str, process: str, env: dict, tmp: Path) -> subprocess.CompletedProcess:
+    _, app, worker = SERVICES[service]
+    cmd = (
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn/gunicorn.conf.py"), app]
+        if process == "api"
+        else [str(BIN / worker)]
+    )
+    base = {k: v for k, v in os.environ.items() if k not in strong_secret_environment(*_settings())}
+    base.pop("DEVELOPMENT_MODE", None)
+    env = {
+        **base,
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite'}",
+        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+        "SIGNING_KEY_FILE": str(tmp / "signing.pem"),
+        "BIND": "127.0.0.1:0",
+        "WEB_CONCURRENCY": "1",
+        **env,
+    }
+    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def _settings():
+    return [s for s, _, _ in SERVICES.values()]
+
+
+@pytest.mark.parametrize("process", ["api", "worker"])
+@pytest.mark.parametrize("service, variable", CASES)
+def test_an_unsafe_secret_stops_the_service_naming_its_variable(service, variable, process, tmp_path):
+    strong = strong_secret_environment(SERVICES[service][0])
+    if variable is None:
+        env, named = {}, "JWT_SECRET"
+    else:
+        env, named = {**strong, variable: "too-short-31-bytes-xxxxxxxxxxxx"}, variable
+    done = start(service, process, env, tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-2000:]
+    assert f"{named} is" in output, output[-2000:]
+
+
+def test_development_mode_accepts_the_shipped_defaults_but_not_a_public_address(tmp_path):
+    done = start("registry", "api", {"DEVELOPMENT_MODE": "true", "BIND": "0.0.0.0:0"}, tmp_path)
+    assert done.returncode != 0 and "DEVELOPMENT_MODE serves loopback only" in done.stderr + done.stdout
