@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sharing_gateway.config import GatewaySettings
 
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from servicedesk.config import ServiceDeskSettings
-from sharing_gateway.config import GatewaySettings
 from tests.support.infra import ROOT
 from tests.support.secrets import strong_secret_environment
 

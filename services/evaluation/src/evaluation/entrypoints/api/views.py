@@ -79,6 +79,7 @@ class RoundOut(Schema):
     cohort_filter = fields.Dict()
     template = fields.Dict()
     version = fields.Integer()
+    reviewed_by = fields.String(allow_none=True)
 
 
 class DecisionBrief(Schema):
