@@ -53,8 +53,8 @@ def staff(gateway):
     s = gateway.settings
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
-    def headers(*roles, unit="370783000000"):
-        return {"Authorization": f"Bearer {tokens.issue('auditor1', list(roles or ('admin',)), unit)}"}
+    def headers(*roles, unit="370783000000", sub="auditor1"):
+        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles or ('admin',)), unit)}"}
 
     return headers
 
