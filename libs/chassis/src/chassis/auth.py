@@ -73,6 +73,14 @@ class Principal:
                 "The object is outside your admin-unit scope; you cannot act on it",
             )
 
+    def require_department_wide(self) -> None:
+        """Refuse a change to settings that hold for every unit (request categories, index templates)
+        unless the user works at county level or above: a town must not change the county's rules."""
+        if units.level(self.unit) not in ("county", "city", "province"):
+            raise Forbidden(
+                "只有县级及以上可以修改全局设置", "Only county-level staff or above may change department-wide settings"
+            )
+
     @property
     def scope_prefix(self) -> str:
         return units.scope_prefix(self.unit)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.events import Envelope
-from evaluation.adapters.tables import meetings, rounds, violations
+from evaluation.adapters.tables import meetings, ratings, rounds, tokens, violations
 from evaluation.service_layer.violations import NOTICE, RESCINDED, on_violation_notice, on_violation_rescinded
 from services.evaluation.tests.conftest import COUNTY
 from services.evaluation.tests.support import flat
@@ -103,3 +103,48 @@ def test_the_same_notice_id_from_two_agencies_is_two_violations_and_rescinded_se
         assert conn.execute(sa.select(violations.c.status).where(violations.c.agency == "court")).scalar() == (
             "in_force"
         )
+
+
+def public_token(client, auth, round_id, person="p1") -> str:
+    r = client.post(f"/rounds/{round_id}/tokens", json={"person_id": person, "source": "public"}, headers=auth())
+    return r.get_json()[0]["token"]
+
+
+def test_one_phone_typed_another_way_is_still_one_rater(client, auth, evaluation, opened):
+    first = client.post(f"/rate/{public_token(client, auth, opened)}", json={**flat(8), "phone": "13800138000"})
+    assert first.status_code == 201
+    for disguise in ("+86 138-0013-8000", "１３８００１３８０００", "008613800138000"):
+        r = client.post(f"/rate/{public_token(client, auth, opened)}", json={**flat(8), "phone": disguise})
+        assert r.status_code == 409, disguise
+    bad = client.post(f"/rate/{public_token(client, auth, opened)}", json={**flat(8), "phone": "99913800138000"})
+    assert bad.status_code == 422 and bad.get_json()["field"] == "phone"
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ratings)).scalar() == 1
+
+
+def test_the_rater_address_is_kept_as_its_network_only(client, auth, evaluation, opened):
+    token = public_token(client, auth, opened)
+    r = client.post(
+        f"/rate/{token}",
+        json={**flat(6), "phone": "13900000001"},
+        headers={"X-Forwarded-For": "8.8.8.8"},  # not believed: no trusted proxy in front
+        environ_base={"REMOTE_ADDR": "198.51.100.23"},
+    )
+    assert r.status_code == 201
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(ratings.c.origin)).scalar() == "198.51.100.0/24"
+
+
+def test_token_issuance_is_capped_by_the_cohort(client, auth, evaluation, opened):
+    self_token = {"person_id": "p1", "source": "self"}
+    assert client.post(f"/rounds/{opened}/tokens", json=self_token, headers=auth()).status_code == 201
+    assert client.post(f"/rounds/{opened}/tokens", json=self_token, headers=auth()).status_code == 409
+    cap = evaluation.settings.public_tokens_per_member
+    many = {"person_id": "p2", "source": "public", "count": 150}
+    assert client.post(f"/rounds/{opened}/tokens", json=many, headers=auth()).status_code == 201
+    refused = client.post(f"/rounds/{opened}/tokens", json=many, headers=auth())
+    assert refused.status_code == 409 and refused.get_json()["cap"] == cap
+    outsider = {"person_id": "p4", "source": "public", "count": 1}  # p4 is not in the cohort
+    assert client.post(f"/rounds/{opened}/tokens", json=outsider, headers=auth()).status_code == 404
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(tokens)).scalar() == 151

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from chassis.errors import Unauthorized
 from chassis.http import public
+from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
 from sharing_gateway.adapters.tables import agencies, rate_windows
 from sharing_gateway.bootstrap import Gateway
@@ -42,7 +43,7 @@ def calling_agency() -> str:
         with gw().engine.connect() as conn:
             agency = agency_service.authenticate(conn, key)
     except Unauthorized:
-        _limiter().hit(f"agency-auth:{request.remote_addr or 'unknown'}")
+        _limiter().hit(f"agency-auth:{client_network()}")
         raise
     _limiter().hit(f"agency:{agency}")
     return agency
