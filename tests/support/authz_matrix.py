@@ -105,6 +105,14 @@ def run(
                 mismatches.append((method, path, role, level, "refused but wrote to the database"))
             elif rule.shows_object is not None and want < 400:
                 if rule.shows_object(r, seed) != (level in rule.visible_at):
-                    mismatches.append((method, path, role, level, "object shown" if level not in rule.visible_at else "object missing"))
+                    mismatches.append(
+                        (
+                            method,
+                            path,
+                            role,
+                            level,
+                            "object shown" if level not in rule.visible_at else "object missing",
+                        )
+                    )
     snapshot.restore()
     return calls, mismatches

@@ -127,7 +127,11 @@ REVIEW = {
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('authz') / 'evaluation.db'}"
-    ev = bootstrap(EvaluationSettings(database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings)))
+    ev = bootstrap(
+        EvaluationSettings(
+            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings)
+        )
+    )
     ev.migrate()
     with Session(ev.engine) as s, s.begin():
         for pid in ("t1", "t2"):
@@ -153,7 +157,9 @@ def seeded(tmp_path_factory):
         "template": {
             "code": "town-index",
             "name": "镇级指标",
-            "categories": [{"code": "c", "name": "综合", "weight": "1", "items": [{"code": "i", "name": "表现", "weight": "1"}]}],
+            "categories": [
+                {"code": "c", "name": "综合", "weight": "1", "items": [{"code": "i", "name": "表现", "weight": "1"}]}
+            ],
         },
         "violation": {
             "case_reference": "(2026)001",
