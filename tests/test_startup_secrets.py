@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sharing_gateway.config import GatewaySettings
 
+from chassis.settings import SHIPPED_SECRETS, secret_fields
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from servicedesk.config import ServiceDeskSettings
@@ -74,3 +75,27 @@ def test_an_unsafe_secret_stops_the_service_naming_its_variable(service, variabl
 def test_development_mode_accepts_the_shipped_defaults_but_not_a_public_address(tmp_path):
     done = start("registry", "api", {"DEVELOPMENT_MODE": "true", "BIND": "0.0.0.0:0"}, tmp_path)
     assert done.returncode != 0 and "DEVELOPMENT_MODE serves loopback only" in done.stderr + done.stdout
+
+
+def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_it():
+    import re
+
+    import yaml
+    from console.config import ConsoleSettings
+
+    text = (ROOT / "docker-compose.yml").read_text()
+    services = yaml.safe_load(text)["services"]
+    required = re.compile(r"^\$\{[A-Z_]+:\?[^}]+\}$")
+    owners = {name: (s, ("api", "worker")) for name, (s, _, _) in SERVICES.items()}
+    for name, (settings, parts) in owners.items():
+        for part in parts:
+            env = services[f"{name}-{part}"]["environment"]
+            for field in secret_fields(settings):
+                assert required.match(str(env.get(field.name.upper()))), (name, part, field.name)
+            assert re.search(r":\$\{[A-Z]+_DB_PASSWORD:\?[^}]+\}@", env["DATABASE_URL"]), (name, part)
+    assert required.match(services["console"]["environment"]["SECRET_KEY"])
+    assert [f.name for f in secret_fields(ConsoleSettings)] == ["jwt_secret", "secret_key"]
+    assert required.match(services["postgres"]["environment"]["POSTGRES_PASSWORD"])
+    for value in SHIPPED_SECRETS:
+        assert value not in text
+    assert "-dev-password" not in text + (ROOT / "deploy/compose/postgres-init.sql").read_text()
