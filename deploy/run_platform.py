@@ -78,6 +78,12 @@ CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")
 DEMO_USERS = [
     ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
     ("county-evaluator", ["evaluator"], "370783000000", "寿光市委统战部 评价员"),
+    # Separated duties: one reviewer reviews a round, another publishes it; one gateway admin
+    # asks for an agency key or a policy activation, another approves it. admin implies neither.
+    ("county-reviewer-1", ["reviewer"], "370783000000", "寿光市委统战部 审核人一"),
+    ("county-reviewer-2", ["reviewer"], "370783000000", "寿光市委统战部 审核人二"),
+    ("gateway-admin-1", ["gateway_admin"], "370783000000", "信息共享平台 管理员一"),
+    ("gateway-admin-2", ["gateway_admin"], "370783000000", "信息共享平台 管理员二"),
     ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
     ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
 ]
