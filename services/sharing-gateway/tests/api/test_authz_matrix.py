@@ -53,7 +53,10 @@ MATRIX = {
         out_of_scope=403,
     ),
     ("GET", "/admin-requests"): m.Rule(
-        lambda c, h, s: c.get("/admin-requests", headers=h), roles=("gateway_admin", "auditor"), levels=m.ANY_LEVEL
+        lambda c, h, s: c.get("/admin-requests", headers=h),
+        roles=("gateway_admin", "auditor"),
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: any(q["id"] == s["request"] for q in r.get_json()),
     ),
     ("POST", "/admin-requests/{request_id}/approve"): m.Rule(
         lambda c, h, s: c.post(f"/admin-requests/{s['request']}/approve", headers=h),

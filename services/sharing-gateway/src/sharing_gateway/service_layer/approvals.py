@@ -103,13 +103,14 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
     return result
 
 
-def pending(conn, principal: Principal) -> list[dict]:
-    """Requests waiting for a second gateway admin (gateway admins and auditors)."""
+def pending(conn, gw: Gateway, principal: Principal) -> list[dict]:
+    """Requests waiting for a second gateway admin, for agencies whose region the caller's unit
+    contains (gateway admins and auditors)."""
     principal.require_role(ROLE, "auditor")
     rows = conn.execute(
         sa.select(admin_requests).where(admin_requests.c.state == "pending").order_by(admin_requests.c.requested_at)
     ).mappings()
-    return [dict(r) for r in rows]
+    return [dict(r) for r in rows if r["agency"] in gw.policies and principal.sees(gw.policies[r["agency"]].region)]
 
 
 def record_operator_key(conn, agency: str, operator: str) -> None:

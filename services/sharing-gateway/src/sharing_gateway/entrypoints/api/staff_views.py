@@ -108,7 +108,7 @@ class PendingRequests(MethodView):
     def get(self):
         """Requests waiting for a second gateway admin"""
         with gw().engine.connect() as conn:
-            return approvals.pending(conn, current_principal())
+            return approvals.pending(conn, gw(), current_principal())
 
 
 @blp.route("/admin-requests/<request_id>/approve")
