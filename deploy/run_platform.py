@@ -78,6 +78,12 @@ CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")
 DEMO_USERS = [
     ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
     ("county-evaluator", ["evaluator"], "370783000000", "寿光市委统战部 评价员"),
+    # Separated duties: one reviewer reviews a round, another publishes it; one gateway admin
+    # asks for an agency key or a policy activation, another approves it. admin implies neither.
+    ("county-reviewer-1", ["reviewer"], "370783000000", "寿光市委统战部 审核人一"),
+    ("county-reviewer-2", ["reviewer"], "370783000000", "寿光市委统战部 审核人二"),
+    ("gateway-admin-1", ["gateway_admin"], "370783000000", "信息共享平台 管理员一"),
+    ("gateway-admin-2", ["gateway_admin"], "370783000000", "信息共享平台 管理员二"),
     ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
     ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
 ]
@@ -85,9 +91,17 @@ DEMO_USERS = [
 
 class Platform:
     def __init__(
-        self, var: Path, kafka_port: int, base_port_offset: int = 0, database_urls: dict[str, str] | None = None
+        self,
+        var: Path,
+        kafka_port: int,
+        base_port_offset: int = 0,
+        database_urls: dict[str, str] | None = None,
+        development_mode: bool = True,
     ):
         self.database_urls = database_urls or {}
+        #: True for make run (shipped secrets, loopback only); False runs as production does, and
+        #: then every secret must come from the environment.
+        self.development_mode = development_mode
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
@@ -107,7 +121,11 @@ class Platform:
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
+            **self._mode(),
         }
+
+    def _mode(self) -> dict:
+        return {"DEVELOPMENT_MODE": "true" if self.development_mode else "false"}
 
     def console_env(self) -> dict:
         urls = {s.name: self.url(s) for s in SERVICES}
@@ -290,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
     parser.add_argument("--demo-people", type=int, default=23_000, help="people in the demo registry (first run only)")
     args = parser.parse_args(argv)
-    platform = Platform(Path(args.var), args.kafka_port, args.port_offset)
+    platform = Platform(Path(args.var), args.kafka_port, args.port_offset, development_mode=True)
     stopping = False
 
     def _stop(*_):

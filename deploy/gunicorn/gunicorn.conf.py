@@ -7,7 +7,11 @@ import json
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+# Development mode (make run) accepts the shipped default secrets, so it serves this machine only.
+_development = os.environ.get("DEVELOPMENT_MODE", "").strip().lower() in {"1", "true", "yes", "on"}
+bind = os.environ.get("BIND", "127.0.0.1:8000" if _development else "0.0.0.0:8000")
+if _development and bind.rpartition(":")[0].strip("[]") not in {"127.0.0.1", "localhost", "::1"}:
+    raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: BIND={bind} refused (use 127.0.0.1:<port>)")
 # Workers from CPU count (2n+1 is gunicorn's rule of thumb for I/O-bound apps), capped for small hosts.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 # Threads per worker (gthread) for APIs that hold requests open, like the gateway's long-polled

@@ -12,7 +12,12 @@ class EvaluationSettings(BaseSettings):
     service_name: str = "evaluation"
     database_url: str = "sqlite:///var/evaluation.db"
     #: Key of the HMAC that turns public raters' phone numbers into deduplication keys.
-    phone_hash_secret: str = "dev-only-phone-hash-secret-change-me"
+    phone_hash_secret: str = dataclasses.field(
+        default="dev-only-phone-hash-secret-change-me", metadata={"secret": True}
+    )
+    #: Most public rating tokens one cohort member may be given in a round (a round's tokens are
+    #: bounded by its cohort).
+    public_tokens_per_member: int = 200
     #: Days a self or public rating token stays valid.
     token_days: int = 14
     #: Requests to the no-account rating endpoints allowed per client address per minute.

@@ -16,9 +16,11 @@ class GatewaySettings(BaseSettings):
     #: PEM file of the Ed25519 feed-signing key (created on first start when missing: development only).
     signing_key_file: str = "var/gateway-signing-key.pem"
     #: The same secret the registry digests ID numbers with, so notices match people.
-    id_digest_secret: str = "dev-only-id-digest-secret-change-me"
+    id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
     #: Key of the per-agency HMAC behind the "digest" transform.
-    transform_digest_secret: str = "dev-only-transform-digest-secret"
+    transform_digest_secret: str = dataclasses.field(
+        default="dev-only-transform-digest-secret", metadata={"secret": True}
+    )
     #: Days an old agency key keeps working after a new one is issued.
     key_overlap_days: int = 7
     #: Requests per minute one agency may make.

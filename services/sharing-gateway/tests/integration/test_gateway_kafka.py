@@ -30,11 +30,12 @@ from evaluation.entrypoints.worker import build as evaluation_worker
 from tests.support.infra import wait_for
 from tests.support.live import running, staff_headers
 from tests.support.people import person_event
+from tests.support.secrets import strong_secrets
 
 from .. import conftest as c
 
 pytestmark = pytest.mark.kafka
-SECRET = "dev-only-id-digest-secret-change-me"
+SECRET = strong_secrets(GatewaySettings)["id_digest_secret"]
 
 
 @pytest.fixture
@@ -46,6 +47,7 @@ def platform(database_url, kafka, tmp_path):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
+            **strong_secrets(EvaluationSettings),
         )
     )
     ev.migrate()
@@ -57,7 +59,7 @@ def platform(database_url, kafka, tmp_path):
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
-            id_digest_secret=SECRET,
+            **strong_secrets(GatewaySettings),
         )
     )
     gw.migrate()

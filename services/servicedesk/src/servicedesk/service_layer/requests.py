@@ -183,6 +183,7 @@ def transition(
 ) -> dict:
     principal.require_role("editor")
     row = get(session, principal, request_id)
+    principal.require_scope(row["handling_unit"])  # after escalation, the unit below may read but not act
     try:
         target = lifecycle.next_state(row["state"], action)
     except lifecycle.IllegalMove:
@@ -358,6 +359,7 @@ def category_list(conn: sa.Connection) -> list[dict]:
 
 def save_category(session: Session, principal: Principal, code: str, body: dict) -> dict:
     principal.require_role("admin")
+    principal.require_department_wide()
     if not re.fullmatch(r"[a-z0-9_]{2,40}", code):
         raise InvalidInput(
             "类别代码须为2–40位小写字母、数字或下划线", "A category code is 2-40 of a-z, 0-9, _", field="code"
