@@ -13,10 +13,11 @@ from console.app import InsecureCookieRefused, create_app
 from console.config import ConsoleSettings
 
 from chassis.auth import TokenService
+from tests.support.secrets import strong_secrets
 
 #: Nothing listens here: the pages that call an API show "cannot be reached" instead.
 NOWHERE = "http://127.0.0.1:9"
-SECURE = ConsoleSettings(secret_key="k" * 40, registry_url=NOWHERE, evaluation_url=NOWHERE,
+SECURE = ConsoleSettings(**strong_secrets(ConsoleSettings), registry_url=NOWHERE, evaluation_url=NOWHERE,
                          servicedesk_url=NOWHERE, gateway_url=NOWHERE)  # fmt: skip
 DEV = SECURE.replace(development_mode=True, session_cookie_secure=False)
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "console" / "templates"

@@ -6,7 +6,8 @@ its own fields. Nothing here connects to anything.
 A field that holds a secret is declared ``dataclasses.field(default=..., metadata={"secret":
 True})``. ``refuse_unsafe_secrets`` (run by every API and worker at start-up) refuses a
 secret that is missing, shorter than 32 bytes or equal to a value shipped in this
-repository, unless ``DEVELOPMENT_MODE`` is on: the shipped defaults are public, so a
+repository (an empty one is allowed where ``"empty_disables": True`` says it turns its feature
+off), unless ``DEVELOPMENT_MODE`` is on: the shipped defaults are public, so a
 service started with one would accept tokens, digests and cookies anyone can forge.
 """
 
@@ -58,7 +59,9 @@ class BaseSettings:
     #: to loopback only. Never on in production.
     development_mode: bool = False
     #: Bearer token a Prometheus scraper must send to read ``/metrics`` (empty: ``/metrics`` is off).
-    metrics_token: str = dataclasses.field(default="dev-only-metrics-token-change-me-32b", metadata={"secret": True})
+    metrics_token: str = dataclasses.field(
+        default="dev-only-metrics-token-change-me-32b", metadata={"secret": True, "empty_disables": True}
+    )
     #: Where the Swagger UI files are (``npm ci`` in libs/chassis): every service serves them at /docs.
     swagger_ui_dir: str = "libs/chassis/node_modules/swagger-ui-dist"
 
@@ -87,6 +90,8 @@ class BaseSettings:
         for field in secret_fields(type(self)):
             value, variable = getattr(self, field.name), field.name.upper()
             if not value:
+                if field.metadata.get("empty_disables"):
+                    continue  # an empty value turns its feature off (e.g. no /metrics at all)
                 raise UnsafeSecret(variable, "is not set")
             if len(str(value).encode()) < MIN_SECRET_BYTES:
                 raise UnsafeSecret(variable, f"is shorter than {MIN_SECRET_BYTES} bytes")

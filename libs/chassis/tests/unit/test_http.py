@@ -11,9 +11,10 @@ from chassis.auth import TokenService
 from chassis.errors import Bilingual, Conflict
 from chassis.http import create_service_app, current_principal, public
 from chassis.settings import BaseSettings
+from tests.support.secrets import strong_secrets
 
 SETTINGS = BaseSettings(
-    service_name="demo", kafka_bootstrap_servers="127.0.0.1:1", max_content_length=1024, jwt_secret="k" * 40
+    service_name="demo", kafka_bootstrap_servers="127.0.0.1:1", max_content_length=1024, **strong_secrets(BaseSettings)
 )
 TOKENS = TokenService(SETTINGS.jwt_secret, SETTINGS.jwt_audience, SETTINGS.jwt_issuer)
 
@@ -206,7 +207,7 @@ def test_a_body_nested_too_deeply_is_a_400_not_a_crash():
         def post(self, body):
             return {"ok": True}
 
-    service = create_service_app(BaseSettings(jwt_secret="k" * 40), title="t")
+    service = create_service_app(BaseSettings(**strong_secrets(BaseSettings)), title="t")
     service.api.register_blueprint(blp)
     r = service.app.test_client().post("/things", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
     assert r.status_code == 400 and r.get_json()["detail_en"] == "The request body is nested too deeply"

@@ -33,6 +33,8 @@ class KeyedSettings(BaseSettings):
 
 
 STRONG = "x7Jq2vN9pL4mR8sT1wY6zB3cF5hK0dGa"  # 32 bytes
+#: The base settings' other secrets, strong, so each case below is about the one it names.
+OTHERS = {"METRICS_TOKEN": STRONG}
 
 
 @pytest.mark.parametrize(
@@ -56,14 +58,21 @@ STRONG = "x7Jq2vN9pL4mR8sT1wY6zB3cF5hK0dGa"  # 32 bytes
 )
 def test_a_missing_short_or_shipped_secret_is_refused_naming_its_variable(environ, variable):
     with pytest.raises(UnsafeSecret) as refused:
-        KeyedSettings.from_env(environ).refuse_unsafe_secrets()
+        KeyedSettings.from_env({**OTHERS, **environ}).refuse_unsafe_secrets()
     assert refused.value.variable == variable and str(refused.value).startswith(variable)
 
 
 def test_strong_secrets_pass_and_development_mode_accepts_the_shipped_ones():
-    KeyedSettings.from_env({"JWT_SECRET": STRONG, "PHONE_KEY": STRONG + "!"}).refuse_unsafe_secrets()
+    KeyedSettings.from_env({**OTHERS, "JWT_SECRET": STRONG, "PHONE_KEY": STRONG + "!"}).refuse_unsafe_secrets()
     KeyedSettings.from_env({"DEVELOPMENT_MODE": "true"}).refuse_unsafe_secrets()
 
 
 def test_secret_fields_are_found_by_their_metadata():
-    assert [f.name for f in secret_fields(KeyedSettings)] == ["jwt_secret", "phone_key"]
+    assert [f.name for f in secret_fields(KeyedSettings)] == ["jwt_secret", "metrics_token", "phone_key"]
+
+
+def test_a_secret_whose_emptiness_turns_its_feature_off_may_be_empty():
+    environ = {"JWT_SECRET": STRONG, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
+    KeyedSettings.from_env(environ).refuse_unsafe_secrets()
+    with pytest.raises(UnsafeSecret):
+        KeyedSettings.from_env({**environ, "PHONE_KEY": ""}).refuse_unsafe_secrets()
