@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 .PHONY: help run test test-fast lint format bench bench-quick fuzz asyncapi kafka keycloak clean
 
 help:
-	@echo "make run        start the platform (local Kafka, services, demo data) and print URLs"
+	@echo "make run        start the platform (local Kafka, Keycloak, services, demo data) and print URLs"
 	@echo "make test       run every test against a real Kafka broker, SQLite and PostgreSQL"
 	@echo "make test-fast  unit tests only (no broker, no database server)"
 	@echo "make lint       ruff lint and format check"
@@ -51,7 +51,7 @@ kafka: $(KAFKA_STAMP)
 
 keycloak: $(KEYCLOAK_STAMP)
 
-run: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
+run: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(CONSOLE_ASSETS)
 	$(PY) deploy/run_platform.py
 
 test: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS)

@@ -83,6 +83,22 @@ def _fetch(quiet: bool) -> None:
     archive.unlink()
 
 
+def demo_users() -> list[dict]:
+    """The realm file's demo users (not service accounts): user name, roles, unit, password, display name."""
+    realm = json.loads(REALM_FILE.read_text())
+    return [
+        {
+            "username": user["username"],
+            "roles": user["realmRoles"],
+            "unit": user["attributes"]["unit"][0],
+            "password": user["credentials"][0]["value"],
+            "name": f"{user['firstName']} {user.get('lastName', '')}".strip(),
+        }
+        for user in realm["users"]
+        if user.get("credentials")
+    ]
+
+
 class LocalKeycloak:
     """One Keycloak process. ``start()`` returns once the tongxin realm answers."""
 
@@ -157,9 +173,13 @@ class LocalKeycloak:
         }
 
     def start(self) -> LocalKeycloak:
+        return self.launch().wait_until_ready()
+
+    def launch(self) -> LocalKeycloak:
+        """Start the process and return at once (``make run`` starts Kafka meanwhile)."""
         ensure_dist()
         self._prepare_home()
-        began = time.monotonic()
+        self._began = time.monotonic()
         self.process = subprocess.Popen(
             self._command(),
             env=self._env(),
@@ -167,11 +187,14 @@ class LocalKeycloak:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_until_ready()
-        self.startup_seconds = time.monotonic() - began
         return self
 
-    def _wait_until_ready(self) -> None:
+    def wait_until_ready(self) -> LocalKeycloak:
+        self._poll_discovery()
+        self.startup_seconds = time.monotonic() - self._began
+        return self
+
+    def _poll_discovery(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         discovery = f"{self.issuer}/.well-known/openid-configuration"
         while time.monotonic() < deadline:
