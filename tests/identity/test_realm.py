@@ -4,6 +4,7 @@ import uuid
 
 import jwt
 import pytest
+import requests
 
 from tests.support.identity import (
     CONSOLE_CLIENT,
@@ -108,3 +109,22 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(keyclo
     assert password_grant(keycloak, name, "Right-pass-2026").status_code == 401
     status = admin.session.get(admin.url(f"/attack-detection/brute-force/users/{admin.user(name)['id']}"), timeout=30)
     assert status.json()["disabled"] is True
+
+
+def test_a_staff_member_manages_their_account_but_cannot_change_their_own_unit(keycloak):
+    admin = Admin(keycloak)
+    name = f"selfserve-{uuid.uuid4().hex[:8]}"
+    assert admin.create_user(name, COMMUNITY, ["viewer"], "Selfserve-pass-2026").status_code == 201
+    token = password_grant(keycloak, name, "Selfserve-pass-2026").json()["access_token"]
+    account_url = f"{keycloak.issuer}/account/"
+    auth = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    mine = requests.get(account_url, headers=auth, timeout=30)
+    assert mine.status_code == 200, mine.text
+    profile = mine.json()
+    profile["firstName"] = "东关社区 网格员"
+    assert requests.post(account_url, headers=auth, json=profile, timeout=30).status_code == 204
+    profile["attributes"] = {**profile.get("attributes", {}), "unit": ["370783000000"]}  # promote myself to the county
+    attempt = requests.post(account_url, headers=auth, json=profile, timeout=30)
+    assert attempt.status_code == 400, attempt.text
+    stored = admin.user(name)
+    assert stored["attributes"]["unit"] == [COMMUNITY] and stored["firstName"] == "东关社区 网格员"
