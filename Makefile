@@ -1,5 +1,6 @@
 # Tongxin's interface: every habit is a make target. Targets create and reuse the
-# virtualenv (.venv) and the Kafka jars (deploy/kafka/lib) by themselves.
+# virtualenv (.venv), the Kafka jars (deploy/kafka/lib) and the Keycloak distribution
+# (deploy/keycloak/dist) by themselves.
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,15 +8,16 @@ PY := $(VENV)/bin/python
 PACKAGES := libs/chassis $(wildcard services/*)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 KAFKA_STAMP := deploy/kafka/lib/.pom-sha256
+KEYCLOAK_STAMP := deploy/keycloak/dist/.built-26.5.6
 ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
 CONSOLE_ASSETS := services/console/node_modules/echarts/dist/echarts.min.js
 SWAGGER_UI_ASSETS := libs/chassis/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-fast lint format bench bench-quick fuzz asyncapi kafka clean
+.PHONY: help run test test-fast lint format bench bench-quick fuzz asyncapi kafka keycloak clean
 
 help:
-	@echo "make run        start the platform (local Kafka, services, demo data) and print URLs"
+	@echo "make run        start the platform (local Kafka, Keycloak, services, demo data) and print URLs"
 	@echo "make test       run every test against a real Kafka broker, SQLite and PostgreSQL"
 	@echo "make test-fast  unit tests only (no broker, no database server)"
 	@echo "make lint       ruff lint and format check"
@@ -24,6 +26,7 @@ help:
 	@echo "make fuzz       a longer schemathesis campaign against every service's OpenAPI"
 	@echo "make asyncapi   regenerate docs/asyncapi.json from the event contracts"
 	@echo "make kafka      resolve the Kafka broker jars from Maven Central"
+	@echo "make keycloak   fetch and build the Keycloak distribution from Maven Central"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt $(PYPROJECTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +45,9 @@ $(CONSOLE_ASSETS): services/console/package.json services/console/package-lock.j
 	cd services/console && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(KEYCLOAK_STAMP):
+	$(PYTHON) deploy/keycloak/local_keycloak.py fetch
+
 # Swagger UI for every service's /docs; --ignore-scripts: no install-time telemetry.
 $(SWAGGER_UI_ASSETS): libs/chassis/package.json libs/chassis/package-lock.json
 	cd libs/chassis && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -49,14 +55,16 @@ $(SWAGGER_UI_ASSETS): libs/chassis/package.json libs/chassis/package-lock.json
 
 kafka: $(KAFKA_STAMP)
 
-run: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
+keycloak: $(KEYCLOAK_STAMP)
+
+run: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) deploy/run_platform.py
 
-test: $(VENV)/.installed $(KAFKA_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
+test: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL) $(SWAGGER_UI_ASSETS)
-	$(PY) -m pytest -m "not kafka" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not kafka and not keycloak" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -79,4 +87,4 @@ bench-quick: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_AS
 	$(PY) -m bench --quick
 
 clean:
-	rm -rf $(VENV) var deploy/kafka/lib tools/asyncapi/node_modules services/console/node_modules libs/chassis/node_modules
+	rm -rf $(VENV) var deploy/kafka/lib deploy/keycloak/dist tools/asyncapi/node_modules services/console/node_modules libs/chassis/node_modules

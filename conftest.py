@@ -1,4 +1,4 @@
-"""Fixtures shared by every test in the repository: real Kafka, real SQLite and PostgreSQL."""
+"""Fixtures shared by every test in the repository: real Kafka, SQLite, PostgreSQL and Keycloak."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import uuid
 
 import pytest
 
-from tests.support.infra import KafkaSource, PostgresSource, say
+from tests.support.infra import KafkaSource, KeycloakSource, PostgresSource, say
 
 
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory):
     """A real Kafka broker for the whole session (see tests/support/infra.py for the choice)."""
     source = KafkaSource().start(tmp_path_factory.mktemp("kafka-session"))
+    yield source
+    source.stop()
+
+
+@pytest.fixture(scope="session")
+def keycloak(tmp_path_factory):
+    """A real Keycloak with the tongxin realm for the whole session (see tests/support/infra.py)."""
+    source = KeycloakSource().start(tmp_path_factory.mktemp("keycloak-session"))
     yield source
     source.stop()
 

@@ -1,9 +1,10 @@
 """``make run``: the whole platform on this machine, for newcomers and demos.
 
-Starts the local Kafka broker (deploy/kafka), migrates each service's SQLite
-database, starts each service's API under gunicorn and its worker as separate
-processes, waits until they are ready and prints where everything is, with demo
-staff tokens. Ctrl-C stops everything cleanly; data lives in ``var/`` and the next
+Starts the local Kafka broker (deploy/kafka) and the local Keycloak with the
+tongxin realm (deploy/keycloak), migrates each service's SQLite database, starts
+each service's API under gunicorn and its worker as separate processes, waits
+until they are ready and prints where everything is, with the demo staff accounts
+(user names and passwords) and demo staff tokens. Ctrl-C stops everything cleanly; data lives in ``var/`` and the next
 run reuses it.
 
     python deploy/run_platform.py            # run until Ctrl-C
@@ -26,8 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+sys.path.insert(0, str(ROOT / "deploy" / "keycloak"))
 
 from local_kafka import LocalKafka  # noqa: E402
+from local_keycloak import LocalKeycloak, demo_users  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn" / "gunicorn.conf.py"
@@ -105,6 +108,8 @@ class Platform:
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
+        #: The identity provider; only ``make run`` starts it until the services verify its tokens.
+        self.keycloak: LocalKeycloak | None = None
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.commands: dict[str, tuple[list[str], dict]] = {}
 
@@ -177,9 +182,16 @@ class Platform:
         path.chmod(0o600)
         return keys
 
+    def with_keycloak(self, port: int) -> Platform:
+        self.keycloak = LocalKeycloak(self.var / "keycloak", port)
+        return self
+
     def start(self) -> None:
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
+        if self.keycloak:  # it starts beside Kafka and the services; waited for at the end
+            print(f"starting Keycloak on {self.keycloak.url} ...", flush=True)
+            self.keycloak.launch()
         print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
         self.kafka.start()
         print(f"  Kafka ready in {self.kafka.startup_seconds:.1f}s", flush=True)
@@ -198,6 +210,9 @@ class Platform:
         self._spawn("console", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "console.app:create_app()"],
                     self.console_env(), logs)  # fmt: skip
         self._wait_ready(CONSOLE)
+        if self.keycloak:
+            self.keycloak.wait_until_ready()
+            print(f"  Keycloak ready in {self.keycloak.startup_seconds:.1f}s", flush=True)
         self.ready_seconds = time.monotonic() - began
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
@@ -237,7 +252,8 @@ class Platform:
 
     def urls(self) -> list[str]:
         apis = [self.url(s, p) for s in SERVICES for p in ("/docs", "/openapi.json", "/healthz", "/readyz", "/metrics")]
-        return [*apis, self.url(CONSOLE, "/login"), self.url(CONSOLE, "/vendor/echarts.min.js")]
+        identity = [f"{self.keycloak.issuer}/.well-known/openid-configuration"] if self.keycloak else []
+        return [*apis, self.url(CONSOLE, "/login"), self.url(CONSOLE, "/vendor/echarts.min.js"), *identity]
 
     def print_banner(self) -> None:
         from chassis.auth import TokenService
@@ -251,6 +267,12 @@ class Platform:
         )
         for service in SERVICES:
             print(f"  {service.name:<16} API {self.url(service)}   Swagger UI {self.url(service, '/docs')}")
+        if self.keycloak:
+            print(f"\nKeycloak (identity provider): {self.keycloak.issuer}, admin console {self.keycloak.url}/admin/")
+            print(f"  bootstrap admin in {self.keycloak.data_dir / 'bootstrap-admin.json'}")
+            print("  demo staff accounts (administrators enrol TOTP at their first browser sign-in):")
+            for user in demo_users():
+                print(f"    {user['username']:<22} {user['password']:<30} {','.join(user['roles']):<14} {user['unit']}")
         print("\nDemo staff tokens (8 hours), use as 'Authorization: Bearer <token>':")
         for sub, roles, unit, label in DEMO_USERS:
             token = tokens.issue(sub, roles, unit, name=label, ttl=dt.timedelta(hours=8))
@@ -278,6 +300,8 @@ class Platform:
             except subprocess.TimeoutExpired:
                 proc.kill()
         self.kafka.stop()
+        if self.keycloak:
+            self.keycloak.stop()
 
 
 def check(platform: Platform) -> int:
@@ -308,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
     parser.add_argument("--demo-people", type=int, default=23_000, help="people in the demo registry (first run only)")
     args = parser.parse_args(argv)
-    platform = Platform(Path(args.var), args.kafka_port, args.port_offset, development_mode=True)
+    platform = Platform(Path(args.var), args.kafka_port, args.port_offset, development_mode=True).with_keycloak(
+        8080 + args.port_offset
+    )
     stopping = False
 
     def _stop(*_):

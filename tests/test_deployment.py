@@ -100,7 +100,23 @@ def test_every_consumed_topic_has_a_producer_and_the_labels_match_the_code(tmp_p
 
 def test_host_ports_do_not_clash():
     ports = [p.split(":")[0] for svc in COMPOSE["services"].values() for p in svc.get("ports", [])]
-    assert len(ports) == len(SERVICES) + 1 and not [p for p, n in Counter(ports).items() if n > 1]  # + the console
+    assert len(ports) == len(SERVICES) + 2 and not [
+        p for p, n in Counter(ports).items() if n > 1
+    ]  # + console, Keycloak
+
+
+def test_compose_runs_keycloak_on_its_own_postgres_database_with_the_realm_file():
+    keycloak = COMPOSE["services"]["keycloak"]
+    env = keycloak["environment"]
+    assert keycloak["image"].endswith(":26.5.6") and keycloak["command"][0] == "start"  # production mode
+    assert env["KC_DB"] == "postgres" and env["KC_DB_URL"].endswith("/keycloak")
+    assert "CREATE DATABASE keycloak" in (ROOT / "deploy/compose/postgres-init.sql").read_text()
+    source, target = keycloak["volumes"][0].split(":")[:2]
+    assert (ROOT / source).resolve() == ROOT / "deploy/keycloak/tongxin-realm.json"
+    assert target.startswith("/opt/keycloak/data/import/")
+    assert keycloak["healthcheck"] and keycloak["depends_on"]["postgres"]["condition"] == "service_healthy"
+    common = COMPOSE["x-common-env"]
+    assert common["OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/tongxin/")
 
 
 def test_every_dependency_names_a_service():
@@ -124,6 +140,19 @@ def test_the_manifests_are_generated_from_the_current_generator():
     spec.loader.exec_module(generate)
     assert (ROOT / "deploy/k8s/kafka.yaml").read_text() == generate.render(generate.kafka_docs())
     assert (ROOT / "deploy/k8s/tongxin.yaml").read_text() == generate.render(generate.service_docs())
+    assert (ROOT / "deploy/k8s/keycloak.yaml").read_text() == generate.render(generate.keycloak_docs())
+
+
+def test_keycloak_runs_two_replicas_on_postgres_with_probes_and_the_current_realm():
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s("keycloak.yaml")}
+    deployment = docs[("Deployment", "keycloak")]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert deployment["spec"]["replicas"] == 2 and ("PodDisruptionBudget", "keycloak") in docs
+    assert env["KC_DB"] == "postgres" and container["args"][0] == "start"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    realm = docs[("ConfigMap", "keycloak-realm")]["data"]["tongxin-realm.json"]
+    assert realm == (ROOT / "deploy/keycloak/tongxin-realm.json").read_text()
 
 
 def test_kafka_is_three_brokers_replicated_three_ways_with_min_isr_two():

@@ -42,7 +42,9 @@ def test_the_platform_starts_serves_every_printed_url_and_stops(tmp_path):
     assert run.returncode == 0, out + run.stderr[-3000:]
     assert "Tongxin is running" in out and "FAIL" not in out
     probed = [line for line in out.splitlines() if line.strip().startswith("200 http://")]
-    assert len(probed) == 4 * 5 + 2 + 4  # five URLs per service, the console's two, the four agency feeds
+    # five URLs per service, the console's two, Keycloak's realm discovery, the four agency feeds
+    assert len(probed) == 4 * 5 + 2 + 1 + 4
+    assert "Keycloak ready in" in out and "community-viewer" in out and "Tx-community-viewer-2026" in out
     assert "ApiKey tx." not in out and out.count(" tx.") == 4  # one demo key per agency
     assert out.rstrip().endswith("stopping ...")
     again = check_run(tmp_path / "var", offset)  # a second start reuses the data directory

@@ -12,3 +12,6 @@ CREATE USER servicedesk WITH PASSWORD :'servicedesk_password';
 CREATE DATABASE servicedesk OWNER servicedesk;
 CREATE USER gateway WITH PASSWORD :'gateway_password';
 CREATE DATABASE gateway OWNER gateway;
+-- Keycloak keeps its realms, users and sessions in a database of its own.
+CREATE USER keycloak WITH PASSWORD 'keycloak-dev-password';
+CREATE DATABASE keycloak OWNER keycloak;

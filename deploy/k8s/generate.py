@@ -1,6 +1,6 @@
 """Write the Kubernetes manifests for running Tongxin across machines.
 
-    python deploy/k8s/generate.py      # rewrites deploy/k8s/kafka.yaml and deploy/k8s/tongxin.yaml
+    python deploy/k8s/generate.py      # rewrites deploy/k8s/{kafka,keycloak,tongxin}.yaml
 
 - ``kafka.yaml``: a Strimzi ``Kafka`` cluster (KRaft, 3 brokers in a ``KafkaNodePool``,
   replication 3, min ISR 2) and one ``KafkaTopic`` per topic, with partitions sized for
@@ -11,6 +11,11 @@
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
   and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
   service's other secret settings; each service refuses to start with a short or shipped one).
+- ``keycloak.yaml``: Keycloak (the identity provider) in production mode on its own
+  PostgreSQL database, two replicas sharing their caches (JDBC_PING over that database),
+  the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
+  Create the ``keycloak`` Secret yourself: KC_DB_USERNAME, KC_DB_PASSWORD,
+  KC_BOOTSTRAP_ADMIN_USERNAME, KC_BOOTSTRAP_ADMIN_PASSWORD and the TONGXIN_*_CLIENT_SECRET values.
 
 APIs are stateless and scale on CPU. Workers scale up to the partitions of the topics
 they consume; more members would sit idle. The relay elects one leader per service
@@ -25,6 +30,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NAMESPACE = "tongxin"
+KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6"
+#: The issuer as browsers and tokens name it (the ingress), and the keys as services fetch them (in-cluster).
+OIDC_ISSUER = "https://id.tongxin.example.cn/realms/tongxin"
+OIDC_JWKS_URL = "http://keycloak/realms/tongxin/protocol/openid-connect/certs"
 PARTITIONS = 6
 TOPICS = {
     "registry.person.v1": PARTITIONS,
@@ -185,6 +194,9 @@ def service_docs() -> list[dict]:
                     "SERVICE_NAME": name,
                     "LOG_LEVEL": "INFO",
                     "TRUSTED_PROXY_HOPS": "1",
+                    "OIDC_ISSUER": OIDC_ISSUER,
+                    "OIDC_AUDIENCE": "tongxin-api",
+                    "OIDC_JWKS_URL": OIDC_JWKS_URL,
                     "FORWARDED_ALLOW_IPS": "*",
                     **({"GUNICORN_THREADS": "8"} if name == "sharing-gateway" else {}),
                 },
@@ -295,6 +307,78 @@ def _edge_only(service: str, api: dict) -> dict:
     }
 
 
+def keycloak_docs() -> list[dict]:
+    realm = (HERE.parent / "keycloak" / "tongxin-realm.json").read_text()
+    selector = {"app.kubernetes.io/name": "keycloak", "app.kubernetes.io/component": "server"}
+    container = {
+        "name": "keycloak",
+        "image": KEYCLOAK_IMAGE,
+        "args": ["start", "--import-realm"],
+        "env": [
+            {"name": name, "value": value}
+            for name, value in (
+                ("KC_DB", "postgres"),
+                ("KC_DB_URL", "jdbc:postgresql://postgres:5432/keycloak"),
+                ("KC_HOSTNAME", OIDC_ISSUER.removesuffix("/realms/tongxin")),
+                ("KC_HOSTNAME_BACKCHANNEL_DYNAMIC", "true"),
+                ("KC_PROXY_HEADERS", "xforwarded"),
+                ("KC_HTTP_ENABLED", "true"),
+                ("KC_HEALTH_ENABLED", "true"),
+                ("KC_METRICS_ENABLED", "true"),
+                ("TONGXIN_CONSOLE_URL", "https://console.tongxin.example.cn"),
+            )
+        ],
+        "envFrom": [{"secretRef": {"name": "keycloak"}}],
+        "ports": [{"name": "http", "containerPort": 8080}, {"name": "management", "containerPort": 9000}],
+        "readinessProbe": {"httpGet": {"path": "/health/ready", "port": "management"}, "periodSeconds": 10},
+        "livenessProbe": {"httpGet": {"path": "/health/live", "port": "management"}, "periodSeconds": 20},
+        "startupProbe": {
+            "httpGet": {"path": "/health/started", "port": "management"},
+            "periodSeconds": 5,
+            "failureThreshold": 60,
+        },
+        "resources": {"requests": {"cpu": "500m", "memory": "768Mi"}, "limits": {"memory": "1536Mi"}},
+        "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False},
+        "volumeMounts": [{"name": "realm", "mountPath": "/opt/keycloak/data/import", "readOnly": True}],
+    }
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": _meta("keycloak-realm", "config", "keycloak"),
+            "data": {"tongxin-realm.json": realm},
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": _meta("keycloak", "server", "keycloak"),
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": selector},
+                "template": {
+                    "metadata": {"labels": selector},
+                    "spec": {
+                        "containers": [container],
+                        "volumes": [{"name": "realm", "configMap": {"name": "keycloak-realm"}}],
+                    },
+                },
+            },
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": _meta("keycloak", "server", "keycloak"),
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta("keycloak", "server", "keycloak"),
+            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+        },
+    ]
+
+
 def render(docs: list[dict]) -> str:
     # JSON is valid YAML: one document per line keeps the files diffable and needs no YAML writer.
     header = "# Generated by deploy/k8s/generate.py; edit that, not this.\n"
@@ -304,6 +388,7 @@ def render(docs: list[dict]) -> str:
 def main() -> None:
     (HERE / "kafka.yaml").write_text(render(kafka_docs()))
     (HERE / "tongxin.yaml").write_text(render(service_docs()))
+    (HERE / "keycloak.yaml").write_text(render(keycloak_docs()))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""Where the tests get their real Kafka broker and PostgreSQL server.
+"""Where the tests get their real Kafka broker, PostgreSQL server and Keycloak.
 
 Order of choice, for each: an address from the environment
-(``KAFKA_BOOTSTRAP_SERVERS``, ``TEST_POSTGRES_URL``); a testcontainers container if
-a Docker engine answers; otherwise a local process started here (the Maven-resolved
-Kafka broker from ``deploy/kafka``, or Debian's PostgreSQL in a temporary cluster).
+(``KAFKA_BOOTSTRAP_SERVERS``, ``TEST_POSTGRES_URL``, ``TEST_KEYCLOAK_URL``); a
+testcontainers container if a Docker engine answers; otherwise a local process
+started here (the Maven-resolved Kafka broker from ``deploy/kafka``, Debian's
+PostgreSQL in a temporary cluster, the Maven-fetched Keycloak from ``deploy/keycloak``).
 Each choice is printed so the output says what the tests ran against.
 """
 
@@ -22,8 +23,10 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
+sys.path.insert(0, str(ROOT / "deploy" / "keycloak"))
 
 from local_kafka import LocalKafka, free_port  # noqa: E402
+from local_keycloak import KEYCLOAK_IMAGE, REALM, REALM_FILE, LocalKeycloak  # noqa: E402
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -166,6 +169,85 @@ class PostgresSource:
 
     def stop(self) -> None:
         self._stop()
+
+
+class KeycloakSource:
+    """A Keycloak with the tongxin realm imported, for the session, and its bootstrap admin."""
+
+    def __init__(self):
+        self.url = ""
+        self.kind = ""
+        self.admin: dict[str, str] = {}
+        self._stop = lambda: None
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.url}/realms/{REALM}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/protocol/openid-connect/certs"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.issuer}/protocol/openid-connect/token"
+
+    def start(self, tmp: Path) -> KeycloakSource:
+        if env := os.environ.get("TEST_KEYCLOAK_URL"):
+            # An operator's Keycloak with the realm imported; TEST_KEYCLOAK_ADMIN is "user:password".
+            user, _, password = os.environ.get("TEST_KEYCLOAK_ADMIN", "admin:").partition(":")
+            self.url, self.admin = env.rstrip("/"), {"username": user, "password": password}
+            self.kind = f"TEST_KEYCLOAK_URL={env}"
+        elif docker_available():
+            self._start_container()
+        else:
+            keycloak = LocalKeycloak(tmp / "keycloak").start()
+            self.url, self.admin, self._stop = keycloak.url, keycloak.bootstrap_admin(), keycloak.stop
+            self.kind = f"local Keycloak (deploy/keycloak), started in {keycloak.startup_seconds:.1f}s"
+        suffix = " (no Docker engine here, so no testcontainers)" if "local" in self.kind else ""
+        say(f"Keycloak: {self.kind} at {self.url}{suffix}")
+        return self
+
+    def _start_container(self) -> None:
+        from testcontainers.core.container import DockerContainer
+
+        self.admin = {"username": "admin", "password": uuid.uuid4().hex}
+        container = (
+            DockerContainer(KEYCLOAK_IMAGE)
+            .with_env("KC_BOOTSTRAP_ADMIN_USERNAME", self.admin["username"])
+            .with_env("KC_BOOTSTRAP_ADMIN_PASSWORD", self.admin["password"])
+            .with_volume_mapping(str(REALM_FILE), f"/opt/keycloak/data/import/{REALM_FILE.name}", "ro")
+            .with_exposed_ports(8080)
+            .with_command("start-dev --import-realm")
+        )
+        container.start()
+        self.url = f"http://{container.get_container_host_ip()}:{container.get_exposed_port(8080)}"
+        self.kind, self._stop = f"testcontainers {KEYCLOAK_IMAGE}", container.stop
+        wait_for(lambda: _answers(f"{self.issuer}/.well-known/openid-configuration"), 180, 1, "Keycloak to be ready")
+
+    def admin_token(self) -> str:
+        """An access token of the master realm's admin, for Keycloak's admin API."""
+        import requests
+
+        answer = requests.post(
+            f"{self.url}/realms/master/protocol/openid-connect/token",
+            data={"grant_type": "password", "client_id": "admin-cli", **self.admin},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return answer.json()["access_token"]
+
+    def stop(self) -> None:
+        self._stop()
+
+
+def _answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, message: str = "condition"):

@@ -44,6 +44,14 @@ class BaseSettings:
     jwt_audience: str = "tongxin"
     #: Issuer every staff token must carry.
     jwt_issuer: str = "tongxin-auth"
+    #: Issuer (the Keycloak realm's URL) every staff access token must name.
+    oidc_issuer: str = "http://127.0.0.1:8080/realms/tongxin"
+    #: Audience every staff access token must carry (the realm's staff clients add it).
+    oidc_audience: str = "tongxin-api"
+    #: The issuer's JWKS (public signing keys); empty: Keycloak's path under the issuer.
+    oidc_jwks_url: str = ""
+    #: A fixed JWKS document (JSON) instead of the URL: tests, air-gapped installs.
+    oidc_jwks: str = ""
     #: Log level for the JSON logs.
     log_level: str = "INFO"
     #: Seconds between outbox relay polls when idle.

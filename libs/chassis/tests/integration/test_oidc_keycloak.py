@@ -1,0 +1,168 @@
+"""chassis.oidc against a real Keycloak: what it issues verifies, nothing else does, keys rotate live."""
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import time
+import uuid
+
+import jwt
+import pytest
+import requests
+from local_keycloak import REALM_FILE
+
+from chassis.errors import Unauthorized
+from chassis.oidc import KeySet, TokenVerifier
+from chassis.testing_tokens import ThrowawayIssuer
+from tests.support.identity import E2E_CLIENT, PORTAL_REDIRECT, Admin, BrowserSignIn, demo_password, password_grant
+
+pytestmark = pytest.mark.keycloak
+COUNTY, COMMUNITY = "370783000000", "370783001001"
+
+
+@pytest.fixture
+def verifier(keycloak):
+    return TokenVerifier(KeySet.from_url(keycloak.jwks_url), keycloak.issuer, "tongxin-api")
+
+
+def access_token(keycloak, username: str = "community-viewer") -> str:
+    answer = password_grant(keycloak, username)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+def refused(verifier: TokenVerifier, token: str, why: str) -> None:
+    with pytest.raises(Unauthorized) as caught:
+        verifier.verify(token)
+    assert why in caught.value.detail_en, caught.value.detail_en
+
+
+def test_password_grant_and_client_credentials_tokens_verify(keycloak, verifier):
+    viewer = verifier.verify(access_token(keycloak))
+    assert (viewer.unit, viewer.roles >= {"viewer"}, viewer.name) == (COMMUNITY, True, "东关社区 查看")
+    machine = requests.post(
+        keycloak.token_url,
+        data={"grant_type": "client_credentials", "client_id": E2E_CLIENT[0], "client_secret": E2E_CLIENT[1]},
+        timeout=30,
+    ).json()["access_token"]
+    assert verifier.verify(machine).unit == COUNTY
+
+
+def test_a_token_from_another_realm_is_refused(keycloak, verifier):
+    # The same realm file under another name: same clients, roles, users, audience, unit; other keys and issuer.
+    realm = json.loads(REALM_FILE.read_text())
+    realm["realm"] = f"elsewhere-{uuid.uuid4().hex[:6]}"
+    realm["users"] = [u for u in realm["users"] if u["username"] == "county-editor"]
+    e2e = next(c for c in realm["clients"] if c["clientId"] == E2E_CLIENT[0])
+    e2e["secret"] = E2E_CLIENT[1]
+    Admin(keycloak).create_realm(realm)
+    token_url = f"{keycloak.url}/realms/{realm['realm']}/protocol/openid-connect/token"
+    foreign = requests.post(
+        token_url,
+        data={
+            "grant_type": "password",
+            "client_id": E2E_CLIENT[0],
+            "client_secret": E2E_CLIENT[1],
+            "username": "county-editor",
+            "password": demo_password("county-editor"),
+        },
+        timeout=30,
+    ).json()["access_token"]
+    assert jwt.decode(foreign, options={"verify_signature": False})["aud"] == "tongxin-api"
+    refused(verifier, foreign, "not in the JWKS")
+    # Even trusting both realms' keys, the issuer still has to be ours.
+    both = TokenVerifier(KeySet(lambda: _merged(keycloak, realm["realm"])), keycloak.issuer, "tongxin-api")
+    refused(both, foreign, "issuer")
+
+
+def _jwks(keycloak, realm: str) -> dict:
+    return requests.get(f"{keycloak.url}/realms/{realm}/protocol/openid-connect/certs", timeout=30).json()
+
+
+def _merged(keycloak, other: str) -> dict:
+    return {"keys": _jwks(keycloak, "tongxin")["keys"] + _jwks(keycloak, other)["keys"]}
+
+
+def test_a_token_of_another_client_without_our_audience_is_refused(keycloak, verifier):
+    portal = BrowserSignIn(keycloak, "tongxin-portal", PORTAL_REDIRECT).token(
+        "community-viewer", demo_password("community-viewer")
+    )
+    refused(verifier, portal["access_token"], '"aud"')  # the portal's tokens name no staff audience at all
+    refused(verifier, portal["id_token"], "audience")  # an ID token names the portal as its audience
+
+
+def test_an_expired_token_is_refused(keycloak):
+    # The realm's tokens live 5 minutes: a throwaway client whose tokens live 1 s, with the staff mappers.
+    strict = TokenVerifier(KeySet.from_url(keycloak.jwks_url), keycloak.issuer, "tongxin-api", leeway_s=0)
+    admin = Admin(keycloak)
+    client_id, secret = f"short-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    client = {
+        "clientId": client_id,
+        "secret": secret,
+        "publicClient": False,
+        "serviceAccountsEnabled": True,
+        "standardFlowEnabled": False,
+        "attributes": {"access.token.lifespan": "1"},
+        "protocolMappers": copy.deepcopy(_staff_mappers()),
+    }
+    admin.session.post(admin.url("/clients"), json=client, timeout=30).raise_for_status()
+    internal = admin.session.get(admin.url("/clients"), params={"clientId": client_id}, timeout=30).json()[0]["id"]
+    account = admin.session.get(admin.url(f"/clients/{internal}/service-account-user"), timeout=30).json()
+    account["attributes"] = {"unit": [COUNTY]}
+    admin.session.put(admin.url(f"/users/{account['id']}"), json=account, timeout=30).raise_for_status()
+    admin.grant_roles(account["id"], ["viewer"])
+    short = requests.post(
+        keycloak.token_url,
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        timeout=30,
+    ).json()["access_token"]
+    assert strict.verify(short).unit == COUNTY
+    time.sleep(2.5)
+    refused(strict, short, "expired")
+
+
+def _staff_mappers() -> list[dict]:
+    console = next(c for c in json.loads(REALM_FILE.read_text())["clients"] if c["clientId"] == "tongxin-console")
+    return console["protocolMappers"]
+
+
+def test_a_token_signed_by_a_key_not_in_the_jwks_is_refused(keycloak, verifier):
+    real_kid = jwt.get_unverified_header(access_token(keycloak))["kid"]
+    outsider = ThrowawayIssuer(keycloak.issuer, "tongxin-api")
+    refused(verifier, outsider.issue("x", ["admin"], COUNTY), "not in the JWKS")
+    outsider.kid = real_kid
+    refused(verifier, outsider.issue("x", ["admin"], COUNTY), "Signature verification failed")
+
+
+@pytest.mark.parametrize("key", ["a-guessed-secret", "dev-only-secret-change-me-please-32b", "the-realm-public-key"])
+def test_an_hs256_token_is_refused_whatever_signed_it(keycloak, verifier, key):
+    token = access_token(keycloak)
+    genuine, kid = jwt.decode(token, options={"verify_signature": False}), jwt.get_unverified_header(token)["kid"]
+    if key == "the-realm-public-key":
+        (published,) = [k for k in _jwks(keycloak, "tongxin")["keys"] if k["kid"] == kid]
+        key = json.dumps(published)
+    forged = _hs256({**genuine, "realm_access": {"roles": ["admin"]}, "unit": COUNTY}, kid, key.encode())
+    refused(verifier, forged, "algorithm 'HS256' is not accepted")
+
+
+def _hs256(claims: dict, kid: str, key: bytes) -> str:
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = {"alg": "HS256", "typ": "JWT", "kid": kid}
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
+    return f"{signing_input}.{b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())}"
+
+
+def test_rotating_the_realm_key_while_running_keeps_old_tokens_and_verifies_new_ones(keycloak):
+    # One verifier for the whole test, as one running service: it is never rebuilt or restarted.
+    service = TokenVerifier(KeySet.from_url(keycloak.jwks_url, refetch_interval_s=0), keycloak.issuer, "tongxin-api")
+    before = access_token(keycloak, "town-editor")
+    assert service.verify(before).roles >= {"editor"}
+    Admin(keycloak).add_signing_key(f"rotated-{uuid.uuid4().hex[:6]}", priority=int(time.time()))
+    after = access_token(keycloak, "town-editor")
+    assert jwt.get_unverified_header(after)["kid"] != jwt.get_unverified_header(before)["kid"]
+    assert service.verify(after).roles >= {"editor"}
+    assert service.verify(before).roles >= {"editor"}, "tokens signed before the rotation verify until they expire"

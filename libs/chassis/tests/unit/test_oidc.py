@@ -1,0 +1,149 @@
+"""chassis.oidc without Keycloak: tokens from a throwaway key the verifier is told to trust."""
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import urllib.error
+
+import jwt
+import pytest
+
+from chassis.errors import Unauthorized
+from chassis.oidc import IdentityProviderUnavailable, KeySet, TokenVerifier
+from chassis.settings import BaseSettings
+from chassis.testing_tokens import ThrowawayIssuer
+
+TOWN = "370783001000"
+issuer = ThrowawayIssuer()
+verifier = TokenVerifier.from_settings(BaseSettings().replace(**issuer.settings()))
+
+
+def refused(token: str, why: str) -> None:
+    with pytest.raises(Unauthorized) as caught:
+        verifier.verify(token)
+    assert why in caught.value.detail_en, caught.value.detail_en
+    assert caught.value.detail_zh
+
+
+def test_a_good_token_gives_the_principal_with_realm_roles_and_unit():
+    principal = verifier.verify(issuer.issue("u-1", ["editor", "viewer"], TOWN, name="圣城街道 编辑"))
+    assert (principal.subject, principal.name, principal.unit) == ("u-1", "圣城街道 编辑", TOWN)
+    assert principal.roles == {"editor", "viewer"}
+
+
+def test_expired_wrong_audience_and_wrong_issuer_are_refused():
+    refused(issuer.issue("u", ["viewer"], TOWN, ttl=dt.timedelta(minutes=-5)), "expired")
+    refused(issuer.issue("u", ["viewer"], TOWN, aud="tongxin-portal"), "audience")
+    refused(issuer.issue("u", ["viewer"], TOWN, iss="https://elsewhere.invalid/realms/tongxin"), "issuer")
+
+
+def test_a_token_signed_by_a_key_not_in_the_jwks_is_refused():
+    refused(ThrowawayIssuer().issue("u", ["admin"], TOWN), "not in the JWKS")
+    impostor = ThrowawayIssuer()
+    impostor.kid = issuer.kid  # same key id, another key: the signature does not verify
+    refused(impostor.issue("u", ["admin"], TOWN), "Signature verification failed")
+
+
+@pytest.mark.parametrize("secret", ["s" * 64, "dev-only-secret-change-me-please-32b", "public-key"])
+def test_hs256_tokens_are_refused_whatever_signed_them(secret):
+    if secret == "public-key":  # algorithm confusion: HMAC keyed with the published RSA key
+        secret = json.dumps(issuer.jwks()["keys"][0])
+    claims = {
+        "sub": "u",
+        "aud": issuer.audience,
+        "iss": issuer.issuer,
+        "unit": TOWN,
+        "typ": "Bearer",
+        "realm_access": {"roles": ["admin"]},
+        "iat": 1,
+        "exp": 4_000_000_000,
+    }
+    refused(hs256(claims, secret.encode()), "algorithm 'HS256' is not accepted")
+
+
+def hs256(claims: dict, key: bytes) -> str:
+    # By hand: PyJWT itself refuses to HMAC with a key that looks like a public key.
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = {"alg": "HS256", "kid": issuer.kid}
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
+    return f"{signing_input}.{b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())}"
+
+
+def test_unsigned_and_malformed_tokens_are_refused():
+    claims = {"sub": "u", "aud": issuer.audience, "iss": issuer.issuer, "unit": TOWN}
+    refused(jwt.encode(claims, None, algorithm="none", headers={"kid": issuer.kid}), "not accepted")
+    refused("not.a.token", "Malformed")
+
+
+def test_refresh_and_id_tokens_are_not_access_tokens():
+    refused(issuer.issue("u", ["viewer"], TOWN, typ="Refresh"), "Not an access token")
+    refused(issuer.issue("u", ["viewer"], TOWN, typ="ID"), "Not an access token")
+
+
+@pytest.mark.parametrize(
+    "claims, why",
+    [
+        ({"unit": "3707830010"}, "unit"),
+        ({"unit": None}, "unit"),
+        ({"realm_access": {}}, "roles"),
+        ({"realm_access": {"roles": "admin"}}, "roles"),
+    ],
+)
+def test_a_missing_or_malformed_unit_or_roles_claim_is_refused(claims, why):
+    token = issuer.issue("u", ["viewer"], TOWN)
+    claims = {**jwt.decode(token, options={"verify_signature": False}), **claims}
+    refused(jwt.encode(claims, issuer._key, algorithm="RS256", headers={"kid": issuer.kid}), why)
+
+
+class Provider:
+    """A JWKS endpoint whose keys the test changes, counting fetches."""
+
+    def __init__(self, *issuers: ThrowawayIssuer):
+        self.issuers, self.fetches, self.down = list(issuers), 0, False
+
+    def __call__(self) -> dict:
+        self.fetches += 1
+        if self.down:
+            raise urllib.error.URLError("connection refused")
+        return {"keys": [k for i in self.issuers for k in i.jwks()["keys"]]}
+
+
+def test_a_new_key_id_is_fetched_once_and_both_keys_verify():
+    old, new = ThrowawayIssuer(), ThrowawayIssuer()
+    provider = Provider(old)
+    rotating = TokenVerifier(KeySet(provider, refetch_interval_s=0), old.issuer, old.audience)
+    assert rotating.verify(old.issue("u", ["viewer"], TOWN)).subject == "u"
+    provider.issuers.append(new)
+    assert rotating.verify(new.issue("v", ["viewer"], TOWN)).subject == "v"
+    assert rotating.verify(old.issue("u", ["viewer"], TOWN)).subject == "u"
+    assert provider.fetches == 2
+
+
+def test_forged_key_ids_cannot_make_every_request_fetch_the_jwks():
+    good = ThrowawayIssuer()
+    provider = Provider(good)
+    guarded = TokenVerifier(KeySet(provider, refetch_interval_s=60), good.issuer, good.audience)
+    guarded.verify(good.issue("u", ["viewer"], TOWN))
+    for _ in range(20):
+        with pytest.raises(Unauthorized):
+            guarded.verify(ThrowawayIssuer(good.issuer).issue("u", ["admin"], TOWN))
+    assert provider.fetches == 1
+
+
+def test_the_provider_down_is_a_503_without_keys_and_no_outage_with_them():
+    good = ThrowawayIssuer()
+    provider = Provider(good)
+    provider.down = True
+    keys = KeySet(provider, cache_s=0)
+    with pytest.raises(IdentityProviderUnavailable) as caught:
+        TokenVerifier(keys, good.issuer, good.audience).verify(good.issue("u", ["viewer"], TOWN))
+    assert caught.value.status == 503
+    provider.down = False
+    cached = TokenVerifier(keys, good.issuer, good.audience)
+    cached.verify(good.issue("u", ["viewer"], TOWN))
+    provider.down = True
+    assert cached.verify(good.issue("u", ["viewer"], TOWN)).unit == TOWN
