@@ -47,7 +47,7 @@ def member_event(n: int, run: str) -> Envelope:
             "version": 1,
             "name": "王小明",
             "gender": "male",
-            "birth_date": "1970-01-01",
+            "birth_year": 1970,
             "unit_code": "370783001001",
             "id_digest": "0" * 64,
             "id_masked": "370783********0011",

@@ -14,12 +14,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from evaluation.adapters.tables import members, ratings, rounds, tokens
 from evaluation.domain.scoring import check_rating
@@ -161,21 +163,21 @@ def rating_form(session: Session, token: str) -> dict:
 
 
 def rate_with_token(
-    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_secret: str
+    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_key: DigestKey
 ) -> dict:
     grant = redeem(session, token)
     t, r = grant["token"], grant["round"]
     clean = check_rating(template_from_json(r["template"]), scores)
     phone_hash = None
     if t["source"] == "public":
-        digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone or "") if ch in "0123456789")
         if len(digits) < 11:
             raise InvalidInput(
                 "民评须填写11位手机号码（仅用于防止重复评价，不会公开）",
                 "Public raters give an 11-digit mobile number (only to prevent repeat ratings)",
                 field="phone",
             )
-        phone_hash = hmac.new(phone_secret.encode(), digits[-11:].encode(), hashlib.sha256).hexdigest()
+        phone_hash = phone_key(digits[-11:])
         dup = session.execute(
             sa.select(ratings.c.id).where(
                 ratings.c.round_id == r["id"], ratings.c.person_id == t["person_id"], ratings.c.phone_hash == phone_hash
