@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from registry.adapters.tables import disclosures, exports, people
-from registry.service_layer.imports import ImportRunner
+from registry.adapters.tables import disclosures, exports, import_jobs, people
+from registry.service_layer.imports import ImportRunner, erase_expired_files
 from services.registry.tests.support import DONGGUAN, WENJIA_VILLAGE, XICHENG, new_id_number
 
 HEADER = ["姓名", "性别", "出生日期", "身份证号码", "行政区划代码", "基础库", "工作单位", "标签"]
@@ -135,6 +135,38 @@ def test_import_is_idempotent_and_updates_by_id_number(client, auth, registry):
 def test_import_stays_in_scope(client, auth, registry):
     job = run(client, auth, registry, xlsx([good_row(unit=WENJIA_VILLAGE)]), "good_rows", headers=auth(unit=DONGGUAN))
     assert job["created"] == 0 and "管辖范围" in job["errors"][0]["reason"]
+
+
+def test_a_dry_run_says_no_more_about_a_record_outside_scope_than_the_real_run(client, auth, registry):
+    elsewhere = good_row("远处甲", unit=WENJIA_VILLAGE)
+    run(client, auth, registry, xlsx([elsewhere]), "good_rows")  # the county registers someone in 文家街道
+    mine = good_row("近处乙", unit=DONGGUAN)
+    moved = list(elsewhere)
+    moved[HEADER.index("行政区划代码")] = DONGGUAN  # a 东关 worker's file holds the same ID number
+    content = xlsx([mine, moved])
+    dry = run(client, auth, registry, content, "dry_run", headers=auth(unit=DONGGUAN))
+    real = run(client, auth, registry, content, "good_rows", headers=auth(unit=DONGGUAN))
+    assert (dry["created"], dry["updated"]) == (1, 0)  # the outside record is not counted as "to update"
+    assert dry["errors"] == real["errors"] and [e["row"] for e in dry["errors"]] == [3]
+    text = str(dry) + str(real)
+    assert "远处甲" not in text and WENJIA_VILLAGE not in text and "文家" not in text
+
+
+def test_uploaded_files_are_erased_once_their_job_has_ended_and_the_retention_passed(client, auth, registry):
+    job = run(client, auth, registry, xlsx([good_row("保留甲")]), "good_rows")
+    queued = upload(client, auth, xlsx([good_row("保留乙")]), "dry_run").get_json()
+
+    def stored(job_id):
+        with registry.engine.connect() as conn:
+            return bytes(conn.execute(sa.select(import_jobs.c.content).where(import_jobs.c.id == job_id)).scalar())
+
+    assert stored(job["id"]) and erase_expired_files(registry.engine, 600) == 0  # within the retention: kept
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=601)
+    assert erase_expired_files(registry.engine, 600, now=later) == 1
+    assert stored(job["id"]) == b"" and stored(queued["id"])  # a job not yet run keeps its file
+    report = client.get(f"/imports/{job['id']}", headers=auth()).get_json()
+    assert (report["state"], report["created"]) == ("succeeded", 1)  # the report stays
+    assert registry.settings.import_file_retention_seconds == 600
 
 
 @pytest.mark.parametrize(
