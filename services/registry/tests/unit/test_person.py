@@ -39,6 +39,11 @@ def test_sensitive_changes_are_masked_in_history():
     changes = {c.field: c.masked() for c in p.update({"religion": "无", "id_number": new_id})}
     assert changes["religion"] == {"field": "religion", "from": "***", "to": "***"}
     assert changes["id_number"]["to"] == idnumber.mask(new_id)
+    p.update({"phone": "13800000000"})
+    assert p.recorded[-1].changes[0].masked() == {"field": "phone", "from": "***", "to": "***"}
+    later = idnumber.make("370783", dt.date(1971, 2, 3), 6, "male")
+    changes = {c.field: c.masked() for c in p.update({"id_number": later, "birth_date": dt.date(1971, 2, 3)})}
+    assert changes["birth_date"] == {"field": "birth_year", "from": 1970, "to": 1971}
 
 
 def test_changing_birth_date_alone_must_still_match_the_id_number():

@@ -17,8 +17,10 @@ from chassis.errors import Conflict, InvalidInput
 from chassis.units import check as check_unit
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 
-#: Values masked in history (the rule and its field list live in ``chassis.sensitive``).
-MASKED_IN_HISTORY = ("id_number", "ethnicity", "religion", "health")
+#: History is read by every role in scope, so it holds no value a viewer may not see: the ID
+#: number masked, the birth date as its year, the other sensitive fields (``chassis.sensitive``)
+#: as the same mark whether or not a value was there.
+MASKED_IN_HISTORY = tuple(f for f in sensitive.FIELDS if f not in ("id_number", "birth_date"))
 #: An editable field that changed -> the shared snapshot fields that name the change in events.
 _SHARED_AS = {"id_number": ("id_digest", "id_masked"), "birth_date": ("birth_year",)}
 #: Fields a staff editor may change with an update.
@@ -50,6 +52,8 @@ class FieldChange:
     def masked(self) -> dict:
         if self.field == "id_number":
             return {"field": self.field, "from": _mask_id(self.old), "to": _mask_id(self.new)}
+        if self.field == "birth_date":
+            return {"field": "birth_year", "from": _year(self.old), "to": _year(self.new)}
         if self.field in MASKED_IN_HISTORY:
             # The same mark whether or not a value was there: history must not show presence either.
             return {"field": self.field, "from": sensitive.HIDDEN, "to": sensitive.HIDDEN}
@@ -310,6 +314,10 @@ def _shared_names(change: FieldChange) -> tuple[str, ...]:
     if change.field in _SHARED_AS:
         return _SHARED_AS[change.field]
     return () if change.field in sensitive.FIELDS else (change.field,)
+
+
+def _year(value: dt.date | None) -> int | None:
+    return value.year if value else None
 
 
 def _mask_id(value: str | None) -> str | None:
