@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from chassis.errors import InvalidInput
+
 #: field name -> kind. ``special``: PIPL sensitive; ``rebuilds``: rebuilds the ID number beside
 #: its masked form; ``contact``: reaches the person. None of these names may be a key of an event.
 FIELDS: dict[str, str] = {
@@ -55,8 +57,18 @@ PHONE_IN_TEXT = re.compile(
 )
 
 
-class SensitiveDataRefused(ValueError):
-    """An outgoing payload breaks the rule; the message names the event and what is wrong."""
+class SensitiveDataRefused(InvalidInput):
+    """An outgoing payload breaks the rule. Over HTTP a 422 (free text holding an ID number, say),
+    and nothing is written: the caller's transaction rolls back."""
+
+    code = "sensitive-data-refused"
+
+    def __init__(self, event_type: str, problems: list[str]):
+        super().__init__(
+            "该操作会把敏感个人信息（如身份证号码、宗教或民族信息）随事件共享出去，已拒绝；请删除后重试",
+            f"{event_type}: refused to share sensitive personal data: " + "; ".join(problems),
+            problems=problems,
+        )
 
 
 def visible_plainly(field: str, has_role: Callable[..., bool]) -> bool:
@@ -94,7 +106,7 @@ def check_event(event_type: str, data: Mapping[str, Any]) -> None:
             problems.append("changed_fields is empty: the event would say that only hidden fields changed")
         problems += [f"changed_fields names sensitive field {f!r}" for f in changed if f in FIELDS]
     if problems:
-        raise SensitiveDataRefused(f"{event_type}: " + "; ".join(problems))
+        raise SensitiveDataRefused(event_type, problems)
 
 
 def _problems(value: Any, where: str) -> Iterable[str]:

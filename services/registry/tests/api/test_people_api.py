@@ -348,3 +348,17 @@ def test_a_full_width_id_number_is_the_same_number(client, auth, create, registr
     r = client.post("/people", json=person_body(id_number=arabic), headers=auth())
     assert r.status_code == 422 and r.get_json()["field"] == "id_number"
     assert count(registry) == 1
+
+
+def test_free_text_that_would_carry_an_id_number_into_an_event_is_refused_with_422(client, auth, create, registry):
+    p = create()
+    before = count(registry, outbox)
+    r = client.post(
+        f"/people/{p['id']}/archive",
+        json={"reason": f"迁出，原身份证 {new_id_number()}"},
+        headers=auth(**{"If-Match": '"v1"'}),
+    )
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert "敏感个人信息" in r.get_json()["detail"] and r.get_json()["type"].endswith("sensitive-data-refused")
+    assert count(registry, outbox) == before
+    assert client.get(f"/people/{p['id']}", headers=auth()).get_json()["status"] == "active"
