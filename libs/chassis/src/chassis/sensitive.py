@@ -49,11 +49,12 @@ _SENSITIVE_WORDS = (
 #: Keys that hold a birth date (a year alone is allowed); beside a masked ID number they rebuild it.
 _BIRTH_KEYS = re.compile(r"(birth|born|dob)(?!_year$)", re.IGNORECASE)
 
-#: An 18-character resident ID number inside any text (ASCII digits; normalise text first).
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-#: A mainland mobile number, or a landline with its area code, inside any text.
+#: An 18-character resident ID number inside any text (ASCII digits; normalise text first). Not
+#: inside a longer word: a run of digits in a hex request id or UUID is not a number someone typed.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+#: A mainland mobile number, or a landline with its area code, inside any text (same boundaries).
 PHONE_IN_TEXT = re.compile(
-    r"(?<![0-9])(?:\+?86[- ]?)?(?:1[3-9][0-9](?:[- ]?[0-9]{4}){2}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])"
+    r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(?:1[3-9][0-9](?:[- ]?[0-9]{4}){2}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9A-Za-z])"
 )
 
 
