@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 
+from chassis import idnumber
 from registry.adapters.tables import disclosures, outbox, people
+from registry.service_layer.rekey import rekey_id_digests
 from services.registry.tests.support import DONGGUAN, SHENGCHENG, XICHENG, new_id_number, person_body
 
 
@@ -362,3 +366,20 @@ def test_free_text_that_would_carry_an_id_number_into_an_event_is_refused_with_4
     assert "敏感个人信息" in r.get_json()["detail"] and r.get_json()["type"].endswith("sensitive-data-refused")
     assert count(registry, outbox) == before
     assert client.get(f"/people/{p['id']}", headers=auth()).get_json()["status"] == "active"
+
+
+def test_a_new_id_digest_key_rekeys_every_digest_and_announces_it(client, auth, create, registry):
+    p = create()
+    with registry.engine.connect() as conn:
+        assert conn.execute(sa.select(people.c.id_digest)).scalar().startswith("k1:")
+    rotated = dataclasses.replace(registry, settings=dataclasses.replace(
+        registry.settings, id_digest_key_id="k2", id_digest_secret="a-new-id-digest-secret-for-rotation"))  # fmt: skip
+    assert rekey_id_digests(rotated) == 1 and rekey_id_digests(rotated) == 0
+    with registry.engine.connect() as conn:
+        digest = conn.execute(sa.select(people.c.id_digest).where(people.c.id == p["id"])).scalar()
+        event = json.loads(conn.execute(sa.select(outbox.c.payload).order_by(outbox.c.id.desc())).scalars().first())
+    assert digest.startswith("k2:") and digest == event["data"]["id_digest"]
+    assert (event["data"]["changed_fields"], event["data"]["version"]) == (["id_digest"], 2)
+    revealed = client.get(f"/people/{p['id']}?reveal=id_number&purpose=轮换后核对", headers=auth()).get_json()
+    number = revealed["id_number"]
+    assert digest == idnumber.digest(number, rotated.settings.id_digest_key())  # what the gateway computes under k2

@@ -210,6 +210,10 @@ class Person:
         kept = [r for r in self.representative_roles if r["body"] != body]
         return self.set_representative_roles(kept, reason) if len(kept) != len(self.representative_roles) else False
 
+    def rekey_id_digest(self) -> None:
+        """The ID-digest key changed: announce the person again so consumers learn the new digest."""
+        self._bump(Recorded("updated.v1", {"changed_fields": ["id_digest"]}, "id_digest_rekeyed"))
+
     def absorb(self, other: Person) -> None:
         """Merge a likely duplicate into this person: categories and roles carry over."""
         self._require_active()
