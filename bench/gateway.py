@@ -82,7 +82,7 @@ def bench_policy_engine(url: str, tmp: Path, n: int) -> list[Result]:
     cppcc = gw.policies["cppcc"]
     with Timer() as floor:
         for e in events:
-            policies.apply(cppcc, e.type, e.data, "k")
+            policies.apply(cppcc, e.type, e.data, gw.settings.transform_digest_key())
     with Timer() as t:
         for start in range(0, n, BATCH):
             with Session(gw.engine) as s, s.begin():
