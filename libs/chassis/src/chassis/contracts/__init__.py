@@ -26,7 +26,7 @@ class EventContract:
     schema: type[Schema]
     summary: str
 
-    @property
+    @functools.cached_property  # read for every event the gateway filters
     def fields(self) -> dict[str, bool | str]:
         """The data fields this event carries, each with its ``sensitive`` mark: ``True`` (sensitive
         by itself), ``"values"`` (may hold sensitive values, see ``chassis.sensitive``) or False."""
