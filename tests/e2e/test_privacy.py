@@ -179,6 +179,8 @@ def test_no_log_line_of_the_whole_run_holds_an_id_number_phone_token_key_or_rece
             for what in found:
                 leaks[f"{path.name}: {what}"] += 1
                 say(f"log grep: {what} in {path.name}: {sensitive.mask_free_text(line, 300)}")
+    access = (platform.var / "logs" / "evaluation-api.log").read_text(errors="replace")
+    assert '"request": "GET /rate/[redacted] HTTP/1.1"' in access  # gunicorn's access log was on, and redacted
     say(f"log grep: {lines} lines in {len(log_files(platform))} log files, {sum(leaks.values())} leaks")
     assert not leaks, dict(leaks)
 
