@@ -39,8 +39,9 @@ def pytest_collection_modifyitems(items):
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.kafka)
             item.add_marker(pytest.mark.slow)
-    # The contract checks read everything the other tests produced on the same platform: last.
-    items.sort(key=lambda item: "tests/e2e/test_contracts.py" in str(item.fspath))
+    # The privacy and contract checks read everything the other tests produced on the same platform: last.
+    last = ("tests/e2e/test_privacy.py", "tests/e2e/test_contracts.py")
+    items.sort(key=lambda item: next((i + 1 for i, name in enumerate(last) if name in str(item.fspath)), 0))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -52,6 +53,7 @@ def platform(request, tmp_path_factory):
             pytest.skip("PostgreSQL not available here")
         urls = {s.name: pg.new_database() for s in SERVICES}
     os.environ["SLA_SWEEP_INTERVAL"] = "1"
+    os.environ["GUNICORN_ACCESS_LOG"] = "-"  # gunicorn's access log too, for the log grep (test_privacy)
     # Production mode: strong random secrets, so the suite proves the services run outside development mode.
     os.environ.update(strong_secret_environment(*SETTINGS_CLASSES))
     p = Platform(

@@ -68,7 +68,7 @@ def member_event(pid="p1", roles=(("cppcc", "county"),), version=1, kind="update
         pid,
         roles=roles,
         version=version,
-        digest=idnumber.digest(ID_NUMBER, strong_secrets(GatewaySettings)["id_digest_secret"]),
+        digest=idnumber.digest(ID_NUMBER, GatewaySettings(**strong_secrets(GatewaySettings)).id_digest_key()),
         name="王小明",
     )
     data = {**e.data, **extra}
@@ -91,7 +91,7 @@ def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stay
         ]
         dump = json.dumps([dict(r) for r in conn.execute(sa.select(notices)).mappings()], default=str)
     assert len(published) == 1 and published[0]["type"] == "cn.tongxin.gateway.notice.violation.v1"
-    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_secret)
+    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_key())
     assert ID_NUMBER not in json.dumps(published) and ID_NUMBER not in dump
     assert [e["type"] for e in feed(client, keys["court"])["entries"]] == ["cn.tongxin.gateway.receipt.v1"]
 

@@ -21,6 +21,7 @@ from sharing_gateway.entrypoints.worker import build
 from sharing_gateway.service_layer import agencies
 
 from chassis import idnumber
+from chassis.digests import DigestKey
 from chassis.topics import REGISTRY_PERSON, agency_feed
 from evaluation.bootstrap import bootstrap as evaluation_bootstrap
 from evaluation.config import EvaluationSettings
@@ -79,7 +80,7 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     staff = staff_headers(ev.settings, roles=("evaluator",))
     number = idnumber.make("370783", dt.date(1966, 8, 8), int(uuid.uuid4().int % 90) + 5, "female")
     pid = f"g-{uuid.uuid4().hex[:8]}"
-    person = person_event(pid, digest=idnumber.digest(number, SECRET), name="孙丽华")
+    person = person_event(pid, digest=idnumber.digest(number, DigestKey("k1", SECRET)), name="孙丽华")
     producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
     producer.send(REGISTRY_PERSON, key=pid.encode(), value=person.to_json()).get(10)
     producer.close()

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from evaluation.adapters.tables import members, ratings, rounds, tokens
 from evaluation.domain.phone import InvalidMobile, normalise_mobile
@@ -182,7 +183,7 @@ def rating_form(session: Session, token: str) -> dict:
 
 
 def rate_with_token(
-    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_secret: str
+    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_key: DigestKey
 ) -> dict:
     grant = redeem(session, token)
     t, r = grant["token"], grant["round"]
@@ -197,7 +198,7 @@ def rate_with_token(
                 "Public raters give an 11-digit mainland mobile number, +86 optional (only to prevent repeat ratings)",
                 field="phone",
             ) from None
-        phone_hash = hmac.new(phone_secret.encode(), mobile.encode(), hashlib.sha256).hexdigest()
+        phone_hash = phone_key(mobile)
         dup = session.execute(
             sa.select(ratings.c.id).where(
                 ratings.c.round_id == r["id"], ratings.c.person_id == t["person_id"], ratings.c.phone_hash == phone_hash

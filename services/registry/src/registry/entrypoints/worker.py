@@ -21,7 +21,7 @@ from registry.service_layer.imports import ImportRunner
 
 def build(registry: Registry) -> list:
     s, engine = registry.settings, registry.engine
-    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_secret)}
+    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_key())}
     return [
         worker.relay(s, engine, outbox),
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, handlers),

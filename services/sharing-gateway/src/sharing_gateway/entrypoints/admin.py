@@ -107,7 +107,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
                         ):
                             withheld += 1
                             continue
-                        data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+                        data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_key())
                         print(
                             json.dumps(
                                 {

@@ -51,7 +51,7 @@ def deliver(conn, gw: Gateway, envelope: Envelope, roles_before: list[dict] | No
                 dict(agency=code, envelope=envelope.to_dict(), roles_before=roles_before, held_at=_now()),
             )
             continue
-        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
         if append(conn, gw, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
             delivered.append(code)
     return delivered
@@ -118,7 +118,7 @@ def resume(conn, gw: Gateway, agency: str) -> int:
             and policies.in_region(policy, envelope.data)
             and policies.in_audience(policy, envelope.type, envelope.data, h["roles_before"])
         ):
-            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
             count += (
                 append(conn, gw, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
                 is not None

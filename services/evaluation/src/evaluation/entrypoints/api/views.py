@@ -20,7 +20,7 @@ from evaluation.service_layer import meetings, read_model, rounds, scores, templ
 from evaluation.service_layer.meetings import EVENT_FOR
 
 blp = Blueprint("evaluation", __name__, description="三评体系 / three-source evaluation")
-UNIT = validate.Regexp(r"^\d{12}$")
+UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -377,7 +377,7 @@ class Rate(MethodView):
         origin = _limit_anonymous_client()
         with Tx() as s:
             result = scores.rate_with_token(
-                s, token, body["scores"], body.get("phone"), origin, ev().settings.phone_hash_secret
+                s, token, body["scores"], body.get("phone"), origin, ev().settings.phone_hash_key()
             )
         return {"id": result["rating_id"]}
 

@@ -14,7 +14,7 @@ from chassis.ratelimit import RateLimiter
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
 
-UNIT = validate.Regexp(r"^\d{12}$")
+UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
 
 
 def desk() -> ServiceDesk:
