@@ -94,7 +94,7 @@ def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_i
                 assert required.match(str(env.get(field.name.upper()))), (name, part, field.name)
             assert re.search(r":\$\{[A-Z]+_DB_PASSWORD:\?[^}]+\}@", env["DATABASE_URL"]), (name, part)
     assert required.match(services["console"]["environment"]["SECRET_KEY"])
-    assert [f.name for f in secret_fields(ConsoleSettings)] == ["jwt_secret", "secret_key"]
+    assert [f.name for f in secret_fields(ConsoleSettings)] == ["jwt_secret", "metrics_token", "secret_key"]
     assert required.match(services["postgres"]["environment"]["POSTGRES_PASSWORD"])
     for value in SHIPPED_SECRETS:
         assert value not in text

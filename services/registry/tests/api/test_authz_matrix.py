@@ -141,7 +141,7 @@ MATRIX = {
         lambda c, h, s: c.get(f"/imports/{s['job']}/errors.xlsx", headers=h)
     ),
     ("GET", "/people/export.xlsx"): m.Rule(
-        lambda c, h, s: c.get("/people/export.xlsx", headers=h), roles=READERS, levels=m.ANY_LEVEL
+        lambda c, h, s: c.get("/people/export.xlsx?purpose=年度核查名单", headers=h), roles=READERS, levels=m.ANY_LEVEL
     ),
 }
 
