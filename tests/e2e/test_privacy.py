@@ -31,7 +31,11 @@ from tests.support.infra import say
 AGENCIES = ("court", "public_security", "npc", "cppcc")
 _DATE = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])(?![0-9])")
 #: The platform's processes inherit this environment, so this is the registry's ID-digest key.
-ID_KEY = RegistrySettings.from_env().id_digest_key()
+
+
+def id_key():
+    """The platform's ID-digest key: read when a test runs, after the fixture set the generated secrets."""
+    return RegistrySettings.from_env().id_digest_key()
 
 
 def tempting_person(registry, cppcc) -> dict:
@@ -86,7 +90,7 @@ def rebuilt(masked: str, record: Any, digest: str | None) -> list[str]:
     found = []
     for y, m, d in {match.groups() for match in _DATE.finditer(text)}:
         candidate = masked[:6] + y + m + d + masked[14:]
-        if idnumber.check_character(candidate[:17]) == candidate[17] and idnumber.digest(candidate, ID_KEY) == digest:
+        if idnumber.check_character(candidate[:17]) == candidate[17] and idnumber.digest(candidate, id_key()) == digest:
             found.append(candidate)
     return found
 
@@ -129,7 +133,7 @@ def test_nothing_shared_rebuilds_an_id_number_or_reveals_religion_or_ethnicity(p
         for topic, r in entries
         if topic == "registry.person.v1" and "id_digest" in r.get("data", {})
     }
-    assert digests[person["id"]] == idnumber.digest(person["id_number"], ID_KEY)  # the check can confirm a rebuild
+    assert digests[person["id"]] == idnumber.digest(person["id_number"], id_key())  # the check can confirm a rebuild
     found = findings(entries, digests)
     mine = [r for t, r in entries if (r.get("data") or {}).get("person_id") == person["id"]]
     by_topic = Counter(t.split(" ")[0] for t, _ in entries)
