@@ -95,8 +95,8 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
     if decided != 1:  # a second approver got there first
         raise Conflict("该申请已处理", "The request has already been decided")
     result = {**row, "state": "approved", "approved_by": principal.subject, "approved_at": now}
+    actor = f"{row['requested_by']}+{principal.subject}"
     if row["action"] == ISSUE_KEY:
-        actor = f"{row['requested_by']}+{principal.subject}"
         result["api_key"] = agency_service.issue_key(conn, row["agency"], actor, overlap, now)
     elif row["action"] == REGISTER_NOTICE_KEY:
         result["kid"] = notice_keys.register(conn, row["agency"], row["public_key"], actor, now)
