@@ -31,6 +31,7 @@ TOPICS = {
     "evaluation.v1": PARTITIONS,
     "servicedesk.v1": PARTITIONS,
     "gateway.inbound.v1": 3,
+    "gateway.checkpoints.v1": 1,  # the ledger's signed checkpoints, in order; agencies may read it
     "feed.court.v1": 1,  # one agency, one ordered sequence: a single partition
     "feed.public_security.v1": 1,
     "feed.npc.v1": 1,
@@ -116,7 +117,8 @@ def kafka_docs() -> list[dict]:
                 },
             }
         )
-    for topic in [t for t in TOPICS if not t.startswith("feed.")]:
+    # Dead letters only where a service consumes: agency feeds and checkpoints are read by agencies.
+    for topic in [t for t in TOPICS if not t.startswith("feed.") and t != "gateway.checkpoints.v1"]:
         docs.append(
             {
                 "apiVersion": "kafka.strimzi.io/v1beta2",
