@@ -13,7 +13,7 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import approvals
+from sharing_gateway.service_layer import approvals, notice_keys
 
 from chassis.auth import Principal
 from tests.support import authz_matrix as m
@@ -50,6 +50,12 @@ MATRIX = {
     ),
     ("POST", "/agencies/{code}/notice-keys"): m.Rule(
         lambda c, h, s: c.post("/agencies/court/notice-keys", json={"jwk": s["notice_jwk"]}, headers=h),
+        roles=GATEWAY_ADMIN,
+        ok=201,
+        out_of_scope=403,
+    ),
+    ("POST", "/agencies/{code}/notice-keys/{kid}/retirement"): m.Rule(
+        lambda c, h, s: c.post(f"/agencies/court/notice-keys/{s['court_kid']}/retirement", headers=h),
         roles=GATEWAY_ADMIN,
         ok=201,
         out_of_scope=403,
@@ -103,10 +109,16 @@ def seeded(tmp_path_factory):
         conn.execute(agencies.update().where(agencies.c.code == "npc").values(paused=True))
         conn.execute(agencies.update().where(agencies.c.code == "cppcc").values(policy_version="cppcc@v0#old"))
         request = approvals.ask(conn, gw, seeder, "public_security", approvals.ISSUE_KEY)
+        court_key = notice_keys.public_key_of(notice_sender.public_jwk(notice_sender.new_key()))
+        court_kid = notice_keys.register(conn, "court", court_key, "seed")
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
     jwk = notice_sender.public_jwk(notice_sender.new_key())
-    yield gw, create_app(gw).test_client(), {"request": request["id"], "at": dt.datetime.now(dt.UTC), "notice_jwk": jwk}
+    yield (
+        gw,
+        create_app(gw).test_client(),
+        {"request": request["id"], "at": dt.datetime.now(dt.UTC), "notice_jwk": jwk, "court_kid": court_kid},
+    )
     gw.engine.dispose()
 
 

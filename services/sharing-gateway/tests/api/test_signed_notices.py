@@ -135,6 +135,12 @@ def test_two_gateway_admins_register_an_agency_key_and_the_ledger_records_it(cli
         "cn.tongxin.gateway.admin.notice_key_registered",
     ]
     # The same key can never speak for a second agency.
-    again = client.post("/agencies/cppcc/notice-keys", json={"jwk": jwk}, headers=asker)
-    done = client.post(f"/admin-requests/{again.get_json()['id']}/approve", headers=approver)
-    refused(done, 409)
+    refused(client.post("/agencies/cppcc/notice-keys", json={"jwk": jwk}, headers=asker), 409)
+    # Lost: two admins retire it, and what it signs is refused from then on.
+    refused(client.post(f"/agencies/cppcc/notice-keys/{jwk['kid']}/retirement", headers=asker), 404)
+    retiring = client.post(f"/agencies/court/notice-keys/{jwk['kid']}/retirement", headers=asker)
+    assert retiring.status_code == 201
+    assert client.post(f"/admin-requests/{retiring.get_json()['id']}/approve", headers=approver).status_code == 200
+    body, headers = notice_sender.signed(key, notice(notice_id="N-2"))
+    refused(client.post("/notices", data=body, headers={**court, **headers}), 401)
+    assert client.get("/agency", headers={"Authorization": f"ApiKey {keys['court']}"}).get_json()["notice_keys"] == []

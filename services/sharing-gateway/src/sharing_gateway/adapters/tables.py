@@ -111,6 +111,7 @@ agency_notice_keys = sa.Table(
     sa.Column("public_key", sa.String(64), nullable=False, comment="base64url of the raw 32-byte key"),
     sa.Column("registered_at", TZ, nullable=False),
     sa.Column("registered_by", sa.String(200), nullable=False),
+    sa.Column("retired_at", TZ, nullable=True, comment="from then on the key signs nothing the gateway accepts"),
 )
 
 #: Every key the gateway has signed feed entries and checkpoints with, and when it was in use.
@@ -138,7 +139,12 @@ admin_requests = sa.Table(
     "admin_requests",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("action", sa.String(20), nullable=False, comment="issue_key, activate_policy or register_notice_key"),
+    sa.Column(
+        "action",
+        sa.String(20),
+        nullable=False,
+        comment="issue_key, activate_policy, register_notice_key or retire_notice_key",
+    ),
     sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
     sa.Column("policy_version", sa.String(80), nullable=True, comment="for activate_policy: the version asked for"),
     sa.Column("public_key", sa.String(64), nullable=True, comment="for register_notice_key: the key (base64url)"),

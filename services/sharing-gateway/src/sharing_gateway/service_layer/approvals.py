@@ -23,7 +23,8 @@ from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger, notice_keys
 
 ROLE = agency_service.ROLE
-ISSUE_KEY, ACTIVATE_POLICY, REGISTER_NOTICE_KEY = "issue_key", "activate_policy", "register_notice_key"
+ISSUE_KEY, ACTIVATE_POLICY = "issue_key", "activate_policy"
+REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY = "register_notice_key", "retire_notice_key"
 LEDGER_TYPE = {
     (ISSUE_KEY, "requested"): "cn.tongxin.gateway.admin.key_requested",
     (ISSUE_KEY, "approved"): "cn.tongxin.gateway.admin.key_issued",
@@ -31,6 +32,8 @@ LEDGER_TYPE = {
     (ACTIVATE_POLICY, "approved"): "cn.tongxin.gateway.admin.policy_activated",
     (REGISTER_NOTICE_KEY, "requested"): "cn.tongxin.gateway.admin.notice_key_requested",
     (REGISTER_NOTICE_KEY, "approved"): "cn.tongxin.gateway.admin.notice_key_registered",
+    (RETIRE_NOTICE_KEY, "requested"): "cn.tongxin.gateway.admin.notice_key_retirement_requested",
+    (RETIRE_NOTICE_KEY, "approved"): "cn.tongxin.gateway.admin.notice_key_retired",
 }
 
 
@@ -42,6 +45,10 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, publi
         if _in_force(conn, agency) == policy.version_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
         version = policy.version_label
+    if action == REGISTER_NOTICE_KEY:
+        notice_keys.refuse_known(conn, public_key)
+    elif action == RETIRE_NOTICE_KEY:
+        notice_keys.in_force(conn, agency, notice_keys.kid_of(public_key))
     waiting = conn.execute(
         sa.select(admin_requests.c.id).where(
             admin_requests.c.agency == agency, admin_requests.c.action == action, admin_requests.c.state == "pending"
@@ -56,7 +63,7 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, publi
         action=action,
         agency=agency,
         policy_version=version,
-        public_key=public_key if action == REGISTER_NOTICE_KEY else None,
+        public_key=public_key if action in (REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY) else None,
         state="pending",
         requested_by=principal.subject,
         requested_at=dt.datetime.now(dt.UTC),
@@ -100,6 +107,9 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
         result["api_key"] = agency_service.issue_key(conn, row["agency"], actor, overlap, now)
     elif row["action"] == REGISTER_NOTICE_KEY:
         result["kid"] = notice_keys.register(conn, row["agency"], row["public_key"], actor, now)
+    elif row["action"] == RETIRE_NOTICE_KEY:
+        result["kid"] = notice_keys.kid_of(row["public_key"])
+        notice_keys.retire(conn, row["agency"], result["kid"], now)
     else:
         conn.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)

@@ -35,8 +35,10 @@ class AgencyOut(Schema):
 
 class AdminRequestOut(Schema):
     id = fields.String()
-    action = fields.String(metadata={"description": "issue_key, activate_policy or register_notice_key"})
-    public_key = fields.String(allow_none=True, metadata={"description": "register_notice_key: the key (base64url)"})
+    action = fields.String(
+        metadata={"description": "issue_key, activate_policy, register_notice_key or retire_notice_key"}
+    )
+    public_key = fields.String(allow_none=True, metadata={"description": "a notice key to register or retire"})
     agency = fields.String()
     policy_version = fields.String(allow_none=True)
     state = fields.String(metadata={"description": "pending or approved"})
@@ -49,7 +51,7 @@ class AdminRequestOut(Schema):
 class ApprovalOut(AdminRequestOut):
     api_key = fields.String(metadata={"description": "issue_key only: the new key, shown once"})
     older_keys_expire_in_days = fields.Integer()
-    kid = fields.String(metadata={"description": "register_notice_key only: the registered key's id"})
+    kid = fields.String(metadata={"description": "notice keys only: the registered or retired key's id"})
 
 
 class NoticeKeyIn(Schema):
@@ -112,6 +114,18 @@ class NoticeKeyRequests(MethodView):
             agency_service.authorise(principal, gw().policies, code)  # who may ask, before the key is read
             key = notice_keys.public_key_of(body["jwk"])
             return approvals.ask(conn, gw(), principal, code, approvals.REGISTER_NOTICE_KEY, key)
+
+
+@blp.route("/agencies/<code>/notice-keys/<kid>/retirement")
+class NoticeKeyRetirement(MethodView):
+    @blp.response(201, AdminRequestOut)
+    def post(self, code, kid):
+        """Ask to retire a key an agency signs its notices with (lost or replaced); a second gateway admin approves"""
+        principal = current_principal()
+        with gw().engine.begin() as conn:
+            agency_service.authorise(principal, gw().policies, code)
+            key = notice_keys.in_force(conn, code, kid)
+            return approvals.ask(conn, gw(), principal, code, approvals.RETIRE_NOTICE_KEY, key)
 
 
 @blp.route("/agencies/<code>/policy-activations")

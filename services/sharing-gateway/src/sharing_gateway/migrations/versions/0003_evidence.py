@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("public_key", sa.String(length=64), nullable=False),
         sa.Column("registered_at", TZ, nullable=False),
         sa.Column("registered_by", sa.String(length=200), nullable=False),
+        sa.Column("retired_at", TZ, nullable=True),
     )
     op.create_table(
         "feed_signing_keys",
