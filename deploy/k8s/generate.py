@@ -11,6 +11,10 @@
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
   and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
   service's other secret settings; each service refuses to start with a short or shipped one).
+  The sharing gateway also mounts its Ed25519 signing key from the Secret
+  ``sharing-gateway-signing-key`` (file ``gateway-signing-key.pem``, made once with
+  ``SIGNING_KEY_FILE=./gateway-signing-key.pem gateway-admin create-signing-key``): without it the
+  gateway refuses to start, and no pod ever invents a key of its own.
 
 APIs are stateless and scale on CPU. Workers scale up to the partitions of the topics
 they consume; more members would sit idle. The relay elects one leader per service
@@ -139,6 +143,24 @@ def kafka_docs() -> list[dict]:
     return docs
 
 
+SIGNING_KEY_DIR = "/var/run/tongxin/signing"
+
+
+def _pod(service: str, container: dict, **spec) -> dict:
+    """A pod spec around one container; the gateway's pods mount its signing key, read-only."""
+    if service != "sharing-gateway":
+        return {**spec, "containers": [container]}
+    mount = {"name": "signing-key", "mountPath": SIGNING_KEY_DIR, "readOnly": True}
+    return {
+        **spec,
+        "securityContext": {"fsGroup": 10001},
+        "containers": [{**container, "volumeMounts": [mount]}],
+        "volumes": [
+            {"name": "signing-key", "secret": {"secretName": "sharing-gateway-signing-key", "defaultMode": 0o440}}
+        ],
+    }
+
+
 def _container(service: str, name: str, command: list[str] | None, probes: bool) -> dict:
     """One container of the service's image (its default command is the API under gunicorn)."""
     c: dict = {
@@ -188,7 +210,11 @@ def service_docs() -> list[dict]:
                     "LOG_LEVEL": "INFO",
                     "TRUSTED_PROXY_HOPS": "1",
                     "FORWARDED_ALLOW_IPS": "*",
-                    **({"GUNICORN_THREADS": "8"} if name == "sharing-gateway" else {}),
+                    **(
+                        {"GUNICORN_THREADS": "8", "SIGNING_KEY_FILE": f"{SIGNING_KEY_DIR}/gateway-signing-key.pem"}
+                        if name == "sharing-gateway"
+                        else {}
+                    ),
                 },
             }
         )
@@ -204,10 +230,11 @@ def service_docs() -> list[dict]:
                     "backoffLimit": 3,
                     "template": {
                         "metadata": {"labels": selector("migrate")},
-                        "spec": {
-                            "restartPolicy": "OnFailure",
-                            "containers": [_container(name, f"{name}-migrate", [admin, "migrate"], False)],
-                        },
+                        "spec": _pod(
+                            name,
+                            _container(name, f"{name}-migrate", [admin, "migrate"], False),
+                            restartPolicy="OnFailure",
+                        ),
                     },
                 },
             }
@@ -224,10 +251,11 @@ def service_docs() -> list[dict]:
                         "selector": {"matchLabels": selector(component)},
                         "template": {
                             "metadata": {"labels": selector(component)},
-                            "spec": {
-                                "terminationGracePeriodSeconds": 30,
-                                "containers": [_container(name, full, command, component == "api")],
-                            },
+                            "spec": _pod(
+                                name,
+                                _container(name, full, command, component == "api"),
+                                terminationGracePeriodSeconds=30,
+                            ),
                         },
                     },
                 }
