@@ -26,6 +26,8 @@ log = logging.getLogger("tongxin.gateway.checkpoints")
 def make(conn, gw: Gateway, now: dt.datetime | None = None, only_if_due: bool = False) -> dict | None:
     """Sign the ledger's head and deliver the checkpoint; None if there is nothing (new) to sign."""
     now = now or dt.datetime.now(dt.UTC)
+    if only_if_due and not _due(conn, gw, now):  # looked at without the head's lock, which appends need
+        return None
     head = conn.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
     last = (
         conn.execute(sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.position.desc()).limit(1))
@@ -34,13 +36,8 @@ def make(conn, gw: Gateway, now: dt.datetime | None = None, only_if_due: bool = 
     )
     if head["position"] == 0 or (last is not None and head["position"] <= last["position"]):
         return None
-    if only_if_due:
-        settings = gw.settings
-        last_at = None if last is None else _aware(last["at"])
-        every, interval = settings.checkpoint_every_entries, dt.timedelta(seconds=settings.checkpoint_interval_seconds)
-        last_position, through = (0, 0) if last is None else (last["position"], last["through"])
-        if not checkpoint.due(head["position"], last_position, through, last_at, now, every, interval):
-            return None
+    if only_if_due and not _due(conn, gw, now):  # again, under the lock: another worker may have made it
+        return None
     signed = checkpoint.make(gw.signer, head["position"], head["hash"], now)
     for code, policy in gw.policies.items():
         if agency_service.in_force(conn, code, policy):  # a paused feed gets the next one
@@ -74,6 +71,20 @@ class CheckpointWriter:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _due(conn, gw: Gateway, now: dt.datetime) -> bool:
+    head = conn.execute(sa.select(ledger_head.c.position).where(ledger_head.c.id == 1)).scalar_one()
+    last = (
+        conn.execute(sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.position.desc()).limit(1))
+        .mappings()
+        .first()
+    )
+    settings = gw.settings
+    last_at = None if last is None else _aware(last["at"])
+    every, interval = settings.checkpoint_every_entries, dt.timedelta(seconds=settings.checkpoint_interval_seconds)
+    last_position, through = (0, 0) if last is None else (last["position"], last["through"])
+    return checkpoint.due(head, last_position, through, last_at, now, every, interval)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
