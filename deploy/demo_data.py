@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
+from sharing_gateway import notice_sender
 
 from chassis import idnumber
 from chassis.auth import TokenService
@@ -200,8 +201,14 @@ def multipart(filename: str, content: bytes) -> tuple[bytes, str]:
 
 
 def seed(
-    urls: dict[str, str], agency_keys: dict[str, str], people_count: int = 23_000, representatives: int = 300, say=print
+    urls: dict[str, str],
+    agency_keys: dict[str, str],
+    people_count: int = 23_000,
+    representatives: int = 300,
+    say=print,
+    notice_keys: dict[str, Path] | None = None,
 ) -> dict:
+    """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway."""
     s = BaseSettings.from_env()
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
     admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
@@ -301,9 +308,8 @@ def seed(
     court = Api(urls["sharing-gateway"], api_key=agency_keys["court"])
     offender = reps[1]
     wait("the gateway to learn the representatives", lambda: gateway.call("GET", "/agencies")[0] == 200)
-    court.must(
-        "POST",
-        "/notices",
+    signed, headers = notice_sender.signed(
+        notice_sender.load((notice_keys or {})["court"]),
         {
             "specversion": "1.0",
             "id": "SGFY-2026-0001",
@@ -318,7 +324,8 @@ def seed(
             },
         },
     )
-    say("  gateway: the court's violation notice sent")
+    court.must("POST", "/notices", raw=signed, headers=headers)
+    say("  gateway: the court's violation notice sent (signed with the court's key)")
 
     # 4. The service desk: requests in every state, suggestions, corps, charity.
     members = reps[:60]

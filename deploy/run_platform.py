@@ -163,7 +163,10 @@ class Platform:
 
         print(f"seeding demo data through the APIs ({people:,} people) ...", flush=True)
         urls = {s.name: self.url(s) for s in SERVICES}
-        summary = seed(urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True))
+        summary = seed(
+            urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
+            notice_keys=self.notice_keys,
+        )  # fmt: skip
         marker.write_text(json.dumps(summary, indent=2))
 
     def agency_keys(self) -> dict[str, str]:
@@ -186,6 +189,33 @@ class Platform:
         self.keycloak = LocalKeycloak(self.var / "keycloak", port)
         return self
 
+    def notice_signing_keys(self) -> dict[str, Path]:
+        """Each agency's demo notice-signing key (private PEM in var/agency-notice-keys/, the agency's
+        side), its public half registered with the gateway on the first run."""
+        from sharing_gateway import notice_sender
+
+        gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
+        folder, found = self.var / "agency-notice-keys", {}
+        for agency in AGENCIES:
+            private = folder / f"{agency}.pem"
+            if not private.exists():
+                private, public = notice_sender.write_pair(folder, agency)
+                subprocess.run(
+                    [str(BIN / gateway.admin), "register-notice-key", agency, str(public)],
+                    env=self.env(gateway), check=True, capture_output=True,
+                )  # fmt: skip
+            found[agency] = private
+        return found
+
+    def provide_signing_key(self, service: Service) -> None:
+        """The gateway's signing key: made once by the operator's command, never by the gateway outside
+        development mode (the end-to-end platform runs in production mode)."""
+        if service.name == "sharing-gateway" and not (self.var / "gateway-signing-key.pem").exists():
+            subprocess.run(
+                [str(BIN / service.admin), "create-signing-key"], env=self.env(service), check=True,
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+
     def start(self) -> None:
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
@@ -199,6 +229,7 @@ class Platform:
         logs.mkdir(exist_ok=True)
         for service in SERVICES:
             env = self.env(service)
+            self.provide_signing_key(service)
             subprocess.run([str(BIN / service.admin), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
             self._spawn(
                 f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], env, logs
@@ -207,6 +238,7 @@ class Platform:
         for service in SERVICES:
             self._wait_ready(service)
         self.keys = self.agency_keys()
+        self.notice_keys = self.notice_signing_keys()
         self._spawn("console", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "console.app:create_app()"],
                     self.console_env(), logs)  # fmt: skip
         self._wait_ready(CONSOLE)
@@ -284,6 +316,7 @@ class Platform:
         )
         for agency, key in self.keys.items():
             print(f"  {agency:<16} {key}")
+        print(f"Notices are JWS (EdDSA) signed with the agency's key: demo keys in {self.var / 'agency-notice-keys'}")
         print(
             f"\nPrometheus /metrics needs 'Authorization: Bearer <METRICS_TOKEN>' (development default: "
             f"{s.metrics_token})"

@@ -41,7 +41,10 @@ def worker_topics(service: str, tmp: Path) -> set[str]:
     else:
         from sharing_gateway.bootstrap import bootstrap
         from sharing_gateway.config import GatewaySettings
+        from sharing_gateway.domain.signing import write_new
         from sharing_gateway.entrypoints.worker import build
+
+        write_new(tmp / "k.pem")
 
         parts = build(
             bootstrap(

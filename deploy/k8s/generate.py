@@ -11,6 +11,10 @@
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
   and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
   service's other secret settings; each service refuses to start with a short or shipped one).
+  The sharing gateway also mounts its Ed25519 signing key from the Secret
+  ``sharing-gateway-signing-key`` (file ``gateway-signing-key.pem``, made once with
+  ``SIGNING_KEY_FILE=./gateway-signing-key.pem gateway-admin create-signing-key``): without it the
+  gateway refuses to start, and no pod ever invents a key of its own.
 - ``keycloak.yaml``: Keycloak (the identity provider) in production mode on its own
   PostgreSQL database, two replicas sharing their caches (JDBC_PING over that database),
   the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
@@ -40,6 +44,7 @@ TOPICS = {
     "evaluation.v1": PARTITIONS,
     "servicedesk.v1": PARTITIONS,
     "gateway.inbound.v1": 3,
+    "gateway.checkpoints.v1": 1,  # the ledger's signed checkpoints, in order; agencies may read it
     "feed.court.v1": 1,  # one agency, one ordered sequence: a single partition
     "feed.public_security.v1": 1,
     "feed.npc.v1": 1,
@@ -125,7 +130,8 @@ def kafka_docs() -> list[dict]:
                 },
             }
         )
-    for topic in [t for t in TOPICS if not t.startswith("feed.")]:
+    # Dead letters only where a service consumes: agency feeds and checkpoints are read by agencies.
+    for topic in [t for t in TOPICS if not t.startswith("feed.") and t != "gateway.checkpoints.v1"]:
         docs.append(
             {
                 "apiVersion": "kafka.strimzi.io/v1beta2",
@@ -144,6 +150,24 @@ def kafka_docs() -> list[dict]:
             }
         )
     return docs
+
+
+SIGNING_KEY_DIR = "/var/run/tongxin/signing"
+
+
+def _pod(service: str, container: dict, **spec) -> dict:
+    """A pod spec around one container; the gateway's pods mount its signing key, read-only."""
+    if service != "sharing-gateway":
+        return {**spec, "containers": [container]}
+    mount = {"name": "signing-key", "mountPath": SIGNING_KEY_DIR, "readOnly": True}
+    return {
+        **spec,
+        "securityContext": {"fsGroup": 10001},
+        "containers": [{**container, "volumeMounts": [mount]}],
+        "volumes": [
+            {"name": "signing-key", "secret": {"secretName": "sharing-gateway-signing-key", "defaultMode": 0o440}}
+        ],
+    }
 
 
 def _container(service: str, name: str, command: list[str] | None, probes: bool) -> dict:
@@ -198,7 +222,11 @@ def service_docs() -> list[dict]:
                     "OIDC_AUDIENCE": "tongxin-api",
                     "OIDC_JWKS_URL": OIDC_JWKS_URL,
                     "FORWARDED_ALLOW_IPS": "*",
-                    **({"GUNICORN_THREADS": "8"} if name == "sharing-gateway" else {}),
+                    **(
+                        {"GUNICORN_THREADS": "8", "SIGNING_KEY_FILE": f"{SIGNING_KEY_DIR}/gateway-signing-key.pem"}
+                        if name == "sharing-gateway"
+                        else {}
+                    ),
                 },
             }
         )
@@ -214,10 +242,11 @@ def service_docs() -> list[dict]:
                     "backoffLimit": 3,
                     "template": {
                         "metadata": {"labels": selector("migrate")},
-                        "spec": {
-                            "restartPolicy": "OnFailure",
-                            "containers": [_container(name, f"{name}-migrate", [admin, "migrate"], False)],
-                        },
+                        "spec": _pod(
+                            name,
+                            _container(name, f"{name}-migrate", [admin, "migrate"], False),
+                            restartPolicy="OnFailure",
+                        ),
                     },
                 },
             }
@@ -234,10 +263,11 @@ def service_docs() -> list[dict]:
                         "selector": {"matchLabels": selector(component)},
                         "template": {
                             "metadata": {"labels": selector(component)},
-                            "spec": {
-                                "terminationGracePeriodSeconds": 30,
-                                "containers": [_container(name, full, command, component == "api")],
-                            },
+                            "spec": _pod(
+                                name,
+                                _container(name, full, command, component == "api"),
+                                terminationGracePeriodSeconds=30,
+                            ),
                         },
                     },
                 }

@@ -4,6 +4,8 @@ REGISTRY_PERSON = "registry.person.v1"
 EVALUATION = "evaluation.v1"
 SERVICEDESK = "servicedesk.v1"
 GATEWAY_INBOUND = "gateway.inbound.v1"
+#: Signed checkpoints of the gateway's disclosure ledger (produced by the gateway's worker).
+GATEWAY_CHECKPOINTS = "gateway.checkpoints.v1"
 
 DLQ_SUFFIX = ".dlq"
 
