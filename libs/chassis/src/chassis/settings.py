@@ -31,6 +31,16 @@ class BaseSettings:
     database_url: str = "sqlite:///var/tongxin.db"
     #: Comma-separated Kafka bootstrap servers.
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # -- Kafka security (chassis.kafka.KafkaAccess; principals and ACLs in chassis.principals) --
+    #: SASL_SSL (TLS + SCRAM-SHA-512, every real broker) or PLAINTEXT (a throwaway test broker).
+    kafka_security_protocol: str = "SASL_SSL"
+    #: This service's Kafka principal (its SCRAM user), e.g. ``registry``.
+    kafka_sasl_username: str = ""
+    #: The principal's SCRAM password.
+    kafka_sasl_password: str = dataclasses.field(default="", metadata={"secret": True}, repr=False)
+    #: PEM file of the CA that signed the brokers' certificates (empty: the system's CAs).
+    kafka_ssl_cafile: str = ""
+    # -- end of Kafka security --
     #: HMAC secret for staff JWTs (HS256). Production sets a long random value.
     jwt_secret: str = "dev-only-secret-change-me-please-32b"
     #: Audience every staff token must carry.
