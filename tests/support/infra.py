@@ -75,22 +75,23 @@ class KafkaSource:
             self.access = KafkaAccess(self.bootstrap, security_protocol="PLAINTEXT")
             self._stop = container.stop
         else:
-            broker = LocalKafka(tmp / "kafka", plaintext_listener=plaintext_listener).start()
-            self.bootstrap = broker.bootstrap_servers
-            self.kind = (
-                "local Apache Kafka broker (deploy/kafka, KRaft, SASL_SSL + ACLs), "
-                f"started in {broker.startup_seconds:.1f}s"
-            )
-            self.access = KafkaAccess.from_env(broker.client_env("admin"))
-            self.credentials, self._ca_file = broker.credentials(), str(broker.ca_file)
-            if broker.plaintext_port:
-                self.plaintext = KafkaAccess(f"127.0.0.1:{broker.plaintext_port}", security_protocol="PLAINTEXT")
-            self._stop = broker.stop
-        say(
-            f"Kafka: {self.kind} at {self.bootstrap} (no Docker engine here, so no testcontainers)"
-            if "local" in self.kind
-            else f"Kafka: {self.kind} at {self.bootstrap}"
+            return self.start_local(tmp, plaintext_listener, note=" (no Docker engine here, so no testcontainers)")
+        say(f"Kafka: {self.kind} at {self.bootstrap}")
+        return self
+
+    def start_local(self, tmp: Path, plaintext_listener: bool = False, note: str = "") -> KafkaSource:
+        """Always a broker of our own (deploy/kafka), whose every principal's password we know."""
+        broker = LocalKafka(tmp / "kafka", plaintext_listener=plaintext_listener).start()
+        self.bootstrap = broker.bootstrap_servers
+        self.kind = "local Apache Kafka broker (deploy/kafka, KRaft, SASL_SSL + ACLs), " + (
+            f"started in {broker.startup_seconds:.1f}s"
         )
+        self.access = KafkaAccess.from_env(broker.client_env("admin"))
+        self.credentials, self._ca_file = broker.credentials(), str(broker.ca_file)
+        if broker.plaintext_port:
+            self.plaintext = KafkaAccess(f"127.0.0.1:{broker.plaintext_port}", security_protocol="PLAINTEXT")
+        self._stop = broker.stop
+        say(f"Kafka: {self.kind} at {self.bootstrap}{note}")
         return self
 
     def access_for(self, principal: str, password: str | None = None) -> KafkaAccess:

@@ -24,6 +24,7 @@ from chassis.events import Envelope
 from chassis.kafka import KafkaAccess, ensure_topics, make_consumer, make_producer
 from chassis.principals import SERVICES, agency
 from chassis.topics import AGENCIES, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICE_TOPICS, agency_feed, dead_letter
+from tests.support.infra import KafkaSource
 
 pytestmark = pytest.mark.kafka
 
@@ -32,10 +33,12 @@ PROBE = "cn.tongxin.test.security_probe.v1"
 
 
 @pytest.fixture(scope="module")
-def broker(kafka):
-    if not kafka.credentials:
-        pytest.skip(f"{kafka.kind}: this suite did not make the broker, so it knows no principal's password")
-    return kafka
+def broker(tmp_path_factory):
+    """A broker of this module's own: its probes must not land on the session broker's platform
+    topics, where other tests read every record (an agency feed holds only signed entries)."""
+    source = KafkaSource().start_local(tmp_path_factory.mktemp("security-kafka"))
+    yield source
+    source.stop()
 
 
 def probe() -> bytes:
