@@ -256,6 +256,8 @@ class LocalKafka:
         ensure_jars()
         props, credentials = self._configure()
         began = time.monotonic()
+        # The passwords are arguments of this short-lived formatter (its only interface), seen by
+        # local users for a moment; on a shared machine, keep the broker on a machine of its own.
         scram = [arg for name, password in credentials.items()
                  for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")]  # fmt: skip
         cluster_id = (self.data_dir / "cluster.id").read_text().strip()

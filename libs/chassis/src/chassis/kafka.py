@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import socket
+import ssl
 from collections.abc import Iterable, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -66,7 +67,11 @@ class KafkaAccess:
                 sasl_plain_password=self.sasl_password,
             )
         if protocol.endswith("SSL"):
-            config.update(ssl_check_hostname=True, ssl_cafile=self.ssl_cafile or None)
+            # Our own context, not kafka-python's default (CERT_OPTIONAL, any protocol version):
+            # the broker's certificate must chain to the CA and name the host, over TLS 1.2+.
+            context = ssl.create_default_context(cafile=self.ssl_cafile or None)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            config.update(ssl_context=context, ssl_check_hostname=True)
         return config
 
 
