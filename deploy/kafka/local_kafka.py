@@ -104,7 +104,7 @@ def server_properties(
     # the metadata log that the controller itself serves, so it cannot authenticate with
     # SCRAM, and its peer (this same process) connects as ANONYMOUS, hence that super user.
     # Reaching it needs a shell on this machine, where this folder's credentials already are;
-    # a broker that leaves loopback gets an SSL controller listener with client certificates.
+    # a broker reachable beyond loopback must secure it too (SSL with client certificates).
     protocols = ["SASL_SSL:SASL_SSL", "CONTROLLER:PLAINTEXT"]
     if plaintext_port:
         # Only for the benchmark's TLS+SASL cost comparison: unauthenticated clients on
@@ -345,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     broker = LocalKafka(Path(args.data_dir), args.port, args.controller_port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     broker.start()
-    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s", flush=True)
+    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s (SASL_SSL; CA "
+          f"{broker.ca_file}, passwords in {broker.credentials_file})", flush=True)  # fmt: skip
     try:
         broker.process.wait()
     except KeyboardInterrupt:
