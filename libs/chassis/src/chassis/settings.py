@@ -53,7 +53,8 @@ class BaseSettings:
     outbox_poll_interval: float = 0.2
     #: Largest body a request may send, in bytes.
     max_content_length: int = 12 * 1024 * 1024
-    #: Prefix of this deployment's Kafka consumer group names (default: the service name).
+    #: Prefix of this deployment's Kafka consumer group names (default: the service name). The
+    #: ACLs let a principal use the groups ``<principal>.*`` only (chassis.principals).
     consumer_group_prefix: str = ""
     #: Reverse proxies in front of the API whose X-Forwarded-For/-Proto to trust (0: none;
     #: the client address is then the TCP peer, which a client cannot forge).
