@@ -1,5 +1,6 @@
 """Bring a broker to the platform's declared shape: every topic with its retention
-(``chassis.topics``) and every principal's ACLs (``chassis.principals``). Idempotent.
+(``chassis.topics``) and exactly the ACLs of ``chassis.principals`` (undeclared ones are
+removed). Idempotent.
 
 The local broker runs it after each start; compose runs it as its ``kafka-init`` step:
 
@@ -14,14 +15,23 @@ from __future__ import annotations
 
 import sys
 
-from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
+from kafka.admin import (
+    ACL,
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePattern,
+    ResourcePatternFilter,
+    ResourceType,
+)
 
 from chassis.kafka import KafkaAccess, ensure_topics, make_admin
-from chassis.principals import LITERAL, Grant, Principal, all_principals
+from chassis.principals import LITERAL, PREFIXED, Grant, Principal, all_principals
 from chassis.topics import AGENCIES, platform_topics
 
 _RESOURCES = {"topic": ResourceType.TOPIC, "group": ResourceType.GROUP}
-_PATTERNS = {LITERAL: ACLResourcePatternType.LITERAL}
+_PATTERNS = {LITERAL: ACLResourcePatternType.LITERAL, PREFIXED: ACLResourcePatternType.PREFIXED}
 _OPERATIONS = {"Read": ACLOperation.READ, "Write": ACLOperation.WRITE, "Describe": ACLOperation.DESCRIBE}
 
 
@@ -29,26 +39,42 @@ def acls(principal: Principal) -> list[ACL]:
     """The principal's grants as kafka-python ACL bindings (allow, from any host)."""
 
     def one(grant: Grant, operation: str) -> ACL:
-        pattern = _PATTERNS.get(grant.pattern, ACLResourcePatternType.PREFIXED)
         return ACL(
             principal=f"User:{principal.name}",
             host="*",
             operation=_OPERATIONS[operation],
             permission_type=ACLPermissionType.ALLOW,
-            resource_pattern=ResourcePattern(_RESOURCES[grant.resource], grant.name, pattern),
+            resource_pattern=ResourcePattern(_RESOURCES[grant.resource], grant.name, _PATTERNS[grant.pattern]),
         )
 
     return [one(g, op) for g in principal.grants() for op in g.operations]
 
 
-def provision(admin: KafkaAccess, agencies: tuple[str, ...] = AGENCIES, partitions: int = 3) -> None:
+def provision(admin: KafkaAccess, agencies: tuple[str, ...] = AGENCIES, partitions: int = 3) -> int:
+    """Create the topics and grant the declared ACLs; returns how many undeclared ACLs it removed."""
     ensure_topics(admin, platform_topics(agencies), partitions=partitions)
     client = make_admin(admin)
     try:
-        bindings = [acl for p in all_principals(agencies) for acl in acls(p)]
-        result = client.create_acls(bindings)  # creating an existing binding changes nothing
+        declared = [acl for p in all_principals(agencies) for acl in acls(p)]
+        result = client.create_acls(declared)  # creating an existing binding changes nothing
         if result["failed"]:
             raise RuntimeError(f"ACLs refused by the broker: {result['failed'][:3]}")
+        # A grant no longer declared (a consumer removed, a principal renamed) must not linger.
+        everything = ACLFilter(
+            principal=None,
+            host=None,
+            operation=ACLOperation.ANY,
+            permission_type=ACLPermissionType.ANY,
+            resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
+        )
+        existing, error = client.describe_acls(everything)
+        if error.errno:
+            raise RuntimeError(f"ACLs could not be listed: {error}")
+        wanted = set(declared)
+        stale = [acl for acl in existing if acl not in wanted]
+        if stale:
+            client.delete_acls(stale)
+        return len(stale)
     finally:
         client.close()
 

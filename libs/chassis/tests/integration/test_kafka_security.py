@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from kafka import TopicPartition
+from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
 from kafka.errors import (
     ClusterAuthorizationFailedError,
     GroupAuthorizationFailedError,
@@ -21,7 +22,8 @@ from kafka.errors import (
 )
 
 from chassis.events import Envelope
-from chassis.kafka import KafkaAccess, ensure_topics, make_consumer, make_producer
+from chassis.kafka import KafkaAccess, ensure_topics, make_admin, make_consumer, make_producer
+from chassis.kafka_provision import provision
 from chassis.principals import SERVICES, agency
 from chassis.topics import AGENCIES, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICE_TOPICS, agency_feed, dead_letter
 from tests.support.infra import KafkaSource
@@ -179,3 +181,20 @@ def test_the_admin_used_by_tests_is_a_super_user(broker):
         assert consumer.end_offsets([TopicPartition(topic, 0)])[TopicPartition(topic, 0)] == 1
     finally:
         consumer.close()
+
+
+def test_provisioning_removes_a_grant_nobody_declared(broker):
+    """An ACL left behind (a removed consumer, or one an intruder added) goes at the next start."""
+    registry = broker.access_for("registry")
+    inbound = ResourcePattern(ResourceType.TOPIC, GATEWAY_INBOUND, ACLResourcePatternType.LITERAL)
+    smuggled = ACL("User:registry", "*", ACLOperation.WRITE, ACLPermissionType.ALLOW, inbound)
+    admin = make_admin(broker.access)
+    try:
+        assert not admin.create_acls([smuggled])["failed"]
+    finally:
+        admin.close()
+    send(registry, GATEWAY_INBOUND)  # the smuggled grant works...
+    assert provision(broker.access) == 1
+    with pytest.raises(TopicAuthorizationFailedError):  # ...until provisioning puts the declaration back
+        send(registry, GATEWAY_INBOUND)
+    assert provision(broker.access) == 0
