@@ -14,6 +14,7 @@ them when it formats its storage (``--add-scram``), compose likewise, Strimzi fr
 from __future__ import annotations
 
 import sys
+import time
 
 from kafka.admin import (
     ACL,
@@ -67,16 +68,27 @@ def provision(admin: KafkaAccess, agencies: tuple[str, ...] = AGENCIES, partitio
             permission_type=ACLPermissionType.ANY,
             resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
         )
-        existing, error = client.describe_acls(everything)
-        if error.errno:
-            raise RuntimeError(f"ACLs could not be listed: {error}")
         wanted = set(declared)
-        stale = [acl for acl in existing if acl not in wanted]
+        stale = [acl for acl in _listed(client, everything) if acl not in wanted]
         if stale:
             client.delete_acls(stale)
+        # The broker's authorizer learns of ACL changes through the metadata log a moment later;
+        # return only once it answers with exactly the declared set, so no client meets a gap.
+        deadline = time.monotonic() + 30
+        while set(_listed(client, everything)) != wanted:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the broker's ACLs did not settle on the declared set within 30 s")
+            time.sleep(0.2)
         return len(stale)
     finally:
         client.close()
+
+
+def _listed(client, acl_filter: ACLFilter) -> list[ACL]:
+    acls, error = client.describe_acls(acl_filter)
+    if error.errno:
+        raise RuntimeError(f"ACLs could not be listed: {error}")
+    return acls
 
 
 def main() -> int:

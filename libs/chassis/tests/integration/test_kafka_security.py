@@ -187,7 +187,7 @@ def granted(access: KafkaAccess, topic: str) -> bool:
     try:
         send(access, topic)
         return True
-    except TopicAuthorizationFailedError:  # ACL changes reach the authorizer within moments
+    except WRITE_REFUSED:  # ACL changes reach the authorizer within moments
         return False
 
 
