@@ -1,10 +1,12 @@
 """Who may do what on Kafka: one principal per service, one per Kafka-consuming agency.
 
 This is the one declaration of which service writes and reads which topic. The local
-broker's ACLs (``chassis.kafka.provision``), compose's init step, the Strimzi ``KafkaUser``
-resources (deploy/k8s/generate.py) and the compose labels all derive from it, and
-tests/test_deployment.py checks every worker's ``build()`` consumes exactly what is declared
-here. Everything not granted is refused (``allow.everyone.if.no.acl.found=false``):
+broker's and compose's ACLs (``chassis.kafka_provision``) and the Strimzi ``KafkaUser``
+resources and worker autoscaling (deploy/k8s/generate.py) derive from it;
+tests/test_deployment.py checks that every worker's ``build()`` consumes exactly what is
+declared here, that compose's labels and SCRAM users match it, and that every event type is
+written by the service it is named after. Everything not granted is refused
+(``allow.everyone.if.no.acl.found=false``):
 
 - a service writes only the topics it owns and the dead-letter topics of what it consumes;
 - it reads only the topics it consumes, in consumer groups named ``<service>.<consumer>``;
