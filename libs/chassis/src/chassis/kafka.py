@@ -102,6 +102,9 @@ def make_consumer(access: KafkaAccess, group_id: str | None, *topics: str, **ove
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
         reconnect_backoff_max_ms=2_000,
+        # kafka-python reads the SASL handshake blocking, for up to this long: its default (305 s)
+        # left a consumer stuck for minutes on a connection made while the broker restarted.
+        request_timeout_ms=30_000,
         # See a topic created after start-up (auto-created by its first producer) within seconds.
         metadata_max_age_ms=5_000,
     )
