@@ -1,6 +1,6 @@
 """``make run``: the whole platform on this machine, for newcomers and demos.
 
-Starts the local Kafka broker (deploy/kafka) and the local Keycloak with the
+Starts the local Kafka broker (deploy/kafka: TLS, SCRAM users, ACLs) and the local Keycloak with the
 tongxin realm (deploy/keycloak), migrates each service's SQLite database, starts
 each service's API under gunicorn and its worker as separate processes, waits
 until they are ready and prints where everything is, with the demo staff accounts
@@ -121,7 +121,8 @@ class Platform:
             or os.environ.get(
                 f"{service.name.upper().replace('-', '_')}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"
             ),
-            "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
+            # Each service reaches Kafka as its own principal (SASL_SSL; ACLs in chassis.principals).
+            **self.kafka.client_env(service.name),
             "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
@@ -294,6 +295,7 @@ class Platform:
         s = BaseSettings.from_env()
         tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
         print(f"\nTongxin is running (ready in {self.ready_seconds:.1f}s). Kafka: {self.kafka.bootstrap_servers}")
+        print(f"  (SASL_SSL: CA {self.kafka.ca_file}, one SCRAM user per service in {self.kafka.credentials_file})")
         print(
             f"  {'console':<16} {self.url(CONSOLE)}   (sign in as any demo user; public rating form at /rate/<token>)"
         )

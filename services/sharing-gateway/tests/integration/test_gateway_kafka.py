@@ -48,7 +48,7 @@ def platform(database_url, kafka, tmp_path):
     ev = evaluation_bootstrap(
         EvaluationSettings(
             database_url=f"sqlite:///{tmp_path / 'evaluation.db'}",
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
             **strong_secrets(EvaluationSettings),
@@ -59,7 +59,7 @@ def platform(database_url, kafka, tmp_path):
     gw = bootstrap(
         GatewaySettings(
             database_url=database_url,
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
@@ -87,7 +87,7 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     number = idnumber.make("370783", dt.date(1966, 8, 8), int(uuid.uuid4().int % 90) + 5, "female")
     pid = f"g-{uuid.uuid4().hex[:8]}"
     person = person_event(pid, digest=idnumber.digest(number, DigestKey("k1", SECRET)), name="孙丽华")
-    producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = KafkaProducer(**kafka.access.client_config())
     producer.send(REGISTRY_PERSON, key=pid.encode(), value=person.to_json()).get(10)
     producer.close()
 
@@ -182,7 +182,7 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     consumer = KafkaConsumer(
         agency_feed("court"),
         metadata_max_age_ms=1000,
-        bootstrap_servers=kafka.bootstrap,
+        **kafka.access.client_config(),
         auto_offset_reset="earliest",
         consumer_timeout_ms=500,
     )

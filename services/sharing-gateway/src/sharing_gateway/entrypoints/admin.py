@@ -147,7 +147,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
     except policies.PolicyError as exc:
         print(f"policy refused: {exc}", file=sys.stderr)
         return 2
-    consumer = kafka.make_consumer(gw.settings.kafka_bootstrap_servers, group_id=None)
+    consumer = kafka.make_consumer(kafka.KafkaAccess.of(gw.settings), group_id=None)
     shown = withheld = 0
     try:
         for topic in (REGISTRY_PERSON, EVALUATION, SERVICEDESK):
