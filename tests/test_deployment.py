@@ -14,7 +14,7 @@ import yaml
 from chassis import principals
 from chassis.consumer import ConsumerRunner
 from chassis.contracts import all_contracts
-from chassis.topics import AGENCIES, agency_feed, platform_topics
+from chassis.topics import AGENCIES, GATEWAY_CHECKPOINTS, agency_feed, platform_topics
 from tests.support.infra import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -256,10 +256,10 @@ def test_each_kafka_user_has_exactly_the_acls_the_code_declares():
         got = {(a["resource"]["type"], a["resource"]["name"], a["resource"]["patternType"], op)
                for a in acls for op in a["operations"]}  # fmt: skip
         assert got == {(g.resource, g.name, g.pattern, op) for g in principal.grants() for op in g.operations}, name
-    for agency in AGENCIES:  # an agency reads its own feed and nothing else
+    for agency in AGENCIES:  # an agency reads its own feed and the ledger's checkpoints, nothing else
         acls = users[principals.agency(agency).name]["authorization"]["acls"]
         topics = {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic"}
-        assert topics == {agency_feed(agency)}
+        assert topics == {agency_feed(agency), GATEWAY_CHECKPOINTS}
         assert {op for a in acls for op in a["operations"]} == {"Read", "Describe"}
 
 

@@ -66,7 +66,7 @@ def _settings():
 def test_an_unsafe_secret_stops_the_service_naming_its_variable(service, variable, process, tmp_path):
     strong = strong_secret_environment(SERVICES[service][0])
     if variable is None:
-        env, named = {}, "JWT_SECRET"
+        env, named = {}, secret_fields(SERVICES[service][0])[0].name.upper()  # the first one it checks
     else:
         env, named = {**strong, variable: "too-short-31-bytes-xxxxxxxxxxxx"}, variable
     done = start(service, process, env, tmp_path)

@@ -34,7 +34,7 @@ class KeyedSettings(BaseSettings):
 
 STRONG = "x7Jq2vN9pL4mR8sT1wY6zB3cF5hK0dGa"  # 32 bytes
 #: The base settings' other secrets, strong, so each case below is about the one it names.
-OTHERS = {"METRICS_TOKEN": STRONG}
+OTHERS = {"METRICS_TOKEN": STRONG, "KAFKA_SASL_PASSWORD": STRONG}
 
 
 @pytest.mark.parametrize(
@@ -68,11 +68,16 @@ def test_strong_secrets_pass_and_development_mode_accepts_the_shipped_ones():
 
 
 def test_secret_fields_are_found_by_their_metadata():
-    assert [f.name for f in secret_fields(KeyedSettings)] == ["jwt_secret", "metrics_token", "phone_key"]
+    assert [f.name for f in secret_fields(KeyedSettings)] == [
+        "kafka_sasl_password",
+        "jwt_secret",
+        "metrics_token",
+        "phone_key",
+    ]
 
 
 def test_a_secret_whose_emptiness_turns_its_feature_off_may_be_empty():
-    environ = {"JWT_SECRET": STRONG, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
+    environ = {**OTHERS, "JWT_SECRET": STRONG, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
     KeyedSettings.from_env(environ).refuse_unsafe_secrets()
     with pytest.raises(UnsafeSecret):
         KeyedSettings.from_env({**environ, "PHONE_KEY": ""}).refuse_unsafe_secrets()

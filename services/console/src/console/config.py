@@ -10,6 +10,8 @@ from chassis.settings import BaseSettings
 @dataclasses.dataclass(frozen=True)
 class ConsoleSettings(BaseSettings):
     service_name: str = "console"
+    #: The console never talks to Kafka (only to the four APIs), so it holds no Kafka password.
+    kafka_sasl_password: str = ""
     registry_url: str = "http://127.0.0.1:8001"
     evaluation_url: str = "http://127.0.0.1:8002"
     servicedesk_url: str = "http://127.0.0.1:8003"
