@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis import idnumber
+from chassis import idnumber, sensitive
 from chassis.errors import Conflict, NotFound, PreconditionFailed
 from registry.adapters import pinyin
 from registry.adapters.tables import memberships, people
@@ -33,6 +33,7 @@ _PERSON_COLUMNS = (
     "tags",
     "status",
     "version",
+    "event_version",
     "representative_roles",
     "merged_into",
 )
@@ -170,7 +171,8 @@ class PersonRepository:
         row["name_pinyin_compact"] = pinyin.compact(person.name)
         row["id_digest"] = idnumber.digest(person.id_number, self.id_secret)
         row["is_representative"] = bool(person.representative_roles)
-        row["search_text"] = " ".join(
-            filter(None, [person.name, person.employer, person.position, *person.tags])
-        ).lower()
+        values = [person.name, person.employer, person.position, *person.tags]
+        # Viewers search ``search_text``: a substring of a hidden tag must find nobody through it.
+        row["search_text"] = " ".join(filter(None, sensitive.public_values(filter(None, values)))).lower()
+        row["search_text_all"] = " ".join(filter(None, values)).lower()
         return row

@@ -69,7 +69,7 @@ class UnitOfWork:
                     )
                 )
                 if recorded.event is not None:
-                    data = {**snapshot, "version": recorded.version, **recorded.extra}
+                    data = {**snapshot, "version": recorded.event_version, **recorded.extra}
                     events.append((EVENT_PREFIX + recorded.event, person.id, data))
             person.recorded.clear()
         if history_rows:
