@@ -156,3 +156,15 @@ def test_all_56_ethnic_groups_are_named_and_common_words_are_not_taken_for_them(
     plain_words = ("骨干", "企业家", "回家", "白菜种植户", "北京大学", "佛山市某公司", "土木工程师", "水利局")
     for plain in plain_words:
         assert not sensitive.is_sensitive_value(plain), plain
+
+
+def test_previous_digest_keys_are_parsed_and_bad_entries_refused():
+    from chassis.digests import parse_keys
+
+    assert [(k.key_id, k.secret) for k in parse_keys("k1=old-secret, k0=older")] == [
+        ("k1", "old-secret"),
+        ("k0", "older"),
+    ]
+    assert parse_keys("") == []
+    with pytest.raises(ValueError, match="<key id>=<secret>"):
+        parse_keys("just-a-secret-without-an-id")

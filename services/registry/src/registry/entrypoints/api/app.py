@@ -19,6 +19,7 @@ Chinese (`title`, `detail`) and English (`title_en`, `detail_en`)."""
 
 def create_app(registry: Registry | None = None) -> Flask:
     registry = registry or bootstrap()
+    registry.pin_digest_keys()
     logs.configure(registry.settings.service_name, registry.settings.log_level)
     service = create_service_app(
         registry.settings, title="Tongxin Registry 统战对象信息库", description=DESCRIPTION, engine=registry.engine
