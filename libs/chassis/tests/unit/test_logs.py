@@ -35,7 +35,7 @@ def test_paths_queries_and_credentials_are_redacted_in_every_field():
     json.loads(out)
     for secret in [*SECRETS, "138 1234 5678"]:
         assert secret not in out, secret
-    assert "110105********002X" in out and "limit=5" in out
+    assert "110105************" in out and "limit=5" in out  # the region only
 
 
 def test_exceptions_are_redacted_too():
