@@ -59,8 +59,9 @@ PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:\+?86" + _SEP + r")?(?:1" + _SEP + r"[3-9](?:" + _SEP + r"[0-9]){9}"
     r"|[(（]?0[0-9]{2,3}[)）]?" + _SEP + r"[0-9](?:" + _SEP + r"[0-9]){6,7})(?![0-9])"
 )
-#: Any run of 11 or more digits (an old 15-digit ID number, 17 digits, a phone spelled oddly).
-LONG_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9](?:[\s\-\u200b-\u200d\u2060\ufeff]?[0-9]){10,}(?![0-9])")
+#: Any other run of 11 or more digits (an old 15-digit ID number, 17 digits), dashes or invisible
+#: characters between them (not spaces: "370783000000 200" is a unit code and a status).
+LONG_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9](?:[\-\u200b-\u200d\u2060\ufeff]?[0-9]){10,}(?![0-9])")
 #: A masked ID number (region, eight stars, tail): beside a year it narrows a brute force.
 MASKED_ID_IN_TEXT = re.compile(r"[0-9]{6}\*{8}[0-9]{3}[0-9Xx]")
 #: A run of hex digits with letters (a digest, a UUID, a request id): its digits are no number.
@@ -194,7 +195,7 @@ def mask_free_text(text: str, limit: int) -> str:
     text = normalise_text(text)
     text = _sub(ID_NUMBER_IN_TEXT, text, lambda n: _mask_digits(n, keep_head=6, keep_tail=0))
     text = _sub(PHONE_IN_TEXT, text, lambda n: _mask_digits(n, keep_head=3, keep_tail=2))
-    text = _sub(LONG_DIGIT_RUN, text, lambda n: n if _dotted_quad(n) else _mask_digits(n, 3, 0))
+    text = _sub(LONG_DIGIT_RUN, text, lambda n: n if _not_personal(n) else _mask_digits(n, 3, 0))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -210,6 +211,7 @@ def _mask_digits(number: str, keep_head: int, keep_tail: int) -> str:
     return "".join(c if (i in keep or i not in places) else "*" for i, c in enumerate(number))
 
 
-def _dotted_quad(text: str) -> bool:
-    """An IPv4 address in a log line is no personal number."""
-    return re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", text) is not None
+def _not_personal(text: str) -> bool:
+    """A 12-digit admin-unit code (it never starts with 0, unlike a landline with its area code)
+    is no personal number."""
+    return re.fullmatch(r"[1-8][0-9]{11}", text) is not None
