@@ -46,7 +46,7 @@ class PersonSnapshot(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=1900, max=2100),
-        metadata={"description": "year of birth only: a full date beside id_masked would rebuild the ID number"},
+        metadata={"description": "year of birth only: a full date would narrow the ID number to 1,000 tries"},
     )
     unit_code = fields.String(required=True, validate=UNIT_CODE)
     id_digest = fields.String(
