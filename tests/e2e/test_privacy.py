@@ -6,8 +6,8 @@ to tempt every leak: a CPPCC member in the religious and ethnic base databases, 
 ethnicity recorded and then changed alone. Every record on every topic and every entry of every
 agency feed is checked for a raw ID number, an ID number rebuilt from a masked form and the birth
 year or from a date and the unit's region in the same record (every candidate enumerated,
-confirmed against the person's keyed digest), a sensitive key, and a sensitive value (a category or tag naming a religion or an
-ethnicity). Expected: 0 of each.
+confirmed against the person's keyed digest), a sensitive key, and a sensitive value (a category
+or tag naming a religion or an ethnicity). Expected: 0 of each.
 """
 
 from __future__ import annotations
