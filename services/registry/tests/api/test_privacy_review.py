@@ -77,6 +77,12 @@ def test_event_versions_count_only_emitted_events(client, auth, create, registry
         payloads = conn.execute(sa.select(outbox.c.payload).order_by(outbox.c.id)).scalars()
         events = [json.loads(p)["data"] for p in payloads]
     assert [(e.get("changed_fields"), e["version"]) for e in events] == [(None, 1), (["employer"], 2)]
+    # A viewer sees the same count in the person view and its ETag; editors keep every change's.
+    seen = client.get(f"/people/{p['id']}", headers=_viewer(auth))
+    assert seen.get_json()["version"] == 2 and seen.headers["ETag"] == '"v2"'
+    listed = client.get("/people", headers=_viewer(auth)).get_json()["items"]
+    assert [i["version"] for i in listed if i["id"] == p["id"]] == [2]
+    assert client.get(f"/people/{p['id']}", headers=auth()).get_json()["version"] == 4
 
 
 def test_viewer_statistics_leave_out_sensitive_categories_and_small_community_counts(client, auth, create):
