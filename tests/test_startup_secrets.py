@@ -93,7 +93,7 @@ def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_i
             for field in secret_fields(settings):
                 value = str(env.get(field.name.upper()))
                 if field.default == "" and field.metadata.get("empty_disables"):  # off unless set
-                    assert value == "${%s:-}" % field.name.upper(), (name, part, field.name)
+                    assert value == f"${{{field.name.upper()}:-}}", (name, part, field.name)
                     continue
                 assert required.match(value), (name, part, field.name)
             assert re.search(r":\$\{[A-Z]+_DB_PASSWORD:\?[^}]+\}@", env["DATABASE_URL"]), (name, part)
