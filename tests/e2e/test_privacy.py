@@ -214,7 +214,7 @@ def test_no_log_line_of_the_whole_run_holds_an_id_number_phone_token_key_or_rece
             lines += 1
             found = [f"probe {i}" for i, secret in enumerate(probes) if secret in line]
             found += ["an ID number"] if sensitive.contains_id_number(line) else []
-            found += ["a phone number"] if sensitive.PHONE_IN_TEXT.search(sensitive.normalise_text(line)) else []
+            found += ["a phone number"] if sensitive.contains_phone(line) else []
             found += ["a JWT"] if re.search(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.", line) else []
             for what in found:
                 leaks[f"{path.name}: {what}"] += 1
