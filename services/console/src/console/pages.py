@@ -58,9 +58,12 @@ def dashboard():
         stats = api("registry").get("/statistics/categories")
         totals = Counter()
         for row in stats["rows"]:
-            totals.update(row["counts"])
+            # null: a community's small count the registry withholds from viewers; left out of sums
+            totals.update({k: v for k, v in row["counts"].items() if v is not None})
         charts["categories"] = [[CATEGORY_ZH.get(k, k), v] for k, v in totals.most_common()]
-        charts["units"] = [[row["unit_name"], sum(row["counts"].values())] for row in stats["rows"]][:20]
+        charts["units"] = [[row["unit_name"], sum(v or 0 for v in row["counts"].values())] for row in stats["rows"]][
+            :20
+        ]
         charts["active_people"] = stats["active_people"]
 
     def bodies():

@@ -136,12 +136,15 @@ MATRIX = {
         lambda c, h, s: c.get("/statistics/representatives", headers=h), roles=READERS, levels=m.ANY_LEVEL
     ),
     ("POST", "/imports"): m.Rule(lambda c, h, s: upload(c, h), roles=EDITORS, levels=m.ANY_LEVEL, ok=202),
-    ("GET", "/imports/{job_id}"): m.Rule(lambda c, h, s: c.get(f"/imports/{s['job']}", headers=h)),
+    # Import reports hold birth dates and check characters from ID numbers: editors only.
+    ("GET", "/imports/{job_id}"): m.Rule(lambda c, h, s: c.get(f"/imports/{s['job']}", headers=h), roles=EDITORS),
     ("GET", "/imports/{job_id}/errors.xlsx"): m.Rule(
-        lambda c, h, s: c.get(f"/imports/{s['job']}/errors.xlsx", headers=h)
+        lambda c, h, s: c.get(f"/imports/{s['job']}/errors.xlsx", headers=h), roles=EDITORS
     ),
     ("GET", "/people/export.xlsx"): m.Rule(
-        lambda c, h, s: c.get("/people/export.xlsx?purpose=年度核查名单", headers=h), roles=READERS, levels=m.ANY_LEVEL
+        lambda c, h, s: c.get("/people/export.xlsx", query_string={"purpose": "年度核对名单"}, headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
     ),
 }
 

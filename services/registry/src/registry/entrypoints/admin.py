@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from registry.bootstrap import bootstrap
+from registry.service_layer.digest_keys import exit_if_key_changed
 from registry.service_layer.rekey import rekey_id_digests
 from registry.service_layer.units import load_shipped_units
 
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         registry.migrate()
         print("registry: schema at head")
+    exit_if_key_changed(registry)
     if args.command in ("migrate", "rekey-id-digests"):
         print(f"registry: {rekey_id_digests(registry)} ID digests re-keyed")
     added = load_shipped_units(registry.engine)

@@ -145,7 +145,8 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
         digest = idnumber.digest(number, gw.settings.id_digest_key())
-        person_id = conn.execute(sa.select(people.c.person_id).where(people.c.id_digest == digest)).scalar()
+        during_rotation = [idnumber.digest(number, key) for key in gw.settings.id_digest_keys()]
+        person_id = conn.execute(sa.select(people.c.person_id).where(people.c.id_digest.in_(during_rotation))).scalar()
     if kind == "violation_rescinded":
         original = conn.execute(
             sa.select(notices.c.notice_type).where(
