@@ -125,7 +125,7 @@ class SuggestionAct(MethodView):
 
 
 class BranchIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,40}$"))
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,40}\Z"))
     name = fields.String(required=True, validate=validate.Length(min=2, max=100))
     specialty = fields.String(required=True, validate=validate.Length(min=2, max=100))
     unit_code = fields.String(required=True, validate=UNIT)
