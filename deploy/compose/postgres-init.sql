@@ -4,6 +4,7 @@
 \getenv evaluation_password EVALUATION_DB_PASSWORD
 \getenv servicedesk_password SERVICEDESK_DB_PASSWORD
 \getenv gateway_password GATEWAY_DB_PASSWORD
+\getenv keycloak_password KEYCLOAK_DB_PASSWORD
 CREATE USER registry WITH PASSWORD :'registry_password';
 CREATE DATABASE registry OWNER registry;
 CREATE USER evaluation WITH PASSWORD :'evaluation_password';
@@ -13,5 +14,5 @@ CREATE DATABASE servicedesk OWNER servicedesk;
 CREATE USER gateway WITH PASSWORD :'gateway_password';
 CREATE DATABASE gateway OWNER gateway;
 -- Keycloak keeps its realms, users and sessions in a database of its own.
-CREATE USER keycloak WITH PASSWORD 'keycloak-dev-password';
+CREATE USER keycloak WITH PASSWORD :'keycloak_password';
 CREATE DATABASE keycloak OWNER keycloak;
