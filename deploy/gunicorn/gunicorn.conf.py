@@ -14,9 +14,8 @@ from chassis.logs import redact
 
 # Development mode (make run) accepts the shipped default secrets, so it serves this machine only.
 _development = os.environ.get("DEVELOPMENT_MODE", "").strip().lower() in {"1", "true", "yes", "on"}
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 bind = os.environ.get("BIND", "127.0.0.1:8000" if _development else "0.0.0.0:8000")
-if _development and bind.rpartition(":")[0].strip("[]") not in {"127.0.0.1", "localhost", "::1"}:
-    raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: BIND={bind} refused (use 127.0.0.1:<port>)")
 # Workers from CPU count (2n+1 is gunicorn's rule of thumb for I/O-bound apps), capped for small hosts.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 # Threads per worker (gthread) for APIs that hold requests open, like the gateway's long-polled
@@ -78,6 +77,15 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
 def on_starting(server):
+    # Checked on the final addresses: -b on the command line and GUNICORN_CMD_ARGS override BIND above.
+    if _development:
+        public = [
+            a
+            for a in server.cfg.bind
+            if not a.startswith("unix:") and a.rpartition(":")[0].strip("[]") not in _LOOPBACK
+        ]
+        if public:
+            raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: bind {public} refused (use 127.0.0.1:<port>)")
     # Prometheus multiprocess mode needs an empty directory shared by the workers.
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:

@@ -66,9 +66,11 @@ def test_sign_in_and_the_dashboard_draws_its_charts(console):
     assert int(text(d, "#active-people")) >= 300
     assert len(d.find_elements(By.CSS_SELECTOR, ".chart canvas")) >= 5
     console.shot("01-dashboard")
-    d.find_element(By.LINK_TEXT, "English").click()
+    d.find_element(By.XPATH, "//header//button[normalize-space()='English']").click()  # a POST form with its token
+    WebDriverWait(d, 20).until(lambda d: '<html lang="en"' in d.page_source)
     assert "Dashboard" in d.page_source
-    d.find_element(By.LINK_TEXT, "中文").click()
+    d.find_element(By.XPATH, "//header//button[normalize-space()='中文']").click()
+    WebDriverWait(d, 20).until(lambda d: '<html lang="zh-CN"' in d.page_source)
 
 
 def test_search_edit_and_the_change_history(console):

@@ -179,8 +179,24 @@ def test_the_percent_encoded_tab_from_the_issue_stays_on_the_site(client):
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
 def test_the_language_switch_never_sends_the_browser_off_the_site(client, target):
-    r = client.get("/language", query_string={"next": target}, headers={"Referer": "https://evil.example/"})
+    r = client.post("/language", data={"next": target, "csrf_token": csrf_of(client)})
     assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+def test_no_link_or_cross_site_form_can_switch_the_language(client):
+    """Session state changes only on a POST carrying this session's CSRF token."""
+
+    def page_language():
+        return re.search(r'<html lang="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+
+    before = page_language()
+    assert client.get("/language", query_string={"next": "/login"}).status_code in (302, 405)  # an <img src=...>
+    forged = client.post("/language", data={"next": "/login"}, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403
+    assert page_language() == before
+    switched = client.post("/language", data={"next": "/login", "csrf_token": csrf_of(client)})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/login"
+    assert page_language() != before
 
 
 def test_a_local_next_is_honoured(client):

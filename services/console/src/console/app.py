@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask, g, redirect, render_template, request, send_file, session, url_for
 
 from chassis.http import headers
+from chassis.http.client import trust_proxies
 from console import csrf, pages, signin
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
@@ -60,6 +61,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.extensions["console"] = settings
+    trust_proxies(app, settings.trusted_proxy_hops)  # the rater's address, not the ingress's, goes to evaluation
     app.jinja_env.globals.update(t=t, lang=lang, csrf_token=csrf.token)
 
     @app.before_request

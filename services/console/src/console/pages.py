@@ -226,6 +226,8 @@ def token_sheet(round_id):
 def rate(token):
     """The public rating form: no sign-in, works on a phone."""
     ev = Api(current_app.extensions["console"].evaluation_url, None)
+    # the client as resolved through this console's own trusted proxies (TRUSTED_PROXY_HOPS);
+    # evaluation trusts exactly one hop: this console
     forwarded = {"X-Forwarded-For": request.remote_addr or ""}
     try:
         form = ev.call("GET", f"/rate/{token}", headers=forwarded).json()

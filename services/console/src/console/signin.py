@@ -63,7 +63,8 @@ def install(app: Flask, settings: ConsoleSettings) -> None:
         session.clear()
         return redirect(url_for("login"))
 
-    @app.route("/language")
+    @app.route("/language", methods=["POST"])
     def language():
+        # a change of session state: a POST with the CSRF token, so no link or image elsewhere flips it
         session["lang"] = "en" if lang() == "zh" else "zh"
-        return redirect(local_target(request.args.get("next"), url_for("pages.dashboard")))
+        return redirect(local_target(request.form.get("next"), url_for("pages.dashboard")))

@@ -50,6 +50,7 @@ MATRIX = {
         roles=READERS,
         levels=m.ANY_LEVEL,
         shows_object=lambda r, s: any(p["id"] == s["p1"] for p in r.get_json()["items"]),
+        listed_units=lambda r: [p["unit_code"] for p in r.get_json()["items"]],  # the sibling's person: never
     ),
     ("POST", "/people"): m.Rule(
         lambda c, h, s: c.post("/people", json=NEW_PERSON, headers=h), roles=EDITORS, ok=201, out_of_scope=422
@@ -167,6 +168,9 @@ def seeded(tmp_path_factory):
         return r.get_json()["id"]
 
     seed = {"p1": register(), "p2": register(name="张伟"), "archived": register(name="李娜")}
+    sibling = {"Authorization": f"Bearer {tokens.issue('sibling-admin', ['admin'], LEVELS['sibling'])}"}
+    body = person_body(unit_code=LEVELS["sibling"], name="赵敏", id_number=new_id_number())
+    assert client.post("/people", json=body, headers=sibling).status_code == 201
     assert client.post(f"/people/{seed['archived']}/archive", json={}, headers=v1(town)).status_code == 200
     assert client.post("/units", json={"code": EMPTY_UNIT, "name": "空社区"}, headers=town).status_code == 201
     job = upload(client, town)

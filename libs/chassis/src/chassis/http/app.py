@@ -25,12 +25,12 @@ from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis import kafka, logs, metrics, tracing
 from chassis.auth import Principal, TokenService
 from chassis.errors import AppError, Unauthorized
 from chassis.http import docs, headers
+from chassis.http.client import trust_proxies
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
 from chassis.settings import BaseSettings
 
@@ -93,9 +93,7 @@ def create_service_app(
     )
     app.json.ensure_ascii = False
     docs.install(app, settings.swagger_ui_dir)
-    if settings.trusted_proxy_hops:
-        hops = settings.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    trust_proxies(app, settings.trusted_proxy_hops)
     api = ServiceApi(app)
     api.ma_plugin.converter.add_attribute_function(_decimal_bounds_as_numbers)
     tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
