@@ -313,7 +313,10 @@ def test_during_an_id_digest_key_rotation_notices_still_match_people_not_yet_rek
     consume(member_event())  # its digest is under the gateway's current key, k1
     old = gateway.settings
     rotated = dataclasses.replace(
-        old, id_digest_key_id="k2", id_digest_secret=secrets.token_urlsafe(48), id_digest_previous_keys=f"k1={old.id_digest_secret}"
+        old,
+        id_digest_key_id="k2",
+        id_digest_secret=secrets.token_urlsafe(48),
+        id_digest_previous_keys=f"k1={old.id_digest_secret}",
     )
 
     def post(settings, event):
