@@ -11,6 +11,7 @@ KAFKA_STAMP := deploy/kafka/lib/.pom-sha256
 KEYCLOAK_STAMP := deploy/keycloak/dist/.built-26.5.6
 ASYNCAPI_TOOL := tools/asyncapi/node_modules/@asyncapi/parser/package.json
 CONSOLE_ASSETS := services/console/node_modules/echarts/dist/echarts.min.js
+SWAGGER_UI_ASSETS := libs/chassis/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 PYTEST_ARGS ?=
 
 .PHONY: help run test test-fast lint format bench bench-quick fuzz asyncapi kafka keycloak clean
@@ -47,17 +48,22 @@ $(CONSOLE_ASSETS): services/console/package.json services/console/package-lock.j
 $(KEYCLOAK_STAMP):
 	$(PYTHON) deploy/keycloak/local_keycloak.py fetch
 
+# Swagger UI for every service's /docs; --ignore-scripts: no install-time telemetry.
+$(SWAGGER_UI_ASSETS): libs/chassis/package.json libs/chassis/package-lock.json
+	cd libs/chassis && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 kafka: $(KAFKA_STAMP)
 
 keycloak: $(KEYCLOAK_STAMP)
 
-run: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(CONSOLE_ASSETS)
+run: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) deploy/run_platform.py
 
-test: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS)
+test: $(VENV)/.installed $(KAFKA_STAMP) $(KEYCLOAK_STAMP) $(ASYNCAPI_TOOL) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL)
+test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL) $(SWAGGER_UI_ASSETS)
 	$(PY) -m pytest -m "not kafka and not keycloak" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -68,17 +74,17 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-fuzz: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
+fuzz: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py -k sqlite $(PYTEST_ARGS)
 
 asyncapi: $(VENV)/.installed
 	$(PY) -m chassis.contracts.asyncapi > docs/asyncapi.json
 
-bench: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
+bench: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) -m bench
 
-bench-quick: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS)
+bench-quick: $(VENV)/.installed $(KAFKA_STAMP) $(CONSOLE_ASSETS) $(SWAGGER_UI_ASSETS)
 	$(PY) -m bench --quick
 
 clean:
-	rm -rf $(VENV) var deploy/kafka/lib deploy/keycloak/dist tools/asyncapi/node_modules services/console/node_modules
+	rm -rf $(VENV) var deploy/kafka/lib deploy/keycloak/dist tools/asyncapi/node_modules services/console/node_modules libs/chassis/node_modules

@@ -126,7 +126,9 @@ class Platform:
             "EVALUATION_URL": urls["evaluation"],
             "SERVICEDESK_URL": urls["servicedesk"],
             "GATEWAY_URL": urls["sharing-gateway"],
-            "DEMO_SIGN_IN": "true",
+            # Demo sign-in, and the session cookie over plain http to 127.0.0.1 (development only).
+            "DEVELOPMENT_MODE": "true",
+            "SESSION_COOKIE_SECURE": "false",
             "ECHARTS_FILE": "services/console/node_modules/echarts/dist/echarts.min.js",
         }
 
@@ -264,6 +266,10 @@ class Platform:
         )
         for agency, key in self.keys.items():
             print(f"  {agency:<16} {key}")
+        print(
+            f"\nPrometheus /metrics needs 'Authorization: Bearer <METRICS_TOKEN>' (development default: "
+            f"{s.metrics_token})"
+        )
         print(f"\nLogs: {self.var / 'logs'}. Press Ctrl-C to stop.", flush=True)
 
     def stop(self) -> None:
@@ -282,8 +288,11 @@ class Platform:
 
 def check(platform: Platform) -> int:
     """Probe every printed URL, and each agency's feed with its demo key; exit non-zero if any fails."""
+    from chassis.settings import BaseSettings
+
     gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
-    probes = [(url, {}) for url in platform.urls()] + [
+    scraper = {"Authorization": f"Bearer {BaseSettings.from_env().metrics_token}"}  # /metrics is not public
+    probes = [(url, scraper if url.endswith("/metrics") else {}) for url in platform.urls()] + [
         (platform.url(gateway, "/feed"), {"Authorization": f"ApiKey {key}"}) for key in platform.keys.values()
     ]
     failures = 0

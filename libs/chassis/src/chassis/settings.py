@@ -56,6 +56,13 @@ class BaseSettings:
     #: Reverse proxies in front of the API whose X-Forwarded-For/-Proto to trust (0: none;
     #: the client address is then the TCP peer, which a client cannot forge).
     trusted_proxy_hops: int = 0
+    #: Explicit development mode (``make run``): weak secrets are allowed and demo sign-in is
+    #: offered. Never set it in production.
+    development_mode: bool = False
+    #: Bearer token a Prometheus scraper must send to read ``/metrics`` (empty: ``/metrics`` is off).
+    metrics_token: str = dataclasses.field(default="dev-only-metrics-token-change-me-32b", metadata={"secret": True})
+    #: Where the Swagger UI files are (``npm ci`` in libs/chassis): every service serves them at /docs.
+    swagger_ui_dir: str = "libs/chassis/node_modules/swagger-ui-dist"
 
     def consumer_group(self, name: str) -> str:
         return f"{self.consumer_group_prefix or self.service_name}.{name}"

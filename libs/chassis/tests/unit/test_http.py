@@ -162,7 +162,7 @@ def test_probes_and_metrics(client):
     assert ready.get_json()["checks"] == {"database": "ok", "kafka": "unreachable"}
     assert ready.get_json()["degraded"] is True
     client.get("/things/open")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {SETTINGS.metrics_token}"}).get_data(as_text=True)
     assert (
         'tongxin_http_request_seconds_count{endpoint="/things/open",method="GET",service="demo",status="200"}' in text
     )

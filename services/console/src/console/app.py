@@ -2,53 +2,79 @@
 
 Server-rendered pages over the services' public APIs, called with the signed-in user's own
 token, so the console shows exactly what the APIs allow that user and no more. The token
-lives in a signed, HTTP-only session cookie; the console keeps no data of its own.
+lives in a signed, HTTP-only, SameSite session cookie; the console keeps no data of its own.
+
+Names typed by any user (units, rounds, people, activities) are shown to every other user,
+so pages never mix data into script: templates escape everything, data for scripts goes
+through ``tojson`` into a JSON data block read by static JS, and the Content-Security-Policy
+allows no inline script at all. Every form carries a CSRF token (``console.csrf``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from flask import Flask, g, redirect, render_template, request, send_file, session, url_for
 
-from chassis.auth import TokenService
-from console import pages
+from chassis.http import headers
+from console import csrf, pages, signin
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
 from console.i18n import lang, t
 
-ROOT = Path(__file__).resolve().parents[4]
+PUBLIC_ENDPOINTS = {"login", "health", "static", "echarts", "language"}
 
-#: Demo users offered on the sign-in page when DEMO_SIGN_IN is on (make run).
-DEMO_USERS = [
-    ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
-    ("county-evaluator", ["evaluator"], "370783000000", "寿光市委统战部 评价员"),
-    ("county-auditor", ["auditor"], "370783000000", "寿光市 审计员"),
-    ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
-    ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
-]
+#: Scripts, styles, images and requests only from the console itself; no inline script or
+#: style, no plugins, no <base>, never framed, forms post only here.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+FORGED = ApiError(
+    403,
+    "表单已过期或不是从本站提交的，请刷新页面后重试",
+    "The form expired or was not sent from this site; reload the page and try again",
+)
+
+
+class InsecureCookieRefused(RuntimeError):
+    """SESSION_COOKIE_SECURE=false outside development mode: the session would travel in clear."""
 
 
 def create_app(settings: ConsoleSettings | None = None) -> Flask:
     settings = settings or ConsoleSettings.from_env()
+    if not settings.session_cookie_secure and not settings.development_mode:
+        raise InsecureCookieRefused(
+            "SESSION_COOKIE_SECURE=false is allowed only with DEVELOPMENT_MODE=true (plain http on 127.0.0.1)"
+        )
     app = Flask("console", root_path=str(Path(__file__).resolve().parent))
-    app.config.update(SECRET_KEY=settings.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      MAX_CONTENT_LENGTH=settings.max_content_length)  # fmt: skip
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="__Host-console" if settings.session_cookie_secure else "console",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+    )
     app.extensions["console"] = settings
-    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
-    app.jinja_env.globals.update(t=t, lang=lang)
+    app.jinja_env.globals.update(t=t, lang=lang, csrf_token=csrf.token)
 
     @app.before_request
     def who():
         g.user = session.get("user")
         g.token = session.get("token")
-        public = request.endpoint in ("login", "health", "static", "echarts", "language") or (
-            request.endpoint or ""
-        ).startswith("pages.rate")
+        if csrf.request_is_forged():
+            return render_template("error.html", error=FORGED), 403
+        public = request.endpoint in PUBLIC_ENDPOINTS or (request.endpoint or "").startswith("pages.rate")
         if not public and not g.token:
-            return redirect(url_for("login", next=request.path))
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))
         return None
+
+    @app.after_request
+    def secure(response):
+        return headers.secure(response, CSP, hsts=settings.session_cookie_secure)
 
     def api(name: str) -> Api:
         base = {"registry": settings.registry_url, "evaluation": settings.evaluation_url,
@@ -81,35 +107,9 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
 
     @app.route("/vendor/echarts.min.js")
     def echarts():
-        return send_file(ROOT / settings.echarts_file, mimetype="text/javascript", max_age=86400)
+        # Relative to the working directory: the repository under make run, /app in the image.
+        return send_file(Path(settings.echarts_file).resolve(), mimetype="text/javascript", max_age=86400)
 
-    @app.route("/language")
-    def language():
-        session["lang"] = "en" if lang() == "zh" else "zh"
-        return redirect(request.referrer or url_for("pages.dashboard"))
-
-    @app.route("/login", methods=["GET", "POST"])
-    def login():
-        error = None
-        if request.method == "POST":
-            token = (request.form.get("token") or "").strip()
-            if settings.demo_sign_in and request.form.get("demo"):
-                sub, roles, unit, label = next(u for u in DEMO_USERS if u[0] == request.form["demo"])
-                token = tokens.issue(sub, roles, unit, name=label, ttl=dt.timedelta(hours=8))
-            try:
-                principal = tokens.verify(token)
-                session.update(token=token, user={"name": principal.name, "roles": sorted(principal.roles),
-                                                  "unit": principal.unit})  # fmt: skip
-                target = request.args.get("next") or url_for("pages.dashboard")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
-            except Exception:
-                error = "登录凭证无效或已过期 / Invalid or expired credentials"
-        return render_template("login.html", demo=DEMO_USERS if settings.demo_sign_in else [], error=error)
-
-    @app.route("/logout", methods=["POST"])
-    def logout():
-        session.clear()
-        return redirect(url_for("login"))
-
+    signin.install(app, settings)
     app.register_blueprint(pages.blp)
     return app

@@ -15,8 +15,9 @@ class ConsoleSettings(BaseSettings):
     servicedesk_url: str = "http://127.0.0.1:8003"
     gateway_url: str = "http://127.0.0.1:8004"
     #: Signs the session cookie that holds the signed-in user's token.
-    secret_key: str = "dev-only-console-cookie-secret-change-me"
-    #: Offer the demo users on the sign-in page (make run). Production signs in through its SSO.
-    demo_sign_in: bool = False
+    secret_key: str = dataclasses.field(default="dev-only-console-cookie-secret-change-me", metadata={"secret": True})
+    #: Send the session cookie over HTTPS only. Only development mode, on plain http to
+    #: 127.0.0.1, may turn it off (``make run``); anywhere else the console refuses to start.
+    session_cookie_secure: bool = True
     #: Where the ECharts build is (npm install in services/console).
     echarts_file: str = "services/console/node_modules/echarts/dist/echarts.min.js"

@@ -4,7 +4,6 @@ form, service requests, suggestions, corps and charity, and the sharing gateway.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
@@ -21,6 +20,10 @@ CATEGORY_ZH = {
 }  # fmt: skip
 STATE_ZH = {"submitted": "已提交", "accepted": "已受理", "in_progress": "办理中", "waiting": "等待中（暂停计时）",
             "resolved": "已办结", "closed": "已关闭", "rejected": "不予受理", "reopened": "重新办理"}  # fmt: skip
+TOKEN_SHEET_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'none'"
+)
 EDITABLE = ("name", "employer", "position", "phone", "address", "education", "political_affiliation", "notes")
 
 
@@ -98,9 +101,9 @@ def dashboard():
         ("统计", monthly),
     ):
         attempt(label, fn)
-    return render_template(
-        "dashboard.html", charts=json.dumps(charts, ensure_ascii=False), has=charts, problems=problems
-    )
+    # The template serialises the figures with tojson into a JSON data block: names that users
+    # typed (units, rounds) can never close the block or run as script.
+    return render_template("dashboard.html", charts=charts, problems=problems)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -208,7 +211,12 @@ def token_sheet(round_id):
         "count": int(request.form["count"]),
     }
     sheet = api("evaluation").call("POST", f"/rounds/{round_id}/token-sheet", json=body)
-    return Response(sheet.content, mimetype="text/html")
+    page = Response(sheet.content, mimetype="text/html")
+    # A print-out from evaluation with its own <style> and inline SVG codes: styles may be
+    # inline here, and nothing may run, load or be sent.
+    page.headers["Content-Security-Policy"] = TOKEN_SHEET_CSP
+    page.headers["Cache-Control"] = "no-store"  # the tokens are shown once
+    return page
 
 
 @blp.route("/rate/<token>", methods=["GET", "POST"])

@@ -5,10 +5,13 @@
 - Deny by default: every view needs a valid staff JWT unless decorated ``@public``.
 - Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
   metrics, ``/healthz`` (alive) and ``/readyz`` (database and Kafka).
+- Security headers and a Content-Security-Policy on every answer; ``/metrics`` only for a
+  scraper holding the ``METRICS_TOKEN`` bearer token (it names every endpoint and its load).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 import uuid
@@ -26,11 +29,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from chassis import kafka, logs, metrics, tracing
 from chassis.auth import Principal, TokenService
 from chassis.errors import AppError, Unauthorized
+from chassis.http import docs, headers
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
 from chassis.settings import BaseSettings
 
 log = logging.getLogger("tongxin.http")
-_PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics", "static"}
+_PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics", "static", "swagger_ui_assets"}
+_DOCS_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
 
 
 def public(view: Callable) -> Callable:
@@ -76,8 +81,6 @@ def create_service_app(
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
@@ -87,19 +90,20 @@ def create_service_app(
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
+    docs.install(app, settings.swagger_ui_dir)
     if settings.trusted_proxy_hops:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     api = ServiceApi(app)
     api.ma_plugin.converter.add_attribute_function(_decimal_bounds_as_numbers)
     tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
-    _install_request_hooks(app, settings.service_name, tokens)
+    _install_request_hooks(app, settings.service_name, tokens, hsts=not settings.development_mode)
     _install_error_handlers(app)
     _install_probes(app, settings, engine)
     return ServiceApp(app, api)
 
 
-def _install_request_hooks(app: Flask, service: str, tokens: TokenService) -> None:
+def _install_request_hooks(app: Flask, service: str, tokens: TokenService, *, hsts: bool) -> None:
     @app.before_request
     def _begin() -> Response | None:
         g.started = time.perf_counter()
@@ -132,6 +136,8 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenService) -> No
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         metrics.HTTP_LATENCY.labels(service, request.method, endpoint, response.status_code).observe(elapsed)
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        csp = headers.DOCS_CSP if request.endpoint in _DOCS_ENDPOINTS else headers.API_CSP
+        headers.secure(response, csp, hsts=hsts)
         if tp := tracing.current_traceparent():
             response.headers["traceparent"] = tp
         if endpoint not in ("/metrics", "/healthz", "/readyz"):
@@ -253,5 +259,12 @@ def _install_probes(app: Flask, settings: BaseSettings, engine: sa.Engine | None
 
     @app.get("/metrics", endpoint="metrics")
     def metrics_view():
+        # Endpoint names, load and backlogs help an attacker plan: only the scraper may read them.
+        scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+        expected = settings.metrics_token
+        if not expected or scheme != "Bearer" or not hmac.compare_digest(offered.strip().encode(), expected.encode()):
+            answer = from_app_error(Unauthorized("需要监控令牌", "The metrics bearer token is required"))
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return answer
         body, content_type = metrics.exposition()
         return Response(body, mimetype=content_type.split(";")[0])
