@@ -10,12 +10,24 @@ from chassis.settings import BaseSettings
 @dataclasses.dataclass(frozen=True)
 class ConsoleSettings(BaseSettings):
     service_name: str = "console"
+    #: The console's own small database: signed-in sessions (their tokens) and the staff audit log.
+    database_url: str = "sqlite:///var/console.db"
     registry_url: str = "http://127.0.0.1:8001"
     evaluation_url: str = "http://127.0.0.1:8002"
     servicedesk_url: str = "http://127.0.0.1:8003"
     gateway_url: str = "http://127.0.0.1:8004"
-    #: Signs the session cookie that holds the signed-in user's token.
+    #: Signs the session cookie (it holds only a random session id, the CSRF token and the language).
     secret_key: str = dataclasses.field(default="dev-only-console-cookie-secret-change-me", metadata={"secret": True})
+    #: The console's OIDC client at the issuer (``OIDC_ISSUER``): authorization code + PKCE.
+    oidc_client_id: str = "tongxin-console"
+    oidc_client_secret: str = dataclasses.field(
+        default="dev-only-console-client-secret-change-me", metadata={"secret": True}
+    )
+    #: The console's service-account client for Keycloak's Admin REST API (staff administration).
+    staff_admin_client_id: str = "tongxin-console-staff"
+    staff_admin_client_secret: str = dataclasses.field(
+        default="dev-only-console-staff-secret-change-me", metadata={"secret": True}
+    )
     #: Send the session cookie over HTTPS only. Only development mode, on plain http to
     #: 127.0.0.1, may turn it off (``make run``); anywhere else the console refuses to start.
     session_cookie_secure: bool = True
