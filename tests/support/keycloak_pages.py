@@ -3,7 +3,7 @@ password form, TOTP enrolment (administrators) and the one-time code form. Used 
 to the console with Flask's test client; the browser tests use chromium for the same.
 
 TOTP codes are computed here (RFC 6238, the realm's SHA-1, 6 digits, 30 s). Keycloak
-refuses a code used before, so each user's codes come from strictly increasing time steps.
+refuses a code used before, so a second sign-in in the same 30 s waits for the next step.
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ def totp(secret: str, step: int) -> str:
 
 
 def next_code(username: str) -> str:
-    """A code Keycloak accepts (its window is one step either side) and has not seen yet."""
+    """The current step's code, unless it was used already: then wait for the next step."""
     while True:
         now = int(time.time()) // 30
-        step = max(now - 1, _LAST_STEP.get(username, -1) + 1)
-        if step <= now + 1:
-            _LAST_STEP[username] = step
-            return totp(SECRETS[username], step)
-        time.sleep(5)
+        if now > _LAST_STEP.get(username, -1):
+            _LAST_STEP[username] = now
+            return totp(SECRETS[username], now)
+        time.sleep(1)
 
 
 def allow_redirects(keycloak, client_id: str, *origins: str) -> None:
@@ -106,7 +105,8 @@ def console_sign_in(client, username: str, password: str, next_path: str | None 
     query = {"next": next_path} if next_path is not None else {}
     started = client.post("/login", query_string=query, data={"csrf_token": csrf})
     assert started.status_code == 302, started.get_data(as_text=True)[:300]
-    scheme = client.environ_base.get("wsgi.url_scheme", "http")
-    back = KeycloakPages(f"{scheme}://localhost/").sign_in(started.headers["Location"], username, password)
+    authorize = started.headers["Location"]
+    callback = urllib.parse.parse_qs(urllib.parse.urlsplit(authorize).query)["redirect_uri"][0]
+    back = KeycloakPages(callback).sign_in(authorize, username, password)
     parts = urllib.parse.urlsplit(back)
     return client.get(parts.path, query_string=parts.query)
