@@ -298,6 +298,7 @@ def keycloak_docs() -> list[dict]:
                 ("KC_HTTP_ENABLED", "true"),
                 ("KC_HEALTH_ENABLED", "true"),
                 ("KC_METRICS_ENABLED", "true"),
+                ("TONGXIN_CONSOLE_URL", "https://console.tongxin.example.cn"),
             )
         ],
         "envFrom": [{"secretRef": {"name": "keycloak"}}],

@@ -1,5 +1,6 @@
 """The tongxin realm as imported from deploy/keycloak/tongxin-realm.json, on a real Keycloak."""
 
+import time
 import uuid
 
 import jwt
@@ -14,7 +15,9 @@ from tests.support.identity import (
     BrowserSignIn,
     client_credentials,
     demo_password,
+    form,
     password_grant,
+    totp,
 )
 
 pytestmark = pytest.mark.keycloak
@@ -76,6 +79,26 @@ def test_an_administrator_without_totp_is_made_to_enrol_before_any_token(keycloa
     )
     assert answer.status_code == 302
     assert "required-action?execution=CONFIGURE_TOTP" in answer.headers["Location"]
+
+
+def test_an_administrator_enrols_totp_then_needs_it_at_every_sign_in(keycloak):
+    name = f"admin-{uuid.uuid4().hex[:8]}"
+    assert Admin(keycloak).create_user(name, TOWN, ["admin"], "Admin-pass-2026").status_code == 201
+    browser = BrowserSignIn(keycloak, CONSOLE_CLIENT[0], CONSOLE_REDIRECT, CONSOLE_CLIENT[1])
+    setup = browser.follow(browser.submit_password(name, "Admin-pass-2026"))
+    secret = form(setup)[1]["totpSecret"]
+    wrong = browser.post(setup, {"totp": "000000" if totp(secret) != "000000" else "111111"})
+    assert wrong.status_code == 200 and form(wrong)[1]["totpSecret"] == secret  # refused, asked again
+    enrolled = browser.post(wrong, {"totp": totp(secret), "userLabel": "phone"})
+    assert "admin" in claims(browser.exchange(enrolled)["access_token"])["realm_access"]["roles"]
+
+    again = BrowserSignIn(keycloak, CONSOLE_CLIENT[0], CONSOLE_REDIRECT, CONSOLE_CLIENT[1])
+    challenge = again.submit_password(name, "Admin-pass-2026")
+    assert challenge.status_code == 200 and 'name="otp"' in challenge.text  # the password alone is not enough
+    stale = again.post(challenge, {"otp": totp(secret, time.time() - 300)})
+    assert stale.status_code == 200 and 'name="otp"' in stale.text  # a five-minute-old code is refused
+    time.sleep(30.5 - time.time() % 30)  # a code is good once: the enrolment used this period's
+    assert again.exchange(again.post(stale, {"otp": totp(secret)}))["access_token"]
 
 
 def test_member_portal_tokens_lack_the_staff_api_audience(keycloak):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import re
 import secrets
+import time
 import urllib.parse
 
 import requests
@@ -82,9 +84,24 @@ class BrowserSignIn:
         action = html.unescape(re.search(r'action="([^"]+)"', page.text).group(1))
         return self.session.post(action, data={"username": username, "password": password}, allow_redirects=False)
 
+    def follow(self, answer: requests.Response) -> requests.Response:
+        """GET the page a form post redirected to (a required action, the OTP form)."""
+        for cookie in self.session.cookies:
+            cookie.secure = False
+        return self.session.get(answer.headers["Location"], allow_redirects=False, timeout=30)
+
+    def post(self, page: requests.Response, fields: dict[str, str]) -> requests.Response:
+        action, hidden = form(page)
+        for cookie in self.session.cookies:
+            cookie.secure = False
+        return self.session.post(action, data={**hidden, **fields}, allow_redirects=False, timeout=30)
+
     def token(self, username: str, password: str) -> dict:
         """Sign in and exchange the code: the token response, or AssertionError saying where it stopped."""
-        answer = self.submit_password(username, password)
+        return self.exchange(self.submit_password(username, password))
+
+    def exchange(self, answer: requests.Response) -> dict:
+        """Exchange the code the answer redirects to the client with, using the PKCE verifier."""
         location = answer.headers.get("Location", "")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
         assert location.startswith(self.redirect_uri) and "code" in query, f"sign-in stopped at {location or answer}"
@@ -163,3 +180,18 @@ class Admin:
             timeout=30,
         )
         answer.raise_for_status()
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238 with the realm's policy (HMAC-SHA1, 6 digits, 30 s) over Keycloak's raw secret."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(secret.encode(), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def form(page: requests.Response) -> tuple[str, dict[str, str]]:
+    """The first form of a Keycloak page: its action and its hidden inputs."""
+    action = html.unescape(re.search(r'<form[^>]*action="([^"]+)"', page.text).group(1))
+    hidden = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text))
+    return action, hidden

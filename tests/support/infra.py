@@ -196,7 +196,8 @@ class KeycloakSource:
         if env := os.environ.get("TEST_KEYCLOAK_URL"):
             # An operator's Keycloak with the realm imported; TEST_KEYCLOAK_ADMIN is "user:password".
             user, _, password = os.environ.get("TEST_KEYCLOAK_ADMIN", "admin:").partition(":")
-            self.url, self.admin, self.kind = env.rstrip("/"), {"username": user, "password": password}, env
+            self.url, self.admin = env.rstrip("/"), {"username": user, "password": password}
+            self.kind = f"TEST_KEYCLOAK_URL={env}"
         elif docker_available():
             self._start_container()
         else:
@@ -215,14 +216,9 @@ class KeycloakSource:
             DockerContainer(KEYCLOAK_IMAGE)
             .with_env("KC_BOOTSTRAP_ADMIN_USERNAME", self.admin["username"])
             .with_env("KC_BOOTSTRAP_ADMIN_PASSWORD", self.admin["password"])
-            .with_volume_mapping(str(REALM_FILE.parent), "/opt/keycloak/data/import-src", "ro")
+            .with_volume_mapping(str(REALM_FILE), f"/opt/keycloak/data/import/{REALM_FILE.name}", "ro")
             .with_exposed_ports(8080)
-        )
-        # --import-realm reads data/import; only the realm file goes there, not its neighbours.
-        container.with_kwargs(entrypoint=["/bin/sh", "-c"])
-        container.with_command(
-            f'"mkdir -p /opt/keycloak/data/import && cp /opt/keycloak/data/import-src/{REALM_FILE.name} '
-            f'/opt/keycloak/data/import/ && exec /opt/keycloak/bin/kc.sh start-dev --import-realm"'
+            .with_command("start-dev --import-realm")
         )
         container.start()
         self.url = f"http://{container.get_container_host_ip()}:{container.get_exposed_port(8080)}"

@@ -138,10 +138,11 @@ def test_a_token_signed_by_a_key_not_in_the_jwks_is_refused(keycloak, verifier):
 
 @pytest.mark.parametrize("key", ["a-guessed-secret", "dev-only-secret-change-me-please-32b", "the-realm-public-key"])
 def test_an_hs256_token_is_refused_whatever_signed_it(keycloak, verifier, key):
-    genuine = jwt.decode(access_token(keycloak), options={"verify_signature": False})
-    kid = jwt.get_unverified_header(access_token(keycloak))["kid"]
+    token = access_token(keycloak)
+    genuine, kid = jwt.decode(token, options={"verify_signature": False}), jwt.get_unverified_header(token)["kid"]
     if key == "the-realm-public-key":
-        key = json.dumps(next(k for k in _jwks(keycloak, "tongxin")["keys"] if k["kid"] == kid))
+        (published,) = [k for k in _jwks(keycloak, "tongxin")["keys"] if k["kid"] == kid]
+        key = json.dumps(published)
     forged = _hs256({**genuine, "realm_access": {"roles": ["admin"]}, "unit": COUNTY}, kid, key.encode())
     refused(verifier, forged, "algorithm 'HS256' is not accepted")
 
