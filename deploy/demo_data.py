@@ -82,17 +82,18 @@ EMPLOYERS = [
 class Api:
     """A tiny JSON client for the services' public APIs."""
 
-    def __init__(self, base: str, token: str | None = None, api_key: str | None = None):
+    def __init__(self, base: str, token: str | Callable[[], str] | None = None, api_key: str | None = None):
         self.base = base.rstrip("/")
+        self.token = token
         self.headers = {"Accept": "application/json"}
-        if token:
-            self.headers["Authorization"] = f"Bearer {token}"
         if api_key:
             self.headers["Authorization"] = f"ApiKey {api_key}"
 
     def call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None, ok=(200, 201, 202)):
         data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
         h = {**self.headers, **(headers or {})}
+        if self.token:  # a callable gives a fresh access token (Keycloak's live five minutes)
+            h["Authorization"] = f"Bearer {self.token() if callable(self.token) else self.token}"
         if body is not None:
             h["Content-Type"] = "application/json"
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)  # noqa: S310 (http only)
@@ -200,11 +201,21 @@ def multipart(filename: str, content: bytes) -> tuple[bytes, str]:
 
 
 def seed(
-    urls: dict[str, str], agency_keys: dict[str, str], people_count: int = 23_000, representatives: int = 300, say=print
+    urls: dict[str, str],
+    agency_keys: dict[str, str],
+    people_count: int = 23_000,
+    representatives: int = 300,
+    say=print,
+    token: Callable[[], str] | None = None,
 ) -> dict:
-    s = BaseSettings.from_env()
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-    admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
+    """``token``: the seeder's access token from the identity provider (a fresh one per call);
+    without it, an HS256 token for services that still verify those."""
+    if token is None:
+        s = BaseSettings.from_env()
+        tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+        admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
+    else:
+        admin = token
     registry, evaluation = Api(urls["registry"], admin), Api(urls["evaluation"], admin)
     desk, gateway = Api(urls["servicedesk"], admin), Api(urls["sharing-gateway"], admin)
     villages, towns = units()

@@ -115,7 +115,8 @@ def test_every_page_carries_the_csp_and_security_headers(client, path):
     csp = dict(part.strip().split(" ", 1) for part in r.headers["Content-Security-Policy"].split(";"))
     assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'"
     assert csp["object-src"] == "'none'" and csp["base-uri"] == "'none'"
-    assert csp["frame-ancestors"] == "'none'" and csp["form-action"] == "'self'"
+    idp = client.application.extensions["console"].oidc_issuer.split("/realms/")[0]
+    assert csp["frame-ancestors"] == "'none'" and csp["form-action"] == f"'self' {idp}"
     assert "unsafe-inline" not in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["X-Frame-Options"] == "DENY"

@@ -15,6 +15,7 @@ allows no inline script at all. Every form carries a CSRF token (``console.csrf`
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, render_template, request, send_file, session, url_for
 
@@ -32,11 +33,18 @@ PUBLIC_ENDPOINTS = {"login", "auth_callback", "health", "static", "echarts", "la
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 #: Scripts, styles, images and requests only from the console itself; no inline script or
-#: style, no plugins, no <base>, never framed, forms post only here.
+#: style, no plugins, no <base>, never framed, forms post only here. The sign-in and sign-out
+#: forms are answered with a redirect to the identity provider, which browsers check against
+#: form-action too, so its origin is added there (and nowhere else).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' {idp}"
 )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 FORGED = ApiError(
@@ -66,13 +74,14 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.extensions["console"] = settings
+    csp = CSP.format(idp=_origin(settings.oidc_issuer))
     app.jinja_env.globals.update(t=t, lang=lang, csrf_token=csrf.token)
     engine = make_engine(settings.database_url)
     migrations.upgrade(engine, MIGRATIONS)
     app.extensions["console.db"] = engine
     app.extensions["console.verifier"] = TokenVerifier.from_settings(settings)
     app.extensions["console.keycloak"] = KeycloakAdmin(
-        settings.oidc_issuer, settings.staff_admin_client_id, settings.staff_admin_client_secret
+        settings.oidc_server_url, settings.staff_admin_client_id, settings.staff_admin_client_secret
     )
     store = signin.install(app, settings, engine)
 
@@ -95,7 +104,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
 
     @app.after_request
     def secure(response):
-        return headers.secure(response, CSP, hsts=settings.session_cookie_secure)
+        return headers.secure(response, csp, hsts=settings.session_cookie_secure)
 
     def api(name: str) -> Api:
         base = {"registry": settings.registry_url, "evaluation": settings.evaluation_url,

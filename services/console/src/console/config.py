@@ -18,6 +18,10 @@ class ConsoleSettings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8004"
     #: Signs the session cookie (it holds only a random session id, the CSRF token and the language).
     secret_key: str = dataclasses.field(default="dev-only-console-cookie-secret-change-me", metadata={"secret": True})
+    #: The realm's URL as the console's server reaches it, when browsers use another (compose:
+    #: ``http://keycloak:8080/realms/tongxin``); empty: ``OIDC_ISSUER``. Discovery, token and admin
+    #: calls go here; the issuer named in tokens stays ``OIDC_ISSUER``.
+    oidc_internal_url: str = ""
     #: The console's OIDC client at the issuer (``OIDC_ISSUER``): authorization code + PKCE.
     oidc_client_id: str = "tongxin-console"
     oidc_client_secret: str = dataclasses.field(
@@ -33,3 +37,7 @@ class ConsoleSettings(BaseSettings):
     session_cookie_secure: bool = True
     #: Where the ECharts build is (npm install in services/console).
     echarts_file: str = "services/console/node_modules/echarts/dist/echarts.min.js"
+
+    @property
+    def oidc_server_url(self) -> str:
+        return (self.oidc_internal_url or self.oidc_issuer).rstrip("/")

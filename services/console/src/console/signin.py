@@ -50,7 +50,7 @@ def install(app: Flask, settings: ConsoleSettings, store_engine) -> SessionStore
         "keycloak",
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
-        server_metadata_url=f"{settings.oidc_issuer.rstrip('/')}/.well-known/openid-configuration",
+        server_metadata_url=f"{settings.oidc_server_url}/.well-known/openid-configuration",
         client_kwargs={"scope": "openid", "code_challenge_method": "S256", "timeout": TIMEOUT},
     )
 
