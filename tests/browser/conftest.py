@@ -102,7 +102,7 @@ def console(platform, browser):
                 self.go("/login")
                 browser.delete_cookie("console")
             else:
-                browser.delete_all_cookies()  # the console's and Keycloak's: both live on 127.0.0.1
+                self.forget_everyone()
             self.go("/login" + (f"?next={next_path}" if next_path else ""))
             if user == _SSO["user"] and not password:
                 browser.find_element(By.ID, "sign-in").click()
@@ -114,6 +114,11 @@ def console(platform, browser):
                 lambda d: d.current_url.startswith(self.base) and "/login" not in d.current_url
             )
             _SSO["user"] = user
+
+        def forget_everyone(self):
+            """Drop every cookie: the console's and Keycloak's (whose paths are under /realms/)."""
+            browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+            _SSO["user"] = None
 
         def start_keycloak_sign_in(self):
             browser.find_element(By.ID, "sign-in").click()
@@ -161,9 +166,9 @@ def console(platform, browser):
     return Console()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def keycloak_admin(platform):
-    """Keycloak's admin REST API on the platform's Keycloak, as its bootstrap admin."""
+    """Keycloak's admin REST API on the platform's Keycloak, as its bootstrap admin (a fresh token)."""
     import requests
 
     from tests.support.identity import Admin

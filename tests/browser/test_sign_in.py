@@ -37,7 +37,7 @@ def test_sign_in_with_user_name_and_password_on_keycloaks_page(console):
 def test_five_wrong_passwords_lock_the_account(console, fresh_account, keycloak_admin):
     username, password = fresh_account("viewer")
     d = console.driver
-    d.delete_all_cookies()
+    console.forget_everyone()
     console.go("/login")
     console.start_keycloak_sign_in()
     for attempt in range(5):
@@ -59,7 +59,7 @@ def test_five_wrong_passwords_lock_the_account(console, fresh_account, keycloak_
 def test_an_administrator_without_totp_is_made_to_enrol(console, fresh_account):
     username, password = fresh_account("admin", unit=TOWN)
     d = console.driver
-    d.delete_all_cookies()
+    console.forget_everyone()
     console.go("/login")
     console.start_keycloak_sign_in()
     console.keycloak_password(username, password)

@@ -181,3 +181,14 @@ def test_the_audit_log_shows_each_admin_only_their_subtree(signed_in):
     town_log = town_admin.get("/staff/audit").get_data(as_text=True)
     assert f"t-county-level-clerk-{RUN}" in county_log and f"t-town-level-clerk-{RUN}" in county_log
     assert f"t-town-level-clerk-{RUN}" in town_log and f"t-county-level-clerk-{RUN}" not in town_log
+
+
+def test_an_account_id_that_is_not_a_keycloak_id_is_not_found(signed_in):
+    county_admin = signed_in("admin", unit=COUNTY)
+    token = csrf(county_admin)
+    for bad in ("..", "x", "00000000-0000-0000-0000-00000000000g"):
+        assert county_admin.get(f"/staff/{bad}").status_code == 404
+        assert (
+            county_admin.post(f"/staff/{bad}/enabled", data={"csrf_token": token, "enabled": "false"}).status_code
+            == 404
+        )

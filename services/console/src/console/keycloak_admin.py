@@ -31,11 +31,18 @@ class KeycloakAdmin:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def users(self, search: str = "", first: int = 0, max_: int = 500) -> list[dict]:
-        params = {"first": first, "max": max_, "briefRepresentation": "false"}
-        if search:
-            params["search"] = search
-        return self._call("GET", "/users", params=params).json()
+    def users(self, search: str = "", batch: int = 500) -> list[dict]:
+        """Every user (matching ``search``), fetched in batches: the console filters by subtree,
+        which Keycloak cannot (its attribute search matches whole values only)."""
+        found: list[dict] = []
+        while True:
+            params = {"first": len(found), "max": batch, "briefRepresentation": "false"}
+            if search:
+                params["search"] = search
+            page = self._call("GET", "/users", params=params).json()
+            found.extend(page)
+            if len(page) < batch:
+                return found
 
     def user(self, user_id: str) -> dict | None:
         answer = self._call("GET", f"/users/{user_id}", missing_ok=True)

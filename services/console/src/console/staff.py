@@ -10,6 +10,7 @@ as not found, so their existence is not revealed.
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 
@@ -33,6 +34,7 @@ from console.staff_scope import (
 
 blp = Blueprint("staff", __name__, url_prefix="/staff")
 PAGE_SIZE = 20
+KEYCLOAK_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NOT_FOUND = ApiError(404, "没有这个账号，或不在您的管辖范围内", "No such account in your unit's subtree")
 
 
@@ -66,6 +68,8 @@ def _unit(user: dict) -> str:
 
 def _account(user_id: str) -> tuple[dict, set[str]]:
     """The account if it lies in the actor's subtree (404 otherwise), and its realm roles."""
+    if not KEYCLOAK_ID.match(user_id):  # goes into an admin API path: nothing but an id
+        raise NOT_FOUND
     user = _ext("console.keycloak").user(user_id)
     if user is None or not in_scope(g.actor, _unit(user)):
         raise NOT_FOUND
