@@ -39,7 +39,9 @@ def signed_in(app, staff):
 
 
 def csrf(client, path: str = "/staff/new") -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+    page = client.get(path)
+    assert page.status_code in (200, 403), page.status_code
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
 
 
 def create(client, username: str, unit: str, *roles: str):
@@ -58,6 +60,9 @@ def kc_roles(admin_api, user_id: str) -> set[str]:
 
 def test_a_town_admin_creates_an_account_in_a_community_of_the_town(signed_in, admin_api, app):
     town_admin = signed_in("admin", unit=TOWN)
+    form = town_admin.get("/staff/new")
+    assert form.status_code == 200 and 'name="username"' in form.get_data(as_text=True)
+    assert 'value="gateway_admin"' not in form.get_data(as_text=True)  # not offered to a town admin
     r = create(town_admin, f"t-clerk-dongguan-{RUN}", COMMUNITY, "editor", "viewer")
     assert r.status_code == 201
     password = re.search(r'id="temporary-password">([^<]+)<', r.get_data(as_text=True)).group(1)
@@ -144,6 +149,12 @@ def test_disable_and_reset_take_effect_in_keycloak(signed_in, admin_api, staff, 
     town_admin = signed_in("admin", unit=TOWN)
     clerk, password = staff("viewer", unit=COMMUNITY)
     clerk_id = kc_user(admin_api, clerk)["id"]
+    page = town_admin.get(f"/staff/{clerk_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'value="viewer" checked' in html and f'value="{COMMUNITY}"' in html and 'id="reset-password"' in html
+    listing = town_admin.get("/staff", query_string={"q": clerk}).get_data(as_text=True)
+    assert clerk in listing and "viewer" in listing
     token = csrf(town_admin)
     assert (
         town_admin.post(f"/staff/{clerk_id}/enabled", data={"csrf_token": token, "enabled": "false"}).status_code == 302

@@ -170,7 +170,7 @@ def account(user_id: str):
         "staff_form.html",
         account=user,
         unit=_unit(user),
-        roles=roles,
+        account_roles=roles,
         grantable=grantable_roles(g.actor),
         form=request.form,
         error=error,
