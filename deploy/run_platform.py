@@ -194,6 +194,8 @@ class Platform:
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         if self.keycloak:  # it starts beside Kafka and the services; waited for at the end
+            # The realm's console client accepts sign-in redirects to this console (read at the first import).
+            os.environ.setdefault("TONGXIN_CONSOLE_URL", self.url(CONSOLE))
             print(f"starting Keycloak on {self.keycloak.url} ...", flush=True)
             self.keycloak.launch()
         print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
