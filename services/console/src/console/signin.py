@@ -107,6 +107,7 @@ def install(app: Flask, settings: ConsoleSettings, store_engine) -> SessionStore
             "roles": sorted(principal.roles & set(STAFF_ROLES)),
             "username": tokens["userinfo"].get("preferred_username", ""),
         }
+        store.close(session.get("sid"))  # signing in again ends the session this browser had
         fresh_session()
         session["sid"] = store.open(user, tokens)
         return redirect(target)
