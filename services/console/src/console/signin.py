@@ -96,7 +96,8 @@ def install(app: Flask, settings: ConsoleSettings, store_engine) -> SessionStore
         try:
             tokens = provider.authorize_access_token()
             principal = current_app.extensions["console.verifier"].verify(tokens["access_token"])
-        except (OAuthError, AppError, KeyError) as err:
+            username = tokens["userinfo"].get("preferred_username", "")
+        except (OAuthError, AppError, KeyError, requests.RequestException) as err:
             current_app.logger.warning("sign-in refused: %s", getattr(err, "description", None) or type(err).__name__)
             return render_template("login.html", demo=demo, error=INVALID, next=None), 401
         target = local_target(session.get("next"), url_for("pages.dashboard"))
@@ -105,7 +106,7 @@ def install(app: Flask, settings: ConsoleSettings, store_engine) -> SessionStore
             "name": principal.name,
             "unit": principal.unit,
             "roles": sorted(principal.roles & set(STAFF_ROLES)),
-            "username": tokens["userinfo"].get("preferred_username", ""),
+            "username": username,
         }
         store.close(session.get("sid"))  # signing in again ends the session this browser had
         fresh_session()
