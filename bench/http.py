@@ -121,7 +121,7 @@ def bench_http(tmp: Path, people: int, seconds: int) -> list[Result]:
     token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("bench", ["editor"], "370783000000")
     auth = {"Authorization": f"Bearer {token}"}
     port = free_port()
-    env = {"DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
+    env = {"DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "DEVELOPMENT_MODE": "true"}
     api = gunicorn("registry.entrypoints.api.app:create_app()", env, port, "/healthz")
     try:
         time.sleep(1)

@@ -279,8 +279,11 @@ def seed(
             evaluation.must("POST", f"/rounds/{rid}/tokens", {"person_id": rep["id"], "source": "public", "count": 2})
         ):
             evaluation.must("POST", f"/rate/{public['token']}", {"scores": scores(), "phone": f"139{n:05d}{k:03d}"})
-    for step in ("close", "review", "publish"):
-        evaluation.must("POST", f"/rounds/{rid}/{step}")
+    evaluation.must("POST", f"/rounds/{rid}/close")
+    # Separation of duties: one reviewer reviews, a second one publishes (neither scored).
+    for step, reviewer in (("review", "demo-reviewer-1"), ("publish", "demo-reviewer-2")):
+        token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
+        Api(urls["evaluation"], token).must("POST", f"/rounds/{rid}/{step}")
     rows = evaluation.must("GET", f"/rounds/{rid}/report")["rows"]
     bottom = [r for r in rows if r["status"] == "bottom"]
     meeting = evaluation.must(

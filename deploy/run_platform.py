@@ -83,9 +83,17 @@ CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")
 
 class Platform:
     def __init__(
-        self, var: Path, kafka_port: int, base_port_offset: int = 0, database_urls: dict[str, str] | None = None
+        self,
+        var: Path,
+        kafka_port: int,
+        base_port_offset: int = 0,
+        database_urls: dict[str, str] | None = None,
+        development_mode: bool = True,
     ):
         self.database_urls = database_urls or {}
+        #: True for make run (shipped secrets, loopback only); False runs as production does, and
+        #: then every secret must come from the environment.
+        self.development_mode = development_mode
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
@@ -107,8 +115,12 @@ class Platform:
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
+            **self._mode(),
             **self.identity_env(),
         }
+
+    def _mode(self) -> dict:
+        return {"DEVELOPMENT_MODE": "true" if self.development_mode else "false"}
 
     def identity_env(self) -> dict:
         """With Keycloak, services verify its tokens against its JWKS (``chassis.oidc``)."""
@@ -288,6 +300,7 @@ class Platform:
         )
         for agency, key in self.keys.items():
             print(f"  {agency:<16} {key}")
+        print(f"Notices are JWS (EdDSA) signed with the agency's key: demo keys in {self.var / 'agency-notice-keys'}")
         print(
             f"\nPrometheus /metrics needs 'Authorization: Bearer <METRICS_TOKEN>' (development default: "
             f"{s.metrics_token})"
@@ -336,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-offset", type=int, default=0, help="added to every service port")
     parser.add_argument("--demo-people", type=int, default=23_000, help="people in the demo registry (first run only)")
     args = parser.parse_args(argv)
-    platform = Platform(Path(args.var), args.kafka_port, args.port_offset).with_keycloak(8080 + args.port_offset)
+    platform = Platform(Path(args.var), args.kafka_port, args.port_offset, development_mode=True).with_keycloak(
+        8080 + args.port_offset
+    )
     stopping = False
 
     def _stop(*_):

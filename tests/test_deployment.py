@@ -188,3 +188,14 @@ def test_every_deployment_has_probes_an_autoscaler_and_a_disruption_budget():
         assert f"{service}-migrate" in jobs
         for d in (deployments[f"{service}-api"], deployments[f"{service}-worker"]):
             assert d["spec"]["template"]["spec"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
+
+
+def test_only_the_edge_reaches_an_api_so_forwarded_addresses_cannot_be_forged_in_the_cluster():
+    docs = k8s("tongxin.yaml")
+    policies = {d["metadata"]["labels"]["app.kubernetes.io/name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    for service in SERVICES:
+        config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == service)
+        assert config["data"]["TRUSTED_PROXY_HOPS"] == "1"
+        policy = policies[service]["spec"]
+        assert policy["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "api"
+        assert policy["policyTypes"] == ["Ingress"] and len(policy["ingress"]) == 1

@@ -7,7 +7,15 @@ import json
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+from gunicorn.glogging import Logger
+
+from chassis.logs import redact
+
+# Development mode (make run) accepts the shipped default secrets, so it serves this machine only.
+_development = os.environ.get("DEVELOPMENT_MODE", "").strip().lower() in {"1", "true", "yes", "on"}
+bind = os.environ.get("BIND", "127.0.0.1:8000" if _development else "0.0.0.0:8000")
+if _development and bind.rpartition(":")[0].strip("[]") not in {"127.0.0.1", "localhost", "::1"}:
+    raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: BIND={bind} refused (use 127.0.0.1:<port>)")
 # Workers from CPU count (2n+1 is gunicorn's rule of thumb for I/O-bound apps), capped for small hosts.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 # Threads per worker (gthread) for APIs that hold requests open, like the gateway's long-polled
@@ -36,6 +44,21 @@ access_log_format = json.dumps(
     }
 )
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """The access log without secrets: rating tokens and receipt codes in paths, ID numbers,
+    phones and tokens in query strings are redacted as in the services' own JSON logs."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 

@@ -6,9 +6,11 @@
   replication 3, min ISR 2) and one ``KafkaTopic`` per topic, with partitions sized for
   the consumer parallelism below (a consumer group has at most one member per partition).
 - ``tongxin.yaml``: per service a migration ``Job``, an API ``Deployment`` + ``Service``
-  + ``HorizontalPodAutoscaler`` + ``PodDisruptionBudget``, and a worker ``Deployment`` +
+  + ``HorizontalPodAutoscaler`` + ``PodDisruptionBudget`` + a ``NetworkPolicy`` that admits only
+  the edge (ingress controller, console), and a worker ``Deployment`` +
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
-  and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET...).
+  and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
+  service's other secret settings; each service refuses to start with a short or shipped one).
 - ``keycloak.yaml``: Keycloak (the identity provider) in production mode on its own
   PostgreSQL database, two replicas sharing their caches (JDBC_PING over that database),
   the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
@@ -277,7 +279,32 @@ def service_docs() -> list[dict]:
                 "spec": {"selector": selector("api"), "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
             }
         )
+        docs.append(_edge_only(name, selector("api")))
     return docs
+
+
+def _edge_only(service: str, api: dict) -> dict:
+    """Only the edge reaches an API: the ingress controller (its namespace labelled
+    ``tongxin.cn/edge=true``) and the console. With ``TRUSTED_PROXY_HOPS=1`` the client address is
+    then the one the edge saw: no other pod in the cluster can forge ``X-Forwarded-For``."""
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": _meta(f"{service}-api-edge-only", "api", service),
+        "spec": {
+            "podSelector": {"matchLabels": api},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [
+                        {"namespaceSelector": {"matchLabels": {"tongxin.cn/edge": "true"}}},
+                        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "console"}}},
+                    ],
+                    "ports": [{"port": "http"}],
+                }
+            ],
+        },
+    }
 
 
 def keycloak_docs() -> list[dict]:

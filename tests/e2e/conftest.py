@@ -14,11 +14,16 @@ import uuid
 
 import pytest
 import requests
+from console.config import ConsoleSettings
+from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
 from chassis.auth import TokenService
 from chassis.settings import BaseSettings
+from evaluation.config import EvaluationSettings
+from registry.config import RegistrySettings
 from tests.support.infra import ROOT, free_port, say, wait_for
+from tests.support.secrets import strong_secret_environment
 
 sys.path.insert(0, str(ROOT / "deploy"))
 from run_platform import SERVICES, Platform
@@ -26,6 +31,7 @@ from run_platform import SERVICES, Platform
 COUNTY = "370783000000"
 TOWN_A, TOWN_B = "370783001000", "370783002000"  # 圣城街道, 文家街道
 HOME_A, HOME_A2, HOME_B = "370783001001", "370783001002", "370783002001"
+SETTINGS_CLASSES = (RegistrySettings, EvaluationSettings, GatewaySettings, ConsoleSettings)
 
 
 def pytest_collection_modifyitems(items):
@@ -33,8 +39,9 @@ def pytest_collection_modifyitems(items):
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.kafka)
             item.add_marker(pytest.mark.slow)
-    # The contract checks read everything the other tests produced on the same platform: last.
-    items.sort(key=lambda item: "tests/e2e/test_contracts.py" in str(item.fspath))
+    # The privacy and contract checks read everything the other tests produced on the same platform: last.
+    last = ("tests/e2e/test_privacy.py", "tests/e2e/test_contracts.py")
+    items.sort(key=lambda item: next((i + 1 for i, name in enumerate(last) if name in str(item.fspath)), 0))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -46,7 +53,16 @@ def platform(request, tmp_path_factory):
             pytest.skip("PostgreSQL not available here")
         urls = {s.name: pg.new_database() for s in SERVICES}
     os.environ["SLA_SWEEP_INTERVAL"] = "1"
-    p = Platform(tmp_path_factory.mktemp(f"e2e-{request.param}"), free_port(), random.randint(1000, 3000), urls)
+    os.environ["GUNICORN_ACCESS_LOG"] = "-"  # gunicorn's access log too, for the log grep (test_privacy)
+    # Production mode: strong random secrets, so the suite proves the services run outside development mode.
+    os.environ.update(strong_secret_environment(*SETTINGS_CLASSES))
+    p = Platform(
+        tmp_path_factory.mktemp(f"e2e-{request.param}"),
+        free_port(),
+        random.randint(1000, 3000),
+        urls,
+        development_mode=False,
+    )
     p.start()
     say(f"e2e platform on {request.param} ready in {p.ready_seconds:.1f}s")
     p.db = request.param

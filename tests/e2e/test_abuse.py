@@ -43,6 +43,8 @@ def forged_tokens() -> dict[str, str]:
     sign = lambda c, key=s.jwt_secret, alg="HS256": jwt.encode(c, key, algorithm=alg)  # noqa: E731
     return {
         "wrong secret": sign(claims, "another-secret-of-sufficient-length!!"),
+        # The attack of issue 15: the default secret shipped in the repository, for the whole province.
+        "shipped default secret": sign({**claims, "unit": "370000000000"}, "dev-only-secret-change-me-please-32b"),
         "expired": sign({**claims, "exp": now - dt.timedelta(minutes=5)}),
         "wrong audience": sign({**claims, "aud": "someone-else"}),
         "wrong issuer": sign({**claims, "iss": "evil"}),
@@ -262,3 +264,44 @@ def test_agency_keys_reach_no_further_than_their_grants(platform, as_agency):
         assert client.get("/agencies").status_code == 401 and client.get("/ledger").status_code == 401
         assert all(e["agency"] == agency for e in client.get("/feed", params={"limit": 1000}).json()["entries"])
     assert count(platform, "sharing-gateway", "inbound_notices") == before
+
+
+def test_issue_15_breaks_tried_again_on_the_running_platform(platform, as_staff, as_agency):
+    """A community evaluator opening a county round, a town admin minting a court key, and two
+    agencies sending the same notice id: refused, refused, and kept apart end to end."""
+    from tests.e2e.test_scenarios import register
+
+    county_ev = as_staff("evaluation", ("evaluator",))
+    body = {"name": "县级轮次", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    round_id = county_ev.post("/rounds", json=body).json()["id"]
+    r = as_staff("evaluation", ("evaluator",), unit=HOME_A, sub="community-ev").post(f"/rounds/{round_id}/open")
+    assert is_problem(r, 403) and county_ev.get(f"/rounds/{round_id}").json()["state"] == "draft"
+    town_admin = as_staff("sharing-gateway", ("admin", "gateway_admin"), unit=TOWN_A, sub="town-admin")
+    assert is_problem(town_admin.post("/agencies/court/key-requests"), 403)
+
+    registry = as_staff("registry", ("editor",))
+    first, second = register(registry), register(registry)
+    notice_id = f"DUP-{uuid.uuid4().hex[:8]}"
+
+    def violation(person) -> dict:
+        return {"specversion": "1.0", "id": notice_id, "type": "cn.tongxin.notice.violation.v1", "source": "/x",
+                "data": {"id_number": person["id_number"], "case_reference": "(2026)001", "violation_type": "违法",
+                         "occurred_on": "2026-08-01", "authority": "机关"}}  # fmt: skip
+
+    court, police = as_agency("court"), as_agency("public_security")
+    assert court.post("/notices", json=violation(first)).status_code == 201
+    assert police.post("/notices", json=violation(second)).status_code == 201
+    engine = engine_of(platform, "evaluation")
+    query = sa.text("SELECT agency, status FROM violations WHERE notice_id = :n")
+
+    def kept() -> dict:
+        with engine.connect() as conn:
+            return dict(conn.execute(query, {"n": notice_id}).all())
+
+    wait_for(lambda: len(kept()) == 2, 60, 0.3, "both agencies' notices in evaluation")
+    rescind = {**violation(second), "id": notice_id + "-R", "type": "cn.tongxin.notice.violation_rescinded.v1",
+               "data": {"original_notice_id": notice_id, "reason": "撤销"}}  # fmt: skip
+    assert police.post("/notices", json=rescind).status_code == 201
+    wait_for(lambda: kept().get("public_security") == "rescinded", 60, 0.3, "the police rescission")
+    assert kept() == {"court": "in_force", "public_security": "rescinded"}
+    engine.dispose()

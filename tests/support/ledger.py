@@ -6,8 +6,6 @@ double application would show as two rows) and the newest version seen per perso
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -43,7 +41,7 @@ def snapshot(person_id: str, version: int, name: str = "张三") -> dict:
         "version": version,
         "name": name,
         "gender": "male",
-        "birth_date": dt.date(1980, 1, 2).isoformat(),
+        "birth_year": 1980,
         "unit_code": "370783001002",
         "id_digest": "ab" * 32,
         "id_masked": "370783********1234",

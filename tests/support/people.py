@@ -25,7 +25,7 @@ def person_event(
             "version": version,
             "name": name or f"代表{person_id}",
             "gender": "male",
-            "birth_date": "1970-01-01",
+            "birth_year": 1970,
             "unit_code": unit,
             "id_digest": digest or person_id.ljust(64, "0"),
             "id_masked": "370783********0011",
@@ -34,6 +34,6 @@ def person_event(
             "representative_roles": [{"body": b, "level": lvl, "title": None, "since": None} for b, lvl in roles],
             "employer": None,
             "position": None,
-            "changed_fields": [],
+            "changed_fields": ["employer"],
         },
     )

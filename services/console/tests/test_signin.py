@@ -31,7 +31,7 @@ def test_sign_in_goes_through_keycloak_with_pkce_and_lands_on_the_asked_page(app
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(started.headers["Location"]).query)
     assert started.headers["Location"].startswith(app.extensions["console"].oidc_issuer)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
-    assert query["response_type"] == ["code"] and query["client_id"] == ["tongxin-console"]
+    assert query["response_type"] == ["code"] and query["client_id"] == [app.extensions["console"].oidc_client_id]
     back = KeycloakPages("http://localhost/").sign_in(started.headers["Location"], username, password)
     parts = urllib.parse.urlsplit(back)
     done = client.get(parts.path, query_string=parts.query)

@@ -11,13 +11,18 @@ from evaluation.config import EvaluationSettings
 from evaluation.entrypoints.api.app import create_app
 from evaluation.service_layer.read_model import apply_person_event
 from tests.support.people import person_event
+from tests.support.secrets import strong_secrets
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 
 
 @pytest.fixture
 def evaluation(database_url):
-    ev = bootstrap(EvaluationSettings(database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1"))
+    ev = bootstrap(
+        EvaluationSettings(
+            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings)
+        )
+    )
     ev.migrate()
     yield ev
     ev.engine.dispose()

@@ -10,11 +10,16 @@ from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app
 from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import COUNTY, person_body
+from tests.support.secrets import strong_secrets
 
 
 @pytest.fixture
 def registry(database_url):
-    reg = bootstrap(RegistrySettings(database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1"))
+    reg = bootstrap(
+        RegistrySettings(
+            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(RegistrySettings)
+        )
+    )
     reg.migrate()
     load_shipped_units(reg.engine)
     yield reg

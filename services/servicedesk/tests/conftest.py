@@ -10,6 +10,7 @@ from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
 from servicedesk.entrypoints.api.app import create_app
 from servicedesk.service_layer.read_model import apply_person_event
+from tests.support.secrets import strong_secrets
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 HOME_A, HOME_B = "370783001001", "370783002001"
@@ -17,7 +18,11 @@ HOME_A, HOME_B = "370783001001", "370783002001"
 
 @pytest.fixture
 def desk(database_url):
-    d = bootstrap(ServiceDeskSettings(database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1"))
+    d = bootstrap(
+        ServiceDeskSettings(
+            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(ServiceDeskSettings)
+        )
+    )
     d.migrate()
     yield d
     d.engine.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
+from tests.support.secrets import strong_secrets
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -28,6 +29,7 @@ def gateway(database_url, tmp_path):
             kafka_bootstrap_servers="127.0.0.1:1",
             policy_dir=str(POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
+            **strong_secrets(GatewaySettings),
         )
     )
     gw.migrate()
@@ -51,8 +53,8 @@ def staff(gateway):
     s = gateway.settings
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
-    def headers(*roles, unit="370783000000"):
-        return {"Authorization": f"Bearer {tokens.issue('auditor1', list(roles or ('admin',)), unit)}"}
+    def headers(*roles, unit="370783000000", sub="auditor1"):
+        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles or ('admin',)), unit)}"}
 
     return headers
 

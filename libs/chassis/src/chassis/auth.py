@@ -1,9 +1,16 @@
 """Staff bearer tokens (JWT) with roles and an admin-unit scope.
 
 Claims: ``sub`` (user id), ``name``, ``roles`` (e.g. viewer, editor, admin,
-evaluator, auditor), ``unit`` (12-digit admin-unit code: the subtree the user may
-see), ``aud``, ``iss``, ``exp``. Every read and write is checked on the server
-against the unit subtree (see ``chassis.units``).
+evaluator, reviewer, auditor, gateway_admin), ``unit`` (12-digit admin-unit code: the
+subtree the user may see), ``aud``, ``iss``, ``exp``. Every read and every action is
+checked on the server against the unit subtree (see ``chassis.units``):
+``Principal.require_scope`` is the one rule for acting on an object.
+
+``admin`` implies the everyday staff roles within its scope, but not the duties that
+must not sit with one person (``SEPARATE_DUTIES``): reviewing and publishing an
+evaluation (``reviewer``) and administering the sharing gateway (``gateway_admin``).
+A reviewer who scored in a round may not publish it, and agency keys and policies
+need a second gateway admin's approval.
 
     python -m chassis.auth --sub worker1 --roles editor --unit 370783001002
 """
@@ -22,7 +29,9 @@ from chassis.errors import Forbidden, Unauthorized
 from chassis.settings import BaseSettings
 
 ALGORITHM = "HS256"
-ROLES = ("viewer", "editor", "admin", "evaluator", "auditor")
+ROLES = ("viewer", "editor", "admin", "evaluator", "reviewer", "auditor", "gateway_admin")
+#: Roles ``admin`` does not imply: separation of duties.
+SEPARATE_DUTIES = frozenset({"reviewer", "gateway_admin"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +42,10 @@ class Principal:
     unit: str
 
     def has_role(self, *roles: str) -> bool:
-        # admin implies every staff role within its scope
-        return "admin" in self.roles or any(r in self.roles for r in roles)
+        # admin implies every staff role within its scope, except the separated duties
+        if any(r in self.roles for r in roles):
+            return True
+        return "admin" in self.roles and any(r not in SEPARATE_DUTIES for r in roles)
 
     def require_role(self, *roles: str) -> None:
         if not self.has_role(*roles):
@@ -50,6 +61,25 @@ class Principal:
             return units.in_subtree(self.unit, unit_code)
         except units.InvalidUnitCode:
             return False
+
+    def require_scope(self, unit_code: str) -> None:
+        """Refuse an action on an object whose unit lies outside this user's subtree.
+
+        For objects the caller may read but not act on (a round of a unit above them, say);
+        the answer names neither the object nor its unit."""
+        if not self.sees(unit_code):
+            raise Forbidden(
+                "该对象不属于您的管辖范围，不能执行此操作",
+                "The object is outside your admin-unit scope; you cannot act on it",
+            )
+
+    def require_department_wide(self) -> None:
+        """Refuse a change to settings that hold for every unit (request categories, index templates)
+        unless the user works at county level or above: a town must not change the county's rules."""
+        if units.level(self.unit) not in ("county", "city", "province"):
+            raise Forbidden(
+                "只有县级及以上可以修改全局设置", "Only county-level staff or above may change department-wide settings"
+            )
 
     @property
     def scope_prefix(self) -> str:

@@ -1,23 +1,28 @@
-"""18-digit resident identity numbers (GB 11643-1999): validation, masking, keyed digest.
+r"""18-digit resident identity numbers (GB 11643-1999): validation, masking, keyed digest.
 
 Layout: 6-digit region code, 8-digit birth date (YYYYMMDD), 3-digit sequence whose
 last digit is odd for men and even for women, and an ISO 7064 MOD 11-2 check
 character (0-9 or X).
+
+Input is normalised before anything else looks at it (NFKC turns full-width digits
+and spaces into ASCII, spaces go, ``x`` becomes ``X``) and then must match ASCII
+digits exactly: ``\d`` would also accept other scripts' digits, which would validate
+here yet digest differently from the same number typed plainly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import re
+import unicodedata
 
+from chassis.digests import DigestKey
 from chassis.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class InvalidIdNumber(InvalidInput):
@@ -29,13 +34,14 @@ def check_character(first17: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    return (raw or "").strip().replace(" ", "").upper()
+    """NFKC (full-width ０-９ and Ｘ become ASCII), every space removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
 
 
 def validate(raw: str, birth_date: dt.date | None = None, gender: str | None = None) -> str:
     """Return the normalised number, or raise InvalidIdNumber saying exactly what is wrong."""
     number = normalise(raw)
-    if not _SHAPE.match(number):
+    if not _SHAPE.fullmatch(number):
         raise InvalidIdNumber(
             "身份证号码应为18位：前17位为数字，最后一位为数字或X",
             "An ID number has 18 characters: 17 digits then a digit or X",
@@ -85,9 +91,9 @@ def mask(number: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def digest(number: str, secret: str) -> str:
-    """Keyed digest (HMAC-SHA256, hex) that lets services match notices without the number."""
-    return hmac.new(secret.encode(), normalise(number).encode(), hashlib.sha256).hexdigest()
+def digest(number: str, key: DigestKey) -> str:
+    """Keyed digest (``k1:...``) that lets services match notices without the number."""
+    return key(normalise(number))
 
 
 def make(region: str, born: dt.date, sequence: int, gender: str) -> str:

@@ -4,6 +4,11 @@ Each service adds ``outbox_table(metadata)`` to its own schema (and migrations) 
 calls ``Outbox.add`` inside the unit of work that changes state. The relay
 (``chassis.relay``) publishes pending rows to Kafka afterwards, so Kafka being down
 never fails a user's write and never loses an event.
+
+Before staging, every payload must keep its contract and the sensitive-data rule
+(``chassis.sensitive.check_event``): an event that would carry a sensitive key, a raw
+ID number, a religious or ethnic category, or a birth date beside a masked ID number
+is refused with ``SensitiveDataRefused`` and the caller's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy.orm import Session
 from chassis.contracts import contract_for, validate_data
 from chassis.db import BigIntId
 from chassis.events import Envelope, utcnow
+from chassis.sensitive import check_event
 from chassis.tracing import current_traceparent
 
 
@@ -63,6 +69,7 @@ class Outbox:
 
     def row(self, event_type: str, subject: str, data: Mapping[str, Any]) -> tuple[Envelope, dict]:
         contract = contract_for(event_type)
+        check_event(event_type, data)
         envelope = Envelope.new(
             type=event_type,
             source=self.source,

@@ -2,6 +2,13 @@
 
 Every service reads the same base settings; a service extends ``BaseSettings`` with
 its own fields. Nothing here connects to anything.
+
+A field that holds a secret is declared ``dataclasses.field(default=..., metadata={"secret":
+True})``. ``refuse_unsafe_secrets`` (run by every API and worker at start-up) refuses a
+secret that is missing, shorter than 32 bytes or equal to a value shipped in this
+repository (an empty one is allowed where ``"empty_disables": True`` says it turns its feature
+off), unless ``DEVELOPMENT_MODE`` is on: the shipped defaults are public, so a
+service started with one would accept tokens, digests and cookies anyone can forge.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ class BaseSettings:
     #: Comma-separated Kafka bootstrap servers.
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     #: HMAC secret for staff JWTs (HS256). Production sets a long random value.
-    jwt_secret: str = "dev-only-secret-change-me-please-32b"
+    jwt_secret: str = dataclasses.field(default="dev-only-secret-change-me-please-32b", metadata={"secret": True})
     #: Audience every staff token must carry.
     jwt_audience: str = "tongxin"
     #: Issuer every staff token must carry.
@@ -56,11 +63,13 @@ class BaseSettings:
     #: Reverse proxies in front of the API whose X-Forwarded-For/-Proto to trust (0: none;
     #: the client address is then the TCP peer, which a client cannot forge).
     trusted_proxy_hops: int = 0
-    #: Explicit development mode (``make run``): weak secrets are allowed and demo sign-in is
-    #: offered. Never set it in production.
+    #: Development mode (``make run``): shipped default secrets are accepted and the APIs bind
+    #: to loopback only. Never on in production.
     development_mode: bool = False
     #: Bearer token a Prometheus scraper must send to read ``/metrics`` (empty: ``/metrics`` is off).
-    metrics_token: str = dataclasses.field(default="dev-only-metrics-token-change-me-32b", metadata={"secret": True})
+    metrics_token: str = dataclasses.field(
+        default="dev-only-metrics-token-change-me-32b", metadata={"secret": True, "empty_disables": True}
+    )
     #: Where the Swagger UI files are (``npm ci`` in libs/chassis): every service serves them at /docs.
     swagger_ui_dir: str = "libs/chassis/node_modules/swagger-ui-dist"
 
@@ -80,3 +89,71 @@ class BaseSettings:
 
     def replace(self, **changes: Any):
         return dataclasses.replace(self, **changes)
+
+    def refuse_unsafe_secrets(self) -> None:
+        """Raise ``UnsafeSecret`` naming the first secret that is missing, short or shipped."""
+        if self.development_mode:
+            return
+        shipped = SHIPPED_SECRETS | {f.default for f in secret_fields(type(self)) if isinstance(f.default, str)}
+        for field in secret_fields(type(self)):
+            value, variable = getattr(self, field.name), field.name.upper()
+            if not value:
+                if field.metadata.get("empty_disables"):
+                    continue  # an empty value turns its feature off (e.g. no /metrics at all)
+                raise UnsafeSecret(variable, "is not set")
+            if len(str(value).encode()) < MIN_SECRET_BYTES:
+                raise UnsafeSecret(variable, f"is shorter than {MIN_SECRET_BYTES} bytes")
+            if value in shipped or str(value).startswith("dev-only-"):
+                raise UnsafeSecret(variable, "is a value shipped in the repository")
+        password = _database_password(self.database_url)
+        if password is not None and (password in SHIPPED_SECRETS or password.endswith("-dev-password")):
+            raise UnsafeSecret("DATABASE_URL", "carries a database password shipped in the repository")
+
+
+#: Shortest secret accepted outside development mode.
+MIN_SECRET_BYTES = 32
+#: Values written in this repository's files (defaults, compose, manifests): public, so never secret.
+SHIPPED_SECRETS = frozenset(
+    {
+        "dev-only-secret-change-me-please-32b",
+        "dev-only-id-digest-secret-change-me",
+        "dev-only-phone-hash-secret-change-me",
+        "dev-only-transform-digest-secret",
+        "dev-only-console-cookie-secret-change-me",
+        "postgres-dev-password",
+    }
+)
+
+
+class UnsafeSecret(RuntimeError):
+    """A secret setting that must not be used outside development mode; names its variable."""
+
+    def __init__(self, variable: str, why: str):
+        super().__init__(
+            f"{variable} {why}: set it to a random value of at least {MIN_SECRET_BYTES} bytes "
+            f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+            "or set DEVELOPMENT_MODE=true on a developer machine"
+        )
+        self.variable = variable
+
+
+def _database_password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url  # parsing only; nothing connects
+
+    try:
+        return make_url(url).password
+    except Exception:
+        return None
+
+
+def secret_fields(settings_class: type) -> list[dataclasses.Field]:
+    """The settings fields declared with ``metadata={"secret": True}``."""
+    return [f for f in dataclasses.fields(settings_class) if f.metadata.get("secret")]
+
+
+def exit_if_unsafe(settings: BaseSettings) -> None:
+    """For command-line entry points (workers): print why and exit non-zero on an unsafe secret."""
+    try:
+        settings.refuse_unsafe_secrets()
+    except UnsafeSecret as exc:
+        raise SystemExit(f"refusing to start: {exc}") from None

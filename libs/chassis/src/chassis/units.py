@@ -1,16 +1,21 @@
-"""Administrative units and scope: 12-digit statistical division codes.
+r"""Administrative units and scope: 12-digit statistical division codes.
 
 Code layout (GB/T 2260 + township and village parts): province 2, city 2, county 2,
 town 3, village/community 3. A unit's subtree is every code sharing its
 significant prefix: a county (``370783000000``) sees ``370783*``, a town
 (``370783001000``) sees ``370783001*``, a community sees only itself.
+
+A code must be exactly twelve ASCII digits (a full match: ``\d`` and ``$`` would also
+let other scripts' digits and a trailing newline through); ``normalise`` turns
+full-width digits and surrounding spaces into the plain form first.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_CODE = re.compile(r"^\d{12}$")
+_CODE = re.compile(r"[0-9]{12}")
 #: (level, length of the significant prefix), from the narrowest level up.
 _LEVELS = (("village", 12), ("town", 9), ("county", 6), ("city", 4), ("province", 2))
 
@@ -19,8 +24,13 @@ class InvalidUnitCode(ValueError):
     pass
 
 
+def normalise(code: str) -> str:
+    """NFKC (full-width ０-９ become ASCII) and surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", code).strip() if isinstance(code, str) else code
+
+
 def check(code: str) -> str:
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise InvalidUnitCode(f"admin unit code must be 12 digits: {code!r}")
     return code
 

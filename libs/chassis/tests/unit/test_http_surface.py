@@ -9,8 +9,13 @@ import sqlalchemy as sa
 from chassis.auth import TokenService
 from chassis.http import create_service_app
 from chassis.settings import BaseSettings
+from tests.support.secrets import strong_secrets
 
-SETTINGS = BaseSettings(service_name="demo", kafka_bootstrap_servers="127.0.0.1:1", metrics_token="m" * 40)
+SETTINGS = BaseSettings(
+    **{**strong_secrets(BaseSettings), "metrics_token": "m" * 40},
+    service_name="demo",
+    kafka_bootstrap_servers="127.0.0.1:1",
+)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from chassis import idnumber
+from chassis.digests import DigestKey, key_id_of
 from chassis.idnumber import InvalidIdNumber
 
 VALID = "11010519491231002X"  # the standard's own example: born 1949-12-31, female
@@ -52,8 +53,35 @@ def test_made_numbers_are_valid_and_carry_their_facts():
         assert idnumber.validate(number, dt.date(1988, 2, 29), gender) == number
 
 
-def test_mask_and_keyed_digest():
+def test_mask_and_keyed_digest_carries_its_key_id():
     assert idnumber.mask(VALID) == "110105********002X"
-    a, b = idnumber.digest(VALID, "k1"), idnumber.digest(VALID.lower(), "k1")
+    key = DigestKey("k1", "secret-one")
+    a, b = idnumber.digest(VALID, key), idnumber.digest(VALID.lower(), key)
     assert a == b and len(a) == 64 and VALID not in a
-    assert idnumber.digest(VALID, "k2") != a
+    assert a.startswith("k1:") and key_id_of(a) == "k1"
+    assert idnumber.digest(VALID, DigestKey("k1", "secret-two")) != a
+    rotated = idnumber.digest(VALID, DigestKey("k2", "secret-two"))
+    assert key_id_of(rotated) == "k2" and rotated[3:] != a[3:]
+
+
+FULL_WIDTH = VALID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+
+
+@pytest.mark.parametrize("typed", [FULL_WIDTH, f"　{VALID}　", f" {VALID[:6]} {VALID[6:]} ", VALID.lower()])
+def test_full_width_and_spaced_numbers_normalise_to_the_same_number_and_digest(typed):
+    key = DigestKey("k1", "secret-one")
+    assert idnumber.validate(typed) == VALID
+    assert idnumber.digest(typed, key) == idnumber.digest(VALID, key)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        VALID[:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + "X",  # Arabic-Indic: \\d matches them
+        VALID[:-1] + "\u0663",
+        VALID[:-1] + "\n",
+    ],
+)
+def test_digits_of_other_scripts_are_refused(typed):
+    with pytest.raises(InvalidIdNumber, match="18 characters"):
+        idnumber.validate(typed)

@@ -1,6 +1,8 @@
 import dataclasses
 
-from chassis.settings import BaseSettings
+import pytest
+
+from chassis.settings import BaseSettings, UnsafeSecret, secret_fields
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,3 +25,54 @@ def test_environment_overrides_are_typed():
 
 def test_explicit_overrides_win():
     assert DemoSettings.from_env({"BATCH": "25"}, batch=3).batch == 3
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyedSettings(BaseSettings):
+    phone_key: str = dataclasses.field(default="dev-only-phone-key-shipped-in-the-repo", metadata={"secret": True})
+
+
+STRONG = "x7Jq2vN9pL4mR8sT1wY6zB3cF5hK0dGa"  # 32 bytes
+#: The base settings' other secrets, strong, so each case below is about the one it names.
+OTHERS = {"METRICS_TOKEN": STRONG}
+
+
+@pytest.mark.parametrize(
+    "environ, variable",
+    [
+        ({}, "JWT_SECRET"),  # every default is shipped in the repository
+        ({"JWT_SECRET": STRONG}, "PHONE_KEY"),
+        ({"JWT_SECRET": STRONG, "PHONE_KEY": ""}, "PHONE_KEY"),
+        ({"JWT_SECRET": STRONG[:31], "PHONE_KEY": STRONG}, "JWT_SECRET"),
+        ({"JWT_SECRET": "dev-only-secret-change-me-please-32b", "PHONE_KEY": STRONG}, "JWT_SECRET"),
+        ({"JWT_SECRET": STRONG, "PHONE_KEY": "dev-only-phone-key-shipped-in-the-repo"}, "PHONE_KEY"),
+        (
+            {
+                "JWT_SECRET": STRONG,
+                "PHONE_KEY": STRONG,
+                "DATABASE_URL": "postgresql+psycopg://registry:registry-dev-password@db/registry",
+            },
+            "DATABASE_URL",
+        ),
+    ],
+)
+def test_a_missing_short_or_shipped_secret_is_refused_naming_its_variable(environ, variable):
+    with pytest.raises(UnsafeSecret) as refused:
+        KeyedSettings.from_env({**OTHERS, **environ}).refuse_unsafe_secrets()
+    assert refused.value.variable == variable and str(refused.value).startswith(variable)
+
+
+def test_strong_secrets_pass_and_development_mode_accepts_the_shipped_ones():
+    KeyedSettings.from_env({**OTHERS, "JWT_SECRET": STRONG, "PHONE_KEY": STRONG + "!"}).refuse_unsafe_secrets()
+    KeyedSettings.from_env({"DEVELOPMENT_MODE": "true"}).refuse_unsafe_secrets()
+
+
+def test_secret_fields_are_found_by_their_metadata():
+    assert [f.name for f in secret_fields(KeyedSettings)] == ["jwt_secret", "metrics_token", "phone_key"]
+
+
+def test_a_secret_whose_emptiness_turns_its_feature_off_may_be_empty():
+    environ = {"JWT_SECRET": STRONG, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
+    KeyedSettings.from_env(environ).refuse_unsafe_secrets()
+    with pytest.raises(UnsafeSecret):
+        KeyedSettings.from_env({**environ, "PHONE_KEY": ""}).refuse_unsafe_secrets()

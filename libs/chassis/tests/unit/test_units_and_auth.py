@@ -100,3 +100,25 @@ def test_a_malformed_unit_code_is_in_nobodys_scope():
 
     county = Principal("u", "u", frozenset({"admin"}), "370783000000")
     assert not county.sees("0") and not county.sees("") and not county.sees("37078300000x")
+
+
+def test_admin_does_not_imply_the_separated_duties():
+    from chassis.auth import Principal
+
+    admin = Principal("a", "a", frozenset({"admin"}), COUNTY)
+    assert admin.has_role("editor") and admin.has_role("evaluator")
+    assert not admin.has_role("reviewer") and not admin.has_role("gateway_admin")
+    with pytest.raises(Forbidden):
+        admin.require_role("gateway_admin")
+    assert Principal("r", "r", frozenset({"reviewer"}), COUNTY).has_role("reviewer")
+
+
+def test_require_scope_refuses_units_outside_the_subtree_without_naming_them():
+    from chassis.auth import Principal
+
+    town = Principal("t", "t", frozenset({"evaluator"}), TOWN)
+    town.require_scope(VILLAGE)
+    for outside in (COUNTY, "370783002000", "370782001001", "not-a-unit"):
+        with pytest.raises(Forbidden) as refused:
+            town.require_scope(outside)
+        assert outside not in refused.value.detail_en + refused.value.detail_zh + str(refused.value.extra)

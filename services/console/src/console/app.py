@@ -60,6 +60,7 @@ class InsecureCookieRefused(RuntimeError):
 
 def create_app(settings: ConsoleSettings | None = None) -> Flask:
     settings = settings or ConsoleSettings.from_env()
+    settings.refuse_unsafe_secrets()
     if not settings.session_cookie_secure and not settings.development_mode:
         raise InsecureCookieRefused(
             "SESSION_COOKIE_SECURE=false is allowed only with DEVELOPMENT_MODE=true (plain http on 127.0.0.1)"

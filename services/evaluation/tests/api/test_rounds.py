@@ -25,8 +25,13 @@ def test_a_round_from_opening_to_publication(client, auth, opened, evaluation):
     )
     assert [r["person_id"] for r in report["rows"]] == ["p3", "p1", "p2"]
     assert rows["p2"]["status"] == "bottom"
-    client.post(f"/rounds/{opened}/review", headers=auth())
-    assert client.post(f"/rounds/{opened}/publish", headers=auth()).get_json()["state"] == "published"
+    assert client.post(f"/rounds/{opened}/review", headers=auth()).status_code == 403  # an evaluator scored: no
+    assert client.post(f"/rounds/{opened}/review", headers=auth(roles=("admin",))).status_code == 403
+    reviewer, second = auth(roles=("reviewer",), sub="reviewer1"), auth(roles=("reviewer",), sub="reviewer2")
+    assert client.post(f"/rounds/{opened}/review", headers=reviewer).get_json()["reviewed_by"] == "reviewer1"
+    refused = client.post(f"/rounds/{opened}/publish", headers=reviewer)
+    assert refused.status_code == 403 and "second reviewer" in refused.get_json()["detail_en"]
+    assert client.post(f"/rounds/{opened}/publish", headers=second).get_json()["state"] == "published"
     scored = {d["person_id"]: d for _, d in events(evaluation, "person.scored.v1")}
     assert scored["p2"]["status"] == "bottom" and scored["p1"]["composite"] == "83.50" and scored["p1"]["rank"] == 2
     assert [t for t, _ in events(evaluation) if t.startswith("round.")] == [
@@ -43,7 +48,7 @@ def test_rounds_are_listed_within_scope(client, auth, opened):
 
 def test_states_only_move_forward(client, auth, opened):
     assert client.post(f"/rounds/{opened}/open", headers=auth()).status_code == 409
-    assert client.post(f"/rounds/{opened}/publish", headers=auth()).status_code == 409
+    assert client.post(f"/rounds/{opened}/publish", headers=auth(roles=("reviewer",), sub="rev")).status_code == 409
     client.post(f"/rounds/{opened}/close", headers=auth())
     r = client.put(f"/rounds/{opened}/people/p1/official-rating", json=flat(5), headers=auth())
     assert r.status_code == 409

@@ -21,6 +21,7 @@ from evaluation.entrypoints.worker import build, people_consumer
 from evaluation.service_layer import read_model
 from services.evaluation.tests.conftest import person_event
 from tests.support.infra import wait_for
+from tests.support.secrets import strong_secrets
 
 pytestmark = pytest.mark.kafka
 FLAT = {"scores": {i.code: 8 for i in DEFAULT.items()}}
@@ -35,6 +36,7 @@ def live(database_url, kafka):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"eval-{uuid.uuid4().hex[:6]}",
+            **strong_secrets(EvaluationSettings),
         )
     )
     ev.migrate()

@@ -21,7 +21,7 @@ class Registry:
     engine: sa.Engine
 
     def uow(self, actor: str) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.id_digest_secret, actor)
+        return UnitOfWork(self.engine, self.settings.id_digest_key(), actor)
 
     def migrate(self) -> None:
         migrations.upgrade(self.engine, MIGRATIONS)

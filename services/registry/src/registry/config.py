@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from chassis.digests import DigestKey
 from chassis.settings import BaseSettings
 
 
@@ -11,10 +12,16 @@ from chassis.settings import BaseSettings
 class RegistrySettings(BaseSettings):
     service_name: str = "registry"
     database_url: str = "sqlite:///var/registry.db"
-    #: Secret of the HMAC that turns ID numbers into digests other services can match.
-    #: Every service that matches notices must use the same value.
-    id_digest_secret: str = "dev-only-id-digest-secret-change-me"
+    #: Secret of the HMAC that turns ID numbers into digests other services can match, and
+    #: its key id (inside every digest, so the key can rotate). The gateway uses the same pair.
+    id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
+    id_digest_key_id: str = "k1"
     #: Largest spreadsheet accepted for import, in bytes.
     max_import_bytes: int = 10 * 1024 * 1024
     #: Rows per transaction when an import runs.
     import_batch_size: int = 500
+    #: Seconds an uploaded import file (full ID numbers, religion) is kept after its job ends.
+    import_file_retention_seconds: int = 600
+
+    def id_digest_key(self) -> DigestKey:
+        return DigestKey(self.id_digest_key_id, self.id_digest_secret)

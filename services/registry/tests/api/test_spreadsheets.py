@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from registry.adapters.tables import disclosures, people
-from registry.service_layer.imports import ImportRunner
+from registry.adapters.tables import disclosures, exports, import_jobs, people
+from registry.service_layer.imports import ImportRunner, erase_expired_files
 from services.registry.tests.support import DONGGUAN, WENJIA_VILLAGE, XICHENG, new_id_number
 
 HEADER = ["姓名", "性别", "出生日期", "身份证号码", "行政区划代码", "基础库", "工作单位", "标签"]
@@ -137,6 +137,38 @@ def test_import_stays_in_scope(client, auth, registry):
     assert job["created"] == 0 and "管辖范围" in job["errors"][0]["reason"]
 
 
+def test_a_dry_run_says_no_more_about_a_record_outside_scope_than_the_real_run(client, auth, registry):
+    elsewhere = good_row("远处甲", unit=WENJIA_VILLAGE)
+    run(client, auth, registry, xlsx([elsewhere]), "good_rows")  # the county registers someone in 文家街道
+    mine = good_row("近处乙", unit=DONGGUAN)
+    moved = list(elsewhere)
+    moved[HEADER.index("行政区划代码")] = DONGGUAN  # a 东关 worker's file holds the same ID number
+    content = xlsx([mine, moved])
+    dry = run(client, auth, registry, content, "dry_run", headers=auth(unit=DONGGUAN))
+    real = run(client, auth, registry, content, "good_rows", headers=auth(unit=DONGGUAN))
+    assert (dry["created"], dry["updated"]) == (1, 0)  # the outside record is not counted as "to update"
+    assert dry["errors"] == real["errors"] and [e["row"] for e in dry["errors"]] == [3]
+    text = str(dry) + str(real)
+    assert "远处甲" not in text and WENJIA_VILLAGE not in text and "文家" not in text
+
+
+def test_uploaded_files_are_erased_once_their_job_has_ended_and_the_retention_passed(client, auth, registry):
+    job = run(client, auth, registry, xlsx([good_row("保留甲")]), "good_rows")
+    queued = upload(client, auth, xlsx([good_row("保留乙")]), "dry_run").get_json()
+
+    def stored(job_id):
+        with registry.engine.connect() as conn:
+            return bytes(conn.execute(sa.select(import_jobs.c.content).where(import_jobs.c.id == job_id)).scalar())
+
+    assert stored(job["id"]) and erase_expired_files(registry.engine, 600) == 0  # within the retention: kept
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=601)
+    assert erase_expired_files(registry.engine, 600, now=later) == 1
+    assert stored(job["id"]) == b"" and stored(queued["id"])  # a job not yet run keeps its file
+    report = client.get(f"/imports/{job['id']}", headers=auth()).get_json()
+    assert (report["state"], report["created"]) == ("succeeded", 1)  # the report stays
+    assert registry.settings.import_file_retention_seconds == 600
+
+
 @pytest.mark.parametrize(
     "content, filename, text",
     [
@@ -180,21 +212,50 @@ def test_export_is_scoped_masked_and_safe(client, auth, create, registry):
     mine = create(name="导出甲", unit_code=DONGGUAN)
     create(name="=cmd|' /C calc'!A0", unit_code=DONGGUAN)
     create(name="别处乙", unit_code=WENJIA_VILLAGE)
-    r = client.get("/people/export.xlsx", headers=auth(unit=DONGGUAN))
+    assert client.get("/people/export.xlsx", headers=auth(unit=DONGGUAN)).status_code == 422  # no purpose
+    r = client.get("/people/export.xlsx?purpose=社区走访名单", headers=auth(unit=DONGGUAN))
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert "宗教信仰" not in header and "民族" not in header
+    assert "出生日期" not in header and "出生年份" in header  # the masked ID beside the year only
     names = {row[header.index("姓名")] for row in body}
     assert names == {"导出甲", "'=cmd|' /C calc'!A0"}
     assert all("********" in row[header.index("身份证号码")] for row in body)
     assert client.get("/people/export.xlsx?reveal_id_numbers=true", headers=auth()).status_code == 422
+    viewer = client.get("/people/export.xlsx?reveal_id_numbers=true&purpose=报送县政协审核", headers=auth(("viewer",)))
+    assert viewer.status_code == 403
     full = client.get("/people/export.xlsx?reveal_id_numbers=true&purpose=报送县政协审核&q=导出甲", headers=auth())
     rows = list(load_workbook(io.BytesIO(full.data)).active.iter_rows(values_only=True))
-    assert "*" not in rows[1][rows[0].index("身份证号码")]
+    assert "*" not in rows[1][rows[0].index("身份证号码")] and "出生日期" in rows[0]
     with registry.engine.connect() as conn:
         logged = conn.execute(sa.select(disclosures.c.person_id, disclosures.c.channel)).all()
+        recorded = conn.execute(
+            sa.select(exports.c.actor, exports.c.purpose, exports.c.row_count, exports.c.fields).order_by(exports.c.id)
+        ).all()
     assert logged == [(mine["id"], "export")]
+    assert [(r.actor, r.purpose, r.row_count) for r in recorded] == [
+        ("staff1", "社区走访名单", 2),
+        ("staff1", "报送县政协审核", 1),
+    ]
+    assert "birth_year" in recorded[0].fields and "id_number" not in recorded[0].fields
+    assert {"id_number", "birth_date"} <= set(recorded[1].fields)
+
+
+def test_a_viewers_export_hides_contact_data_and_religious_or_ethnic_lists(client, auth, create):
+    create(name="观察甲", phone="13800001111", address="寿光市圣城街道1号", tags=["回族", "企业家"],
+           categories=["religious_figure", "non_public_economy"])  # fmt: skip
+    create(name="观察乙", categories=["non_public_economy"])
+    r = client.get("/people/export.xlsx?purpose=核对名单&q=观察", headers=auth(("viewer",)))
+    rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
+    header, body = rows[0], {row[0]: row for row in rows[1:]}
+    for name in ("观察甲", "观察乙"):  # hidden alike, recorded or not
+        assert body[name][header.index("联系电话")] == "***" and body[name][header.index("住址")] == "***"
+    assert body["观察甲"][header.index("标签")] == "企业家"
+    assert body["观察甲"][header.index("基础库")] == "非公有制经济代表人士"
+    editor = client.get("/people/export.xlsx?purpose=核对名单&q=观察甲", headers=auth())
+    rows = list(load_workbook(io.BytesIO(editor.data)).active.iter_rows(values_only=True))
+    assert rows[1][rows[0].index("联系电话")] == "13800001111" and "宗教界人士" in rows[1][rows[0].index("基础库")]
 
 
 def test_an_export_reimports_unchanged(client, auth, create, registry):

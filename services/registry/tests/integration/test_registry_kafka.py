@@ -18,6 +18,7 @@ from registry.entrypoints.worker import build
 from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import DONGGUAN, XICHENG, person_body
 from tests.support.infra import wait_for
+from tests.support.secrets import strong_secrets
 
 pytestmark = pytest.mark.kafka
 PREFIX = "cn.tongxin.registry.person."
@@ -32,6 +33,7 @@ def live(database_url, kafka):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{uuid.uuid4().hex[:6]}",
+            **strong_secrets(RegistrySettings),
         )
     )
     reg.migrate()

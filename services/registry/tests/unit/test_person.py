@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from chassis import idnumber
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
+from chassis.sensitive import check_event
 from registry.adapters import pinyin
 from registry.domain.person import Person
 
@@ -37,6 +39,11 @@ def test_sensitive_changes_are_masked_in_history():
     changes = {c.field: c.masked() for c in p.update({"religion": "无", "id_number": new_id})}
     assert changes["religion"] == {"field": "religion", "from": "***", "to": "***"}
     assert changes["id_number"]["to"] == idnumber.mask(new_id)
+    p.update({"phone": "13800000000"})
+    assert p.recorded[-1].changes[0].masked() == {"field": "phone", "from": "***", "to": "***"}
+    later = idnumber.make("370783", dt.date(1971, 2, 3), 6, "male")
+    changes = {c.field: c.masked() for c in p.update({"id_number": later, "birth_date": dt.date(1971, 2, 3)})}
+    assert changes["birth_date"] == {"field": "birth_year", "from": 1970, "to": 1971}
 
 
 def test_changing_birth_date_alone_must_still_match_the_id_number():
@@ -92,10 +99,43 @@ def test_merge_carries_categories_and_archives_the_duplicate():
         b.restore("no")
 
 
-def test_snapshot_has_no_sensitive_fields():
-    snap = person(religion="佛教", ethnicity="维吾尔族").snapshot("secret")
+KEY = DigestKey("k1", "secret")
+
+
+def test_snapshot_has_no_sensitive_fields_and_the_birth_year_only():
+    p = person(religion="佛教", ethnicity="维吾尔族")
+    p.join_category("ethnic_minority", dt.date(2026, 1, 1), None, "a")
+    snap = p.snapshot(KEY)
     assert "religion" not in snap and "ethnicity" not in snap and ID not in str(snap)
-    assert snap["id_masked"] == idnumber.mask(ID)
+    assert snap["id_masked"] == idnumber.mask(ID) and snap["id_digest"].startswith("k1:")
+    assert "birth_date" not in snap and snap["birth_year"] == 1970 and "19700101" not in str(snap)
+    assert snap["categories"] == ["non_party_representative"]
+    check_event("cn.tongxin.registry.person.updated.v1", {**snap, "changed_fields": ["name"]})
+
+
+def test_a_change_to_hidden_fields_alone_emits_no_event_only_history():
+    p = person()
+    p.update({"religion": "佛教", "ethnicity": "回族", "phone": "13800000000", "address": "寿光"})
+    assert p.version == 2 and p.recorded[-1].event is None and len(p.recorded[-1].changes) == 4
+    p.update({"religion": "无", "employer": "寿光农发集团"})
+    assert (p.recorded[-1].event, p.recorded[-1].extra) == ("updated.v1", {"changed_fields": ["employer"]})
+
+
+def test_a_new_id_number_is_named_by_its_shared_forms_and_the_birth_year_only_when_the_year_changes():
+    p = person()
+    p.update({"id_number": idnumber.make("370783", dt.date(1970, 1, 1), 6, "male")})
+    assert p.recorded[-1].extra == {"changed_fields": ["id_digest", "id_masked"]}
+    p.update({"id_number": idnumber.make("370783", dt.date(1971, 5, 5), 6, "male"), "birth_date": dt.date(1971, 5, 5)})
+    assert p.recorded[-1].extra == {"changed_fields": ["birth_year", "id_digest", "id_masked"]}
+
+
+def test_joining_or_leaving_a_religious_or_ethnic_database_emits_no_event():
+    p = person()
+    p.join_category("religious_figure", dt.date(2026, 1, 1), None, "a")
+    p.leave_category("religious_figure", dt.date(2026, 2, 1), "调整")
+    assert [r.event for r in p.recorded[1:]] == [None, None] and p.version == 3
+    p.join_category("non_public_economy", dt.date(2026, 1, 1), None, "a")
+    assert p.recorded[-1].event == "category_joined.v1"
 
 
 def test_pinyin_keys_for_minority_and_rare_names():

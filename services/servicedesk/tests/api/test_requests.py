@@ -168,6 +168,20 @@ def test_an_urgent_matter_is_published_with_the_minimum_of_personal_data(client,
     }
 
 
+def test_an_urgent_summary_leaves_with_id_numbers_and_phones_masked_and_capped(client, auth, member, desk):
+    wide = "11010519491231002X".translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    summary = f"当事人身份证{wide}，联系 13812345678，座机 0536-5221234。" + "现场情况紧急" * 40
+    body = {"person_id": "m1", "category": "other", "title": "紧急", "description": "x", "urgent": True}
+    too_long = client.post("/requests", json={**body, "urgent_summary": summary + "x" * 300}, headers=auth())
+    assert too_long.status_code == 422
+    open_one(client, auth, category="other", urgent=True, urgent_summary=summary[:200])
+    (incident,) = [d for _, d in events(desk, "incident.urgent.v1")]
+    sent = incident["summary"]
+    assert len(sent) <= 200 and "110105********002X" in sent
+    assert "13812345678" not in sent and "5221234" not in sent and "138******78" in sent
+    assert "１９４９１２３１" not in sent and "19491231" not in sent
+
+
 def test_unknown_and_archived_people_are_refused_clearly(client, auth, people, desk):
     people(person_event("gone", unit=HOME_A, status="archived"))
     body = {"category": "legal", "title": "咨询", "description": "合同纠纷咨询"}

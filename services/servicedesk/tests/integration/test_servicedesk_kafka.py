@@ -24,6 +24,7 @@ from servicedesk.service_layer import read_model
 from services.registry.tests.support import DONGGUAN, person_body
 from tests.support.infra import wait_for
 from tests.support.live import running, staff_headers
+from tests.support.secrets import strong_secrets
 
 pytestmark = pytest.mark.kafka
 
@@ -37,6 +38,7 @@ def platform(database_url, kafka, tmp_path):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{group}",
+            **strong_secrets(RegistrySettings),
         )
     )
     reg.migrate()
@@ -47,6 +49,7 @@ def platform(database_url, kafka, tmp_path):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"desk-{group}",
+            **strong_secrets(ServiceDeskSettings),
         )
     )
     desk.migrate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from chassis.digests import DigestKey
 from chassis.settings import BaseSettings
 
 
@@ -15,13 +16,23 @@ class GatewaySettings(BaseSettings):
     policy_dir: str = "deploy/policies"
     #: PEM file of the Ed25519 feed-signing key (created on first start when missing: development only).
     signing_key_file: str = "var/gateway-signing-key.pem"
-    #: The same secret the registry digests ID numbers with, so notices match people.
-    id_digest_secret: str = "dev-only-id-digest-secret-change-me"
-    #: Key of the per-agency HMAC behind the "digest" transform.
-    transform_digest_secret: str = "dev-only-transform-digest-secret"
+    #: The same secret and key id the registry digests ID numbers with, so notices match people.
+    id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
+    id_digest_key_id: str = "k1"
+    #: Key of the per-agency HMAC behind the "digest" transform (its own purpose, its own key).
+    transform_digest_secret: str = dataclasses.field(
+        default="dev-only-transform-digest-secret-change-me", metadata={"secret": True}
+    )
+    transform_digest_key_id: str = "t1"
     #: Days an old agency key keeps working after a new one is issued.
     key_overlap_days: int = 7
     #: Requests per minute one agency may make.
     agency_rate_limit_per_minute: int = 600
     #: Longest wait a long-polling feed request may ask for, in seconds.
     max_long_poll_seconds: int = 30
+
+    def id_digest_key(self) -> DigestKey:
+        return DigestKey(self.id_digest_key_id, self.id_digest_secret)
+
+    def transform_digest_key(self) -> DigestKey:
+        return DigestKey(self.transform_digest_key_id, self.transform_digest_secret)

@@ -20,6 +20,7 @@ from sharing_gateway.service_layer import agencies
 from chassis import idnumber
 from chassis.events import Envelope
 from tests.support.people import person_event
+from tests.support.secrets import strong_secrets
 
 from .. import conftest as c
 
@@ -67,7 +68,7 @@ def member_event(pid="p1", roles=(("cppcc", "county"),), version=1, kind="update
         pid,
         roles=roles,
         version=version,
-        digest=idnumber.digest(ID_NUMBER, "dev-only-id-digest-secret-change-me"),
+        digest=idnumber.digest(ID_NUMBER, GatewaySettings(**strong_secrets(GatewaySettings)).id_digest_key()),
         name="王小明",
     )
     data = {**e.data, **extra}
@@ -90,7 +91,7 @@ def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stay
         ]
         dump = json.dumps([dict(r) for r in conn.execute(sa.select(notices)).mappings()], default=str)
     assert len(published) == 1 and published[0]["type"] == "cn.tongxin.gateway.notice.violation.v1"
-    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_secret)
+    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_key())
     assert ID_NUMBER not in json.dumps(published) and ID_NUMBER not in dump
     assert [e["type"] for e in feed(client, keys["court"])["entries"]] == ["cn.tongxin.gateway.receipt.v1"]
 
@@ -235,20 +236,25 @@ def test_feeds_are_gap_free_in_order_and_long_polled(client, keys, consume):
 
 def test_pause_holds_and_resume_delivers_in_order(client, keys, staff, consume):
     consume(member_event("a", roles=(("npc", "county"),)))
-    assert client.post("/agencies/npc/pause", json={"reason": "系统维护"}, headers=staff("admin")).get_json()["paused"]
-    assert client.post("/agencies/npc/pause", json={}, headers=staff("admin")).status_code == 409
+    gateway_admin = staff("gateway_admin")
+    assert client.post("/agencies/npc/pause", json={"reason": "系统维护"}, headers=gateway_admin).get_json()["paused"]
+    assert client.post("/agencies/npc/pause", json={}, headers=gateway_admin).status_code == 409
+    assert client.post("/agencies/npc/pause", json={}, headers=staff("admin")).status_code == 403
     assert client.post("/agencies/npc/pause", json={}, headers=staff("auditor")).status_code == 403
     consume(member_event("b", roles=(("npc", "county"),)), member_event("c", roles=(("npc", "county"),)))
     status = {a["code"]: a for a in client.get("/agencies", headers=staff("auditor")).get_json()}
     assert status["npc"]["held"] == 2 and status["npc"]["last_seq"] == 1
-    client.post("/agencies/npc/resume", json={}, headers=staff("admin"))
+    assert client.post("/agencies/npc/resume", json={}, headers=staff("admin")).status_code == 403  # not admin's duty
+    client.post("/agencies/npc/resume", json={}, headers=staff("gateway_admin"))
     entries = feed(client, keys["npc"])["entries"]
     assert [(e["sequence"], e["data"]["person_id"]) for e in entries] == [(1, "a"), (2, "b"), (3, "c")]
 
 
 def test_keys_rotate_with_an_overlap(client, keys, gateway, staff):
-    r = client.post("/agencies/court/keys", headers=staff("admin"))
-    assert r.status_code == 201
+    asked = client.post("/agencies/court/key-requests", headers=staff("gateway_admin", sub="gw-a"))
+    assert asked.status_code == 201 and "api_key" not in asked.get_json()
+    r = client.post(f"/admin-requests/{asked.get_json()['id']}/approve", headers=staff("gateway_admin", sub="gw-b"))
+    assert r.status_code == 200
     new = r.get_json()["api_key"]
     assert feed(client, new)["agency"] == "court" and feed(client, keys["court"])["agency"] == "court"
     with gateway.engine.connect() as conn:
@@ -257,7 +263,8 @@ def test_keys_rotate_with_an_overlap(client, keys, gateway, staff):
         with pytest.raises(Exception, match="Invalid or expired"):
             agencies.authenticate(conn, keys["court"], later)
         assert conn.execute(sa.select(sa.func.count()).where(agency_keys.c.agency == "court")).scalar() == 2
-    assert client.post("/agencies/court/keys", headers=staff("auditor")).status_code == 403
+    assert client.post("/agencies/court/key-requests", headers=staff("auditor")).status_code == 403
+    assert client.post("/agencies/court/key-requests", headers=staff("admin")).status_code == 403
 
 
 def test_the_ledger_records_every_delivery_and_catches_tampering(client, keys, gateway, staff, consume):

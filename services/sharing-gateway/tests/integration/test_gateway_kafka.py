@@ -21,6 +21,7 @@ from sharing_gateway.entrypoints.worker import build
 from sharing_gateway.service_layer import agencies
 
 from chassis import idnumber
+from chassis.digests import DigestKey
 from chassis.topics import REGISTRY_PERSON, agency_feed
 from evaluation.bootstrap import bootstrap as evaluation_bootstrap
 from evaluation.config import EvaluationSettings
@@ -30,11 +31,12 @@ from evaluation.entrypoints.worker import build as evaluation_worker
 from tests.support.infra import wait_for
 from tests.support.live import running, staff_headers
 from tests.support.people import person_event
+from tests.support.secrets import strong_secrets
 
 from .. import conftest as c
 
 pytestmark = pytest.mark.kafka
-SECRET = "dev-only-id-digest-secret-change-me"
+SECRET = strong_secrets(GatewaySettings)["id_digest_secret"]
 
 
 @pytest.fixture
@@ -46,6 +48,7 @@ def platform(database_url, kafka, tmp_path):
             kafka_bootstrap_servers=kafka.bootstrap,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
+            **strong_secrets(EvaluationSettings),
         )
     )
     ev.migrate()
@@ -57,7 +60,7 @@ def platform(database_url, kafka, tmp_path):
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
-            id_digest_secret=SECRET,
+            **strong_secrets(GatewaySettings),
         )
     )
     gw.migrate()
@@ -77,7 +80,7 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     staff = staff_headers(ev.settings, roles=("evaluator",))
     number = idnumber.make("370783", dt.date(1966, 8, 8), int(uuid.uuid4().int % 90) + 5, "female")
     pid = f"g-{uuid.uuid4().hex[:8]}"
-    person = person_event(pid, digest=idnumber.digest(number, SECRET), name="孙丽华")
+    person = person_event(pid, digest=idnumber.digest(number, DigestKey("k1", SECRET)), name="孙丽华")
     producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
     producer.send(REGISTRY_PERSON, key=pid.encode(), value=person.to_json()).get(10)
     producer.close()

@@ -11,10 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sharing_gateway.domain import policy as policies
 
+from chassis import sensitive
 from chassis.contracts import all_contracts
+from chassis.digests import DigestKey
+from chassis.sensitive import SENSITIVE_CATEGORIES
 
 POLICIES = Path(__file__).resolve().parents[4] / "deploy" / "policies"
 CONTRACTS = [c for c in all_contracts() if c.fields]
+KEY = DigestKey("t1", "transform-secret")
 HEAD = """agency = "x"
 name = "测试机构"
 version = 1
@@ -69,27 +73,40 @@ def test_policies_the_gateway_cannot_honour_are_refused(text, says):
 def test_a_sensitive_field_may_be_dropped_or_granted_with_a_purpose():
     event = "cn.tongxin.registry.person.updated.v1"
     dropped = policies.parse(share(event, ["name", "id_masked"], 'transforms = { id_masked = "drop" }\n'))
-    assert policies.apply(dropped, event, {"name": "王小明", "id_masked": "370783****"}, "k") == {"name": "王小明"}
+    assert policies.apply(dropped, event, {"name": "王小明", "id_masked": "370783****"}, KEY) == {"name": "王小明"}
     granted = policies.parse(share(event, ["id_masked"], 'purposes = { id_masked = "核对身份" }\n'))
-    assert policies.apply(granted, event, {"id_masked": "370783****"}, "k") == {"id_masked": "370783****"}
+    assert policies.apply(granted, event, {"id_masked": "370783****"}, KEY) == {"id_masked": "370783****"}
 
 
 def test_transforms():
-    event = "cn.tongxin.registry.person.updated.v1"
+    event = "cn.tongxin.registry.person.category_joined.v1"
     p = policies.parse(
         share(
             event,
-            ["name", "birth_date", "person_id"],
-            'transforms = { name = "mask", birth_date = "year", person_id = "digest" }\n'
-            'purposes = { birth_date = "统计年龄结构" }\n',
+            ["name", "effective_date", "person_id"],
+            'transforms = { name = "mask", effective_date = "year", person_id = "digest" }\n',
         )
     )
-    out = policies.apply(p, event, {"name": "欧阳小明", "birth_date": "1970-05-06", "person_id": "p1"}, "key")
-    assert out["name"] == "欧**明" and out["birth_date"] == 1970 and len(out["person_id"]) == 64
+    data = {"name": "欧阳小明", "effective_date": "1970-05-06", "person_id": "p1"}
+    out = policies.apply(p, event, data, KEY)
+    assert out["name"] == "欧**明" and out["effective_date"] == 1970
+    assert len(out["person_id"]) == 64 and out["person_id"].startswith("t1:")  # its own key, with its id
     other = policies.parse(
         share(event, ["person_id"], 'transforms = { person_id = "digest" }\n').replace('"x"', '"y"', 1)
     )
-    assert policies.apply(other, event, {"person_id": "p1"}, "key")["person_id"] != out["person_id"]  # no joining
+    assert policies.apply(other, event, {"person_id": "p1"}, KEY)["person_id"] != out["person_id"]  # no joining
+
+
+def test_religious_and_ethnic_categories_pass_only_under_a_purpose_bound_grant():
+    event = "cn.tongxin.registry.person.updated.v1"
+    data = {"categories": ["non_party_representative", "religious_figure", "ethnic_minority"]}
+    plain = policies.parse(share(event, ["categories"]))  # no purpose needed for the field itself
+    assert policies.apply(plain, event, data, KEY) == {"categories": ["non_party_representative"]}
+    bound = policies.parse(share(event, ["categories"], 'purposes = { categories = "民族宗教工作联络" }\n'))
+    assert policies.apply(bound, event, data, KEY) == data
+    joined = "cn.tongxin.registry.person.category_joined.v1"
+    one = policies.parse(share(joined, ["person_id", "category"]))
+    assert policies.apply(one, joined, {"person_id": "p1", "category": "religious_figure"}, KEY) == {"person_id": "p1"}
 
 
 @st.composite
@@ -101,13 +118,17 @@ def policy_and_event(draw):
         f: draw(st.sampled_from(["drop", "mask"])) for f in draw(st.lists(st.sampled_from(granted), unique=True))
     }
     purposes = {f: "用途" for f in granted if contract.fields[f] and draw(st.booleans())}
+    sensitive_values = st.sampled_from(sorted(SENSITIVE_CATEGORIES))
     text = share(contract.type, granted)
     if transforms:
         text += "transforms = { " + ", ".join(f'{k} = "{v}"' for k, v in transforms.items()) + " }\n"
     if purposes:
         text += "purposes = { " + ", ".join(f'{k} = "{v}"' for k, v in purposes.items()) + " }\n"
     keys = fields + draw(st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=8), max_size=5))
-    data = {k: draw(st.one_of(st.none(), st.text(max_size=5), st.integers())) for k in keys}
+    data = {
+        k: draw(st.one_of(st.none(), st.text(max_size=5), st.integers(), sensitive_values, st.lists(sensitive_values)))
+        for k in keys
+    }
     return contract, text, data
 
 
@@ -120,11 +141,14 @@ def test_a_payload_never_holds_a_field_not_granted_nor_a_sensitive_one_without_p
     except policies.PolicyError as refused:
         assert "sensitive field" in str(refused)  # the only way these generated policies can fail
         return
-    out = policies.apply(p, contract.type, data, "k")
+    out = policies.apply(p, contract.type, data, KEY)
     share_ = p.share_for(contract.type)
     assert set(out) <= set(share_.sent_fields())
     for f in out:
-        assert not contract.fields.get(f) or share_.purposes.get(f)
+        assert not contract.fields.get(f) or share_.purposes.get(f) or contract.fields[f] == "values"
+        if contract.fields.get(f) == "values" and not share_.purposes.get(f):
+            values = out[f] if isinstance(out[f], list) else [out[f]]
+            assert not any(map(sensitive.is_sensitive_value, values))
 
 
 units = st.builds(

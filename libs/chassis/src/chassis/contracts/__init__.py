@@ -12,7 +12,11 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema
+from marshmallow import Schema, validate
+
+#: A 12-digit admin unit code: ASCII digits only, and the length check shuts out the
+#: trailing newline that the regular expression's ``$`` would let through.
+UNIT_CODE = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,12 +26,12 @@ class EventContract:
     schema: type[Schema]
     summary: str
 
-    @property
-    def fields(self) -> dict[str, bool]:
-        """The data fields this event carries, each with whether it is sensitive personal
-        information (``metadata={"sensitive": True}`` in the schema)."""
+    @functools.cached_property  # read for every event the gateway filters
+    def fields(self) -> dict[str, bool | str]:
+        """The data fields this event carries, each with its ``sensitive`` mark: ``True`` (sensitive
+        by itself), ``"values"`` (may hold sensitive values, see ``chassis.sensitive``) or False."""
         return {
-            f.data_key or name: bool(f.metadata.get("sensitive")) for name, f in self.schema._declared_fields.items()
+            f.data_key or name: f.metadata.get("sensitive") or False for name, f in self.schema._declared_fields.items()
         }
 
     @property

@@ -46,7 +46,13 @@ def _json_schemas() -> dict:
         name = contract.schema.__name__
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=contract.schema)
-    return spec.to_dict()["components"]["schemas"]
+    schemas = spec.to_dict()["components"]["schemas"]
+    for contract in all_contracts():
+        properties = schemas[contract.schema.__name__]["properties"]
+        for field, mark in contract.fields.items():
+            if mark:  # True: sensitive by itself; "values": may hold sensitive values
+                properties[field]["x-sensitive"] = mark
+    return schemas
 
 
 def build() -> dict:

@@ -6,6 +6,7 @@ that body; the sharing gateway decides which agency sees which outcome.
 
 from marshmallow import Schema, fields, validate
 
+from chassis.contracts import UNIT_CODE as UNIT
 from chassis.contracts import EventContract, register
 from chassis.topics import EVALUATION
 
@@ -15,7 +16,7 @@ DECISIONS = ["retain", "talk", "warning", "revoke_membership_recommendation", "r
 
 class RepresentativeDecision(Schema):
     person_id = fields.String(required=True)
-    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    unit_code = fields.String(required=True, validate=UNIT)
     body = fields.String(required=True, metadata={"description": "the body whose role is affected, e.g. cppcc"})
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reason = fields.String(required=True)
@@ -38,7 +39,7 @@ for _suffix, _summary in [
 class RoundEvent(Schema):
     round_id = fields.String(required=True)
     name = fields.String(required=True)
-    scope_unit = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    scope_unit = fields.String(required=True, validate=UNIT)
     state = fields.String(required=True)
     cohort_size = fields.Integer(required=True)
     starts_on = fields.Date(required=True)
@@ -48,7 +49,7 @@ class RoundEvent(Schema):
 class PersonScored(Schema):
     round_id = fields.String(required=True)
     person_id = fields.String(required=True)
-    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    unit_code = fields.String(required=True, validate=UNIT)
     composite = fields.Decimal(required=True, allow_none=True, as_string=True)
     official = fields.Decimal(required=True, allow_none=True, as_string=True)
     self_score = fields.Decimal(required=True, allow_none=True, as_string=True, data_key="self")
@@ -61,7 +62,7 @@ class PersonScored(Schema):
 class VetoChanged(Schema):
     round_id = fields.String(required=True)
     person_id = fields.String(required=True)
-    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    unit_code = fields.String(required=True, validate=UNIT)
     violation_id = fields.String(required=True)
     notice_id = fields.String(load_default=None, allow_none=True)
     agency = fields.String(load_default=None, allow_none=True)

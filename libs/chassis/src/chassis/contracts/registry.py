@@ -3,16 +3,24 @@
 Every event carries the person's snapshot after the change (event-carried state
 transfer), with its ``version``: a consumer keeps a read model by applying the
 newest version it has seen. Religion, ethnicity, health and the raw ID number
-never appear: the ID number travels as an HMAC digest (to match agency notices)
-and a masked display form (first 6 and last 4 digits).
+never appear: the ID number travels as a keyed digest (to match agency notices)
+and a masked display form (first 6 and last 4 digits). The masked form hides
+exactly the eight birth-date digits, so the snapshot carries the birth *year*
+only; categories that imply a religion or an ethnicity are left out, and a change
+to hidden fields alone emits no event (``chassis.sensitive`` is the rule; the
+outbox enforces it).
+
+``sensitive`` in a field's metadata: ``True`` for a field that is sensitive by
+itself (an agency needs a purpose-bound grant), ``"values"`` for a field that could
+hold sensitive values (``categories``): the registry never puts them here, and
+the gateway passes them only under a purpose-bound grant.
 """
 
 from marshmallow import Schema, fields, validate
 
-from chassis.contracts import EventContract, register
+from chassis.contracts import UNIT_CODE, EventContract, register
 from chassis.topics import REGISTRY_PERSON
 
-UNIT_CODE = validate.Regexp(r"^\d{12}$")
 PREFIX = "cn.tongxin.registry.person."
 
 
@@ -28,14 +36,25 @@ class PersonSnapshot(Schema):
     version = fields.Integer(required=True, validate=validate.Range(min=1))
     name = fields.String(required=True)
     gender = fields.String(required=True, validate=validate.OneOf(["male", "female"]))
-    birth_date = fields.Date(required=True, metadata={"sensitive": True, "description": "derived from the ID number"})
+    # Optional on load so records written before birth_date gave way to the year still apply.
+    birth_year = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1900, max=2100),
+        metadata={"description": "year of birth only: a full date beside id_masked would rebuild the ID number"},
+    )
     unit_code = fields.String(required=True, validate=UNIT_CODE)
     id_digest = fields.String(
-        required=True, metadata={"description": "HMAC-SHA256 of the ID number, hex", "sensitive": True}
+        required=True,
+        metadata={"description": "keyed HMAC of the ID number with its key id, e.g. k1:3f9a...", "sensitive": True},
     )
     id_masked = fields.String(required=True, metadata={"description": "e.g. 370783********1234", "sensitive": True})
     status = fields.String(required=True, validate=validate.OneOf(["active", "archived"]))
-    categories = fields.List(fields.String(), required=True)
+    categories = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"sensitive": "values", "description": "base databases, never ethnic_minority or religious_figure"},
+    )
     representative_roles = fields.List(fields.Nested(RepresentativeRole), required=True)
     employer = fields.String(load_default=None, allow_none=True)
     position = fields.String(load_default=None, allow_none=True)
@@ -46,7 +65,11 @@ class PersonRegistered(PersonSnapshot):
 
 
 class PersonUpdated(PersonSnapshot):
-    changed_fields = fields.List(fields.String(), required=True)
+    changed_fields = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "the shared fields that changed; never empty, never a hidden field"},
+    )
 
 
 class PersonMoved(PersonSnapshot):
@@ -54,7 +77,7 @@ class PersonMoved(PersonSnapshot):
 
 
 class CategoryChanged(PersonSnapshot):
-    category = fields.String(required=True)
+    category = fields.String(required=True, metadata={"sensitive": "values"})
     effective_date = fields.Date(required=True)
     reason = fields.String(load_default=None, allow_none=True)
 
@@ -74,7 +97,7 @@ class PersonMerged(PersonSnapshot):
 
 for _suffix, _schema, _summary in [
     ("registered.v1", PersonRegistered, "A person was registered in the registry."),
-    ("updated.v1", PersonUpdated, "Fields of a person changed (names of the changed fields included)."),
+    ("updated.v1", PersonUpdated, "Shared fields of a person changed; hidden fields alone emit nothing."),
     ("moved.v1", PersonMoved, "A person moved to another administrative unit."),
     ("category_joined.v1", CategoryChanged, "A person joined one of the 10 base databases."),
     ("category_left.v1", CategoryChanged, "A person left one of the 10 base databases."),

@@ -9,11 +9,11 @@ text: what a member asked for stays in the service desk.
 
 from marshmallow import Schema, fields, validate
 
+from chassis.contracts import UNIT_CODE as UNIT
 from chassis.contracts import EventContract, register
 from chassis.topics import SERVICEDESK
 
 PREFIX = "cn.tongxin.servicedesk."
-UNIT = validate.Regexp(r"^\d{12}$")
 
 
 class RequestEvent(Schema):

@@ -3,6 +3,7 @@
 - flask-smorest: OpenAPI 3 at ``/openapi.json``, Swagger UI at ``/docs``.
 - Problem+json for every 4xx/5xx, including validation errors, in Chinese and English.
 - Deny by default: every view needs a valid staff JWT unless decorated ``@public``.
+- Refuses to build with an unsafe secret outside development mode (``BaseSettings.refuse_unsafe_secrets``).
 - Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
   metrics, ``/healthz`` (alive) and ``/readyz`` (database and Kafka).
 - Security headers and a Content-Security-Policy on every answer; ``/metrics`` only for a
@@ -74,6 +75,7 @@ def create_service_app(
     description: str = "",
     engine: sa.Engine | None = None,
 ) -> ServiceApp:
+    settings.refuse_unsafe_secrets()
     # root_path: the chassis serves no templates or static files of its own.
     app = Flask(settings.service_name, root_path=str(Path(__file__).resolve().parent))
     app.config.update(

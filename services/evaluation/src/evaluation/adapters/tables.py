@@ -47,6 +47,7 @@ rounds = sa.Table(
     sa.Column("created_by", sa.String(100), nullable=False),
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("reviewed_by", sa.String(100), nullable=True),  # the reviewer; another one publishes
 )
 
 members = sa.Table(
@@ -104,7 +105,7 @@ violations = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("person_id", sa.String(36), nullable=True, index=True),
     sa.Column("id_digest", sa.String(64), nullable=True, index=True),
-    sa.Column("notice_id", sa.String(100), nullable=True, unique=True),
+    sa.Column("notice_id", sa.String(100), nullable=True),  # the agency's own id: unique per agency only
     sa.Column("agency", sa.String(40), nullable=True),
     sa.Column("case_reference", sa.String(200), nullable=False),
     sa.Column("violation_type", sa.String(100), nullable=False),
@@ -116,6 +117,7 @@ violations = sa.Table(
     sa.Column("rescind_reason", sa.String(500), nullable=True),
     sa.Column("recorded_by", sa.String(100), nullable=False),
     sa.Column("created_at", TZ, nullable=False),
+    sa.UniqueConstraint("agency", "notice_id", name="uq_violations_agency_notice"),
 )
 
 outcomes = sa.Table(

@@ -11,6 +11,7 @@ import sys
 
 from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
+from chassis.settings import exit_if_unsafe
 from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
 from evaluation.adapters.tables import outbox, processed_events
 from evaluation.bootstrap import Evaluation, bootstrap
@@ -37,6 +38,7 @@ def build(ev: Evaluation) -> list:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ev = bootstrap()
+    exit_if_unsafe(ev.settings)
     logs.configure(ev.settings.service_name + "-worker", ev.settings.log_level)
     if argv[:1] == ["replay-people"]:
         count = people_consumer(ev).replay(read_model.reset)

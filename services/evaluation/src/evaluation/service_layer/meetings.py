@@ -32,8 +32,8 @@ _FAILED = ("vetoed", "bottom")
 
 def create(session: Session, principal: Principal, body: dict) -> str:
     principal.require_role("evaluator")
-    if body.get("round_id"):
-        get(session, principal, body["round_id"])
+    if body.get("round_id"):  # a meeting decides on a round's outcomes: only at the round's own level or above
+        principal.require_scope(get(session, principal, body["round_id"])["scope_unit"])
     meeting_id = str(uuid.uuid4())
     session.execute(
         meetings.insert(),
@@ -54,7 +54,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
 def decide(session: Session, principal: Principal, meeting_id: str, body: dict) -> dict:
     principal.require_role("evaluator")
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
-    if meeting is None or (not principal.sees(meeting["scope_unit"]) and meeting["created_by"] != principal.subject):
+    if meeting is None or not principal.sees(meeting["scope_unit"]):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
     person = session.execute(sa.select(people).where(people.c.person_id == body["person_id"])).mappings().first()
     if person is None or not principal.sees(person["unit_code"]):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chassis import units
 from chassis.auth import Principal
-from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chassis.outbox import Outbox
 from chassis.spreadsheets import write_xlsx
 from evaluation.adapters.tables import (
@@ -41,6 +41,9 @@ STATES = ("draft", "open", "scoring_closed", "reviewed", "published")
 NEXT = {"open": "draft", "close": "open", "review": "scoring_closed", "publish": "reviewed"}
 TARGET = {"open": "open", "close": "scoring_closed", "review": "reviewed", "publish": "published"}
 MANAGE_ROLES = ("evaluator",)
+#: Reviewing and publishing are a separate duty (``admin`` does not imply it), and two people:
+#: the reviewer of a round does not publish it, and nobody who scored in it reviews or publishes it.
+REVIEW_ROLES = ("reviewer",)
 
 
 def events() -> Outbox:
@@ -110,8 +113,11 @@ def listing(session, principal: Principal) -> list[dict]:
 
 
 def transition(session: Session, principal: Principal, round_id: str, action: str) -> dict:
-    principal.require_role(*MANAGE_ROLES)
+    principal.require_role(*(REVIEW_ROLES if action in ("review", "publish") else MANAGE_ROLES))
     r = get(session, principal, round_id)
+    principal.require_scope(r["scope_unit"])  # a round of a unit above the caller is theirs to read only
+    if action in ("review", "publish"):
+        _require_second_person(session, principal, r, action)
     if r["state"] != NEXT[action]:
         raise Conflict(
             f"当前状态为“{r['state']}”，不能执行“{action}”",
@@ -120,8 +126,11 @@ def transition(session: Session, principal: Principal, round_id: str, action: st
         )
     if action == "open":
         _fix_cohort(session, r)
+    reviewed = {"reviewed_by": principal.subject} if action == "review" else {}
     session.execute(
-        rounds.update().where(rounds.c.id == round_id).values(state=TARGET[action], version=r["version"] + 1)
+        rounds.update()
+        .where(rounds.c.id == round_id)
+        .values(state=TARGET[action], version=r["version"] + 1, **reviewed)
     )
     r = get(session, principal, round_id)
     if action == "close":
@@ -134,6 +143,22 @@ def transition(session: Session, principal: Principal, round_id: str, action: st
     if name:
         events().add(session, f"{EVENT}round.{name}.v1", round_id, _round_data(session, r))
     return r
+
+
+def _require_second_person(session: Session, principal: Principal, r: dict, action: str) -> None:
+    scored = session.execute(
+        sa.select(ratings.c.id).where(ratings.c.round_id == r["id"], ratings.c.rater == principal.subject).limit(1)
+    ).first()
+    if scored:
+        raise Forbidden(
+            "您在本轮评价中打过分，不能审核或发布本轮结果",
+            "You scored in this round; someone else reviews and publishes it",
+        )
+    if action == "publish" and r.get("reviewed_by") == principal.subject:
+        raise Forbidden(
+            "审核人不能发布同一轮评价结果，须由另一名审核人发布",
+            "The reviewer of a round cannot also publish it; a second reviewer publishes",
+        )
 
 
 def _fix_cohort(session: Session, r: dict) -> None:

@@ -4,7 +4,7 @@ Self and public raters have no staff account: an evaluator issues one-time token
 (``<id>.<secret>``, only a hash is stored) for a round and a person. A token works
 once, before it expires, while the round is open, for its own source. Public raters
 are anonymous to the person rated but deduplicated by a keyed hash of their phone
-number, and a burst of identical extreme ratings for one person from one origin is
+number (normalised first, ``domain.phone``), and a burst of identical extreme ratings for one person from one origin is
 flagged for review and left out of the score.
 """
 
@@ -20,8 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from evaluation.adapters.tables import members, ratings, rounds, tokens
+from evaluation.domain.phone import InvalidMobile, normalise_mobile
 from evaluation.domain.scoring import check_rating
 from evaluation.service_layer.rounds import get
 from evaluation.service_layer.templates import template_from_json
@@ -93,7 +95,10 @@ def issue_tokens(
     source: str,
     count: int,
     valid_for: dt.timedelta,
+    public_cap: int,
 ) -> list[dict]:
+    """Tokens for one cohort member: one self token ever, public tokens up to ``public_cap`` per
+    member, so a round's tokens are bounded by its cohort."""
     principal.require_role("evaluator")
     r = get(session, principal, round_id)
     if r["state"] == "draft":
@@ -104,6 +109,7 @@ def issue_tokens(
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
     if source == "self" and count != 1:
         raise InvalidInput("自评码每人只能发放一个", "A person gets exactly one self-evaluation token", field="count")
+    _within_cap(session, round_id, person_id, source, count, public_cap)
     expires = dt.datetime.now(dt.UTC) + valid_for
     issued = []
     for _ in range(count):
@@ -130,6 +136,22 @@ def issue_tokens(
             }
         )
     return issued
+
+
+def _within_cap(session: Session, round_id: str, person_id: str, source: str, count: int, public_cap: int) -> None:
+    issued = session.execute(
+        sa.select(sa.func.count()).where(
+            tokens.c.round_id == round_id, tokens.c.person_id == person_id, tokens.c.source == source
+        )
+    ).scalar()
+    cap = 1 if source == "self" else public_cap
+    if issued + count > cap:
+        raise Conflict(
+            f"本轮已为此人发放{issued}个评价码，上限为{cap}个",
+            f"{issued} {source} tokens already issued for this person in this round; the cap is {cap}",
+            issued=issued,
+            cap=cap,
+        )
 
 
 def redeem(session: Session, token: str) -> dict:
@@ -161,21 +183,22 @@ def rating_form(session: Session, token: str) -> dict:
 
 
 def rate_with_token(
-    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_secret: str
+    session: Session, token: str, scores: dict, phone: str | None, origin: str, phone_key: DigestKey
 ) -> dict:
     grant = redeem(session, token)
     t, r = grant["token"], grant["round"]
     clean = check_rating(template_from_json(r["template"]), scores)
     phone_hash = None
     if t["source"] == "public":
-        digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-        if len(digits) < 11:
+        try:
+            mobile = normalise_mobile(phone)
+        except InvalidMobile:
             raise InvalidInput(
-                "民评须填写11位手机号码（仅用于防止重复评价，不会公开）",
-                "Public raters give an 11-digit mobile number (only to prevent repeat ratings)",
+                "民评须填写11位中国大陆手机号码（可加 +86；仅用于防止重复评价，不会公开）",
+                "Public raters give an 11-digit mainland mobile number, +86 optional (only to prevent repeat ratings)",
                 field="phone",
-            )
-        phone_hash = hmac.new(phone_secret.encode(), digits[-11:].encode(), hashlib.sha256).hexdigest()
+            ) from None
+        phone_hash = phone_key(mobile)
         dup = session.execute(
             sa.select(ratings.c.id).where(
                 ratings.c.round_id == r["id"], ratings.c.person_id == t["person_id"], ratings.c.phone_hash == phone_hash

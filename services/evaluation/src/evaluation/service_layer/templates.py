@@ -86,6 +86,7 @@ def find(session: Session, code: str | None, version: int | None) -> IndexTempla
 def save(session: Session, principal: Principal, body: dict) -> dict:
     """A new version of the template ``body['code']`` (version 1 for a new code), validated."""
     principal.require_role("admin")
+    principal.require_department_wide()
     latest = session.execute(
         sa.select(sa.func.max(templates.c.version)).where(templates.c.code == body["code"])
     ).scalar()

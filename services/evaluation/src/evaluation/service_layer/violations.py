@@ -1,7 +1,9 @@
 """Violation records (违法违纪) and the one-vote veto they trigger.
 
 A record comes from an agency notice passed on by the sharing gateway (matched to a
-person by the ID-number digest) or from staff with an evidence reference. Creating
+person by the ID-number digest) or from staff with an evidence reference. A notice is
+identified by (agency, notice id): notice ids are each agency's own, so two agencies
+may use the same one, and one agency's rescission can only lift its own notice. Creating
 or rescinding one recomputes every round it touches (violation date within the
 round's period, round already scored) and publishes ``veto.applied`` or
 ``veto.lifted`` for each.
@@ -146,7 +148,7 @@ def _status(session, round_id, person_id) -> str | None:
 # -- consumers of gateway.inbound.v1 -------------------------------------------------------------
 def on_violation_notice(session: Session, envelope: Envelope) -> None:
     d = envelope.data
-    if session.execute(sa.select(violations.c.id).where(violations.c.notice_id == d["notice_id"])).first():
+    if session.execute(sa.select(violations.c.id).where(_notice(d["agency"], d["notice_id"]))).first():
         return  # the same notice again (a retry by the agency): nothing new
     person_id = session.execute(
         sa.select(people.c.person_id).where(people.c.id_digest == d["id_digest"], people.c.status == "active")
@@ -165,10 +167,14 @@ def on_violation_notice(session: Session, envelope: Envelope) -> None:
     )
 
 
+def _notice(agency: str, notice_id: str):
+    return sa.and_(violations.c.agency == agency, violations.c.notice_id == notice_id)
+
+
 def on_violation_rescinded(session: Session, envelope: Envelope) -> None:
     d = envelope.data
     row = session.execute(
-        sa.select(violations.c.id, violations.c.status).where(violations.c.notice_id == d["original_notice_id"])
+        sa.select(violations.c.id, violations.c.status).where(_notice(d["agency"], d["original_notice_id"]))
     ).first()
     if row is None or row.status == "rescinded":
         return

@@ -146,6 +146,19 @@ disclosures = sa.Table(
     sa.Column("at", TZ, nullable=False),
 )
 
+exports = sa.Table(
+    "export_records",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("actor", sa.String(100), nullable=False, index=True),
+    sa.Column("scope_unit", sa.String(12), nullable=False),
+    sa.Column("purpose", sa.String(300), nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False, comment="columns exported with plain values"),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("filters", sa.JSON, nullable=False),
+    sa.Column("at", TZ, nullable=False),
+)
+
 import_jobs = sa.Table(
     "import_jobs",
     metadata,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chassis import sensitive
+
 #: code -> Chinese name. Codes are stable identifiers used in events and files.
 BASE_DATABASES: dict[str, str] = {
     "non_party_representative": "党外代表人士",
@@ -17,8 +19,8 @@ BASE_DATABASES: dict[str, str] = {
 }
 
 #: Memberships that reveal sensitive personal information (ethnicity, religion) by
-#: themselves: the sharing gateway drops them unless a policy grants them with a purpose.
-SENSITIVE_CATEGORIES = frozenset({"ethnic_minority", "religious_figure"})
+#: themselves: never in events, never shown below the reveal right (``chassis.sensitive``).
+SENSITIVE_CATEGORIES = sensitive.SENSITIVE_CATEGORIES
 
 _BY_NAME = {name: code for code, name in BASE_DATABASES.items()}
 

@@ -11,13 +11,18 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from chassis import idnumber
+from chassis import idnumber, sensitive
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
 from chassis.units import check as check_unit
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 
-#: Sensitive personal information (PIPL): masked in responses and history, never in events.
-SENSITIVE_FIELDS = ("id_number", "ethnicity", "religion")
+#: History is read by every role in scope, so it holds no value a viewer may not see: the ID
+#: number masked, the birth date as its year, the other sensitive fields (``chassis.sensitive``)
+#: as the same mark whether or not a value was there.
+MASKED_IN_HISTORY = tuple(f for f in sensitive.FIELDS if f not in ("id_number", "birth_date"))
+#: An editable field that changed -> the shared snapshot fields that name the change in events.
+_SHARED_AS = {"id_number": ("id_digest", "id_masked"), "birth_date": ("birth_year",)}
 #: Fields a staff editor may change with an update.
 EDITABLE_FIELDS = (
     "name",
@@ -47,16 +52,20 @@ class FieldChange:
     def masked(self) -> dict:
         if self.field == "id_number":
             return {"field": self.field, "from": _mask_id(self.old), "to": _mask_id(self.new)}
-        if self.field in SENSITIVE_FIELDS:
-            return {"field": self.field, "from": "***" if self.old else None, "to": "***" if self.new else None}
+        if self.field == "birth_date":
+            return {"field": "birth_year", "from": _year(self.old), "to": _year(self.new)}
+        if self.field in MASKED_IN_HISTORY:
+            # The same mark whether or not a value was there: history must not show presence either.
+            return {"field": self.field, "from": sensitive.HIDDEN, "to": sensitive.HIDDEN}
         return {"field": self.field, "from": _plain(self.old), "to": _plain(self.new)}
 
 
 @dataclasses.dataclass(frozen=True)
 class Recorded:
-    """Something that happened to a person: an event suffix and its extra data, plus history."""
+    """Something that happened to a person: an event suffix (None when the change touched hidden
+    data only, so no event may say it happened) and its extra data, plus history."""
 
-    event: str
+    event: str | None
     extra: dict
     action: str
     changes: tuple[FieldChange, ...] = ()
@@ -138,9 +147,10 @@ class Person:
             return []
         for change in diff:
             setattr(self, change.field, change.new)
-        # Events must not even say that religion or ethnicity changed; the ID number's change shows in its digest.
-        public = sorted(c.field for c in diff if c.field not in ("ethnicity", "religion"))
-        self._bump(Recorded("updated.v1", {"changed_fields": public}, "updated", tuple(diff)))
+        # Events must not even say that a hidden field changed: name only what the shared snapshot shows.
+        public = sorted({shared for c in diff for shared in _shared_names(c)})
+        event = "updated.v1" if public else None
+        self._bump(Recorded(event, {"changed_fields": public}, "updated", tuple(diff)))
         return diff
 
     def move(self, unit_code: str) -> None:
@@ -171,7 +181,8 @@ class Person:
         self._require_active()
         self._add_membership(code, start, reason, approved_by)
         extra = {"category": code, "effective_date": start.isoformat(), "reason": reason}
-        self._bump(Recorded("category_joined.v1", extra, "category_joined", (FieldChange("categories", None, code),)))
+        event = None if sensitive.is_sensitive_value(code) else "category_joined.v1"
+        self._bump(Recorded(event, extra, "category_joined", (FieldChange("categories", None, code),)))
 
     def leave_category(self, code: str, end: dt.date, reason: str | None) -> None:
         membership = next((m for m in self.memberships if m.category == code and m.end_date is None), None)
@@ -181,7 +192,8 @@ class Person:
             raise InvalidInput("结束日期早于加入日期", "End date is before the start date", field="end_date")
         membership.end_date, membership.end_reason = end, reason
         extra = {"category": code, "effective_date": end.isoformat(), "reason": reason}
-        self._bump(Recorded("category_left.v1", extra, "category_left", (FieldChange("categories", code, None),)))
+        event = None if sensitive.is_sensitive_value(code) else "category_left.v1"
+        self._bump(Recorded(event, extra, "category_left", (FieldChange("categories", code, None),)))
 
     def set_representative_roles(self, roles: list[dict], reason: str | None) -> bool:
         roles = [_clean_role(r) for r in roles]
@@ -197,6 +209,10 @@ class Person:
         """Drop every role in ``body`` (e.g. an evaluation revoked a CPPCC qualification)."""
         kept = [r for r in self.representative_roles if r["body"] != body]
         return self.set_representative_roles(kept, reason) if len(kept) != len(self.representative_roles) else False
+
+    def rekey_id_digest(self) -> None:
+        """The ID-digest key changed: announce the person again so consumers learn the new digest."""
+        self._bump(Recorded("updated.v1", {"changed_fields": ["id_digest"]}, "id_digest_rekeyed"))
 
     def absorb(self, other: Person) -> None:
         """Merge a likely duplicate into this person: categories and roles carry over."""
@@ -229,19 +245,20 @@ class Person:
         day = on or dt.date.today()
         return sorted({m.category for m in self.memberships if m.active_on(day)})
 
-    def snapshot(self, secret: str) -> dict:
-        """What other services may know (see the registry.person.v1 contract)."""
+    def snapshot(self, key: DigestKey) -> dict:
+        """What other services may know (see the registry.person.v1 contract): the birth year
+        only beside the masked ID number, and no category that implies religion or ethnicity."""
         return {
             "person_id": self.id,
             "version": self.version,
             "name": self.name,
             "gender": self.gender,
-            "birth_date": self.birth_date.isoformat(),
+            "birth_year": self.birth_date.year,
             "unit_code": self.unit_code,
-            "id_digest": idnumber.digest(self.id_number, secret),
+            "id_digest": idnumber.digest(self.id_number, key),
             "id_masked": idnumber.mask(self.id_number),
             "status": self.status,
-            "categories": self.current_categories(),
+            "categories": sensitive.public_values(self.current_categories()),
             "representative_roles": self.representative_roles,
             "employer": self.employer,
             "position": self.position,
@@ -292,6 +309,19 @@ def _clean_role(role: dict) -> dict:
         "title": role.get("title"),
         "since": since.isoformat() if isinstance(since, dt.date) else since,
     }
+
+
+def _shared_names(change: FieldChange) -> tuple[str, ...]:
+    """The snapshot fields through which a change shows in events (none for a hidden field)."""
+    if change.field == "birth_date":
+        return ("birth_year",) if change.old.year != change.new.year else ()
+    if change.field in _SHARED_AS:
+        return _SHARED_AS[change.field]
+    return () if change.field in sensitive.FIELDS else (change.field,)
+
+
+def _year(value: dt.date | None) -> int | None:
+    return value.year if value else None
 
 
 def _mask_id(value: str | None) -> str | None:

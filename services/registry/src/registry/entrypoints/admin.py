@@ -1,7 +1,8 @@
 """Operator commands for the registry.
 
-registry-admin migrate       # create or upgrade the schema (Alembic), then load shipped units
-registry-admin load-units    # add shipped admin units that are missing (idempotent)
+registry-admin migrate            # upgrade the schema (Alembic), re-key ID digests if the key changed, load units
+registry-admin load-units         # add shipped admin units that are missing (idempotent)
+registry-admin rekey-id-digests   # recompute digests under the current ID-digest key and announce them
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import sys
 
 from registry.bootstrap import bootstrap
+from registry.service_layer.rekey import rekey_id_digests
 from registry.service_layer.units import load_shipped_units
 
 
@@ -17,12 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="registry-admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["migrate", "load-units"])
+    parser.add_argument("command", choices=["migrate", "load-units", "rekey-id-digests"])
     args = parser.parse_args(argv)
     registry = bootstrap()
     if args.command == "migrate":
         registry.migrate()
         print("registry: schema at head")
+    if args.command in ("migrate", "rekey-id-digests"):
+        print(f"registry: {rekey_id_digests(registry)} ID digests re-keyed")
     added = load_shipped_units(registry.engine)
     print(f"registry: {added} admin units added")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from chassis import logs, worker
+from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
@@ -20,7 +21,7 @@ from registry.service_layer.imports import ImportRunner
 
 def build(registry: Registry) -> list:
     s, engine = registry.settings, registry.engine
-    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_secret)}
+    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_key())}
     return [
         worker.relay(s, engine, outbox),
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, handlers),
@@ -30,6 +31,7 @@ def build(registry: Registry) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
+    exit_if_unsafe(registry.settings)
     logs.configure(registry.settings.service_name + "-worker", registry.settings.log_level)
     return worker.run(build(registry), "relay, evaluation-outcome consumer, import jobs")
 

@@ -35,14 +35,14 @@ def run_job(registry, job_id: str) -> None:
         return _finish(engine, job_id, "failed", message=f"{exc.detail_zh} / {exc.detail_en}")
     _update(engine, job_id, total_rows=total)
     if job["mode"] == "dry_run":
-        new, existing = _split_new(engine, registry.settings.id_digest_secret, valid)
+        new, existing, outside = _split_new(engine, registry.settings.id_digest_key(), principal, valid)
         return _finish(
             engine,
             job_id,
             "succeeded",
-            errors=errors,
-            created=len(new),
-            updated=len(existing),
+            errors=errors + outside,
+            created=new,
+            updated=existing,
             processed_rows=total,
             message="试运行：未写入任何数据 / dry run: nothing was written",
         )
@@ -118,11 +118,27 @@ def _validate(engine, principal, job_id, mapping, rows):
     return valid, [e.__dict__ for e in errors], total
 
 
-def _split_new(engine, secret, valid):
-    digests = {idnumber.digest(d["id_number"], secret): d for _, d in valid}
+def _split_new(engine, key, principal, valid) -> tuple[int, int, list[dict]]:
+    """(new rows, rows matching a record in scope, errors for rows matching one outside it): the
+    same answer the real run gives, and nothing more about a record the caller cannot see."""
+    digests = {idnumber.digest(d["id_number"], key): number for number, d in valid}
     with engine.connect() as conn:
         existing = _existing(conn, list(digests))
-    return [d for k, d in digests.items() if k not in existing], [d for k, d in digests.items() if k in existing]
+    new = sum(1 for k in digests if k not in existing)
+    inside = sum(1 for k in digests if k in existing and principal.sees(existing[k][1]))
+    outside = [
+        _outside_scope(number) for k, number in digests.items() if k in existing and not principal.sees(existing[k][1])
+    ]
+    return new, inside, outside
+
+
+def _outside_scope(number: int) -> dict:
+    return {
+        "row": number,
+        "column": "身份证号码",
+        "reason": "该身份证号码无法由您导入，请联系上级统战部门",
+        "reason_en": "This ID number cannot be imported by you; contact the unit above",
+    }
 
 
 def _existing(conn, digests: list[str]) -> dict[str, tuple[str, str]]:
@@ -152,14 +168,7 @@ def _write(uow, principal, chunk, counts) -> list[dict]:
             uow.people.add(person, checked=True)
             counts["created"] += 1
         elif not principal.sees(match[1]):
-            errors.append(
-                {
-                    "row": number,
-                    "column": "身份证号码",
-                    "reason": "该身份证号码无法由您导入，请联系上级统战部门",
-                    "reason_en": "This ID number cannot be imported by you; contact the unit above",
-                }
-            )
+            errors.append(_outside_scope(number))
             continue
         else:
             person = uow.people.get(match[0])

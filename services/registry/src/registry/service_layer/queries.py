@@ -12,13 +12,13 @@ import re
 
 import sqlalchemy as sa
 
-from chassis import idnumber, units
+from chassis import idnumber, sensitive, units
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
 from chassis.paging import decode_cursor, encode_cursor
 from registry.adapters.tables import contacts, disclosures, history, memberships, people
-from registry.domain.categories import BASE_DATABASES
-from registry.domain.person import SENSITIVE_FIELDS, Membership
+from registry.domain.categories import BASE_DATABASES, SENSITIVE_CATEGORIES
+from registry.domain.person import Membership
 
 READ_ROLES = ("viewer", "editor")
 REVEAL_ROLES = ("editor",)
@@ -47,7 +47,7 @@ def person_view(
     """The person as staff see them: sensitive fields masked unless revealed for a stated purpose."""
     principal.require_role(*READ_ROLES)
     row = _row_or_404(conn, principal, person_id)
-    view = _public_fields(row)
+    view = _public_fields(row, principal)
     view["categories"] = [
         {
             "category": m.category,
@@ -61,6 +61,7 @@ def person_view(
         for m in conn.execute(
             sa.select(memberships).where(memberships.c.person_id == person_id).order_by(memberships.c.id)
         )
+        if principal.has_role(*REVEAL_ROLES) or m.category not in SENSITIVE_CATEGORIES
     ]
     day = on or dt.date.today()
     view["current_categories"] = sorted(
@@ -69,11 +70,11 @@ def person_view(
         if Membership(c["category"], c["start_date"], c["end_date"]).active_on(day)
     )
     if reveal:
-        unknown = reveal - set(SENSITIVE_FIELDS)
+        unknown = reveal - set(sensitive.REVEALABLE)
         if unknown:
             raise InvalidInput(
-                f"只能查看以下敏感字段：{', '.join(SENSITIVE_FIELDS)}",
-                f"Only these fields can be revealed: {', '.join(SENSITIVE_FIELDS)}",
+                f"只能查看以下敏感字段：{', '.join(sensitive.REVEALABLE)}",
+                f"Only these fields can be revealed: {', '.join(sensitive.REVEALABLE)}",
                 field="reveal",
             )
         if not principal.has_role(*REVEAL_ROLES):
@@ -102,7 +103,10 @@ def person_view(
     return view
 
 
-def _public_fields(row) -> dict:
+def _public_fields(row, principal: Principal) -> dict:
+    """A person below any reveal: the ID number masked, the birth year only (a full date beside
+    the masked number would rebuild it), hidden fields read ``***`` whether or not a value is
+    recorded, contact data only for the roles ``chassis.sensitive`` names."""
     view = {
         k: row[k]
         for k in (
@@ -110,14 +114,11 @@ def _public_fields(row) -> dict:
             "name",
             "name_pinyin",
             "gender",
-            "birth_date",
             "unit_code",
             "political_affiliation",
             "education",
             "employer",
             "position",
-            "phone",
-            "address",
             "needs",
             "notes",
             "tags",
@@ -130,8 +131,13 @@ def _public_fields(row) -> dict:
         )
     }
     view["id_number"] = idnumber.mask(row["id_number"])
-    view["ethnicity"] = "***" if row["ethnicity"] else None
-    view["religion"] = "***" if row["religion"] else None
+    view["birth_year"] = row["birth_date"].year
+    view["birth_date"] = None
+    view["ethnicity"] = view["religion"] = sensitive.HIDDEN
+    for field in ("phone", "address"):
+        view[field] = row[field] if sensitive.visible_plainly(field, principal.has_role) else sensitive.HIDDEN
+    if not principal.has_role(*REVEAL_ROLES):
+        view["tags"] = sensitive.public_values(row["tags"] or [])
     return view
 
 
@@ -162,6 +168,11 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
     if f.category:
         if f.category not in BASE_DATABASES:
             raise InvalidInput(f"未知的基础库：{f.category}", f"Unknown base database: {f.category}", field="category")
+        if f.category in SENSITIVE_CATEGORIES and not principal.has_role(*REVEAL_ROLES):
+            raise Forbidden(
+                "按宗教界、少数民族人士库筛选需要编辑或管理员角色",
+                "Filtering by a religious or ethnic base database needs the editor role",
+            )
         day = f.as_of or dt.date.today()
         query = query.where(
             sa.exists().where(
@@ -170,6 +181,11 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
                 memberships.c.start_date <= day,
                 sa.or_(memberships.c.end_date.is_(None), memberships.c.end_date > day),
             )
+        )
+    if not principal.has_role(*REVEAL_ROLES) and any(sensitive.is_sensitive_value(v) for v in (f.tag, f.text) if v):
+        raise Forbidden(
+            "按涉及宗教或民族的标签检索需要编辑或管理员角色",
+            "Searching by a tag or text that names a religion or ethnicity needs the editor role",
         )
     if f.representative is not None:
         query = query.where(people.c.is_representative.is_(f.representative))
@@ -233,7 +249,7 @@ def search(
     # planner walk the whole pinyin index hoping to meet 50 matches early (it misses for late letters).
     sort_key = people.c.name_pinyin.op("||")("") if f.q else people.c.name_pinyin
     rows = conn.execute(query.order_by(sort_key, people.c.id).limit(limit + 1)).mappings().all()
-    items = [_public_fields(r) for r in rows[:limit]]
+    items = [_public_fields(r, principal) for r in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1]["name_pinyin"], rows[limit - 1]["id"]) if len(rows) > limit else None
     return {"items": items, "next_cursor": next_cursor, "total": total}
 

@@ -12,6 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis.digests import DigestKey
 from chassis.outbox import Outbox
 from registry.adapters.repository import PersonRepository
 from registry.adapters.tables import history, outbox
@@ -24,7 +25,7 @@ SOURCE = "/tongxin/registry"
 class UnitOfWork:
     """A fresh transaction, or (for consumers) the transaction the consumer runner opened."""
 
-    def __init__(self, engine: sa.Engine, id_secret: str, actor: str, session: Session | None = None):
+    def __init__(self, engine: sa.Engine, id_secret: DigestKey, actor: str, session: Session | None = None):
         self.engine = engine
         self.id_secret = id_secret
         self.actor = actor
@@ -67,8 +68,9 @@ class UnitOfWork:
                         at=now,
                     )
                 )
-                data = {**snapshot, "version": recorded.version, **recorded.extra}
-                events.append((EVENT_PREFIX + recorded.event, person.id, data))
+                if recorded.event is not None:
+                    data = {**snapshot, "version": recorded.version, **recorded.extra}
+                    events.append((EVENT_PREFIX + recorded.event, person.id, data))
             person.recorded.clear()
         if history_rows:
             self.session.execute(history.insert(), history_rows)

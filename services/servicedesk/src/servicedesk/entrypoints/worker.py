@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
+from chassis.settings import exit_if_unsafe
 from chassis.topics import REGISTRY_PERSON
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
@@ -60,6 +61,7 @@ def build(desk: ServiceDesk) -> list:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     desk = bootstrap()
+    exit_if_unsafe(desk.settings)
     logs.configure(desk.settings.service_name + "-worker", desk.settings.log_level)
     if argv[:1] == ["replay-people"]:
         count = people_consumer(desk).replay(read_model.reset)

@@ -40,7 +40,9 @@ def save_branch(session: Session, principal: Principal, body: dict) -> dict:
     principal.require_role("admin")
     if not principal.sees(body["unit_code"]):
         raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
-    if session.execute(sa.select(branches.c.code).where(branches.c.code == body["code"])).first():
+    existing = session.execute(sa.select(branches.c.unit_code).where(branches.c.code == body["code"])).first()
+    if existing:
+        principal.require_scope(existing.unit_code)  # nobody takes over another unit's branch
         session.execute(branches.update().where(branches.c.code == body["code"]).values(body))
     else:
         session.execute(branches.insert(), body)

@@ -1,6 +1,7 @@
 """The suggestions mailbox (建言献策信箱).
 
-Members and anonymous senders leave suggestions; staff forward each to a department,
+Anyone leaves a suggestion for an area, anonymously (no account, so it names nobody);
+staff forward each to a department,
 answer it and mark it adopted or not. The sender gets a receipt code once (only its
 hash is kept) and follows the suggestion with it, without an account.
 """
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from chassis import units
 from chassis.auth import Principal
-from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.errors import Conflict, NotFound
 from chassis.outbox import Outbox
-from servicedesk.adapters.tables import outbox, people, suggestions
+from servicedesk.adapters.tables import outbox, suggestions
 
 EVENT = "cn.tongxin.servicedesk.suggestion."
 
@@ -45,21 +46,14 @@ def _event(session, row: dict, kind: str, now: dt.datetime) -> None:
 
 
 def submit(session: Session, body: dict, now: dt.datetime) -> dict:
-    """A suggestion from a member (``person_id``) or an anonymous sender (``unit_code`` only)."""
-    unit = body.get("unit_code")
-    if body.get("person_id"):
-        person = session.execute(sa.select(people).where(people.c.person_id == body["person_id"])).mappings().first()
-        if person is None or person["status"] != "active":
-            raise InvalidInput("登记库中没有此成员", "No such member in the registry", field="person_id")
-        unit = person["unit_code"]
-    if not unit:
-        raise InvalidInput("匿名建议请选择所在地区", "An anonymous suggestion needs its unit_code", field="unit_code")
-    units.check(unit)
+    """An anonymous suggestion for an area (``unit_code``). It names nobody: the public endpoint
+    cannot tell who is asking, so it must not let anyone write in a member's name."""
+    unit = units.check(body["unit_code"])
     receipt = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(12))
     row = dict(
         id=str(uuid.uuid4()),
         receipt_hash=_hash(receipt),
-        person_id=body.get("person_id"),
+        person_id=None,
         unit_code=unit,
         topic=body["topic"],
         content=body["content"],

@@ -100,3 +100,18 @@ notices = sa.Table(
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("receipt", sa.JSON, nullable=False, comment="the signed receipt, returned again on a retry"),
 )
+
+#: Gateway administration that needs two people: one gateway admin asks, a different one approves.
+admin_requests = sa.Table(
+    "admin_requests",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("action", sa.String(20), nullable=False, comment="issue_key or activate_policy"),
+    sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
+    sa.Column("policy_version", sa.String(80), nullable=True, comment="for activate_policy: the version asked for"),
+    sa.Column("state", sa.String(12), nullable=False, comment="pending or approved"),
+    sa.Column("requested_by", sa.String(100), nullable=False),
+    sa.Column("requested_at", TZ, nullable=False),
+    sa.Column("approved_by", sa.String(100), nullable=True),
+    sa.Column("approved_at", TZ, nullable=True),
+)

@@ -21,6 +21,11 @@ Anything not listed is dropped. Transforms: ``mask`` (a name: 王*明), ``digest
 HMAC keyed per agency, so two agencies cannot join their data), ``year`` (a date
 coarsened to its year) and ``drop`` (listed for the record, never sent).
 
+Sensitive data (``chassis.sensitive``): a field the contract marks ``sensitive: True``
+needs its own purpose; a field marked ``sensitive: "values"`` (``categories``) is
+granted without one but loses every sensitive value (a religious or ethnic
+category) unless the share names a purpose for it.
+
 Audience (for the whole policy, or per ``[[share]]`` with its own ``audience``):
 ``{ body = "npc" }`` means only events about people who are (or, for the
 event that ends it, were) representatives in that body, or decisions naming that
@@ -37,14 +42,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import hmac
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from chassis import units
+from chassis import sensitive, units
 from chassis.contracts import UnknownEventType, contract_for
+from chassis.digests import DigestKey
 from chassis.masking import mask_name
 
 TRANSFORMS = ("mask", "digest", "year", "drop")
@@ -179,7 +184,7 @@ def _check_share(entry: Any, i: int) -> list[str]:
         if f not in fields_:
             problems.append(f"{where}: transform for {f!r}, which is not granted")
     for f in fields_:
-        if known.get(f) and transforms.get(f) != "drop" and not str(purposes.get(f, "")).strip():
+        if known.get(f) is True and transforms.get(f) != "drop" and not str(purposes.get(f, "")).strip():
             problems.append(f"{where}: sensitive field {f!r} needs an explicit purpose in 'purposes'")
     problems += [f"{where}: purpose for {f!r}, which is not granted" for f in purposes if f not in fields_]
     problems += [
@@ -233,28 +238,43 @@ def in_region(policy: Policy, data: Mapping[str, Any]) -> bool:
     return unit is None or units.in_subtree(policy.region, unit)
 
 
-def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: str) -> dict | None:
+def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: DigestKey) -> dict | None:
     """The payload this agency receives for an event: only granted fields, transformed;
     None when the policy does not grant the event type at all."""
     share = policy.share_for(event_type)
     if share is None:
         return None
     out: dict[str, Any] = {}
+    marks = contract_for(event_type).fields
     for field in share.fields:
         how = share.transforms.get(field)
         if how == "drop" or field not in data:
             continue
-        out[field] = _transform(how, data[field], policy.agency, digest_key)
+        value = data[field]
+        if marks.get(field) == "values" and not str(share.purposes.get(field, "")).strip():
+            value = _without_sensitive_values(value)
+            if value is _WITHHELD:
+                continue
+        out[field] = _transform(how, value, policy.agency, digest_key)
     return out
 
 
-def _transform(how: str | None, value: Any, agency: str, key: str) -> Any:
+_WITHHELD = object()
+
+
+def _without_sensitive_values(value: Any) -> Any:
+    if isinstance(value, list):
+        return sensitive.public_values(value)
+    return _WITHHELD if sensitive.is_sensitive_value(value) else value
+
+
+def _transform(how: str | None, value: Any, agency: str, key: DigestKey) -> Any:
     if how is None or value is None:
         return value
     if how == "mask":
         return mask_name(str(value))
     if how == "digest":
-        return hmac.new(f"{key}:{agency}".encode(), str(value).encode(), hashlib.sha256).hexdigest()
+        return DigestKey(key.key_id, f"{key.secret}:{agency}")(str(value))
     if how == "year":
         return int(dt.date.fromisoformat(str(value)[:10]).year)
     raise PolicyError(f"unknown transform {how}")  # parse() refuses these; kept for safety

@@ -24,7 +24,7 @@ from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import agencies, ledger
+from sharing_gateway.service_layer import agencies, approvals, ledger
 from sharing_gateway.service_layer.read_model import roles_of
 
 
@@ -59,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         print("sharing-gateway: schema at head; agencies:", ", ".join(gw.policies))
     elif args.command == "issue-key":
         overlap = dt.timedelta(days=gw.settings.key_overlap_days if args.overlap_days is None else args.overlap_days)
-        with gw.engine.begin() as conn:
-            print(agencies.issue_key(conn, args.agency, "gateway-admin", overlap))
+        with gw.engine.begin() as conn:  # the operator's own channel, for a new deployment; in the ledger too
+            key = agencies.issue_key(conn, args.agency, "gateway-admin", overlap)
+            approvals.record_operator_key(conn, args.agency, "gateway-admin CLI")
+        print(key)
     elif args.command == "verify-ledger":
         with gw.engine.connect() as conn:
             verdict = ledger.verify(conn)
@@ -105,7 +107,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
                         ):
                             withheld += 1
                             continue
-                        data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+                        data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_key())
                         print(
                             json.dumps(
                                 {

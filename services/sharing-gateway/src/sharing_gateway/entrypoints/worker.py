@@ -16,6 +16,7 @@ from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
 from chassis.contracts import all_contracts
 from chassis.events import Envelope
+from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
@@ -56,6 +57,7 @@ def build(gw: Gateway) -> list:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     gw = bootstrap()
+    exit_if_unsafe(gw.settings)
     logs.configure(gw.settings.service_name + "-worker", gw.settings.log_level)
     if argv[:1] == ["replay-people"]:
         # Rebuilding the view must not deliver anything twice: feeds are left alone.

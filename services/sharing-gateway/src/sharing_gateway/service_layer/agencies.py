@@ -4,6 +4,11 @@ An agency exists because it has a policy. Its API keys look like
 ``tx.<key id>.<secret>``; only a hash of the secret is stored. Issuing a new key
 starts an overlap: older keys keep working for ``KEY_OVERLAP_DAYS`` and then stop,
 so an agency can roll its key without downtime.
+
+Administration (pause, resume, keys, policy activation) is the ``gateway_admin`` role's,
+which ``admin`` does not imply, at the level of the agency's policy region or above.
+A changed policy file is not in force until a second gateway admin approves it
+(``approvals``): until then the agency's new events are held.
 """
 
 from __future__ import annotations
@@ -20,20 +25,29 @@ from chassis.errors import Conflict, NotFound, Unauthorized
 from sharing_gateway.adapters.tables import agencies, agency_keys, feed_entries, held_events
 from sharing_gateway.domain.policy import Policy
 
+ROLE = "gateway_admin"
+
 
 def sync_agencies(conn: sa.Connection, policies: dict[str, Policy]) -> None:
-    """One agency row per policy; the policy version in force is recorded on each."""
-    known = {r.code: r for r in conn.execute(sa.select(agencies.c.code, agencies.c.policy_version))}
+    """One agency row per policy. A new agency starts under the policy its operator deployed; a
+    changed policy of a known agency waits for two gateway admins (``approvals``)."""
+    known = {r.code for r in conn.execute(sa.select(agencies.c.code))}
     for code, p in policies.items():
         if code not in known:
             conn.execute(
                 agencies.insert(),
                 dict(code=code, name=p.name, policy_version=p.version_label, last_seq=0, acked_seq=0, paused=False),
             )
-        elif known[code].policy_version != p.version_label:
-            conn.execute(
-                agencies.update().where(agencies.c.code == code).values(name=p.name, policy_version=p.version_label)
-            )
+
+
+def authorise(principal: Principal, policies: dict[str, Policy], agency: str) -> Policy:
+    """The agency's policy, if the caller administers the gateway at its region's level or above."""
+    principal.require_role(ROLE)
+    policy = policies.get(agency)
+    if policy is None:
+        raise NotFound("没有这个机构", "No such agency")
+    principal.require_scope(policy.region)
+    return policy
 
 
 def issue_key(conn, agency: str, actor: str, overlap: dt.timedelta, now: dt.datetime | None = None) -> str:
@@ -82,18 +96,31 @@ def authenticate(conn, presented: str | None, now: dt.datetime | None = None) ->
     return row["agency"]
 
 
-def status(conn, principal: Principal) -> list[dict]:
-    """Each agency's feed: head, what it has pulled, lag, held events, pause state, policy version."""
-    principal.require_role("admin", "auditor")
+def status(conn, principal: Principal, policies: dict[str, Policy]) -> list[dict]:
+    """Each agency's feed: head, what it has pulled, lag, held events, pause state, policy version
+    in force and the deployed version still awaiting approval, if any."""
+    principal.require_role("admin", "auditor", ROLE)
     held = dict(conn.execute(sa.select(held_events.c.agency, sa.func.count()).group_by(held_events.c.agency)).all())
     out = []
     for r in conn.execute(sa.select(agencies).order_by(agencies.c.code)).mappings():
-        out.append({**r, "lag": r["last_seq"] - r["acked_seq"], "held": held.get(r["code"], 0)})
+        deployed = policies[r["code"]].version_label if r["code"] in policies else None
+        awaiting = deployed if deployed and deployed != r["policy_version"] else None
+        out.append(
+            {**r, "lag": r["last_seq"] - r["acked_seq"], "held": held.get(r["code"], 0), "policy_awaiting": awaiting}
+        )
     return out
 
 
-def set_paused(conn, principal: Principal, agency: str, paused: bool, reason: str | None) -> None:
-    principal.require_role("admin")
+def in_force(conn, agency: str, policy: Policy) -> bool:
+    """True if the agency's feed runs: not paused, and its deployed policy is the approved one."""
+    row = conn.execute(sa.select(agencies.c.paused, agencies.c.policy_version).where(agencies.c.code == agency)).first()
+    return row is not None and not row.paused and row.policy_version == policy.version_label
+
+
+def set_paused(
+    conn, principal: Principal, policies: dict[str, Policy], agency: str, paused: bool, reason: str | None
+) -> None:
+    authorise(principal, policies, agency)
     row = conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).first()
     if row is None:
         raise NotFound("没有这个机构", "No such agency")

@@ -5,8 +5,9 @@ audience, the gateway filters the event's data (``policy.apply``), gives it the
 agency's next sequence number, signs it, stores it for the HTTP feed, stages it for
 ``feed.<agency>.v1`` in the outbox and records the disclosure in the ledger: all in
 one transaction, so a crash leaves either all of it or none. An event already in an
-agency's feed is not delivered again. While an agency's feed is paused its events
-are held, and delivered in their order on resume (under the policy then in force).
+agency's feed is not delivered again. While an agency's feed is paused, or its deployed
+policy awaits a second gateway admin's approval, its events are held, and delivered in
+their order on resume or approval (under the policy then in force).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chassis.topics import agency_feed
 from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, outbox
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.domain import policy as policies
+from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger
 
 SOURCE = "/tongxin/sharing-gateway"
@@ -43,13 +45,13 @@ def deliver(conn, gw: Gateway, envelope: Envelope, roles_before: list[dict] | No
         if not policies.in_audience(policy, envelope.type, envelope.data, roles_before):
             WITHHELD.labels(code, "audience").inc()
             continue
-        if conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == code)).scalar():
+        if not agency_service.in_force(conn, code, policy):  # paused, or its new policy awaits approval
             conn.execute(
                 held_events.insert(),
                 dict(agency=code, envelope=envelope.to_dict(), roles_before=roles_before, held_at=_now()),
             )
             continue
-        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
         if append(conn, gw, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
             delivered.append(code)
     return delivered
@@ -98,8 +100,11 @@ def append(
 
 
 def resume(conn, gw: Gateway, agency: str) -> int:
-    """Deliver what was held while the feed was paused, in arrival order; returns how many."""
+    """Deliver what was held while the feed was paused (or its policy awaited approval), in arrival
+    order; returns how many. Nothing moves while the feed is still paused or not approved."""
     policy = gw.policies[agency]
+    if not agency_service.in_force(conn, agency, policy):
+        return 0
     held = (
         conn.execute(sa.select(held_events).where(held_events.c.agency == agency).order_by(held_events.c.id))
         .mappings()
@@ -113,7 +118,7 @@ def resume(conn, gw: Gateway, agency: str) -> int:
             and policies.in_region(policy, envelope.data)
             and policies.in_audience(policy, envelope.type, envelope.data, h["roles_before"])
         ):
-            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_secret)
+            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
             count += (
                 append(conn, gw, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
                 is not None

@@ -20,19 +20,44 @@ def ensure_head(conn) -> None:
 
 
 def append(conn, agency: str, entry: dict, policy_version: str) -> int:
+    """Record one delivery into an agency's feed."""
+    return _append(
+        conn,
+        {
+            "agency": agency,
+            "event_id": entry["id"],
+            "sequence": entry["sequence"],
+            "event_type": entry["type"],
+            "fields": sorted(entry["data"]),
+            "policy_version": policy_version,
+            "payload_digest": hashlib.sha256(canonical(entry) + entry["signature"]["value"].encode()).hexdigest(),
+        },
+    )
+
+
+def append_administration(
+    conn, agency: str, event_type: str, event_id: str, facts: dict, policy_version: str | None
+) -> int:
+    """Record an act of administration on an agency's access (a key asked for or issued, a policy
+    activated): who and what, in the same chain as the deliveries. Sequence 0: not a feed entry."""
+    return _append(
+        conn,
+        {
+            "agency": agency,
+            "event_id": event_id,
+            "sequence": 0,
+            "event_type": event_type,
+            "fields": sorted(facts),
+            "policy_version": policy_version or "",
+            "payload_digest": hashlib.sha256(canonical(facts)).hexdigest(),
+        },
+    )
+
+
+def _append(conn, content: dict) -> int:
     # FOR UPDATE serialises appends on PostgreSQL; SQLite's writer lock already does.
     head = conn.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
-    record = {
-        "position": head["position"] + 1,
-        "agency": agency,
-        "event_id": entry["id"],
-        "sequence": entry["sequence"],
-        "event_type": entry["type"],
-        "fields": sorted(entry["data"]),
-        "policy_version": policy_version,
-        "payload_digest": hashlib.sha256(canonical(entry) + entry["signature"]["value"].encode()).hexdigest(),
-        "at": dt.datetime.now(dt.UTC).isoformat(),
-    }
+    record = {"position": head["position"] + 1, **content, "at": dt.datetime.now(dt.UTC).isoformat()}
     record["prev_hash"] = head["hash"]
     record["hash"] = chain.record_hash(head["hash"], record)
     conn.execute(ledger.insert(), record)
@@ -43,7 +68,7 @@ def append(conn, agency: str, entry: dict, policy_version: str) -> int:
 
 
 def records(conn, principal: Principal, agency: str | None, after: int, limit: int) -> list[dict]:
-    principal.require_role("auditor", "admin")
+    principal.require_role("auditor", "admin", "gateway_admin")
     query = sa.select(ledger).where(ledger.c.position > after)
     if agency:
         query = query.where(ledger.c.agency == agency)

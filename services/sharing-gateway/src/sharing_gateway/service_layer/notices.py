@@ -87,7 +87,7 @@ def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None
     digest, person_id = None, None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
-        digest = idnumber.digest(number, gw.settings.id_digest_secret)
+        digest = idnumber.digest(number, gw.settings.id_digest_key())
         person_id = conn.execute(sa.select(people.c.person_id).where(people.c.id_digest == digest)).scalar()
     if kind == "violation_rescinded":
         original = conn.execute(

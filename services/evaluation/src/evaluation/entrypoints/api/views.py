@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from chassis.http import current_principal, public
+from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
 from evaluation.adapters.tables import rate_windows
 from evaluation.domain.scoring import MISSING_RULES
@@ -19,7 +20,7 @@ from evaluation.service_layer import meetings, read_model, rounds, scores, templ
 from evaluation.service_layer.meetings import EVENT_FOR
 
 blp = Blueprint("evaluation", __name__, description="三评体系 / three-source evaluation")
-UNIT = validate.Regexp(r"^\d{12}$")
+UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,6 +80,7 @@ class RoundOut(Schema):
     cohort_filter = fields.Dict()
     template = fields.Dict()
     version = fields.Integer()
+    reviewed_by = fields.String(allow_none=True)
 
 
 class DecisionBrief(Schema):
@@ -320,6 +322,7 @@ def _issue(s: Session, body: dict, round_id: str) -> list[dict]:
         body["source"],
         body["count"],
         dt.timedelta(days=ev().settings.token_days),
+        ev().settings.public_tokens_per_member,
     )
 
 
@@ -338,8 +341,8 @@ class TokenSheet(MethodView):
 
 
 def _limit_anonymous_client() -> str:
-    """Count the request against its client address; 429 past the limit. Returns the address."""
-    origin = request.remote_addr or "unknown"  # behind proxies: TRUSTED_PROXY_HOPS makes this the client's
+    """Count the request against its client's network; 429 past the limit. Returns the network."""
+    origin = client_network()
     limiter = current_app.extensions.get("evaluation.rate_limiter")
     if limiter is None:
         limiter = RateLimiter(ev().engine, rate_windows, ev().settings.rate_limit_per_minute, 60)
@@ -374,7 +377,7 @@ class Rate(MethodView):
         origin = _limit_anonymous_client()
         with Tx() as s:
             result = scores.rate_with_token(
-                s, token, body["scores"], body.get("phone"), origin, ev().settings.phone_hash_secret
+                s, token, body["scores"], body.get("phone"), origin, ev().settings.phone_hash_key()
             )
         return {"id": result["rating_id"]}
 

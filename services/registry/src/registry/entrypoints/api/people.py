@@ -62,7 +62,7 @@ class Person(MethodView):
     def get(self, args, person_id):
         """Read one person (sensitive fields masked)
 
-        `reveal=id_number,ethnicity,religion` with a `purpose` shows them to editors;
+        `reveal=id_number,ethnicity,religion,birth_date` with a `purpose` shows them to editors;
         every such disclosure is recorded.
         """
         view = _view(person_id, args["reveal"], args.get("purpose"))

@@ -8,7 +8,10 @@ from webargs.fields import DelimitedList
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 from registry.service_layer.people import CONTACT_KINDS
 
-UNIT = validate.Regexp(r"^\d{12}$", error="须为12位行政区划代码 / must be a 12-digit admin unit code")
+UNIT = [
+    validate.Length(equal=12, error="须为12位行政区划代码 / must be a 12-digit admin unit code"),
+    validate.Regexp(r"^[0-9]{12}$", error="须为12位行政区划代码 / must be a 12-digit admin unit code"),
+]
 GENDER = validate.OneOf(["male", "female"])
 CATEGORY = validate.OneOf(list(BASE_DATABASES))
 SHORT = validate.Length(max=200)
@@ -73,20 +76,27 @@ class PersonOut(Schema):
     name = fields.String()
     name_pinyin = fields.String()
     gender = fields.String()
-    birth_date = fields.Date()
+    birth_year = fields.Integer()
+    birth_date = fields.Date(
+        allow_none=True, metadata={"description": "null unless revealed: beside the masked ID number it rebuilds it"}
+    )
     id_number = fields.String(metadata={"description": "masked unless revealed"})
-    ethnicity = fields.String(allow_none=True, metadata={"description": "*** unless revealed"})
-    religion = fields.String(allow_none=True, metadata={"description": "*** unless revealed"})
+    ethnicity = fields.String(
+        allow_none=True, metadata={"description": "*** unless revealed, whether or not a value is recorded"}
+    )
+    religion = fields.String(
+        allow_none=True, metadata={"description": "*** unless revealed, whether or not a value is recorded"}
+    )
     unit_code = fields.String()
     political_affiliation = fields.String(allow_none=True)
     education = fields.String(allow_none=True)
     employer = fields.String(allow_none=True)
     position = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    address = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "*** for roles below editor"})
+    address = fields.String(allow_none=True, metadata={"description": "*** for roles below editor"})
     needs = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
-    tags = fields.List(fields.String())
+    tags = fields.List(fields.String(), metadata={"description": "without religious or ethnic tags below editor"})
     status = fields.String()
     representative_roles = fields.List(fields.Nested(RoleOut))
     merged_into = fields.String(allow_none=True)
@@ -129,7 +139,9 @@ class SearchArgs(Schema):
 
 
 class RevealArgs(Schema):
-    reveal = DelimitedList(fields.String(), load_default=list, metadata={"description": "id_number,ethnicity,religion"})
+    reveal = DelimitedList(
+        fields.String(), load_default=list, metadata={"description": "id_number,ethnicity,religion,birth_date"}
+    )
     purpose = fields.String(validate=validate.Length(max=300))
 
 

@@ -111,7 +111,11 @@ class Export(MethodView):
     @blp.arguments(ExportArgs, location="query")
     @blp.response(200, content_type=XLSX)
     def get(self, args):
-        """Export the current search as .xlsx (ID numbers masked unless revealed with a purpose)"""
+        """Export the current search as .xlsx (a purpose is required and recorded; masked per role)
+
+        The masked ID number sits beside the birth year only; `reveal_id_numbers=true` (editors)
+        exports full ID numbers and birth dates. Religion and ethnicity are never exported.
+        """
         reveal, purpose = args.pop("reveal_id_numbers"), args.pop("purpose", None)
         for key in ("limit", "cursor", "with_total"):
             args.pop(key, None)

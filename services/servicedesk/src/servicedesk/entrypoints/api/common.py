@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, request
+from flask import current_app
 from marshmallow import validate
 from sqlalchemy.orm import Session
 
+from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
 
-UNIT = validate.Regexp(r"^\d{12}$")
+UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
 
 
 def desk() -> ServiceDesk:
@@ -41,9 +42,9 @@ class Tx:
 
 
 def limit_anonymous_client() -> None:
-    """Count the request against its client address (TRUSTED_PROXY_HOPS decides which); 429 past the limit."""
+    """Count the request against its client's network (``chassis.http.client``); 429 past the limit."""
     limiter = current_app.extensions.get("servicedesk.rate_limiter")
     if limiter is None:
         limiter = RateLimiter(desk().engine, rate_windows, desk().settings.rate_limit_per_minute, 60)
         current_app.extensions["servicedesk.rate_limiter"] = limiter
-    limiter.hit(f"anon:{request.remote_addr or 'unknown'}")
+    limiter.hit(f"anon:{client_network()}")

@@ -25,8 +25,8 @@ class Page(Schema):
 
 
 class SuggestionIn(Schema):
-    person_id = fields.String(load_default=None, allow_none=True, metadata={"description": "omit to stay anonymous"})
-    unit_code = fields.String(load_default=None, allow_none=True, validate=UNIT)
+    # No person_id: nobody who has no account can speak in a member's name.
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "the sender's area"})
     topic = fields.String(required=True, validate=validate.Length(min=2, max=200))
     content = fields.String(required=True, validate=validate.Length(min=5, max=10000))
 
@@ -75,7 +75,7 @@ class Suggestions(MethodView):
     @blp.arguments(SuggestionIn)
     @blp.response(201, ReceiptOut)
     def post(self, body):
-        """Leave a suggestion (建言献策), as a member or anonymously; no account needed (rate limited)"""
+        """Leave an anonymous suggestion (建言献策) for an area; no account needed (rate limited)"""
         limit_anonymous_client()
         with Tx() as s:
             return suggestions.submit(s, body, now())

@@ -3,15 +3,17 @@ and the public keys that verify every feed entry."""
 
 from __future__ import annotations
 
+import functools
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from chassis.errors import Unauthorized
 from chassis.http import public
+from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
 from sharing_gateway.adapters.tables import agencies, rate_windows
 from sharing_gateway.bootstrap import Gateway
@@ -42,10 +44,22 @@ def calling_agency() -> str:
         with gw().engine.connect() as conn:
             agency = agency_service.authenticate(conn, key)
     except Unauthorized:
-        _limiter().hit(f"agency-auth:{request.remote_addr or 'unknown'}")
+        _limiter().hit(f"agency-auth:{client_network()}")
         raise
     _limiter().hit(f"agency:{agency}")
     return agency
+
+
+def agency_key_first(view):
+    """Check the agency's key before anything of the request is parsed: a caller without a valid
+    key learns nothing, not even what a valid body looks like. The agency is in ``g.agency``."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        g.agency = calling_agency()
+        return view(*args, **kwargs)
+
+    return checked
 
 
 class FeedQuery(Schema):
@@ -88,11 +102,12 @@ class Keys(MethodView):
 @blp.route("/feed")
 class Feed(MethodView):
     @public
+    @agency_key_first
     @blp.arguments(FeedQuery, location="query")
     @blp.response(200, FeedPage)
     def get(self, args):
         """Your feed after a sequence number, in order, gap-free; `wait` long-polls for new entries"""
-        agency = calling_agency()
+        agency = g.agency
         deadline = time.monotonic() + min(args["wait"], gw().settings.max_long_poll_seconds)
         while True:
             with gw().engine.begin() as conn:
@@ -119,25 +134,26 @@ class Feed(MethodView):
 @blp.route("/notices")
 class Notices(MethodView):
     @public
+    @agency_key_first
     @blp.arguments(NoticeIn)
     @blp.response(201)
     def post(self, body):
         """Send a notice (CloudEvent): violation, violation_rescinded, membership_confirmed or
         membership_ended, as your policy allows. Answered with a signed receipt; a repeat gets
         the same receipt with 200."""
-        agency = calling_agency()
         with gw().engine.begin() as conn:
-            receipt, created = notices.receive(conn, gw(), agency, body)
+            receipt, created = notices.receive(conn, gw(), g.agency, body)
         return receipt, 201 if created else 200
 
 
 @blp.route("/agency")
 class Me(MethodView):
     @public
+    @agency_key_first
     @blp.response(200)
     def get(self):
         """Your agency's policy: what you receive (event types and fields) and may send, and why"""
-        p = gw().policies[calling_agency()]
+        p = gw().policies[g.agency]
         return {
             "agency": p.agency,
             "name": p.name,

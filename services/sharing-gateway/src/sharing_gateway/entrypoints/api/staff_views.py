@@ -1,5 +1,6 @@
-"""What the department's staff see of the gateway: agencies and their feeds (admin), keys,
-pause and resume, policies, and the disclosure ledger (auditors)."""
+"""What the department's staff see of the gateway: agencies and their feeds, pause and resume,
+keys and policy activation (gateway admins: one asks, a second approves), policies, and the
+disclosure ledger (auditors)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from chassis.http import current_principal
 from sharing_gateway.entrypoints.api.agency_views import gw
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import feeds, ledger
+from sharing_gateway.service_layer import approvals, feeds, ledger
 
 blp = Blueprint("staff", __name__, description="管理与审计 / administration and audit (staff JWT)")
 
@@ -27,6 +28,26 @@ class AgencyOut(Schema):
     held = fields.Integer()
     paused = fields.Boolean()
     paused_reason = fields.String(allow_none=True)
+    policy_awaiting = fields.String(
+        allow_none=True, metadata={"description": "a deployed policy version not yet approved (events are held)"}
+    )
+
+
+class AdminRequestOut(Schema):
+    id = fields.String()
+    action = fields.String(metadata={"description": "issue_key or activate_policy"})
+    agency = fields.String()
+    policy_version = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "pending or approved"})
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    approved_by = fields.String(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+
+
+class ApprovalOut(AdminRequestOut):
+    api_key = fields.String(metadata={"description": "issue_key only: the new key, shown once"})
+    older_keys_expire_in_days = fields.Integer()
 
 
 class PauseIn(Schema):
@@ -45,7 +66,7 @@ class Agencies(MethodView):
     def get(self):
         """Each agency's feed: head, acknowledged sequence, lag, held events, paused, policy version"""
         with gw().engine.connect() as conn:
-            return agency_service.status(conn, current_principal())
+            return agency_service.status(conn, current_principal(), gw().policies)
 
 
 @blp.route("/agencies/<code>/<any(pause,resume):action>")
@@ -56,25 +77,51 @@ class Pause(MethodView):
         """Pause an agency's feed (its events are held) or resume it (held events are delivered in order)"""
         principal = current_principal()
         with gw().engine.begin() as conn:
-            agency_service.set_paused(conn, principal, code, action == "pause", body.get("reason"))
+            agency_service.set_paused(conn, principal, gw().policies, code, action == "pause", body.get("reason"))
             if action == "resume":
                 feeds.resume(conn, gw(), code)
         with gw().engine.connect() as conn:
-            return next(a for a in agency_service.status(conn, principal) if a["code"] == code)
+            return next(a for a in agency_service.status(conn, principal, gw().policies) if a["code"] == code)
 
 
-@blp.route("/agencies/<code>/keys")
-class AgencyKeys(MethodView):
-    @blp.response(201)
+@blp.route("/agencies/<code>/key-requests")
+class KeyRequests(MethodView):
+    @blp.response(201, AdminRequestOut)
     def post(self, code):
-        """Issue a new API key for an agency (shown once); its older keys stop after the overlap period"""
-        principal = current_principal()
-        principal.require_role("admin")
+        """Ask for a new API key for an agency; a second gateway admin approves (and receives it, once)"""
         with gw().engine.begin() as conn:
-            key = agency_service.issue_key(
-                conn, code, principal.subject, dt.timedelta(days=gw().settings.key_overlap_days)
-            )
-        return {"agency": code, "api_key": key, "older_keys_expire_in_days": gw().settings.key_overlap_days}
+            return approvals.ask(conn, gw(), current_principal(), code, approvals.ISSUE_KEY)
+
+
+@blp.route("/agencies/<code>/policy-activations")
+class PolicyActivations(MethodView):
+    @blp.response(201, AdminRequestOut)
+    def post(self, code):
+        """Ask for the deployed version of an agency's policy to come into force; a second gateway admin approves"""
+        with gw().engine.begin() as conn:
+            return approvals.ask(conn, gw(), current_principal(), code, approvals.ACTIVATE_POLICY)
+
+
+@blp.route("/admin-requests")
+class PendingRequests(MethodView):
+    @blp.response(200, AdminRequestOut(many=True))
+    def get(self):
+        """Requests waiting for a second gateway admin"""
+        with gw().engine.connect() as conn:
+            return approvals.pending(conn, gw(), current_principal())
+
+
+@blp.route("/admin-requests/<request_id>/approve")
+class Approve(MethodView):
+    @blp.response(200, ApprovalOut)
+    def post(self, request_id):
+        """Approve another gateway admin's request: the key is issued (shown once) or the policy comes into force"""
+        overlap = gw().settings.key_overlap_days
+        with gw().engine.begin() as conn:
+            done = approvals.approve(conn, gw(), current_principal(), request_id, dt.timedelta(days=overlap))
+            if done["action"] == approvals.ACTIVATE_POLICY:
+                feeds.resume(conn, gw(), done["agency"])  # what was held meanwhile, under the new policy
+        return {**done, "older_keys_expire_in_days": overlap} if "api_key" in done else done
 
 
 @blp.route("/policies")
@@ -82,7 +129,7 @@ class Policies(MethodView):
     @blp.response(200)
     def get(self):
         """The policies in force: version, purpose, legal basis, region, audience, grants"""
-        current_principal().require_role("admin", "auditor")
+        current_principal().require_role("admin", "auditor", "gateway_admin")
         return [
             {
                 "agency": p.agency,
@@ -121,6 +168,6 @@ class LedgerVerify(MethodView):
     @blp.response(200)
     def get(self):
         """Check the whole hash chain; names the first broken position"""
-        current_principal().require_role("auditor", "admin")
+        current_principal().require_role("auditor", "admin", "gateway_admin")
         with gw().engine.connect() as conn:
             return ledger.verify(conn).as_dict()

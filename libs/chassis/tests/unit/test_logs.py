@@ -1,0 +1,53 @@
+"""JSON log lines carry no ID number, phone, token, agency key, rating token or receipt code."""
+
+import json
+import logging
+
+from chassis.logs import JsonFormatter, redact
+
+NUMBER = "11010519491231002X"
+SECRETS = [
+    NUMBER,
+    "13812345678",
+    "0123456789abcdef.AbC_dEf-123xyz",  # a rating token (id.secret)
+    "ABCD2345EFGH",  # a suggestion receipt code
+    "tx.0123456789abcdef.s3cr3t-agency-key",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+]
+
+
+def line(message: str, *args, **extra) -> str:
+    record = logging.LogRecord("tongxin.http", logging.INFO, __file__, 1, message, args, None)
+    record.__dict__.update(extra)
+    return JsonFormatter("test").format(record)
+
+
+def test_paths_queries_and_credentials_are_redacted_in_every_field():
+    out = line(
+        "%s %s %s",
+        "GET",
+        f"/rate/{SECRETS[2]}",
+        200,
+        detail=f"receipt /suggestions/receipts/{SECRETS[3]} for {NUMBER}, call 138 1234 5678",
+        header=f"ApiKey {SECRETS[4]} / Bearer {SECRETS[5]}",
+        query=f"/people?q={NUMBER}&text=13812345678&limit=5",
+    )
+    json.loads(out)
+    for secret in [*SECRETS, "138 1234 5678"]:
+        assert secret not in out, secret
+    assert "110105********002X" in out and "limit=5" in out
+
+
+def test_exceptions_are_redacted_too():
+    try:
+        raise ValueError(f"bad id {NUMBER}")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    assert NUMBER not in JsonFormatter("test").format(record)
+
+
+def test_ordinary_lines_pass_unchanged():
+    assert redact("POST /people 201") == "POST /people 201"
+    assert redact("GET /people/6a1c2f7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f 200").endswith("4e5f 200")

@@ -1,0 +1,112 @@
+"""The sharing gateway's authorization matrix (``tests/support/authz_matrix.py``): every operation
+x role x unit level, against agencies whose policy region is the county."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sharing_gateway.adapters.tables import agencies
+from sharing_gateway.bootstrap import bootstrap
+from sharing_gateway.config import GatewaySettings
+from sharing_gateway.entrypoints.api.app import create_app
+from sharing_gateway.service_layer import approvals
+
+from chassis.auth import Principal
+from tests.support import authz_matrix as m
+from tests.support.secrets import strong_secrets
+
+from ..conftest import POLICIES
+
+COUNTY = "370783000000"
+LEVELS = {
+    "own": COUNTY,
+    "parent": "370700000000",
+    "child": "370783001000",
+    "sibling": "370782000000",
+    "other county": "370881000000",
+}
+GATEWAY_ADMIN = ("gateway_admin",)
+READERS = ("admin", "auditor", "gateway_admin")
+
+MATRIX = {
+    ("GET", "/.well-known/tongxin-feed-keys"): m.Rule(
+        lambda c, h, s: c.get("/.well-known/tongxin-feed-keys", headers=h), audience="public"
+    ),
+    ("GET", "/feed"): m.Rule(lambda c, h, s: c.get("/feed", headers=h), audience="agency"),
+    ("POST", "/notices"): m.Rule(lambda c, h, s: c.post("/notices", json={}, headers=h), audience="agency"),
+    ("GET", "/agency"): m.Rule(lambda c, h, s: c.get("/agency", headers=h), audience="agency"),
+    ("GET", "/agencies"): m.Rule(lambda c, h, s: c.get("/agencies", headers=h), roles=READERS, levels=m.ANY_LEVEL),
+    ("POST", "/agencies/{code}/{action}"): m.Rule(
+        lambda c, h, s: c.post("/agencies/court/pause", json={"reason": "维护"}, headers=h),
+        roles=GATEWAY_ADMIN,
+        out_of_scope=403,
+    ),
+    ("POST", "/agencies/{code}/key-requests"): m.Rule(
+        lambda c, h, s: c.post("/agencies/court/key-requests", headers=h), roles=GATEWAY_ADMIN, ok=201, out_of_scope=403
+    ),
+    ("POST", "/agencies/{code}/policy-activations"): m.Rule(
+        lambda c, h, s: c.post("/agencies/cppcc/policy-activations", headers=h),
+        roles=GATEWAY_ADMIN,
+        ok=201,
+        out_of_scope=403,
+    ),
+    ("GET", "/admin-requests"): m.Rule(
+        lambda c, h, s: c.get("/admin-requests", headers=h),
+        roles=("gateway_admin", "auditor"),
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: any(q["id"] == s["request"] for q in r.get_json()),
+    ),
+    ("POST", "/admin-requests/{request_id}/approve"): m.Rule(
+        lambda c, h, s: c.post(f"/admin-requests/{s['request']}/approve", headers=h),
+        roles=GATEWAY_ADMIN,
+        out_of_scope=403,
+    ),
+    ("GET", "/policies"): m.Rule(lambda c, h, s: c.get("/policies", headers=h), roles=READERS, levels=m.ANY_LEVEL),
+    ("GET", "/ledger"): m.Rule(lambda c, h, s: c.get("/ledger", headers=h), roles=READERS, levels=m.ANY_LEVEL),
+    ("GET", "/ledger/verify"): m.Rule(
+        lambda c, h, s: c.get("/ledger/verify", headers=h), roles=READERS, levels=m.ANY_LEVEL
+    ),
+}
+RESUME = {
+    ("POST", "/agencies/{code}/resume"): m.Rule(
+        lambda c, h, s: c.post("/agencies/npc/resume", json={}, headers=h), roles=GATEWAY_ADMIN, out_of_scope=403
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("authz")
+    gw = bootstrap(
+        GatewaySettings(
+            database_url=f"sqlite:///{tmp / 'gateway.db'}",
+            kafka_bootstrap_servers="127.0.0.1:1",
+            policy_dir=str(POLICIES),
+            signing_key_file=str(tmp / "signing.pem"),
+            **strong_secrets(GatewaySettings),
+        )
+    )
+    gw.migrate()
+    seeder = Principal("seed-gw", "seed-gw", frozenset({"gateway_admin"}), COUNTY)
+    with gw.engine.begin() as conn:
+        conn.execute(agencies.update().where(agencies.c.code == "npc").values(paused=True))
+        conn.execute(agencies.update().where(agencies.c.code == "cppcc").values(policy_version="cppcc@v0#old"))
+        request = approvals.ask(conn, gw, seeder, "public_security", approvals.ISSUE_KEY)
+    with gw.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
+    yield gw, create_app(gw).test_client(), {"request": request["id"], "at": dt.datetime.now(dt.UTC)}
+    gw.engine.dispose()
+
+
+def test_every_operation_has_a_rule(seeded):
+    _, client, _ = seeded
+    assert m.operations(client) == set(MATRIX)
+
+
+def test_the_matrix(seeded):
+    gw, client, seed = seeded
+    calls, mismatches = m.run(client, gw.engine, gw.settings, seed, {**MATRIX, **RESUME}, LEVELS)
+    assert mismatches == [], "\n".join(map(str, mismatches))
+    assert calls == len({**MATRIX, **RESUME}) * len(m.LEVEL_NAMES) * 7

@@ -1,0 +1,134 @@
+"""The generated authorization matrix: every operation of a service's OpenAPI document x every
+staff role x five unit levels relative to the object acted on, each call against the same
+seeded SQLite database, compared with the answer the rule for that operation expects.
+
+A service's test declares one ``Rule`` per operation (method and path exactly as in its
+OpenAPI document). An operation without a rule fails the test, so no endpoint can skip
+the matrix. Every refusal must be a problem+json response and leave the database byte
+for byte as it was: the file is restored from the seed before each call, and compared
+after each refusal (all connections closed, so the write-ahead log is folded in).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from chassis.auth import ROLES, Principal, TokenService
+
+#: How a caller's unit relates to the unit of the object acted on.
+LEVEL_NAMES = ("own", "parent", "child", "sibling", "other county")
+ANY_LEVEL = frozenset(LEVEL_NAMES)
+#: The caller's unit contains the object's: the rule for every action.
+SUBTREE = frozenset({"own", "parent"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    #: (client, headers, seed) -> response: one concrete call of the operation.
+    call: Callable
+    #: Roles that may call it (``admin`` implies all but the separated duties); None: every staff role.
+    roles: tuple[str, ...] | None = None
+    #: Levels allowed to call it.
+    levels: frozenset[str] = SUBTREE
+    #: Status of an allowed call.
+    ok: int = 200
+    #: Status of a refusal by level; a level missing here answers ``out_of_scope``.
+    refused: dict[str, int] = dataclasses.field(default_factory=dict)
+    out_of_scope: int = 404
+    #: "staff" (JWT), "public" (no account: the token is ignored) or "agency" (API key: a staff token is refused).
+    audience: str = "staff"
+    #: (response, seed) -> whether the seeded object is in the answer; checked against the level for lists.
+    shows_object: Callable | None = None
+    visible_at: frozenset[str] = SUBTREE
+
+    def expected(self, role: str, level: str) -> int:
+        if self.audience == "public":
+            return self.ok
+        if self.audience == "agency":
+            return 401
+        if self.roles is not None and not Principal("x", "x", frozenset({role}), "370783000000").has_role(*self.roles):
+            return 403
+        if level not in self.levels:
+            return self.refused.get(level, self.out_of_scope)
+        return self.ok
+
+
+def operations(client) -> set[tuple[str, str]]:
+    doc = client.get("/openapi.json").get_json()
+    methods = {"get", "post", "put", "patch", "delete"}
+    return {(m.upper(), path) for path, item in doc["paths"].items() for m in item if m in methods}
+
+
+#: Written on purpose by refusals: the counters that rate-limit failed attempts.
+COUNTERS = frozenset({"rate_windows"})
+
+
+class Snapshot:
+    """The seeded SQLite file, restored before each call; after each refusal every table but the
+    rate-limit counters must hold exactly the rows it held (compared row by row)."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine, self.path = engine, Path(engine.url.database)
+        self.engine.dispose()
+        self.seed = self.path.read_bytes()
+        self.rows = self._rows()
+
+    def restore(self) -> None:
+        self.engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.path.write_bytes(self.seed)
+
+    def unchanged(self) -> bool:
+        self.engine.dispose()
+        return self.path.read_bytes() == self.seed or self._rows() == self.rows
+
+    def _rows(self) -> dict[str, list]:
+        meta = sa.MetaData()
+        meta.reflect(self.engine)
+        with self.engine.connect() as conn:
+            return {
+                name: sorted(map(repr, conn.execute(sa.select(table)).all()))
+                for name, table in meta.tables.items()
+                if name not in COUNTERS
+            }
+
+
+def run(
+    client, engine: sa.Engine, settings, seed: dict, matrix: dict, levels: dict[str, str]
+) -> tuple[int, list[tuple]]:
+    """Every operation x role x level; returns (calls made, mismatches)."""
+    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+    snapshot = Snapshot(engine)
+    mismatches, calls = [], 0
+    for (method, path), rule in sorted(matrix.items()):
+        for role, level in itertools.product(ROLES, LEVEL_NAMES):
+            unit = levels[level]
+            headers = {"Authorization": f"Bearer {tokens.issue(f'{role}@{unit}', [role], unit)}"}
+            snapshot.restore()
+            r = rule.call(client, headers, seed)
+            calls += 1
+            want = rule.expected(role, level)
+            problem = r.status_code < 400 or r.mimetype == "application/problem+json"
+            if r.status_code != want or not problem:
+                mismatches.append((method, path, role, level, want, r.status_code, r.get_data(as_text=True)[:160]))
+            elif want >= 400 and not snapshot.unchanged():
+                mismatches.append((method, path, role, level, "refused but wrote to the database"))
+            elif rule.shows_object is not None and want < 400:
+                if rule.shows_object(r, seed) != (level in rule.visible_at):
+                    mismatches.append(
+                        (
+                            method,
+                            path,
+                            role,
+                            level,
+                            "object shown" if level not in rule.visible_at else "object missing",
+                        )
+                    )
+    snapshot.restore()
+    return calls, mismatches
