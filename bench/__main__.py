@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="tongxin-bench-"))
     postgres = PostgresSource().start(tmp)
-    kafka = KafkaSource().start(tmp / "kafka")
+    # A second, unauthenticated listener on the same broker: the baseline of the TLS + SASL cost.
+    kafka = KafkaSource().start(tmp / "kafka", plaintext_listener=True)
     backends = [("SQLite", lambda name: f"sqlite:///{tmp / name}.db")]
     if postgres is not None:
         backends.append(("PostgreSQL", lambda name: postgres.new_database()))
@@ -45,9 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     finished = False
     try:
         say(f"broker: kafka-python and ProducerPerformance, {records:,} records ...")
-        raw, raw_rate = broker.bench_raw(kafka.bootstrap, records)
-        perf, perf_rate = broker.bench_producer_performance(kafka.bootstrap, perf_records)
-        results += raw + perf + broker.bench_relay(kafka.bootstrap, tmp, records, raw_rate, perf_rate)
+        raw, raw_rate = broker.bench_raw(kafka.access, records)
+        perf, perf_rate = broker.bench_producer_performance(kafka.access, tmp, perf_records)
+        results += raw + perf + broker.bench_relay(kafka.access, tmp, records, raw_rate, perf_rate)
+        if kafka.plaintext is not None:
+            say(f"broker: the relay over TLS + SASL against PLAINTEXT, {records:,} records, twice each ...")
+            results += broker.bench_security_cost(kafka.access, kafka.plaintext, tmp, records)
+        else:
+            say(f"{kafka.kind}: no PLAINTEXT listener to compare with, TLS + SASL cost not measured")
         say("HTTP: hello-world baseline and the registry API under wrk ...")
         results += http.bench_http(tmp, http_people, http_seconds)
         for backend, url in backends:
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"service desk lifecycle of {desk_requests:,} requests (SQLite) ...")
         results += servicedesk.bench_lifecycle(f"sqlite:///{tmp / 'servicedesk'}.db", desk_requests)
         say(f"gateway end to end over Kafka ({burst:,} burst, {steady:,} steady) ...")
-        results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.bootstrap, burst, steady)
+        results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.access, burst, steady)
         say(f"pipeline on the running platform ({pipe_burst:,} burst, {pipe_steady:,} steady) and memory ...")
         results += pipeline.bench_pipeline(tmp, pipe_burst, pipe_steady)
         finished = True

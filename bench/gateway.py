@@ -13,6 +13,7 @@ entering Kafka to its availability in an agency's HTTP feed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bench.report import Result, Timer, percentiles
 from chassis.events import Envelope
+from chassis.kafka import KafkaAccess
 from chassis.topics import REGISTRY_PERSON
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +63,12 @@ def member_event(n: int, run: str) -> Envelope:
     )
 
 
-def _gateway(url: str, tmp: Path, bootstrap_servers: str = "127.0.0.1:1"):
+def _gateway(url: str, tmp: Path, access: KafkaAccess | None = None):
+    access = access or KafkaAccess("127.0.0.1:1", security_protocol="PLAINTEXT")
     gw = bootstrap(
         GatewaySettings(
             database_url=url,
-            kafka_bootstrap_servers=bootstrap_servers,
+            **{f"kafka_{f.name}": getattr(access, f.name) for f in dataclasses.fields(access)},
             policy_dir=str(ROOT / "deploy" / "policies"),
             signing_key_file=str(tmp / "bench-signing.pem"),
             outbox_poll_interval=0.02,
@@ -107,8 +110,8 @@ def bench_policy_engine(url: str, tmp: Path, n: int) -> list[Result]:
     ]
 
 
-def bench_end_to_end(url: str, tmp: Path, bootstrap_servers: str, burst: int, steady: int) -> list[Result]:
-    gw = _gateway(url, tmp, bootstrap_servers)
+def bench_end_to_end(url: str, tmp: Path, access: KafkaAccess, burst: int, steady: int) -> list[Result]:
+    gw = _gateway(url, tmp, access)
     with gw.engine.begin() as conn:
         key = agencies.issue_key(conn, "cppcc", "bench", dt.timedelta(days=1))
     client = create_app(gw).test_client()
@@ -117,7 +120,7 @@ def bench_end_to_end(url: str, tmp: Path, bootstrap_servers: str, burst: int, st
     threads = [threading.Thread(target=p.run_forever, daemon=True) for p in parts]
     for th in threads:
         th.start()
-    producer = KafkaProducer(bootstrap_servers=bootstrap_servers, linger_ms=0, acks=1)
+    producer = KafkaProducer(**access.client_config(), linger_ms=0, acks=1)
     run = uuid.uuid4().hex[:6]
     after = 0
 

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
+from sharing_gateway import notice_sender
 
 from chassis import idnumber
 from chassis.auth import TokenService
@@ -206,9 +207,11 @@ def seed(
     people_count: int = 23_000,
     representatives: int = 300,
     say=print,
+    notice_keys: dict[str, Path] | None = None,
     token: Callable[[], str] | None = None,
 ) -> dict:
-    """``token``: the seeder's access token from the identity provider (a fresh one per call);
+    """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway.
+    ``token``: the seeder's access token from the identity provider (a fresh one per call);
     without it, an HS256 token for services that still verify those."""
     if token is None:
         s = BaseSettings.from_env()
@@ -312,9 +315,8 @@ def seed(
     court = Api(urls["sharing-gateway"], api_key=agency_keys["court"])
     offender = reps[1]
     wait("the gateway to learn the representatives", lambda: gateway.call("GET", "/agencies")[0] == 200)
-    court.must(
-        "POST",
-        "/notices",
+    signed, headers = notice_sender.signed(
+        notice_sender.load((notice_keys or {})["court"]),
         {
             "specversion": "1.0",
             "id": "SGFY-2026-0001",
@@ -329,7 +331,8 @@ def seed(
             },
         },
     )
-    say("  gateway: the court's violation notice sent")
+    court.must("POST", "/notices", raw=signed, headers=headers)
+    say("  gateway: the court's violation notice sent (signed with the court's key)")
 
     # 4. The service desk: requests in every state, suggestions, corps, charity.
     members = reps[:60]

@@ -1,6 +1,6 @@
 """``make run``: the whole platform on this machine, for newcomers and demos.
 
-Starts the local Kafka broker (deploy/kafka) and the local Keycloak with the
+Starts the local Kafka broker (deploy/kafka: TLS, SCRAM users, ACLs) and the local Keycloak with the
 tongxin realm (deploy/keycloak), migrates each service's SQLite database, starts
 each service's API under gunicorn and its worker as separate processes, waits
 until they are ready and prints where everything is, with the demo staff accounts
@@ -110,7 +110,8 @@ class Platform:
             or os.environ.get(
                 f"{service.name.upper().replace('-', '_')}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"
             ),
-            "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
+            # Each service reaches Kafka as its own principal (SASL_SSL; ACLs in chassis.principals).
+            **self.kafka.client_env(service.name),
             "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
@@ -161,8 +162,10 @@ class Platform:
 
         print(f"seeding demo data through the APIs ({people:,} people) ...", flush=True)
         urls = {s.name: self.url(s) for s in SERVICES}
-        summary = seed(urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
-                       token=self.seeder_token() if self.keycloak else None)  # fmt: skip
+        summary = seed(
+            urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
+            notice_keys=self.notice_keys, token=self.seeder_token() if self.keycloak else None,
+        )  # fmt: skip
         marker.write_text(json.dumps(summary, indent=2))
 
     def seeder_token(self):
@@ -202,6 +205,33 @@ class Platform:
         self.keycloak = LocalKeycloak(self.var / "keycloak", port)
         return self
 
+    def notice_signing_keys(self) -> dict[str, Path]:
+        """Each agency's demo notice-signing key (private PEM in var/agency-notice-keys/, the agency's
+        side), its public half registered with the gateway on the first run."""
+        from sharing_gateway import notice_sender
+
+        gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
+        folder, found = self.var / "agency-notice-keys", {}
+        for agency in AGENCIES:
+            private = folder / f"{agency}.pem"
+            if not private.exists():
+                private, public = notice_sender.write_pair(folder, agency)
+                subprocess.run(
+                    [str(BIN / gateway.admin), "register-notice-key", agency, str(public)],
+                    env=self.env(gateway), check=True, capture_output=True,
+                )  # fmt: skip
+            found[agency] = private
+        return found
+
+    def provide_signing_key(self, service: Service) -> None:
+        """The gateway's signing key: made once by the operator's command, never by the gateway outside
+        development mode (the end-to-end platform runs in production mode)."""
+        if service.name == "sharing-gateway" and not (self.var / "gateway-signing-key.pem").exists():
+            subprocess.run(
+                [str(BIN / service.admin), "create-signing-key"], env=self.env(service), check=True,
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+
     def start(self) -> None:
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
@@ -217,6 +247,7 @@ class Platform:
         logs.mkdir(exist_ok=True)
         for service in SERVICES:
             env = self.env(service)
+            self.provide_signing_key(service)
             subprocess.run([str(BIN / service.admin), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
             self._spawn(
                 f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], env, logs
@@ -225,6 +256,7 @@ class Platform:
         for service in SERVICES:
             self._wait_ready(service)
         self.keys = self.agency_keys()
+        self.notice_keys = self.notice_signing_keys()
         self._spawn("console", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "console.app:create_app()"],
                     self.console_env(), logs)  # fmt: skip
         self._wait_ready(CONSOLE)
@@ -278,6 +310,7 @@ class Platform:
 
         s = BaseSettings.from_env()
         print(f"\nTongxin is running (ready in {self.ready_seconds:.1f}s). Kafka: {self.kafka.bootstrap_servers}")
+        print(f"  (SASL_SSL: CA {self.kafka.ca_file}, one SCRAM user per service in {self.kafka.credentials_file})")
         print(f"  {'console':<16} {self.url(CONSOLE)}   (demo accounts below; public rating form at /rate/<token>)")
         for service in SERVICES:
             print(f"  {service.name:<16} API {self.url(service)}   Swagger UI {self.url(service, '/docs')}")

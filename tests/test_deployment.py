@@ -4,13 +4,17 @@ Kubernetes manifests agree with each other and with the code (who produces and c
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
+from chassis import principals
 from chassis.consumer import ConsumerRunner
+from chassis.contracts import all_contracts
+from chassis.topics import AGENCIES, agency_feed, platform_topics
 from tests.support.infra import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -41,7 +45,10 @@ def worker_topics(service: str, tmp: Path) -> set[str]:
     else:
         from sharing_gateway.bootstrap import bootstrap
         from sharing_gateway.config import GatewaySettings
+        from sharing_gateway.domain.signing import write_new
         from sharing_gateway.entrypoints.worker import build
+
+        write_new(tmp / "k.pem")
 
         parts = build(
             bootstrap(
@@ -63,9 +70,8 @@ def labels(service: str) -> tuple[set[str], set[str]]:
 
 def test_compose_runs_kafka_in_kraft_and_postgres_with_healthchecks():
     s = COMPOSE["services"]
-    assert (
-        s["kafka"]["image"].startswith("apache/kafka:")
-        and "controller" in s["kafka"]["environment"]["KAFKA_PROCESS_ROLES"]
+    assert s["kafka"]["image"].startswith("apache/kafka:") and "process.roles=broker,controller" in " ".join(
+        s["kafka"]["command"]
     )
     assert s["kafka"]["healthcheck"] and s["postgres"]["healthcheck"]
 
@@ -96,6 +102,69 @@ def test_every_consumed_topic_has_a_producer_and_the_labels_match_the_code(tmp_p
         consumes = labels(service)[1]
         assert consumes <= produced, f"{service} consumes {consumes - produced}, which nobody produces"
         assert consumes == worker_topics(service, tmp_path), service
+
+
+# --- Kafka principals, ACLs and retention: one declaration (chassis.principals, chassis.topics) ---
+
+
+def test_every_worker_consumes_exactly_what_its_principal_declares(tmp_path):
+    for service in SERVICES:
+        assert worker_topics(service, tmp_path) == set(principals.SERVICES[service].consumes), service
+
+
+def test_the_compose_labels_are_the_principals_declarations():
+    for service in SERVICES:
+        me = principals.SERVICES[service]
+        feeds = {
+            agency_feed(a) for a in AGENCIES if me.produces_prefix and agency_feed(a).startswith(me.produces_prefix)
+        }
+        assert labels(service) == (set(me.produces) | feeds, set(me.consumes)), service
+
+
+def test_each_event_type_is_produced_by_the_service_it_is_named_after():
+    owner = {
+        "registry": "registry",
+        "evaluation": "evaluation",
+        "servicedesk": "servicedesk",
+        "gateway": "sharing-gateway",
+    }
+    for contract in all_contracts():
+        service = owner[contract.type.split(".")[2]]
+        assert contract.topic in principals.SERVICES[service].produces, contract.type
+
+
+def test_the_agencies_are_those_with_a_sharing_policy():
+    policies = {tomllib.loads(p.read_text())["agency"] for p in (ROOT / "deploy" / "policies").glob("*.toml")}
+    assert set(AGENCIES) == policies
+
+
+def test_compose_runs_kafka_with_tls_scram_and_acls_and_requires_every_password():
+    s = COMPOSE["services"]
+    script = " ".join(s["kafka"]["command"])
+    for setting in (
+        "listeners=SASL_SSL://:9092,CONTROLLER://localhost:9093",
+        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found=false",
+        "auto.create.topics.enable=false",
+        "ssl.keystore.type=PEM",
+    ):
+        assert setting in script, setting
+    scram_users = set(re.findall(r"SCRAM-SHA-512=\[name=([\w-]+),", script))
+    assert scram_users == {principals.ADMIN, *principals.SERVICES}
+    assert all(":?" in v for k, v in s["kafka"]["environment"].items() if k.endswith("_PASSWORD"))
+    assert s["kafka-init"]["command"] == ["python", "-m", "chassis.kafka_provision"]
+    for service in SERVICES:
+        for part in ("migrate", "api", "worker"):
+            env = s[f"{service}-{part}"]["environment"]
+            assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL" and env["KAFKA_SASL_USERNAME"] == service
+            assert re.fullmatch(r"\$\{KAFKA_[A-Z]+_PASSWORD:\?[^}]+\}", env["KAFKA_SASL_PASSWORD"]), (service, part)
+            if part != "migrate":  # topics and ACLs exist before anything publishes
+                assert (
+                    s[f"{service}-{part}"]["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
+                )
+    passwords = {s[f"{svc}-api"]["environment"]["KAFKA_SASL_PASSWORD"] for svc in SERVICES}
+    assert len(passwords) == len(SERVICES)  # one principal, one password each
 
 
 def test_host_ports_do_not_clash():
@@ -166,6 +235,55 @@ def test_kafka_is_three_brokers_replicated_three_ways_with_min_isr_two():
     assert produced <= set(topics) and all(
         topics[f"feed.{a}.v1"]["partitions"] == 1 for a in ("court", "cppcc", "npc", "public_security")
     )
+
+
+def test_the_kafka_listener_authenticates_and_the_authorizer_denies_by_default():
+    (cluster,) = [d for d in k8s("kafka.yaml") if d["kind"] == "Kafka"]
+    kafka = cluster["spec"]["kafka"]
+    assert kafka["listeners"] and all(
+        listener["tls"] and listener["authentication"]["type"] == "scram-sha-512" for listener in kafka["listeners"]
+    )
+    assert kafka["authorization"]["type"] == "simple" and kafka["config"]["allow.everyone.if.no.acl.found"] is False
+
+
+def test_each_kafka_user_has_exactly_the_acls_the_code_declares():
+    users = {d["metadata"]["name"]: d["spec"] for d in k8s("kafka.yaml") if d["kind"] == "KafkaUser"}
+    declared = {p.name: p for p in principals.all_principals()}
+    assert set(users) == set(declared) | {principals.ADMIN}
+    for name, principal in declared.items():
+        assert users[name]["authentication"]["type"] == "scram-sha-512"
+        acls = users[name]["authorization"]["acls"]
+        got = {(a["resource"]["type"], a["resource"]["name"], a["resource"]["patternType"], op)
+               for a in acls for op in a["operations"]}  # fmt: skip
+        assert got == {(g.resource, g.name, g.pattern, op) for g in principal.grants() for op in g.operations}, name
+    for agency in AGENCIES:  # an agency reads its own feed and nothing else
+        acls = users[principals.agency(agency).name]["authorization"]["acls"]
+        topics = {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic"}
+        assert topics == {agency_feed(agency)}
+        assert {op for a in acls for op in a["operations"]} == {"Read", "Describe"}
+
+
+def test_each_topic_keeps_the_retention_the_code_declares():
+    topics = {d["spec"]["topicName"]: d["spec"]["config"] for d in k8s("kafka.yaml") if d["kind"] == "KafkaTopic"}
+    assert set(topics) == set(platform_topics())
+    for topic, wanted in platform_topics().items():
+        assert {k: topics[topic][k] for k in wanted} == wanted, topic
+    assert topics["registry.person.v1"]["cleanup.policy"] == "compact"
+
+
+def test_every_service_pod_reaches_kafka_as_its_own_principal():
+    docs = k8s("tongxin.yaml")
+    configs = {d["metadata"]["name"]: d["data"] for d in docs if d["kind"] == "ConfigMap"}
+    for service in SERVICES:
+        assert configs[service]["KAFKA_SASL_USERNAME"] == service
+        assert configs[service]["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    pods = [d["spec"]["template"]["spec"] for d in docs if d["kind"] in ("Deployment", "Job")]
+    for pod in pods:
+        (container,) = pod["containers"]
+        service = container["envFrom"][0]["configMapRef"]["name"]
+        (password,) = [e for e in container["env"] if e["name"] == "KAFKA_SASL_PASSWORD"]
+        assert password["valueFrom"]["secretKeyRef"] == {"name": f"kafka-user-{service}", "key": "password"}
+        assert pod["volumes"][0]["secret"]["secretName"] == "tongxin-cluster-ca-cert"
 
 
 def test_every_deployment_has_probes_an_autoscaler_and_a_disruption_budget():

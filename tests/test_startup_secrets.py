@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain.signing import write_new
 
 from chassis.settings import SHIPPED_SECRETS, secret_fields
 from evaluation.config import EvaluationSettings
@@ -33,8 +34,10 @@ CASES = [
 ]
 
 
-def start(service: str, process: str, env: dict, tmp: Path) -> subprocess.CompletedProcess:
+def start(service: str, process: str, env: dict, tmp: Path, signing_key: bool = True) -> subprocess.CompletedProcess:
     _, app, worker = SERVICES[service]
+    if service == "sharing-gateway" and signing_key and not (tmp / "signing.pem").exists():
+        write_new(tmp / "signing.pem")  # the gateway's identity is provided; these tests are about secrets
     cmd = (
         [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn/gunicorn.conf.py"), app]
         if process == "api"
@@ -70,6 +73,13 @@ def test_an_unsafe_secret_stops_the_service_naming_its_variable(service, variabl
     output = done.stdout + done.stderr
     assert done.returncode != 0, output[-2000:]
     assert f"{named} is" in output, output[-2000:]
+
+
+@pytest.mark.parametrize("process", ["api", "worker"])
+def test_the_gateway_will_not_start_without_its_signing_key_outside_development_mode(process, tmp_path):
+    done = start("sharing-gateway", process, strong_secret_environment(GatewaySettings), tmp_path, signing_key=False)
+    assert done.returncode != 0 and "SIGNING_KEY_FILE is missing" in done.stdout + done.stderr
+    assert not (tmp_path / "signing.pem").exists()
 
 
 def test_development_mode_accepts_the_shipped_defaults_but_not_a_public_address(tmp_path):

@@ -3,14 +3,25 @@
     python deploy/k8s/generate.py      # rewrites deploy/k8s/{kafka,keycloak,tongxin}.yaml
 
 - ``kafka.yaml``: a Strimzi ``Kafka`` cluster (KRaft, 3 brokers in a ``KafkaNodePool``,
-  replication 3, min ISR 2) and one ``KafkaTopic`` per topic, with partitions sized for
-  the consumer parallelism below (a consumer group has at most one member per partition).
+  replication 3, min ISR 2) whose only listener is TLS with SCRAM-SHA-512 and whose
+  authorizer denies what no ACL allows; one ``KafkaTopic`` per topic of
+  ``chassis.topics.platform_topics`` with its retention, and partitions sized for the
+  consumer parallelism below (a consumer group has at most one member per partition); one
+  ``KafkaUser`` per service and per agency with the ACLs of ``chassis.principals`` (the
+  same declaration the local broker's ACLs and the workers come from), and ``admin``.
 - ``tongxin.yaml``: per service a migration ``Job``, an API ``Deployment`` + ``Service``
   + ``HorizontalPodAutoscaler`` + ``PodDisruptionBudget`` + a ``NetworkPolicy`` that admits only
   the edge (ingress controller, console), and a worker ``Deployment`` +
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
   and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
-  service's other secret settings; each service refuses to start with a short or shipped one).
+  service's other secret settings; each service refuses to start with a short or shipped one);
+  the Kafka password comes from the Secret Strimzi makes for the service's ``KafkaUser``
+  (``kafka-user-<service>``),
+  the cluster CA from ``tongxin-cluster-ca-cert``.
+  The sharing gateway also mounts its Ed25519 signing key from the Secret
+  ``sharing-gateway-signing-key`` (file ``gateway-signing-key.pem``, made once with
+  ``SIGNING_KEY_FILE=./gateway-signing-key.pem gateway-admin create-signing-key``): without it the
+  gateway refuses to start, and no pod ever invents a key of its own.
 - ``keycloak.yaml``: Keycloak (the identity provider) in production mode on its own
   PostgreSQL database, two replicas sharing their caches (JDBC_PING over that database),
   the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
@@ -26,51 +37,80 @@ tests/test_deployment.py checks these files are current and consistent.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "libs" / "chassis" / "src"))  # runs without the virtualenv too
+
+from chassis import principals  # noqa: E402
+from chassis.principals import ADMIN, Principal, all_principals  # noqa: E402
+from chassis.topics import DLQ_SUFFIX, FEED_PREFIX, GATEWAY_CHECKPOINTS, GATEWAY_INBOUND, platform_topics  # noqa: E402
+
 NAMESPACE = "tongxin"
 KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6"
 #: The issuer as browsers and tokens name it (the ingress), and the keys as services fetch them (in-cluster).
 OIDC_ISSUER = "https://id.tongxin.example.cn/realms/tongxin"
 OIDC_JWKS_URL = "http://keycloak/realms/tongxin/protocol/openid-connect/certs"
+CLUSTER = "tongxin"
+CLUSTER_CA_SECRET = f"{CLUSTER}-cluster-ca-cert"  # made by Strimzi: the CA clients trust
+CA_DIR = "/etc/tongxin/kafka-ca"
+#: Strimzi keeps each KafkaUser's password in a Secret named with this prefix, apart from the
+#: service's own Secret (DATABASE_URL...), which carries the bare service name.
+USER_SECRET_PREFIX = "kafka-user-"
 PARTITIONS = 6
-TOPICS = {
-    "registry.person.v1": PARTITIONS,
-    "evaluation.v1": PARTITIONS,
-    "servicedesk.v1": PARTITIONS,
-    "gateway.inbound.v1": 3,
-    "feed.court.v1": 1,  # one agency, one ordered sequence: a single partition
-    "feed.public_security.v1": 1,
-    "feed.npc.v1": 1,
-    "feed.cppcc.v1": 1,
-}
+
+
+def partitions(topic: str) -> int:
+    if topic.startswith(FEED_PREFIX):
+        return 1  # one agency, one ordered sequence: a single partition
+    if topic.endswith(DLQ_SUFFIX) or topic == GATEWAY_CHECKPOINTS:
+        return 1  # the ledger's checkpoints: one ordered sequence
+    return 3 if topic == GATEWAY_INBOUND else PARTITIONS
+
+
+TOPICS = {topic: partitions(topic) for topic in platform_topics()}
 SERVICES = [
-    # name, admin command, worker command, topics the worker consumes
-    ("registry", "registry-admin", "registry-worker", ["evaluation.v1"]),
-    (
-        "evaluation",
-        "evaluation-admin",
-        "evaluation-worker",
-        ["registry.person.v1", "gateway.inbound.v1"],
-    ),
-    (
-        "servicedesk",
-        "servicedesk-admin",
-        "servicedesk-worker",
-        ["registry.person.v1"],
-    ),
-    (
-        "sharing-gateway",
-        "gateway-admin",
-        "gateway-worker",
-        ["registry.person.v1", "evaluation.v1", "servicedesk.v1"],
-    ),
+    # name, admin command, worker command, topics the worker consumes (chassis.principals)
+    (name, admin, worker, list(principals.SERVICES[name].consumes))
+    for name, admin, worker in (
+        ("registry", "registry-admin", "registry-worker"),
+        ("evaluation", "evaluation-admin", "evaluation-worker"),
+        ("servicedesk", "servicedesk-admin", "servicedesk-worker"),
+        ("sharing-gateway", "gateway-admin", "gateway-worker"),
+    )
 ]
 
 
+def kafka_user(principal: Principal | None, name: str = "") -> dict:
+    """A SCRAM user; Strimzi keeps its password in the Secret ``kafka-user-<name>``."""
+    spec: dict = {"authentication": {"type": "scram-sha-512"}}
+    if principal is not None:
+        spec["authorization"] = {
+            "type": "simple",
+            "acls": [
+                {
+                    "resource": {"type": g.resource, "name": g.name, "patternType": g.pattern},
+                    "operations": list(g.operations),
+                    "host": "*",
+                }
+                for g in principal.grants()
+            ],
+        }
+    return {
+        "apiVersion": "kafka.strimzi.io/v1beta2",
+        "kind": "KafkaUser",
+        "metadata": {
+            "name": principal.name if principal else name,
+            "namespace": NAMESPACE,
+            "labels": {"strimzi.io/cluster": CLUSTER},
+        },
+        "spec": spec,
+    }
+
+
 def kafka_docs() -> list[dict]:
-    cluster = "tongxin"
+    cluster = CLUSTER
     docs: list[dict] = [
         {
             "apiVersion": "kafka.strimzi.io/v1beta2",
@@ -93,7 +133,17 @@ def kafka_docs() -> list[dict]:
             "spec": {
                 "kafka": {
                     "version": "4.1.0",
-                    "listeners": [{"name": "tls", "port": 9093, "type": "internal", "tls": True}],
+                    "listeners": [
+                        {
+                            "name": "tls",
+                            "port": 9093,
+                            "type": "internal",
+                            "tls": True,
+                            "authentication": {"type": "scram-sha-512"},
+                        }
+                    ],
+                    # Strimzi's simple authorization is Kafka's StandardAuthorizer under KRaft.
+                    "authorization": {"type": "simple", "superUsers": [ADMIN]},
                     "config": {
                         "default.replication.factor": 3,
                         "min.insync.replicas": 2,
@@ -101,13 +151,14 @@ def kafka_docs() -> list[dict]:
                         "transaction.state.log.replication.factor": 3,
                         "transaction.state.log.min.isr": 2,
                         "auto.create.topics.enable": False,
+                        "allow.everyone.if.no.acl.found": False,
                     },
                 },
-                "entityOperator": {"topicOperator": {}, "userOperator": {}},
+                "entityOperator": {"topicOperator": {}, "userOperator": {"secretPrefix": USER_SECRET_PREFIX}},
             },
         },
     ]
-    for topic, partitions in TOPICS.items():
+    for topic, configs in platform_topics().items():
         docs.append(
             {
                 "apiVersion": "kafka.strimzi.io/v1beta2",
@@ -119,31 +170,39 @@ def kafka_docs() -> list[dict]:
                 },
                 "spec": {
                     "topicName": topic,
-                    "partitions": partitions,
+                    "partitions": TOPICS[topic],
                     "replicas": 3,
-                    "config": {"min.insync.replicas": 2, "retention.ms": -1, "cleanup.policy": "delete"},
+                    "config": {"min.insync.replicas": 2, **configs},
                 },
             }
         )
-    for topic in [t for t in TOPICS if not t.startswith("feed.")]:
-        docs.append(
-            {
-                "apiVersion": "kafka.strimzi.io/v1beta2",
-                "kind": "KafkaTopic",
-                "metadata": {
-                    "name": topic.replace(".", "-") + "-dlq",
-                    "namespace": NAMESPACE,
-                    "labels": {"strimzi.io/cluster": cluster},
-                },
-                "spec": {
-                    "topicName": topic + ".dlq",
-                    "partitions": 1,
-                    "replicas": 3,
-                    "config": {"min.insync.replicas": 2},
-                },
-            }
-        )
+    docs.append(kafka_user(None, ADMIN))  # tooling only (a super user); no service runs as it
+    docs += [kafka_user(p) for p in all_principals()]
     return docs
+
+
+KAFKA_CA_VOLUME = {
+    "name": "kafka-ca",
+    "secret": {"secretName": CLUSTER_CA_SECRET, "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+}
+SIGNING_KEY_DIR = "/var/run/tongxin/signing"
+
+
+def _pod(service: str, container: dict, **spec) -> dict:
+    """A pod spec around one container, with the cluster CA for Kafka; the gateway's pods also mount
+    its signing key, read-only."""
+    if service != "sharing-gateway":
+        return {**spec, "containers": [container], "volumes": [KAFKA_CA_VOLUME]}
+    mount = {"name": "signing-key", "mountPath": SIGNING_KEY_DIR, "readOnly": True}
+    return {
+        **spec,
+        "securityContext": {"fsGroup": 10001},
+        "containers": [{**container, "volumeMounts": [*container.get("volumeMounts", []), mount]}],
+        "volumes": [
+            KAFKA_CA_VOLUME,
+            {"name": "signing-key", "secret": {"secretName": "sharing-gateway-signing-key", "defaultMode": 0o440}},
+        ],
+    }
 
 
 def _container(service: str, name: str, command: list[str] | None, probes: bool) -> dict:
@@ -152,6 +211,13 @@ def _container(service: str, name: str, command: list[str] | None, probes: bool)
         "name": name,
         "image": f"registry.example.cn/tongxin/{service}:1.0.0",
         "envFrom": [{"configMapRef": {"name": service}}, {"secretRef": {"name": service}}],
+        "env": [
+            {  # the service's own Kafka principal, its password kept by Strimzi's User Operator
+                "name": "KAFKA_SASL_PASSWORD",
+                "valueFrom": {"secretKeyRef": {"name": USER_SECRET_PREFIX + service, "key": "password"}},
+            }
+        ],
+        "volumeMounts": [{"name": "kafka-ca", "mountPath": CA_DIR, "readOnly": True}],
         "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
         "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False},
     }
@@ -190,7 +256,10 @@ def service_docs() -> list[dict]:
                 "kind": "ConfigMap",
                 "metadata": _meta(name, "config", name),
                 "data": {
-                    "KAFKA_BOOTSTRAP_SERVERS": "tongxin-kafka-bootstrap:9093",
+                    "KAFKA_BOOTSTRAP_SERVERS": f"{CLUSTER}-kafka-bootstrap:9093",
+                    "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+                    "KAFKA_SASL_USERNAME": name,
+                    "KAFKA_SSL_CAFILE": f"{CA_DIR}/ca.crt",
                     "SERVICE_NAME": name,
                     "LOG_LEVEL": "INFO",
                     "TRUSTED_PROXY_HOPS": "1",
@@ -198,7 +267,11 @@ def service_docs() -> list[dict]:
                     "OIDC_AUDIENCE": "tongxin-api",
                     "OIDC_JWKS_URL": OIDC_JWKS_URL,
                     "FORWARDED_ALLOW_IPS": "*",
-                    **({"GUNICORN_THREADS": "8"} if name == "sharing-gateway" else {}),
+                    **(
+                        {"GUNICORN_THREADS": "8", "SIGNING_KEY_FILE": f"{SIGNING_KEY_DIR}/gateway-signing-key.pem"}
+                        if name == "sharing-gateway"
+                        else {}
+                    ),
                 },
             }
         )
@@ -214,10 +287,11 @@ def service_docs() -> list[dict]:
                     "backoffLimit": 3,
                     "template": {
                         "metadata": {"labels": selector("migrate")},
-                        "spec": {
-                            "restartPolicy": "OnFailure",
-                            "containers": [_container(name, f"{name}-migrate", [admin, "migrate"], False)],
-                        },
+                        "spec": _pod(
+                            name,
+                            _container(name, f"{name}-migrate", [admin, "migrate"], False),
+                            restartPolicy="OnFailure",
+                        ),
                     },
                 },
             }
@@ -234,10 +308,11 @@ def service_docs() -> list[dict]:
                         "selector": {"matchLabels": selector(component)},
                         "template": {
                             "metadata": {"labels": selector(component)},
-                            "spec": {
-                                "terminationGracePeriodSeconds": 30,
-                                "containers": [_container(name, full, command, component == "api")],
-                            },
+                            "spec": _pod(
+                                name,
+                                _container(name, full, command, component == "api"),
+                                terminationGracePeriodSeconds=30,
+                            ),
                         },
                     },
                 }

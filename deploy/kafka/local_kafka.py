@@ -7,7 +7,12 @@ cached in ``lib/``; once resolved, starting a broker never touches the network.
     python deploy/kafka/local_kafka.py run --data-dir var/kafka --port 9092
     python deploy/kafka/local_kafka.py fetch     # resolve the jars only
 
-Standard library only, so it works before any virtualenv exists.
+It runs locked down like a production broker: a SASL_SSL listener (TLS with a CA made on
+the first run, see tls.py; SCRAM-SHA-512), KRaft's StandardAuthorizer denying whatever no
+ACL allows, one SCRAM user per principal of ``chassis.principals`` (passwords generated on
+the first run into ``<data-dir>/credentials.json``, mode 0600) and, after each start, every
+topic with its retention and every ACL (``chassis.kafka_provision``). ``fetch`` needs the
+standard library only; ``run`` needs the virtualenv (cryptography, kafka-python, chassis).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -26,6 +33,7 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 LIB = HERE / "lib"
 STAMP = LIB / ".pom-sha256"
 CDS_ARCHIVE = LIB / "kafka-cds.jsa"
@@ -84,17 +92,50 @@ def _cluster_id() -> str:
     return raw if not raw.startswith("-") else "A" + raw[1:]
 
 
-def server_properties(data_dir: Path, port: int, controller_port: int) -> str:
+ADMIN = "admin"
+
+
+def server_properties(
+    data_dir: Path, port: int, controller_port: int, admin_password: str, plaintext_port: int | None = None
+) -> str:
+    tls = data_dir / "tls"
+    listeners = [f"SASL_SSL://127.0.0.1:{port}"]
+    # The controller listener stays PLAINTEXT on loopback: KRaft keeps SCRAM credentials in
+    # the metadata log that the controller itself serves, so it cannot authenticate with
+    # SCRAM, and its peer (this same process) connects as ANONYMOUS, hence that super user.
+    # Reaching it needs a shell on this machine, where this folder's credentials already are;
+    # a broker reachable beyond loopback must secure it too (SSL with client certificates).
+    protocols = ["SASL_SSL:SASL_SSL", "CONTROLLER:PLAINTEXT"]
+    if plaintext_port:
+        # Only for the benchmark's TLS+SASL cost comparison: unauthenticated clients on
+        # this listener are ANONYMOUS, a super user. Never in make run or the tests.
+        listeners.append(f"PLAINTEXT://127.0.0.1:{plaintext_port}")
+        protocols.append("PLAINTEXT:PLAINTEXT")
     return "\n".join(
         [
             "process.roles=broker,controller",
             "node.id=1",
             f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
-            f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+            f"listeners={','.join([*listeners, f'CONTROLLER://127.0.0.1:{controller_port}'])}",
+            f"advertised.listeners={','.join(listeners)}",
             "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name=SASL_SSL",
+            f"listener.security.protocol.map={','.join(protocols)}",
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="{ADMIN}" password="{admin_password}";',
+            "ssl.keystore.type=PEM",
+            f"ssl.keystore.location={tls / 'broker.pem'}",
+            "ssl.truststore.type=PEM",
+            f"ssl.truststore.location={tls / 'ca.crt'}",
+            "ssl.endpoint.identification.algorithm=https",
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found=false",
+            f"super.users=User:{ADMIN};User:ANONYMOUS",
+            # Compaction is checked every second (default 15 s), so a test sees it promptly.
+            "log.cleaner.backoff.ms=1000",
             f"log.dirs={data_dir / 'logs'}",
             "num.partitions=3",
             "auto.create.topics.enable=true",
@@ -112,12 +153,20 @@ def server_properties(data_dir: Path, port: int, controller_port: int) -> str:
 
 
 class LocalKafka:
-    """One broker process. ``start()`` returns once clients can connect."""
+    """One broker process. ``start()`` returns once clients can connect and ACLs are in place."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, controller_port: int | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        controller_port: int | None = None,
+        plaintext_listener: bool = False,
+    ):
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.controller_port = controller_port or free_port()
+        #: An extra unauthenticated listener, for the benchmark's comparison only.
+        self.plaintext_port = free_port() if plaintext_listener else None
         self.process: subprocess.Popen | None = None
         self.startup_seconds: float | None = None
 
@@ -128,6 +177,28 @@ class LocalKafka:
     @property
     def log_file(self) -> Path:
         return self.data_dir / "server.log"
+
+    @property
+    def ca_file(self) -> Path:
+        return self.data_dir / "tls" / "ca.crt"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.data_dir / "credentials.json"
+
+    def credentials(self) -> dict[str, str]:
+        """SCRAM password per principal (the admin and every ``chassis.principals`` one)."""
+        return json.loads(self.credentials_file.read_text())
+
+    def client_env(self, principal: str) -> dict[str, str]:
+        """The environment a process needs to reach this broker as ``principal``."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "KAFKA_SASL_USERNAME": principal,
+            "KAFKA_SASL_PASSWORD": self.credentials()[principal],
+            "KAFKA_SSL_CAFILE": str(self.ca_file),
+        }
 
     def _java(self, main: str, *args: str, jvm: tuple[str, ...] = ()) -> list[str]:
         java = os.environ.get("JAVA_HOME")
@@ -143,30 +214,55 @@ class LocalKafka:
             *args,
         ]
 
-    def _configure(self) -> Path:
+    def _ensure_credentials(self, formatted: bool) -> dict[str, str]:
+        """Passwords for every declared principal, made once. SCRAM users can only be added
+        when the storage is formatted, so storage formatted for other principals (or before
+        the broker was secured) is wiped: local data, rebuilt by the services' outboxes."""
+        from chassis.principals import all_principals
+
+        names = [ADMIN, *(p.name for p in all_principals())]
+        known = self.credentials() if self.credentials_file.exists() else {}
+        if formatted and set(known) == set(names):
+            return known
+        if formatted:
+            print(f"Kafka: principals changed, formatting {self.data_dir / 'logs'} afresh", flush=True)
+            shutil.rmtree(self.data_dir / "logs")
+        credentials = {n: known.get(n) or secrets.token_urlsafe(32) for n in names}
+        fd = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(credentials, out, indent=2)
+        return credentials
+
+    def _configure(self) -> tuple[Path, dict[str, str]]:
+        from tls import ensure_broker_certificate
+
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_broker_certificate(self.data_dir / "tls")
+        credentials = self._ensure_credentials((self.data_dir / "logs" / "meta.properties").exists())
         (self.data_dir / "log4j2.yaml").write_text(LOG4J2.format(log=self.log_file))
         props = self.data_dir / "server.properties"
-        props.write_text(server_properties(self.data_dir, self.port, self.controller_port))
+        text = server_properties(
+            self.data_dir, self.port, self.controller_port, credentials[ADMIN], self.plaintext_port
+        )
+        fd = os.open(props, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the admin password
+        with os.fdopen(fd, "w") as out:
+            out.write(text)
         id_file = self.data_dir / "cluster.id"
         if not id_file.exists():
             id_file.write_text(_cluster_id())
-        return props
+        return props, credentials
 
     def start(self) -> LocalKafka:
         ensure_jars()
-        props = self._configure()
+        props, credentials = self._configure()
         began = time.monotonic()
+        # The passwords are arguments of this short-lived formatter (its only interface), seen by
+        # local users for a moment; on a shared machine, keep the broker on a machine of its own.
+        scram = [arg for name, password in credentials.items()
+                 for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")]  # fmt: skip
+        cluster_id = (self.data_dir / "cluster.id").read_text().strip()
         subprocess.run(
-            self._java(
-                "kafka.tools.StorageTool",
-                "format",
-                "-t",
-                (self.data_dir / "cluster.id").read_text().strip(),
-                "-c",
-                str(props),
-                "-g",
-            ),
+            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props), "-g", *scram),
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -177,8 +273,23 @@ class LocalKafka:
             start_new_session=True,
         )
         self._wait_until_ready()
+        self._provision()
         self.startup_seconds = time.monotonic() - began
         return self
+
+    def _provision(self) -> None:
+        """Topics with their retention and every principal's ACLs, as the admin (idempotent)."""
+        from chassis.kafka import KafkaAccess
+        from chassis.kafka_provision import provision
+
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                return provision(KafkaAccess.from_env(self.client_env(ADMIN)))
+            except Exception:  # the listener opens a moment before the authorizer has its metadata
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.5)
 
     def _jvm_flags(self) -> tuple[str, ...]:
         heap = ("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")
@@ -234,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     broker = LocalKafka(Path(args.data_dir), args.port, args.controller_port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     broker.start()
-    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s", flush=True)
+    print(f"Kafka ready at {broker.bootstrap_servers} in {broker.startup_seconds:.1f}s (SASL_SSL; CA "
+          f"{broker.ca_file}, passwords in {broker.credentials_file})", flush=True)  # fmt: skip
     try:
         broker.process.wait()
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ import uuid
 import pytest
 import requests
 from console.config import ConsoleSettings
+from sharing_gateway import notice_sender
 from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
@@ -71,10 +72,15 @@ def platform(request, tmp_path_factory):
 
 
 class Client:
-    """requests against one service, as one caller."""
+    """requests against one service, as one caller (an agency also holds its notice-signing key)."""
 
-    def __init__(self, base: str, headers: dict):
-        self.base, self.headers = base, headers
+    def __init__(self, base: str, headers: dict, notice_key=None):
+        self.base, self.headers, self.notice_key = base, headers, notice_key
+
+    def send_notice(self, event: dict) -> requests.Response:
+        """POST /notices as the agency's system does: the CloudEvent as a JWS signed with its key."""
+        body, headers = notice_sender.signed(self.notice_key, event)
+        return requests.post(self.base + "/notices", data=body, headers={**self.headers, **headers}, timeout=60)
 
     def __getattr__(self, method):
         def call(path, **kw):
@@ -108,7 +114,11 @@ def as_staff(platform, tokens):
 @pytest.fixture
 def as_agency(platform):
     def make(agency: str) -> Client:
-        return Client(service_url(platform, "sharing-gateway"), {"Authorization": f"ApiKey {platform.keys[agency]}"})
+        return Client(
+            service_url(platform, "sharing-gateway"),
+            {"Authorization": f"ApiKey {platform.keys[agency]}"},
+            notice_sender.load(platform.notice_keys[agency]),
+        )
 
     return make
 

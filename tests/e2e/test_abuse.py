@@ -258,8 +258,10 @@ def test_agency_keys_reach_no_further_than_their_grants(platform, as_agency):
     before = count(platform, "sharing-gateway", "inbound_notices")
     for agency, granted in grants.items():
         client = as_agency(agency)
+        unsigned = client.post("/notices", json={**notice, "type": f"cn.tongxin.notice.{sorted(granted)[0]}.v1"})
+        assert is_problem(unsigned, 400) and "JWS" in unsigned.text  # the API key alone is not enough
         for kind in {"violation", "violation_rescinded", "membership_confirmed", "membership_ended"} - granted:
-            r = client.post("/notices", json={**notice, "type": f"cn.tongxin.notice.{kind}.v1"})
+            r = client.send_notice({**notice, "type": f"cn.tongxin.notice.{kind}.v1"})
             assert is_problem(r, 403) and agency not in r.text
         assert client.get("/agencies").status_code == 401 and client.get("/ledger").status_code == 401
         assert all(e["agency"] == agency for e in client.get("/feed", params={"limit": 1000}).json()["entries"])
@@ -289,8 +291,8 @@ def test_issue_15_breaks_tried_again_on_the_running_platform(platform, as_staff,
                          "occurred_on": "2026-08-01", "authority": "机关"}}  # fmt: skip
 
     court, police = as_agency("court"), as_agency("public_security")
-    assert court.post("/notices", json=violation(first)).status_code == 201
-    assert police.post("/notices", json=violation(second)).status_code == 201
+    assert court.send_notice(violation(first)).status_code == 201
+    assert police.send_notice(violation(second)).status_code == 201
     engine = engine_of(platform, "evaluation")
     query = sa.text("SELECT agency, status FROM violations WHERE notice_id = :n")
 
@@ -301,7 +303,7 @@ def test_issue_15_breaks_tried_again_on_the_running_platform(platform, as_staff,
     wait_for(lambda: len(kept()) == 2, 60, 0.3, "both agencies' notices in evaluation")
     rescind = {**violation(second), "id": notice_id + "-R", "type": "cn.tongxin.notice.violation_rescinded.v1",
                "data": {"original_notice_id": notice_id, "reason": "撤销"}}  # fmt: skip
-    assert police.post("/notices", json=rescind).status_code == 201
+    assert police.send_notice(rescind).status_code == 201
     wait_for(lambda: kept().get("public_security") == "rescinded", 60, 0.3, "the police rescission")
     assert kept() == {"court": "in_force", "public_security": "rescinded"}
     engine.dispose()

@@ -17,15 +17,16 @@ from sharing_gateway.domain.signing import verify
 
 from chassis.contracts import contract_for, validate_data
 from chassis.events import Envelope
+from chassis.kafka import KafkaAccess
 from tests.e2e.conftest import service_url
 from tests.support.infra import ROOT, say
 
 ASYNCAPI = json.loads((ROOT / "docs" / "asyncapi.json").read_text())
 
 
-def all_records(bootstrap: str) -> dict[str, list[bytes]]:
+def all_records(access: KafkaAccess) -> dict[str, list[bytes]]:
     consumer = KafkaConsumer(
-        metadata_max_age_ms=1000, bootstrap_servers=bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=2000
+        metadata_max_age_ms=1000, **access.client_config(), auto_offset_reset="earliest", consumer_timeout_ms=2000
     )
     topics = [t for t in consumer.topics() if not t.startswith("__")]
     consumer.subscribe(topics)
@@ -37,7 +38,7 @@ def all_records(bootstrap: str) -> dict[str, list[bytes]]:
 
 
 def test_every_event_on_every_topic_keeps_its_contract(platform):
-    records = all_records(platform.kafka.bootstrap_servers)
+    records = all_records(KafkaAccess.from_env(platform.kafka.client_env("admin")))
     jwks = requests.get(service_url(platform, "sharing-gateway") + "/.well-known/tongxin-feed-keys", timeout=10).json()[
         "keys"
     ]

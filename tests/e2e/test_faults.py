@@ -17,6 +17,7 @@ from run_platform import SERVICES
 
 from chassis.db import make_engine
 from chassis.events import Envelope
+from chassis.kafka import KafkaAccess
 from chassis.topics import REGISTRY_PERSON
 from tests.e2e.conftest import HOME_A, feed, new_person, wait_for
 from tests.support.infra import say
@@ -216,13 +217,14 @@ def test_duplicate_and_out_of_order_redelivery_changes_nothing(platform, as_staf
     wait_for(
         lambda: any(e["type"].endswith("updated.v1") for e in feed(as_agency("cppcc"), mine)), 60, 0.3, "the update"
     )
+    admin = KafkaAccess.from_env(platform.kafka.client_env("admin"))
     consumer = KafkaConsumer(REGISTRY_PERSON, metadata_max_age_ms=1000, auto_offset_reset="earliest",
-                             bootstrap_servers=platform.kafka.bootstrap_servers, consumer_timeout_ms=1000)  # fmt: skip
+                             **admin.client_config(), consumer_timeout_ms=1000)  # fmt: skip
     records = [r for r in consumer if r.key == pid.encode()]
     consumer.close()
     before = feed(as_agency("cppcc"), mine)
     assert len(records) == len(before) >= 2
-    producer = KafkaProducer(bootstrap_servers=platform.kafka.bootstrap_servers)
+    producer = KafkaProducer(**admin.client_config())
     for r in [*reversed(records), *records, records[0]]:  # duplicates, older versions after newer ones
         producer.send(REGISTRY_PERSON, key=r.key, value=r.value).get(10)
     marker = registry.post("/people", json=new_person(roles=("cppcc",), name="重放标记")).json()["id"]

@@ -23,6 +23,7 @@ from typing import Any
 import requests
 
 from chassis import idnumber, sensitive
+from chassis.kafka import KafkaAccess
 from registry.config import RegistrySettings
 from tests.e2e.conftest import COUNTY, HOME_A, feed, new_person, service_url, wait_for
 from tests.e2e.test_contracts import all_records
@@ -123,7 +124,7 @@ def test_nothing_shared_rebuilds_an_id_number_or_reveals_religion_or_ethnicity(p
     registry = as_staff("registry", ("editor",), COUNTY)
     person = tempting_person(registry, as_agency("cppcc"))
     entries: list[tuple[str, dict]] = []
-    for topic, values in all_records(platform.kafka.bootstrap_servers).items():
+    for topic, values in all_records(KafkaAccess.from_env(platform.kafka.client_env("admin"))).items():
         if not topic.endswith(".dlq"):
             entries += [(topic, json.loads(v)) for v in values]
     for agency in AGENCIES:

@@ -4,7 +4,10 @@ and a person's move between towns."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+
+from sharing_gateway import notice_sender
 
 from tests.e2e.conftest import COUNTY, HOME_A, HOME_B, TOWN_A, TOWN_B, feed, new_person, wait_for
 
@@ -58,8 +61,11 @@ def test_the_veto_loop_and_its_rescission(as_staff, as_agency):
     }
     # The CPPCC hearing of its new member proves the gateway knows the person before the court writes.
     wait_for(lambda: feed(cppcc, lambda e: e["data"].get("person_id") == pid), 60, 0.3, "the gateway knows the person")
-    receipt = court.post("/notices", json=notice)
-    assert receipt.status_code == 201 and receipt.json()["data"]["matched"] is True, receipt.text
+    receipt = court.send_notice(notice)
+    assert receipt.status_code == 201, receipt.text
+    signed_content = notice_sender.content(notice)  # what the court's key signed
+    assert receipt.json()["data"]["content_sha256"] == hashlib.sha256(signed_content).hexdigest()
+    assert "matched" not in receipt.json()["data"]  # the receipt never says whether the person is known
 
     def status() -> str:
         rows = evaluation.get(f"/rounds/{round_id}/report").json()["rows"]
@@ -91,7 +97,7 @@ def test_the_veto_loop_and_its_rescission(as_staff, as_agency):
     # The court rescinds on appeal: the veto lifts in evaluation and the court's feed says so.
     rescind = {**notice, "id": notice_id + "-R", "type": "cn.tongxin.notice.violation_rescinded.v1",
                "data": {"original_notice_id": notice_id, "reason": "二审改判无罪"}}  # fmt: skip
-    assert court.post("/notices", json=rescind).status_code == 201
+    assert court.send_notice(rescind).status_code == 201
     wait_for(lambda: status() != "vetoed", 60, 0.3, "the veto lifts")
     # The lifted veto answers the rescission notice, which names the original.
     about_rescission = lambda e: e["data"].get("notice_id") == notice_id + "-R"  # noqa: E731

@@ -10,6 +10,7 @@ Each choice is printed so the output says what the tests ran against.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from chassis.kafka import KafkaAccess
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
@@ -46,33 +49,71 @@ def docker_available() -> bool:
 
 
 class KafkaSource:
-    """A running broker for the session, and how to stop it."""
+    """A running broker for the session, how to reach it as each principal, and how to stop it.
+
+    Tests talk to it as ``admin`` (``access``, a super user) unless they ask for a service's
+    or an agency's principal (``access_for``), as the security tests and the e2e platform do.
+    """
 
     def __init__(self):
         self.bootstrap = ""
         self.kind = ""
+        self.access: KafkaAccess | None = None
+        #: SCRAM passwords per principal, when this suite made the broker (else unknown).
+        self.credentials: dict[str, str] = {}
+        #: The same broker without TLS or SASL (the benchmark's baseline), if asked for.
+        self.plaintext: KafkaAccess | None = None
+        self._ca_file = ""
         self._stop = lambda: None
 
-    def start(self, tmp: Path) -> KafkaSource:
+    def start(self, tmp: Path, plaintext_listener: bool = False) -> KafkaSource:
         if env := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
             self.bootstrap, self.kind = env, f"KAFKA_BOOTSTRAP_SERVERS={env}"
+            self.access = KafkaAccess.from_env()
         elif docker_available():
             from testcontainers.kafka import KafkaContainer
 
             container = KafkaContainer().with_kraft().start()
-            self.bootstrap, self.kind = container.get_bootstrap_server(), "testcontainers Kafka"
+            self.bootstrap, self.kind = container.get_bootstrap_server(), "testcontainers Kafka (PLAINTEXT, no ACLs)"
+            self.access = KafkaAccess(self.bootstrap, security_protocol="PLAINTEXT")
             self._stop = container.stop
         else:
-            broker = LocalKafka(tmp / "kafka").start()
-            self.bootstrap = broker.bootstrap_servers
-            self.kind = f"local Apache Kafka broker (deploy/kafka, KRaft), started in {broker.startup_seconds:.1f}s"
-            self._stop = broker.stop
-        say(
-            f"Kafka: {self.kind} at {self.bootstrap} (no Docker engine here, so no testcontainers)"
-            if "local" in self.kind
-            else f"Kafka: {self.kind} at {self.bootstrap}"
-        )
+            return self.start_local(tmp, plaintext_listener, note=" (no Docker engine here, so no testcontainers)")
+        say(f"Kafka: {self.kind} at {self.bootstrap}")
         return self
+
+    def start_local(self, tmp: Path, plaintext_listener: bool = False, note: str = "") -> KafkaSource:
+        """Always a broker of our own (deploy/kafka), whose every principal's password we know."""
+        broker = LocalKafka(tmp / "kafka", plaintext_listener=plaintext_listener).start()
+        self.bootstrap = broker.bootstrap_servers
+        self.kind = "local Apache Kafka broker (deploy/kafka, KRaft, SASL_SSL + ACLs), " + (
+            f"started in {broker.startup_seconds:.1f}s"
+        )
+        self.access = KafkaAccess.from_env(broker.client_env("admin"))
+        self.credentials, self._ca_file = broker.credentials(), str(broker.ca_file)
+        if broker.plaintext_port:
+            self.plaintext = KafkaAccess(f"127.0.0.1:{broker.plaintext_port}", security_protocol="PLAINTEXT")
+        self._stop = broker.stop
+        say(f"Kafka: {self.kind} at {self.bootstrap}{note}")
+        return self
+
+    def access_for(self, principal: str, password: str | None = None) -> KafkaAccess:
+        """The broker as ``principal`` (its real password unless another is given)."""
+        return dataclasses.replace(
+            self.access,
+            sasl_username=principal,
+            sasl_password=self.credentials[principal] if password is None else password,
+            ssl_cafile=self._ca_file or self.access.ssl_cafile,
+        )
+
+    def settings(self, principal: str = "admin") -> dict[str, str]:
+        """Service settings fields (``kafka_*``) to reach the broker as ``principal``."""
+        access = self.access if principal == "admin" else self.access_for(principal)
+        return {f"kafka_{f.name}": getattr(access, f.name) for f in dataclasses.fields(access)}
+
+    def env(self, principal: str = "admin") -> dict[str, str]:
+        """The same as environment variables, for a subprocess."""
+        return {k.upper(): v for k, v in self.settings(principal).items()}
 
     def stop(self) -> None:
         self._stop()

@@ -7,10 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sharing_gateway import notice_sender
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, feeds, read_model
+from sharing_gateway.service_layer import agencies, feeds, notice_keys, read_model
 from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
@@ -23,6 +25,7 @@ AGENCIES = ("court", "cppcc", "npc", "public_security")
 
 @pytest.fixture
 def gateway(database_url, tmp_path):
+    signing.write_new(tmp_path / "signing.pem")  # production mode: the key is provided, never invented
     gw = bootstrap(
         GatewaySettings(
             database_url=database_url,
@@ -46,6 +49,30 @@ def client(gateway):
 def keys(gateway):
     with gateway.engine.begin() as conn:
         return {a: agencies.issue_key(conn, a, "test", dt.timedelta(days=7)) for a in AGENCIES}
+
+
+@pytest.fixture
+def signers(gateway):
+    """Each agency's own notice-signing key, its public half registered with the gateway."""
+    made = {a: notice_sender.new_key() for a in AGENCIES}
+    with gateway.engine.begin() as conn:
+        for agency, key in made.items():
+            notice_keys.register(conn, agency, notice_keys.public_key_of(notice_sender.public_jwk(key)), "test")
+    return made
+
+
+@pytest.fixture
+def post_notice(client, keys, signers):
+    """``post_notice(agency, event)``: the notice signed with the agency's key, sent with its API key
+    (``signed_by``: another private key; ``flattened``: JSON serialization; ``body``: raw bytes as sent)."""
+
+    def send(agency, event=None, signed_by=None, flattened=False, body=None, content_type="application/jose"):
+        headers = {"Content-Type": content_type}
+        if body is None:
+            body, headers = notice_sender.signed(signed_by or signers[agency], event, flattened)
+        return client.post("/notices", data=body, headers={**headers, **api_key(keys[agency])})
+
+    return send
 
 
 @pytest.fixture

@@ -38,6 +38,16 @@ class BaseSettings:
     database_url: str = "sqlite:///var/tongxin.db"
     #: Comma-separated Kafka bootstrap servers.
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # -- Kafka security (chassis.kafka.KafkaAccess; principals and ACLs in chassis.principals) --
+    #: SASL_SSL (TLS + SCRAM-SHA-512, every real broker) or PLAINTEXT (a throwaway test broker).
+    kafka_security_protocol: str = "SASL_SSL"
+    #: This service's Kafka principal (its SCRAM user), e.g. ``registry``.
+    kafka_sasl_username: str = ""
+    #: The principal's SCRAM password.
+    kafka_sasl_password: str = dataclasses.field(default="", metadata={"secret": True}, repr=False)
+    #: PEM file of the CA that signed the brokers' certificates (empty: the system's CAs).
+    kafka_ssl_cafile: str = ""
+    # -- end of Kafka security --
     #: HMAC secret for staff JWTs (HS256). Production sets a long random value.
     jwt_secret: str = dataclasses.field(default="dev-only-secret-change-me-please-32b", metadata={"secret": True})
     #: Audience every staff token must carry.
@@ -58,7 +68,8 @@ class BaseSettings:
     outbox_poll_interval: float = 0.2
     #: Largest body a request may send, in bytes.
     max_content_length: int = 12 * 1024 * 1024
-    #: Prefix of this deployment's Kafka consumer group names (default: the service name).
+    #: Prefix of this deployment's Kafka consumer group names (default: the service name). The
+    #: ACLs let a principal use the groups ``<principal>.*`` only (chassis.principals).
     consumer_group_prefix: str = ""
     #: Reverse proxies in front of the API whose X-Forwarded-For/-Proto to trust (0: none;
     #: the client address is then the TCP peer, which a client cannot forge).

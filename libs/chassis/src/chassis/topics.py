@@ -1,11 +1,41 @@
-"""Kafka topic names: the only channels between services."""
+"""Kafka topic names, the only channels between services, and how long each keeps its records.
+
+Retention follows what a topic is for (see the chassis README, "Retention and replay"):
+
+- an **entity topic** (``registry.person.v1``) carries each person's whole snapshot keyed by
+  person id, so it is compacted: the newest snapshot of every person stays for ever and a
+  consumer's view can always be rebuilt from offset 0 (``replay-people``);
+- **event topics** and agency feeds carry happenings that consumers apply once (outcomes,
+  requests, notices): they are kept for ``EVENT_RETENTION_DAYS``, long enough for any consumer
+  to catch up after an outage; the producing service's database stays the record;
+- **dead-letter topics** are for an operator's eyes and are kept ``DLQ_RETENTION_DAYS``;
+- the gateway's **ledger checkpoints** are evidence the agencies hold: kept for good.
+"""
+
+from __future__ import annotations
 
 REGISTRY_PERSON = "registry.person.v1"
 EVALUATION = "evaluation.v1"
 SERVICEDESK = "servicedesk.v1"
 GATEWAY_INBOUND = "gateway.inbound.v1"
+#: Signed checkpoints of the gateway's disclosure ledger (produced by the gateway's worker).
+GATEWAY_CHECKPOINTS = "gateway.checkpoints.v1"
 
 DLQ_SUFFIX = ".dlq"
+FEED_PREFIX = "feed."
+
+#: The partner agencies (one policy file each under deploy/policies; tests/test_deployment.py
+#: checks the two agree). Each has a feed topic and, if it consumes Kafka, a principal.
+AGENCIES = ("court", "public_security", "npc", "cppcc")
+
+#: Topics keyed by an aggregate id whose every record is the aggregate's whole state.
+ENTITY_TOPICS = (REGISTRY_PERSON,)
+#: The topics services write through their outboxes (feeds aside).
+SERVICE_TOPICS = (REGISTRY_PERSON, EVALUATION, SERVICEDESK, GATEWAY_INBOUND)
+
+DAY_MS = 24 * 60 * 60 * 1000
+EVENT_RETENTION_DAYS = 30
+DLQ_RETENTION_DAYS = 14
 
 
 def dead_letter(topic: str) -> str:
@@ -15,4 +45,28 @@ def dead_letter(topic: str) -> str:
 
 def agency_feed(agency: str) -> str:
     """The filtered feed of one partner agency, e.g. ``feed.court.v1``."""
-    return f"feed.{agency}.v1"
+    return f"{FEED_PREFIX}{agency}.v1"
+
+
+def retention(topic: str) -> dict[str, str]:
+    """The topic-level configs that bound what ``topic`` keeps (strings, as Kafka takes them)."""
+    if topic == GATEWAY_CHECKPOINTS:
+        # Evidence the agencies hold against the ledger: a few records a day, kept for good.
+        return {"cleanup.policy": "delete", "retention.ms": "-1"}
+    if topic in ENTITY_TOPICS:
+        # A consumer a day behind still sees every version; after that only the newest.
+        return {"cleanup.policy": "compact", "min.compaction.lag.ms": str(DAY_MS), "delete.retention.ms": str(DAY_MS)}
+    days = DLQ_RETENTION_DAYS if topic.endswith(DLQ_SUFFIX) else EVENT_RETENTION_DAYS
+    return {"cleanup.policy": "delete", "retention.ms": str(days * DAY_MS)}
+
+
+def platform_topics(agencies: tuple[str, ...] = AGENCIES) -> dict[str, dict[str, str]]:
+    """Every topic the platform uses, with its retention: created so by the local broker's
+    provisioning, compose's init step and the Strimzi ``KafkaTopic`` resources."""
+    names = [
+        *SERVICE_TOPICS,
+        *(dead_letter(t) for t in SERVICE_TOPICS),
+        GATEWAY_CHECKPOINTS,
+        *(agency_feed(a) for a in agencies),
+    ]
+    return {name: retention(name) for name in names}

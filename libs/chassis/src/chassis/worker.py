@@ -52,7 +52,7 @@ def relay(settings: BaseSettings, engine: sa.Engine, outbox: sa.Table) -> Outbox
     return OutboxRelay(
         engine,
         outbox,
-        lambda: kafka.make_producer(settings.kafka_bootstrap_servers),
+        lambda: kafka.make_producer(kafka.KafkaAccess.of(settings)),
         poll_interval=settings.outbox_poll_interval,
         service=settings.service_name,
     )
@@ -67,12 +67,13 @@ def consumer(
     handlers: Mapping[str, Handler],
 ) -> ConsumerRunner:
     """An idempotent consumer of ``topic`` in the group ``<prefix>.<name>``."""
+    access = kafka.KafkaAccess.of(settings)
     return ConsumerRunner(
         name=settings.consumer_group(name),
         topics=[topic],
         handlers=handlers,
         engine=engine,
         processed=processed,
-        consumer_factory=lambda group_id: kafka.make_consumer(settings.kafka_bootstrap_servers, group_id),
-        producer_factory=lambda: kafka.make_producer(settings.kafka_bootstrap_servers),
+        consumer_factory=lambda group_id: kafka.make_consumer(access, group_id),
+        producer_factory=lambda: kafka.make_producer(access),
     )

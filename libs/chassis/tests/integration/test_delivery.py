@@ -16,7 +16,7 @@ from kafka import KafkaConsumer
 
 from chassis.consumer import ConsumerRunner
 from chassis.db import make_engine
-from chassis.kafka import ensure_topics, make_consumer, make_producer
+from chassis.kafka import KafkaAccess, ensure_topics, make_consumer, make_producer
 from chassis.relay import OutboxRelay
 from tests.support import ledger
 from tests.support.infra import wait_for
@@ -32,12 +32,12 @@ def engine(database_url):
     engine.dispose()
 
 
-def publish_all(engine, bootstrap, topic) -> int:
+def publish_all(engine, access, topic) -> int:
     """Route the pending rows to this test's own topic and relay them all."""
     table = ledger.outbox
     with engine.begin() as conn:
         conn.execute(table.update().where(table.c.published_at.is_(None)).values(topic=topic))
-    relay = OutboxRelay(engine, table, lambda: make_producer(bootstrap), service="test")
+    relay = OutboxRelay(engine, table, lambda: make_producer(access), service="test")
     total = 0
     while sent := relay.publish_pending():
         total += sent
@@ -46,11 +46,11 @@ def publish_all(engine, bootstrap, topic) -> int:
     return total
 
 
-def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -> list:
+def read_topic(access: KafkaAccess, topic: str, expected: int, timeout_s: float = 30) -> list:
     consumer = KafkaConsumer(
         topic,
         metadata_max_age_ms=1000,
-        bootstrap_servers=bootstrap,
+        **access.client_config(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
@@ -62,15 +62,15 @@ def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 30)
     return records
 
 
-def runner_for(engine, bootstrap, topic, name, **kw):
+def runner_for(engine, access, topic, name, **kw):
     return ConsumerRunner(
         name=name,
         topics=[topic],
         handlers={ledger.UPDATED: ledger.apply_update},
         engine=engine,
         processed=ledger.processed,
-        consumer_factory=lambda group_id: make_consumer(bootstrap, group_id),
-        producer_factory=lambda: make_producer(bootstrap),
+        consumer_factory=lambda group_id: make_consumer(access, group_id),
+        producer_factory=lambda: make_producer(access),
         **kw,
     )
 
@@ -83,13 +83,13 @@ def run_in_thread(runnable):
 
 def test_events_with_the_same_key_arrive_in_order(engine, kafka, unique_topic):
     topic = unique_topic("order")
-    ensure_topics(kafka.bootstrap, [topic], partitions=3)
+    ensure_topics(kafka.access, [topic], partitions=3)
     people = [f"p{i}" for i in range(6)]
     for version in range(1, 41):
         for person in people:
             ledger.write_change(engine, person, version)
-    publish_all(engine, kafka.bootstrap, topic)
-    records = read_topic(kafka.bootstrap, topic, 240)
+    publish_all(engine, kafka.access, topic)
+    records = read_topic(kafka.access, topic, 240)
     by_key = collections.defaultdict(list)
     partitions = collections.defaultdict(set)
     for r in records:
@@ -103,8 +103,8 @@ def test_events_with_the_same_key_arrive_in_order(engine, kafka, unique_topic):
 def test_relay_publishes_each_pending_row_once_and_marks_it(engine, kafka, unique_topic):
     topic = unique_topic("marks")
     written = [ledger.write_change(engine, f"p{i}", 1).id for i in range(50)]
-    assert publish_all(engine, kafka.bootstrap, topic) == 50  # and a second pass sends nothing
-    ids = [ledger.Envelope.from_json(r.value).id for r in read_topic(kafka.bootstrap, topic, 50)]
+    assert publish_all(engine, kafka.access, topic) == 50  # and a second pass sends nothing
+    ids = [ledger.Envelope.from_json(r.value).id for r in read_topic(kafka.access, topic, 50)]
     assert sorted(ids) == sorted(written)
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).where(ledger.outbox.c.published_at.is_(None))).scalar() == 0
@@ -112,23 +112,23 @@ def test_relay_publishes_each_pending_row_once_and_marks_it(engine, kafka, uniqu
 
 def test_poison_messages_go_to_the_dlq_and_the_consumer_carries_on(engine, kafka, unique_topic):
     topic = unique_topic("poison")
-    ensure_topics(kafka.bootstrap, [topic, topic + ".dlq"], partitions=1)
-    producer = make_producer(kafka.bootstrap)
+    ensure_topics(kafka.access, [topic, topic + ".dlq"], partitions=1)
+    producer = make_producer(kafka.access)
     good_before = ledger.write_change(engine, "p1", 1)
     bad_handler = ledger.write_change(engine, "p2", 1, name="POISON")
     good_after = ledger.write_change(engine, "p3", 1)
-    publish_all(engine, kafka.bootstrap, topic)
+    publish_all(engine, kafka.access, topic)
     producer.send(topic, key=b"x", value=b"{not an event").get(10)
     broken = ledger.Envelope.new(type=ledger.UPDATED, source="/t", subject="p4", data={"person_id": "p4"})
     producer.send(topic, key=b"p4", value=broken.to_json()).get(10)
     last = ledger.write_change(engine, "p5", 1)
-    publish_all(engine, kafka.bootstrap, topic)
+    publish_all(engine, kafka.access, topic)
     producer.close()
 
-    runner = runner_for(engine, kafka.bootstrap, topic, "poison-test", max_attempts=3, retry_backoff=0.01)
+    runner = runner_for(engine, kafka.access, topic, "poison-test", max_attempts=3, retry_backoff=0.01)
     thread = run_in_thread(runner)
     wait_for(lambda: len(ledger.applied_rows(engine)) >= 3, 60, message="good events applied")
-    dead = read_topic(kafka.bootstrap, topic + ".dlq", 3)
+    dead = read_topic(kafka.access, topic + ".dlq", 3)
     runner.stop()
     thread.join(30)
 
@@ -146,23 +146,23 @@ def test_replay_rebuilds_an_identical_view(engine, kafka, unique_topic):
     topic = unique_topic("replay")
     for i in range(30):
         ledger.write_change(engine, f"p{i % 7}", i + 1)
-    publish_all(engine, kafka.bootstrap, topic)
-    runner = runner_for(engine, kafka.bootstrap, topic, "replay-test")
+    publish_all(engine, kafka.access, topic)
+    runner = runner_for(engine, kafka.access, topic, "replay-test")
     thread = run_in_thread(runner)
     wait_for(lambda: len(ledger.applied_rows(engine)) == 30, 60, message="first pass")
     runner.stop()
     thread.join(30)
     before = sorted(ledger.applied_rows(engine))
 
-    replayer = runner_for(engine, kafka.bootstrap, topic, "replay-test")
+    replayer = runner_for(engine, kafka.access, topic, "replay-test")
     assert replayer.replay(ledger.reset_view) == 30
     assert sorted(ledger.applied_rows(engine)) == before
 
 
 def test_only_one_relay_per_service_publishes_on_postgresql(engine, kafka):
-    first = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.bootstrap), service="leader-test")
-    second = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.bootstrap), service="leader-test")
-    other_service = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.bootstrap), service="other")
+    first = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="leader-test")
+    second = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="leader-test")
+    other_service = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="other")
     try:
         assert first._is_leader()
         postgres = engine.dialect.name == "postgresql"

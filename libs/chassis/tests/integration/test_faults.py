@@ -10,11 +10,11 @@ import threading
 import time
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
 from chassis.consumer import ConsumerRunner
 from chassis.db import make_engine
-from chassis.kafka import ensure_topics, make_consumer, make_producer
+from chassis.kafka import KafkaAccess, ensure_topics, make_consumer, make_producer
 from chassis.relay import OutboxRelay
 from tests.support import ledger
 from tests.support.infra import ROOT, LocalKafka, say, wait_for
@@ -45,25 +45,25 @@ def pending(engine) -> int:
         ).scalar()
 
 
-def consumer_runner(engine, bootstrap, topic, group):
+def consumer_runner(engine, access, topic, group):
     return ConsumerRunner(
         name=group,
         topics=[topic],
         handlers={ledger.UPDATED: ledger.apply_update},
         engine=engine,
         processed=ledger.processed,
-        consumer_factory=lambda group_id: make_consumer(bootstrap, group_id),
-        producer_factory=lambda: make_producer(bootstrap),
+        consumer_factory=lambda group_id: make_consumer(access, group_id),
+        producer_factory=lambda: make_producer(access),
     )
 
 
 def test_kafka_down_for_10s_while_1000_changes_are_written_then_all_arrive_once(engine, own_broker, unique_topic):
     topic = unique_topic("outage")
-    bootstrap = own_broker.bootstrap_servers
-    ensure_topics(bootstrap, [topic])
-    relay = OutboxRelay(engine, ledger.outbox, lambda: make_producer(bootstrap), service="fault", max_backoff=1.0)
+    access = KafkaAccess.from_env(own_broker.client_env("admin"))
+    ensure_topics(access, [topic])
+    relay = OutboxRelay(engine, ledger.outbox, lambda: make_producer(access), service="fault", max_backoff=1.0)
     group = unique_topic("group")
-    runner = consumer_runner(engine, bootstrap, topic, group)
+    runner = consumer_runner(engine, access, topic, group)
     threads = [threading.Thread(target=t.run_forever, daemon=True) for t in (relay, runner)]
     for t in threads:
         t.start()
@@ -113,31 +113,31 @@ def test_consumer_killed_after_db_commit_before_offset_commit_applies_nothing_tw
     engine, database_url, kafka, unique_topic
 ):
     topic, group = unique_topic("crash"), unique_topic("group")
-    ensure_topics(kafka.bootstrap, [topic], partitions=1)
+    ensure_topics(kafka.access, [topic], partitions=1)
     written = [ledger.write_change(engine, f"p{i % 13}", i + 1).id for i in range(300)]
     with engine.begin() as conn:
         conn.execute(ledger.outbox.update().values(topic=topic))
-    relay = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.bootstrap), service="crash")
+    relay = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="crash")
     while relay.publish_pending():
         pass
     relay.close()
 
     crash = subprocess.run(
-        [sys.executable, "-m", "tests.support.crashing_consumer", database_url, kafka.bootstrap, topic, group, "120"],
+        [sys.executable, "-m", "tests.support.crashing_consumer", database_url, topic, group, "120"],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, **kafka.env(), "PYTHONPATH": str(ROOT)},
         capture_output=True,
         timeout=120,
     )
     assert crash.returncode == 9, crash.stderr.decode()[-2000:]
     applied_before_restart = len(ledger.applied_rows(engine))
-    probe = KafkaConsumer(bootstrap_servers=kafka.bootstrap, group_id=group, enable_auto_commit=False)
+    probe = make_consumer(kafka.access, group)
     committed = probe.committed(TopicPartition(topic, 0)) or 0
     probe.close()
     assert applied_before_restart == 120
     assert committed < applied_before_restart, "the crash must fall between the DB commit and the offset commit"
 
-    runner = consumer_runner(engine, kafka.bootstrap, topic, group)
+    runner = consumer_runner(engine, kafka.access, topic, group)
     thread = threading.Thread(target=runner.run_forever, daemon=True)
     thread.start()
     wait_for(lambda: len(ledger.applied_rows(engine)) >= 300, 60, message="the rest applied")

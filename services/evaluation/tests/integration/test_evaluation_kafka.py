@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, KafkaProducer
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
+from chassis.kafka import KafkaAccess
 from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
@@ -33,7 +34,7 @@ def live(database_url, kafka):
     ev = bootstrap(
         EvaluationSettings(
             database_url=database_url,
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"eval-{uuid.uuid4().hex[:6]}",
             **strong_secrets(EvaluationSettings),
@@ -54,18 +55,18 @@ def live(database_url, kafka):
     ev.engine.dispose()
 
 
-def publish(bootstrap: str, topic: str, envelopes: list[Envelope]) -> None:
-    producer = KafkaProducer(bootstrap_servers=bootstrap)
+def publish(access: KafkaAccess, topic: str, envelopes: list[Envelope]) -> None:
+    producer = KafkaProducer(**access.client_config())
     for e in envelopes:
         producer.send(topic, key=e.subject.encode(), value=e.to_json()).get(10)
     producer.close()
 
 
-def evaluation_events(bootstrap: str, subject: str, wanted: str) -> list[Envelope]:
+def evaluation_events(access: KafkaAccess, subject: str, wanted: str) -> list[Envelope]:
     consumer = KafkaConsumer(
         EVALUATION,
         metadata_max_age_ms=1000,
-        bootstrap_servers=bootstrap,
+        **access.client_config(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
@@ -86,7 +87,7 @@ def test_a_court_notice_vetoes_and_the_meeting_revokes_over_kafka(live, kafka):
     ev, client, staff = live
     pid, other = f"k-{uuid.uuid4().hex[:8]}", f"k-{uuid.uuid4().hex[:8]}"
     digest = uuid.uuid4().hex * 2
-    publish(kafka.bootstrap, REGISTRY_PERSON, [person_event(pid, digest=digest), person_event(other)])
+    publish(kafka.access, REGISTRY_PERSON, [person_event(pid, digest=digest), person_event(other)])
     wait_for(lambda: _in_view(ev, pid, other), 60, message="people in view")
 
     round_id = client.post(
@@ -112,8 +113,8 @@ def test_a_court_notice_vetoes_and_the_meeting_revokes_over_kafka(live, kafka):
             "received_at": dt.datetime.now(dt.UTC).isoformat(),
         },
     )
-    publish(kafka.bootstrap, GATEWAY_INBOUND, [notice, notice])  # the same notice twice
-    found = evaluation_events(kafka.bootstrap, pid, "veto.applied.v1")
+    publish(kafka.access, GATEWAY_INBOUND, [notice, notice])  # the same notice twice
+    found = evaluation_events(kafka.access, pid, "veto.applied.v1")
     assert [e.data["notice_id"] for e in found if e.type.endswith("veto.applied.v1")] == [notice.data["notice_id"]]
     rows = {r["person_id"]: r for r in client.get(f"/rounds/{round_id}/report", headers=staff).get_json()["rows"]}
     assert rows[pid]["status"] == "vetoed" and rows[other]["status"] != "vetoed"
@@ -131,7 +132,7 @@ def test_a_court_notice_vetoes_and_the_meeting_revokes_over_kafka(live, kafka):
     assert r.status_code == 201
     revoked = [
         e
-        for e in evaluation_events(kafka.bootstrap, pid, "qualification_revoked.v1")
+        for e in evaluation_events(kafka.access, pid, "qualification_revoked.v1")
         if e.type.endswith("qualification_revoked.v1")
     ]
     assert len(revoked) == 1 and revoked[0].data["body"] == "cppcc" and revoked[0].key == pid.encode()

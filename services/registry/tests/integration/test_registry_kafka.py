@@ -10,6 +10,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from chassis.events import Envelope
+from chassis.kafka import KafkaAccess
 from chassis.topics import EVALUATION, REGISTRY_PERSON
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
@@ -30,7 +31,7 @@ def live(database_url, kafka):
     reg = bootstrap(
         RegistrySettings(
             database_url=database_url,
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{uuid.uuid4().hex[:6]}",
             **strong_secrets(RegistrySettings),
@@ -50,11 +51,11 @@ def live(database_url, kafka):
     reg.engine.dispose()
 
 
-def events_for(bootstrap: str, topic: str, subject: str, expected: int) -> list[Envelope]:
+def events_for(access: KafkaAccess, topic: str, subject: str, expected: int) -> list[Envelope]:
     consumer = KafkaConsumer(
         topic,
         metadata_max_age_ms=1000,
-        bootstrap_servers=bootstrap,
+        **access.client_config(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
@@ -91,7 +92,7 @@ def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
     client.post(f"/people/{pid}/move", json={"unit_code": XICHENG}, headers=headers_for(reg, **{"If-Match": '"v2"'}))
     client.post(f"/people/{pid}/archive", json={"reason": "调离"}, headers=headers_for(reg, **{"If-Match": '"v3"'}))
 
-    events = events_for(kafka.bootstrap, REGISTRY_PERSON, pid, 4)
+    events = events_for(kafka.access, REGISTRY_PERSON, pid, 4)
     assert [e.type.removeprefix(PREFIX) for e in events] == ["registered.v1", "updated.v1", "moved.v1", "archived.v1"]
     assert [e.data["version"] for e in events] == [1, 2, 3, 4]
     assert events[1].data["changed_fields"] == ["employer"] and events[1].data["employer"] == "寿光市工商联"
@@ -126,7 +127,7 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
             "decided_at": dt.datetime(2026, 11, 1, tzinfo=dt.UTC).isoformat(),
         },
     )
-    producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = KafkaProducer(**kafka.access.client_config())
     for _ in range(2):  # a redelivery: the same event id twice
         producer.send(EVALUATION, key=pid.encode(), value=outcome.to_json()).get(10)
     producer.close()
@@ -137,7 +138,7 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
         ]
 
     wait_for(lambda: roles_now() == ["chamber"], 60, message="CPPCC role revoked")
-    events = events_for(kafka.bootstrap, REGISTRY_PERSON, pid, 3)
+    events = events_for(kafka.access, REGISTRY_PERSON, pid, 3)
     changed = [e for e in events if e.type == PREFIX + "representative_changed.v1"]
     assert len(changed) == 2  # one at registration, one from the revocation; the duplicate did nothing
     assert [r["body"] for r in changed[-1].data["previous_roles"]] == ["cppcc", "chamber"]

@@ -35,7 +35,7 @@ def platform(database_url, kafka, tmp_path):
     reg = registry_bootstrap(
         RegistrySettings(
             database_url=f"sqlite:///{tmp_path / 'registry.db'}",
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{group}",
             **strong_secrets(RegistrySettings),
@@ -46,7 +46,7 @@ def platform(database_url, kafka, tmp_path):
     desk = bootstrap(
         ServiceDeskSettings(
             database_url=database_url,
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"desk-{group}",
             **strong_secrets(ServiceDeskSettings),
@@ -87,7 +87,7 @@ def test_registry_people_can_ask_until_archived(platform, kafka):
     consumer = KafkaConsumer(
         SERVICEDESK,
         metadata_max_age_ms=1000,
-        bootstrap_servers=kafka.bootstrap,
+        **kafka.access.client_config(),
         auto_offset_reset="earliest",
         consumer_timeout_ms=500,
     )

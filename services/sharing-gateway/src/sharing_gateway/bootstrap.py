@@ -1,7 +1,8 @@
 """The composition root of the sharing gateway: settings, database, policies and signing key.
 
 ``bootstrap`` loads and checks every policy first: a policy the gateway cannot honour
-exactly stops the API and the worker from starting.
+exactly stops the API and the worker from starting. So does a missing signing key outside
+development mode: the gateway never invents the identity agencies verify it by.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from chassis import migrations
 from chassis.db import make_engine
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain.signing import Signer, load_or_create
+from sharing_gateway.domain import signing
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -25,16 +26,17 @@ class Gateway:
     settings: GatewaySettings
     engine: sa.Engine
     policies: dict[str, policies.Policy]
-    signer: Signer
+    signer: signing.Signer
 
     def migrate(self) -> None:
         """Upgrade the schema, record each policy's agency and version, start the ledger's chain."""
-        from sharing_gateway.service_layer import agencies, ledger
+        from sharing_gateway.service_layer import agencies, ledger, signing_keys
 
         migrations.upgrade(self.engine, MIGRATIONS)
         with self.engine.begin() as conn:
             agencies.sync_agencies(conn, self.policies)
             ledger.ensure_head(conn)
+            signing_keys.record(conn, self.signer)
 
 
 def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None = None) -> Gateway:
@@ -44,5 +46,5 @@ def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None 
         settings,
         engine or make_engine(settings.database_url),
         loaded,
-        load_or_create(Path(settings.signing_key_file)),
+        signing.load(Path(settings.signing_key_file), create_if_missing=settings.development_mode),
     )

@@ -14,7 +14,8 @@ class GatewaySettings(BaseSettings):
     database_url: str = "sqlite:///var/sharing-gateway.db"
     #: Directory of the agency policies (one TOML file per agency).
     policy_dir: str = "deploy/policies"
-    #: PEM file of the Ed25519 feed-signing key (created on first start when missing: development only).
+    #: PEM file of the Ed25519 feed-signing key. Outside development mode the gateway refuses to start
+    #: without it (``gateway-admin create-signing-key`` makes one); development creates it on first start.
     signing_key_file: str = "var/gateway-signing-key.pem"
     #: The same secret and key id the registry digests ID numbers with, so notices match people.
     id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
@@ -30,6 +31,10 @@ class GatewaySettings(BaseSettings):
     agency_rate_limit_per_minute: int = 600
     #: Longest wait a long-polling feed request may ask for, in seconds.
     max_long_poll_seconds: int = 30
+    #: A ledger checkpoint after this many new ledger records ...
+    checkpoint_every_entries: int = 1000
+    #: ... or this many seconds after the last one, whichever comes first (if anything was recorded).
+    checkpoint_interval_seconds: int = 3600
 
     def id_digest_key(self) -> DigestKey:
         return DigestKey(self.id_digest_key_id, self.id_digest_secret)

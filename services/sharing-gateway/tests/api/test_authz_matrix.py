@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from sharing_gateway import notice_sender
 from sharing_gateway.adapters.tables import agencies
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import approvals
+from sharing_gateway.service_layer import approvals, notice_keys
 
 from chassis.auth import Principal
 from tests.support import authz_matrix as m
@@ -46,6 +48,18 @@ MATRIX = {
     ("POST", "/agencies/{code}/key-requests"): m.Rule(
         lambda c, h, s: c.post("/agencies/court/key-requests", headers=h), roles=GATEWAY_ADMIN, ok=201, out_of_scope=403
     ),
+    ("POST", "/agencies/{code}/notice-keys"): m.Rule(
+        lambda c, h, s: c.post("/agencies/court/notice-keys", json={"jwk": s["notice_jwk"]}, headers=h),
+        roles=GATEWAY_ADMIN,
+        ok=201,
+        out_of_scope=403,
+    ),
+    ("POST", "/agencies/{code}/notice-keys/{kid}/retirement"): m.Rule(
+        lambda c, h, s: c.post(f"/agencies/court/notice-keys/{s['court_kid']}/retirement", headers=h),
+        roles=GATEWAY_ADMIN,
+        ok=201,
+        out_of_scope=403,
+    ),
     ("POST", "/agencies/{code}/policy-activations"): m.Rule(
         lambda c, h, s: c.post("/agencies/cppcc/policy-activations", headers=h),
         roles=GATEWAY_ADMIN,
@@ -79,6 +93,7 @@ RESUME = {
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("authz")
+    signing.write_new(tmp / "signing.pem")
     gw = bootstrap(
         GatewaySettings(
             database_url=f"sqlite:///{tmp / 'gateway.db'}",
@@ -94,9 +109,16 @@ def seeded(tmp_path_factory):
         conn.execute(agencies.update().where(agencies.c.code == "npc").values(paused=True))
         conn.execute(agencies.update().where(agencies.c.code == "cppcc").values(policy_version="cppcc@v0#old"))
         request = approvals.ask(conn, gw, seeder, "public_security", approvals.ISSUE_KEY)
+        court_key = notice_keys.public_key_of(notice_sender.public_jwk(notice_sender.new_key()))
+        court_kid = notice_keys.register(conn, "court", court_key, "seed")
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
-    yield gw, create_app(gw).test_client(), {"request": request["id"], "at": dt.datetime.now(dt.UTC)}
+    jwk = notice_sender.public_jwk(notice_sender.new_key())
+    yield (
+        gw,
+        create_app(gw).test_client(),
+        {"request": request["id"], "at": dt.datetime.now(dt.UTC), "notice_jwk": jwk, "court_kid": court_kid},
+    )
     gw.engine.dispose()
 
 

@@ -14,7 +14,7 @@ from sharing_gateway.adapters.tables import agency_keys, feed_entries, ledger, n
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain.signing import verify
+from sharing_gateway.domain.signing import SigningKeyMissing, verify
 from sharing_gateway.service_layer import agencies
 
 from chassis import idnumber
@@ -75,14 +75,16 @@ def member_event(pid="p1", roles=(("cppcc", "county"),), version=1, kind="update
     return Envelope.new(type=f"cn.tongxin.registry.person.{kind}.v1", source=e.source, subject=pid, data=data)
 
 
-def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stays(client, keys, gateway, consume):
+def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stays(
+    client, keys, gateway, consume, post_notice
+):
     consume(member_event())
-    first = client.post("/notices", json=notice(), headers=api(keys["court"]))
+    first = post_notice("court", notice())
     assert first.status_code == 201
     receipt = first.get_json()
     jwks = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
-    assert verify(receipt, jwks) and receipt["data"]["matched"] is True and receipt["sequence"] == 1
-    again = client.post("/notices", json=notice(), headers=api(keys["court"]))
+    assert verify(receipt, jwks) and receipt["sequence"] == 1 and "matched" not in receipt["data"]
+    again = post_notice("court", notice())
     assert again.status_code == 200 and again.get_json() == receipt
     with gateway.engine.connect() as conn:
         published = [
@@ -96,7 +98,7 @@ def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stay
     assert [e["type"] for e in feed(client, keys["court"])["entries"]] == ["cn.tongxin.gateway.receipt.v1"]
 
 
-def test_bad_notices_are_refused_and_change_nothing(client, keys, gateway):
+def test_bad_notices_are_refused_and_change_nothing(client, keys, gateway, post_notice):
     def count():
         with gateway.engine.connect() as conn:
             return tuple(
@@ -106,32 +108,21 @@ def test_bad_notices_are_refused_and_change_nothing(client, keys, gateway):
 
     before = count()
     bad_number = notice(id_number=ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1"))
-    r = client.post("/notices", json=bad_number, headers=api(keys["court"]))
+    r = post_notice("court", bad_number)
     assert r.status_code == 422 and "校验码" in r.get_json()["detail"]
-    assert client.post("/notices", json=notice(occurred_on="soon"), headers=api(keys["court"])).status_code == 422
-    assert (
-        client.post(
-            "/notices", json={**notice(), "type": "cn.tongxin.notice.gossip.v1"}, headers=api(keys["court"])
-        ).status_code
-        == 422
-    )
-    assert (
-        client.post("/notices", json=notice("violation_rescinded", "N-9"), headers=api(keys["court"])).status_code
-        == 422
-    )
+    assert post_notice("court", notice(occurred_on="soon")).status_code == 422
+    assert post_notice("court", {**notice(), "type": "cn.tongxin.notice.gossip.v1"}).status_code == 422
+    assert post_notice("court", notice("violation_rescinded", "N-9")).status_code == 422
     # The CPPCC may not send violation notices; the courts may not confirm memberships.
-    denied = client.post("/notices", json=notice(), headers=api(keys["cppcc"]))
+    denied = post_notice("cppcc", notice())
     assert denied.status_code == 403 and "court" not in json.dumps(denied.get_json())
-    assert (
-        client.post("/notices", json=notice("membership_confirmed", "M-1"), headers=api(keys["court"])).status_code
-        == 403
-    )
+    assert post_notice("court", notice("membership_confirmed", "M-1")).status_code == 403
     assert count() == before
 
 
-def test_every_agency_key_is_refused_everywhere_else(client, keys, gateway, staff, consume):
+def test_every_agency_key_is_refused_everywhere_else(client, keys, gateway, staff, consume, post_notice):
     consume(member_event())
-    client.post("/notices", json=notice(), headers=api(keys["court"]))
+    assert post_notice("court", notice()).status_code == 201
     for agency, key in keys.items():
         entries = feed(client, key)["entries"]
         assert all(e["agency"] == agency for e in entries)
@@ -267,14 +258,15 @@ def test_keys_rotate_with_an_overlap(client, keys, gateway, staff):
     assert client.post("/agencies/court/key-requests", headers=staff("admin")).status_code == 403
 
 
-def test_the_ledger_records_every_delivery_and_catches_tampering(client, keys, gateway, staff, consume):
+def test_the_ledger_records_every_delivery_and_notice(client, keys, gateway, staff, consume, post_notice):
     consume(member_event("p1"), member_event("p2", roles=(("npc", "county"),)))
-    client.post("/notices", json=notice(), headers=api(keys["court"]))
+    assert post_notice("court", notice()).status_code == 201
     records = client.get("/ledger", headers=staff("auditor")).get_json()
-    assert [(r["position"], r["agency"], r["sequence"]) for r in records] == [
-        (1, "cppcc", 1),
-        (2, "npc", 1),
-        (3, "court", 1),
+    assert [(r["position"], r["agency"], r["sequence"], r["event_type"]) for r in records] == [
+        (1, "cppcc", 1, "cn.tongxin.registry.person.updated.v1"),
+        (2, "npc", 1, "cn.tongxin.registry.person.updated.v1"),
+        (3, "court", 0, "cn.tongxin.notice.violation.v1"),
+        (4, "court", 1, "cn.tongxin.gateway.receipt.v1"),
     ]
     assert records[0]["fields"] == sorted(feed(client, keys["cppcc"])["entries"][0]["data"]) and records[0][
         "policy_version"
@@ -282,19 +274,12 @@ def test_the_ledger_records_every_delivery_and_catches_tampering(client, keys, g
     assert client.get("/ledger", headers=staff("viewer")).status_code == 403
     assert client.get("/ledger/verify", headers=staff("auditor")).get_json() == {
         "ok": True,
-        "records": 3,
+        "records": 4,
         "position": None,
         "problem": None,
+        "checkpoints": 0,
+        "vouched_through": 0,
     }
-    with gateway.engine.begin() as conn:
-        conn.execute(ledger.update().where(ledger.c.position == 2).values(agency="court"))
-    verdict = client.get("/ledger/verify", headers=staff("auditor")).get_json()
-    assert verdict["ok"] is False and verdict["position"] == 2
-    with gateway.engine.begin() as conn:
-        conn.execute(ledger.delete().where(ledger.c.position == 3))
-        conn.execute(ledger.update().where(ledger.c.position == 2).values(agency="npc"))
-    verdict = client.get("/ledger/verify", headers=staff("auditor")).get_json()
-    assert verdict["ok"] is False and verdict["position"] == 3 and "missing" in verdict["problem"]
 
 
 def test_the_gateway_refuses_to_start_on_a_policy_it_cannot_honour(tmp_path):
@@ -305,3 +290,13 @@ def test_the_gateway_refuses_to_start_on_a_policy_it_cannot_honour(tmp_path):
     )
     with pytest.raises(policies.PolicyError, match="unknown field 'id_number'"):
         bootstrap(GatewaySettings(policy_dir=str(tmp_path), signing_key_file=str(tmp_path / "k.pem")))
+
+
+def test_outside_development_mode_the_gateway_will_not_start_without_its_signing_key(tmp_path):
+    settings = GatewaySettings(policy_dir=str(c.POLICIES), signing_key_file=str(tmp_path / "k.pem"))
+    with pytest.raises(SigningKeyMissing, match="SIGNING_KEY_FILE is missing"):
+        bootstrap(settings)
+    assert not (tmp_path / "k.pem").exists()
+    made = bootstrap(settings.replace(development_mode=True)).signer  # a developer's machine: made on first start
+    assert (tmp_path / "k.pem").stat().st_mode & 0o777 == 0o600
+    assert bootstrap(settings).signer.kid == made.kid

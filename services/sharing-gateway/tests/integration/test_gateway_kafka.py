@@ -6,19 +6,22 @@ allow, signed, in order, over HTTP and on ``feed.<agency>.v1``."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 
 import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer
+from sharing_gateway import notice_sender
 from sharing_gateway.adapters.tables import people
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain import signing
 from sharing_gateway.domain.signing import verify
 from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.entrypoints.worker import build
-from sharing_gateway.service_layer import agencies
+from sharing_gateway.service_layer import agencies, notice_keys
 
 from chassis import idnumber
 from chassis.digests import DigestKey
@@ -45,17 +48,18 @@ def platform(database_url, kafka, tmp_path):
     ev = evaluation_bootstrap(
         EvaluationSettings(
             database_url=f"sqlite:///{tmp_path / 'evaluation.db'}",
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
             **strong_secrets(EvaluationSettings),
         )
     )
     ev.migrate()
+    signing.write_new(tmp_path / "signing.pem")
     gw = bootstrap(
         GatewaySettings(
             database_url=database_url,
-            kafka_bootstrap_servers=kafka.bootstrap,
+            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
@@ -68,20 +72,22 @@ def platform(database_url, kafka, tmp_path):
         keys = {
             a: agencies.issue_key(conn, a, "test", dt.timedelta(days=1)) for a in ("court", "cppcc", "public_security")
         }
+        court_key = notice_sender.new_key()
+        notice_keys.register(conn, "court", notice_keys.public_key_of(notice_sender.public_jwk(court_key)), "test")
     with running(evaluation_worker(ev)), running(build(gw)):
-        yield ev, gw, keys
+        yield ev, gw, keys, court_key
     ev.engine.dispose()
     gw.engine.dispose()
 
 
 def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
-    ev, gw, keys = platform
+    ev, gw, keys, court_key = platform
     evaluation, gateway = evaluation_app(ev).test_client(), create_app(gw).test_client()
     staff = staff_headers(ev.settings, roles=("evaluator",))
     number = idnumber.make("370783", dt.date(1966, 8, 8), int(uuid.uuid4().int % 90) + 5, "female")
     pid = f"g-{uuid.uuid4().hex[:8]}"
     person = person_event(pid, digest=idnumber.digest(number, DigestKey("k1", SECRET)), name="孙丽华")
-    producer = KafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = KafkaProducer(**kafka.access.client_config())
     producer.send(REGISTRY_PERSON, key=pid.encode(), value=person.to_json()).get(10)
     producer.close()
 
@@ -118,8 +124,10 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
             return conn.execute(sa.select(people.c.person_id).where(people.c.person_id == pid)).first()
 
     wait_for(in_gateway_view, 60, interval=0.3, message="the person reaches the gateway")
-    receipt = gateway.post("/notices", json=body, headers=court)
-    assert receipt.status_code == 201 and receipt.get_json()["data"]["matched"] is True
+    signed, content_type = notice_sender.signed(court_key, body)
+    receipt = gateway.post("/notices", data=signed, headers={**court, **content_type})
+    assert receipt.status_code == 201
+    assert receipt.get_json()["data"]["content_sha256"] == hashlib.sha256(notice_sender.content(body)).hexdigest()
 
     def vetoed():
         rows = evaluation.get(f"/rounds/{round_id}/report", headers=staff).get_json()["rows"]
@@ -174,7 +182,7 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     consumer = KafkaConsumer(
         agency_feed("court"),
         metadata_max_age_ms=1000,
-        bootstrap_servers=kafka.bootstrap,
+        **kafka.access.client_config(),
         auto_offset_reset="earliest",
         consumer_timeout_ms=500,
     )

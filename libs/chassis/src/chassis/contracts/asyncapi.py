@@ -101,10 +101,23 @@ def build() -> dict:
             "description": "Topics and messages shared between Tongxin services over Apache Kafka.",
         },
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka"}},
+        "servers": {
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka-secure",  # TLS
+                "description": "SASL_SSL only; each service and agency has its own principal (chassis.principals)",
+                "security": [{"$ref": "#/components/securitySchemes/scram"}],
+            }
+        },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": schemas},
+        "components": {
+            "messages": messages,
+            "schemas": schemas,
+            "securitySchemes": {
+                "scram": {"type": "scramSha512", "description": "SASL/SCRAM-SHA-512 over TLS, one user per principal"}
+            },
+        },
     }
 
 

@@ -1,4 +1,5 @@
-"""Contracts of ``gateway.inbound.v1``: notices partner agencies sent, as the gateway passes them on.
+"""Contracts of ``gateway.inbound.v1``: notices partner agencies sent, as the gateway passes them on;
+and of ``gateway.checkpoints.v1``: the signed checkpoints of the gateway's disclosure ledger.
 
 The raw ID number never travels: the gateway replaces it with the same HMAC digest
 the registry publishes (``id_digest``), so evaluation can match the person.
@@ -7,7 +8,7 @@ the registry publishes (``id_digest``), so evaluation can match the person.
 from marshmallow import Schema, fields
 
 from chassis.contracts import EventContract, register
-from chassis.topics import GATEWAY_INBOUND
+from chassis.topics import GATEWAY_CHECKPOINTS, GATEWAY_INBOUND
 
 PREFIX = "cn.tongxin.gateway.notice."
 
@@ -74,5 +75,28 @@ register(
         GATEWAY_INBOUND,
         MembershipNotice,
         "The NPC or the CPPCC ended a person's deputyship or membership.",
+    )
+)
+
+
+class CheckpointSignature(Schema):
+    alg = fields.String(required=True, metadata={"description": "Ed25519"})
+    kid = fields.String(required=True, metadata={"description": "a key of /.well-known/tongxin-feed-keys"})
+    value = fields.String(required=True, metadata={"description": "base64url over the canonical JSON"})
+
+
+class LedgerCheckpoint(Schema):
+    position = fields.Integer(required=True, metadata={"description": "the ledger record the checkpoint covers"})
+    head_hash = fields.String(required=True, metadata={"description": "that record's chained SHA-256 (hex)"})
+    time = fields.DateTime(required=True)
+    signature = fields.Nested(CheckpointSignature, required=True)
+
+
+register(
+    EventContract(
+        "cn.tongxin.gateway.checkpoint.v1",
+        GATEWAY_CHECKPOINTS,
+        LedgerCheckpoint,
+        "The gateway signed the disclosure ledger's head (position, hash, time); every agency's feed gets it too.",
     )
 )

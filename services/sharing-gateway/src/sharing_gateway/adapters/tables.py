@@ -99,6 +99,39 @@ notices = sa.Table(
     sa.Column("person_id", sa.String(36), nullable=True),
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("receipt", sa.JSON, nullable=False, comment="the signed receipt, returned again on a retry"),
+    sa.Column("content_digest", sa.String(64), nullable=True, comment="SHA-256 of the exact signed notice"),
+)
+
+#: The Ed25519 public keys an agency signs its notices with (registered by two gateway admins).
+agency_notice_keys = sa.Table(
+    "agency_notice_keys",
+    metadata,
+    sa.Column("kid", sa.String(40), primary_key=True, comment="derived from the key: ed25519-<sha256 prefix>"),
+    sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
+    sa.Column("public_key", sa.String(64), nullable=False, comment="base64url of the raw 32-byte key"),
+    sa.Column("registered_at", TZ, nullable=False),
+    sa.Column("registered_by", sa.String(200), nullable=False),
+    sa.Column("retired_at", TZ, nullable=True, comment="from then on the key signs nothing the gateway accepts"),
+)
+
+#: Every key the gateway has signed feed entries and checkpoints with, and when it was in use.
+feed_signing_keys = sa.Table(
+    "feed_signing_keys",
+    metadata,
+    sa.Column("kid", sa.String(40), primary_key=True),
+    sa.Column("public_key", sa.String(64), nullable=False, comment="base64url of the raw 32-byte key"),
+    sa.Column("not_before", TZ, nullable=False),
+    sa.Column("not_after", TZ, nullable=True, comment="set when a newer key replaces it"),
+)
+
+#: Signed checkpoints of the ledger (position, head hash, time) as delivered to every agency.
+ledger_checkpoints = sa.Table(
+    "ledger_checkpoints",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("checkpoint", sa.JSON, nullable=False, comment="the signed checkpoint exactly as delivered"),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("through", sa.BigInteger, nullable=False, comment="the ledger's position after its own deliveries"),
 )
 
 #: Gateway administration that needs two people: one gateway admin asks, a different one approves.
@@ -106,9 +139,15 @@ admin_requests = sa.Table(
     "admin_requests",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("action", sa.String(20), nullable=False, comment="issue_key or activate_policy"),
+    sa.Column(
+        "action",
+        sa.String(20),
+        nullable=False,
+        comment="issue_key, activate_policy, register_notice_key or retire_notice_key",
+    ),
     sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
     sa.Column("policy_version", sa.String(80), nullable=True, comment="for activate_policy: the version asked for"),
+    sa.Column("public_key", sa.String(64), nullable=True, comment="for register_notice_key: the key (base64url)"),
     sa.Column("state", sa.String(12), nullable=False, comment="pending or approved"),
     sa.Column("requested_by", sa.String(100), nullable=False),
     sa.Column("requested_at", TZ, nullable=False),

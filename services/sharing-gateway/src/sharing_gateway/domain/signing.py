@@ -11,6 +11,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -42,14 +43,23 @@ class Signer:
 
     @property
     def kid(self) -> str:
-        return "ed25519-" + hashlib.sha256(self.public_raw).hexdigest()[:16]
+        return key_id(self.public_raw)
 
     def sign(self, entry: dict[str, Any]) -> dict[str, Any]:
         value = self.key.sign(canonical(entry))
         return {**entry, "signature": {"alg": "Ed25519", "kid": self.kid, "value": _b64(value)}}
 
     def jwk(self) -> dict[str, str]:
-        return {"kty": "OKP", "crv": "Ed25519", "kid": self.kid, "x": _b64(self.public_raw), "use": "sig"}
+        return public_jwk(self.public_raw)
+
+
+def public_jwk(raw: bytes) -> dict[str, str]:
+    """The JWK (RFC 8037) of an Ed25519 public key, its ``kid`` derived from the key itself."""
+    return {"kty": "OKP", "crv": "Ed25519", "kid": key_id(raw), "x": _b64(raw), "use": "sig"}
+
+
+def key_id(raw: bytes) -> str:
+    return "ed25519-" + hashlib.sha256(raw).hexdigest()[:16]
 
 
 def verify(entry: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
@@ -59,23 +69,45 @@ def verify(entry: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
     if key is None or sig.get("alg") != "Ed25519":
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(_unb64(key["x"])).verify(_unb64(sig["value"]), canonical(entry))
+        Ed25519PublicKey.from_public_bytes(unb64(key["x"])).verify(unb64(sig["value"]), canonical(entry))
         return True
     except (InvalidSignature, ValueError, KeyError):
         return False
 
 
-def load_or_create(path: Path) -> Signer:
-    """The signing key from a PEM file; a development run creates one (mode 0600) on first use.
-    Production mounts the key from a secret store and never lets the service create it."""
+class SigningKeyMissing(RuntimeError):
+    """No feed-signing key outside development mode: the gateway must not invent its identity."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            f"SIGNING_KEY_FILE is missing ({path}): mount the gateway's Ed25519 key, or create one with "
+            "`gateway-admin create-signing-key` (DEVELOPMENT_MODE=true creates it on first start)"
+        )
+
+
+def load(path: Path, create_if_missing: bool = False) -> Signer:
+    """The signing key from a PEM file. Only development creates a missing one (mode 0600):
+    production mounts it from a secret store, and a gateway that silently made a new key would
+    sign with an identity no agency knows."""
     if path.exists():
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"{path} is not an Ed25519 private key")
         return Signer(key)
+    if not create_if_missing:
+        raise SigningKeyMissing(path)
+    return write_new(path)
+
+
+def write_new(path: Path) -> Signer:
+    """A new key written to ``path`` (mode 0600), replacing the file atomically if one exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    path.touch(mode=0o600)
-    path.write_bytes(pem)
+    fresh = path.with_name(path.name + ".new")
+    fresh.unlink(missing_ok=True)
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(pem)
+    fresh.replace(path)
     return Signer(key)

@@ -4,6 +4,13 @@ gateway-admin migrate                       # schema (Alembic), agencies from th
 gateway-admin check-policies                # load every policy and say what is wrong, if anything
 gateway-admin issue-key AGENCY              # a new API key (printed once); older keys expire after the overlap
 gateway-admin verify-ledger                 # check the disclosure ledger's hash chain
+gateway-admin verify --checkpoints FILE [--keys JWKS]
+                                            # ... and against the signed checkpoints an agency kept
+                                            # (checkpoints, its feed entries or feed pages: JSON or JSON lines)
+gateway-admin create-signing-key            # the gateway's first signing key (SIGNING_KEY_FILE); never overwrites
+gateway-admin rotate-signing-key            # a new signing key; older ones stay published with their period
+gateway-admin register-notice-key AGENCY PUBLIC.pem
+                                            # a key the agency signs its notices with (operator channel; ledger)
 gateway-admin dry-run POLICY.toml [--from-beginning] [--max N]
                                             # what the agency would have received under a draft policy
 """
@@ -16,6 +23,8 @@ import json
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kafka import TopicPartition
 
 from chassis import kafka
@@ -23,8 +32,9 @@ from chassis.events import Envelope
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
+from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import agencies, approvals, ledger
+from sharing_gateway.service_layer import agencies, approvals, ledger, notice_keys, signing_keys
 from sharing_gateway.service_layer.read_model import roles_of
 
 
@@ -39,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     key.add_argument("agency")
     key.add_argument("--overlap-days", type=int, default=None)
     sub.add_parser("verify-ledger")
+    check = sub.add_parser("verify")
+    check.add_argument("--checkpoints", type=Path, required=True, help="what an agency kept")
+    check.add_argument("--keys", type=Path, help="the gateway's JWKS as the agency holds it (default: the database's)")
+    sub.add_parser("create-signing-key")
+    sub.add_parser("rotate-signing-key")
+    notice_key = sub.add_parser("register-notice-key")
+    notice_key.add_argument("agency")
+    notice_key.add_argument("public_key", type=Path, help="PEM (SubjectPublicKeyInfo) of the agency's Ed25519 key")
     dry = sub.add_parser("dry-run")
     dry.add_argument("policy", type=Path)
     dry.add_argument("--max", type=int, default=1000, help="at most this many source events per topic")
@@ -52,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         for p in found.values():
             print(f"{p.version_label}: {len(p.shares)} event types, notices {list(p.notice_types)}")
+        return 0
+    if args.command == "create-signing-key":
+        path = Path(GatewaySettings.from_env().signing_key_file)
+        if path.exists():
+            print(f"{path} exists; use rotate-signing-key to replace it", file=sys.stderr)
+            return 1
+        print(f"signing key {signing.write_new(path).kid} written to {path}")
         return 0
     gw = bootstrap()
     if args.command == "migrate":
@@ -68,9 +93,50 @@ def main(argv: list[str] | None = None) -> int:
             verdict = ledger.verify(conn)
         print(json.dumps(verdict.as_dict(), ensure_ascii=False))
         return 0 if verdict.ok else 1
+    elif args.command == "verify":
+        return verify(gw, args.checkpoints, args.keys)
+    elif args.command == "rotate-signing-key":
+        with gw.engine.begin() as conn:
+            signer = signing_keys.rotate(conn, Path(gw.settings.signing_key_file))
+        print(f"signing key {signer.kid} in use from now; restart the gateway's API and worker to sign with it")
+    elif args.command == "register-notice-key":
+        key = serialization.load_pem_public_key(args.public_key.read_bytes())
+        if not isinstance(key, Ed25519PublicKey):
+            print(f"{args.public_key} is not an Ed25519 public key", file=sys.stderr)
+            return 2
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        with gw.engine.begin() as conn:
+            kid = approvals.record_operator_notice_key(
+                conn, args.agency, notice_keys.public_key_of(signing.public_jwk(raw)), "gateway-admin CLI"
+            )
+        print(kid)
     elif args.command == "dry-run":
         return dry_run(gw, args.policy, args.max)
     return 0
+
+
+def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:
+    """Exit 0 if the ledger matches every checkpoint, 1 naming the first bad position, 2 if a
+    supplied checkpoint is not signed by the gateway's keys (forged ones are no evidence)."""
+    text = checkpoints_file.read_text(encoding="utf-8").strip()
+    items = json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line]
+    found = checkpoint.from_export(items)
+    if keys_file is not None:
+        jwks = json.loads(keys_file.read_text(encoding="utf-8"))["keys"]
+    else:
+        with gw.engine.connect() as conn:
+            jwks = signing_keys.published(conn, gw.signer)
+    good, forged = checkpoint.trusted(found, jwks)
+    if forged:
+        print(f"checkpoints not signed by the gateway's keys, at positions {forged}", file=sys.stderr)
+        return 2
+    if not good:
+        print(f"no checkpoints in {checkpoints_file}", file=sys.stderr)
+        return 2
+    with gw.engine.connect() as conn:
+        verdict = ledger.verify(conn, good)
+    print(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    return 0 if verdict.ok else 1
 
 
 def dry_run(gw, path: Path, limit: int) -> int:
@@ -81,7 +147,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
     except policies.PolicyError as exc:
         print(f"policy refused: {exc}", file=sys.stderr)
         return 2
-    consumer = kafka.make_consumer(gw.settings.kafka_bootstrap_servers, group_id=None)
+    consumer = kafka.make_consumer(kafka.KafkaAccess.of(gw.settings), group_id=None)
     shown = withheld = 0
     try:
         for topic in (REGISTRY_PERSON, EVALUATION, SERVICEDESK):

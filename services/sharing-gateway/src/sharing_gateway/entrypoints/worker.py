@@ -1,6 +1,6 @@
 """The sharing gateway worker: the policy engine that turns the services' topics into
-agencies' feeds, the people view, and the outbox relay (feeds to ``feed.<agency>.v1``,
-notices to ``gateway.inbound.v1``).
+agencies' feeds, the people view, the ledger's checkpoints, and the outbox relay (feeds to
+``feed.<agency>.v1``, notices to ``gateway.inbound.v1``, checkpoints to ``gateway.checkpoints.v1``).
 
     gateway-worker                 # run until SIGTERM or Ctrl-C
     gateway-worker replay-people   # rebuild the people view from the start of the topic
@@ -20,7 +20,7 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import feeds, read_model
+from sharing_gateway.service_layer import checkpoints, feeds, read_model
 
 
 def _types(topic: str) -> list[str]:
@@ -51,6 +51,7 @@ def build(gw: Gateway) -> list:
         people_consumer(gw),
         outcome_consumer(gw, "evaluation", EVALUATION),
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
+        checkpoints.CheckpointWriter(gw),
     ]
 
 

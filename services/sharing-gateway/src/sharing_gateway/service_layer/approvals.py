@@ -1,9 +1,9 @@
 """Gateway administration that one person must not do alone: the four-eyes rule.
 
-Issuing (or rotating) an agency's API key and activating a new version of its policy
-are asked for by one gateway admin and carried out only when a different gateway
-admin approves; the requester cannot approve their own request. Both steps go into
-the disclosure ledger (who, which agency, which policy version), in the same hash
+Issuing (or rotating) an agency's API key, registering a public key it signs its notices
+with, and activating a new version of its policy are asked for by one gateway admin and
+carried out only when a different gateway admin approves; the requester cannot approve
+their own request. Both steps go into the disclosure ledger (who, which agency, which policy version), in the same hash
 chain as the deliveries. A gateway admin acts only on agencies whose policy region
 lies in their own unit's subtree: a town cannot touch the county court's access.
 """
@@ -20,26 +20,35 @@ from chassis.errors import Conflict, Forbidden, NotFound
 from sharing_gateway.adapters.tables import admin_requests, agencies
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import ledger
+from sharing_gateway.service_layer import ledger, notice_keys
 
 ROLE = agency_service.ROLE
 ISSUE_KEY, ACTIVATE_POLICY = "issue_key", "activate_policy"
+REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY = "register_notice_key", "retire_notice_key"
 LEDGER_TYPE = {
     (ISSUE_KEY, "requested"): "cn.tongxin.gateway.admin.key_requested",
     (ISSUE_KEY, "approved"): "cn.tongxin.gateway.admin.key_issued",
     (ACTIVATE_POLICY, "requested"): "cn.tongxin.gateway.admin.policy_activation_requested",
     (ACTIVATE_POLICY, "approved"): "cn.tongxin.gateway.admin.policy_activated",
+    (REGISTER_NOTICE_KEY, "requested"): "cn.tongxin.gateway.admin.notice_key_requested",
+    (REGISTER_NOTICE_KEY, "approved"): "cn.tongxin.gateway.admin.notice_key_registered",
+    (RETIRE_NOTICE_KEY, "requested"): "cn.tongxin.gateway.admin.notice_key_retirement_requested",
+    (RETIRE_NOTICE_KEY, "approved"): "cn.tongxin.gateway.admin.notice_key_retired",
 }
 
 
-def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str) -> dict:
-    """Record a request for a second gateway admin to approve."""
+def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, public_key: str | None = None) -> dict:
+    """Record a request for a second gateway admin to approve (``public_key``: the key to register)."""
     policy = agency_service.authorise(principal, gw.policies, agency)
     version = None
     if action == ACTIVATE_POLICY:
         if _in_force(conn, agency) == policy.version_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
         version = policy.version_label
+    if action == REGISTER_NOTICE_KEY:
+        notice_keys.refuse_known(conn, public_key)
+    elif action == RETIRE_NOTICE_KEY:
+        notice_keys.in_force(conn, agency, notice_keys.kid_of(public_key))
     waiting = conn.execute(
         sa.select(admin_requests.c.id).where(
             admin_requests.c.agency == agency, admin_requests.c.action == action, admin_requests.c.state == "pending"
@@ -54,6 +63,7 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str) -> di
         action=action,
         agency=agency,
         policy_version=version,
+        public_key=public_key if action in (REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY) else None,
         state="pending",
         requested_by=principal.subject,
         requested_at=dt.datetime.now(dt.UTC),
@@ -61,7 +71,7 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str) -> di
         approved_at=None,
     )
     conn.execute(admin_requests.insert(), row)
-    _record(conn, row, "requested", {"requested_by": principal.subject})
+    _record(conn, row, "requested", {"requested_by": principal.subject, **_key_facts(row)})
     return row
 
 
@@ -92,14 +102,20 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
     if decided != 1:  # a second approver got there first
         raise Conflict("该申请已处理", "The request has already been decided")
     result = {**row, "state": "approved", "approved_by": principal.subject, "approved_at": now}
+    actor = f"{row['requested_by']}+{principal.subject}"
     if row["action"] == ISSUE_KEY:
-        actor = f"{row['requested_by']}+{principal.subject}"
         result["api_key"] = agency_service.issue_key(conn, row["agency"], actor, overlap, now)
+    elif row["action"] == REGISTER_NOTICE_KEY:
+        result["kid"] = notice_keys.register(conn, row["agency"], row["public_key"], actor, now)
+    elif row["action"] == RETIRE_NOTICE_KEY:
+        result["kid"] = notice_keys.kid_of(row["public_key"])
+        notice_keys.retire(conn, row["agency"], result["kid"], now)
     else:
         conn.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)
         )
-    _record(conn, result, "approved", {"requested_by": row["requested_by"], "approved_by": principal.subject})
+    who = {"requested_by": row["requested_by"], "approved_by": principal.subject, **_key_facts(row)}
+    _record(conn, result, "approved", who)
     return result
 
 
@@ -117,6 +133,19 @@ def record_operator_key(conn, agency: str, operator: str) -> None:
     """The operator's ``gateway-admin issue-key`` (bootstrapping a deployment) goes into the ledger too."""
     row = {"id": str(uuid.uuid4()), "action": ISSUE_KEY, "agency": agency, "policy_version": None}
     _record(conn, row, "approved", {"requested_by": operator, "approved_by": operator, "channel": "operator CLI"})
+
+
+def record_operator_notice_key(conn, agency: str, public_key: str, operator: str) -> str:
+    """The operator's ``gateway-admin register-notice-key`` (setting up a deployment), in the ledger too."""
+    kid = notice_keys.register(conn, agency, public_key, operator)
+    row = {"id": str(uuid.uuid4()), "action": REGISTER_NOTICE_KEY, "agency": agency, "policy_version": None}
+    facts = {"requested_by": operator, "approved_by": operator, "channel": "operator CLI", "kid": kid}
+    _record(conn, row, "approved", facts)
+    return kid
+
+
+def _key_facts(row) -> dict:
+    return {"kid": notice_keys.kid_of(row["public_key"])} if row.get("public_key") else {}
 
 
 def _in_force(conn, agency: str) -> str | None:

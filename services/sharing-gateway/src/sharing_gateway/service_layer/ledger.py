@@ -54,6 +54,25 @@ def append_administration(
     )
 
 
+def append_notice(
+    conn, agency: str, event_type: str, content_digest: str, fields: list[str], policy_version: str
+) -> int:
+    """Record a notice an agency signed: the SHA-256 of its exact content (also its event id, as the
+    notice's own id may be longer than the ledger's) and which data fields it carried."""
+    return _append(
+        conn,
+        {
+            "agency": agency,
+            "event_id": content_digest,
+            "sequence": 0,
+            "event_type": event_type,
+            "fields": fields,
+            "policy_version": policy_version,
+            "payload_digest": content_digest,
+        },
+    )
+
+
 def _append(conn, content: dict) -> int:
     # FOR UPDATE serialises appends on PostgreSQL; SQLite's writer lock already does.
     head = conn.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
@@ -75,11 +94,19 @@ def records(conn, principal: Principal, agency: str | None, after: int, limit: i
     return [dict(r) for r in conn.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]
 
 
-def verify(conn) -> chain.Verdict:
+def verify(conn, checkpoints: dict[int, str] | None = None) -> chain.Verdict:
+    """The chain, and against ``checkpoints`` ({position: head hash}) an agency kept, if given."""
     rows = conn.execution_options(yield_per=5000).execute(sa.select(ledger).order_by(ledger.c.position)).mappings()
-    verdict = chain.verify(rows)
+    verdict = chain.verify(rows, checkpoints)
     if verdict.ok:
         head = conn.execute(sa.select(ledger_head)).mappings().first()
         if head and head["position"] != verdict.records:
-            return chain.Verdict(False, verdict.records, verdict.records + 1, "records after the last one are missing")
+            return chain.Verdict(
+                False,
+                verdict.records,
+                verdict.records + 1,
+                "records after the last one are missing",
+                verdict.checkpoints,
+                verdict.vouched_through,
+            )
     return verdict

@@ -1,26 +1,32 @@
 """Notices agencies send in: violations (and their rescission) from the courts and public
 security, membership confirmed or ended from the NPC and the CPPCC.
 
-Each is checked against the agency's grants and its schema, matched to a person by
-the digest of the ID number (the raw number is never stored or passed on), answered
-with a signed receipt that also goes into the agency's feed, and published to
-``gateway.inbound.v1``. Sending the same notice id again returns the first receipt
-and changes nothing.
+A notice is a JWS signed with one of the agency's registered keys (``domain.jws``,
+``notice_keys``) over the CloudEvent's exact bytes; nothing is parsed before the signature
+holds. It is then checked against the agency's grants and its schema, matched to a person by
+the digest of the ID number (the raw number is never stored or passed on), recorded in the
+disclosure ledger with the SHA-256 of its content, answered with a signed receipt that carries
+that digest (and goes into the agency's feed, hence into the ledger too), and published to
+``gateway.inbound.v1``. The receipt never says whether the person is known: the path and the
+answer are the same either way. The same notice sent again returns the first receipt and
+changes nothing; the same id with other content is a conflict that changes nothing either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
 
 from chassis import idnumber
-from chassis.errors import Conflict, Forbidden, InvalidInput
+from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from chassis.outbox import Outbox
 from sharing_gateway.adapters.tables import notices, outbox, people
 from sharing_gateway.bootstrap import Gateway
-from sharing_gateway.service_layer import feeds
+from sharing_gateway.domain import jws
+from sharing_gateway.service_layer import feeds, ledger, notice_keys
 
 PREFIX = "cn.tongxin.notice."
 INBOUND = "cn.tongxin.gateway.notice."
@@ -47,6 +53,27 @@ class MembershipData(Schema):
     effective_on = fields.Date(required=True)
 
 
+class NoticeEnvelope(Schema):
+    """The CloudEvent inside the JWS."""
+
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    # With the agency's code the id stays within the 64 characters a feed entry's event id has.
+    id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    type = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    time = fields.String(load_default=None)
+    datacontenttype = fields.String(load_default="application/json")
+    data = fields.Dict(required=True)
+
+
+class SignatureRefused(Unauthorized):
+    code, title_zh, title_en = "signature-refused", "通报签名无效", "The notice's signature is not accepted"
+
+
+class NotSigned(AppError):
+    status, code, title_zh, title_en = 400, "not-signed", "通报未签名", "The notice is not a signed JWS"
+
+
 KINDS = {
     "violation": ViolationData,
     "violation_rescinded": RescindedData,
@@ -55,9 +82,35 @@ KINDS = {
 }
 
 
-def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None = None) -> tuple[dict, bool]:
+def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
+    """(the CloudEvent, the SHA-256 of its exact bytes, the kid) of a notice signed with one of the
+    agency's own keys; refused before any of its content is looked at otherwise."""
+    try:
+        signed = jws.parse(body)
+    except jws.Refused as exc:
+        raise NotSigned(exc.zh, exc.en) from None
+    try:
+        content = jws.verify(signed, notice_keys.lookup(conn, agency))
+    except jws.Refused as exc:
+        raise SignatureRefused(exc.zh, exc.en) from None
+    try:
+        event = json.loads(content)
+    except ValueError:
+        event = None
+    if not isinstance(event, dict):
+        raise InvalidInput("签名内容须为 CloudEvent JSON 对象", "The signed content must be a CloudEvent JSON object")
+    try:
+        event = NoticeEnvelope().load(event, unknown="exclude")
+    except ValidationError as exc:
+        messages = exc.messages
+        raise InvalidInput("通报不是有效的 CloudEvent", f"Not a CloudEvent: {messages}", errors=messages) from None
+    return event, signed.digest, signed.kid
+
+
+def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None = None) -> tuple[dict, bool]:
     """(the signed receipt, whether this call recorded the notice)."""
     now = now or dt.datetime.now(dt.UTC)
+    event, content_digest, kid = verified(conn, agency, body)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
     policy = gw.policies[agency]
     if kind not in KINDS or not str(event.get("type", "")).startswith(PREFIX):
@@ -66,17 +119,21 @@ def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None
         )
     if kind not in policy.notice_types:
         raise Forbidden("贵机构无权发送此类通报", "Your agency may not send this type of notice")
-    notice_id = str(event.get("id") or "").strip()
-    if not notice_id or len(notice_id) > 100:
-        raise InvalidInput("通报须有 1–100 个字符的 id", "A notice needs an id of 1-100 characters", field="id")
+    notice_id = event["id"].strip()
+    if not notice_id:
+        raise InvalidInput("通报须有 1–40 个字符的 id", "A notice needs an id of 1-40 characters", field="id")
     previous = (
         conn.execute(sa.select(notices).where(notices.c.agency == agency, notices.c.notice_id == notice_id))
         .mappings()
         .first()
     )
     if previous is not None:
-        if previous["notice_type"] != kind:
-            raise Conflict("该通报编号已用于另一类型的通报", "This notice id was already used for another type")
+        if previous["content_digest"] != content_digest:
+            raise Conflict(
+                "该通报编号已用于内容不同的通报；未作任何改动",
+                "This notice id was already used for different content; nothing was changed",
+                notice_id=notice_id,
+            )
         return previous["receipt"], False
     try:
         data = KINDS[kind]().load(event.get("data") or {})
@@ -102,6 +159,8 @@ def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None
                 field="original_notice_id",
             )
     received = now.isoformat()
+    recorded = sorted({*data, *(["id_digest"] if digest else [])})
+    ledger.append_notice(conn, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
@@ -110,7 +169,8 @@ def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None
         "notice_id": notice_id,
         "notice_type": kind,
         "received_at": received,
-        "matched": person_id is not None if digest else None,
+        "content_sha256": content_digest,
+        "kid": kid,
         "status": "accepted",
     }
     entry = feeds.append(
@@ -126,6 +186,7 @@ def receive(conn, gw: Gateway, agency: str, event: dict, now: dt.datetime | None
             person_id=person_id,
             received_at=now,
             receipt=entry,
+            content_digest=content_digest,
         ),
     )
     return entry, True

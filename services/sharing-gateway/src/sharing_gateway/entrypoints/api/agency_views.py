@@ -18,7 +18,7 @@ from chassis.ratelimit import RateLimiter
 from sharing_gateway.adapters.tables import agencies, rate_windows
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import notices
+from sharing_gateway.service_layer import notice_keys, notices, signing_keys
 
 blp = Blueprint("agency", __name__, description="机构接口 / for partner agencies (API key)")
 
@@ -80,14 +80,21 @@ class FeedPage(Schema):
     paused = fields.Boolean()
 
 
-class NoticeIn(Schema):
-    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
-    id = fields.String(required=True, metadata={"description": "your notice id: sending it again is safe"})
-    type = fields.String(required=True, metadata={"description": "cn.tongxin.notice.<kind>.v1"})
-    source = fields.String(required=True)
-    time = fields.String(load_default=None)
-    datacontenttype = fields.String(load_default="application/json")
-    data = fields.Dict(required=True)
+NOTICE_BODY = {
+    "required": True,
+    "description": "A JWS (EdDSA, Ed25519; `kid` names your registered key) whose payload is the notice "
+    "as a CloudEvent (`specversion`, `id`, `type` cn.tongxin.notice.<kind>.v1, `source`, `data`).",
+    "content": {
+        "application/jose": {"schema": {"type": "string", "description": "compact serialization"}},
+        "application/jose+json": {
+            "schema": {
+                "type": "object",
+                "required": ["protected", "payload", "signature"],
+                "properties": {k: {"type": "string"} for k in ("protected", "payload", "signature")},
+            }
+        },
+    },
+}
 
 
 @blp.route("/.well-known/tongxin-feed-keys")
@@ -95,8 +102,9 @@ class Keys(MethodView):
     @public
     @blp.response(200)
     def get(self):
-        """Public keys (JWK, Ed25519) that verify the signature on every feed entry"""
-        return {"keys": [gw().signer.jwk()]}
+        """Public keys (JWK, Ed25519) with their validity periods: every feed entry and checkpoint verifies"""
+        with gw().engine.connect() as conn:
+            return {"keys": signing_keys.published(conn, gw().signer)}
 
 
 @blp.route("/feed")
@@ -135,14 +143,15 @@ class Feed(MethodView):
 class Notices(MethodView):
     @public
     @agency_key_first
-    @blp.arguments(NoticeIn)
+    @blp.doc(requestBody=NOTICE_BODY)
     @blp.response(201)
-    def post(self, body):
-        """Send a notice (CloudEvent): violation, violation_rescinded, membership_confirmed or
-        membership_ended, as your policy allows. Answered with a signed receipt; a repeat gets
-        the same receipt with 200."""
+    def post(self):
+        """Send a signed notice (JWS over a CloudEvent): violation, violation_rescinded, membership_confirmed
+        or membership_ended, as your policy allows. Answered with a signed receipt carrying the SHA-256 of
+        what you signed; the same notice again gets the same receipt with 200, the same id with other
+        content a 409."""
         with gw().engine.begin() as conn:
-            receipt, created = notices.receive(conn, gw(), g.agency, body)
+            receipt, created = notices.receive(conn, gw(), g.agency, request.get_data(cache=False))
         return receipt, 201 if created else 200
 
 
@@ -154,6 +163,8 @@ class Me(MethodView):
     def get(self):
         """Your agency's policy: what you receive (event types and fields) and may send, and why"""
         p = gw().policies[g.agency]
+        with gw().engine.connect() as conn:
+            kids = notice_keys.kids(conn, g.agency)
         return {
             "agency": p.agency,
             "name": p.name,
@@ -162,5 +173,6 @@ class Me(MethodView):
             "legal_basis": p.legal_basis,
             "region": p.region,
             "notice_types": list(p.notice_types),
+            "notice_keys": kids,
             "receives": {t: list(s.sent_fields()) for t, s in p.shares.items()},
         }

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from chassis.http import current_principal
 from sharing_gateway.entrypoints.api.agency_views import gw
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import approvals, feeds, ledger
+from sharing_gateway.service_layer import approvals, feeds, ledger, notice_keys
 
 blp = Blueprint("staff", __name__, description="管理与审计 / administration and audit (staff JWT)")
 
@@ -35,7 +35,10 @@ class AgencyOut(Schema):
 
 class AdminRequestOut(Schema):
     id = fields.String()
-    action = fields.String(metadata={"description": "issue_key or activate_policy"})
+    action = fields.String(
+        metadata={"description": "issue_key, activate_policy, register_notice_key or retire_notice_key"}
+    )
+    public_key = fields.String(allow_none=True, metadata={"description": "a notice key to register or retire"})
     agency = fields.String()
     policy_version = fields.String(allow_none=True)
     state = fields.String(metadata={"description": "pending or approved"})
@@ -48,6 +51,13 @@ class AdminRequestOut(Schema):
 class ApprovalOut(AdminRequestOut):
     api_key = fields.String(metadata={"description": "issue_key only: the new key, shown once"})
     older_keys_expire_in_days = fields.Integer()
+    kid = fields.String(metadata={"description": "notice keys only: the registered or retired key's id"})
+
+
+class NoticeKeyIn(Schema):
+    jwk = fields.Dict(
+        required=True, metadata={"description": "the agency's Ed25519 public key: {kty: OKP, crv: Ed25519, x}"}
+    )
 
 
 class PauseIn(Schema):
@@ -91,6 +101,31 @@ class KeyRequests(MethodView):
         """Ask for a new API key for an agency; a second gateway admin approves (and receives it, once)"""
         with gw().engine.begin() as conn:
             return approvals.ask(conn, gw(), current_principal(), code, approvals.ISSUE_KEY)
+
+
+@blp.route("/agencies/<code>/notice-keys")
+class NoticeKeyRequests(MethodView):
+    @blp.arguments(NoticeKeyIn)
+    @blp.response(201, AdminRequestOut)
+    def post(self, body, code):
+        """Ask to register a public key an agency signs its notices with; a second gateway admin approves"""
+        principal = current_principal()
+        with gw().engine.begin() as conn:
+            agency_service.authorise(principal, gw().policies, code)  # who may ask, before the key is read
+            key = notice_keys.public_key_of(body["jwk"])
+            return approvals.ask(conn, gw(), principal, code, approvals.REGISTER_NOTICE_KEY, key)
+
+
+@blp.route("/agencies/<code>/notice-keys/<kid>/retirement")
+class NoticeKeyRetirement(MethodView):
+    @blp.response(201, AdminRequestOut)
+    def post(self, code, kid):
+        """Ask to retire a key an agency signs its notices with (lost or replaced); a second gateway admin approves"""
+        principal = current_principal()
+        with gw().engine.begin() as conn:
+            agency_service.authorise(principal, gw().policies, code)
+            key = notice_keys.in_force(conn, code, kid)
+            return approvals.ask(conn, gw(), principal, code, approvals.RETIRE_NOTICE_KEY, key)
 
 
 @blp.route("/agencies/<code>/policy-activations")

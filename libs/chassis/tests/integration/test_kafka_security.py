@@ -1,0 +1,208 @@
+"""Kafka's locks, tried on the real broker: TLS + SCRAM-SHA-512 and the ACLs of ``chassis.principals``.
+
+Each refusal is observed where a client meets it (a send or a poll), never at construction,
+and each is paired with the same principal succeeding where it is allowed, so a broker that
+refused everything could not pass.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from kafka import TopicPartition
+from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
+from kafka.errors import (
+    ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    KafkaError,
+    KafkaTimeoutError,
+    TopicAuthorizationFailedError,
+)
+
+from chassis.events import Envelope
+from chassis.kafka import KafkaAccess, ensure_topics, make_admin, make_consumer, make_producer
+from chassis.kafka_provision import provision
+from chassis.principals import SERVICES, agency
+from chassis.topics import AGENCIES, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICE_TOPICS, agency_feed, dead_letter
+from tests.support.infra import KafkaSource, wait_for
+
+pytestmark = pytest.mark.kafka
+
+#: Consumers ignore types they do not know, so these probes disturb no other test's view.
+PROBE = "cn.tongxin.test.security_probe.v1"
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory):
+    """A broker of this module's own: its probes must not land on the session broker's platform
+    topics, where other tests read every record (an agency feed holds only signed entries)."""
+    source = KafkaSource().start_local(tmp_path_factory.mktemp("security-kafka"))
+    yield source
+    source.stop()
+
+
+def probe() -> bytes:
+    return Envelope.new(type=PROBE, source="/tongxin/test", subject="probe", data={}).to_json()
+
+
+#: A principal with no write grant at all is refused before the topic is even looked at: it
+#: may not open an idempotent producer session (ClusterAuthorizationFailed).
+WRITE_REFUSED = (TopicAuthorizationFailedError, ClusterAuthorizationFailedError)
+
+#: A known broker version: the client then connects at its first send or poll, not when built,
+#: so a refusal is seen where an application would meet it.
+KNOWN_VERSION = {"api_version": (4, 0)}
+
+
+def send(access: KafkaAccess, topic: str) -> None:
+    producer = make_producer(
+        access, max_block_ms=4_000, request_timeout_ms=4_000, delivery_timeout_ms=8_000, **KNOWN_VERSION
+    )
+    try:
+        producer.send(topic, key=b"probe", value=probe()).get(10)
+    finally:
+        producer.close(timeout=2)
+
+
+def read(access: KafkaAccess, topic: str, group: str | None = None, budget_s: float = 4.0) -> int:
+    """Records of ``topic`` seen from its start. kafka-python only logs a topic it may not
+    read (the metadata answer names it unauthorised), so refusal shows as nothing arriving
+    from a topic known to hold records (``seeded``)."""
+    consumer = make_consumer(access, group, topic, **KNOWN_VERSION)
+    try:
+        seen, deadline = 0, time.monotonic() + budget_s
+        while time.monotonic() < deadline:
+            batch = consumer.poll(timeout_ms=500)
+            seen += sum(len(r) for r in batch.values())
+            if seen and not batch:
+                break
+        return seen
+    finally:
+        consumer.close(autocommit=False)
+
+
+def read_refused(access: KafkaAccess, topic: str, group: str | None = None, budget_s: float = 3.0) -> bool:
+    """A topic it may describe but not read fails the fetch; one it may not even describe
+    yields nothing, though ``seeded`` put a record there."""
+    try:
+        return read(access, topic, group, budget_s) == 0
+    except TopicAuthorizationFailedError:
+        return True
+
+
+@pytest.fixture(scope="module")
+def seeded(broker):
+    """Every platform topic holds at least one record (written by the admin)."""
+    for topic in [*SERVICE_TOPICS, *(dead_letter(t) for t in SERVICE_TOPICS), *(agency_feed(a) for a in AGENCIES)]:
+        send(broker.access, topic)
+    return broker
+
+
+def test_a_client_without_credentials_or_with_a_wrong_password_gets_nothing(broker):
+    with pytest.raises(KafkaTimeoutError):  # no TLS: the listener never answers, metadata never comes
+        send(KafkaAccess(broker.bootstrap, security_protocol="PLAINTEXT"), GATEWAY_INBOUND)
+    with pytest.raises(KafkaError):
+        send(broker.access_for("sharing-gateway", password="not-the-password-" + "x" * 20), GATEWAY_INBOUND)
+    with pytest.raises(KafkaError):  # the right password, but a broker we cannot verify is not trusted
+        send(KafkaAccess(broker.bootstrap, sasl_username="sharing-gateway",
+                         sasl_password=broker.credentials["sharing-gateway"]), GATEWAY_INBOUND)  # fmt: skip
+    nobody = make_consumer(KafkaAccess(broker.bootstrap, security_protocol="PLAINTEXT"), None, GATEWAY_INBOUND,
+                           request_timeout_ms=3_000, **KNOWN_VERSION)  # fmt: skip
+    try:
+        assert not nobody.poll(timeout_ms=3_000)
+    finally:
+        nobody.close()
+    send(broker.access_for("sharing-gateway"), GATEWAY_INBOUND)  # the real gateway, for contrast
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_writes_only_its_own_topics_and_reads_only_what_it_consumes(seeded, service):
+    broker = seeded
+    me = SERVICES[service]
+    access = broker.access_for(service)
+    for topic in SERVICE_TOPICS:
+        if topic in me.produces:
+            send(access, topic)
+        else:
+            with pytest.raises(TopicAuthorizationFailedError):
+                send(access, topic)
+        group = f"{service}.security-{uuid.uuid4().hex[:6]}"
+        if topic in me.consumes:
+            assert read(access, topic, group, budget_s=20) >= 1, topic
+        else:
+            assert read_refused(access, topic, group), f"{service} read {topic}"
+    for topic in me.consumes:  # poison records may go to the dead-letter topic of what it consumes
+        send(access, dead_letter(topic))
+    assert read_refused(access, dead_letter(me.consumes[0]))  # ...but it reads no dead letters
+
+
+def test_a_service_cannot_join_another_services_consumer_group(seeded):
+    broker = seeded
+    registry = broker.access_for("registry")
+    with pytest.raises(GroupAuthorizationFailedError):
+        read(registry, "evaluation.v1", "evaluation.people")
+    assert read(registry, "evaluation.v1", "registry.evaluation-outcomes-probe", budget_s=20) >= 1
+
+
+@pytest.mark.parametrize("name", AGENCIES)
+def test_an_agency_reads_its_own_feed_and_nothing_else(seeded, name):
+    broker = seeded
+    send(broker.access_for("sharing-gateway"), agency_feed(name))
+    me = agency(name)
+    access = broker.access_for(me.name)
+    assert read(access, agency_feed(name), f"{me.name}.reader", budget_s=20) >= 2
+    others = [agency_feed(a) for a in AGENCIES if a != name] + [REGISTRY_PERSON, GATEWAY_INBOUND]
+    for topic in others:
+        assert read_refused(access, topic, budget_s=1.5), f"{me.name} read {topic}"
+    with pytest.raises(GroupAuthorizationFailedError):  # nor borrow a service's group
+        read(access, agency_feed(name), "sharing-gateway.people")
+    with pytest.raises(WRITE_REFUSED):  # it cannot write into its own feed either
+        send(access, agency_feed(name))
+
+
+def test_only_the_gateway_can_put_a_notice_on_the_inbound_topic(broker):
+    """A forged violation notice on gateway.inbound.v1 would apply the one-vote veto."""
+    forgers = [p for p in SERVICES if p != "sharing-gateway"] + [agency(a).name for a in AGENCIES]
+    for forger in forgers:
+        with pytest.raises(WRITE_REFUSED):
+            send(broker.access_for(forger), GATEWAY_INBOUND)
+    send(broker.access_for("sharing-gateway"), GATEWAY_INBOUND)
+
+
+def test_the_admin_used_by_tests_is_a_super_user(broker):
+    topic = f"test.security.{uuid.uuid4().hex[:8]}"
+    ensure_topics(broker.access, [topic], partitions=1)
+    send(broker.access, topic)
+    consumer = make_consumer(broker.access, None)
+    try:
+        consumer.assign([TopicPartition(topic, 0)])
+        assert consumer.end_offsets([TopicPartition(topic, 0)])[TopicPartition(topic, 0)] == 1
+    finally:
+        consumer.close()
+
+
+def granted(access: KafkaAccess, topic: str) -> bool:
+    try:
+        send(access, topic)
+        return True
+    except WRITE_REFUSED:  # ACL changes reach the authorizer within moments
+        return False
+
+
+def test_provisioning_removes_a_grant_nobody_declared(broker):
+    """An ACL left behind (a removed consumer, or one an intruder added) goes at the next start."""
+    registry = broker.access_for("registry")
+    inbound = ResourcePattern(ResourceType.TOPIC, GATEWAY_INBOUND, ACLResourcePatternType.LITERAL)
+    smuggled = ACL("User:registry", "*", ACLOperation.WRITE, ACLPermissionType.ALLOW, inbound)
+    admin = make_admin(broker.access)
+    try:
+        assert not admin.create_acls([smuggled])["failed"]
+    finally:
+        admin.close()
+    wait_for(lambda: granted(registry, GATEWAY_INBOUND), 30, 0.5, "the smuggled grant to work")
+    assert provision(broker.access) == 1
+    # ...until provisioning puts the declaration back
+    wait_for(lambda: not granted(registry, GATEWAY_INBOUND), 30, 0.5, "the smuggled grant to be gone")
+    assert provision(broker.access) == 0

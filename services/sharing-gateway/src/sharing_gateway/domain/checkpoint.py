@@ -1,0 +1,59 @@
+"""Signed checkpoints of the disclosure ledger: (position, head hash, time), signed with the
+gateway's feed key and handed to every agency, so the evidence of what was disclosed is also
+held outside the department's database. Whoever rewrites the ledger and recomputes every hash
+still cannot match a checkpoint an agency already holds, nor sign a new one without the key.
+
+When one is due: ``every`` records after the last, or ``interval`` after it, but never for
+nothing but the last checkpoint's own deliveries (which would checkpoint forever).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sharing_gateway.domain import signing
+
+TYPE = "cn.tongxin.gateway.checkpoint.v1"
+
+
+def make(signer: signing.Signer, position: int, head_hash: str, time: dt.datetime) -> dict:
+    return signer.sign({"position": position, "head_hash": head_hash, "time": time.isoformat()})
+
+
+def due(
+    head: int, last_position: int, last_through: int, last_at: dt.datetime | None, now: dt.datetime, every: int,
+    interval: dt.timedelta,
+) -> bool:  # fmt: skip
+    if head <= last_through:
+        return False
+    return last_at is None or head - last_position >= every or now - last_at >= interval
+
+
+def from_export(items: Iterable) -> list[dict]:
+    """The checkpoints in what an agency kept: checkpoints themselves, its feed entries of the
+    checkpoint type (their ``data``), or feed pages (``entries``); anything else is skipped."""
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("entries"), list):
+            found += from_export(item["entries"])
+        elif item.get("type") == TYPE and isinstance(item.get("data"), dict):
+            found.append(item["data"])
+        elif {"position", "head_hash", "signature"} <= item.keys():
+            found.append(item)
+    return found
+
+
+def trusted(checkpoints: Iterable[dict], jwks: list[dict]) -> tuple[dict[int, str], list]:
+    """({position: head hash} of the checkpoints the gateway's keys verify, the positions of those
+    that do not verify: not evidence, and a sign that someone offers forged ones)."""
+    good, forged = {}, []
+    for cp in checkpoints:
+        if isinstance(cp.get("position"), int) and signing.verify(cp, jwks):
+            if good.setdefault(cp["position"], cp["head_hash"]) != cp["head_hash"]:
+                forged.append(cp["position"])  # two signed heads for one position: a key was misused
+        else:
+            forged.append(cp.get("position"))
+    return good, forged
