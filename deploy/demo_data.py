@@ -209,10 +209,12 @@ def seed(
     say=print,
     notice_keys: dict[str, Path] | None = None,
     token: Callable[[], str] | None = None,
+    staff_token: Callable[[str], str] | None = None,
 ) -> dict:
     """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway.
-    ``token``: the seeder's access token from the identity provider (a fresh one per call);
-    without it, an HS256 token for services that still verify those."""
+    ``token``: the seeder's access token from the identity provider (a fresh one per call), and
+    ``staff_token(username)`` a demo account's (the two reviewers); without them, HS256 tokens
+    for services that still verify those."""
     if token is None:
         s = BaseSettings.from_env()
         tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
@@ -284,9 +286,12 @@ def seed(
             evaluation.must("POST", f"/rate/{public['token']}", {"scores": scores(), "phone": f"139{n:05d}{k:03d}"})
     evaluation.must("POST", f"/rounds/{rid}/close")
     # Separation of duties: one reviewer reviews, a second one publishes (neither scored).
-    for step, reviewer in (("review", "demo-reviewer-1"), ("publish", "demo-reviewer-2")):
-        token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
-        Api(urls["evaluation"], token).must("POST", f"/rounds/{rid}/{step}")
+    for step, reviewer in (("review", "county-reviewer"), ("publish", "county-reviewer-2")):
+        if staff_token:
+            reviewer_token = staff_token(reviewer)
+        else:
+            reviewer_token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
+        Api(urls["evaluation"], reviewer_token).must("POST", f"/rounds/{rid}/{step}")
     rows = evaluation.must("GET", f"/rounds/{rid}/report")["rows"]
     bottom = [r for r in rows if r["status"] == "bottom"]
     meeting = evaluation.must(

@@ -165,6 +165,7 @@ class Platform:
         summary = seed(
             urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
             notice_keys=self.notice_keys, token=self.seeder_token() if self.keycloak else None,
+            staff_token=self.demo_staff_token if self.keycloak else None,
         )  # fmt: skip
         marker.write_text(json.dumps(summary, indent=2))
 
@@ -184,6 +185,17 @@ class Platform:
             return cached["token"]
 
         return token
+
+    def demo_staff_token(self, username: str) -> str:
+        """A demo account's access token through the development-only e2e client's password grant."""
+        secret = os.environ.get("TONGXIN_E2E_CLIENT_SECRET", "dev-only-tongxin-e2e-secret-change-me")
+        account = next(u for u in demo_users() if u["username"] == username)
+        form = urllib.parse.urlencode(
+            {"grant_type": "password", "client_id": "tongxin-e2e", "client_secret": secret,
+             "username": username, "password": account["password"]}
+        ).encode()  # fmt: skip
+        with urllib.request.urlopen(self.keycloak.token_url, data=form, timeout=30) as answer:  # noqa: S310
+            return json.load(answer)["access_token"]
 
     def agency_keys(self) -> dict[str, str]:
         """Demo API keys for the agencies: issued on the first run, kept in var/ and reused."""
