@@ -27,8 +27,9 @@
   the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
   The realm holds no account and no secret (the demo accounts and the e2e client are in
   ``tongxin-realm.dev.json``, never deployed). Create the ``keycloak`` Secret yourself:
-  KC_DB_USERNAME, KC_DB_PASSWORD, KC_BOOTSTRAP_ADMIN_USERNAME, KC_BOOTSTRAP_ADMIN_PASSWORD and
-  TONGXIN_CONSOLE_CLIENT_SECRET (the pod does not start without each one it requires).
+  KC_DB_USERNAME, KC_DB_PASSWORD, KC_BOOTSTRAP_ADMIN_USERNAME, KC_BOOTSTRAP_ADMIN_PASSWORD,
+  TONGXIN_CONSOLE_CLIENT_SECRET and TONGXIN_CONSOLE_STAFF_CLIENT_SECRET (the pod does not start
+  without each one it requires).
 
 APIs are stateless and scale on CPU. Workers scale up to the partitions of the topics
 they consume; more members would sit idle. The relay elects one leader per service
@@ -51,7 +52,12 @@ from chassis.topics import DLQ_SUFFIX, FEED_PREFIX, GATEWAY_CHECKPOINTS, GATEWAY
 
 NAMESPACE = "tongxin"
 KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6"
-KEYCLOAK_REQUIRED_SECRETS = ("KC_DB_PASSWORD", "KC_BOOTSTRAP_ADMIN_PASSWORD", "TONGXIN_CONSOLE_CLIENT_SECRET")
+KEYCLOAK_REQUIRED_SECRETS = (
+    "KC_DB_PASSWORD",
+    "KC_BOOTSTRAP_ADMIN_PASSWORD",
+    "TONGXIN_CONSOLE_CLIENT_SECRET",
+    "TONGXIN_CONSOLE_STAFF_CLIENT_SECRET",
+)
 #: The issuer as browsers and tokens name it (the ingress), and the keys as services fetch them (in-cluster).
 OIDC_ISSUER = "https://id.tongxin.example.cn/realms/tongxin"
 OIDC_JWKS_URL = "http://keycloak/realms/tongxin/protocol/openid-connect/certs"

@@ -45,7 +45,10 @@ ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:tar.gz"
 REALM_FILE = HERE / "tongxin-realm.json"
 DEV_REALM_FILE = HERE / "tongxin-realm.dev.json"
 #: The production realm's client secrets, for this machine only (``${VAR}`` in the realm file).
-DEV_CLIENT_SECRETS = {"TONGXIN_CONSOLE_CLIENT_SECRET": "dev-only-console-client-secret-change-me"}
+DEV_CLIENT_SECRETS = {
+    "TONGXIN_CONSOLE_CLIENT_SECRET": "dev-only-console-client-secret-change-me",
+    "TONGXIN_CONSOLE_STAFF_CLIENT_SECRET": "dev-only-console-staff-secret-change-me",
+}
 REALM = "tongxin"
 #: The official image of the same version, for machines with a Docker engine (tests, compose).
 KEYCLOAK_IMAGE = f"quay.io/keycloak/keycloak:{VERSION}"
