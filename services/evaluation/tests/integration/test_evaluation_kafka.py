@@ -34,10 +34,9 @@ def live(database_url, kafka):
     ev = bootstrap(
         EvaluationSettings(
             database_url=database_url,
-            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"eval-{uuid.uuid4().hex[:6]}",
-            **strong_secrets(EvaluationSettings),
+            **{**strong_secrets(EvaluationSettings), **kafka.settings()},
         )
     )
     ev.migrate()

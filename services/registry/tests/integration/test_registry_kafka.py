@@ -31,10 +31,9 @@ def live(database_url, kafka):
     reg = bootstrap(
         RegistrySettings(
             database_url=database_url,
-            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{uuid.uuid4().hex[:6]}",
-            **strong_secrets(RegistrySettings),
+            **{**strong_secrets(RegistrySettings), **kafka.settings()},
         )
     )
     reg.migrate()

@@ -35,10 +35,9 @@ def platform(database_url, kafka, tmp_path):
     reg = registry_bootstrap(
         RegistrySettings(
             database_url=f"sqlite:///{tmp_path / 'registry.db'}",
-            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{group}",
-            **strong_secrets(RegistrySettings),
+            **{**strong_secrets(RegistrySettings), **kafka.settings()},
         )
     )
     reg.migrate()
@@ -46,10 +45,9 @@ def platform(database_url, kafka, tmp_path):
     desk = bootstrap(
         ServiceDeskSettings(
             database_url=database_url,
-            **kafka.settings(),
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"desk-{group}",
-            **strong_secrets(ServiceDeskSettings),
+            **{**strong_secrets(ServiceDeskSettings), **kafka.settings()},
         )
     )
     desk.migrate()
