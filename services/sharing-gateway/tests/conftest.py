@@ -77,6 +77,11 @@ def post_notice(client, keys, signers):
 
 @pytest.fixture
 def staff(gateway):
+    return staff_headers(gateway)
+
+
+def staff_headers(gateway):
+    """``headers(*roles, unit=, sub=)``: a staff token the gateway accepts."""
     s = gateway.settings
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
@@ -88,6 +93,10 @@ def staff(gateway):
 
 @pytest.fixture
 def consume(gateway):
+    return consumer(gateway)
+
+
+def consumer(gateway):
     """Hand source events to the gateway exactly as its worker's consumers do."""
 
     def handle(*events: Envelope):

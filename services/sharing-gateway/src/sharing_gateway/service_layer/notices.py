@@ -10,6 +10,14 @@ that digest (and goes into the agency's feed, hence into the ledger too), and pu
 ``gateway.inbound.v1``. The receipt never says whether the person is known: the path and the
 answer are the same either way. The same notice sent again returns the first receipt and
 changes nothing; the same id with other content is a conflict that changes nothing either.
+
+An agency acts only within its policy's region, as it receives only from there. A notice about
+a person the gateway knows outside that region is answered, recorded and receipted exactly
+like one about an unknown person, but never passed on: the agency learns nothing, and no veto
+or membership change reaches anyone outside its region. (A person the gateway does not know yet
+is passed on, so evaluation can link the notice when the person is registered.) A paused agency
+may not send notices at all (403, nothing written): pausing is how a leaked credential is
+stopped at once, in both directions.
 """
 
 from __future__ import annotations
@@ -20,10 +28,10 @@ import json
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
 
-from chassis import idnumber
+from chassis import idnumber, units
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from chassis.outbox import Outbox
-from sharing_gateway.adapters.tables import notices, outbox, people
+from sharing_gateway.adapters.tables import agencies, notices, outbox, people
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import feeds, ledger, notice_keys
@@ -107,9 +115,17 @@ def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
     return event, signed.digest, signed.kid
 
 
+class AgencyPaused(Forbidden):
+    code, title_zh, title_en = "agency-paused", "贵机构的通道已暂停", "Your agency's channel is paused"
+
+
 def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None = None) -> tuple[dict, bool]:
     """(the signed receipt, whether this call recorded the notice)."""
     now = now or dt.datetime.now(dt.UTC)
+    if conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).scalar():
+        raise AgencyPaused(
+            "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
+        )
     event, content_digest, kid = verified(conn, agency, body)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
     policy = gw.policies[agency]
@@ -141,11 +157,11 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         raise InvalidInput(
             "通报内容不完整或格式有误", f"Invalid notice data: {exc.messages}", errors=exc.messages
         ) from None
-    digest, person_id = None, None
+    digest, person_id, passed_on = None, None, True
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
         digest = idnumber.digest(number, gw.settings.id_digest_key())
-        person_id = conn.execute(sa.select(people.c.person_id).where(people.c.id_digest == digest)).scalar()
+        person_id, passed_on = _person_in_region(conn, digest, policy)
     if kind == "violation_rescinded":
         original = conn.execute(
             sa.select(notices.c.notice_type).where(
@@ -164,7 +180,8 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
-    Outbox(outbox, feeds.SOURCE).add(conn, f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    if passed_on:
+        Outbox(outbox, feeds.SOURCE).add(conn, f"{INBOUND}{kind}.v1", digest or notice_id, payload)
     receipt_data = {
         "notice_id": notice_id,
         "notice_type": kind,
@@ -190,6 +207,16 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         ),
     )
     return entry, True
+
+
+def _person_in_region(conn, digest: str, policy) -> tuple[str | None, bool]:
+    """(the person's id if known in the agency's region, whether to pass the notice on). A person
+    known only outside the region is treated as unknown and the notice goes no further."""
+    known = conn.execute(sa.select(people.c.person_id, people.c.unit_code).where(people.c.id_digest == digest)).all()
+    inside = [r.person_id for r in known if units.in_subtree(policy.region, r.unit_code)]
+    if inside:
+        return inside[0], True
+    return None, not known
 
 
 def _jsonable(data: dict) -> dict:
