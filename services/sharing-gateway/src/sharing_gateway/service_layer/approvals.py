@@ -176,6 +176,8 @@ def bootstrap_key(conn, agency: str, operator: str, overlap: dt.timedelta) -> st
 def bootstrap_notice_key(conn, agency: str, public_key: str, operator: str) -> str:
     """The operator's ``gateway-admin register-notice-key``: only an agency's first notice key, when a
     deployment is set up; any later one through two gateway admins. In the ledger too."""
+    if _in_force(conn, agency) is None:
+        raise NotFound("没有这个机构", "No such agency")
     if notice_keys.has_any(conn, agency):
         raise NotBootstrap(
             "该机构已登记过通报签名公钥；新公钥须由一名共享平台管理员申请、另一名批准",
