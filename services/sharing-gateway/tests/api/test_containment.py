@@ -10,7 +10,8 @@ import datetime as dt
 import shutil
 
 import sqlalchemy as sa
-from sharing_gateway.adapters.tables import agency_keys, feed_entries, ledger, notices, outbox
+from sharing_gateway import notice_sender
+from sharing_gateway.adapters.tables import agency_keys, agency_notice_keys, feed_entries, ledger, notices, outbox
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
@@ -35,7 +36,7 @@ def written(gateway) -> dict:
     with gateway.engine.connect() as conn:
         return {
             t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-            for t in (notices, outbox, feed_entries, ledger, agency_keys)
+            for t in (notices, outbox, feed_entries, ledger, agency_keys, agency_notice_keys)
         }
 
 
@@ -152,6 +153,18 @@ def test_the_operators_command_line_issues_only_an_agencys_first_key(gateway, mo
         issued = conn.execute(sa.select(ledger).where(ledger.c.event_type.like("%key_issued"))).mappings().one()
     assert issued["agency"] == "court" and issued["requested_by"] == issued["approved_by"]
     assert issued["requested_by"].startswith("operator")
+
+
+def test_the_operators_command_line_registers_only_an_agencys_first_notice_key(gateway, monkeypatch, capsys, tmp_path):
+    point_admin_at(gateway, monkeypatch)
+    _, first = notice_sender.write_pair(tmp_path / "first", "court")
+    _, second = notice_sender.write_pair(tmp_path / "second", "court")
+    assert admin.main(["register-notice-key", "court", str(first)]) == 0
+    before = written(gateway)
+    assert admin.main(["register-notice-key", "court", str(second)]) == 2
+    assert "notice-keys" in capsys.readouterr().err
+    assert admin.main(["register-notice-key", "nobody", str(second)]) == 2
+    assert written(gateway) == before
 
 
 def test_a_new_agencys_policy_waits_for_two_gateway_admins(database_url, tmp_path):
