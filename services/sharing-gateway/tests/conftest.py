@@ -12,7 +12,7 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, feeds, notice_keys, read_model
+from sharing_gateway.service_layer import agencies, feeds, notice_keys, parked_notices, read_model
 from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
@@ -106,6 +106,8 @@ def consumer(gateway):
                 if e.type in read_model.PERSON_EVENTS:
                     read_model.apply_person_event(s, e)
                 feeds.deliver(s, gateway, e, before)
+                if e.type in read_model.PERSON_EVENTS:
+                    parked_notices.release(s, gateway, e.data)
 
     return handle
 

@@ -74,8 +74,28 @@ def test_a_notice_about_someone_outside_the_region_is_answered_like_one_about_no
     with gateway.engine.connect() as conn:
         people = dict(conn.execute(sa.select(notices.c.notice_id, notices.c.person_id)).all())
     assert people == {"N-in": "p1", "N-far": None, "N-nobody": None}
-    # The in-region person and the unknown one are passed on; never the other county's.
+    # Only the in-region person's notice goes on to evaluation; the others are parked.
+    assert passed_on(gateway) == [idnumber.digest(ID_NUMBER, key)]
+    # The other county's person moves again, still outside: still parked. The unknown person is
+    # registered in the county: their notice goes on now, linked to them.
+    consume(
+        person_event("far", unit="370881005002", version=2, digest=idnumber.digest(ELSEWHERE, key)),
+        person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key)),
+    )
     assert sorted(passed_on(gateway)) == sorted(idnumber.digest(n, key) for n in (ID_NUMBER, NOBODY))
+    with gateway.engine.connect() as conn:
+        assert conn.execute(sa.select(notices.c.person_id).where(notices.c.notice_id == "N-nobody")).scalar() == "new"
+    consume(person_event("new", unit="370783002001", version=2, digest=idnumber.digest(NOBODY, key)))
+    assert len(passed_on(gateway)) == 2  # released once
+
+
+def test_a_rescinded_parked_notice_never_goes_on(gateway, post_notice, consume):
+    key = gateway.settings.id_digest_key()
+    assert post_notice("court", notice(notice_id="N-x", id_number=NOBODY)).status_code == 201
+    rescission = notice("violation_rescinded", notice_id="N-x-R", original_notice_id="N-x")
+    assert post_notice("court", rescission).status_code == 201
+    consume(person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key)))
+    assert passed_on(gateway) == []
 
 
 def test_a_leaked_key_is_revoked_by_two_gateway_admins_and_stops_at_once(client, keys, gateway, staff):

@@ -102,6 +102,12 @@ notices = sa.Table(
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("receipt", sa.JSON, nullable=False, comment="the signed receipt, returned again on a retry"),
     sa.Column("content_digest", sa.String(64), nullable=True, comment="SHA-256 of the exact signed notice"),
+    sa.Column(
+        "parked",
+        sa.JSON(none_as_null=True),
+        nullable=True,
+        comment="the inbound event, held until the person is known in the agency's region",
+    ),
 )
 
 #: The Ed25519 public keys an agency signs its notices with (registered by two gateway admins).

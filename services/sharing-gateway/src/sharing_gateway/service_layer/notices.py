@@ -11,13 +11,10 @@ that digest (and goes into the agency's feed, hence into the ledger too), and pu
 answer are the same either way. The same notice sent again returns the first receipt and
 changes nothing; the same id with other content is a conflict that changes nothing either.
 
-An agency acts only within its policy's region, as it receives only from there. A notice about
-a person the gateway knows outside that region is answered, recorded and receipted exactly
-like one about an unknown person, but never passed on: the agency learns nothing, and no veto
-or membership change reaches anyone outside its region. (A person the gateway does not know yet
-is passed on, so evaluation can link the notice when the person is registered.) A paused agency
-may not send notices at all (403, nothing written): pausing is how a leaked credential is
-stopped at once, in both directions.
+An agency acts only within its policy's region, as it receives only from there: a notice about
+a person not known (yet) in that region is answered and recorded the same way, and parked until
+the person is (``parked_notices``). A paused agency may not send notices at all (403, nothing
+written): pausing is how a leaked credential is stopped at once, in both directions.
 """
 
 from __future__ import annotations
@@ -28,13 +25,13 @@ import json
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
 
-from chassis import idnumber, units
+from chassis import idnumber
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from chassis.outbox import Outbox
-from sharing_gateway.adapters.tables import agencies, notices, outbox, people
+from sharing_gateway.adapters.tables import agencies, notices, outbox
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.domain import jws
-from sharing_gateway.service_layer import feeds, ledger, notice_keys
+from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
 
 PREFIX = "cn.tongxin.notice."
 INBOUND = "cn.tongxin.gateway.notice."
@@ -157,11 +154,11 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         raise InvalidInput(
             "通报内容不完整或格式有误", f"Invalid notice data: {exc.messages}", errors=exc.messages
         ) from None
-    digest, person_id, passed_on = None, None, True
+    digest, person_id = None, None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
         digest = idnumber.digest(number, gw.settings.id_digest_key())
-        person_id, passed_on = _person_in_region(conn, digest, policy)
+        person_id = parked_notices.person_in_region(conn, digest, policy)
     if kind == "violation_rescinded":
         original = conn.execute(
             sa.select(notices.c.notice_type).where(
@@ -174,14 +171,17 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
                 "No violation notice of yours has that id",
                 field="original_notice_id",
             )
+        parked_notices.discard(conn, agency, data["original_notice_id"])
     received = now.isoformat()
     recorded = sorted({*data, *(["id_digest"] if digest else [])})
     ledger.append_notice(conn, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
-    if passed_on:
-        Outbox(outbox, feeds.SOURCE).add(conn, f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    inbound, staged = Outbox(outbox, feeds.SOURCE).row(f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    parked = parked_notices.held(inbound) if digest and person_id is None else None
+    if parked is None:
+        conn.execute(outbox.insert(), staged)
     receipt_data = {
         "notice_id": notice_id,
         "notice_type": kind,
@@ -204,19 +204,10 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
             received_at=now,
             receipt=entry,
             content_digest=content_digest,
+            parked=parked,
         ),
     )
     return entry, True
-
-
-def _person_in_region(conn, digest: str, policy) -> tuple[str | None, bool]:
-    """(the person's id if known in the agency's region, whether to pass the notice on). A person
-    known only outside the region is treated as unknown and the notice goes no further."""
-    known = conn.execute(sa.select(people.c.person_id, people.c.unit_code).where(people.c.id_digest == digest)).all()
-    inside = [r.person_id for r in known if units.in_subtree(policy.region, r.unit_code)]
-    if inside:
-        return inside[0], True
-    return None, not known
 
 
 def _jsonable(data: dict) -> dict:

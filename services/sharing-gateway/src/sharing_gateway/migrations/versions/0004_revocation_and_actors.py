@@ -1,5 +1,5 @@
-"""revocation and actors: who asked and who approved, in each ledger record's hash; the API key a
-revocation request names
+"""revocation, actors and parked notices: who asked and who approved, in each ledger record's
+hash; the API key a revocation request names; notices held until their person is in the region
 
 Revision ID: 0004
 Revises: 0003
@@ -20,10 +20,12 @@ def upgrade() -> None:
     op.add_column("disclosure_ledger", sa.Column("requested_by", sa.String(length=100), nullable=True))
     op.add_column("disclosure_ledger", sa.Column("approved_by", sa.String(length=100), nullable=True))
     op.add_column("admin_requests", sa.Column("key_id", sa.String(length=16), nullable=True))
+    op.add_column("inbound_notices", sa.Column("parked", sa.JSON(none_as_null=True), nullable=True))
 
 
 def downgrade() -> None:
     # Plain DROP COLUMN too (SQLite 3.35+, PostgreSQL): no row is updated, so no trigger fires.
+    op.drop_column("inbound_notices", "parked")
     op.drop_column("admin_requests", "key_id")
     op.drop_column("disclosure_ledger", "approved_by")
     op.drop_column("disclosure_ledger", "requested_by")
