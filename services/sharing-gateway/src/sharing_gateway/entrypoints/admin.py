@@ -38,7 +38,7 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import approvals, ledger, notice_keys, signing_keys
+from sharing_gateway.service_layer import ledger, notice_keys, operator_channel, signing_keys
 from sharing_gateway.service_layer.read_model import roles_of
 
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         overlap = dt.timedelta(days=gw.settings.key_overlap_days if args.overlap_days is None else args.overlap_days)
         try:
             with gw.engine.begin() as conn:  # the operator's own channel, for a new deployment; in the ledger too
-                key = approvals.bootstrap_key(conn, args.agency, operator(), overlap)
+                key = operator_channel.bootstrap_key(conn, args.agency, operator(), overlap)
         except AppError as exc:
             print(f"{exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
             return 2
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         try:
             with gw.engine.begin() as conn:
-                kid = approvals.bootstrap_notice_key(
+                kid = operator_channel.bootstrap_notice_key(
                     conn, args.agency, notice_keys.public_key_of(signing.public_jwk(raw)), operator()
                 )
         except AppError as exc:

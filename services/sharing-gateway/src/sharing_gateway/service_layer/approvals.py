@@ -56,7 +56,7 @@ def ask(
     policy = agency_service.authorise(principal, gw.policies, agency)
     version = None
     if action == ACTIVATE_POLICY:
-        if _in_force(conn, agency) == policy.version_label:
+        if in_force_version(conn, agency) == policy.version_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
         version = policy.version_label
     if action == REGISTER_NOTICE_KEY:
@@ -92,7 +92,7 @@ def ask(
         approved_at=None,
     )
     conn.execute(admin_requests.insert(), row)
-    _record(conn, row, "requested", principal.subject)
+    record(conn, row, "requested", principal.subject)
     return row
 
 
@@ -139,7 +139,7 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
         conn.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)
         )
-    _record(conn, result, "approved", row["requested_by"], principal.subject)
+    record(conn, result, "approved", row["requested_by"], principal.subject)
     return result
 
 
@@ -153,43 +153,6 @@ def pending(conn, gw: Gateway, principal: Principal) -> list[dict]:
     return [dict(r) for r in rows if r["agency"] in gw.policies and principal.sees(gw.policies[r["agency"]].region)]
 
 
-class NotBootstrap(Conflict):
-    code, title_zh, title_en = "four-eyes-required", "须经两名管理员", "Two gateway admins are required"
-
-
-def bootstrap_key(conn, agency: str, operator: str, overlap: dt.timedelta) -> str:
-    """The operator's ``gateway-admin issue-key``: only an agency's very first key, when a deployment
-    is set up (no gateway admin can approve yet). Any later key, even after every key was revoked,
-    goes through two gateway admins. In the ledger too."""
-    if agency_service.has_keys(conn, agency):
-        raise NotBootstrap(
-            "该机构已有接口密钥；新密钥须由一名共享平台管理员申请、另一名批准",
-            "The agency already has an API key; a new one is asked for by one gateway admin and approved by another "
-            "(POST /agencies/{code}/key-requests)",
-        )
-    key = agency_service.issue_key(conn, agency, operator, overlap)
-    row = {"id": str(uuid.uuid4()), "action": ISSUE_KEY, "agency": agency, "policy_version": None}
-    _record(conn, {**row, "key_id": key.split(".")[1]}, "approved", operator, operator, channel="operator CLI")
-    return key
-
-
-def bootstrap_notice_key(conn, agency: str, public_key: str, operator: str) -> str:
-    """The operator's ``gateway-admin register-notice-key``: only an agency's first notice key, when a
-    deployment is set up; any later one through two gateway admins. In the ledger too."""
-    if _in_force(conn, agency) is None:
-        raise NotFound("没有这个机构", "No such agency")
-    if notice_keys.has_any(conn, agency):
-        raise NotBootstrap(
-            "该机构已登记过通报签名公钥；新公钥须由一名共享平台管理员申请、另一名批准",
-            "The agency already has a notice key; another is asked for by one gateway admin and approved by another "
-            "(POST /agencies/{code}/notice-keys)",
-        )
-    kid = notice_keys.register(conn, agency, public_key, operator)
-    row = {"id": str(uuid.uuid4()), "action": REGISTER_NOTICE_KEY, "agency": agency, "policy_version": None}
-    _record(conn, {**row, "public_key": public_key}, "approved", operator, operator, channel="operator CLI")
-    return kid
-
-
 def _facts(row) -> dict:
     """What the request was about, beyond who: the notice key's kid or the API key's public id."""
     facts = {}
@@ -200,17 +163,18 @@ def _facts(row) -> dict:
     return facts
 
 
-def _in_force(conn, agency: str) -> str | None:
+def in_force_version(conn, agency: str) -> str | None:
     return conn.execute(sa.select(agencies.c.policy_version).where(agencies.c.code == agency)).scalar()
 
 
-def _record(
+def record(
     conn, row: dict, step: str, requested_by: str, approved_by: str | None = None, channel: str | None = None
 ) -> None:
+    """One step of a request in the disclosure ledger: what, and who asked and who approved."""
     facts = {"request_id": row["id"], "action": row["action"], **_facts(row)}
     if channel:
         facts["channel"] = channel
-    version = row["policy_version"] or _in_force(conn, row["agency"])
+    version = row["policy_version"] or in_force_version(conn, row["agency"])
     ledger.append_administration(
         conn,
         row["agency"],
