@@ -52,7 +52,6 @@ def member_event(n: int, run: str) -> Envelope:
             "birth_year": 1970,
             "unit_code": "370783001001",
             "id_digest": "0" * 64,
-            "id_masked": "370783********0011",
             "status": "active",
             "categories": ["non_party_representative"],
             "representative_roles": [{"body": "cppcc", "level": "county", "title": None, "since": None}],

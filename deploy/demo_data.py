@@ -83,17 +83,18 @@ EMPLOYERS = [
 class Api:
     """A tiny JSON client for the services' public APIs."""
 
-    def __init__(self, base: str, token: str | None = None, api_key: str | None = None):
+    def __init__(self, base: str, token: str | Callable[[], str] | None = None, api_key: str | None = None):
         self.base = base.rstrip("/")
+        self.token = token
         self.headers = {"Accept": "application/json"}
-        if token:
-            self.headers["Authorization"] = f"Bearer {token}"
         if api_key:
             self.headers["Authorization"] = f"ApiKey {api_key}"
 
     def call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None, ok=(200, 201, 202)):
         data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
         h = {**self.headers, **(headers or {})}
+        if self.token:  # a callable gives a fresh access token (Keycloak's live five minutes)
+            h["Authorization"] = f"Bearer {self.token() if callable(self.token) else self.token}"
         if body is not None:
             h["Content-Type"] = "application/json"
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)  # noqa: S310 (http only)
@@ -207,11 +208,19 @@ def seed(
     representatives: int = 300,
     say=print,
     notice_keys: dict[str, Path] | None = None,
+    token: Callable[[], str] | None = None,
+    staff_token: Callable[[str], str] | None = None,
 ) -> dict:
-    """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway."""
-    s = BaseSettings.from_env()
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-    admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
+    """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway.
+    ``token``: the seeder's access token from the identity provider (a fresh one per call), and
+    ``staff_token(username)`` a demo account's (the two reviewers); without them, HS256 tokens
+    for services that still verify those."""
+    if token is None:
+        s = BaseSettings.from_env()
+        tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+        admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
+    else:
+        admin = token
     registry, evaluation = Api(urls["registry"], admin), Api(urls["evaluation"], admin)
     desk, gateway = Api(urls["servicedesk"], admin), Api(urls["sharing-gateway"], admin)
     villages, towns = units()
@@ -277,9 +286,12 @@ def seed(
             evaluation.must("POST", f"/rate/{public['token']}", {"scores": scores(), "phone": f"139{n:05d}{k:03d}"})
     evaluation.must("POST", f"/rounds/{rid}/close")
     # Separation of duties: one reviewer reviews, a second one publishes (neither scored).
-    for step, reviewer in (("review", "demo-reviewer-1"), ("publish", "demo-reviewer-2")):
-        token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
-        Api(urls["evaluation"], token).must("POST", f"/rounds/{rid}/{step}")
+    for step, reviewer in (("review", "county-reviewer"), ("publish", "county-reviewer-2")):
+        if staff_token:
+            reviewer_token = staff_token(reviewer)
+        else:
+            reviewer_token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
+        Api(urls["evaluation"], reviewer_token).must("POST", f"/rounds/{rid}/{step}")
     rows = evaluation.must("GET", f"/rounds/{rid}/report")["rows"]
     bottom = [r for r in rows if r["status"] == "bottom"]
     meeting = evaluation.must(

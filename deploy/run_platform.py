@@ -4,8 +4,9 @@ Starts the local Kafka broker (deploy/kafka: TLS, SCRAM users, ACLs) and the loc
 tongxin realm (deploy/keycloak), migrates each service's SQLite database, starts
 each service's API under gunicorn and its worker as separate processes, waits
 until they are ready and prints where everything is, with the demo staff accounts
-(user names and passwords) and demo staff tokens. Ctrl-C stops everything cleanly; data lives in ``var/`` and the next
-run reuses it.
+(user names and passwords) and how to get an API token. Services verify Keycloak's
+tokens. Ctrl-C stops everything cleanly; data lives in ``var/`` and the next run
+reuses it.
 
     python deploy/run_platform.py            # run until Ctrl-C
     python deploy/run_platform.py --check    # start, probe every printed URL, stop (used by tests)
@@ -15,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -75,21 +76,9 @@ SERVICES = [
     ),
 ]
 AGENCIES = ("court", "public_security", "npc", "cppcc")
-#: The staff console: no database, no worker; it calls the four APIs with the user's token.
+#: The staff console: no worker; it calls the four APIs with the user's token (its own database
+#: holds only sessions and the staff audit log, migrated when it starts).
 CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")
-
-DEMO_USERS = [
-    ("county-admin", ["admin"], "370783000000", "寿光市委统战部 管理员"),
-    ("county-evaluator", ["evaluator"], "370783000000", "寿光市委统战部 评价员"),
-    # Separated duties: one reviewer reviews a round, another publishes it; one gateway admin
-    # asks for an agency key or a policy activation, another approves it. admin implies neither.
-    ("county-reviewer-1", ["reviewer"], "370783000000", "寿光市委统战部 审核人一"),
-    ("county-reviewer-2", ["reviewer"], "370783000000", "寿光市委统战部 审核人二"),
-    ("gateway-admin-1", ["gateway_admin"], "370783000000", "信息共享平台 管理员一"),
-    ("gateway-admin-2", ["gateway_admin"], "370783000000", "信息共享平台 管理员二"),
-    ("town-editor", ["editor"], "370783001000", "圣城街道 编辑"),
-    ("community-viewer", ["viewer"], "370783001001", "东关社区 查看"),
-]
 
 
 class Platform:
@@ -128,10 +117,17 @@ class Platform:
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             **{k: v.format(var=self.var, root=ROOT) for k, v in service.extra_env},
             **self._mode(),
+            **self.identity_env(),
         }
 
     def _mode(self) -> dict:
         return {"DEVELOPMENT_MODE": "true" if self.development_mode else "false"}
+
+    def identity_env(self) -> dict:
+        """With Keycloak, services verify its tokens against its JWKS (``chassis.oidc``)."""
+        if not self.keycloak:
+            return {}
+        return {"OIDC_ISSUER": self.keycloak.issuer, "OIDC_JWKS_URL": self.keycloak.jwks_url}
 
     def console_env(self) -> dict:
         urls = {s.name: self.url(s) for s in SERVICES}
@@ -145,7 +141,9 @@ class Platform:
             "EVALUATION_URL": urls["evaluation"],
             "SERVICEDESK_URL": urls["servicedesk"],
             "GATEWAY_URL": urls["sharing-gateway"],
-            # Demo sign-in, and the session cookie over plain http to 127.0.0.1 (development only).
+            "DATABASE_URL": f"sqlite:///{self.var / 'console.db'}",
+            **self.identity_env(),
+            # Demo accounts hinted at sign-in, and the session cookie over plain http to 127.0.0.1 (development only).
             "DEVELOPMENT_MODE": "true",
             "SESSION_COOKIE_SECURE": "false",
             "ECHARTS_FILE": "services/console/node_modules/echarts/dist/echarts.min.js",
@@ -166,9 +164,38 @@ class Platform:
         urls = {s.name: self.url(s) for s in SERVICES}
         summary = seed(
             urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
-            notice_keys=self.notice_keys,
+            notice_keys=self.notice_keys, token=self.seeder_token() if self.keycloak else None,
+            staff_token=self.demo_staff_token if self.keycloak else None,
         )  # fmt: skip
         marker.write_text(json.dumps(summary, indent=2))
+
+    def seeder_token(self):
+        """The demo seeder's access token (client credentials of ``tongxin-seeder``), renewed before it expires."""
+        cached = {"token": "", "until": 0.0}
+        secret = os.environ.get("TONGXIN_SEEDER_CLIENT_SECRET", "dev-only-tongxin-seeder-secret-change-me")
+
+        def token() -> str:
+            if time.monotonic() > cached["until"]:
+                form = urllib.parse.urlencode(
+                    {"grant_type": "client_credentials", "client_id": "tongxin-seeder", "client_secret": secret}
+                ).encode()
+                with urllib.request.urlopen(self.keycloak.token_url, data=form, timeout=30) as answer:  # noqa: S310
+                    body = json.load(answer)
+                cached.update(token=body["access_token"], until=time.monotonic() + body["expires_in"] - 60)
+            return cached["token"]
+
+        return token
+
+    def demo_staff_token(self, username: str) -> str:
+        """A demo account's access token through the development-only e2e client's password grant."""
+        secret = os.environ.get("TONGXIN_E2E_CLIENT_SECRET", "dev-only-tongxin-e2e-secret-change-me")
+        account = next(u for u in demo_users() if u["username"] == username)
+        form = urllib.parse.urlencode(
+            {"grant_type": "password", "client_id": "tongxin-e2e", "client_secret": secret,
+             "username": username, "password": account["password"]}
+        ).encode()  # fmt: skip
+        with urllib.request.urlopen(self.keycloak.token_url, data=form, timeout=30) as answer:  # noqa: S310
+            return json.load(answer)["access_token"]
 
     def agency_keys(self) -> dict[str, str]:
         """Demo API keys for the agencies: issued on the first run, kept in var/ and reused."""
@@ -221,6 +248,8 @@ class Platform:
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         if self.keycloak:  # it starts beside Kafka and the services; waited for at the end
+            # The realm's console client accepts sign-in redirects to this console (read at the first import).
+            os.environ.setdefault("TONGXIN_CONSOLE_URL", self.url(CONSOLE))
             print(f"starting Keycloak on {self.keycloak.url} ...", flush=True)
             self.keycloak.launch()
         print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
@@ -289,16 +318,12 @@ class Platform:
         return [*apis, self.url(CONSOLE, "/login"), self.url(CONSOLE, "/vendor/echarts.min.js"), *identity]
 
     def print_banner(self) -> None:
-        from chassis.auth import TokenService
         from chassis.settings import BaseSettings
 
         s = BaseSettings.from_env()
-        tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
         print(f"\nTongxin is running (ready in {self.ready_seconds:.1f}s). Kafka: {self.kafka.bootstrap_servers}")
         print(f"  (SASL_SSL: CA {self.kafka.ca_file}, one SCRAM user per service in {self.kafka.credentials_file})")
-        print(
-            f"  {'console':<16} {self.url(CONSOLE)}   (sign in as any demo user; public rating form at /rate/<token>)"
-        )
+        print(f"  {'console':<16} {self.url(CONSOLE)}   (demo accounts below; public rating form at /rate/<token>)")
         for service in SERVICES:
             print(f"  {service.name:<16} API {self.url(service)}   Swagger UI {self.url(service, '/docs')}")
         if self.keycloak:
@@ -307,10 +332,12 @@ class Platform:
             print("  demo staff accounts (administrators enrol TOTP at their first browser sign-in):")
             for user in demo_users():
                 print(f"    {user['username']:<22} {user['password']:<30} {','.join(user['roles']):<14} {user['unit']}")
-        print("\nDemo staff tokens (8 hours), use as 'Authorization: Bearer <token>':")
-        for sub, roles, unit, label in DEMO_USERS:
-            token = tokens.issue(sub, roles, unit, name=label, ttl=dt.timedelta(hours=8))
-            print(f"  {label} ({sub}, {','.join(roles)}, {unit}):\n    {token}")
+            print(
+                "  an access token for the APIs (5 minutes; development-only e2e client, accounts without TOTP):\n"
+                "    curl -s -d grant_type=password -d client_id=tongxin-e2e "
+                "-d client_secret=dev-only-tongxin-e2e-secret-change-me \\\n"
+                f"      -d username=county-editor -d password=Tx-county-editor-2026 {self.keycloak.token_url}"
+            )
         gateway = next(s for s in SERVICES if s.name == "sharing-gateway")
         print(
             f"\nAgency feeds: {self.url(gateway, '/feed')} (long poll: ?after=<seq>&wait=30), notices: "

@@ -5,6 +5,7 @@ The attack this stops: a token minted with the default secret from this reposito
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,15 +35,26 @@ CASES = [
 ]
 
 
-def start(service: str, process: str, env: dict, tmp: Path, signing_key: bool = True) -> subprocess.CompletedProcess:
+ADMIN_COMMANDS = {
+    "registry": ["registry-admin", "migrate"],
+    "evaluation": ["evaluation-admin", "migrate"],
+    "servicedesk": ["servicedesk-admin", "migrate"],
+    "sharing-gateway": ["gateway-admin", "migrate"],
+}
+
+
+def start(
+    service: str, process: str, env: dict, tmp: Path, extra: tuple[str, ...] = (), signing_key: bool = True
+) -> subprocess.CompletedProcess:
     _, app, worker = SERVICES[service]
     if service == "sharing-gateway" and signing_key and not (tmp / "signing.pem").exists():
         write_new(tmp / "signing.pem")  # the gateway's identity is provided; these tests are about secrets
-    cmd = (
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn/gunicorn.conf.py"), app]
-        if process == "api"
-        else [str(BIN / worker)]
-    )
+    if process == "api":
+        cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn/gunicorn.conf.py"), *extra, app]
+    elif process == "admin":
+        cmd = [str(BIN / ADMIN_COMMANDS[service][0]), *ADMIN_COMMANDS[service][1:]]
+    else:
+        cmd = [str(BIN / worker)]
     base = {k: v for k, v in os.environ.items() if k not in strong_secret_environment(*_settings())}
     base.pop("DEVELOPMENT_MODE", None)
     env = {
@@ -82,8 +94,32 @@ def test_the_gateway_will_not_start_without_its_signing_key_outside_development_
     assert not (tmp_path / "signing.pem").exists()
 
 
-def test_development_mode_accepts_the_shipped_defaults_but_not_a_public_address(tmp_path):
-    done = start("registry", "api", {"DEVELOPMENT_MODE": "true", "BIND": "0.0.0.0:0"}, tmp_path)
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_an_operator_command_refuses_the_shipped_secrets_too(service, tmp_path):
+    """``*-admin migrate`` runs with the service's secrets (the registry's re-keys ID digests with them)."""
+    done = start(service, "admin", {}, tmp_path)
+    first = secret_fields(SERVICES[service][0])[0].name.upper()  # the first secret it checks
+    assert done.returncode != 0 and f"{first} is" in done.stdout + done.stderr
+    assert not (tmp_path / "db.sqlite").exists() or (tmp_path / "db.sqlite").stat().st_size == 0
+
+
+def test_the_token_minting_command_refuses_the_shipped_secret():
+    env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "DEVELOPMENT_MODE")}
+    cmd = [sys.executable, "-m", "chassis.auth", "--sub", "x", "--roles", "admin", "--unit", "370000000000"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "JWT_SECRET is" in done.stderr and "eyJ" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    "env, extra",
+    [
+        ({"BIND": "0.0.0.0:0"}, ()),
+        ({}, ("-b", "0.0.0.0:0")),  # the command line overrides BIND
+        ({"GUNICORN_CMD_ARGS": "--bind 0.0.0.0:0"}, ()),
+    ],
+)
+def test_development_mode_accepts_the_shipped_defaults_but_not_a_public_address(env, extra, tmp_path):
+    done = start("registry", "api", {"DEVELOPMENT_MODE": "true", **env}, tmp_path, extra)
     assert done.returncode != 0 and "DEVELOPMENT_MODE serves loopback only" in done.stderr + done.stdout
 
 
@@ -101,11 +137,39 @@ def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_i
         for part in parts:
             env = services[f"{name}-{part}"]["environment"]
             for field in secret_fields(settings):
-                assert required.match(str(env.get(field.name.upper()))), (name, part, field.name)
+                value = str(env.get(field.name.upper()))
+                if field.default == "" and field.metadata.get("empty_disables"):  # off unless set
+                    assert value == f"${{{field.name.upper()}:-}}", (name, part, field.name)
+                    continue
+                assert required.match(value), (name, part, field.name)
             assert re.search(r":\$\{[A-Z]+_DB_PASSWORD:\?[^}]+\}@", env["DATABASE_URL"]), (name, part)
-    assert required.match(services["console"]["environment"]["SECRET_KEY"])
-    assert [f.name for f in secret_fields(ConsoleSettings)] == ["jwt_secret", "metrics_token", "secret_key"]
+    for field in secret_fields(ConsoleSettings):
+        assert required.match(str(services["console"]["environment"].get(field.name.upper()))), field.name
     assert required.match(services["postgres"]["environment"]["POSTGRES_PASSWORD"])
     for value in SHIPPED_SECRETS:
         assert value not in text
     assert "-dev-password" not in text + (ROOT / "deploy/compose/postgres-init.sql").read_text()
+    keycloak = services["keycloak"]["environment"]
+    for name in ("KC_BOOTSTRAP_ADMIN_PASSWORD", "KC_DB_PASSWORD", "TONGXIN_CONSOLE_CLIENT_SECRET"):
+        assert required.match(str(keycloak[name])), name
+    assert not re.search(r"\$\{[A-Z_]*(SECRET|PASSWORD|TOKEN|_KEY)[A-Z_]*:-", text), "no default for a secret"
+    assert "dev-only-" not in text
+
+
+def test_the_deployed_realm_holds_no_account_no_secret_and_no_password_grant():
+    """Demo staff accounts, the demo seeder and the e2e client live in the development-only file."""
+    import json
+
+    realm = json.loads((ROOT / "deploy/keycloak/tongxin-realm.json").read_text())
+    text = (ROOT / "deploy/keycloak/tongxin-realm.json").read_text()
+    assert not realm.get("users") and "dev-only-" not in text
+    assert not [c["clientId"] for c in realm["clients"] if c.get("directAccessGrantsEnabled")]
+    assert not [c["clientId"] for c in realm["clients"] if c.get("serviceAccountsEnabled")]
+    secrets = [c["secret"] for c in realm["clients"] if c.get("secret")]
+    assert secrets and all(re.fullmatch(r"\$\{[A-Z_]+\}", s) for s in secrets), secrets  # no ${VAR:default}
+    import yaml
+
+    mounted = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["keycloak"]["volumes"]
+    assert [v.split(":")[0] for v in mounted] == ["./deploy/keycloak/tongxin-realm.json"]
+    deployed = (ROOT / "deploy/k8s/keycloak.yaml").read_text()
+    assert "tongxin-e2e" not in deployed and "tongxin-seeder" not in deployed and "county-admin" not in deployed

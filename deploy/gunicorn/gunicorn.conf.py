@@ -6,6 +6,7 @@ gunicorn -c deploy/gunicorn/gunicorn.conf.py 'registry.entrypoints.api.app:creat
 import json
 import multiprocessing
 import os
+from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger
 
@@ -13,9 +14,8 @@ from chassis.logs import redact
 
 # Development mode (make run) accepts the shipped default secrets, so it serves this machine only.
 _development = os.environ.get("DEVELOPMENT_MODE", "").strip().lower() in {"1", "true", "yes", "on"}
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 bind = os.environ.get("BIND", "127.0.0.1:8000" if _development else "0.0.0.0:8000")
-if _development and bind.rpartition(":")[0].strip("[]") not in {"127.0.0.1", "localhost", "::1"}:
-    raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: BIND={bind} refused (use 127.0.0.1:<port>)")
 # Workers from CPU count (2n+1 is gunicorn's rule of thumb for I/O-bound apps), capped for small hosts.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 # Threads per worker (gthread) for APIs that hold requests open, like the gateway's long-polled
@@ -36,7 +36,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = json.dumps(
     {
         "remote": "%(h)s",
-        "request": "%(r)s",
+        # Method, path and protocol, never the query string: its values are typed by people.
+        "request": "%(m)s %(U)s %(H)s",
         "status": "%(s)s",
         "bytes": "%(B)s",
         "ms": "%(M)s",
@@ -46,16 +47,29 @@ access_log_format = json.dumps(
 errorlog = "-"
 
 
+def redact_atoms(atoms: dict) -> dict:
+    """Access-log atoms without secrets: the query string left out of the request line and its
+    own atoms, every path decoded (``%33%37…``, ``%EF%BC%91`` full-width digits) before it is
+    redacted as in the services' own JSON logs, so no encoding slips past."""
+    atoms = dict(atoms)
+    for key in ("q", "{query_string}e"):
+        if key in atoms:
+            atoms[key] = "-"
+    if isinstance(atoms.get("r"), str):
+        method, _, rest = atoms["r"].partition(" ")
+        target, _, protocol = rest.rpartition(" ")
+        atoms["r"] = f"{method} {target.split('?', 1)[0]} {protocol}"
+    for key in ("r", "U", "f"):
+        if isinstance(atoms.get(key), str):
+            atoms[key] = redact(unquote_plus(atoms[key]))
+    return atoms
+
+
 class RedactingLogger(Logger):
-    """The access log without secrets: rating tokens and receipt codes in paths, ID numbers,
-    phones and tokens in query strings are redacted as in the services' own JSON logs."""
+    """The access log without secrets (``redact_atoms``)."""
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        return redact_atoms(super().atoms(resp, req, environ, request_time))
 
 
 logger_class = RedactingLogger
@@ -63,6 +77,15 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
 def on_starting(server):
+    # Checked on the final addresses: -b on the command line and GUNICORN_CMD_ARGS override BIND above.
+    if _development:
+        public = [
+            a
+            for a in server.cfg.bind
+            if not a.startswith("unix:") and a.rpartition(":")[0].strip("[]") not in _LOOPBACK
+        ]
+        if public:
+            raise SystemExit(f"DEVELOPMENT_MODE serves loopback only: bind {public} refused (use 127.0.0.1:<port>)")
     # Prometheus multiprocess mode needs an empty directory shared by the workers.
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:

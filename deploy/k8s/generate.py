@@ -25,8 +25,11 @@
 - ``keycloak.yaml``: Keycloak (the identity provider) in production mode on its own
   PostgreSQL database, two replicas sharing their caches (JDBC_PING over that database),
   the realm file in a ``ConfigMap`` imported on the first start, behind the ingress's TLS.
-  Create the ``keycloak`` Secret yourself: KC_DB_USERNAME, KC_DB_PASSWORD,
-  KC_BOOTSTRAP_ADMIN_USERNAME, KC_BOOTSTRAP_ADMIN_PASSWORD and the TONGXIN_*_CLIENT_SECRET values.
+  The realm holds no account and no secret (the demo accounts and the e2e client are in
+  ``tongxin-realm.dev.json``, never deployed). Create the ``keycloak`` Secret yourself:
+  KC_DB_USERNAME, KC_DB_PASSWORD, KC_BOOTSTRAP_ADMIN_USERNAME, KC_BOOTSTRAP_ADMIN_PASSWORD,
+  TONGXIN_CONSOLE_CLIENT_SECRET and TONGXIN_CONSOLE_STAFF_CLIENT_SECRET (the pod does not start
+  without each one it requires).
 
 APIs are stateless and scale on CPU. Workers scale up to the partitions of the topics
 they consume; more members would sit idle. The relay elects one leader per service
@@ -49,6 +52,12 @@ from chassis.topics import DLQ_SUFFIX, FEED_PREFIX, GATEWAY_CHECKPOINTS, GATEWAY
 
 NAMESPACE = "tongxin"
 KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6"
+KEYCLOAK_REQUIRED_SECRETS = (
+    "KC_DB_PASSWORD",
+    "KC_BOOTSTRAP_ADMIN_PASSWORD",
+    "TONGXIN_CONSOLE_CLIENT_SECRET",
+    "TONGXIN_CONSOLE_STAFF_CLIENT_SECRET",
+)
 #: The issuer as browsers and tokens name it (the ingress), and the keys as services fetch them (in-cluster).
 OIDC_ISSUER = "https://id.tongxin.example.cn/realms/tongxin"
 OIDC_JWKS_URL = "http://keycloak/realms/tongxin/protocol/openid-connect/certs"
@@ -402,6 +411,12 @@ def keycloak_docs() -> list[dict]:
                 ("KC_METRICS_ENABLED", "true"),
                 ("TONGXIN_CONSOLE_URL", "https://console.tongxin.example.cn"),
             )
+        ]
+        # Required keys: without one the pod does not start (the realm file holds no secret and
+        # Keycloak would keep an unset ${VAR} placeholder as the literal secret).
+        + [
+            {"name": name, "valueFrom": {"secretKeyRef": {"name": "keycloak", "key": name}}}
+            for name in KEYCLOAK_REQUIRED_SECRETS
         ],
         "envFrom": [{"secretRef": {"name": "keycloak"}}],
         "ports": [{"name": "http", "containerPort": 8080}, {"name": "management", "containerPort": 9000}],

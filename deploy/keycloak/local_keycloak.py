@@ -7,8 +7,11 @@ the embedded H2 database and a local (unclustered) cache and started ``--optimiz
 ``start-dev`` would rebuild the server (about 10 s) on every start. Each instance
 keeps its state in its own data folder (Keycloak's home there: H2 database, imported
 realm, generated bootstrap admin), listens on 127.0.0.1 only, and imports the
-``tongxin`` realm from ``tongxin-realm.json`` on its first start. ``make run`` and the
-test suite both start their Keycloak through this module.
+``tongxin`` realm on its first start: the production realm ``tongxin-realm.json`` (no
+accounts, no secret in it) merged with ``tongxin-realm.dev.json`` (demo staff accounts,
+the demo seeder and the password-grant e2e client, with repository secrets), which only
+this module imports. ``make run`` and the test suite both start their Keycloak through
+this module; compose and Kubernetes import the production realm alone.
 
     python deploy/keycloak/local_keycloak.py run --data-dir var/keycloak --port 8080
     python deploy/keycloak/local_keycloak.py fetch     # fetch and unpack the distribution only
@@ -40,6 +43,12 @@ DIST = HERE / "dist"
 HOME = DIST / f"keycloak-{VERSION}"
 ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:tar.gz"
 REALM_FILE = HERE / "tongxin-realm.json"
+DEV_REALM_FILE = HERE / "tongxin-realm.dev.json"
+#: The production realm's client secrets, for this machine only (``${VAR}`` in the realm file).
+DEV_CLIENT_SECRETS = {
+    "TONGXIN_CONSOLE_CLIENT_SECRET": "dev-only-console-client-secret-change-me",
+    "TONGXIN_CONSOLE_STAFF_CLIENT_SECRET": "dev-only-console-staff-secret-change-me",
+}
 REALM = "tongxin"
 #: The official image of the same version, for machines with a Docker engine (tests, compose).
 KEYCLOAK_IMAGE = f"quay.io/keycloak/keycloak:{VERSION}"
@@ -83,9 +92,26 @@ def _fetch(quiet: bool) -> None:
     archive.unlink()
 
 
-def demo_users() -> list[dict]:
-    """The realm file's demo users (not service accounts): user name, roles, unit, password, display name."""
+def development_realm() -> dict:
+    """The production realm with the development-only clients and accounts added."""
     realm = json.loads(REALM_FILE.read_text())
+    dev = json.loads(DEV_REALM_FILE.read_text())
+    realm["clients"] = realm["clients"] + dev["clients"]
+    realm["users"] = realm.get("users", []) + dev["users"]
+    return realm
+
+
+def write_development_realm(folder: Path) -> Path:
+    """The development realm as one import file in ``folder`` (Keycloak imports a realm once, from one file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REALM_FILE.name
+    path.write_text(json.dumps(development_realm(), ensure_ascii=False, indent=2))
+    return path
+
+
+def demo_users() -> list[dict]:
+    """The development realm's demo users (not service accounts): user name, roles, unit, password, display name."""
+    realm = json.loads(DEV_REALM_FILE.read_text())
     return [
         {
             "username": user["username"],
@@ -144,9 +170,7 @@ class LocalKeycloak:
         lib = self.data_dir / "lib"
         if not lib.is_symlink():
             lib.symlink_to(HOME / "lib", target_is_directory=True)
-        imports = self.data_dir / "data" / "import"
-        imports.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(REALM_FILE, imports / REALM_FILE.name)
+        write_development_realm(self.data_dir / "data" / "import")
 
     def _command(self) -> list[str]:
         return [
@@ -165,6 +189,7 @@ class LocalKeycloak:
     def _env(self) -> dict[str, str]:
         admin = self.bootstrap_admin()
         return {
+            **DEV_CLIENT_SECRETS,
             **os.environ,
             "KC_BOOTSTRAP_ADMIN_USERNAME": admin["username"],
             "KC_BOOTSTRAP_ADMIN_PASSWORD": admin["password"],

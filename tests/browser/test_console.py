@@ -15,14 +15,6 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from chassis import idnumber
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
-
-
-def admin_headers() -> dict:
-    s = BaseSettings.from_env()
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("t", ["admin"], "370783000000")
-    return {"Authorization": f"Bearer {token}"}
 
 
 def public_token(console, ev: str, round_id: str) -> str:
@@ -30,14 +22,14 @@ def public_token(console, ev: str, round_id: str) -> str:
     reps = requests.get(
         f"{console.url('registry')}/people",
         params={"representative": "true", "limit": 50},
-        headers=admin_headers(),
+        headers=console.api_headers(),
         timeout=10,
     ).json()["items"]
     for rep in reps:
         r = requests.post(
             f"{ev}/rounds/{round_id}/tokens",
             json={"person_id": rep["id"], "source": "public"},
-            headers=admin_headers(),
+            headers=console.api_headers(),
             timeout=10,
         )
         if r.status_code == 201:
@@ -66,15 +58,17 @@ def test_sign_in_and_the_dashboard_draws_its_charts(console):
     assert int(text(d, "#active-people")) >= 300
     assert len(d.find_elements(By.CSS_SELECTOR, ".chart canvas")) >= 5
     console.shot("01-dashboard")
-    d.find_element(By.LINK_TEXT, "English").click()
+    d.find_element(By.XPATH, "//header//button[normalize-space()='English']").click()  # a POST form with its token
+    WebDriverWait(d, 20).until(lambda d: '<html lang="en"' in d.page_source)
     assert "Dashboard" in d.page_source
-    d.find_element(By.LINK_TEXT, "中文").click()
+    d.find_element(By.XPATH, "//header//button[normalize-space()='中文']").click()
+    WebDriverWait(d, 20).until(lambda d: '<html lang="zh-CN"' in d.page_source)
 
 
 def test_search_edit_and_the_change_history(console):
     console.sign_in("county-admin")
     someone = requests.get(
-        f"{console.url('registry')}/people", params={"limit": 1}, headers=admin_headers(), timeout=10
+        f"{console.url('registry')}/people", params={"limit": 1}, headers=console.api_headers(), timeout=10
     )
     initials = "".join(syllable[0] for syllable in someone.json()["items"][0]["name_pinyin"].split())
     d = console.go(f"/people?q={initials}")  # pinyin initials, as staff type them
@@ -138,7 +132,7 @@ def test_a_round_runs_and_a_public_rating_is_answered_on_a_phone(console):
     assert text(d, "#round-state") == "open"
     round_id = d.current_url.rsplit("/", 1)[1]
     ev = console.url("evaluation")
-    people = requests.get(f"{ev}/rounds/{round_id}/report", headers=admin_headers(), timeout=10)
+    people = requests.get(f"{ev}/rounds/{round_id}/report", headers=console.api_headers(), timeout=10)
     assert people.status_code == 200
     # A public rating token, as a printed QR code would carry it.
     token = public_token(console, ev, round_id)
@@ -167,12 +161,12 @@ def test_a_round_runs_and_a_public_rating_is_answered_on_a_phone(console):
 def test_a_request_moves_through_its_states(console):
     desk, reg = console.url("servicedesk"), console.url("registry")
     member = requests.get(
-        f"{reg}/people", params={"representative": "true", "limit": 1}, headers=admin_headers(), timeout=10
+        f"{reg}/people", params={"representative": "true", "limit": 1}, headers=console.api_headers(), timeout=10
     ).json()["items"][0]
     r = requests.post(
         f"{desk}/requests",
         json={"person_id": member["id"], "category": "legal", "title": "浏览器诉求", "description": "合同纠纷咨询"},
-        headers=admin_headers(),
+        headers=console.api_headers(),
         timeout=10,
     )
     assert r.status_code == 201, r.text

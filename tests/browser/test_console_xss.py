@@ -15,7 +15,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from chassis import idnumber
-from tests.browser.test_console import admin_headers
 
 SCRIPT = "</script><script>window.__pwned=1</script>"
 IMAGE = "<img src=x onerror=window.__pwned=2>"
@@ -24,8 +23,8 @@ EVERYTHING = SCRIPT + IMAGE + TEMPLATE  # 85 characters: fits a unit, a round an
 TOWN = "370783001000"
 
 
-def must(method: str, url: str, body: dict | None = None) -> dict:
-    r = requests.request(method, url, json=body, headers=admin_headers(), timeout=15)
+def must(console, method: str, url: str, body: dict | None = None) -> dict:
+    r = requests.request(method, url, json=body, headers=console.api_headers(), timeout=15)
     assert r.status_code < 300, f"{method} {url}: {r.status_code} {r.text[:300]}"
     return r.json()
 
@@ -49,11 +48,12 @@ def hostile(console):
     reg, ev, desk = console.url("registry"), console.url("evaluation"), console.url("servicedesk")
     for url in (reg, ev, desk):
         wait_until_ready(url)
-    town = next(u for u in must("GET", f"{reg}/units") if u["code"] == TOWN)
-    must("PATCH", f"{reg}/units/{TOWN}", {"name": EVERYTHING})
+    town = next(u for u in must(console, "GET", f"{reg}/units") if u["code"] == TOWN)
+    must(console, "PATCH", f"{reg}/units/{TOWN}", {"name": EVERYTHING})
     born = dt.date(1970, 1, 1) + dt.timedelta(days=uuid.uuid4().int % 9000)
     people = [
         must(
+            console,
             "POST",
             f"{reg}/people",
             {
@@ -65,14 +65,16 @@ def hostile(console):
         )
         for k, name in enumerate((SCRIPT, IMAGE))
     ]
-    round_ = must("POST", f"{ev}/rounds", {"name": EVERYTHING, "starts_on": "2026-01-01", "ends_on": "2026-12-31"})
-    some = must("GET", f"{desk}/activities", None)["items"][0]
-    volunteer = must("GET", f"{desk}/activities/{some['id']}")["volunteers"][0]["person_id"]
-    activity = must("POST", f"{desk}/activities", {
+    round_ = must(
+        console, "POST", f"{ev}/rounds", {"name": EVERYTHING, "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    )
+    some = must(console, "GET", f"{desk}/activities", None)["items"][0]
+    volunteer = must(console, "GET", f"{desk}/activities/{some['id']}")["volunteers"][0]["person_id"]
+    activity = must(console, "POST", f"{desk}/activities", {
         "kind": "free_clinic", "title": EVERYTHING, "held_on": "2026-12-30", "unit_code": TOWN,
         "people_served": 1, "volunteers": [{"person_id": volunteer, "hours": "1"}]})  # fmt: skip
     yield {"people": people, "round": round_, "activity": activity}
-    must("PATCH", f"{reg}/units/{TOWN}", {"name": town["name"]})
+    must(console, "PATCH", f"{reg}/units/{TOWN}", {"name": town["name"]})
 
 
 def assert_inert(console, path: str, texts: list[str]) -> None:
@@ -131,10 +133,10 @@ def test_hostile_names_render_as_text_and_never_run(console, hostile):
 
 def cohort_member(console, ev: str, round_id: str) -> str:
     """Someone in the round's cohort: the first representative evaluation issues a token for."""
-    reps = must("GET", f"{console.url('registry')}/people?representative=true&limit=50")["items"]
+    reps = must(console, "GET", f"{console.url('registry')}/people?representative=true&limit=50")["items"]
     for rep in reps:
         r = requests.post(f"{ev}/rounds/{round_id}/tokens", json={"person_id": rep["id"], "source": "public"},
-                          headers=admin_headers(), timeout=10)  # fmt: skip
+                          headers=console.api_headers(), timeout=10)  # fmt: skip
         if r.status_code == 201:
             return rep["id"]
     raise AssertionError("nobody of the first 50 representatives is in the round's cohort")
@@ -142,7 +144,7 @@ def cohort_member(console, ev: str, round_id: str) -> str:
 
 def test_the_token_sheet_of_a_hostile_round_prints_its_name_and_runs_nothing(console, hostile):
     ev, round_id = console.url("evaluation"), hostile["round"]["id"]
-    must("POST", f"{ev}/rounds/{round_id}/open", {})
+    must(console, "POST", f"{ev}/rounds/{round_id}/open", {})
     member = cohort_member(console, ev, round_id)
     console.sign_in("county-evaluator")
     d = console.go(f"/rounds/{round_id}")

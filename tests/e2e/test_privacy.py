@@ -4,14 +4,16 @@ reveal religion or ethnicity, and no log line holds a secret.
 Runs after the other end-to-end tests (see conftest), on what they produced plus a person made
 to tempt every leak: a CPPCC member in the religious and ethnic base databases, with religion and
 ethnicity recorded and then changed alone. Every record on every topic and every entry of every
-agency feed is checked for a raw ID number, an ID number rebuilt from its masked form and a date
-in the same record (confirmed against the person's keyed digest), a sensitive key, and a
-sensitive value (a category or tag naming a religion or an ethnicity). Expected: 0 of each.
+agency feed is checked for a raw ID number, an ID number rebuilt from a masked form and the birth
+year or from a date and the unit's region in the same record (every candidate enumerated,
+confirmed against the person's keyed digest), a sensitive key, and a sensitive value (a category
+or tag naming a religion or an ethnicity). Expected: 0 of each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import secrets
@@ -31,17 +33,20 @@ from tests.support.infra import say
 
 AGENCIES = ("court", "public_security", "npc", "cppcc")
 _DATE = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])(?![0-9])")
-#: The platform's processes inherit this environment, so this is the registry's ID-digest key.
 
 
+@functools.cache
 def id_key():
-    """The platform's ID-digest key: read when a test runs, after the fixture set the generated secrets."""
+    """The registry's ID-digest key: the platform's processes inherit this environment (read once
+    the platform fixture has set it, not at import)."""
     return RegistrySettings.from_env().id_digest_key()
 
 
 def tempting_person(registry, cppcc) -> dict:
     """A CPPCC member whose record tempts every leak; returns the person with the raw ID number."""
     body = new_person(HOME_A, roles=("cppcc",), categories=("religious_figure", "ethnic_minority"))
+    # Born where registered (the usual case): the unit code then gives the region of the number.
+    body["id_number"] = idnumber.make(HOME_A[:6], idnumber.birth_date_of(body["id_number"]), 7, "male")
     body |= {"ethnicity": "回族", "religion": "伊斯兰教", "phone": "13712345678", "tags": ["回族", "清真寺管委会"]}
     r = registry.post("/people", json=body)
     assert r.status_code == 201, r.text
@@ -83,17 +88,44 @@ def keys(value: Any) -> Iterator[str]:
             yield from keys(v)
 
 
-def rebuilt(masked: str, record: Any, digest: str | None) -> list[str]:
-    """Full ID numbers rebuilt from ``masked`` and any date in the same record, confirmed by the digest."""
-    if not digest or not re.fullmatch(r"[0-9]{6}\*{8}[0-9]{3}[0-9X]", masked or ""):
+_MASKED = re.compile(r"([0-9]{6})\*{8}([0-9]{3}[0-9X])")
+#: Youngest birth year a registered adult can have; later dates in a record are event times.
+_LAST_BIRTH_YEAR = dt.date.today().year - 16
+
+
+def rebuilt(record: Any, digest: str | None) -> list[str]:
+    """Every ID number the record narrows the search to, enumerated in full and confirmed by the
+    digest: each masked form in it (region and tail) with every date of its ``birth_year``
+    (every date 1900-today without one), and each full date in it that could be a birth date with
+    the region of its ``unit_code`` and every sequence number. Without either, the record leaves
+    region x year x sequence (about 180,000 tries): the residual risk of holding the digest key."""
+    if not digest:
         return []
+    data = record.get("data") if isinstance(record, dict) and "data" in record else record
     text = json.dumps(record, ensure_ascii=False)
+    year = data.get("birth_year") if isinstance(data, dict) else None
+    candidates: set[str] = set()
+    for region, tail in {m.groups() for m in _MASKED.finditer(text)}:
+        for day in _dates_of(range(year, year + 1) if year else range(1900, _LAST_BIRTH_YEAR + 1)):
+            candidates.add(f"{region}{day:%Y%m%d}{tail[:3]}")
+    unit = str(data.get("unit_code") or "") if isinstance(data, dict) else ""
+    if re.fullmatch(r"[0-9]{12}", unit):
+        for y, m, d in {match.groups() for match in _DATE.finditer(text)}:
+            if int(y) <= _LAST_BIRTH_YEAR:
+                candidates.update(f"{unit[:6]}{y}{m}{d}{seq:03d}" for seq in range(1000))
     found = []
-    for y, m, d in {match.groups() for match in _DATE.finditer(text)}:
-        candidate = masked[:6] + y + m + d + masked[14:]
-        if idnumber.check_character(candidate[:17]) == candidate[17] and idnumber.digest(candidate, id_key()) == digest:
-            found.append(candidate)
+    for first17 in candidates:
+        number = first17 + idnumber.check_character(first17)
+        if idnumber.digest(number, id_key()) == digest:
+            found.append(number)
     return found
+
+
+def _dates_of(years: range) -> Iterator[dt.date]:
+    day, end = dt.date(years.start, 1, 1), dt.date(years.stop, 1, 1)
+    while day < end:
+        yield day
+        day += dt.timedelta(days=1)
 
 
 def findings(entries: list[tuple[str, dict]], digests: dict[str, str]) -> Counter:
@@ -112,7 +144,7 @@ def findings(entries: list[tuple[str, dict]], digests: dict[str, str]) -> Counte
         if bad_keys:
             say(f"privacy: sensitive keys {bad_keys} in {where}")
         digest = data.get("id_digest") or digests.get(data.get("person_id", ""))
-        if rebuilt(data.get("id_masked", ""), record, digest):
+        if rebuilt(record, digest):
             found["rebuildable ID number"] += 1
             say(f"privacy: ID number rebuildable in {where}")
         if data.get("changed_fields") == []:
@@ -144,8 +176,12 @@ def test_nothing_shared_rebuilds_an_id_number_or_reveals_religion_or_ethnicity(p
         f"empty changed_fields {found['empty changed_fields']}")  # fmt: skip
     assert len(mine) >= 3 and any(t.startswith(("feed.cppcc", "cppcc")) for t, r in entries if r in mine)
     assert sum(found.values()) == 0, dict(found)
-    # The probe itself can fail: the old shape of a person event is caught.
+    # The probe itself can fail: the old shapes of a person event are caught, the masked form
+    # beside the birth year alone (34 tries in 2026's review) as well as beside a full date.
     event = next(r for t, r in entries if t == "registry.person.v1" and r["data"]["person_id"] == person["id"])
+    masked = idnumber.mask(person["id_number"])
+    with_year = {**event, "data": {**event["data"], "id_masked": masked}}
+    assert findings([("probe", with_year)], digests) == Counter({"rebuildable ID number": 1, "sensitive key": 1})
     old = {**event, "data": {**event["data"], "birth_date": person_birth(person), "categories": ["ethnic_minority"]}}
     assert findings([("probe", old)], digests) == Counter(
         {"rebuildable ID number": 1, "sensitive key": 1, "sensitive value": 1}
@@ -179,7 +215,7 @@ def test_no_log_line_of_the_whole_run_holds_an_id_number_phone_token_key_or_rece
             lines += 1
             found = [f"probe {i}" for i, secret in enumerate(probes) if secret in line]
             found += ["an ID number"] if sensitive.contains_id_number(line) else []
-            found += ["a phone number"] if sensitive.PHONE_IN_TEXT.search(sensitive.normalise_text(line)) else []
+            found += ["a phone number"] if sensitive.contains_phone(line) else []
             found += ["a JWT"] if re.search(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.", line) else []
             for what in found:
                 leaks[f"{path.name}: {what}"] += 1

@@ -7,6 +7,14 @@ OpenAPI document). An operation without a rule fails the test, so no endpoint ca
 the matrix. Every refusal must be a problem+json response and leave the database byte
 for byte as it was: the file is restored from the seed before each call, and compared
 after each refusal (all connections closed, so the write-ahead log is folded in).
+
+One object per operation is not enough: an action can reach objects other than the one
+in its path. So a rule may also say where the rows of a list answer must lie
+(``listed_units``: every row in the caller's subtree, or above it where reads go up),
+and ``references`` are calls by a caller entitled to the operation whose body or effects
+reach an object outside their scope (a person, a branch or a round of a sibling or of
+another county, a round above them that the change would recompute): each must be
+refused with a problem and change nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from chassis import units
 from chassis.auth import ROLES, Principal, TokenService
 
 #: How a caller's unit relates to the unit of the object acted on.
@@ -45,6 +54,10 @@ class Rule:
     #: (response, seed) -> whether the seeded object is in the answer; checked against the level for lists.
     shows_object: Callable | None = None
     visible_at: frozenset[str] = SUBTREE
+    #: (response) -> the unit codes of every row of a list answer; each must lie in the caller's subtree,
+    #: or above the caller when ``lists_above`` (rounds are read from the units below them).
+    listed_units: Callable | None = None
+    lists_above: bool = False
 
     def expected(self, role: str, level: str) -> int:
         if self.audience == "public":
@@ -56,6 +69,26 @@ class Rule:
         if level not in self.levels:
             return self.refused.get(level, self.out_of_scope)
         return self.ok
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A call by ``role`` at ``level`` (entitled to the operation on its own object) that names or
+    reaches an object outside the caller's scope; it must answer one of ``refused`` and write nothing."""
+
+    name: str
+    call: Callable
+    role: str
+    refused: tuple[int, ...] = (404, 422)
+    level: str = "own"
+
+
+def in_reach(caller: str, unit: str, above: bool) -> bool:
+    """``unit`` lies in the caller's subtree, or (``above``) the caller lies in ``unit``'s."""
+    try:
+        return units.in_subtree(caller, unit) or (above and units.in_subtree(unit, caller))
+    except units.InvalidUnitCode:
+        return False
 
 
 def operations(client) -> set[tuple[str, str]]:
@@ -130,5 +163,28 @@ def run(
                             "object shown" if level not in rule.visible_at else "object missing",
                         )
                     )
+            if rule.listed_units is not None and want < 400 and r.status_code < 400:
+                if strays := [u for u in rule.listed_units(r) if not in_reach(unit, u, rule.lists_above)]:
+                    mismatches.append(
+                        (method, path, role, level, f"lists rows outside the scope: {sorted(set(strays))}")
+                    )
     snapshot.restore()
     return calls, mismatches
+
+
+def run_references(client, engine: sa.Engine, settings, seed: dict, references, levels: dict[str, str]) -> list:
+    """Each reference call, from the seed; returns the mismatches (wrong answer, or a refusal that wrote)."""
+    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+    snapshot = Snapshot(engine)
+    mismatches = []
+    for ref in references:
+        unit = levels[ref.level]
+        headers = {"Authorization": f"Bearer {tokens.issue(f'{ref.role}@{unit}', [ref.role], unit)}"}
+        snapshot.restore()
+        r = ref.call(client, headers, seed)
+        if r.status_code not in ref.refused or r.mimetype != "application/problem+json":
+            mismatches.append((ref.name, ref.refused, r.status_code, r.get_data(as_text=True)[:160]))
+        elif not snapshot.unchanged():
+            mismatches.append((ref.name, "refused but wrote to the database"))
+    snapshot.restore()
+    return mismatches

@@ -29,7 +29,13 @@ sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 sys.path.insert(0, str(ROOT / "deploy" / "keycloak"))
 
 from local_kafka import LocalKafka, free_port  # noqa: E402
-from local_keycloak import KEYCLOAK_IMAGE, REALM, REALM_FILE, LocalKeycloak  # noqa: E402
+from local_keycloak import (  # noqa: E402
+    DEV_CLIENT_SECRETS,
+    KEYCLOAK_IMAGE,
+    REALM,
+    LocalKeycloak,
+    write_development_realm,
+)
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -240,7 +246,7 @@ class KeycloakSource:
             self.url, self.admin = env.rstrip("/"), {"username": user, "password": password}
             self.kind = f"TEST_KEYCLOAK_URL={env}"
         elif docker_available():
-            self._start_container()
+            self._start_container(tmp)
         else:
             keycloak = LocalKeycloak(tmp / "keycloak").start()
             self.url, self.admin, self._stop = keycloak.url, keycloak.bootstrap_admin(), keycloak.stop
@@ -249,15 +255,17 @@ class KeycloakSource:
         say(f"Keycloak: {self.kind} at {self.url}{suffix}")
         return self
 
-    def _start_container(self) -> None:
+    def _start_container(self, tmp: Path) -> None:
         from testcontainers.core.container import DockerContainer
 
         self.admin = {"username": "admin", "password": uuid.uuid4().hex}
+        realm = write_development_realm(tmp / "keycloak-import")  # the demo accounts and e2e client: tests only
         container = (
             DockerContainer(KEYCLOAK_IMAGE)
             .with_env("KC_BOOTSTRAP_ADMIN_USERNAME", self.admin["username"])
             .with_env("KC_BOOTSTRAP_ADMIN_PASSWORD", self.admin["password"])
-            .with_volume_mapping(str(REALM_FILE), f"/opt/keycloak/data/import/{REALM_FILE.name}", "ro")
+            .with_env("TONGXIN_CONSOLE_CLIENT_SECRET", DEV_CLIENT_SECRETS["TONGXIN_CONSOLE_CLIENT_SECRET"])
+            .with_volume_mapping(str(realm), f"/opt/keycloak/data/import/{realm.name}", "ro")
             .with_exposed_ports(8080)
             .with_command("start-dev --import-realm")
         )

@@ -44,7 +44,6 @@ def snapshot(person_id: str, version: int, name: str = "张三") -> dict:
         "birth_year": 1980,
         "unit_code": "370783001002",
         "id_digest": "ab" * 32,
-        "id_masked": "370783********1234",
         "status": "active",
         "categories": ["non_party_representative"],
         "representative_roles": [],

@@ -28,7 +28,6 @@ def person_event(
             "birth_year": 1970,
             "unit_code": unit,
             "id_digest": digest or person_id.ljust(64, "0"),
-            "id_masked": "370783********0011",
             "status": status,
             "categories": list(categories),
             "representative_roles": [{"body": b, "level": lvl, "title": None, "since": None} for b, lvl in roles],

@@ -18,8 +18,12 @@ def _value(name: str) -> str:
 
 
 def strong_secrets(settings_class: type) -> dict[str, str]:
-    """``{field: random value}`` for every secret field of ``settings_class``."""
-    return {f.name: _value(f.name) for f in secret_fields(settings_class)}
+    """``{field: random value}`` for every secret field of ``settings_class``; a secret that is off
+    by default (empty, ``empty_disables``: e.g. the previous ID-digest keys) stays off."""
+    return {
+        f.name: "" if f.default == "" and f.metadata.get("empty_disables") else _value(f.name)
+        for f in secret_fields(settings_class)
+    }
 
 
 def strong_secret_environment(*settings_classes: type) -> dict[str, str]:

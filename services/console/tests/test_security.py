@@ -1,6 +1,7 @@
 """The console's doors, tried as an attacker would with a plain HTTP client: forged form posts,
-cookie flags, security headers, open redirects after sign-in, demo sign-in outside
-development mode, and templates that could run data as script."""
+cookie flags, security headers, open redirects after sign-in, pasted tokens and forged
+callbacks, and templates that could run data as script. Sign-in goes through the session's
+real Keycloak as the demo account ``county-viewer``."""
 
 from __future__ import annotations
 
@@ -9,22 +10,13 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-from console.app import InsecureCookieRefused, create_app
+from console.app import InsecureCookieRefused
 from console.config import ConsoleSettings
 
-from chassis.auth import TokenService
-from tests.support.secrets import strong_secrets
+from tests.support.keycloak_pages import console_sign_in
 
-#: Nothing listens here: the pages that call an API show "cannot be reached" instead.
-NOWHERE = "http://127.0.0.1:9"
-SECURE = ConsoleSettings(**strong_secrets(ConsoleSettings), registry_url=NOWHERE, evaluation_url=NOWHERE,
-                         servicedesk_url=NOWHERE, gateway_url=NOWHERE)  # fmt: skip
-DEV = SECURE.replace(development_mode=True, session_cookie_secure=False)
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "console" / "templates"
-
-
-def staff_token(roles=("admin",), unit="370783000000") -> str:
-    return TokenService(SECURE.jwt_secret, SECURE.jwt_audience, SECURE.jwt_issuer).issue("u1", list(roles), unit)
+VIEWER = ("county-viewer", "Tx-county-viewer-2026")
 
 
 def csrf_of(client, path: str = "/login") -> str:
@@ -32,21 +24,15 @@ def csrf_of(client, path: str = "/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def https_client(settings=SECURE):
-    """A browser on https (the Secure cookie travels only there)."""
-    client = create_app(settings).test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"
-    return client
-
-
 @pytest.fixture
-def client():
-    return https_client()
+def client(https):
+    return https
 
 
-def signed_in(client) -> None:
-    r = client.post("/login", data={"token": staff_token(), "csrf_token": csrf_of(client)})
+def signed_in(client, next_path: str | None = None):
+    r = console_sign_in(client, *VIEWER, next_path=next_path)
     assert r.status_code == 302
+    return r
 
 
 def test_every_form_in_every_template_carries_the_csrf_token():
@@ -81,8 +67,8 @@ def test_a_post_without_the_sessions_token_is_refused_with_a_readable_page(clien
         assert r.headers["Content-Security-Policy"]
 
 
-def test_a_token_from_another_session_is_refused():
-    attacker, victim = https_client(), https_client()
+def test_a_token_from_another_session_is_refused(app):
+    attacker, victim = app.test_client(), app.test_client()
     stolen = csrf_of(attacker)
     signed_in(victim)
     r = victim.post("/logout", data={"csrf_token": stolen})
@@ -95,13 +81,12 @@ def test_a_form_with_the_sessions_token_goes_through_and_sign_in_renews_it(clien
     after = csrf_of(client, "/people")
     assert after != before  # the session starts afresh at sign-in
     r = client.post("/logout", data={"csrf_token": after})
-    assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    assert r.status_code == 302 and "/protocol/openid-connect/logout?" in r.headers["Location"]
     assert client.get("/people").status_code == 302  # signed out
 
 
 def test_the_session_cookie_is_secure_http_only_and_same_site(client):
-    signed_in(client)
-    r = client.post("/login", data={"token": staff_token(), "csrf_token": csrf_of(client)})
+    r = signed_in(client)
     header = next(v for k, v in r.headers.items() if k == "Set-Cookie")
     cookie = SimpleCookie(header)
     (name,) = cookie
@@ -111,12 +96,11 @@ def test_the_session_cookie_is_secure_http_only_and_same_site(client):
     assert not morsel["domain"]
 
 
-def test_insecure_cookies_only_in_development_mode():
+def test_insecure_cookies_only_in_development_mode(make_app):
     with pytest.raises(InsecureCookieRefused, match="SESSION_COOKIE_SECURE"):
-        create_app(SECURE.replace(session_cookie_secure=False))
-    dev = create_app(DEV).test_client()
-    csrf_of(dev)
-    r = dev.post("/login", data={"demo": "county-admin", "csrf_token": csrf_of(dev)})
+        make_app(session_cookie_secure=False)
+    dev = make_app(development_mode=True, session_cookie_secure=False).test_client()
+    r = signed_in(dev)
     header = r.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" not in header
     assert "Strict-Transport-Security" not in r.headers
@@ -131,7 +115,8 @@ def test_every_page_carries_the_csp_and_security_headers(client, path):
     csp = dict(part.strip().split(" ", 1) for part in r.headers["Content-Security-Policy"].split(";"))
     assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'"
     assert csp["object-src"] == "'none'" and csp["base-uri"] == "'none'"
-    assert csp["frame-ancestors"] == "'none'" and csp["form-action"] == "'self'"
+    idp = client.application.extensions["console"].oidc_issuer.split("/realms/")[0]
+    assert csp["frame-ancestors"] == "'none'" and csp["form-action"] == f"'self' {idp}"
     assert "unsafe-inline" not in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["X-Frame-Options"] == "DENY"
@@ -164,29 +149,39 @@ HOSTILE_TARGETS = [
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
 def test_sign_in_never_sends_the_browser_off_the_site(client, target):
-    token = csrf_of(client)
-    r = client.post("/login", query_string={"next": target},
-                    data={"token": staff_token(), "csrf_token": token})  # fmt: skip
-    assert r.status_code == 302
+    r = signed_in(client, next_path=target)
     assert r.headers["Location"] == "/"
 
 
 def test_the_percent_encoded_tab_from_the_issue_stays_on_the_site(client):
-    token = csrf_of(client)
-    r = client.post("/login?next=/%09/evil.example", data={"token": staff_token(), "csrf_token": token},)  # fmt: skip
+    r = signed_in(client, next_path="/%09/evil.example")
     assert r.headers["Location"] == "/"
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
 def test_the_language_switch_never_sends_the_browser_off_the_site(client, target):
-    r = client.get("/language", query_string={"next": target}, headers={"Referer": "https://evil.example/"})
+    r = client.post("/language", data={"next": target, "csrf_token": csrf_of(client)})
     assert r.status_code == 302 and r.headers["Location"] == "/"
 
 
+def test_no_link_or_cross_site_form_can_switch_the_language(client):
+    """Session state changes only on a POST carrying this session's CSRF token."""
+
+    def page_language():
+        return re.search(r'<html lang="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+
+    before = page_language()
+    assert client.get("/language", query_string={"next": "/login"}).status_code in (302, 405)  # an <img src=...>
+    forged = client.post("/language", data={"next": "/login"}, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403
+    assert page_language() == before
+    switched = client.post("/language", data={"next": "/login", "csrf_token": csrf_of(client)})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/login"
+    assert page_language() != before
+
+
 def test_a_local_next_is_honoured(client):
-    token = csrf_of(client)
-    r = client.post("/login", query_string={"next": "/people?q=wang&unit=370783001000"},
-                    data={"token": staff_token(), "csrf_token": token})  # fmt: skip
+    r = signed_in(client, next_path="/people?q=wang&unit=370783001000")
     assert r.headers["Location"] == "/people?q=wang&unit=370783001000"
 
 
@@ -195,18 +190,19 @@ def test_signed_out_visitors_are_sent_to_sign_in_with_their_page(client):
     assert r.status_code == 302 and r.headers["Location"] == "/login?next=/people?q%3Dwang"
 
 
-def test_no_demo_sign_in_outside_development_mode(client):
-    assert 'name="demo"' not in client.get("/login").get_data(as_text=True)
-    r = client.post("/login", data={"demo": "county-admin", "csrf_token": csrf_of(client)})
-    assert r.status_code == 401 and "Invalid or expired credentials" in r.get_data(as_text=True)
-    assert client.get("/people").status_code == 302  # still signed out
-    dev = create_app(DEV).test_client()
-    assert 'name="demo"' in dev.get("/login").get_data(as_text=True)
+def test_a_pasted_token_or_demo_name_is_no_way_in(client, make_app):
+    for data in ({"token": "eyJhbGciOiJIUzI1NiJ9.e30.x"}, {"demo": "county-admin"}):
+        r = client.post("/login", data={**data, "csrf_token": csrf_of(client)})
+        assert r.status_code == 302 and "/protocol/openid-connect/auth?" in r.headers["Location"]
+        assert client.get("/people").status_code == 302  # still signed out
+    assert 'name="demo"' not in make_app(development_mode=True, session_cookie_secure=False).test_client().get(
+        "/login"
+    ).get_data(as_text=True)
 
 
-def test_a_bad_token_is_refused(client):
-    forged = TokenService("x" * 40, SECURE.jwt_audience, SECURE.jwt_issuer).issue("u1", ["admin"], "370000000000")
-    r = client.post("/login", data={"token": forged, "csrf_token": csrf_of(client)})
+def test_a_forged_callback_signs_nobody_in(client):
+    csrf_of(client)
+    r = client.get("/auth/callback?code=forged&state=forged")
     assert r.status_code == 401 and client.get("/people").status_code == 302
 
 
@@ -214,4 +210,5 @@ def test_the_secret_key_is_declared_a_secret():
     import dataclasses
 
     fields = {f.name: f for f in dataclasses.fields(ConsoleSettings)}
-    assert fields["secret_key"].metadata.get("secret") is True
+    for name in ("secret_key", "oidc_client_secret", "staff_admin_client_secret"):
+        assert fields[name].metadata.get("secret") is True

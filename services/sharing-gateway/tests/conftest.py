@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
-from tests.support.secrets import strong_secrets
+from tests.support.secrets import strong_secret_environment, strong_secrets
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -110,6 +110,18 @@ def consumer(gateway):
                     parked_notices.release(s, gateway, e.data)
 
     return handle
+
+
+def operator_environment(gateway, monkeypatch, policy_dir: str | None = None) -> None:
+    """The environment ``gateway-admin`` reads, pointing at this gateway, with its strong secrets
+    (operator commands refuse weak ones like the services do)."""
+    for name, value in {
+        **strong_secret_environment(GatewaySettings),
+        "DATABASE_URL": gateway.settings.database_url,
+        "POLICY_DIR": policy_dir or gateway.settings.policy_dir,
+        "SIGNING_KEY_FILE": gateway.settings.signing_key_file,
+    }.items():
+        monkeypatch.setenv(name, value)
 
 
 def api_key(key: str) -> dict:

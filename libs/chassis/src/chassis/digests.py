@@ -41,3 +41,15 @@ def key_id_of(digest: str) -> str | None:
     """The id of the key a digest was made with (None for an unkeyed legacy digest)."""
     head, sep, _ = (digest or "").partition(":")
     return head if sep and _KEY_ID.fullmatch(head) else None
+
+
+def parse_keys(spec: str) -> list[DigestKey]:
+    """Earlier keys kept for matching during a rotation, ``k1=<secret>,k2=<secret>`` (a secret
+    holds no comma); empty: none."""
+    keys = []
+    for item in filter(None, (part.strip() for part in (spec or "").split(","))):
+        key_id, sep, secret = item.partition("=")
+        if not sep or not secret or not _KEY_ID.fullmatch(key_id.strip()):
+            raise ValueError("previous digest keys: each entry is <key id>=<secret>, separated by commas")
+        keys.append(DigestKey(key_id.strip(), secret))
+    return keys

@@ -31,7 +31,9 @@ _SECRETS = [
         re.compile(r"([?&](?:token|receipt|code|key|api_key|apikey|access_token|phone|id_number|q|text)=)[^&\s\"']*"),
         r"\1" + REDACTED,
     ),
-    (re.compile(r"\b(Bearer|ApiKey)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
+    (re.compile(r"\b(Bearer|ApiKey|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1 " + REDACTED),
+    (re.compile(r"(X-Api-Key:\s*)\S+", re.IGNORECASE), r"\1" + REDACTED),
+    (re.compile(r"(\"(?:token|secret|password|api_key)\"\s*:\s*\")[^\"]*", re.IGNORECASE), r"\1" + REDACTED),
     (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
     (re.compile(r"\btx\.[0-9a-f]{16}\.[A-Za-z0-9_-]+"), "tx." + REDACTED),
 ]

@@ -6,9 +6,9 @@ calls ``Outbox.add`` inside the unit of work that changes state. The relay
 never fails a user's write and never loses an event.
 
 Before staging, every payload must keep its contract and the sensitive-data rule
-(``chassis.sensitive.check_event``): an event that would carry a sensitive key, a raw
-ID number, a religious or ethnic category, or a birth date beside a masked ID number
-is refused with ``SensitiveDataRefused`` and the caller's transaction rolls back.
+(``chassis.sensitive.check_event``): an event that would carry a sensitive key, a birth
+date, an ID number (raw or masked) or phone number in any text, or a value naming a
+religion or an ethnicity is refused with ``SensitiveDataRefused`` and the caller's transaction rolls back.
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from chassis import sensitive_words
 from chassis.errors import InvalidInput
 
-#: field name -> kind. ``special``: PIPL sensitive; ``rebuilds``: rebuilds the ID number beside
-#: its masked form; ``contact``: reaches the person. None of these names may be a key of an event.
+#: field name -> kind. ``special``: PIPL sensitive; ``rebuilds``: rebuilds the ID number, or
+#: narrows a brute force of it to a few hundred tries; ``contact``: reaches the person. None of
+#: these names may be a key of an event.
 FIELDS: dict[str, str] = {
     "id_number": "special",
     "religion": "special",
@@ -30,6 +32,7 @@ FIELDS: dict[str, str] = {
     "birth_date": "rebuilds",
     "phone": "contact",
     "address": "contact",
+    "id_masked": "rebuilds",
 }
 #: Roles that see a field plainly without a purpose-bound reveal; absent = nobody.
 PLAIN_FOR: dict[str, tuple[str, ...]] = {"phone": ("editor",), "address": ("editor",)}
@@ -40,22 +43,30 @@ HIDDEN = "***"
 
 #: Base-database codes that by themselves reveal a religion or an ethnicity.
 SENSITIVE_CATEGORIES = frozenset({"ethnic_minority", "religious_figure"})
-#: Words that make a free tag or category name imply a religion or an ethnicity.
-_SENSITIVE_WORDS = (
-    "宗教", "教徒", "信徒", "佛教", "道教", "伊斯兰", "穆斯林", "基督", "天主", "清真", "教堂",
-    "民族", "回族", "藏族", "维吾尔", "蒙古族", "满族", "壮族", "苗族",
-    "religio", "ethnic", "muslim", "christian", "buddhis", "taois", "catholic", "minority",
-)  # fmt: skip
-#: Keys that hold a birth date (a year alone is allowed); beside a masked ID number they rebuild it.
+#: Keys that hold a birth date (a year alone is allowed): never in an event, at any depth.
 _BIRTH_KEYS = re.compile(r"(birth|born|dob)(?!_year$)", re.IGNORECASE)
+#: Keys of narrative text written for an agency on purpose (an urgent incident's summary may name
+#: a mosque): masked by ``mask_free_text`` and checked for numbers, not refused for its words.
+NARRATIVE_KEYS = frozenset({"summary"})
 
-#: An 18-character resident ID number inside any text (ASCII digits; normalise text first). Not
-#: inside a longer word: a run of digits in a hex request id or UUID is not a number someone typed.
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-#: A mainland mobile number, or a landline with its area code, inside any text (same boundaries).
+#: What may stand between the digits of a number someone typed: spaces, dashes, dots, zero-width
+#: characters. Digits in any script are folded to ASCII first (``normalise_text``).
+_SEP = r"[\s\-.\u200b-\u200d\u2060\ufeff]{0,2}"
+#: An 18-character resident ID number inside any text, separators allowed between its characters.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[0-9](?:" + _SEP + r"[0-9]){16}" + _SEP + r"[0-9Xx](?![0-9])")
+#: A mainland mobile number, or a landline with its area code (in brackets or not), inside any text.
 PHONE_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(?:1[3-9][0-9](?:[- ]?[0-9]{4}){2}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9A-Za-z])"
+    r"(?<![0-9])(?:\+?86" + _SEP + r")?(?:1" + _SEP + r"[3-9](?:" + _SEP + r"[0-9]){9}"
+    r"|[(（]?0[0-9]{2,3}[)）]?" + _SEP + r"[0-9](?:" + _SEP + r"[0-9]){6,7})(?![0-9])"
 )
+#: Any other run of 11 or more digits (an old 15-digit ID number, 17 digits), dashes or invisible
+#: characters between them (not spaces: "370783000000 200" is a unit code and a status).
+LONG_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9](?:[\-\u200b-\u200d\u2060\ufeff]?[0-9]){10,}(?![0-9])")
+#: A masked ID number (region, eight stars, tail): beside a year it narrows a brute force.
+MASKED_ID_IN_TEXT = re.compile(r"[0-9]{6}\*{8}[0-9]{3}[0-9Xx]")
+#: A run of hex digits with letters (a digest, a UUID, a request id): its digits are no number.
+_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F-]*[a-fA-F][0-9a-fA-F-]*(?![0-9A-Za-z])")
+_INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]")
 
 
 class SensitiveDataRefused(InvalidInput):
@@ -82,11 +93,16 @@ def visible_plainly(field: str, has_role: Callable[..., bool]) -> bool:
 
 
 def is_sensitive_value(value: Any) -> bool:
-    """A category code or tag that names or implies a religion or an ethnicity."""
+    """A category code, tag or short text that names or implies a religion or an ethnicity
+    (``chassis.sensitive_words``), however it is spaced or written (NFKC, zero-width characters)."""
     if not isinstance(value, str):
         return False
-    text = value.strip().lower()
-    return text in SENSITIVE_CATEGORIES or any(word in text for word in _SENSITIVE_WORDS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).lower()
+    return (
+        text in SENSITIVE_CATEGORIES
+        or text in sensitive_words.SENSITIVE_WHOLE_VALUES
+        or any(word in text for word in sensitive_words.SENSITIVE_SUBSTRINGS)
+    )
 
 
 def public_values(values: Iterable[str]) -> list[str]:
@@ -95,12 +111,11 @@ def public_values(values: Iterable[str]) -> list[str]:
 
 
 def check_event(event_type: str, data: Mapping[str, Any]) -> None:
-    """Refuse (SensitiveDataRefused) a payload that carries a sensitive key at any depth, a raw
-    ID number in any text, a sensitive category or tag value, a birth date beside a masked
-    ID number, or ``changed_fields`` that are empty or name a sensitive field."""
+    """Refuse (SensitiveDataRefused) a payload that carries, at any depth, a sensitive key or a
+    birth date, an ID number, masked ID number or phone number in any text, any value that names
+    a religion or an ethnicity (narrative summaries excepted), or ``changed_fields`` that are empty
+    or name a sensitive field."""
     problems = list(_problems(data, ""))
-    if "id_masked" in data and any(_BIRTH_KEYS.search(k) for k in data):
-        problems.append("a birth date beside the masked ID number rebuilds it")
     if "changed_fields" in data:
         changed = list(data["changed_fields"] or [])
         if not changed:
@@ -116,6 +131,8 @@ def _problems(value: Any, where: str) -> Iterable[str]:
             path = f"{where}.{key}" if where else str(key)
             if key in FIELDS:
                 yield f"sensitive key {path!r}"
+            elif _BIRTH_KEYS.search(str(key)):
+                yield f"a birth date in {path!r}"
             yield from _problems(inner, path)
     elif isinstance(value, (list, tuple)):
         for i, inner in enumerate(value):
@@ -123,46 +140,78 @@ def _problems(value: Any, where: str) -> Iterable[str]:
     elif isinstance(value, str):
         if contains_id_number(value):
             yield f"an ID number in {where!r}"
+        if MASKED_ID_IN_TEXT.search(value):
+            yield f"a masked ID number in {where!r}"
+        if contains_phone(value):
+            yield f"a phone number in {where!r}"
         key = where.split("[")[0].rsplit(".", 1)[-1]
-        if (key in _LIST_KEYS and is_sensitive_value(value)) or (key == "category" and value in SENSITIVE_CATEGORIES):
+        if key not in NARRATIVE_KEYS and is_sensitive_value(value):
             yield f"sensitive value {value!r} in {where!r}"
 
 
-#: Keys whose values are registry categories or free tags, checked against the sensitive words too.
-_LIST_KEYS = frozenset({"categories", "tags"})
-
-
 def contains_id_number(text: str) -> bool:
-    """Whether ``text`` holds a well-formed ID number (right check character)."""
+    """Whether ``text`` holds a well-formed ID number (right check character), however spaced."""
     from chassis.idnumber import check_character  # idnumber imports errors only; no cycle
 
-    for match in ID_NUMBER_IN_TEXT.finditer(normalise_text(text)):
-        number = match.group(0).upper()
+    text = normalise_text(text)
+    for match in _numbers(ID_NUMBER_IN_TEXT, text):
+        number = re.sub(r"[^0-9Xx]", "", match.group(0)).upper()
         if check_character(number[:17]) == number[17]:
             return True
     return False
 
 
+def contains_phone(text: str) -> bool:
+    return any(True for _ in _numbers(PHONE_IN_TEXT, normalise_text(text)))
+
+
+def _numbers(pattern: re.Pattern, text: str):
+    """Matches of ``pattern`` in normalised text that are not digits inside a hex token."""
+    hex_spans = [m.span() for m in _HEX_TOKEN.finditer(text) if len(m.group(0)) >= 16]
+    for match in pattern.finditer(text):
+        if not any(a <= match.start() and match.end() <= b for a, b in hex_spans):
+            yield match
+
+
 def normalise_text(text: str) -> str:
-    """Digits in any compatibility form (full-width １２３, Ｘ) as ASCII, every other character kept
-    as it is (full-width punctuation stays), so positions do not move."""
+    """Digits in any script or compatibility form (full-width １２３, Arabic-Indic ٣, Ｘ) as ASCII,
+    every other character kept as it is, so positions do not move."""
     return "".join(_ascii_digit(c) for c in text or "")
 
 
 def _ascii_digit(char: str) -> str:
+    if char.isascii():
+        return char
+    digit = unicodedata.digit(char, None)
+    if digit is not None:
+        return str(digit)
     plain = unicodedata.normalize("NFKC", char)
-    return plain if len(plain) == 1 and plain in "0123456789Xx" else char
+    return plain if plain in ("X", "x") else char
 
 
 def mask_free_text(text: str, limit: int) -> str:
-    """Free text bound for an agency: ID-number and phone patterns masked, cut to ``limit`` characters."""
+    """Free text bound for an agency or a log: ID numbers keep their region only, phones their
+    first three and last two digits, any other run of 11+ digits is masked; cut to ``limit``."""
     text = normalise_text(text)
-    text = ID_NUMBER_IN_TEXT.sub(lambda m: m.group(0)[:6] + "*" * 8 + m.group(0)[-4:], text)
-    text = PHONE_IN_TEXT.sub(lambda m: _mask_phone(m.group(0)), text)
+    text = _sub(ID_NUMBER_IN_TEXT, text, lambda n: _mask_digits(n, keep_head=6, keep_tail=0))
+    text = _sub(PHONE_IN_TEXT, text, lambda n: _mask_digits(n, keep_head=3, keep_tail=2))
+    text = _sub(LONG_DIGIT_RUN, text, lambda n: n if _not_personal(n) else _mask_digits(n, 3, 0))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _mask_phone(phone: str) -> str:
-    digits = [i for i, c in enumerate(phone) if c.isdigit()]
-    keep = set(digits[:3] + digits[-2:])
-    return "".join(c if (i in keep or not c.isdigit()) else "*" for i, c in enumerate(phone))
+def _sub(pattern: re.Pattern, text: str, mask: Callable[[str], str]) -> str:
+    for match in reversed(list(_numbers(pattern, text))):
+        text = text[: match.start()] + mask(match.group(0)) + text[match.end() :]
+    return text
+
+
+def _mask_digits(number: str, keep_head: int, keep_tail: int) -> str:
+    places = [i for i, c in enumerate(number) if c.isdigit() or c in "Xx"]
+    keep = set(places[:keep_head] + (places[-keep_tail:] if keep_tail else []))
+    return "".join(c if (i in keep or i not in places) else "*" for i, c in enumerate(number))
+
+
+def _not_personal(text: str) -> bool:
+    """A 12-digit admin-unit code (it never starts with 0, unlike a landline with its area code)
+    is no personal number."""
+    return re.fullmatch(r"[1-8][0-9]{11}", text) is not None

@@ -116,6 +116,8 @@ class BaseSettings:
                 raise UnsafeSecret(variable, f"is shorter than {MIN_SECRET_BYTES} bytes")
             if value in shipped or str(value).startswith("dev-only-"):
                 raise UnsafeSecret(variable, "is a value shipped in the repository")
+            if len(set(str(value))) < MIN_DISTINCT_CHARACTERS:
+                raise UnsafeSecret(variable, f"has fewer than {MIN_DISTINCT_CHARACTERS} distinct characters")
         password = _database_password(self.database_url)
         if password is not None and (password in SHIPPED_SECRETS or password.endswith("-dev-password")):
             raise UnsafeSecret("DATABASE_URL", "carries a database password shipped in the repository")
@@ -123,6 +125,8 @@ class BaseSettings:
 
 #: Shortest secret accepted outside development mode.
 MIN_SECRET_BYTES = 32
+#: ``"a" * 32`` is long but not random: a random 32+ character value has far more distinct characters.
+MIN_DISTINCT_CHARACTERS = 10
 #: Values written in this repository's files (defaults, compose, manifests): public, so never secret.
 SHIPPED_SECRETS = frozenset(
     {

@@ -11,7 +11,7 @@ import uuid
 import jwt
 import pytest
 import requests
-from local_keycloak import REALM_FILE
+from local_keycloak import REALM_FILE, development_realm
 
 from chassis.errors import Unauthorized
 from chassis.oidc import KeySet, TokenVerifier
@@ -52,7 +52,7 @@ def test_password_grant_and_client_credentials_tokens_verify(keycloak, verifier)
 
 def test_a_token_from_another_realm_is_refused(keycloak, verifier):
     # The same realm file under another name: same clients, roles, users, audience, unit; other keys and issuer.
-    realm = json.loads(REALM_FILE.read_text())
+    realm = development_realm()
     realm["realm"] = f"elsewhere-{uuid.uuid4().hex[:6]}"
     realm["users"] = [u for u in realm["users"] if u["username"] == "county-editor"]
     e2e = next(c for c in realm["clients"] if c["clientId"] == E2E_CLIENT[0])

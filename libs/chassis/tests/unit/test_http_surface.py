@@ -12,7 +12,7 @@ from chassis.settings import BaseSettings
 from tests.support.secrets import strong_secrets
 
 SETTINGS = BaseSettings(
-    **{**strong_secrets(BaseSettings), "metrics_token": "m" * 40},
+    **strong_secrets(BaseSettings),
     service_name="demo",
     kafka_bootstrap_servers="127.0.0.1:1",
 )
@@ -72,13 +72,13 @@ def test_only_the_files_the_page_needs_are_served(client, name):
 def test_metrics_need_the_scrapers_token(client):
     client.get("/healthz")
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Bearer {staff_token()}"},
-                    {"Authorization": "m" * 40}):  # fmt: skip
+                    {"Authorization": SETTINGS.metrics_token}):  # fmt: skip
         r = client.get("/metrics", headers=headers)
         assert r.status_code == 401 and r.mimetype == "application/problem+json"
         assert "tongxin_" not in r.get_data(as_text=True)
         assert r.headers["WWW-Authenticate"].startswith("Bearer")
         assert r.get_json()["detail"] and r.get_json()["detail_en"]
-    r = client.get("/metrics", headers={"Authorization": f"Bearer {'m' * 40}"})
+    r = client.get("/metrics", headers={"Authorization": f"Bearer {SETTINGS.metrics_token}"})
     assert r.status_code == 200 and "tongxin_http_request_seconds" in r.get_data(as_text=True)
 
 

@@ -46,6 +46,8 @@ OTHERS = {"METRICS_TOKEN": STRONG, "KAFKA_SASL_PASSWORD": STRONG}
         ({"JWT_SECRET": STRONG[:31], "PHONE_KEY": STRONG}, "JWT_SECRET"),
         ({"JWT_SECRET": "dev-only-secret-change-me-please-32b", "PHONE_KEY": STRONG}, "JWT_SECRET"),
         ({"JWT_SECRET": STRONG, "PHONE_KEY": "dev-only-phone-key-shipped-in-the-repo"}, "PHONE_KEY"),
+        ({"JWT_SECRET": "a" * 64, "PHONE_KEY": STRONG}, "JWT_SECRET"),  # long, but anyone guesses it
+        ({"JWT_SECRET": STRONG, "PHONE_KEY": "abcd" * 16}, "PHONE_KEY"),
         (
             {
                 "JWT_SECRET": STRONG,

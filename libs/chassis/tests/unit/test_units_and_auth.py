@@ -122,3 +122,18 @@ def test_require_scope_refuses_units_outside_the_subtree_without_naming_them():
         with pytest.raises(Forbidden) as refused:
             town.require_scope(outside)
         assert outside not in refused.value.detail_en + refused.value.detail_zh + str(refused.value.extra)
+
+
+@pytest.mark.parametrize("bad", ["370783001001\n", "37078300100１", "٣٧٠٧٨٣٠٠١٠٠١", " 370783001001", "37078300100"])
+def test_every_schema_refuses_a_unit_code_that_is_not_exactly_twelve_ascii_digits(bad):
+    """One validator for events and API bodies: a trailing newline once reached a round's scope."""
+    from marshmallow import Schema, ValidationError, fields
+
+    from chassis.contracts import UNIT_CODE
+
+    class Body(Schema):
+        unit_code = fields.String(validate=UNIT_CODE)
+
+    with pytest.raises(ValidationError, match="12-digit admin unit code"):
+        Body().load({"unit_code": bad})
+    assert Body().load({"unit_code": "370783001001"}) == {"unit_code": "370783001001"}

@@ -1,8 +1,10 @@
 """The console's WSGI app: ``gunicorn 'console.app:create_app()'``.
 
 Server-rendered pages over the services' public APIs, called with the signed-in user's own
-token, so the console shows exactly what the APIs allow that user and no more. The token
-lives in a signed, HTTP-only, SameSite session cookie; the console keeps no data of its own.
+access token, so the console shows exactly what the APIs allow that user and no more. Staff
+sign in through Keycloak (``signin``); the signed, HTTP-only, SameSite session cookie holds only
+a random session id, the tokens stay server-side (``sessions``). The console's own database
+holds those sessions and the staff audit log of its account administration (``staff``).
 
 Names typed by any user (units, rounds, people, activities) are shown to every other user,
 so pages never mix data into script: templates escape everything, data for scripts goes
@@ -13,23 +15,37 @@ allows no inline script at all. Every form carries a CSRF token (``console.csrf`
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, render_template, request, send_file, session, url_for
 
+from chassis import migrations
+from chassis.db import make_engine
 from chassis.http import headers
-from console import csrf, pages, signin
+from chassis.http.client import trust_proxies
+from chassis.oidc import TokenVerifier
+from console import csrf, pages, signin, staff
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
 from console.i18n import lang, t
+from console.keycloak_admin import KeycloakAdmin
 
-PUBLIC_ENDPOINTS = {"login", "health", "static", "echarts", "language"}
+PUBLIC_ENDPOINTS = {"login", "auth_callback", "health", "static", "echarts", "language"}
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 #: Scripts, styles, images and requests only from the console itself; no inline script or
-#: style, no plugins, no <base>, never framed, forms post only here.
+#: style, no plugins, no <base>, never framed, forms post only here. The sign-in and sign-out
+#: forms are answered with a redirect to the identity provider, which browsers check against
+#: form-action too, so its origin is added there (and nowhere else).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' {idp}"
 )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 FORGED = ApiError(
@@ -60,12 +76,28 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.extensions["console"] = settings
+    trust_proxies(app, settings.trusted_proxy_hops)  # the rater's address, not the ingress's, goes to evaluation
+    csp = CSP.format(idp=_origin(settings.oidc_issuer))
     app.jinja_env.globals.update(t=t, lang=lang, csrf_token=csrf.token)
+    engine = make_engine(settings.database_url)
+    migrations.upgrade(engine, MIGRATIONS)
+    app.extensions["console.db"] = engine
+    app.extensions["console.verifier"] = TokenVerifier.from_settings(settings)
+    app.extensions["console.keycloak"] = KeycloakAdmin(
+        settings.oidc_server_url, settings.staff_admin_client_id, settings.staff_admin_client_secret
+    )
+    store = signin.install(app, settings, engine)
 
     @app.before_request
     def who():
-        g.user = session.get("user")
-        g.token = session.get("token")
+        g.user = g.token = None
+        if request.endpoint in ("static", "echarts", "health"):
+            return None
+        staff_session = store.current(session.get("sid"))
+        if staff_session:
+            g.user, g.token = staff_session.user, staff_session.access_token
+        elif "sid" in session:  # ended elsewhere (sign-out, expiry, refresh refused)
+            session.pop("sid")
         if csrf.request_is_forged():
             return render_template("error.html", error=FORGED), 403
         public = request.endpoint in PUBLIC_ENDPOINTS or (request.endpoint or "").startswith("pages.rate")
@@ -75,7 +107,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
 
     @app.after_request
     def secure(response):
-        return headers.secure(response, CSP, hsts=settings.session_cookie_secure)
+        return headers.secure(response, csp, hsts=settings.session_cookie_secure)
 
     def api(name: str) -> Api:
         base = {"registry": settings.registry_url, "evaluation": settings.evaluation_url,
@@ -87,7 +119,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     @app.errorhandler(ApiError)
     def api_error(err: ApiError):
         if err.status == 401 and g.get("token"):
-            session.clear()
+            app.extensions["console.sign_out"]()
             return redirect(url_for("login"))
         return render_template("error.html", error=err), err.status
 
@@ -111,6 +143,6 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         # Relative to the working directory: the repository under make run, /app in the image.
         return send_file(Path(settings.echarts_file).resolve(), mimetype="text/javascript", max_age=86400)
 
-    signin.install(app, settings)
     app.register_blueprint(pages.blp)
+    app.register_blueprint(staff.blp)
     return app

@@ -58,9 +58,12 @@ def dashboard():
         stats = api("registry").get("/statistics/categories")
         totals = Counter()
         for row in stats["rows"]:
-            totals.update(row["counts"])
+            # null: a community's small count the registry withholds from viewers; left out of sums
+            totals.update({k: v for k, v in row["counts"].items() if v is not None})
         charts["categories"] = [[CATEGORY_ZH.get(k, k), v] for k, v in totals.most_common()]
-        charts["units"] = [[row["unit_name"], sum(row["counts"].values())] for row in stats["rows"]][:20]
+        charts["units"] = [[row["unit_name"], sum(v or 0 for v in row["counts"].values())] for row in stats["rows"]][
+            :20
+        ]
         charts["active_people"] = stats["active_people"]
 
     def bodies():
@@ -223,6 +226,8 @@ def token_sheet(round_id):
 def rate(token):
     """The public rating form: no sign-in, works on a phone."""
     ev = Api(current_app.extensions["console"].evaluation_url, None)
+    # the client as resolved through this console's own trusted proxies (TRUSTED_PROXY_HOPS);
+    # evaluation trusts exactly one hop: this console
     forwarded = {"X-Forwarded-For": request.remote_addr or ""}
     try:
         form = ev.call("GET", f"/rate/{token}", headers=forwarded).json()

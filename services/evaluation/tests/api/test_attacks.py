@@ -9,7 +9,8 @@ from chassis.events import Envelope
 from evaluation.adapters.tables import meetings, ratings, rounds, tokens, violations
 from evaluation.service_layer.violations import NOTICE, RESCINDED, on_violation_notice, on_violation_rescinded
 from services.evaluation.tests.conftest import COUNTY
-from services.evaluation.tests.support import flat
+from services.evaluation.tests.support import events, flat
+from tests.support.people import person_event
 
 COMMUNITY = "370783001001"  # p1's community, inside the county round's scope
 
@@ -148,3 +149,71 @@ def test_token_issuance_is_capped_by_the_cohort(client, auth, evaluation, opened
     assert client.post(f"/rounds/{opened}/tokens", json=outsider, headers=auth()).status_code == 404
     with evaluation.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(tokens)).scalar() == 151
+
+
+VIOLATION = {"case_reference": "法院(2026)1号", "violation_type": "刑事", "occurred_on": "2026-03-01",
+             "authority": "县法院", "evidence_ref": "doc"}  # fmt: skip
+
+
+def statuses(client, auth, round_id) -> dict:
+    return {
+        x["person_id"]: x["status"] for x in client.get(f"/rounds/{round_id}/report", headers=auth()).get_json()["rows"]
+    }
+
+
+def test_a_community_evaluator_cannot_rewrite_a_published_county_round_through_violations(
+    client, auth, evaluation, opened
+):
+    vid = client.post("/people/p1/violations", json=VIOLATION, headers=auth()).get_json()["id"]
+    client.post(f"/rounds/{opened}/close", headers=auth())
+    assert client.post(f"/rounds/{opened}/review", headers=auth(roles=("reviewer",), sub="rev1")).status_code == 200
+    assert client.post(f"/rounds/{opened}/publish", headers=auth(roles=("reviewer",), sub="rev2")).status_code == 200
+    before, outbox_before = statuses(client, auth, opened), len(events(evaluation))
+    assert before["p1"] == "vetoed" and before["p2"] != "vetoed"
+    community = auth(unit=COMMUNITY, sub="community-judge")
+    lifted = client.post(f"/violations/{vid}/rescind", json={"reason": "我说了算"}, headers=community)
+    vetoed = client.post("/people/p2/violations", json=VIOLATION, headers=community)
+    assert (lifted.status_code, vetoed.status_code) == (403, 403)
+    assert lifted.content_type == "application/problem+json" and COUNTY not in lifted.get_data(as_text=True)
+    # the county itself may not quietly rewrite its published round either: that takes the agency's own notice
+    county = client.post(f"/violations/{vid}/rescind", json={"reason": "复核"}, headers=auth())
+    assert county.status_code == 409 and county.get_json()["round_state"] == "published"
+    assert statuses(client, auth, opened) == before and len(events(evaluation)) == outbox_before
+    assert count(evaluation, violations) == 1
+
+
+def test_staff_cannot_lift_an_agency_notice(client, auth, evaluation, people):
+    people(person_event("p9", digest="d" * 64))
+    apply(evaluation, on_violation_notice, notice("court", "N-7", "d" * 64))
+    with evaluation.engine.connect() as conn:
+        vid = conn.execute(sa.select(violations.c.id).where(violations.c.agency == "court")).scalar()
+    r = client.post(f"/violations/{vid}/rescind", json={"reason": "工作人员撤销"}, headers=auth())
+    assert r.status_code == 403 and "only by that agency" in r.get_json()["detail_en"]
+    with evaluation.engine.connect() as conn:
+        assert conn.execute(sa.select(violations.c.status).where(violations.c.id == vid)).scalar() == "in_force"
+
+
+def test_a_community_evaluator_cannot_revoke_a_county_cppcc_seat(client, auth, evaluation, opened):
+    community = auth(unit=COMMUNITY, sub="community-judge")
+    revoke = {"person_id": "p1", "decision": "revoke_membership_recommendation", "body": "cppcc", "reason": "社区决定"}
+    loose = client.post(
+        "/meetings", json={"title": "社区会", "held_on": "2026-06-01", "bodies": ["cppcc"]}, headers=community
+    )
+    assert loose.status_code == 201  # a meeting of its own: talks and retentions only
+    r = client.post(f"/meetings/{loose.get_json()['id']}/decisions", json=revoke, headers=community)
+    assert r.status_code == 422 and r.get_json()["field"] == "decision"
+    warn = client.post(f"/meetings/{loose.get_json()['id']}/decisions", json={**revoke, "decision": "warning"},
+                       headers=community)  # fmt: skip
+    assert warn.status_code == 422
+    # the community's own round: p1's seat is a county one, so its meeting cannot revoke it either
+    own = client.post("/rounds", json={"name": "社区评价", "scope_unit": COMMUNITY, "starts_on": "2026-01-01",
+                                       "ends_on": "2026-12-31"}, headers=community).get_json()["id"]  # fmt: skip
+    client.post(f"/rounds/{own}/open", headers=community)
+    client.post(f"/rounds/{own}/close", headers=community)
+    meeting = client.post("/meetings", json={"title": "社区评价会", "held_on": "2026-12-01", "bodies": ["cppcc"],
+                                             "round_id": own}, headers=community).get_json()  # fmt: skip
+    justified = {**revoke, "override_justification": "社区认为应当撤销其委员推荐"}
+    r = client.post(f"/meetings/{meeting['id']}/decisions", json=justified, headers=community)
+    assert r.status_code == 403 and r.content_type == "application/problem+json"
+    assert events(evaluation, "representative.qualification_revoked.v1") == []
+    assert events(evaluation, "representative.warned.v1") == []

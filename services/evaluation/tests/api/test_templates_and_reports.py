@@ -42,6 +42,8 @@ def test_templates_are_versioned_and_a_round_keeps_its_version(client, auth, peo
     assert client.post("/index-templates", json=small_template(), headers=auth()).status_code == 403  # evaluators
     bad = client.post("/index-templates", json=small_template("0.6"), headers=auth(("admin",)))
     assert bad.status_code == 422 and "1" in bad.get_json()["detail"]
+    newline = client.post("/index-templates", json={**small_template(), "code": "town\n"}, headers=auth(("admin",)))
+    assert newline.status_code == 422  # codes are matched in full: no trailing newline
     assert count(evaluation, templates) == 0
     v1 = client.post("/index-templates", json=small_template(), headers=auth(("admin",))).get_json()
     assert v1["version"] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from chassis.digests import DigestKey
+from chassis.digests import DigestKey, parse_keys
 from chassis.settings import BaseSettings
 
 
@@ -16,6 +16,9 @@ class RegistrySettings(BaseSettings):
     #: its key id (inside every digest, so the key can rotate). The gateway uses the same pair.
     id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
     id_digest_key_id: str = "k1"
+    #: Earlier ID-digest keys still matched during a rotation, ``k1=<secret>,k2=<secret>`` (empty:
+    #: none). The key id of each is pinned to its secret like the current one (``digest_keys``).
+    id_digest_previous_keys: str = dataclasses.field(default="", metadata={"secret": True, "empty_disables": True})
     #: Largest spreadsheet accepted for import, in bytes.
     max_import_bytes: int = 10 * 1024 * 1024
     #: Rows per transaction when an import runs.
@@ -25,3 +28,6 @@ class RegistrySettings(BaseSettings):
 
     def id_digest_key(self) -> DigestKey:
         return DigestKey(self.id_digest_key_id, self.id_digest_secret)
+
+    def previous_id_digest_keys(self) -> list[DigestKey]:
+        return parse_keys(self.id_digest_previous_keys)

@@ -107,7 +107,7 @@ def test_snapshot_has_no_sensitive_fields_and_the_birth_year_only():
     p.join_category("ethnic_minority", dt.date(2026, 1, 1), None, "a")
     snap = p.snapshot(KEY)
     assert "religion" not in snap and "ethnicity" not in snap and ID not in str(snap)
-    assert snap["id_masked"] == idnumber.mask(ID) and snap["id_digest"].startswith("k1:")
+    assert "id_masked" not in snap and snap["id_digest"].startswith("k1:")  # no masked form beside the year
     assert "birth_date" not in snap and snap["birth_year"] == 1970 and "19700101" not in str(snap)
     assert snap["categories"] == ["non_party_representative"]
     check_event("cn.tongxin.registry.person.updated.v1", {**snap, "changed_fields": ["name"]})
@@ -124,9 +124,9 @@ def test_a_change_to_hidden_fields_alone_emits_no_event_only_history():
 def test_a_new_id_number_is_named_by_its_shared_forms_and_the_birth_year_only_when_the_year_changes():
     p = person()
     p.update({"id_number": idnumber.make("370783", dt.date(1970, 1, 1), 6, "male")})
-    assert p.recorded[-1].extra == {"changed_fields": ["id_digest", "id_masked"]}
+    assert p.recorded[-1].extra == {"changed_fields": ["id_digest"]}
     p.update({"id_number": idnumber.make("370783", dt.date(1971, 5, 5), 6, "male"), "birth_date": dt.date(1971, 5, 5)})
-    assert p.recorded[-1].extra == {"changed_fields": ["birth_year", "id_digest", "id_masked"]}
+    assert p.recorded[-1].extra == {"changed_fields": ["birth_year", "id_digest"]}
 
 
 def test_joining_or_leaving_a_religious_or_ethnic_database_emits_no_event():
@@ -142,3 +142,26 @@ def test_pinyin_keys_for_minority_and_rare_names():
     assert pinyin.full("艾克拜尔·米吉提") == "ai ke bai er mi ji ti"
     assert pinyin.initials("张三") == "zs"
     assert pinyin.full("𠀋") == "𠀋"
+
+
+def test_the_event_version_counts_emitted_events_only():
+    p = person()
+    p.update({"religion": "佛教"})  # hidden: no event, and no gap in the event versions either
+    p.join_category("religious_figure", dt.date(2026, 1, 1), None, "a")
+    p.update({"tags": ["佛教"]})
+    p.update({"employer": "某公司"})
+    emitted = [r for r in p.recorded if r.event]
+    assert [r.event_version for r in emitted] == [1, 2] and p.snapshot(KEY)["version"] == 2
+    assert p.version == 5  # the registry's own (ETag) version still counts every change
+
+
+def test_religion_in_free_text_stays_home():
+    p = person(employer="东关清真寺", position="阿訇")
+    p.set_representative_roles([{"body": "cppcc", "level": "county", "title": "宗教界别委员（伊斯兰教）"}], "当选")
+    snap = p.snapshot(KEY)
+    assert snap["employer"] is None and snap["position"] is None
+    assert snap["representative_roles"][0]["title"] is None and snap["representative_roles"][0]["body"] == "cppcc"
+    p.update({"employer": "西关清真寺", "tags": ["回民"]})  # withheld values changed: nothing to say
+    assert p.recorded[-1].event is None
+    p.update({"tags": ["回民", "骨干"]})
+    assert p.recorded[-1].extra == {"changed_fields": ["tags"]}

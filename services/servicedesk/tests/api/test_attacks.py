@@ -7,7 +7,16 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from servicedesk.adapters.tables import branches, categories, rate_windows, request_history, suggestions
+from servicedesk.adapters.tables import (
+    activities,
+    branches,
+    categories,
+    donations,
+    rate_windows,
+    request_history,
+    suggestions,
+    volunteers,
+)
 from servicedesk.service_layer.requests import sweep
 from services.servicedesk.tests.conftest import HOME_A, TOWN_A, TOWN_B
 
@@ -68,3 +77,44 @@ def test_a_town_admin_cannot_change_department_wide_rules_or_another_units_branc
     assert client.post("/corps/branches", json=hijack, headers=town_admin).status_code == 403
     with desk.engine.connect() as conn:
         assert conn.execute(sa.select(branches.c.name, branches.c.unit_code)).one() == ("医疗分团", TOWN_B)
+
+
+def test_a_town_cannot_credit_hours_or_donations_to_another_towns_member(client, auth, desk, member):  # noqa: F811
+    """m2 lives in town B. Town A's editor may neither log their hours (under town B's branch) nor
+    attribute a donation to them, and cannot tell m2 apart from an id that does not exist."""
+    county_admin, town_b = auth(roles=("admin",), sub="county-admin"), auth(unit=TOWN_B, sub="town-b")
+    branch = {"code": "b_med", "name": "乙镇医疗分团", "specialty": "义诊", "unit_code": TOWN_B}
+    assert client.post("/corps/branches", json=branch, headers=county_admin).status_code == 201
+    assert (
+        client.post("/corps/volunteers", json={"person_id": "m2", "branch_code": "b_med"}, headers=town_b).status_code
+        == 201
+    )
+    town_a = auth(unit=TOWN_A, sub="town-a")
+    activity = {"kind": "free_clinic", "title": "甲镇义诊", "held_on": "2026-05-01", "unit_code": HOME_A,
+                "people_served": 5, "volunteers": [{"person_id": "m2", "hours": 24}]}  # fmt: skip
+    r = client.post("/activities", json=activity, headers=town_a)
+    assert r.status_code == 422 and "李华" not in r.get_data(as_text=True)
+    a_branch = {**branch, "code": "a_med", "name": "甲镇医疗分团", "unit_code": TOWN_A}
+    assert client.post("/corps/branches", json=a_branch, headers=county_admin).status_code == 201
+    assert (
+        client.post("/corps/volunteers", json={"person_id": "m1", "branch_code": "a_med"}, headers=town_a).status_code
+        == 201
+    )
+    ours = [{"person_id": "m1", "hours": 2}]
+    r = client.post("/activities", json={**activity, "volunteers": ours, "branch_code": "b_med"}, headers=town_a)
+    assert r.status_code == 422 and r.get_json()["field"] == "branch_code"
+    r = client.post("/corps/volunteers", json={"person_id": "m1", "branch_code": "b_med"}, headers=town_a)
+    assert r.status_code == 422 and r.get_json()["field"] == "branch_code"
+    project = {"programme": "guangcai", "name": "甲镇项目", "unit_code": TOWN_A, "started_on": "2026-01-01"}
+    pid = client.post("/charity/projects", json=project, headers=town_a).get_json()["id"]
+    gift = {"kind": "money", "value_yuan": "1000000.00", "donated_on": "2026-05-01"}
+    theirs = client.post(f"/charity/projects/{pid}/donations", json={**gift, "donor_person_id": "m2"}, headers=town_a)
+    nobody = client.post(f"/charity/projects/{pid}/donations", json={**gift, "donor_person_id": "m404"}, headers=town_a)
+    assert theirs.status_code == nobody.status_code == 422
+    assert theirs.get_json()["detail_en"] == nobody.get_json()["detail_en"]  # no probing for ids outside the scope
+    assert count(desk, activities) == 0 and count(desk, donations) == 0
+    with desk.engine.connect() as conn:
+        assert dict(conn.execute(sa.select(volunteers.c.person_id, volunteers.c.branch_code)).all()) == {
+            "m1": "a_med",
+            "m2": "b_med",
+        }

@@ -1,6 +1,8 @@
 """The service desk's authorization matrix (``tests/support/authz_matrix.py``): every operation
 x role x unit level, against a member, a request, a suggestion, a branch, an activity and a
-charity project of town A."""
+charity project of town A; every list answer holds only rows of the caller's subtree (the
+other county has its own of each); and bodies that name another county's volunteer, branch
+or donor are refused and change nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
 
 TOWN_A = "370783001000"
+OTHER_TOWN = "370782001000"
+OTHER_BRANCH = {"code": "xb", "name": "外县医疗分团", "specialty": "义诊"}
 LEVELS = {
     "own": TOWN_A,
     "parent": "370783000000",
@@ -43,9 +47,16 @@ def listed(key: str, items: str | None = "items"):
     return lambda r, seed: any(i.get("id") == seed[key] for i in (r.get_json()[items] if items else r.get_json()))
 
 
+def units_of(items: str | None = "items"):
+    return lambda r: [i["unit_code"] for i in (r.get_json()[items] if items else r.get_json())]
+
+
 MATRIX = {
     ("GET", "/requests"): m.Rule(
-        lambda c, h, s: c.get("/requests", headers=h), levels=m.ANY_LEVEL, shows_object=listed("request")
+        lambda c, h, s: c.get("/requests", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("request"),
+        listed_units=units_of(),
     ),
     ("POST", "/requests"): m.Rule(
         lambda c, h, s: c.post("/requests", json=REQUEST, headers=h), roles=EDITORS, ok=201, out_of_scope=422
@@ -67,7 +78,10 @@ MATRIX = {
     ),
     ("GET", "/people/{person_id}"): m.Rule(lambda c, h, s: c.get("/people/m1", headers=h)),
     ("GET", "/suggestions"): m.Rule(
-        lambda c, h, s: c.get("/suggestions", headers=h), levels=m.ANY_LEVEL, shows_object=listed("suggestion")
+        lambda c, h, s: c.get("/suggestions", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("suggestion"),
+        listed_units=units_of(),
     ),
     ("POST", "/suggestions"): m.Rule(
         lambda c, h, s: c.post(
@@ -104,7 +118,10 @@ MATRIX = {
         out_of_scope=422,
     ),
     ("GET", "/activities"): m.Rule(
-        lambda c, h, s: c.get("/activities", headers=h), levels=m.ANY_LEVEL, shows_object=listed("activity")
+        lambda c, h, s: c.get("/activities", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("activity"),
+        listed_units=units_of(),
     ),
     ("POST", "/activities"): m.Rule(
         lambda c, h, s: c.post("/activities", json=ACTIVITY, headers=h), roles=EDITORS, ok=201, out_of_scope=422
@@ -114,6 +131,7 @@ MATRIX = {
         lambda c, h, s: c.get("/charity/projects", headers=h),
         levels=m.ANY_LEVEL,
         shows_object=listed("project", items=None),
+        listed_units=units_of(None),
     ),
     ("POST", "/charity/projects"): m.Rule(
         lambda c, h, s: c.post("/charity/projects", json=PROJECT, headers=h), roles=EDITORS, ok=201, out_of_scope=422
@@ -154,17 +172,27 @@ def seeded(tmp_path_factory):
     with Session(desk.engine) as s, s.begin():
         for pid in ("m1", "m2"):
             apply_person_event(s, person_event(pid, unit=TOWN_A))
+        apply_person_event(s, person_event("mx", unit=OTHER_TOWN))
     client = create_app(desk).test_client()
     tokens = TokenService(desk.settings.jwt_secret, desk.settings.jwt_audience, desk.settings.jwt_issuer)
     town = {"Authorization": f"Bearer {tokens.issue('seed-admin', ['admin'], TOWN_A)}"}
+    other = {"Authorization": f"Bearer {tokens.issue('other-admin', ['admin'], OTHER_TOWN)}"}
 
-    def made(path, body, key="id"):
-        r = client.post(path, json=body, headers=town)
+    def made(path, body, key="id", headers=town):
+        r = client.post(path, json=body, headers=headers)
         assert r.status_code == 201, (path, r.get_json())
         return r.get_json()[key]
 
     made("/corps/branches", {"code": "medical", "name": "医疗分团", "specialty": "义诊", "unit_code": TOWN_A}, "code")
     made("/corps/volunteers", {"person_id": "m1", "branch_code": "medical"}, "person_id")
+    # the other county's branch, volunteer, request, activity, project and suggestion: never listed here
+    made("/corps/branches", {**OTHER_BRANCH, "unit_code": OTHER_TOWN}, "code", other)
+    made("/corps/volunteers", {"person_id": "mx", "branch_code": OTHER_BRANCH["code"]}, "person_id", other)
+    made("/requests", {**REQUEST, "person_id": "mx"}, headers=other)
+    made("/activities", {**ACTIVITY, "unit_code": OTHER_TOWN, "volunteers": [{"person_id": "mx", "hours": "2"}]},
+         headers=other)  # fmt: skip
+    made("/charity/projects", {**PROJECT, "unit_code": OTHER_TOWN}, headers=other)
+    client.post("/suggestions", json={"unit_code": OTHER_TOWN, "topic": "建议", "content": "外县建议。"})
     suggestion = client.post("/suggestions", json={"unit_code": TOWN_A, "topic": "建议", "content": "建议修路。"})
     seed = {
         "request": made("/requests", REQUEST),
@@ -177,6 +205,59 @@ def seeded(tmp_path_factory):
     desk.engine.dispose()
 
 
+#: A town editor (or admin) entitled to each operation on its own objects, naming the other county's.
+REFERENCES = [
+    m.Reference(
+        "hours credited to another county's volunteer",
+        lambda c, h, s: c.post(
+            "/activities", json={**ACTIVITY, "volunteers": [{"person_id": "mx", "hours": "24"}]}, headers=h
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "an activity filed under another county's branch",
+        lambda c, h, s: c.post("/activities", json={**ACTIVITY, "branch_code": "xb"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a volunteer enrolled in another county's branch",
+        lambda c, h, s: c.post("/corps/volunteers", json={"person_id": "m2", "branch_code": "xb"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "another county's branch taken over",
+        lambda c, h, s: c.post("/corps/branches", json={**OTHER_BRANCH, "unit_code": TOWN_A}, headers=h),
+        "admin",
+        refused=(403,),
+    ),
+    m.Reference(
+        "a donation attributed to another county's person",
+        lambda c, h, s: c.post(
+            f"/charity/projects/{s['project']}/donations",
+            json={**DONATION, "donor_person_id": "mx", "value_yuan": "1000000.00"},
+            headers=h,
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a request for another county's person",
+        lambda c, h, s: c.post("/requests", json={**REQUEST, "person_id": "mx"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a project whose unit code ends in a newline",
+        lambda c, h, s: c.post("/charity/projects", json={**PROJECT, "unit_code": TOWN_A + "\n"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+]
+
+
 def test_every_operation_has_a_rule(seeded):
     _, client, _ = seeded
     assert m.operations(client) == set(MATRIX)
@@ -187,3 +268,9 @@ def test_the_matrix(seeded):
     calls, mismatches = m.run(client, desk.engine, desk.settings, seed, MATRIX, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
     assert calls == len(MATRIX) * len(m.LEVEL_NAMES) * 7
+
+
+def test_references_to_another_countys_objects_are_refused_and_change_nothing(seeded):
+    desk, client, seed = seeded
+    mismatches = m.run_references(client, desk.engine, desk.settings, seed, REFERENCES, LEVELS)
+    assert mismatches == [], "\n".join(map(str, mismatches))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from chassis.digests import DigestKey
+from chassis.digests import DigestKey, parse_keys
 from chassis.settings import BaseSettings
 
 
@@ -20,6 +20,9 @@ class GatewaySettings(BaseSettings):
     #: The same secret and key id the registry digests ID numbers with, so notices match people.
     id_digest_secret: str = dataclasses.field(default="dev-only-id-digest-secret-change-me", metadata={"secret": True})
     id_digest_key_id: str = "k1"
+    #: The registry's ID_DIGEST_PREVIOUS_KEYS during a key rotation (``k1=<secret>``): notices still
+    #: match people whose digests are not re-keyed yet.
+    id_digest_previous_keys: str = dataclasses.field(default="", metadata={"secret": True, "empty_disables": True})
     #: Key of the per-agency HMAC behind the "digest" transform (its own purpose, its own key).
     transform_digest_secret: str = dataclasses.field(
         default="dev-only-transform-digest-secret-change-me", metadata={"secret": True}
@@ -38,6 +41,10 @@ class GatewaySettings(BaseSettings):
 
     def id_digest_key(self) -> DigestKey:
         return DigestKey(self.id_digest_key_id, self.id_digest_secret)
+
+    def id_digest_keys(self) -> list[DigestKey]:
+        """The current ID-digest key first, then those of a rotation in progress."""
+        return [self.id_digest_key(), *parse_keys(self.id_digest_previous_keys)]
 
     def transform_digest_key(self) -> DigestKey:
         return DigestKey(self.transform_digest_key_id, self.transform_digest_secret)

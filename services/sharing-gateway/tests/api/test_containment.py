@@ -146,17 +146,8 @@ def test_who_approved_is_in_the_chain_and_covered_by_its_hash(client, keys, gate
     assert not verdict.ok and verdict.position == issued["position"] and "changed" in verdict.problem
 
 
-def point_admin_at(gateway, monkeypatch, policy_dir=None) -> None:
-    for name, value in (
-        ("DATABASE_URL", gateway.settings.database_url),
-        ("POLICY_DIR", policy_dir or gateway.settings.policy_dir),
-        ("SIGNING_KEY_FILE", gateway.settings.signing_key_file),
-    ):
-        monkeypatch.setenv(name, value)
-
-
 def test_the_operators_command_line_issues_only_an_agencys_first_key(gateway, monkeypatch, capsys):
-    point_admin_at(gateway, monkeypatch)
+    c.operator_environment(gateway, monkeypatch)
     assert admin.main(["issue-key", "court"]) == 0
     first = capsys.readouterr().out.strip()
     with gateway.engine.connect() as conn:
@@ -176,7 +167,7 @@ def test_the_operators_command_line_issues_only_an_agencys_first_key(gateway, mo
 
 
 def test_the_operators_command_line_registers_only_an_agencys_first_notice_key(gateway, monkeypatch, capsys, tmp_path):
-    point_admin_at(gateway, monkeypatch)
+    c.operator_environment(gateway, monkeypatch)
     _, first = notice_sender.write_pair(tmp_path / "first", "court")
     _, second = notice_sender.write_pair(tmp_path / "second", "court")
     assert admin.main(["register-notice-key", "court", str(first)]) == 0

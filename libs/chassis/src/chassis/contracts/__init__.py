@@ -12,11 +12,23 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, validate
+from marshmallow import Schema, ValidationError, validate
 
-#: A 12-digit admin unit code: ASCII digits only, and the length check shuts out the
-#: trailing newline that the regular expression's ``$`` would let through.
-UNIT_CODE = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
+
+class FullMatch(validate.Regexp):
+    """``validate.Regexp`` matched against the whole value (``re.fullmatch``): with ``match``, a
+    pattern's ``$`` also lets a trailing newline through. Documented as the same ``pattern``."""
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+_NOT_A_UNIT = "须为12位行政区划代码 / must be a 12-digit admin unit code"
+#: The one validator of a 12-digit admin unit code, in events and in every API schema: ASCII
+#: digits only (not other scripts' digits), the whole value (no trailing newline).
+UNIT_CODE = [validate.Length(equal=12, error=_NOT_A_UNIT), FullMatch(r"^[0-9]{12}$", error=_NOT_A_UNIT)]
 
 
 @dataclasses.dataclass(frozen=True)

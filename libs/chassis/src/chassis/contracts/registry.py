@@ -2,13 +2,15 @@
 
 Every event carries the person's snapshot after the change (event-carried state
 transfer), with its ``version``: a consumer keeps a read model by applying the
-newest version it has seen. Religion, ethnicity, health and the raw ID number
-never appear: the ID number travels as a keyed digest (to match agency notices)
-and a masked display form (first 6 and last 4 digits). The masked form hides
-exactly the eight birth-date digits, so the snapshot carries the birth *year*
-only; categories that imply a religion or an ethnicity are left out, and a change
-to hidden fields alone emits no event (``chassis.sensitive`` is the rule; the
-outbox enforces it).
+newest version it has seen; the version counts emitted events only, so a gap never
+says that a hidden field changed. Religion, ethnicity, health and the raw ID number
+never appear: the ID number travels only as a keyed digest (to match agency
+notices). No masked form travels: its region and last four digits would leave
+whoever holds the digest key a few hundred birth dates to try (the registry's own
+views keep it). The snapshot carries the birth *year* only; categories, employer,
+position and role titles that imply a religion or an ethnicity are left out, and
+a change to hidden values alone emits no event (``chassis.sensitive`` is the
+rule; the outbox enforces it).
 
 ``sensitive`` in a field's metadata: ``True`` for a field that is sensitive by
 itself (an agency needs a purpose-bound grant), ``"values"`` for a field that could
@@ -22,6 +24,9 @@ from chassis.contracts import UNIT_CODE, EventContract, register
 from chassis.topics import REGISTRY_PERSON
 
 PREFIX = "cn.tongxin.registry.person."
+
+
+_WITHHELD_WHEN_SENSITIVE = {"sensitive": "values", "description": "null when it names a religion or an ethnicity"}
 
 
 class RepresentativeRole(Schema):
@@ -41,14 +46,13 @@ class PersonSnapshot(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=1900, max=2100),
-        metadata={"description": "year of birth only: a full date beside id_masked would rebuild the ID number"},
+        metadata={"description": "year of birth only: a full date would narrow the ID number to 1,000 tries"},
     )
     unit_code = fields.String(required=True, validate=UNIT_CODE)
     id_digest = fields.String(
         required=True,
         metadata={"description": "keyed HMAC of the ID number with its key id, e.g. k1:3f9a...", "sensitive": True},
     )
-    id_masked = fields.String(required=True, metadata={"description": "e.g. 370783********1234", "sensitive": True})
     status = fields.String(required=True, validate=validate.OneOf(["active", "archived"]))
     categories = fields.List(
         fields.String(),
@@ -56,8 +60,8 @@ class PersonSnapshot(Schema):
         metadata={"sensitive": "values", "description": "base databases, never ethnic_minority or religious_figure"},
     )
     representative_roles = fields.List(fields.Nested(RepresentativeRole), required=True)
-    employer = fields.String(load_default=None, allow_none=True)
-    position = fields.String(load_default=None, allow_none=True)
+    employer = fields.String(load_default=None, allow_none=True, metadata=_WITHHELD_WHEN_SENSITIVE)
+    position = fields.String(load_default=None, allow_none=True, metadata=_WITHHELD_WHEN_SENSITIVE)
 
 
 class PersonRegistered(PersonSnapshot):

@@ -25,13 +25,14 @@ from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis import kafka, logs, metrics, tracing
 from chassis.auth import Principal, TokenService
 from chassis.errors import AppError, Unauthorized
 from chassis.http import docs, headers
+from chassis.http.client import trust_proxies
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
+from chassis.oidc import TokenVerifier
 from chassis.settings import BaseSettings
 
 log = logging.getLogger("tongxin.http")
@@ -93,19 +94,28 @@ def create_service_app(
     )
     app.json.ensure_ascii = False
     docs.install(app, settings.swagger_ui_dir)
-    if settings.trusted_proxy_hops:
-        hops = settings.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    trust_proxies(app, settings.trusted_proxy_hops)
     api = ServiceApi(app)
     api.ma_plugin.converter.add_attribute_function(_decimal_bounds_as_numbers)
-    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+    tokens = _token_verifier(settings)
     _install_request_hooks(app, settings.service_name, tokens, hsts=not settings.development_mode)
     _install_error_handlers(app)
     _install_probes(app, settings, engine)
     return ServiceApp(app, api)
 
 
-def _install_request_hooks(app: Flask, service: str, tokens: TokenService, *, hsts: bool) -> None:
+def _token_verifier(settings: BaseSettings) -> TokenService | TokenVerifier:
+    """Keycloak's tokens (``chassis.oidc``) once the deployment names its JWKS (``OIDC_JWKS_URL``
+    or ``OIDC_JWKS``; ``make run`` and the browser tests do); the old HS256 tokens otherwise.
+
+    Transitional: the old path goes when every service and test switches to ``chassis.oidc``.
+    """
+    if settings.oidc_jwks_url or settings.oidc_jwks:
+        return TokenVerifier.from_settings(settings)
+    return TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+
+
+def _install_request_hooks(app: Flask, service: str, tokens: TokenService | TokenVerifier, *, hsts: bool) -> None:
     @app.before_request
     def _begin() -> Response | None:
         g.started = time.perf_counter()

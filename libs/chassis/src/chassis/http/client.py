@@ -1,9 +1,11 @@
 """The address of an anonymous caller (rating form, suggestions mailbox), one way for every service.
 
 Where it comes from: the TCP peer or, behind reverse proxies, the address the last
-``TRUSTED_PROXY_HOPS`` proxies saw (``create_service_app`` installs ``ProxyFix`` with
-exactly that many hops, and nothing else reads ``X-Forwarded-For``). The console counts
-as one hop in front of evaluation. A caller can only prepend to ``X-Forwarded-For``, so
+``TRUSTED_PROXY_HOPS`` proxies saw (``trust_proxies`` installs ``ProxyFix`` with exactly
+that many hops, in every service and in the console, and nothing else reads
+``X-Forwarded-For``). The console counts as one hop in front of evaluation: behind an
+ingress it runs with ``TRUSTED_PROXY_HOPS=1`` itself and forwards the client address it
+resolved. A caller can only prepend to ``X-Forwarded-For``, so
 with the hops set right the address is the one the first trusted proxy saw.
 
 What is kept: only the network, /24 for IPv4 and /48 for IPv6: enough for rate limits
@@ -15,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 
 from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 UNKNOWN = "unknown"
 
@@ -29,6 +32,12 @@ def coarsen(address: str | None) -> str:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def trust_proxies(app, hops: int) -> None:
+    """Take the client address, scheme and host from the last ``hops`` proxies in front of ``app``."""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def client_network() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chassis.settings import exit_if_unsafe
 from evaluation.bootstrap import bootstrap
 
 
@@ -17,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("command", choices=["migrate"])
     parser.parse_args(argv)
-    bootstrap().migrate()
+    ev = bootstrap()
+    exit_if_unsafe(ev.settings)  # an operator command runs with the service's secrets: same rule
+    ev.migrate()
     print("evaluation: schema at head")
     return 0
 

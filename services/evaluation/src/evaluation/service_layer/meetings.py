@@ -5,6 +5,13 @@ membership recommendation, or revoke the eligibility to be recommended. A decisi
 that goes against the computed outcome (retaining someone vetoed or in the bottom
 share, or revoking someone ranked normally) needs a recorded justification. Each
 decision is published on ``evaluation.v1`` for the registry and the gateway.
+
+Who may decide: a warning or a revocation judges a round's outcomes, so it needs a
+meeting tied to a round, decided by staff whose unit contains the round's scope. A
+revocation removes a seat in a body (NPC, CPPCC, chamber, party) held at some level:
+the round's scope must be at that level or above (county at least when the person
+holds no seat in that body), so a community or town evaluator can never strip a
+county member's role.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis import units
 from chassis.auth import Principal
-from chassis.errors import InvalidInput, NotFound
+from chassis.errors import Forbidden, InvalidInput, NotFound
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
 from evaluation.service_layer.rounds import EVENT, events, get
 
@@ -28,12 +36,18 @@ EVENT_FOR = {
     "revoke_recommendation_eligibility": "representative.qualification_revoked.v1",
 }
 _FAILED = ("vetoed", "bottom")
+#: Decisions that need a round's outcomes behind them.
+_ON_A_ROUND = ("warning", "revoke_membership_recommendation", "revoke_recommendation_eligibility")
+#: Admin-unit levels and the levels of seats in a body, from the narrowest up.
+_RANK = {"village": 0, "town": 1, "county": 2, "city": 3, "province": 4, "national": 5}
 
 
 def create(session: Session, principal: Principal, body: dict) -> str:
     principal.require_role("evaluator")
+    scope_unit = principal.unit
     if body.get("round_id"):  # a meeting decides on a round's outcomes: only at the round's own level or above
-        principal.require_scope(get(session, principal, body["round_id"])["scope_unit"])
+        scope_unit = get(session, principal, body["round_id"])["scope_unit"]
+        principal.require_scope(scope_unit)
     meeting_id = str(uuid.uuid4())
     session.execute(
         meetings.insert(),
@@ -43,7 +57,7 @@ def create(session: Session, principal: Principal, body: dict) -> str:
             held_on=body["held_on"],
             bodies=body["bodies"],
             round_id=body.get("round_id"),
-            scope_unit=principal.unit,
+            scope_unit=scope_unit,
             created_by=principal.subject,
             created_at=dt.datetime.now(dt.UTC),
         ),
@@ -59,6 +73,7 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
     person = session.execute(sa.select(people).where(people.c.person_id == body["person_id"])).mappings().first()
     if person is None or not principal.sees(person["unit_code"]):
         raise NotFound("未找到该人员", "No such person")
+    _require_standing_to_decide(principal, meeting, person, body)
     computed = None
     if meeting["round_id"]:
         if not session.execute(
@@ -115,6 +130,28 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
         },
     )
     return row
+
+
+def _require_standing_to_decide(principal: Principal, meeting, person, body: dict) -> None:
+    decision = body["decision"]
+    if decision not in _ON_A_ROUND:
+        return
+    if not meeting["round_id"]:
+        raise InvalidInput(
+            "警示谈话和撤销资格须由审议评价轮次结果的会议决定（会议须关联评价轮次）",
+            "A warning or a revocation needs a meeting tied to an evaluation round",
+            field="decision",
+        )
+    principal.require_scope(meeting["scope_unit"])
+    if not decision.startswith("revoke"):
+        return
+    seats = [r.get("level") for r in person["representative_roles"] or () if r.get("body") == body["body"]]
+    needed = max((_RANK.get(level, _RANK["national"]) for level in seats), default=_RANK["county"])
+    if _RANK[units.level(meeting["scope_unit"])] < needed:
+        raise Forbidden(
+            "撤销资格须由不低于该人员所任职务层级（至少县级）的评价轮次联席会议决定",
+            "A revocation needs a meeting on a round at or above the level of the person's seat (county at least)",
+        )
 
 
 def view(session, principal: Principal, meeting_id: str) -> dict:

@@ -7,6 +7,12 @@ may use the same one, and one agency's rescission can only lift its own notice. 
 or rescinding one recomputes every round it touches (violation date within the
 round's period, round already scored) and publishes ``veto.applied`` or
 ``veto.lifted`` for each.
+
+Staff act only within their scope on everything their change would touch: the person,
+and every round the person's outcome would be recomputed in (a community evaluator must
+not move a county round). A reviewed or published round is closed to staff corrections:
+only the agency's own notice or rescission changes it, and staff never lift an agency's
+notice.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, NotFound
+from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.events import Envelope
 from evaluation.adapters.tables import members, outcomes, people, rounds, violations
 from evaluation.service_layer.rounds import EVENT, events, recompute
@@ -99,9 +105,11 @@ def rescind(session: Session, violation_id: str, reason: str, notice_id: str | N
         )
 
 
-def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
-    affected = (
-        session.execute(
+def _touched_rounds(session, person_id: str, occurred_on: dt.date) -> list[dict]:
+    """The scored rounds whose outcome for the person a violation on ``occurred_on`` changes."""
+    return [
+        dict(r)
+        for r in session.execute(
             sa.select(rounds)
             .join(members, members.c.round_id == rounds.c.id)
             .where(
@@ -110,11 +118,12 @@ def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, n
                 rounds.c.starts_on <= occurred_on,
                 rounds.c.ends_on >= occurred_on,
             )
-        )
-        .mappings()
-        .all()
-    )
-    for r in affected:
+        ).mappings()
+    ]
+
+
+def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
+    for r in _touched_rounds(session, person_id, occurred_on):
         before = _status(session, r["id"], person_id)
         after = recompute(session, dict(r))[person_id]["status"]
         if (change == "applied" and after == "vetoed" and before != "vetoed") or (
@@ -186,13 +195,35 @@ def staff_record(session: Session, principal: Principal, person_id: str, body: d
     unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
     if unit is None or not principal.sees(unit):
         raise NotFound("未找到该人员", "No such person")
+    _require_rounds_open_to(session, principal, person_id, body["occurred_on"])
     return record(session, person_id=person_id, id_digest=None, recorded_by=principal.subject, **body)
 
 
 def staff_rescind(session: Session, principal: Principal, violation_id: str, reason: str) -> None:
     principal.require_role("evaluator")
-    person_id = session.execute(sa.select(violations.c.person_id).where(violations.c.id == violation_id)).scalar()
+    row = session.execute(sa.select(violations).where(violations.c.id == violation_id)).mappings().first()
+    person_id = row["person_id"] if row else None
     unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
     if unit is None or not principal.sees(unit):
         raise NotFound("未找到该违法违纪记录", "No such violation record")
+    if row["agency"]:
+        raise Forbidden(
+            "机关通报的记录只能由该机关撤销",
+            "An agency's notice can be rescinded only by that agency",
+            agency=row["agency"],
+        )
+    _require_rounds_open_to(session, principal, person_id, row["occurred_on"])
     rescind(session, violation_id, reason)
+
+
+def _require_rounds_open_to(session, principal: Principal, person_id: str, occurred_on: dt.date) -> None:
+    """Refuse a staff change that would recompute a round above the caller or one already reviewed."""
+    for r in _touched_rounds(session, person_id, occurred_on):
+        principal.require_scope(r["scope_unit"])
+        if r["state"] != "scoring_closed":
+            raise Conflict(
+                "该人员所在的评价轮次已审核或已发布，不能再由工作人员更改违法违纪记录",
+                "A round this change would recompute is already reviewed or published; staff cannot change it now",
+                round_id=r["id"],
+                round_state=r["state"],
+            )

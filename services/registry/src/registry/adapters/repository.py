@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis import idnumber
+from chassis import idnumber, sensitive
+from chassis.digests import DigestKey
 from chassis.errors import Conflict, NotFound, PreconditionFailed
 from registry.adapters import pinyin
 from registry.adapters.tables import memberships, people
@@ -33,15 +35,18 @@ _PERSON_COLUMNS = (
     "tags",
     "status",
     "version",
+    "event_version",
     "representative_roles",
     "merged_into",
 )
 
 
 class PersonRepository:
-    def __init__(self, session: Session, id_secret: str):
+    def __init__(self, session: Session, id_secret: DigestKey, previous_keys: Sequence[DigestKey] = ()):
         self.session = session
         self.id_secret = id_secret
+        #: Keys of a rotation in progress: digests not yet re-keyed still match.
+        self.previous_keys = tuple(previous_keys)
         self._loaded_versions: dict[str, int] = {}
         self._new: list[Person] = []
         self._unread_membership_ids: set[str] = set()
@@ -66,9 +71,9 @@ class PersonRepository:
         return person
 
     def find_active_by_id_number(self, number: str) -> str | None:
-        digest = idnumber.digest(number, self.id_secret)
+        digests = [idnumber.digest(number, key) for key in (self.id_secret, *self.previous_keys)]
         return self.session.execute(
-            sa.select(people.c.id).where(people.c.id_digest == digest, people.c.status == "active")
+            sa.select(people.c.id).where(people.c.id_digest.in_(digests), people.c.status == "active")
         ).scalar()
 
     def add(self, person: Person, checked: bool = False) -> None:
@@ -170,7 +175,8 @@ class PersonRepository:
         row["name_pinyin_compact"] = pinyin.compact(person.name)
         row["id_digest"] = idnumber.digest(person.id_number, self.id_secret)
         row["is_representative"] = bool(person.representative_roles)
-        row["search_text"] = " ".join(
-            filter(None, [person.name, person.employer, person.position, *person.tags])
-        ).lower()
+        values = [person.name, person.employer, person.position, *person.tags]
+        # Viewers search ``search_text``: a substring of a hidden tag must find nobody through it.
+        row["search_text"] = " ".join(filter(None, sensitive.public_values(filter(None, values)))).lower()
+        row["search_text_all"] = " ".join(filter(None, values)).lower()
         return row

@@ -67,11 +67,13 @@ people = sa.Table(
     sa.Column("notes", sa.Text, nullable=True),
     sa.Column("tags", sa.JSON, nullable=False),
     sa.Column("search_text", sa.Text, nullable=False, comment="lower-cased name, employer, position, tags"),
+    sa.Column("search_text_all", sa.Text, nullable=False, comment="the same with sensitive values, for editors"),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("is_representative", sa.Boolean, nullable=False),
     sa.Column("representative_roles", sa.JSON, nullable=False),
     sa.Column("merged_into", sa.String(36), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("event_version", sa.Integer, nullable=False, comment="counts emitted registry.person.v1 events"),
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
     sa.Index("ix_people_unit_pinyin", "unit_code", "name_pinyin", "id"),
@@ -178,4 +180,12 @@ import_jobs = sa.Table(
     sa.Column("scope_unit", sa.String(12), nullable=False),
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("finished_at", TZ, nullable=True),
+)
+
+digest_keys = sa.Table(
+    "digest_keys",
+    metadata,
+    sa.Column("key_id", sa.String(8), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False, comment="the key's digest of a fixed probe value"),
+    sa.Column("first_used_at", TZ, nullable=False),
 )

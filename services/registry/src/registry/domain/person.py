@@ -22,7 +22,7 @@ from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BO
 #: as the same mark whether or not a value was there.
 MASKED_IN_HISTORY = tuple(f for f in sensitive.FIELDS if f not in ("id_number", "birth_date"))
 #: An editable field that changed -> the shared snapshot fields that name the change in events.
-_SHARED_AS = {"id_number": ("id_digest", "id_masked"), "birth_date": ("birth_year",)}
+_SHARED_AS = {"id_number": ("id_digest",), "birth_date": ("birth_year",)}
 #: Fields a staff editor may change with an update.
 EDITABLE_FIELDS = (
     "name",
@@ -70,6 +70,9 @@ class Recorded:
     action: str
     changes: tuple[FieldChange, ...] = ()
     version: int = 1
+    #: The version the event carries: it counts emitted events only, so a gap never tells a
+    #: consumer that a hidden-only change happened in between.
+    event_version: int = 1
 
 
 @dataclasses.dataclass
@@ -107,6 +110,7 @@ class Person:
     tags: list[str] = dataclasses.field(default_factory=list)
     status: str = "active"
     version: int = 1
+    event_version: int = 1
     representative_roles: list[dict] = dataclasses.field(default_factory=list)
     merged_into: str | None = None
     memberships: list[Membership] = dataclasses.field(default_factory=list)
@@ -200,9 +204,12 @@ class Person:
         if roles == self.representative_roles:
             return False
         previous, self.representative_roles = self.representative_roles, roles
-        extra = {"previous_roles": previous, "reason": reason}
+        shared_before, shared_after = ([_shared_role(r) for r in rs] for rs in (previous, roles))
+        extra = {"previous_roles": shared_before, "reason": reason}
+        # A change to a withheld title alone (say, a religious circle's seat) says nothing on the topic.
+        event = "representative_changed.v1" if shared_before != shared_after else None
         change = FieldChange("representative_roles", previous, roles)
-        self._bump(Recorded("representative_changed.v1", extra, "representative_changed", (change,)))
+        self._bump(Recorded(event, extra, "representative_changed", (change,)))
         return True
 
     def revoke_role(self, body: str, reason: str) -> bool:
@@ -246,22 +253,23 @@ class Person:
         return sorted({m.category for m in self.memberships if m.active_on(day)})
 
     def snapshot(self, key: DigestKey) -> dict:
-        """What other services may know (see the registry.person.v1 contract): the birth year
-        only beside the masked ID number, and no category that implies religion or ethnicity."""
+        """What other services may know (see the registry.person.v1 contract): the birth year and
+        the keyed digest, never the masked ID number (its region and tail would leave the holder of
+        the digest key a few hundred dates to try); no category, tag, employer, position or role
+        title that implies a religion or an ethnicity."""
         return {
             "person_id": self.id,
-            "version": self.version,
+            "version": self.event_version,
             "name": self.name,
             "gender": self.gender,
             "birth_year": self.birth_date.year,
             "unit_code": self.unit_code,
             "id_digest": idnumber.digest(self.id_number, key),
-            "id_masked": idnumber.mask(self.id_number),
             "status": self.status,
             "categories": sensitive.public_values(self.current_categories()),
-            "representative_roles": self.representative_roles,
-            "employer": self.employer,
-            "position": self.position,
+            "representative_roles": [_shared_role(r) for r in self.representative_roles],
+            "employer": _shared_text(self.employer),
+            "position": _shared_text(self.position),
         }
 
     # -- internals ------------------------------------------------------------------------
@@ -280,7 +288,9 @@ class Person:
 
     def _bump(self, recorded: Recorded) -> None:
         self.version += 1
-        self.recorded.append(dataclasses.replace(recorded, version=self.version))
+        if recorded.event is not None:
+            self.event_version += 1
+        self.recorded.append(dataclasses.replace(recorded, version=self.version, event_version=self.event_version))
 
 
 def _clean_name(name: str) -> str:
@@ -311,13 +321,31 @@ def _clean_role(role: dict) -> dict:
     }
 
 
+def _shared_text(value: str | None) -> str | None:
+    """Free text for the shared snapshot, withheld when it implies a religion or an ethnicity
+    (an employer '东关清真寺', a position '阿訇')."""
+    return None if sensitive.is_sensitive_value(value) else value
+
+
+def _shared_role(role: dict) -> dict:
+    return {**role, "title": _shared_text(role.get("title"))}
+
+
 def _shared_names(change: FieldChange) -> tuple[str, ...]:
-    """The snapshot fields through which a change shows in events (none for a hidden field)."""
+    """The snapshot fields through which a change shows in events: none for a hidden field, nor
+    for a change only to values the snapshot withholds (a religious tag added, one sensitive
+    employer for another)."""
     if change.field == "birth_date":
         return ("birth_year",) if change.old.year != change.new.year else ()
     if change.field in _SHARED_AS:
         return _SHARED_AS[change.field]
-    return () if change.field in sensitive.FIELDS else (change.field,)
+    if change.field in sensitive.FIELDS:
+        return ()
+    if change.field == "tags":
+        return ("tags",) if sensitive.public_values(change.old or []) != sensitive.public_values(change.new) else ()
+    if change.field in ("employer", "position"):
+        return (change.field,) if _shared_text(change.old) != _shared_text(change.new) else ()
+    return (change.field,)
 
 
 def _year(value: dt.date | None) -> int | None:

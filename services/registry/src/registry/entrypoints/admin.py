@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chassis.settings import exit_if_unsafe
 from registry.bootstrap import bootstrap
+from registry.service_layer.digest_keys import exit_if_key_changed
 from registry.service_layer.rekey import rekey_id_digests
 from registry.service_layer.units import load_shipped_units
 
@@ -22,9 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["migrate", "load-units", "rekey-id-digests"])
     args = parser.parse_args(argv)
     registry = bootstrap()
+    exit_if_unsafe(registry.settings)  # an operator command runs with the service's secrets: same rule
     if args.command == "migrate":
         registry.migrate()
         print("registry: schema at head")
+    exit_if_key_changed(registry)
     if args.command in ("migrate", "rekey-id-digests"):
         print(f"registry: {rekey_id_digests(registry)} ID digests re-keyed")
     added = load_shipped_units(registry.engine)

@@ -16,6 +16,7 @@ from chassis.topics import EVALUATION
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
 from registry.service_layer import evaluation_outcomes
+from registry.service_layer.digest_keys import exit_if_key_changed
 from registry.service_layer.imports import ImportRunner
 
 
@@ -32,6 +33,7 @@ def build(registry: Registry) -> list:
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
     exit_if_unsafe(registry.settings)
+    exit_if_key_changed(registry)
     logs.configure(registry.settings.service_name + "-worker", registry.settings.log_level)
     return worker.run(build(registry), "relay, evaluation-outcome consumer, import jobs")
 

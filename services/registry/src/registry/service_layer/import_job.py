@@ -35,7 +35,8 @@ def run_job(registry, job_id: str) -> None:
         return _finish(engine, job_id, "failed", message=f"{exc.detail_zh} / {exc.detail_en}")
     _update(engine, job_id, total_rows=total)
     if job["mode"] == "dry_run":
-        new, existing, outside = _split_new(engine, registry.settings.id_digest_key(), principal, valid)
+        keys = [registry.settings.id_digest_key(), *registry.settings.previous_id_digest_keys()]
+        new, existing, outside = _split_new(engine, keys, principal, valid)
         return _finish(
             engine,
             job_id,
@@ -118,17 +119,16 @@ def _validate(engine, principal, job_id, mapping, rows):
     return valid, [e.__dict__ for e in errors], total
 
 
-def _split_new(engine, key, principal, valid) -> tuple[int, int, list[dict]]:
+def _split_new(engine, keys, principal, valid) -> tuple[int, int, list[dict]]:
     """(new rows, rows matching a record in scope, errors for rows matching one outside it): the
     same answer the real run gives, and nothing more about a record the caller cannot see."""
-    digests = {idnumber.digest(d["id_number"], key): number for number, d in valid}
+    rows = {d["id_number"]: number for number, d in valid}  # one answer per ID number
     with engine.connect() as conn:
-        existing = _existing(conn, list(digests))
-    new = sum(1 for k in digests if k not in existing)
-    inside = sum(1 for k in digests if k in existing and principal.sees(existing[k][1]))
-    outside = [
-        _outside_scope(number) for k, number in digests.items() if k in existing and not principal.sees(existing[k][1])
-    ]
+        existing = _existing(conn, keys, list(rows))
+    matches = [(number, existing.get(id_number)) for id_number, number in rows.items()]
+    new = sum(1 for _, m in matches if m is None)
+    inside = sum(1 for _, m in matches if m is not None and principal.sees(m[1]))
+    outside = [_outside_scope(number) for number, m in matches if m is not None and not principal.sees(m[1])]
     return new, inside, outside
 
 
@@ -141,7 +141,11 @@ def _outside_scope(number: int) -> dict:
     }
 
 
-def _existing(conn, digests: list[str]) -> dict[str, tuple[str, str]]:
+def _existing(conn, keys, numbers: list[str]) -> dict[str, tuple[str, str]]:
+    """ID number -> (person id, unit) of the active record holding it, matched under the current
+    ID-digest key and those of a rotation in progress."""
+    by_digest = {idnumber.digest(n, key): n for n in numbers for key in keys}
+    digests = list(by_digest)
     found = {}
     for i in range(0, len(digests), 500):
         for row in conn.execute(
@@ -149,20 +153,20 @@ def _existing(conn, digests: list[str]) -> dict[str, tuple[str, str]]:
                 people.c.id_digest.in_(digests[i : i + 500]), people.c.status == "active"
             )
         ):
-            found[row.id_digest] = (row.id, row.unit_code)
+            found[by_digest[row.id_digest]] = (row.id, row.unit_code)
     return found
 
 
 def _write(uow, principal, chunk, counts) -> list[dict]:
-    secret = uow.id_secret
-    existing = _existing(uow.session, [idnumber.digest(d["id_number"], secret) for _, d in chunk])
+    keys = [uow.id_secret, *uow.previous_keys]
+    existing = _existing(uow.session, keys, [d["id_number"] for _, d in chunk])
     errors = []
     today = dt.date.today()
     for number, data in chunk:
         fields = dict(data)
         categories = fields.pop("categories", [])
         unit = fields.pop("unit_code")
-        match = existing.get(idnumber.digest(fields["id_number"], secret))
+        match = existing.get(fields["id_number"])
         if match is None:
             person = Person.register(str(uuid.uuid4()), categories=categories, unit_code=unit, today=today, **fields)
             uow.people.add(person, checked=True)

@@ -138,6 +138,9 @@ def _public_fields(row, principal: Principal) -> dict:
         view[field] = row[field] if sensitive.visible_plainly(field, principal.has_role) else sensitive.HIDDEN
     if not principal.has_role(*REVEAL_ROLES):
         view["tags"] = sensitive.public_values(row["tags"] or [])
+        # The version counting every change would, by its gaps, count the hidden ones; below the
+        # editor role (no writes, so no If-Match) the version is the one events carry.
+        view["version"] = row["event_version"]
     return view
 
 
@@ -164,7 +167,9 @@ def search_query(principal: Principal, f: SearchFilters) -> sa.Select:
     if f.q:
         query = query.where(_name_match(f.q))
     if f.text:
-        query = query.where(people.c.search_text.like(f"%{_like_safe(f.text.lower())}%"))
+        # Viewers search text without sensitive values; editors, who see every tag, search it all.
+        column = people.c.search_text_all if principal.has_role(*REVEAL_ROLES) else people.c.search_text
+        query = query.where(column.like(f"%{_like_safe(f.text.lower())}%"))
     if f.category:
         if f.category not in BASE_DATABASES:
             raise InvalidInput(f"未知的基础库：{f.category}", f"Unknown base database: {f.category}", field="category")
@@ -262,7 +267,34 @@ def person_history(conn: sa.Connection, principal: Principal, person_id: str) ->
     rows = conn.execute(
         sa.select(history).where(history.c.person_id.in_([person_id, *merged])).order_by(history.c.at, history.c.id)
     ).mappings()
-    return [dict(r) for r in rows]
+    if principal.has_role(*REVEAL_ROLES):
+        return [dict(r) for r in rows]
+    return [entry for r in rows if (entry := _history_below_editor(dict(r))) is not None]
+
+
+def _history_below_editor(entry: dict) -> dict | None:
+    """A history entry as a viewer may see it: no change to a hidden field (not even that one
+    happened), no sensitive category or tag, no entry emptied by that, and no version number
+    (its gaps would count the hidden changes)."""
+    original = entry["changes"]
+    changes = [c for c in (_public_change(c) for c in original) if c is not None]
+    if original and not changes:
+        return None
+    entry.pop("version", None)
+    return {**entry, "changes": changes}
+
+
+def _public_change(change: dict) -> dict | None:
+    if change["field"] in sensitive.FIELDS:
+        return None
+    if change["field"] == "tags":
+        before, after = (sensitive.public_values(change[k] or []) for k in ("from", "to"))
+        return None if before == after else {**change, "from": before, "to": after}
+    if change["field"] == "categories" and (
+        sensitive.is_sensitive_value(change["from"]) or sensitive.is_sensitive_value(change["to"])
+    ):
+        return None
+    return change
 
 
 def contact_records(conn: sa.Connection, principal: Principal, person_id: str) -> list[dict]:

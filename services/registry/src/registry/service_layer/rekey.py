@@ -5,7 +5,8 @@ Every digest carries its key id (``k1:...``). After the key changes (a new
 gateway), each stored digest under another key id is recomputed and its person is
 announced again with an ``updated`` event naming ``id_digest``, so every
 consumer's view (and so the matching of agency notices) moves to the new key.
-``registry-admin migrate`` runs it, and it does nothing when every digest is current.
+``registry-admin migrate`` runs it, and it does nothing when every digest is current. A new
+secret under the *same* key id is refused (``digest_keys``): it would re-key nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ ACTOR = "registry-admin"
 
 
 def rekey_id_digests(registry, batch: int = 500) -> int:
-    """Recompute and announce every digest not under the current key id; returns how many."""
+    """Recompute and announce every digest not under the current key id; returns how many.
+    Refuses (DigestKeyChanged) a new secret under a pinned key id: that would re-key nothing."""
+    registry.pin_digest_keys()
     current = registry.settings.id_digest_key().key_id + ":"
     done = 0
     while True:

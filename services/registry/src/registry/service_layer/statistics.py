@@ -6,19 +6,24 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from chassis import units
+from chassis import sensitive, units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput
 from registry.adapters.tables import admin_units, memberships, people
-from registry.service_layer.queries import READ_ROLES
+from registry.service_layer.queries import READ_ROLES, REVEAL_ROLES
 
 _CHILD_PREFIX = {"province": 4, "city": 6, "county": 9, "town": 12, "village": 12}
+#: Below the reveal right, a count under this in a community's row reads null: a handful of
+#: people in one community is close to naming them.
+SMALL_COUNT = 5
 
 
 def category_by_unit(
     conn: sa.Connection, principal: Principal, unit: str | None = None, on: dt.date | None = None
 ) -> dict:
-    """Active people per base database, broken down by the child units of ``unit`` (default: the caller's)."""
+    """Active people per base database, broken down by the child units of ``unit`` (default: the
+    caller's). Below the reveal right: no religious or ethnic base database, and a community's
+    count under ``SMALL_COUNT`` reads null."""
     principal.require_role(*READ_ROLES)
     unit = unit or principal.unit
     if not principal.sees(unit):
@@ -38,10 +43,14 @@ def category_by_unit(
         .group_by(child, memberships.c.category)
     ).all()
     names = dict(conn.execute(sa.select(admin_units.c.code, admin_units.c.name)).all())
-    cells: dict[str, dict[str, int]] = {}
+    cells: dict[str, dict[str, int | None]] = {}
+    plain = principal.has_role(*REVEAL_ROLES)
     for prefix, category, count in rows:
         code = prefix.ljust(12, "0")
-        cells.setdefault(code, {})[category] = count
+        if not plain and sensitive.is_sensitive_value(category):
+            continue  # religious and ethnic base databases are counted for editors only
+        small = not plain and width == 12 and count < SMALL_COUNT
+        cells.setdefault(code, {})[category] = None if small else count
     totals = conn.execute(
         sa.select(sa.func.count()).where(
             people.c.unit_code.like(units.scope_prefix(unit) + "%"), people.c.status == "active"

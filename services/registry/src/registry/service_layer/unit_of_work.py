@@ -8,6 +8,7 @@ the same database transaction as the state itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,9 +26,17 @@ SOURCE = "/tongxin/registry"
 class UnitOfWork:
     """A fresh transaction, or (for consumers) the transaction the consumer runner opened."""
 
-    def __init__(self, engine: sa.Engine, id_secret: DigestKey, actor: str, session: Session | None = None):
+    def __init__(
+        self,
+        engine: sa.Engine,
+        id_secret: DigestKey,
+        actor: str,
+        session: Session | None = None,
+        previous_keys: Sequence[DigestKey] = (),
+    ):
         self.engine = engine
         self.id_secret = id_secret
+        self.previous_keys = previous_keys
         self.actor = actor
         self.outbox = Outbox(outbox, SOURCE)
         self._given_session = session
@@ -36,7 +45,7 @@ class UnitOfWork:
         self.session = self._given_session or Session(self.engine)
         if self._given_session is None:
             self.session.begin()
-        self.people = PersonRepository(self.session, self.id_secret)
+        self.people = PersonRepository(self.session, self.id_secret, self.previous_keys)
         self._touched: dict[str, Person] = {}
         return self
 
@@ -69,7 +78,7 @@ class UnitOfWork:
                     )
                 )
                 if recorded.event is not None:
-                    data = {**snapshot, "version": recorded.version, **recorded.extra}
+                    data = {**snapshot, "version": recorded.event_version, **recorded.extra}
                     events.append((EVENT_PREFIX + recorded.event, person.id, data))
             person.recorded.clear()
         if history_rows:

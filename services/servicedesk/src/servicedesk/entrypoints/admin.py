@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chassis.settings import exit_if_unsafe
 from servicedesk.bootstrap import bootstrap
 
 
@@ -17,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("command", choices=["migrate"])
     parser.parse_args(argv)
-    bootstrap().migrate()
+    desk = bootstrap()
+    exit_if_unsafe(desk.settings)  # an operator command runs with the service's secrets: same rule
+    desk.migrate()
     print("servicedesk: schema at head")
     return 0
 

@@ -79,8 +79,8 @@ def donate(session: Session, principal: Principal, project_id: str, body: dict) 
     principal.require_role("editor")
     p = project(session, principal, project_id)
     donor = session.execute(sa.select(people).where(people.c.person_id == body["donor_person_id"])).mappings().first()
-    if donor is None:
-        raise InvalidInput("登记库中没有此企业或人员", "No such donor in the registry", field="donor_person_id")
+    if donor is None or not principal.sees(donor["unit_code"]):  # one answer: no probing for ids outside the scope
+        raise InvalidInput("您的管辖范围内没有此企业或人员", "No such donor within your scope", field="donor_person_id")
     value = Decimal(body["value_yuan"])
     if value <= 0 or value != value.quantize(CENT):
         raise InvalidInput(

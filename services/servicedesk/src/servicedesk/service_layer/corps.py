@@ -27,13 +27,21 @@ ACTIVITY_KINDS = {
 }
 
 
-def _active_person(session, person_id: str) -> dict:
+def _active_person(session, principal: Principal, person_id: str) -> dict:
+    """The person, if active and within the caller's scope; one answer for unknown and out of scope."""
     row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
-    if row is None or row["status"] != "active":
+    if row is None or row["status"] != "active" or not principal.sees(row["unit_code"]):
         raise InvalidInput(
-            "登记库中没有此人或已归档", f"No active person {person_id} in the registry", field="person_id"
+            "您的管辖范围内没有此人或已归档", "No active person by that id within your scope", field="person_id"
         )
     return dict(row)
+
+
+def _branch_in_scope(session, principal: Principal, code: str) -> None:
+    """A branch the caller may attach people or activities to: its unit lies in the caller's scope."""
+    unit = session.execute(sa.select(branches.c.unit_code).where(branches.c.code == code)).scalar()
+    if unit is None or not principal.sees(unit):
+        raise InvalidInput("您的管辖范围内没有这个分团", "No such branch within your scope", field="branch_code")
 
 
 def save_branch(session: Session, principal: Principal, body: dict) -> dict:
@@ -63,11 +71,8 @@ def branch_list(conn) -> list[dict]:
 
 def enrol(session: Session, principal: Principal, body: dict) -> dict:
     principal.require_role("editor")
-    person = _active_person(session, body["person_id"])
-    if not principal.sees(person["unit_code"]):
-        raise InvalidInput("此人不在您的管辖范围内", "The person is outside your scope", field="person_id")
-    if not session.execute(sa.select(branches.c.code).where(branches.c.code == body["branch_code"])).first():
-        raise InvalidInput("没有这个分团", "No such branch", field="branch_code")
+    person = _active_person(session, principal, body["person_id"])
+    _branch_in_scope(session, principal, body["branch_code"])
     row = dict(
         person_id=person["person_id"],
         branch_code=body["branch_code"],
@@ -90,20 +95,24 @@ def record_activity(session: Session, principal: Principal, body: dict) -> dict:
     ids = [v["person_id"] for v in body["volunteers"]]
     if len(ids) != len(set(ids)):
         raise InvalidInput("志愿者重复", "A volunteer is listed twice", field="volunteers")
-    enrolled = set(
-        session.execute(
-            sa.select(volunteers.c.person_id).where(volunteers.c.person_id.in_(ids), volunteers.c.active.is_(True))
-        ).scalars()
-    )
+    # hours count only for enrolled volunteers the caller may see: nobody credits (or reveals) another county's people
+    enrolled = {
+        row.person_id
+        for row in session.execute(
+            sa.select(volunteers.c.person_id, people.c.unit_code)
+            .join(people, people.c.person_id == volunteers.c.person_id)
+            .where(volunteers.c.person_id.in_(ids), volunteers.c.active.is_(True))
+        )
+        if principal.sees(row.unit_code)
+    }
     if missing := [i for i in ids if i not in enrolled]:
         raise InvalidInput(
-            f"{len(missing)} 人不是服务团志愿者", f"Not enrolled volunteers: {missing}", field="volunteers"
+            f"{len(missing)} 人不是您管辖范围内的服务团志愿者",
+            f"Not enrolled volunteers within your scope: {missing}",
+            field="volunteers",
         )
-    if (
-        body.get("branch_code")
-        and not session.execute(sa.select(branches.c.code).where(branches.c.code == body["branch_code"])).first()
-    ):
-        raise InvalidInput("没有这个分团", "No such branch", field="branch_code")
+    if body.get("branch_code"):
+        _branch_in_scope(session, principal, body["branch_code"])
     activity_id = str(uuid.uuid4())
     total = sum((Decimal(str(v["hours"])) for v in body["volunteers"]), Decimal(0))
     row = dict(

@@ -13,9 +13,9 @@ One TOML file per agency under ``deploy/policies/``::
 
     [[share]]
     event = "cn.tongxin.registry.person.representative_changed.v1"
-    fields = ["person_id", "name", "unit_code", "representative_roles", "previous_roles", "id_masked"]
+    fields = ["person_id", "name", "unit_code", "representative_roles", "previous_roles", "categories"]
     transforms = { name = "mask" }
-    purposes = { id_masked = "核对委员身份" }   # a sensitive field needs its own purpose
+    purposes = { categories = "核对委员界别" }   # sensitive values need their own purpose
 
 Anything not listed is dropped. Transforms: ``mask`` (a name: 王*明), ``digest`` (an
 HMAC keyed per agency, so two agencies cannot join their data), ``year`` (a date

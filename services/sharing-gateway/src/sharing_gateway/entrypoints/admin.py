@@ -33,6 +33,7 @@ from kafka import TopicPartition
 from chassis import kafka
 from chassis.errors import AppError
 from chassis.events import Envelope
+from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signing key {signing.write_new(path).kid} written to {path}")
         return 0
     gw = bootstrap()
+    exit_if_unsafe(gw.settings)  # an operator command runs with the service's secrets: same rule
     if args.command == "migrate":
         gw.migrate()
         print("sharing-gateway: schema at head; agencies:", ", ".join(gw.policies))

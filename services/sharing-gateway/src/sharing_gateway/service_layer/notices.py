@@ -158,7 +158,8 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
         digest = idnumber.digest(number, gw.settings.id_digest_key())
-        person_id = parked_notices.person_in_region(conn, digest, policy)
+        during_rotation = [idnumber.digest(number, key) for key in gw.settings.id_digest_keys()]
+        person_id = parked_notices.person_in_region(conn, during_rotation, policy)
     if kind == "violation_rescinded":
         original = conn.execute(
             sa.select(notices.c.notice_type).where(

@@ -25,9 +25,10 @@ from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.domain.policy import Policy
 
 
-def person_in_region(conn, digest: str, policy: Policy) -> str | None:
-    """The id of an active person with this ID digest in the policy's region, if the gateway knows one."""
-    active = sa.and_(people.c.id_digest == digest, people.c.status == "active")
+def person_in_region(conn, digests: list[str], policy: Policy) -> str | None:
+    """The id of an active person with one of these ID digests (under the current key or one of a
+    rotation in progress) in the policy's region, if the gateway knows one."""
+    active = sa.and_(people.c.id_digest.in_(digests), people.c.status == "active")
     known = conn.execute(sa.select(people.c.person_id, people.c.unit_code).where(active)).all()
     return next((r.person_id for r in known if units.in_subtree(policy.region, r.unit_code)), None)
 

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
+from chassis.contracts import UNIT_CODE, FullMatch
 from chassis.http import current_principal, public
 from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
@@ -20,7 +21,7 @@ from evaluation.service_layer import meetings, read_model, rounds, scores, templ
 from evaluation.service_layer.meetings import EVENT_FOR
 
 blp = Blueprint("evaluation", __name__, description="三评体系 / three-source evaluation")
-UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
+UNIT = UNIT_CODE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -108,21 +109,21 @@ class ReportOut(Schema):
 
 
 class ItemIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    code = fields.String(required=True, validate=FullMatch(r"^[A-Za-z0-9_.-]{1,40}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     weight = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1))
     max_score = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
 
 
 class CategoryIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    code = fields.String(required=True, validate=FullMatch(r"^[A-Za-z0-9_.-]{1,40}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     weight = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1))
     items = fields.List(fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=50))
 
 
 class TemplateIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,40}$"))
+    code = fields.String(required=True, validate=FullMatch(r"^[A-Za-z0-9_.-]{1,40}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     categories = fields.List(fields.Nested(CategoryIn), required=True, validate=validate.Length(min=1, max=20))
 

@@ -23,6 +23,7 @@ def create_app(registry: Registry | None = None) -> Flask:
     service = create_service_app(
         registry.settings, title="Tongxin Registry 统战对象信息库", description=DESCRIPTION, engine=registry.engine
     )
+    registry.pin_digest_keys()  # after the secrets are known to be safe (create_service_app checks them)
     service.app.extensions["registry"] = registry
     for blueprint in (people.blp, reference.blp, spreadsheets.blp):
         service.api.register_blueprint(blueprint)

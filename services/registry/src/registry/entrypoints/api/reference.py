@@ -60,7 +60,11 @@ class StatsArgs(Schema):
 class StatsRow(Schema):
     unit_code = fields.String()
     unit_name = fields.String()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(allow_none=True),
+        metadata={"description": "null: fewer than 5 in a community (viewers); religious/ethnic ones editors only"},
+    )
 
 
 class CategoryStats(Schema):

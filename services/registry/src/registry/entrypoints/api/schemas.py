@@ -5,13 +5,11 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 from webargs.fields import DelimitedList
 
+from chassis.contracts import UNIT_CODE, FullMatch
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 from registry.service_layer.people import CONTACT_KINDS
 
-UNIT = [
-    validate.Length(equal=12, error="须为12位行政区划代码 / must be a 12-digit admin unit code"),
-    validate.Regexp(r"^[0-9]{12}$", error="须为12位行政区划代码 / must be a 12-digit admin unit code"),
-]
+UNIT = UNIT_CODE
 GENDER = validate.OneOf(["male", "female"])
 CATEGORY = validate.OneOf(list(BASE_DATABASES))
 SHORT = validate.Length(max=200)
@@ -41,7 +39,7 @@ class PersonFields(Schema):
     employer = fields.String(allow_none=True, validate=SHORT)
     position = fields.String(allow_none=True, validate=validate.Length(max=100))
     phone = fields.String(
-        allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$", error="电话号码格式不正确 / bad phone")
+        allow_none=True, validate=FullMatch(r"^[0-9+\- ]{5,20}$", error="电话号码格式不正确 / bad phone")
     )
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     needs = fields.String(allow_none=True, validate=validate.Length(max=4000))

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from marshmallow import validate
 from sqlalchemy.orm import Session
 
+from chassis.contracts import UNIT_CODE
 from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
 
-UNIT = [validate.Length(equal=12), validate.Regexp(r"^[0-9]{12}$")]
+UNIT = UNIT_CODE
 
 
 def desk() -> ServiceDesk:

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from chassis.contracts import FullMatch
 from chassis.errors import InvalidInput
 from chassis.http import current_principal, public
 from servicedesk.entrypoints.api.common import UNIT, Tx, desk, limit_anonymous_client, now
@@ -125,7 +126,7 @@ class SuggestionAct(MethodView):
 
 
 class BranchIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,40}$"))
+    code = fields.String(required=True, validate=FullMatch(r"^[a-z0-9_]{2,40}$"))
     name = fields.String(required=True, validate=validate.Length(min=2, max=100))
     specialty = fields.String(required=True, validate=validate.Length(min=2, max=100))
     unit_code = fields.String(required=True, validate=UNIT)

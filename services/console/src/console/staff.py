@@ -1,0 +1,216 @@
+"""Staff administration pages: unit administrators list, create, disable and re-enable
+accounts, reset their passwords and set their unit and roles, within their own subtree.
+
+Every view derives the acting administrator from their current access token (re-verified
+against the issuer's keys, so a role taken away counts within five minutes), checks the
+request against ``staff_scope`` on the server, only then calls Keycloak, and records the
+change (or the refusal) in the staff audit log. Accounts outside the subtree are answered
+as not found, so their existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+
+from chassis.errors import AppError
+from console import audit
+from console.api import ApiError
+from console.staff_scope import (
+    ROLE_ZH,
+    STAFF_ROLES,
+    Actor,
+    ScopeRefused,
+    check_grant,
+    check_target,
+    check_username,
+    grantable_roles,
+    in_scope,
+    require_admin,
+)
+
+blp = Blueprint("staff", __name__, url_prefix="/staff")
+PAGE_SIZE = 20
+KEYCLOAK_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+NOT_FOUND = ApiError(404, "没有这个账号，或不在您的管辖范围内", "No such account in your unit's subtree")
+
+
+def _ext(name: str):
+    return current_app.extensions[name]
+
+
+@blp.before_request
+def acting_admin():
+    try:
+        principal = _ext("console.verifier").verify(g.token)
+    except AppError:  # the session's token no longer verifies: sign in again
+        raise ApiError(401, "登录已失效，请重新登录", "Your sign-in is no longer valid; sign in again") from None
+    g.actor = Actor(principal.subject, principal.name, principal.unit, principal.roles)
+    require_admin(g.actor)
+
+
+@blp.errorhandler(ScopeRefused)
+def refused(err: ScopeRefused):
+    return render_template("error.html", error=err), 403
+
+
+@blp.app_context_processor
+def words():
+    return {"ROLE_ZH": ROLE_ZH}
+
+
+def _unit(user: dict) -> str:
+    return ((user.get("attributes") or {}).get("unit") or [""])[0]
+
+
+def _account(user_id: str) -> tuple[dict, set[str]]:
+    """The account if it lies in the actor's subtree (404 otherwise), and its realm roles."""
+    if not KEYCLOAK_ID.match(user_id):  # goes into an admin API path: nothing but an id
+        raise NOT_FOUND
+    user = _ext("console.keycloak").user(user_id)
+    if user is None or not in_scope(g.actor, _unit(user)):
+        raise NOT_FOUND
+    return user, set(_ext("console.keycloak").realm_roles(user_id))
+
+
+def _record(action: str, target: str, unit: str, outcome: str = "done", **detail) -> None:
+    audit.record(_ext("console.db"), g.actor, action, target, unit, outcome, **detail)
+
+
+def _temporary_password() -> str:
+    """Meets the realm's policy (12+, upper, lower, digit); the user must replace it at sign-in."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(16))
+        if (
+            any(c.isupper() for c in candidate)
+            and any(c.islower() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+        ):
+            return candidate
+
+
+@blp.route("")
+def accounts():
+    q = (request.args.get("q") or "").strip()[:100]
+    page = max(request.args.get("page", 1, type=int), 1)
+    everyone = _ext("console.keycloak").users(search=q)
+    mine = [u for u in everyone if in_scope(g.actor, _unit(u))]
+    shown = mine[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    for user in shown:
+        user["roles"] = sorted(set(_ext("console.keycloak").realm_roles(user["id"])) & set(STAFF_ROLES))
+    more = len(mine) > page * PAGE_SIZE
+    return render_template("staff.html", accounts=shown, q=q, page=page, more=more, total=len(mine))
+
+
+@blp.route("/new", methods=["GET", "POST"])
+def create():
+    form = request.form
+    if request.method == "GET":
+        return render_template("staff_form.html", account=None, grantable=grantable_roles(g.actor), form={})
+    username = (form.get("username") or "").strip().lower()
+    unit, roles = (form.get("unit") or "").strip(), set(form.getlist("roles"))
+    try:
+        check_username(username)
+        check_grant(g.actor, unit, roles)
+    except ScopeRefused as err:
+        _record("create", username, unit, "refused", roles=sorted(roles), reason=err.detail_en)
+        raise
+    except ApiError as err:
+        return render_template(
+            "staff_form.html", account=None, grantable=grantable_roles(g.actor), form=form, error=err
+        ), err.status
+    password = _temporary_password()
+    first, last = (form.get("first_name") or "").strip()[:100], (form.get("last_name") or "").strip()[:100]
+    try:
+        user_id = _ext("console.keycloak").create(username, first or username, last, unit, password)
+    except ApiError as err:
+        return render_template(
+            "staff_form.html", account=None, grantable=grantable_roles(g.actor), form=form, error=err
+        ), err.status
+    _ext("console.keycloak").set_roles(user_id, roles, set(grantable_roles(g.actor)))
+    _record("create", username, unit, roles=sorted(roles))
+    return render_template("staff_password.html", username=username, password=password, user_id=user_id), 201
+
+
+@blp.route("/<user_id>", methods=["GET", "POST"])
+def account(user_id: str):
+    user, roles = _account(user_id)
+    error = None
+    if request.method == "POST":
+        unit, wanted = (request.form.get("unit") or "").strip(), set(request.form.getlist("roles"))
+        try:
+            check_target(g.actor, user_id, _unit(user), roles)
+            check_grant(g.actor, unit, wanted)
+        except ScopeRefused as err:
+            _record(
+                "update", user["username"], unit or _unit(user), "refused", roles=sorted(wanted), reason=err.detail_en
+            )
+            raise
+        except ApiError as err:
+            error = err
+        else:
+            admin = _ext("console.keycloak")
+            if unit != _unit(user):
+                admin.update(user, unit=unit)
+            admin.set_roles(user_id, wanted, set(grantable_roles(g.actor)))
+            _record(
+                "update",
+                user["username"],
+                unit,
+                unit_before=_unit(user),
+                roles_before=sorted(roles & set(STAFF_ROLES)),
+                roles=sorted(wanted),
+            )
+            return redirect(url_for("staff.account", user_id=user_id))
+    return render_template(
+        "staff_form.html",
+        account=user,
+        unit=_unit(user),
+        account_roles=roles,
+        grantable=grantable_roles(g.actor),
+        form=request.form,
+        error=error,
+    ), 422 if error else 200
+
+
+@blp.route("/<user_id>/enabled", methods=["POST"])
+def set_enabled(user_id: str):
+    user, roles = _account(user_id)
+    enable = request.form.get("enabled") == "true"
+    action = "enable" if enable else "disable"
+    try:
+        check_target(g.actor, user_id, _unit(user), roles)
+    except ScopeRefused as err:
+        _record(action, user["username"], _unit(user), "refused", reason=err.detail_en)
+        raise
+    admin = _ext("console.keycloak")
+    admin.update(user, enabled=enable)
+    if not enable:
+        admin.end_sessions(user_id)  # a disabled account's open sessions end now, not at expiry
+    _record(action, user["username"], _unit(user))
+    return redirect(url_for("staff.account", user_id=user_id))
+
+
+@blp.route("/<user_id>/password", methods=["POST"])
+def reset_password(user_id: str):
+    user, roles = _account(user_id)
+    try:
+        check_target(g.actor, user_id, _unit(user), roles)
+    except ScopeRefused as err:
+        _record("reset-password", user["username"], _unit(user), "refused", reason=err.detail_en)
+        raise
+    password = _temporary_password()
+    _ext("console.keycloak").reset_password(user_id, password)
+    _record("reset-password", user["username"], _unit(user), temporary=True)
+    return render_template("staff_password.html", username=user["username"], password=password, user_id=user_id)
+
+
+@blp.route("/audit")
+def audit_log():
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries, more = audit.page(_ext("console.db"), g.actor, page)
+    return render_template("staff_audit.html", entries=entries, page=page, more=more)
