@@ -12,12 +12,12 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, feeds, notice_keys, read_model
+from sharing_gateway.service_layer import agencies, feeds, notice_keys, parked_notices, read_model
 from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
-from tests.support.secrets import strong_secrets
+from tests.support.secrets import strong_secret_environment, strong_secrets
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -77,6 +77,11 @@ def post_notice(client, keys, signers):
 
 @pytest.fixture
 def staff(gateway):
+    return staff_headers(gateway)
+
+
+def staff_headers(gateway):
+    """``headers(*roles, unit=, sub=)``: a staff token the gateway accepts."""
     s = gateway.settings
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
@@ -88,6 +93,10 @@ def staff(gateway):
 
 @pytest.fixture
 def consume(gateway):
+    return consumer(gateway)
+
+
+def consumer(gateway):
     """Hand source events to the gateway exactly as its worker's consumers do."""
 
     def handle(*events: Envelope):
@@ -97,8 +106,22 @@ def consume(gateway):
                 if e.type in read_model.PERSON_EVENTS:
                     read_model.apply_person_event(s, e)
                 feeds.deliver(s, gateway, e, before)
+                if e.type in read_model.PERSON_EVENTS:
+                    parked_notices.release(s, gateway, e.data)
 
     return handle
+
+
+def operator_environment(gateway, monkeypatch, policy_dir: str | None = None) -> None:
+    """The environment ``gateway-admin`` reads, pointing at this gateway, with its strong secrets
+    (operator commands refuse weak ones like the services do)."""
+    for name, value in {
+        **strong_secret_environment(GatewaySettings),
+        "DATABASE_URL": gateway.settings.database_url,
+        "POLICY_DIR": policy_dir or gateway.settings.policy_dir,
+        "SIGNING_KEY_FILE": gateway.settings.signing_key_file,
+    }.items():
+        monkeypatch.setenv(name, value)
 
 
 def api_key(key: str) -> dict:

@@ -29,7 +29,8 @@ class Gateway:
     signer: signing.Signer
 
     def migrate(self) -> None:
-        """Upgrade the schema, record each policy's agency and version, start the ledger's chain."""
+        """Upgrade the schema, record each policy's agency (in force on a deployment's first migration;
+        later ones await approval), start the ledger's chain, record the signing key."""
         from sharing_gateway.service_layer import agencies, ledger, signing_keys
 
         migrations.upgrade(self.engine, MIGRATIONS)

@@ -1,5 +1,7 @@
 """The sharing gateway's authorization matrix (``tests/support/authz_matrix.py``): every operation
-x role x unit level, against agencies whose policy region is the county."""
+x role x unit level, against agencies whose policy region is the county. Reads list only the
+agencies whose region lies in the caller's subtree; approving a request of another region
+answers 404, as for an id that does not exist."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
+from sharing_gateway.service_layer import agencies as agencies_service
 from sharing_gateway.service_layer import approvals, notice_keys
 
 from chassis.auth import Principal
@@ -39,7 +42,12 @@ MATRIX = {
     ("GET", "/feed"): m.Rule(lambda c, h, s: c.get("/feed", headers=h), audience="agency"),
     ("POST", "/notices"): m.Rule(lambda c, h, s: c.post("/notices", json={}, headers=h), audience="agency"),
     ("GET", "/agency"): m.Rule(lambda c, h, s: c.get("/agency", headers=h), audience="agency"),
-    ("GET", "/agencies"): m.Rule(lambda c, h, s: c.get("/agencies", headers=h), roles=READERS, levels=m.ANY_LEVEL),
+    ("GET", "/agencies"): m.Rule(
+        lambda c, h, s: c.get("/agencies", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: "court" in [a["code"] for a in r.get_json()],
+    ),
     ("POST", "/agencies/{code}/{action}"): m.Rule(
         lambda c, h, s: c.post("/agencies/court/pause", json={"reason": "维护"}, headers=h),
         roles=GATEWAY_ADMIN,
@@ -47,6 +55,12 @@ MATRIX = {
     ),
     ("POST", "/agencies/{code}/key-requests"): m.Rule(
         lambda c, h, s: c.post("/agencies/court/key-requests", headers=h), roles=GATEWAY_ADMIN, ok=201, out_of_scope=403
+    ),
+    ("POST", "/agencies/{code}/keys/{key_id}/revocation"): m.Rule(
+        lambda c, h, s: c.post(f"/agencies/court/keys/{s['court_key_id']}/revocation", headers=h),
+        roles=GATEWAY_ADMIN,
+        ok=201,
+        out_of_scope=403,
     ),
     ("POST", "/agencies/{code}/notice-keys"): m.Rule(
         lambda c, h, s: c.post("/agencies/court/notice-keys", json={"jwk": s["notice_jwk"]}, headers=h),
@@ -75,12 +89,22 @@ MATRIX = {
     ("POST", "/admin-requests/{request_id}/approve"): m.Rule(
         lambda c, h, s: c.post(f"/admin-requests/{s['request']}/approve", headers=h),
         roles=GATEWAY_ADMIN,
-        out_of_scope=403,
+        out_of_scope=404,  # the same answer as for a made-up id
     ),
-    ("GET", "/policies"): m.Rule(lambda c, h, s: c.get("/policies", headers=h), roles=READERS, levels=m.ANY_LEVEL),
-    ("GET", "/ledger"): m.Rule(lambda c, h, s: c.get("/ledger", headers=h), roles=READERS, levels=m.ANY_LEVEL),
+    ("GET", "/policies"): m.Rule(
+        lambda c, h, s: c.get("/policies", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: "court" in [p["agency"] for p in r.get_json()],
+    ),
+    ("GET", "/ledger"): m.Rule(
+        lambda c, h, s: c.get("/ledger", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: "public_security" in [e["agency"] for e in r.get_json()],
+    ),
     ("GET", "/ledger/verify"): m.Rule(
-        lambda c, h, s: c.get("/ledger/verify", headers=h), roles=READERS, levels=m.ANY_LEVEL
+        lambda c, h, s: c.get("/ledger/verify", headers=h), roles=READERS, out_of_scope=403
     ),
 }
 RESUME = {
@@ -111,13 +135,20 @@ def seeded(tmp_path_factory):
         request = approvals.ask(conn, gw, seeder, "public_security", approvals.ISSUE_KEY)
         court_key = notice_keys.public_key_of(notice_sender.public_jwk(notice_sender.new_key()))
         court_kid = notice_keys.register(conn, "court", court_key, "seed")
+        court_key_id = agencies_service.issue_key(conn, "court", "seed", dt.timedelta(days=7)).split(".")[1]
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
     jwk = notice_sender.public_jwk(notice_sender.new_key())
     yield (
         gw,
         create_app(gw).test_client(),
-        {"request": request["id"], "at": dt.datetime.now(dt.UTC), "notice_jwk": jwk, "court_kid": court_kid},
+        {
+            "request": request["id"],
+            "at": dt.datetime.now(dt.UTC),
+            "notice_jwk": jwk,
+            "court_kid": court_kid,
+            "court_key_id": court_key_id,
+        },
     )
     gw.engine.dispose()
 

@@ -21,6 +21,7 @@ from sharing_gateway.entrypoints import admin
 from sharing_gateway.service_layer import checkpoints, signing_keys
 from sharing_gateway.service_layer import ledger as ledger_service
 
+from ..conftest import operator_environment
 from .test_feeds_and_notices import feed, member_event
 
 CONTENT = ("agency", "event_id", "sequence", "event_type", "fields", "policy_version", "payload_digest", "at")
@@ -156,12 +157,7 @@ def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
     exported.write_text("\n".join(json.dumps(e) for e in feed(client, keys["cppcc"])["entries"]))
     jwks = tmp_path / "keys.json"
     jwks.write_text(client.get("/.well-known/tongxin-feed-keys").get_data(as_text=True))
-    for name, value in (
-        ("DATABASE_URL", gateway.settings.database_url),
-        ("POLICY_DIR", gateway.settings.policy_dir),
-        ("SIGNING_KEY_FILE", gateway.settings.signing_key_file),
-    ):
-        monkeypatch.setenv(name, value)
+    operator_environment(gateway, monkeypatch)
     assert admin.main(["verify", "--checkpoints", str(exported), "--keys", str(jwks)]) == 0
     assert json.loads(capsys.readouterr().out)["vouched_through"] == 11
     operator_rewrites(gateway, edit(4))

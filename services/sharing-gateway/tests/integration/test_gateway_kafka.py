@@ -48,9 +48,10 @@ def platform(database_url, kafka, tmp_path):
     ev = evaluation_bootstrap(
         EvaluationSettings(
             database_url=f"sqlite:///{tmp_path / 'evaluation.db'}",
+            # the broker's credentials over the random secrets (the Kafka password is one of both)
+            **{**strong_secrets(EvaluationSettings), **kafka.settings()},
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
-            **{**strong_secrets(EvaluationSettings), **kafka.settings()},
         )
     )
     ev.migrate()
@@ -58,11 +59,11 @@ def platform(database_url, kafka, tmp_path):
     gw = bootstrap(
         GatewaySettings(
             database_url=database_url,
+            **{**strong_secrets(GatewaySettings), **kafka.settings()},
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
-            **{**strong_secrets(GatewaySettings), **kafka.settings()},
         )
     )
     gw.migrate()

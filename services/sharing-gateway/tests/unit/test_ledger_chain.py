@@ -66,3 +66,30 @@ def test_a_rewritten_tail_does_not_hide_a_change():
     records[2]["hash"] = record_hash(records[2]["prev_hash"], records[2])  # recomputed, but the next link breaks
     verdict = verify(records)
     assert not verdict.ok and verdict.position == 4
+
+
+def with_actors(n: int, at: int) -> list[dict]:
+    """A chain whose record ``at`` is an approval, naming who asked and who approved."""
+    records, prev = chain(n), GENESIS
+    for r in records:
+        r["prev_hash"] = prev
+        if r["position"] == at:
+            r.update(requested_by="alice", approved_by="bob")
+        r["hash"] = prev = record_hash(prev, r)
+    return records
+
+
+def test_records_without_actors_hash_as_before_they_existed():
+    legacy = chain(5)
+    for r in legacy:
+        r.update(requested_by=None, approved_by=None)  # the columns a later migration added
+    assert verify(legacy).ok
+
+
+@pytest.mark.parametrize("change", [{"approved_by": "alice"}, {"requested_by": "mallory"}, {"approved_by": None}])
+def test_who_asked_and_who_approved_is_covered_by_the_hash(change):
+    records = with_actors(10, 4)
+    assert verify(records).ok
+    records[3].update(change)
+    verdict = verify(records)
+    assert not verdict.ok and verdict.position == 4 and "changed" in verdict.problem

@@ -77,6 +77,8 @@ ledger = sa.Table(
     sa.Column("policy_version", sa.String(80), nullable=False),
     sa.Column("payload_digest", sa.String(64), nullable=False, comment="SHA-256 of the exact signed entry"),
     sa.Column("at", sa.String(40), nullable=False, comment="ISO 8601 UTC, as hashed"),
+    sa.Column("requested_by", sa.String(100), nullable=True, comment="administration: the asking admin's subject id"),
+    sa.Column("approved_by", sa.String(100), nullable=True, comment="administration: the approving admin's subject id"),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
@@ -100,6 +102,12 @@ notices = sa.Table(
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("receipt", sa.JSON, nullable=False, comment="the signed receipt, returned again on a retry"),
     sa.Column("content_digest", sa.String(64), nullable=True, comment="SHA-256 of the exact signed notice"),
+    sa.Column(
+        "parked",
+        sa.JSON(none_as_null=True),
+        nullable=True,
+        comment="the inbound event, held until the person is known in the agency's region",
+    ),
 )
 
 #: The Ed25519 public keys an agency signs its notices with (registered by two gateway admins).
@@ -143,11 +151,12 @@ admin_requests = sa.Table(
         "action",
         sa.String(20),
         nullable=False,
-        comment="issue_key, activate_policy, register_notice_key or retire_notice_key",
+        comment="issue_key, revoke_key, activate_policy, register_notice_key or retire_notice_key",
     ),
     sa.Column("agency", sa.String(40), sa.ForeignKey("agencies.code"), nullable=False, index=True),
     sa.Column("policy_version", sa.String(80), nullable=True, comment="for activate_policy: the version asked for"),
     sa.Column("public_key", sa.String(64), nullable=True, comment="for register_notice_key: the key (base64url)"),
+    sa.Column("key_id", sa.String(16), nullable=True, comment="for revoke_key: the API key's public id"),
     sa.Column("state", sa.String(12), nullable=False, comment="pending or approved"),
     sa.Column("requested_by", sa.String(100), nullable=False),
     sa.Column("requested_at", TZ, nullable=False),

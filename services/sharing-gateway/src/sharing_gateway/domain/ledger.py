@@ -28,10 +28,16 @@ HASHED = (
     "payload_digest",
     "at",
 )
+#: Who asked for and who approved an act of administration (subject ids): hashed after the
+#: fields above when a record names them, so records written before they existed verify unchanged.
+ACTORS = ("requested_by", "approved_by")
 
 
 def record_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
-    content = json.dumps([record[k] for k in HASHED], ensure_ascii=False, separators=(",", ":"), default=str)
+    values = [record[k] for k in HASHED]
+    if any(record.get(k) is not None for k in ACTORS):
+        values += [record.get(k) for k in ACTORS]
+    content = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + content).encode()).hexdigest()
 
 

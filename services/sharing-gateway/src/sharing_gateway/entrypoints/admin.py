@@ -2,7 +2,8 @@
 
 gateway-admin migrate                       # schema (Alembic), agencies from the policies, ledger head
 gateway-admin check-policies                # load every policy and say what is wrong, if anything
-gateway-admin issue-key AGENCY              # a new API key (printed once); older keys expire after the overlap
+gateway-admin issue-key AGENCY              # an agency's first API key (printed once), when a deployment is
+                                            # set up; any later key needs two gateway admins (key-requests)
 gateway-admin verify-ledger                 # check the disclosure ledger's hash chain
 gateway-admin verify --checkpoints FILE [--keys JWKS]
                                             # ... and against the signed checkpoints an agency kept
@@ -10,7 +11,8 @@ gateway-admin verify --checkpoints FILE [--keys JWKS]
 gateway-admin create-signing-key            # the gateway's first signing key (SIGNING_KEY_FILE); never overwrites
 gateway-admin rotate-signing-key            # a new signing key; older ones stay published with their period
 gateway-admin register-notice-key AGENCY PUBLIC.pem
-                                            # a key the agency signs its notices with (operator channel; ledger)
+                                            # an agency's first key it signs its notices with (operator channel,
+                                            # when a deployment is set up; ledger); later ones need two admins
 gateway-admin dry-run POLICY.toml [--from-beginning] [--max N]
                                             # what the agency would have received under a draft policy
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -28,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kafka import TopicPartition
 
 from chassis import kafka
+from chassis.errors import AppError
 from chassis.events import Envelope
 from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
@@ -35,8 +39,16 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import agencies, approvals, ledger, notice_keys, signing_keys
+from sharing_gateway.service_layer import ledger, notice_keys, operator_channel, signing_keys
 from sharing_gateway.service_layer.read_model import roles_of
+
+
+def operator() -> str:
+    """Who the ledger names for what the operator does from the command line."""
+    try:
+        return f"operator:{getpass.getuser()}"
+    except (KeyError, OSError):  # a container user without a name
+        return "operator"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,9 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         print("sharing-gateway: schema at head; agencies:", ", ".join(gw.policies))
     elif args.command == "issue-key":
         overlap = dt.timedelta(days=gw.settings.key_overlap_days if args.overlap_days is None else args.overlap_days)
-        with gw.engine.begin() as conn:  # the operator's own channel, for a new deployment; in the ledger too
-            key = agencies.issue_key(conn, args.agency, "gateway-admin", overlap)
-            approvals.record_operator_key(conn, args.agency, "gateway-admin CLI")
+        try:
+            with gw.engine.begin() as conn:  # the operator's own channel, for a new deployment; in the ledger too
+                key = operator_channel.bootstrap_key(conn, args.agency, operator(), overlap)
+        except AppError as exc:
+            print(f"{exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
+            return 2
         print(key)
     elif args.command == "verify-ledger":
         with gw.engine.connect() as conn:
@@ -107,10 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.public_key} is not an Ed25519 public key", file=sys.stderr)
             return 2
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        with gw.engine.begin() as conn:
-            kid = approvals.record_operator_notice_key(
-                conn, args.agency, notice_keys.public_key_of(signing.public_jwk(raw)), "gateway-admin CLI"
-            )
+        try:
+            with gw.engine.begin() as conn:
+                kid = operator_channel.bootstrap_notice_key(
+                    conn, args.agency, notice_keys.public_key_of(signing.public_jwk(raw)), operator()
+                )
+        except AppError as exc:
+            print(f"{exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
+            return 2
         print(kid)
     elif args.command == "dry-run":
         return dry_run(gw, args.policy, args.max)

@@ -20,7 +20,7 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import checkpoints, feeds, read_model
+from sharing_gateway.service_layer import checkpoints, feeds, parked_notices, read_model
 
 
 def _types(topic: str) -> list[str]:
@@ -33,6 +33,7 @@ def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
         read_model.apply_person_event(session, envelope)
         if deliver:
             feeds.deliver(session, gw, envelope, before)
+            parked_notices.release(session, gw, envelope.data)
 
     handlers = {t: on_person for t in read_model.PERSON_EVENTS}
     return worker.consumer(gw.settings, gw.engine, processed_events, "people", REGISTRY_PERSON, handlers)

@@ -3,12 +3,21 @@
 An agency exists because it has a policy. Its API keys look like
 ``tx.<key id>.<secret>``; only a hash of the secret is stored. Issuing a new key
 starts an overlap: older keys keep working for ``KEY_OVERLAP_DAYS`` and then stop,
-so an agency can roll its key without downtime.
+so an agency can roll its key without downtime. A leaked key is revoked instead: it stops
+at once, once two gateway admins agree (``approvals``). The operator's command line issues
+only an agency's very first key.
 
 Administration (pause, resume, keys, policy activation) is the ``gateway_admin`` role's,
 which ``admin`` does not imply, at the level of the agency's policy region or above.
-A changed policy file is not in force until a second gateway admin approves it
-(``approvals``): until then the agency's new events are held.
+A changed policy file, and the policy of an agency added to a running deployment, is not in
+force until a second gateway admin approves it (``approvals``): until then the agency's new
+events are held. Only the very first ``migrate`` of a deployment puts the operator's policies
+in force alone, as there is no gateway admin to approve them yet.
+
+Reads follow the same rule as actions: the policy region is the region of the data an agency
+receives, so staff see an agency (its feed, policy, ledger records and requests) only if its
+region lies in their unit's subtree. A town sees nothing of the county's agencies, not even
+that they exist; the rule that reveals least.
 """
 
 from __future__ import annotations
@@ -26,18 +35,36 @@ from sharing_gateway.adapters.tables import agencies, agency_keys, feed_entries,
 from sharing_gateway.domain.policy import Policy
 
 ROLE = "gateway_admin"
+READERS = ("admin", "auditor", ROLE)
+#: The policy version of an agency whose first policy awaits approval: nothing is in force.
+NONE_IN_FORCE = ""
 
 
 def sync_agencies(conn: sa.Connection, policies: dict[str, Policy]) -> None:
-    """One agency row per policy. A new agency starts under the policy its operator deployed; a
-    changed policy of a known agency waits for two gateway admins (``approvals``)."""
+    """One agency row per policy. On a deployment's first migration (no agency yet) the policies
+    come into force: the operator's bootstrap, before any gateway admin could approve them (every
+    delivery's ledger record names the version). An agency added later, like a changed policy,
+    waits for two gateway admins (``approvals``)."""
     known = {r.code for r in conn.execute(sa.select(agencies.c.code))}
     for code, p in policies.items():
         if code not in known:
+            version = NONE_IN_FORCE if known else p.version_label
             conn.execute(
                 agencies.insert(),
-                dict(code=code, name=p.name, policy_version=p.version_label, last_seq=0, acked_seq=0, paused=False),
+                dict(code=code, name=p.name, policy_version=version, last_seq=0, acked_seq=0, paused=False),
             )
+
+
+def visible(principal: Principal, policies: dict[str, Policy]) -> dict[str, Policy]:
+    """The agencies a reader (admin, auditor, gateway admin) may see: their region lies in the
+    caller's subtree."""
+    principal.require_role(*READERS)
+    return {code: p for code, p in policies.items() if principal.sees(p.region)}
+
+
+def has_keys(conn, agency: str) -> bool:
+    """Whether any API key was ever issued to the agency (in force, expired or revoked)."""
+    return conn.execute(sa.select(agency_keys.c.id).where(agency_keys.c.agency == agency).limit(1)).first() is not None
 
 
 def authorise(principal: Principal, policies: dict[str, Policy], agency: str) -> Policy:
@@ -88,27 +115,46 @@ def authenticate(conn, presented: str | None, now: dt.datetime | None = None) ->
     row = conn.execute(sa.select(agency_keys).where(agency_keys.c.id == key_id)).mappings().first()
     if row is None or not hmac.compare_digest(row["secret_hash"], hashlib.sha256(secret.encode()).hexdigest()):
         raise refused
-    expires = row["expires_at"]
-    if expires is not None:
-        expires = expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)
-        if expires <= (now or dt.datetime.now(dt.UTC)):
-            raise refused
+    if not _before(now or dt.datetime.now(dt.UTC), row["expires_at"]):
+        raise refused
     return row["agency"]
 
 
 def status(conn, principal: Principal, policies: dict[str, Policy]) -> list[dict]:
     """Each agency's feed: head, what it has pulled, lag, held events, pause state, policy version
     in force and the deployed version still awaiting approval, if any."""
-    principal.require_role("admin", "auditor", ROLE)
+    shown = visible(principal, policies)
     held = dict(conn.execute(sa.select(held_events.c.agency, sa.func.count()).group_by(held_events.c.agency)).all())
     out = []
-    for r in conn.execute(sa.select(agencies).order_by(agencies.c.code)).mappings():
-        deployed = policies[r["code"]].version_label if r["code"] in policies else None
+    rows = conn.execute(sa.select(agencies).where(agencies.c.code.in_(list(shown))).order_by(agencies.c.code))
+    for r in rows.mappings():
+        deployed = shown[r["code"]].version_label
         awaiting = deployed if deployed and deployed != r["policy_version"] else None
         out.append(
             {**r, "lag": r["last_seq"] - r["acked_seq"], "held": held.get(r["code"], 0), "policy_awaiting": awaiting}
         )
     return out
+
+
+def revoke_key(conn, agency: str, key_id: str, now: dt.datetime) -> None:
+    """The agency's key ``key_id`` stops now (a leaked key; its replacement is asked for apart)."""
+    key_in_force(conn, agency, key_id, now)
+    conn.execute(agency_keys.update().where(agency_keys.c.id == key_id).values(expires_at=now))
+
+
+def key_in_force(conn, agency: str, key_id: str, now: dt.datetime | None = None) -> None:
+    """Refuse unless ``key_id`` is one of the agency's keys that still works (404 names nothing else)."""
+    row = conn.execute(
+        sa.select(agency_keys.c.expires_at).where(agency_keys.c.id == key_id, agency_keys.c.agency == agency)
+    ).first()
+    if row is None or not _before(now or dt.datetime.now(dt.UTC), row.expires_at):
+        raise NotFound("该机构没有这把在用的接口密钥", "The agency has no API key in force with that id")
+
+
+def _before(now: dt.datetime, expires: dt.datetime | None) -> bool:
+    if expires is None:
+        return True
+    return now < (expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC))
 
 
 def in_force(conn, agency: str, policy: Policy) -> bool:

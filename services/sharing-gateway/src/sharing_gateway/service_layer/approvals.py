@@ -1,11 +1,14 @@
 """Gateway administration that one person must not do alone: the four-eyes rule.
 
-Issuing (or rotating) an agency's API key, registering a public key it signs its notices
-with, and activating a new version of its policy are asked for by one gateway admin and
-carried out only when a different gateway admin approves; the requester cannot approve
-their own request. Both steps go into the disclosure ledger (who, which agency, which policy version), in the same hash
-chain as the deliveries. A gateway admin acts only on agencies whose policy region
-lies in their own unit's subtree: a town cannot touch the county court's access.
+Issuing (or rotating) an agency's API key, revoking one (it stops at once), registering or
+retiring a public key it signs its notices with, and activating a new version of its policy
+are asked for by one gateway admin and carried out only when a different gateway admin
+approves; the requester cannot approve their own request. Both steps go into the disclosure
+ledger (what, which agency, which policy version, and the subject ids of who asked and who
+approved, covered by the record's hash), in the same chain as the deliveries. A gateway admin
+acts only on agencies whose policy region lies in their own unit's subtree: a town cannot
+touch the county court's access, and a request about such an agency is, to them, a request
+that does not exist (404, as for a made-up id).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger, notice_keys
 
 ROLE = agency_service.ROLE
-ISSUE_KEY, ACTIVATE_POLICY = "issue_key", "activate_policy"
+ISSUE_KEY, REVOKE_KEY, ACTIVATE_POLICY = "issue_key", "revoke_key", "activate_policy"
 REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY = "register_notice_key", "retire_notice_key"
 LEDGER_TYPE = {
     (ISSUE_KEY, "requested"): "cn.tongxin.gateway.admin.key_requested",
     (ISSUE_KEY, "approved"): "cn.tongxin.gateway.admin.key_issued",
+    (REVOKE_KEY, "requested"): "cn.tongxin.gateway.admin.key_revocation_requested",
+    (REVOKE_KEY, "approved"): "cn.tongxin.gateway.admin.key_revoked",
     (ACTIVATE_POLICY, "requested"): "cn.tongxin.gateway.admin.policy_activation_requested",
     (ACTIVATE_POLICY, "approved"): "cn.tongxin.gateway.admin.policy_activated",
     (REGISTER_NOTICE_KEY, "requested"): "cn.tongxin.gateway.admin.notice_key_requested",
@@ -37,21 +42,36 @@ LEDGER_TYPE = {
 }
 
 
-def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, public_key: str | None = None) -> dict:
-    """Record a request for a second gateway admin to approve (``public_key``: the key to register)."""
+def ask(
+    conn,
+    gw: Gateway,
+    principal: Principal,
+    agency: str,
+    action: str,
+    public_key: str | None = None,
+    key_id: str | None = None,
+) -> dict:
+    """Record a request for a second gateway admin to approve (``public_key``: the notice key to
+    register or retire; ``key_id``: the API key to revoke)."""
     policy = agency_service.authorise(principal, gw.policies, agency)
     version = None
     if action == ACTIVATE_POLICY:
-        if _in_force(conn, agency) == policy.version_label:
+        if in_force_version(conn, agency) == policy.version_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
         version = policy.version_label
     if action == REGISTER_NOTICE_KEY:
         notice_keys.refuse_known(conn, public_key)
     elif action == RETIRE_NOTICE_KEY:
         notice_keys.in_force(conn, agency, notice_keys.kid_of(public_key))
+    elif action == REVOKE_KEY:
+        agency_service.key_in_force(conn, agency, key_id)
     waiting = conn.execute(
         sa.select(admin_requests.c.id).where(
-            admin_requests.c.agency == agency, admin_requests.c.action == action, admin_requests.c.state == "pending"
+            admin_requests.c.agency == agency,
+            admin_requests.c.action == action,
+            admin_requests.c.state == "pending",
+            # one revocation per key at a time, not one per agency: two leaked keys are two requests
+            admin_requests.c.key_id == key_id if action == REVOKE_KEY else sa.true(),
         )
     ).scalar()
     if waiting:
@@ -64,6 +84,7 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, publi
         agency=agency,
         policy_version=version,
         public_key=public_key if action in (REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY) else None,
+        key_id=key_id if action == REVOKE_KEY else None,
         state="pending",
         requested_by=principal.subject,
         requested_at=dt.datetime.now(dt.UTC),
@@ -71,15 +92,16 @@ def ask(conn, gw: Gateway, principal: Principal, agency: str, action: str, publi
         approved_at=None,
     )
     conn.execute(admin_requests.insert(), row)
-    _record(conn, row, "requested", {"requested_by": principal.subject, **_key_facts(row)})
+    record(conn, row, "requested", principal.subject)
     return row
 
 
 def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: dt.timedelta) -> dict:
     """Carry out a pending request as its second gateway admin; a key is returned once, here."""
+    principal.require_role(ROLE)
     row = conn.execute(sa.select(admin_requests).where(admin_requests.c.id == request_id)).mappings().first()
-    if row is None:
-        raise NotFound("没有这项申请", "No such request")
+    if row is None or row["agency"] not in gw.policies or not principal.sees(gw.policies[row["agency"]].region):
+        raise NotFound("没有这项申请", "No such request")  # the same for a made-up id and another region's
     policy = agency_service.authorise(principal, gw.policies, row["agency"])
     if row["requested_by"] == principal.subject:
         raise Forbidden(
@@ -105,6 +127,9 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
     actor = f"{row['requested_by']}+{principal.subject}"
     if row["action"] == ISSUE_KEY:
         result["api_key"] = agency_service.issue_key(conn, row["agency"], actor, overlap, now)
+        result["key_id"] = result["api_key"].split(".")[1]  # its public part, for a later revocation
+    elif row["action"] == REVOKE_KEY:
+        agency_service.revoke_key(conn, row["agency"], row["key_id"], now)
     elif row["action"] == REGISTER_NOTICE_KEY:
         result["kid"] = notice_keys.register(conn, row["agency"], row["public_key"], actor, now)
     elif row["action"] == RETIRE_NOTICE_KEY:
@@ -114,47 +139,49 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
         conn.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)
         )
-    who = {"requested_by": row["requested_by"], "approved_by": principal.subject, **_key_facts(row)}
-    _record(conn, result, "approved", who)
+    record(conn, result, "approved", row["requested_by"], principal.subject)
     return result
 
 
 def pending(conn, gw: Gateway, principal: Principal) -> list[dict]:
     """Requests waiting for a second gateway admin, for agencies whose region the caller's unit
     contains (gateway admins and auditors)."""
-    principal.require_role(ROLE, "auditor")
+    principal.require_role(ROLE, "auditor")  # not admin: administration is separated from it
     rows = conn.execute(
         sa.select(admin_requests).where(admin_requests.c.state == "pending").order_by(admin_requests.c.requested_at)
     ).mappings()
     return [dict(r) for r in rows if r["agency"] in gw.policies and principal.sees(gw.policies[r["agency"]].region)]
 
 
-def record_operator_key(conn, agency: str, operator: str) -> None:
-    """The operator's ``gateway-admin issue-key`` (bootstrapping a deployment) goes into the ledger too."""
-    row = {"id": str(uuid.uuid4()), "action": ISSUE_KEY, "agency": agency, "policy_version": None}
-    _record(conn, row, "approved", {"requested_by": operator, "approved_by": operator, "channel": "operator CLI"})
+def _facts(row) -> dict:
+    """What the request was about, beyond who: the notice key's kid or the API key's public id."""
+    facts = {}
+    if row.get("public_key"):
+        facts["kid"] = notice_keys.kid_of(row["public_key"])
+    if row.get("key_id"):
+        facts["key_id"] = row["key_id"]
+    return facts
 
 
-def record_operator_notice_key(conn, agency: str, public_key: str, operator: str) -> str:
-    """The operator's ``gateway-admin register-notice-key`` (setting up a deployment), in the ledger too."""
-    kid = notice_keys.register(conn, agency, public_key, operator)
-    row = {"id": str(uuid.uuid4()), "action": REGISTER_NOTICE_KEY, "agency": agency, "policy_version": None}
-    facts = {"requested_by": operator, "approved_by": operator, "channel": "operator CLI", "kid": kid}
-    _record(conn, row, "approved", facts)
-    return kid
-
-
-def _key_facts(row) -> dict:
-    return {"kid": notice_keys.kid_of(row["public_key"])} if row.get("public_key") else {}
-
-
-def _in_force(conn, agency: str) -> str | None:
+def in_force_version(conn, agency: str) -> str | None:
     return conn.execute(sa.select(agencies.c.policy_version).where(agencies.c.code == agency)).scalar()
 
 
-def _record(conn, row: dict, step: str, who: dict) -> None:
-    facts = {"request_id": row["id"], "action": row["action"], **who}
-    version = row["policy_version"] or _in_force(conn, row["agency"])
+def record(
+    conn, row: dict, step: str, requested_by: str, approved_by: str | None = None, channel: str | None = None
+) -> None:
+    """One step of a request in the disclosure ledger: what, and who asked and who approved."""
+    facts = {"request_id": row["id"], "action": row["action"], **_facts(row)}
+    if channel:
+        facts["channel"] = channel
+    version = row["policy_version"] or in_force_version(conn, row["agency"])
     ledger.append_administration(
-        conn, row["agency"], LEDGER_TYPE[(row["action"], step)], f"{row['id']}:{step}", facts, version
+        conn,
+        row["agency"],
+        LEDGER_TYPE[(row["action"], step)],
+        f"{row['id']}:{step}",
+        facts,
+        version,
+        requested_by,
+        approved_by,
     )

@@ -8,7 +8,6 @@ import hashlib
 
 import sqlalchemy as sa
 
-from chassis.auth import Principal
 from sharing_gateway.adapters.tables import ledger, ledger_head
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.domain.signing import canonical
@@ -36,10 +35,18 @@ def append(conn, agency: str, entry: dict, policy_version: str) -> int:
 
 
 def append_administration(
-    conn, agency: str, event_type: str, event_id: str, facts: dict, policy_version: str | None
+    conn,
+    agency: str,
+    event_type: str,
+    event_id: str,
+    facts: dict,
+    policy_version: str | None,
+    requested_by: str,
+    approved_by: str | None = None,
 ) -> int:
-    """Record an act of administration on an agency's access (a key asked for or issued, a policy
-    activated): who and what, in the same chain as the deliveries. Sequence 0: not a feed entry."""
+    """Record an act of administration on an agency's access (a key asked for, issued or revoked, a
+    policy activated): what, and who asked and who approved (subject ids, in the record's hash), in
+    the same chain as the deliveries. Sequence 0: not a feed entry."""
     return _append(
         conn,
         {
@@ -50,6 +57,8 @@ def append_administration(
             "fields": sorted(facts),
             "policy_version": policy_version or "",
             "payload_digest": hashlib.sha256(canonical(facts)).hexdigest(),
+            "requested_by": requested_by,
+            "approved_by": approved_by,
         },
     )
 
@@ -86,9 +95,10 @@ def _append(conn, content: dict) -> int:
     return record["position"]
 
 
-def records(conn, principal: Principal, agency: str | None, after: int, limit: int) -> list[dict]:
-    principal.require_role("auditor", "admin", "gateway_admin")
-    query = sa.select(ledger).where(ledger.c.position > after)
+def records(conn, visible: list[str], agency: str | None, after: int, limit: int) -> list[dict]:
+    """Records after ``after`` about the agencies in ``visible`` (those whose region the caller's
+    unit contains: ``agencies.visible``); another agency's records are left out, never counted."""
+    query = sa.select(ledger).where(ledger.c.position > after, ledger.c.agency.in_(visible))
     if agency:
         query = query.where(ledger.c.agency == agency)
     return [dict(r) for r in conn.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]

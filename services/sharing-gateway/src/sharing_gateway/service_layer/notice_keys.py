@@ -104,6 +104,12 @@ def retire(conn, agency: str, kid: str, now: dt.datetime | None = None) -> None:
     )
 
 
+def has_any(conn, agency: str) -> bool:
+    """Whether any notice key was ever registered for the agency (in force or retired)."""
+    found = conn.execute(sa.select(agency_notice_keys.c.kid).where(agency_notice_keys.c.agency == agency).limit(1))
+    return found.first() is not None
+
+
 def kids(conn, agency: str) -> list[str]:
     """The agency's keys in force."""
     return list(

@@ -10,6 +10,11 @@ that digest (and goes into the agency's feed, hence into the ledger too), and pu
 ``gateway.inbound.v1``. The receipt never says whether the person is known: the path and the
 answer are the same either way. The same notice sent again returns the first receipt and
 changes nothing; the same id with other content is a conflict that changes nothing either.
+
+An agency acts only within its policy's region, as it receives only from there: a notice about
+a person not known (yet) in that region is answered and recorded the same way, and parked until
+the person is (``parked_notices``). A paused agency may not send notices at all (403, nothing
+written): pausing is how a leaked credential is stopped at once, in both directions.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from marshmallow import Schema, ValidationError, fields, validate
 from chassis import idnumber
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from chassis.outbox import Outbox
-from sharing_gateway.adapters.tables import notices, outbox, people
+from sharing_gateway.adapters.tables import agencies, notices, outbox
 from sharing_gateway.bootstrap import Gateway
 from sharing_gateway.domain import jws
-from sharing_gateway.service_layer import feeds, ledger, notice_keys
+from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
 
 PREFIX = "cn.tongxin.notice."
 INBOUND = "cn.tongxin.gateway.notice."
@@ -107,9 +112,17 @@ def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
     return event, signed.digest, signed.kid
 
 
+class AgencyPaused(Forbidden):
+    code, title_zh, title_en = "agency-paused", "贵机构的通道已暂停", "Your agency's channel is paused"
+
+
 def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None = None) -> tuple[dict, bool]:
     """(the signed receipt, whether this call recorded the notice)."""
     now = now or dt.datetime.now(dt.UTC)
+    if conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).scalar():
+        raise AgencyPaused(
+            "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
+        )
     event, content_digest, kid = verified(conn, agency, body)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
     policy = gw.policies[agency]
@@ -146,7 +159,7 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         number = idnumber.validate(data.pop("id_number"))
         digest = idnumber.digest(number, gw.settings.id_digest_key())
         during_rotation = [idnumber.digest(number, key) for key in gw.settings.id_digest_keys()]
-        person_id = conn.execute(sa.select(people.c.person_id).where(people.c.id_digest.in_(during_rotation))).scalar()
+        person_id = parked_notices.person_in_region(conn, during_rotation, policy)
     if kind == "violation_rescinded":
         original = conn.execute(
             sa.select(notices.c.notice_type).where(
@@ -159,13 +172,17 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
                 "No violation notice of yours has that id",
                 field="original_notice_id",
             )
+        parked_notices.discard(conn, agency, data["original_notice_id"])
     received = now.isoformat()
     recorded = sorted({*data, *(["id_digest"] if digest else [])})
     ledger.append_notice(conn, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
-    Outbox(outbox, feeds.SOURCE).add(conn, f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    inbound, staged = Outbox(outbox, feeds.SOURCE).row(f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    parked = parked_notices.held(inbound) if digest and person_id is None else None
+    if parked is None:
+        conn.execute(outbox.insert(), staged)
     receipt_data = {
         "notice_id": notice_id,
         "notice_type": kind,
@@ -188,6 +205,7 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
             received_at=now,
             receipt=entry,
             content_digest=content_digest,
+            parked=parked,
         ),
     )
     return entry, True

@@ -1,6 +1,7 @@
 """What the department's staff see of the gateway: agencies and their feeds, pause and resume,
-keys and policy activation (gateway admins: one asks, a second approves), policies, and the
-disclosure ledger (auditors)."""
+keys (issue, revoke) and policy activation (gateway admins: one asks, a second approves),
+policies, and the disclosure ledger (auditors). Every read shows only the agencies whose policy
+region lies in the caller's unit's subtree (``agencies.visible``)."""
 
 from __future__ import annotations
 
@@ -36,9 +37,12 @@ class AgencyOut(Schema):
 class AdminRequestOut(Schema):
     id = fields.String()
     action = fields.String(
-        metadata={"description": "issue_key, activate_policy, register_notice_key or retire_notice_key"}
+        metadata={"description": "issue_key, revoke_key, activate_policy, register_notice_key or retire_notice_key"}
     )
     public_key = fields.String(allow_none=True, metadata={"description": "a notice key to register or retire"})
+    key_id = fields.String(
+        allow_none=True, metadata={"description": "an API key's public id: the one to revoke, or the one issued"}
+    )
     agency = fields.String()
     policy_version = fields.String(allow_none=True)
     state = fields.String(metadata={"description": "pending or approved"})
@@ -103,6 +107,16 @@ class KeyRequests(MethodView):
             return approvals.ask(conn, gw(), current_principal(), code, approvals.ISSUE_KEY)
 
 
+@blp.route("/agencies/<code>/keys/<key_id>/revocation")
+class KeyRevocation(MethodView):
+    @blp.response(201, AdminRequestOut)
+    def post(self, code, key_id):
+        """Ask to revoke an agency's API key (`tx.<key id>.…`, leaked or lost): once a second gateway admin
+        approves, it stops at once"""
+        with gw().engine.begin() as conn:
+            return approvals.ask(conn, gw(), current_principal(), code, approvals.REVOKE_KEY, key_id=key_id)
+
+
 @blp.route("/agencies/<code>/notice-keys")
 class NoticeKeyRequests(MethodView):
     @blp.arguments(NoticeKeyIn)
@@ -163,8 +177,8 @@ class Approve(MethodView):
 class Policies(MethodView):
     @blp.response(200)
     def get(self):
-        """The policies in force: version, purpose, legal basis, region, audience, grants"""
-        current_principal().require_role("admin", "auditor", "gateway_admin")
+        """The deployed policies of the agencies in your region: version, purpose, legal basis, region, audience,
+        grants"""
         return [
             {
                 "agency": p.agency,
@@ -184,7 +198,7 @@ class Policies(MethodView):
                     for s in p.shares.values()
                 ],
             }
-            for p in gw().policies.values()
+            for p in agency_service.visible(current_principal(), gw().policies).values()
         ]
 
 
@@ -193,16 +207,22 @@ class Ledger(MethodView):
     @blp.arguments(LedgerQuery, location="query")
     @blp.response(200)
     def get(self, args):
-        """Disclosure records after a position (auditors): agency, event, sequence, fields, policy, digest, time"""
+        """Disclosure records of the agencies in your region after a position (auditors): agency, event, sequence,
+        fields, policy, digest, time, who asked and who approved"""
+        shown = agency_service.visible(current_principal(), gw().policies)
         with gw().engine.connect() as conn:
-            return ledger.records(conn, current_principal(), args["agency"], args["after"], args["limit"])
+            return ledger.records(conn, list(shown), args["agency"], args["after"], args["limit"])
 
 
 @blp.route("/ledger/verify")
 class LedgerVerify(MethodView):
     @blp.response(200)
     def get(self):
-        """Check the whole hash chain; names the first broken position"""
-        current_principal().require_role("auditor", "admin", "gateway_admin")
+        """Check the whole hash chain; names the first broken position (staff whose unit contains every agency's
+        region: the chain is one for all of them)"""
+        principal = current_principal()
+        agency_service.visible(principal, gw().policies)  # a reader's role ...
+        for p in gw().policies.values():  # ... over every agency's region
+            principal.require_scope(p.region)
         with gw().engine.connect() as conn:
             return ledger.verify(conn).as_dict()

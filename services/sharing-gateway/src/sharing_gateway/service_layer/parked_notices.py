@@ -1,0 +1,71 @@
+"""Notices held back until their person is known in the sending agency's region.
+
+An agency acts only on the people of its policy's region, as it receives only theirs. A notice
+about a person the gateway does not know (yet), or knows only outside that region, is answered,
+recorded and receipted exactly like any other (the agency learns nothing), but parked instead of
+passed on: the inbound event, validated, waits in the notice's row. When a registry event shows
+an active person with that ID digest in the agency's region, the parked notices go on to
+``gateway.inbound.v1``; a rescission of a parked violation discards it. So evaluation never
+applies a notice to a person outside its sender's region, neither now nor when the person
+appears later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
+from chassis import units
+from chassis.contracts import contract_for
+from chassis.events import Envelope
+from chassis.outbox import Outbox
+from sharing_gateway.adapters.tables import notices, outbox, people
+from sharing_gateway.bootstrap import Gateway
+from sharing_gateway.domain.policy import Policy
+
+
+def person_in_region(conn, digests: list[str], policy: Policy) -> str | None:
+    """The id of an active person with one of these ID digests (under the current key or one of a
+    rotation in progress) in the policy's region, if the gateway knows one."""
+    active = sa.and_(people.c.id_digest.in_(digests), people.c.status == "active")
+    known = conn.execute(sa.select(people.c.person_id, people.c.unit_code).where(active)).all()
+    return next((r.person_id for r in known if units.in_subtree(policy.region, r.unit_code)), None)
+
+
+def held(envelope: Envelope) -> dict:
+    """What a parked notice keeps: the inbound event exactly as it will be sent."""
+    return envelope.to_dict()
+
+
+def release(conn, gw: Gateway, person: Mapping) -> int:
+    """Pass on the notices parked for this person (a registry event's data) whose agency's region
+    holds the person now; returns how many."""
+    if person.get("status") != "active":
+        return 0
+    waiting = conn.execute(
+        sa.select(notices.c.agency, notices.c.notice_id, notices.c.parked).where(
+            notices.c.id_digest == person["id_digest"], notices.c.parked.is_not(None)
+        )
+    ).all()
+    count = 0
+    for row in waiting:
+        policy = gw.policies.get(row.agency)
+        if policy is None or not units.in_subtree(policy.region, person["unit_code"]):
+            continue
+        envelope = Envelope.from_dict(row.parked)
+        conn.execute(outbox.insert(), Outbox.envelope_row(contract_for(envelope.type).topic, envelope))
+        conn.execute(
+            notices.update()
+            .where(notices.c.agency == row.agency, notices.c.notice_id == row.notice_id)
+            .values(parked=None, person_id=person["person_id"])
+        )
+        count += 1
+    return count
+
+
+def discard(conn, agency: str, notice_id: str) -> None:
+    """A parked notice its agency rescinded never goes on."""
+    conn.execute(
+        notices.update().where(notices.c.agency == agency, notices.c.notice_id == notice_id).values(parked=None)
+    )
