@@ -125,18 +125,10 @@ def demo_users() -> list[dict]:
     ]
 
 
-class LocalKeycloak:
-    """One Keycloak process. ``start()`` returns once the tongxin realm answers."""
+class RealmEndpoints:
+    """The tongxin realm's addresses under a Keycloak's base ``url`` (local, container or operator's)."""
 
-    def __init__(self, data_dir: Path, port: int | None = None):
-        self.data_dir = Path(data_dir).resolve()
-        self.port = port or free_port()
-        self.process: subprocess.Popen | None = None
-        self.startup_seconds: float | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    url: str
 
     @property
     def issuer(self) -> str:
@@ -149,6 +141,20 @@ class LocalKeycloak:
     @property
     def token_url(self) -> str:
         return f"{self.issuer}/protocol/openid-connect/token"
+
+
+class LocalKeycloak(RealmEndpoints):
+    """One Keycloak process. ``start()`` returns once the tongxin realm answers."""
+
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+        self.startup_seconds: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def log_file(self) -> Path:

@@ -32,8 +32,8 @@ from local_kafka import LocalKafka, free_port  # noqa: E402
 from local_keycloak import (  # noqa: E402
     DEV_CLIENT_SECRETS,
     KEYCLOAK_IMAGE,
-    REALM,
     LocalKeycloak,
+    RealmEndpoints,
     write_development_realm,
 )
 
@@ -218,7 +218,7 @@ class PostgresSource:
         self._stop()
 
 
-class KeycloakSource:
+class KeycloakSource(RealmEndpoints):
     """A Keycloak with the tongxin realm imported, for the session, and its bootstrap admin."""
 
     def __init__(self):
@@ -226,18 +226,6 @@ class KeycloakSource:
         self.kind = ""
         self.admin: dict[str, str] = {}
         self._stop = lambda: None
-
-    @property
-    def issuer(self) -> str:
-        return f"{self.url}/realms/{REALM}"
-
-    @property
-    def jwks_url(self) -> str:
-        return f"{self.issuer}/protocol/openid-connect/certs"
-
-    @property
-    def token_url(self) -> str:
-        return f"{self.issuer}/protocol/openid-connect/token"
 
     def start(self, tmp: Path) -> KeycloakSource:
         if env := os.environ.get("TEST_KEYCLOAK_URL"):
