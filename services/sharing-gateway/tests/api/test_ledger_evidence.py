@@ -14,7 +14,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from sharing_gateway.adapters.tables import ledger, ledger_head, outbox
+from sharing_gateway.adapters.tables import ledger, ledger_checkpoints, ledger_head, outbox
 from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.entrypoints import admin
@@ -100,6 +100,35 @@ def test_the_ledger_refuses_update_delete_and_truncate(gateway, consume):
         refuses(gateway, "TRUNCATE disclosure_ledger")
     with gateway.engine.connect() as conn:
         assert ledger_service.verify(conn).ok and conn.execute(sa.select(ledger.c.agency)).scalar() == "cppcc"
+
+
+def overwrite(conn, table: sa.Table, column: str, value: str) -> str:
+    """An INSERT onto position 1 that would replace its row with one whose ``column`` is ``value``."""
+    names = [c.name for c in table.columns]
+    chosen = ", ".join(value if n == column else n for n in names)
+    select = f"SELECT {chosen} FROM {table.name} WHERE position = 1"
+    if conn.dialect.name == "postgresql":
+        upsert = f"ON CONFLICT (position) DO UPDATE SET {column} = EXCLUDED.{column}"
+        return f"INSERT INTO {table.name} ({', '.join(names)}) {select} {upsert}"
+    return f"INSERT OR REPLACE INTO {table.name} ({', '.join(names)}) {select}"
+
+
+def test_the_ledger_and_its_checkpoints_refuse_an_insert_over_an_existing_position(gateway, consume):
+    """SQLite's REPLACE deletes the old row without the DELETE trigger; PostgreSQL's ON CONFLICT
+    DO UPDATE is an UPDATE: both are refused, and both tables are left as they were."""
+    consume(member_event())
+    with gateway.engine.begin() as conn:
+        made = checkpoints.make(conn, gateway)
+    with gateway.engine.connect() as conn:
+        refuses(gateway, overwrite(conn, ledger, "agency", "'police-forged'"))
+        refuses(gateway, overwrite(conn, ledger_checkpoints, "through", "999"))
+    with gateway.engine.connect() as conn:
+        assert ledger_service.verify(conn).ok
+        assert conn.execute(sa.select(ledger.c.agency).where(ledger.c.position == 1)).scalar() == "cppcc"
+        assert conn.execute(sa.select(ledger_checkpoints.c.through, ledger_checkpoints.c.checkpoint)).one() == (
+            1 + len(gateway.policies),  # the checkpoint's own deliveries, one to each feed
+            made,
+        )
 
 
 def test_checkpoints_reach_every_running_feed_and_the_checkpoint_topic(gateway, client, keys, consume, staff):

@@ -8,6 +8,11 @@ Both serializations are accepted: compact (``header.payload.signature``, sent as
 ``none``, ``HS256`` and the rest are refused before any key is looked at), ``kid`` names the
 agency's registered key, and no ``crit`` or unencoded payload (``b64: false``) is honoured.
 The payload is the CloudEvent exactly as signed; its SHA-256 is what the receipt acknowledges.
+
+Every JSON object here (flattened body, protected header, the signed CloudEvent) is read with
+``json_object``: a duplicate member is refused, because two readers may each take a different
+one of the duplicates (which ``alg``, which ``id_number`` was signed?), and nesting deep enough
+to exhaust the parser's recursion is refused as bad input rather than failing the request.
 """
 
 from __future__ import annotations
@@ -61,15 +66,39 @@ def _unb64(text, what: str) -> bytes:
         raise Refused(f"JWS 的 {what} 不是 base64url 编码", f"The JWS {what} is not base64url") from None
 
 
+class Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple]) -> dict:
+    found = {}
+    for key, value in pairs:
+        if key in found:
+            raise Duplicate(key)
+        found[key] = value
+    return found
+
+
+def json_object(text: str | bytes, what_zh: str, what_en: str) -> dict:
+    """``text`` as one JSON object with no duplicate member; refused otherwise (also if nested
+    too deeply to parse)."""
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except Duplicate as exc:
+        raise Refused(f"{what_zh}含有重复的成员 {exc}", f"The {what_en} has the member {exc} more than once") from None
+    except (ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict):
+        raise Refused(f"{what_zh}不是 JSON 对象", f"The {what_en} is not a JSON object")
+    return doc
+
+
 def parse(body: bytes) -> Signed:
     """A compact or flattened-JSON JWS; anything else, or a header we do not honour, is refused."""
     text = body.decode("utf-8", errors="replace").strip()
     if text.startswith("{"):
-        try:
-            doc = json.loads(text)
-        except ValueError:
-            doc = None
-        if not isinstance(doc, dict) or not {"protected", "payload", "signature"} <= doc.keys():
+        doc = json_object(text, "JWS 扁平 JSON ", "flattened JWS JSON")
+        if not {"protected", "payload", "signature"} <= doc.keys():
             raise Refused(
                 "通报须经签名：请以 JWS（EdDSA/Ed25519）发送，紧凑格式或扁平 JSON 格式",
                 "A notice must be signed: send it as a JWS (EdDSA/Ed25519), compact or flattened JSON serialization",
@@ -83,12 +112,7 @@ def parse(body: bytes) -> Signed:
                 "A notice must be signed: send it as a JWS (EdDSA/Ed25519), compact or flattened JSON serialization",
             )
         protected, payload, signature = parts
-    try:
-        header = json.loads(_unb64(protected, "protected header"))
-    except ValueError:
-        header = None
-    if not isinstance(header, dict):
-        raise Refused("JWS 受保护头不是 JSON 对象", "The JWS protected header is not a JSON object")
+    header = json_object(_unb64(protected, "protected header"), "JWS 受保护头", "JWS protected header")
     if header.get("alg") != ALG:
         raise Refused(
             f"只接受 alg 为 {ALG}（Ed25519）的签名", f"Only alg {ALG} (Ed25519) is accepted, not {header.get('alg')!r}"

@@ -20,7 +20,6 @@ written): pausing is how a leaked credential is stopped at once, in both directi
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
@@ -99,11 +98,9 @@ def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
     except jws.Refused as exc:
         raise SignatureRefused(exc.zh, exc.en) from None
     try:
-        event = json.loads(content)
-    except ValueError:
-        event = None
-    if not isinstance(event, dict):
-        raise InvalidInput("签名内容须为 CloudEvent JSON 对象", "The signed content must be a CloudEvent JSON object")
+        event = jws.json_object(content, "签名的 CloudEvent ", "signed CloudEvent")
+    except jws.Refused as exc:
+        raise InvalidInput(exc.zh, exc.en) from None
     try:
         event = NoticeEnvelope().load(event, unknown="exclude")
     except ValidationError as exc:
