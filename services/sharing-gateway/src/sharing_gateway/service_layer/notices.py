@@ -78,6 +78,10 @@ class NotSigned(AppError):
     status, code, title_zh, title_en = 400, "not-signed", "通报未签名", "The notice is not a signed JWS"
 
 
+class MalformedContent(AppError):
+    status, code, title_zh, title_en = 400, "malformed-content", "签名内容不是有效的 JSON", "The signed content is not sound JSON"
+
+
 KINDS = {
     "violation": ViolationData,
     "violation_rescinded": RescindedData,
@@ -100,7 +104,7 @@ def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
     try:
         event = jws.json_object(content, "签名的 CloudEvent ", "signed CloudEvent")
     except jws.Refused as exc:
-        raise InvalidInput(exc.zh, exc.en) from None
+        raise MalformedContent(exc.zh, exc.en) from None
     try:
         event = NoticeEnvelope().load(event, unknown="exclude")
     except ValidationError as exc:
