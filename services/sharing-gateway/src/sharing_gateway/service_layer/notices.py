@@ -79,7 +79,8 @@ class NotSigned(AppError):
 
 
 class MalformedContent(AppError):
-    status, code, title_zh, title_en = 400, "malformed-content", "签名内容不是有效的 JSON", "Signed content not sound JSON"
+    status, code = 400, "malformed-content"
+    title_zh, title_en = "签名内容不是有效的 JSON", "The signed content is not sound JSON"
 
 
 KINDS = {
