@@ -175,3 +175,19 @@ def test_duplicate_members_and_too_deep_nesting_are_refused_with_400_and_leave_n
     refused(post_notice("court", body=f"{head}.{payload}.{signature}".encode()), 400)
     refused(post_notice("court", body=notice_sender.signed(key, b"[" * 100_000 + b"]" * 100_000)[0]), 400)
     assert written(gateway) == before
+
+
+def test_a_notice_addressed_to_another_gateway_or_to_none_is_refused(gateway, post_notice, signers, consume):
+    consume(member_event())
+    before = written(gateway)
+    key, event = signers["court"], notice()
+    body, headers = notice_sender.signed(key, event, audience="tongxin-gateway-staging")
+    refused_body = refused(post_notice("court", body=body, content_type=headers["Content-Type"]), 401)
+    assert "tongxin-gateway-staging" in refused_body["detail_en"] and "网关" in refused_body["detail"]
+    payload = b64url(notice_sender.content(event))
+    head = b64url(json.dumps({"alg": "EdDSA", "kid": notice_sender.kid(key)}).encode())
+    signature = b64url(key.sign(f"{head}.{payload}".encode()))
+    assert "aud" in refused(post_notice("court", body=f"{head}.{payload}.{signature}".encode()), 400)["detail_en"]
+    assert written(gateway) == before
+    assert gateway.settings.gateway_audience == notice_sender.GATEWAY
+    assert post_notice("court", event).status_code == 201  # the same notice, addressed to this gateway

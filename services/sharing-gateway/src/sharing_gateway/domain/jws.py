@@ -6,7 +6,8 @@ Both serializations are accepted: compact (``header.payload.signature``, sent as
 ``application/jose``) and flattened JSON (``{"protected", "payload", "signature"}``, sent as
 ``application/jose+json``). Only what is protected counts: ``alg`` must be ``EdDSA`` (so
 ``none``, ``HS256`` and the rest are refused before any key is looked at), ``kid`` names the
-agency's registered key, and no ``crit`` or unencoded payload (``b64: false``) is honoured.
+agency's registered key, ``aud`` names the gateway the notice is for (so a notice signed for
+another gateway cannot be replayed here), and no ``crit`` or unencoded payload (``b64: false``) is honoured.
 The payload is the CloudEvent exactly as signed; its SHA-256 is what the receipt acknowledges.
 
 Every JSON object here (flattened body, protected header, the signed CloudEvent) is read with
@@ -43,6 +44,7 @@ class Signed:
     """A JWS taken apart; ``verify`` has not yet looked at its signature."""
 
     kid: str
+    audience: str
     signing_input: bytes
     signature: bytes
     payload: bytes
@@ -122,17 +124,24 @@ def parse(body: bytes) -> Signed:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise Refused("JWS 头须以 kid 指明贵机构登记的公钥", "The JWS header must name your registered key in kid")
+    audience = header.get("aud")
+    if not isinstance(audience, str) or not audience:
+        raise Refused(
+            "JWS 受保护头须以 aud 指明接收的网关", "The JWS protected header must name the receiving gateway in aud"
+        )
     return Signed(
         kid=kid,
+        audience=audience,
         signing_input=f"{protected}.{payload}".encode(),
         signature=_unb64(signature, "signature"),
         payload=_unb64(payload, "payload"),
     )
 
 
-def verify(signed: Signed, public_key: Callable[[str], bytes | None]) -> bytes:
+def verify(signed: Signed, public_key: Callable[[str], bytes | None], audience: str) -> bytes:
     """The signed content, if ``signed`` carries a valid signature by the key ``public_key(kid)``
-    returns (the raw Ed25519 public key; None for a key that is not the caller's)."""
+    returns (the raw Ed25519 public key; None for a key that is not the caller's) and is addressed
+    to ``audience``."""
     raw = public_key(signed.kid)
     if raw is None:
         raise Refused("kid 不是贵机构已登记的签名公钥", "The kid is not a signing key registered for your agency")
@@ -140,12 +149,19 @@ def verify(signed: Signed, public_key: Callable[[str], bytes | None]) -> bytes:
         Ed25519PublicKey.from_public_bytes(raw).verify(signed.signature, signed.signing_input)
     except (InvalidSignature, ValueError):
         raise Refused("签名与通报内容不符", "The signature does not match the notice's content") from None
+    if signed.audience != audience:
+        raise Refused(
+            f"通报是发给另一网关（{signed.audience}）的，不是本网关（{audience}）",
+            f"The notice is addressed to another gateway ({signed.audience!r}), not this one ({audience!r})",
+        )
     return signed.payload
 
 
-def sign_compact(key: Ed25519PrivateKey, kid: str, payload: bytes) -> str:
-    """What an agency sends: the compact JWS of ``payload`` (for senders and tests)."""
-    protected = b64url(json.dumps({"alg": ALG, "kid": kid}, separators=(",", ":")).encode())
+def sign_compact(key: Ed25519PrivateKey, kid: str, payload: bytes, audience: str) -> str:
+    """What an agency sends to the gateway ``audience``: the compact JWS of ``payload`` (for senders
+    and tests)."""
+    header = {"alg": ALG, "kid": kid, "aud": audience}
+    protected = b64url(json.dumps(header, separators=(",", ":")).encode())
     body = b64url(payload)
     signature = key.sign(f"{protected}.{body}".encode())
     return f"{protected}.{body}.{b64url(signature)}"

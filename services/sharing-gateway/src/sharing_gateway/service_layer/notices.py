@@ -91,15 +91,16 @@ KINDS = {
 }
 
 
-def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
+def verified(conn, agency: str, body: bytes, audience: str) -> tuple[dict, str, str]:
     """(the CloudEvent, the SHA-256 of its exact bytes, the kid) of a notice signed with one of the
-    agency's own keys; refused before any of its content is looked at otherwise."""
+    agency's own keys and addressed to this gateway (``audience``); refused before any of its
+    content is looked at otherwise."""
     try:
         signed = jws.parse(body)
     except jws.Refused as exc:
         raise NotSigned(exc.zh, exc.en) from None
     try:
-        content = jws.verify(signed, notice_keys.lookup(conn, agency))
+        content = jws.verify(signed, notice_keys.lookup(conn, agency), audience)
     except jws.Refused as exc:
         raise SignatureRefused(exc.zh, exc.en) from None
     try:
@@ -125,7 +126,7 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         raise AgencyPaused(
             "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
         )
-    event, content_digest, kid = verified(conn, agency, body)
+    event, content_digest, kid = verified(conn, agency, body, gw.settings.gateway_audience)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
     policy = gw.policies[agency]
     if kind not in KINDS or not str(event.get("type", "")).startswith(PREFIX):
