@@ -34,6 +34,9 @@ class GatewaySettings(BaseSettings):
     agency_rate_limit_per_minute: int = 600
     #: Longest wait a long-polling feed request may ask for, in seconds.
     max_long_poll_seconds: int = 30
+    #: Who a signed notice must be addressed to (``aud`` in its protected header): a notice an agency
+    #: signed for another gateway (a test system, another province's) is refused here.
+    gateway_audience: str = "tongxin-gateway"
     #: A ledger checkpoint after this many new ledger records ...
     checkpoint_every_entries: int = 1000
     #: ... or this many seconds after the last one, whichever comes first (if anything was recorded).

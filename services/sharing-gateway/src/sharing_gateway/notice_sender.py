@@ -11,8 +11,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import jws
 from sharing_gateway.domain.signing import Signer
+
+#: The gateway a notice is addressed to unless told otherwise: the default ``GATEWAY_AUDIENCE``.
+GATEWAY = GatewaySettings.gateway_audience
 
 
 def new_key() -> Ed25519PrivateKey:
@@ -33,10 +37,13 @@ def content(event: dict) -> bytes:
     return json.dumps(event, ensure_ascii=False).encode()
 
 
-def signed(key: Ed25519PrivateKey, event: dict | bytes, flattened: bool = False) -> tuple[bytes, dict]:
-    """(body, headers) of ``POST /notices``: compact (application/jose) or flattened JSON."""
+def signed(
+    key: Ed25519PrivateKey, event: dict | bytes, flattened: bool = False, audience: str = GATEWAY
+) -> tuple[bytes, dict]:
+    """(body, headers) of ``POST /notices`` to the gateway ``audience`` (its ``GATEWAY_AUDIENCE``):
+    compact (application/jose) or flattened JSON."""
     payload = event if isinstance(event, bytes) else content(event)
-    token = jws.sign_compact(key, kid(key), payload)
+    token = jws.sign_compact(key, kid(key), payload, audience)
     if not flattened:
         return token.encode(), {"Content-Type": "application/jose"}
     protected, body, signature = token.split(".")

@@ -14,7 +14,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from sharing_gateway.adapters.tables import ledger, ledger_head, outbox
+from sharing_gateway.adapters.tables import ledger, ledger_checkpoints, ledger_head, outbox
 from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.entrypoints import admin
@@ -102,6 +102,35 @@ def test_the_ledger_refuses_update_delete_and_truncate(gateway, consume):
         assert ledger_service.verify(conn).ok and conn.execute(sa.select(ledger.c.agency)).scalar() == "cppcc"
 
 
+def overwrite(conn, table: sa.Table, column: str, value: str) -> str:
+    """An INSERT onto position 1 that would replace its row with one whose ``column`` is ``value``."""
+    names = [c.name for c in table.columns]
+    chosen = ", ".join(value if n == column else n for n in names)
+    select = f"SELECT {chosen} FROM {table.name} WHERE position = 1"
+    if conn.dialect.name == "postgresql":
+        upsert = f"ON CONFLICT (position) DO UPDATE SET {column} = EXCLUDED.{column}"
+        return f"INSERT INTO {table.name} ({', '.join(names)}) {select} {upsert}"
+    return f"INSERT OR REPLACE INTO {table.name} ({', '.join(names)}) {select}"
+
+
+def test_the_ledger_and_its_checkpoints_refuse_an_insert_over_an_existing_position(gateway, consume):
+    """SQLite's REPLACE deletes the old row without the DELETE trigger; PostgreSQL's ON CONFLICT
+    DO UPDATE is an UPDATE: both are refused, and both tables are left as they were."""
+    consume(member_event())
+    with gateway.engine.begin() as conn:
+        made = checkpoints.make(conn, gateway)
+    with gateway.engine.connect() as conn:
+        refuses(gateway, overwrite(conn, ledger, "agency", "'police-forged'"))
+        refuses(gateway, overwrite(conn, ledger_checkpoints, "through", "999"))
+    with gateway.engine.connect() as conn:
+        assert ledger_service.verify(conn).ok
+        assert conn.execute(sa.select(ledger.c.agency).where(ledger.c.position == 1)).scalar() == "cppcc"
+        assert conn.execute(sa.select(ledger_checkpoints.c.through, ledger_checkpoints.c.checkpoint)).one() == (
+            1 + len(gateway.policies),  # the checkpoint's own deliveries, one to each feed
+            made,
+        )
+
+
 def test_checkpoints_reach_every_running_feed_and_the_checkpoint_topic(gateway, client, keys, consume, staff):
     history(gateway, consume)
     for agency, key in keys.items():
@@ -149,6 +178,42 @@ def test_a_rewritten_and_rehashed_ledger_is_caught_by_the_agencies_checkpoints(
     assert not verdict.ok and verdict.position == first_bad and verdict.vouched_through == vouched, verdict
 
 
+def deliveries_in_a_row(gateway, consume) -> None:
+    """Four deliveries to the CPPCC alone (positions 1 to 4), then a checkpoint at 4 (5 to 8: its
+    delivery into each feed)."""
+    for i in range(4):
+        consume(member_event(f"p{i}", roles=(("cppcc", "county"),)))
+    with gateway.engine.begin() as conn:
+        assert checkpoints.make(conn, gateway)["position"] == 4
+
+
+@pytest.mark.parametrize(
+    "rewrite, first_bad",
+    [(edit(2), 2), (delete(2), 2), (swap(2), 2), (edit(3), 3), (delete(1), 1), (swap(3), 3)],
+    ids=["edit", "delete", "reorder", "edit-later", "delete-first", "reorder-later"],
+)
+def test_the_feed_entries_an_agency_holds_name_the_first_rewritten_record(
+    gateway, client, keys, consume, rewrite, first_bad
+):
+    deliveries_in_a_row(gateway, consume)
+    exported = [feed(client, keys["cppcc"])]
+    jwks = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
+    kept = kept_by(client, keys["cppcc"])
+    entries, forged = checkpoint.trusted_entries(checkpoint.entries_from_export(exported), jwks)
+    assert forged == [] and [e["sequence"] for e in entries] == [1, 2, 3, 4, 5]
+    with gateway.engine.connect() as conn:
+        verdict = ledger_service.verify(conn, kept, entries)
+    assert verdict.ok and (verdict.records, verdict.vouched_through, verdict.not_yet_vouched) == (8, 4, 4)
+    operator_rewrites(gateway, rewrite)
+    with gateway.engine.connect() as conn:
+        assert ledger_service.verify(conn).ok  # the chain alone is fooled
+        by_checkpoint = ledger_service.verify(conn, kept)
+        verdict = ledger_service.verify(conn, kept, entries)
+    assert not by_checkpoint.ok and by_checkpoint.position == 4  # a checkpoint only bounds the rewrite
+    assert not verdict.ok and verdict.position == first_bad and verdict.entries == 5, verdict
+    assert f"record {first_bad}" in verdict.problem
+
+
 def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
     gateway, client, keys, consume, tmp_path, monkeypatch, capsys
 ):
@@ -159,7 +224,9 @@ def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
     jwks.write_text(client.get("/.well-known/tongxin-feed-keys").get_data(as_text=True))
     operator_environment(gateway, monkeypatch)
     assert admin.main(["verify", "--checkpoints", str(exported), "--keys", str(jwks)]) == 0
-    assert json.loads(capsys.readouterr().out)["vouched_through"] == 11
+    out, err = capsys.readouterr()
+    assert (json.loads(out)["vouched_through"], json.loads(out)["not_yet_vouched"]) == (11, 4)
+    assert "records 12 to 15 come after the last checkpoint" in err
     operator_rewrites(gateway, edit(4))
     assert admin.main(["verify-ledger"]) == 0  # the chain alone
     capsys.readouterr()

@@ -144,3 +144,50 @@ def test_two_gateway_admins_register_an_agency_key_and_the_ledger_records_it(cli
     body, headers = notice_sender.signed(key, notice(notice_id="N-2"))
     refused(client.post("/notices", data=body, headers={**court, **headers}), 401)
     assert client.get("/agency", headers={"Authorization": f"ApiKey {keys['court']}"}).get_json()["notice_keys"] == []
+
+
+def test_duplicate_members_and_too_deep_nesting_are_refused_with_400_and_leave_nothing(
+    gateway, post_notice, signers, consume
+):
+    """Two readers may each take another of two duplicate members (which ``alg``, which ID number
+    was signed?); nesting deep enough to exhaust the parser is bad input, not a server error."""
+    consume(member_event())
+    before = written(gateway)
+    key, kid = signers["court"], notice_sender.kid(signers["court"])
+    event = notice_sender.content(notice())
+    twice = event.replace(b'"data": {', b'"data": {"id_number": "' + NOBODY.encode() + b'", ', 1)
+    assert twice != event
+    body = refused(post_notice("court", body=notice_sender.signed(key, twice)[0]), 400)
+    assert "id_number" in body["detail_en"] and "重复" in body["detail"]
+    payload = b64url(event)
+    head = b64url(b'{"alg":"none","kid":"%s","alg":"EdDSA"}' % kid.encode())
+    signature = b64url(key.sign(f"{head}.{payload}".encode()))
+    assert "alg" in refused(post_notice("court", body=f"{head}.{payload}.{signature}".encode()), 400)["detail_en"]
+    protected, _, signature = notice_sender.signed(key, event)[0].decode().split(".")
+    other = b64url(b'{"x":1}')
+    members = (("protected", protected), ("payload", other), ("signature", signature), ("payload", payload))
+    flattened = "{" + ",".join(f'"{k}":"{v}"' for k, v in members) + "}"
+    refused(post_notice("court", body=flattened.encode(), content_type="application/jose+json"), 400)
+    deep = b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    refused(post_notice("court", body=deep, content_type="application/jose+json"), 400)
+    head = b64url(b'{"alg":"EdDSA","kid":"%s","x":' % kid.encode() + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    signature = b64url(key.sign(f"{head}.{payload}".encode()))
+    refused(post_notice("court", body=f"{head}.{payload}.{signature}".encode()), 400)
+    refused(post_notice("court", body=notice_sender.signed(key, b"[" * 100_000 + b"]" * 100_000)[0]), 400)
+    assert written(gateway) == before
+
+
+def test_a_notice_addressed_to_another_gateway_or_to_none_is_refused(gateway, post_notice, signers, consume):
+    consume(member_event())
+    before = written(gateway)
+    key, event = signers["court"], notice()
+    body, headers = notice_sender.signed(key, event, audience="tongxin-gateway-staging")
+    refused_body = refused(post_notice("court", body=body, content_type=headers["Content-Type"]), 401)
+    assert "tongxin-gateway-staging" in refused_body["detail_en"] and "网关" in refused_body["detail"]
+    payload = b64url(notice_sender.content(event))
+    head = b64url(json.dumps({"alg": "EdDSA", "kid": notice_sender.kid(key)}).encode())
+    signature = b64url(key.sign(f"{head}.{payload}".encode()))
+    assert "aud" in refused(post_notice("court", body=f"{head}.{payload}.{signature}".encode()), 400)["detail_en"]
+    assert written(gateway) == before
+    assert gateway.settings.gateway_audience == notice_sender.GATEWAY
+    assert post_notice("court", event).status_code == 201  # the same notice, addressed to this gateway

@@ -46,6 +46,29 @@ def from_export(items: Iterable) -> list[dict]:
     return found
 
 
+def entries_from_export(items: Iterable) -> list[dict]:
+    """The signed feed entries in what an agency kept (entries themselves or feed pages), checkpoint
+    entries included: each pins down its delivery's ledger record (``domain.ledger.verify``)."""
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("entries"), list):
+            found += entries_from_export(item["entries"])
+        elif isinstance(item.get("signature"), dict) and isinstance(item.get("sequence"), int) and "agency" in item:
+            found.append(item)
+    return found
+
+
+def trusted_entries(entries: Iterable[dict], jwks: list[dict]) -> tuple[list[dict], list]:
+    """(the entries the gateway's keys verify, (agency, sequence) of those that do not)."""
+    good, forged = [], []
+    for entry in entries:
+        ok = {"id", "type", "data", "policyversion"} <= entry.keys() and signing.verify(entry, jwks)
+        (good if ok else forged).append(entry if ok else (entry.get("agency"), entry.get("sequence")))
+    return good, forged
+
+
 def trusted(checkpoints: Iterable[dict], jwks: list[dict]) -> tuple[dict[int, str], list]:
     """({position: head hash} of the checkpoints the gateway's keys verify, the positions of those
     that do not verify: not evidence, and a sign that someone offers forged ones)."""

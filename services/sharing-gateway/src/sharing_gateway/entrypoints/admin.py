@@ -137,26 +137,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:
-    """Exit 0 if the ledger matches every checkpoint, 1 naming the first bad position, 2 if a
-    supplied checkpoint is not signed by the gateway's keys (forged ones are no evidence)."""
+    """Exit 0 if the ledger matches every checkpoint and feed entry the agency exported, 1 naming the
+    first bad position, 2 if a supplied checkpoint or entry is not signed by the gateway's keys
+    (forged ones are no evidence). Records after the last checkpoint are named as not yet vouched for."""
     text = checkpoints_file.read_text(encoding="utf-8").strip()
     items = json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line]
-    found = checkpoint.from_export(items)
     if keys_file is not None:
         jwks = json.loads(keys_file.read_text(encoding="utf-8"))["keys"]
     else:
         with gw.engine.connect() as conn:
             jwks = signing_keys.published(conn, gw.signer)
-    good, forged = checkpoint.trusted(found, jwks)
+    good, forged = checkpoint.trusted(checkpoint.from_export(items), jwks)
     if forged:
         print(f"checkpoints not signed by the gateway's keys, at positions {forged}", file=sys.stderr)
         return 2
     if not good:
         print(f"no checkpoints in {checkpoints_file}", file=sys.stderr)
         return 2
+    entries, forged = checkpoint.trusted_entries(checkpoint.entries_from_export(items), jwks)
+    if forged:
+        print(f"feed entries not signed by the gateway's keys (agency, sequence): {forged}", file=sys.stderr)
+        return 2
     with gw.engine.connect() as conn:
-        verdict = ledger.verify(conn, good)
+        verdict = ledger.verify(conn, good, entries)
     print(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    if verdict.ok and verdict.not_yet_vouched:
+        print(
+            f"records {verdict.vouched_through + 1} to {verdict.records} come after the last checkpoint supplied: "
+            "no checkpoint vouches for them yet",
+            file=sys.stderr,
+        )
     return 0 if verdict.ok else 1
 
 

@@ -3,6 +3,7 @@ the same transaction as the feed entry it records (``sharing_gateway.domain.ledg
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 
@@ -29,7 +30,7 @@ def append(conn, agency: str, entry: dict, policy_version: str) -> int:
             "event_type": entry["type"],
             "fields": sorted(entry["data"]),
             "policy_version": policy_version,
-            "payload_digest": hashlib.sha256(canonical(entry) + entry["signature"]["value"].encode()).hexdigest(),
+            "payload_digest": chain.entry_digest(entry),
         },
     )
 
@@ -104,19 +105,15 @@ def records(conn, visible: list[str], agency: str | None, after: int, limit: int
     return [dict(r) for r in conn.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]
 
 
-def verify(conn, checkpoints: dict[int, str] | None = None) -> chain.Verdict:
-    """The chain, and against ``checkpoints`` ({position: head hash}) an agency kept, if given."""
+def verify(conn, checkpoints: dict[int, str] | None = None, entries: list[dict] = ()) -> chain.Verdict:
+    """The chain, and against the ``checkpoints`` ({position: head hash}) and feed ``entries`` an
+    agency kept, if given (``domain.ledger.verify``)."""
     rows = conn.execution_options(yield_per=5000).execute(sa.select(ledger).order_by(ledger.c.position)).mappings()
-    verdict = chain.verify(rows, checkpoints)
+    verdict = chain.verify(rows, checkpoints, entries)
     if verdict.ok:
         head = conn.execute(sa.select(ledger_head)).mappings().first()
         if head and head["position"] != verdict.records:
-            return chain.Verdict(
-                False,
-                verdict.records,
-                verdict.records + 1,
-                "records after the last one are missing",
-                verdict.checkpoints,
-                verdict.vouched_through,
+            return dataclasses.replace(
+                verdict, ok=False, position=verdict.records + 1, problem="records after the last one are missing"
             )
     return verdict

@@ -20,7 +20,6 @@ written): pausing is how a leaked credential is stopped at once, in both directi
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
@@ -79,6 +78,11 @@ class NotSigned(AppError):
     status, code, title_zh, title_en = 400, "not-signed", "通报未签名", "The notice is not a signed JWS"
 
 
+class MalformedContent(AppError):
+    status, code = 400, "malformed-content"
+    title_zh, title_en = "签名内容不是有效的 JSON", "The signed content is not sound JSON"
+
+
 KINDS = {
     "violation": ViolationData,
     "violation_rescinded": RescindedData,
@@ -87,23 +91,22 @@ KINDS = {
 }
 
 
-def verified(conn, agency: str, body: bytes) -> tuple[dict, str, str]:
+def verified(conn, agency: str, body: bytes, audience: str) -> tuple[dict, str, str]:
     """(the CloudEvent, the SHA-256 of its exact bytes, the kid) of a notice signed with one of the
-    agency's own keys; refused before any of its content is looked at otherwise."""
+    agency's own keys and addressed to this gateway (``audience``); refused before any of its
+    content is looked at otherwise."""
     try:
         signed = jws.parse(body)
     except jws.Refused as exc:
         raise NotSigned(exc.zh, exc.en) from None
     try:
-        content = jws.verify(signed, notice_keys.lookup(conn, agency))
+        content = jws.verify(signed, notice_keys.lookup(conn, agency), audience)
     except jws.Refused as exc:
         raise SignatureRefused(exc.zh, exc.en) from None
     try:
-        event = json.loads(content)
-    except ValueError:
-        event = None
-    if not isinstance(event, dict):
-        raise InvalidInput("签名内容须为 CloudEvent JSON 对象", "The signed content must be a CloudEvent JSON object")
+        event = jws.json_object(content, "签名的 CloudEvent ", "signed CloudEvent")
+    except jws.Refused as exc:
+        raise MalformedContent(exc.zh, exc.en) from None
     try:
         event = NoticeEnvelope().load(event, unknown="exclude")
     except ValidationError as exc:
@@ -123,7 +126,7 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         raise AgencyPaused(
             "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
         )
-    event, content_digest, kid = verified(conn, agency, body)
+    event, content_digest, kid = verified(conn, agency, body, gw.settings.gateway_audience)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
     policy = gw.policies[agency]
     if kind not in KINDS or not str(event.get("type", "")).startswith(PREFIX):
