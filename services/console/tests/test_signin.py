@@ -142,7 +142,7 @@ def test_the_demo_hints_match_the_realm_file():
 
     from console.signin import DEMO_ACCOUNTS, demo_password
 
-    realm = json.loads((Path(__file__).resolve().parents[3] / "deploy/keycloak/tongxin-realm.json").read_text())
+    realm = json.loads((Path(__file__).resolve().parents[3] / "deploy/keycloak/tongxin-realm.dev.json").read_text())
     passwords = {u["username"]: u["credentials"][0]["value"] for u in realm["users"] if u.get("credentials")}
     for username, _ in DEMO_ACCOUNTS:
         assert passwords[username] == demo_password(username)

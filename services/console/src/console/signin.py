@@ -26,7 +26,8 @@ from console.redirects import local_target
 from console.sessions import RefreshRefused, SessionStore
 from console.staff_scope import STAFF_ROLES
 
-#: Demo accounts of the realm file (deploy/keycloak), hinted on the sign-in page in development mode.
+#: Demo accounts of the development realm (deploy/keycloak/tongxin-realm.dev.json), hinted on the
+#: sign-in page in development mode.
 DEMO_ACCOUNTS = [
     ("county-admin", "寿光市委统战部 管理员（须设置 TOTP / enrols TOTP）"),
     ("county-evaluator", "寿光市委统战部 评价员"),
