@@ -278,6 +278,10 @@ def test_each_topic_keeps_the_retention_the_code_declares():
     for topic, wanted in platform_topics().items():
         assert {k: topics[topic][k] for k in wanted} == wanted, topic
     assert topics["registry.person.v1"]["cleanup.policy"] == "compact"
+    # Every person's every version stays as long as an event does: a gateway back from a 30-day
+    # outage still shares each change (each a distinct event type), not only the newest snapshot.
+    events = int(topics["evaluation.v1"]["retention.ms"])
+    assert int(topics["registry.person.v1"]["min.compaction.lag.ms"]) == events == 30 * 24 * 3600 * 1000
 
 
 def test_every_service_pod_reaches_kafka_as_its_own_principal():

@@ -11,7 +11,9 @@ It runs locked down like a production broker: a SASL_SSL listener (TLS with a CA
 the first run, see tls.py; SCRAM-SHA-512), KRaft's StandardAuthorizer denying whatever no
 ACL allows, one SCRAM user per principal of ``chassis.principals`` (passwords generated on
 the first run into ``<data-dir>/credentials.json``, mode 0600) and, after each start, every
-topic with its retention and every ACL (``chassis.kafka_provision``). ``fetch`` needs the
+topic with its retention and every ACL (``chassis.kafka_provision``). The KRaft controller
+listener is TLS requiring the broker's own certificate, so nobody else can change ACLs there;
+the data folder is mode 0700. ``fetch`` needs the
 standard library only; ``run`` needs the virtualenv (cryptography, kafka-python, chassis).
 """
 

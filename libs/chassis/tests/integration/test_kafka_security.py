@@ -158,6 +158,22 @@ def test_the_benchmarks_plaintext_listener_is_no_super_user(broker):
     assert read_refused(anonymous, REGISTRY_PERSON)
 
 
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"KAFKA_SECURITY_PROTOCOL": "PLAINTEXT"},  # an unsecured broker (e.g. a testcontainer)
+        {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_USERNAME": "admin"},  # no password
+    ],
+)
+def test_the_suite_refuses_a_given_broker_without_tls_and_credentials(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
+    monkeypatch.delenv("KAFKA_SASL_PASSWORD", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="needs KAFKA_SECURITY_PROTOCOL=SASL_SSL"):
+        KafkaSource().start(tmp_path)
+
+
 def test_the_brokers_folder_is_its_users_alone(broker):
     folder = broker.broker.data_dir
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
