@@ -188,7 +188,10 @@ def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_i
     keycloak = services["keycloak"]["environment"]
     for name in ("KC_BOOTSTRAP_ADMIN_PASSWORD", "KC_DB_PASSWORD", "TONGXIN_CONSOLE_CLIENT_SECRET"):
         assert required.match(str(keycloak[name])), name
-    assert not re.search(r"\$\{[A-Z_]*(SECRET|PASSWORD|TOKEN|_KEY)[A-Z_]*:-", text), "no default for a secret"
+    # A default only for a secret whose emptiness turns its feature off (e.g. no previous key outside a rotation).
+    optional = {f.name.upper() for cls in _settings() for f in secret_fields(cls) if f.metadata.get("empty_disables")}
+    defaulted = set(re.findall(r"\$\{([A-Z_]*(?:SECRET|PASSWORD|TOKEN|_KEY)[A-Z_]*):-", text))
+    assert defaulted <= optional, f"no default for a secret: {defaulted - optional}"
     assert "dev-only-" not in text
 
 
@@ -198,9 +201,14 @@ def test_the_deployed_realm_holds_no_account_no_secret_and_no_password_grant():
 
     realm = json.loads((ROOT / "deploy/keycloak/tongxin-realm.json").read_text())
     text = (ROOT / "deploy/keycloak/tongxin-realm.json").read_text()
-    assert not realm.get("users") and "dev-only-" not in text
+    # The only account: the console's staff-administration service account, with no password and no
+    # staff role (realm-management's manage-users and view-users only; no service accepts its tokens).
+    users = realm.get("users", [])
+    assert [u["username"] for u in users] == ["service-account-tongxin-console-staff"] and "dev-only-" not in text
+    assert not users[0].get("credentials") and not users[0].get("realmRoles")
+    assert users[0]["clientRoles"] == {"realm-management": ["manage-users", "view-users"]}
     assert not [c["clientId"] for c in realm["clients"] if c.get("directAccessGrantsEnabled")]
-    assert not [c["clientId"] for c in realm["clients"] if c.get("serviceAccountsEnabled")]
+    assert [c["clientId"] for c in realm["clients"] if c.get("serviceAccountsEnabled")] == ["tongxin-console-staff"]
     secrets = [c["secret"] for c in realm["clients"] if c.get("secret")]
     assert secrets and all(re.fullmatch(r"\$\{[A-Z_]+\}", s) for s in secrets), secrets  # no ${VAR:default}
     import yaml
