@@ -239,3 +239,22 @@ def test_a_town_sees_nothing_of_the_countys_agencies(client, keys, gateway, staf
         k: v for k, v in bogus.get_json().items() if k not in strip
     }
     assert written(gateway) == before
+
+
+def test_a_notice_parked_in_the_same_moment_as_its_persons_registration_still_goes_on(gateway, post_notice):
+    """The race: the notice's transaction did not see the person yet, and the registration's
+    ``release`` did not see the parked notice yet. The worker's sweep passes it on, once."""
+    from sharing_gateway.service_layer import parked_notices, read_model
+
+    key = gateway.settings.id_digest_key()
+    assert post_notice("court", notice(notice_id="N-race", id_number=NOBODY)).status_code == 201
+    registration = person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key))
+    with gateway.engine.begin() as conn:  # the people view learns the person without a release
+        read_model.apply_person_event(conn, registration)
+    assert passed_on(gateway) == []
+    with gateway.engine.begin() as conn:
+        assert parked_notices.sweep(conn, gateway) == 1
+    with gateway.engine.begin() as conn:
+        assert parked_notices.sweep(conn, gateway) == 0
+        assert parked_notices.release(conn, gateway, registration.data) == 0
+    assert passed_on(gateway) == [idnumber.digest(NOBODY, key)]

@@ -53,6 +53,7 @@ def build(gw: Gateway) -> list:
         outcome_consumer(gw, "evaluation", EVALUATION),
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
         checkpoints.CheckpointWriter(gw),
+        parked_notices.ParkedNoticeSweeper(gw),
     ]
 
 
