@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -154,13 +153,7 @@ class ConsumerRunner:
                 if self.after_commit:
                     self.after_commit(envelope, record)
         if done:
-            try:
-                consumer.commit(done)
-            except KafkaError as exc:
-                # E.g. the group forgot this member while the broker was down (CommitFailedError):
-                # the records are applied and recorded as processed, so the redelivery that follows
-                # rejoining is skipped; the thread must live on, not die with the commit.
-                log.warning("consumer %s: offsets not committed, redelivery will be skipped: %r", self.name, exc)
+            consumer.commit(done)
         return healthy
 
     def _apply_record(self, record) -> Envelope | None:
