@@ -12,9 +12,9 @@ import sys
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support.browser import click_and_wait_for_next_page
 from tests.support.identity import demo_password
 from tests.support.infra import ROOT, free_port, say
 from tests.support.keycloak_pages import SECRETS, next_code
@@ -123,9 +123,7 @@ def console(platform, browser):
             browser.find_element(By.ID, "username").clear()
             browser.find_element(By.ID, "username").send_keys(user)
             browser.find_element(By.ID, "password").send_keys(password)
-            button = browser.find_element(By.ID, "kc-login")
-            button.click()
-            WebDriverWait(browser, 30).until(EC.staleness_of(button))
+            click_and_wait_for_next_page(browser, browser.find_element(By.ID, "kc-login"))
 
         def keycloak_second_factor(self, user: str):
             """Enrol TOTP (first sign-in of an administrator) or give the current code; nothing otherwise."""

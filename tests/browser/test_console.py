@@ -9,12 +9,12 @@ import datetime as dt
 import uuid
 
 import requests
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from chassis import idnumber
+from tests.support.browser import click_and_wait_for_next_page
 
 
 def public_token(console, ev: str, round_id: str) -> str:
@@ -39,12 +39,7 @@ def public_token(console, ev: str, round_id: str) -> str:
 
 def submit(driver, element_id: str) -> None:
     """Click a button that posts a form, and wait for the next page."""
-    button = driver.find_element(By.ID, element_id)
-    try:
-        button.click()
-    except WebDriverException:  # the page may already be leaving: chromium reports the node gone
-        pass
-    WebDriverWait(driver, 15).until(EC.staleness_of(button))
+    click_and_wait_for_next_page(driver, driver.find_element(By.ID, element_id), timeout=15)
 
 
 def text(driver, css: str) -> str:

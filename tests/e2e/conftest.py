@@ -124,12 +124,16 @@ def as_agency(platform):
 
 
 _sequence = iter(range(10_000_000))
+#: ID numbers are drawn without repetition (a repeated one is a 409, not the fault under test):
+#: the n-th person of this test session gets the (start + n)-th of 89 x 10950 x 100 numbers.
+_ID_START = random.randrange(89 * 10950 * 100)
 
 
 def new_person(unit=HOME_A, roles=(), name=None, categories=("non_party_representative",)) -> dict:
     n = next(_sequence)
-    born = dt.date(1960, 1, 1) + dt.timedelta(days=random.randrange(0, 365 * 30))
-    number = idnumber.make(f"3707{random.randrange(10, 99)}", born, random.randrange(100), "male")
+    k = (_ID_START + n) % (89 * 10950 * 100)
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=k // 89 % 10950)
+    number = idnumber.make(f"3707{10 + k % 89}", born, k // (89 * 10950), "male")
     return {
         "name": name or f"测试{uuid.uuid4().hex[:4]}{n}"[:12],
         "id_number": number,
