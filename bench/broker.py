@@ -7,8 +7,8 @@
 - The outbox relay: ``N`` staged outbox rows (the same 1 KB payloads) published by
   ``chassis.relay.OutboxRelay`` from SQLite, including marking each row published.
 - The cost of TLS + SASL/SCRAM-SHA-512: the same relay run against the same broker's
-  unauthenticated PLAINTEXT listener (opened for the benchmark only) and its SASL_SSL one,
-  in the same run.
+  unauthenticated PLAINTEXT listener (opened for the benchmark only; its ANONYMOUS clients
+  may only create and write ``bench-relay-*`` topics) and its SASL_SSL one, in the same run.
 
 Everything else runs as the platform does, over SASL_SSL (as the admin principal).
 """

@@ -261,8 +261,9 @@ class Platform:
             env = self.env(service)
             self.provide_signing_key(service)
             subprocess.run([str(BIN / service.admin), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+            api_env = {k: v for k, v in env.items() if k != "KAFKA_SASL_PASSWORD"}  # an API never uses Kafka
             self._spawn(
-                f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], env, logs
+                f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], api_env, logs
             )
             self._spawn(f"{service.name}-worker", [str(BIN / service.worker)], env, logs)
         for service in SERVICES:

@@ -143,6 +143,9 @@ def test_compose_runs_kafka_with_tls_scram_and_acls_and_requires_every_password(
     script = " ".join(s["kafka"]["command"])
     for setting in (
         "listeners=SASL_SSL://:9092,CONTROLLER://localhost:9093",
+        "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL",
+        "listener.name.controller.ssl.client.auth=required",  # the broker's own certificate only
+        "super.users=User:admin;User:CN=kafka",  # no ANONYMOUS: nobody unauthenticated is a super user
         "sasl.enabled.mechanisms=SCRAM-SHA-512",
         "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         "allow.everyone.if.no.acl.found=false",
@@ -158,12 +161,18 @@ def test_compose_runs_kafka_with_tls_scram_and_acls_and_requires_every_password(
         for part in ("migrate", "api", "worker"):
             env = s[f"{service}-{part}"]["environment"]
             assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL" and env["KAFKA_SASL_USERNAME"] == service
+            if part == "api" or (part == "migrate" and service != "sharing-gateway"):
+                # An API never uses Kafka; only the gateway's operator commands do.
+                assert "KAFKA_SASL_PASSWORD" not in env, (service, part)
+                continue
             assert re.fullmatch(r"\$\{KAFKA_[A-Z]+_PASSWORD:\?[^}]+\}", env["KAFKA_SASL_PASSWORD"]), (service, part)
             if part != "migrate":  # topics and ACLs exist before anything publishes
                 assert (
                     s[f"{service}-{part}"]["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
                 )
-    passwords = {s[f"{svc}-api"]["environment"]["KAFKA_SASL_PASSWORD"] for svc in SERVICES}
+    apis = {name: svc["environment"] for name, svc in s.items() if name.endswith("-api")}
+    assert apis and not [name for name, env in apis.items() if "KAFKA_SASL_PASSWORD" in env]
+    passwords = {s[f"{svc}-worker"]["environment"]["KAFKA_SASL_PASSWORD"] for svc in SERVICES}
     assert len(passwords) == len(SERVICES)  # one principal, one password each
 
 
@@ -269,6 +278,10 @@ def test_each_topic_keeps_the_retention_the_code_declares():
     for topic, wanted in platform_topics().items():
         assert {k: topics[topic][k] for k in wanted} == wanted, topic
     assert topics["registry.person.v1"]["cleanup.policy"] == "compact"
+    # Every person's every version stays as long as an event does: a gateway back from a 30-day
+    # outage still shares each change (each a distinct event type), not only the newest snapshot.
+    events = int(topics["evaluation.v1"]["retention.ms"])
+    assert int(topics["registry.person.v1"]["min.compaction.lag.ms"]) == events == 30 * 24 * 3600 * 1000
 
 
 def test_every_service_pod_reaches_kafka_as_its_own_principal():
@@ -281,7 +294,14 @@ def test_every_service_pod_reaches_kafka_as_its_own_principal():
     for pod in pods:
         (container,) = pod["containers"]
         service = container["envFrom"][0]["configMapRef"]["name"]
-        (password,) = [e for e in container["env"] if e["name"] == "KAFKA_SASL_PASSWORD"]
+        assert pod["volumes"][0]["secret"]["secretName"] == "tongxin-cluster-ca-cert"
+        passwords = [e for e in container.get("env", []) if e["name"] == "KAFKA_SASL_PASSWORD"]
+        if container["name"].endswith("-api") or container["name"] in {f"{s}-migrate" for s in SERVICES} - {
+            "sharing-gateway-migrate"
+        }:
+            assert not passwords, container["name"]  # an API never uses Kafka: it holds no password
+            continue
+        (password,) = passwords
         assert password["valueFrom"]["secretKeyRef"] == {"name": f"kafka-user-{service}", "key": "password"}
         assert pod["volumes"][0]["secret"]["secretName"] == "tongxin-cluster-ca-cert"
 

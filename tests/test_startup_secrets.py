@@ -73,12 +73,18 @@ def _settings():
     return [s for s, _, _ in SERVICES.values()]
 
 
+def first_required(settings_class: type, role: str) -> str:
+    """The variable of the first secret a ``role`` process checks (an API holds no Kafka password)."""
+    fields = [f for f in secret_fields(settings_class) if role in f.metadata.get("required_for", (role,))]
+    return fields[0].name.upper()
+
+
 @pytest.mark.parametrize("process", ["api", "worker"])
 @pytest.mark.parametrize("service, variable", CASES)
 def test_an_unsafe_secret_stops_the_service_naming_its_variable(service, variable, process, tmp_path):
     strong = strong_secret_environment(SERVICES[service][0])
     if variable is None:
-        env, named = {}, secret_fields(SERVICES[service][0])[0].name.upper()  # the first one it checks
+        env, named = {}, first_required(SERVICES[service][0], process)  # the first one it checks
     else:
         env, named = {**strong, variable: "too-short-31-bytes-xxxxxxxxxxxx"}, variable
     done = start(service, process, env, tmp_path)
@@ -98,9 +104,36 @@ def test_the_gateway_will_not_start_without_its_signing_key_outside_development_
 def test_an_operator_command_refuses_the_shipped_secrets_too(service, tmp_path):
     """``*-admin migrate`` runs with the service's secrets (the registry's re-keys ID digests with them)."""
     done = start(service, "admin", {}, tmp_path)
-    first = secret_fields(SERVICES[service][0])[0].name.upper()  # the first secret it checks
+    role = "worker" if service == "sharing-gateway" else "admin"  # the gateway's commands reach Kafka
+    first = first_required(SERVICES[service][0], role)  # the first secret it checks
     assert done.returncode != 0 and f"{first} is" in done.stdout + done.stderr
     assert not (tmp_path / "db.sqlite").exists() or (tmp_path / "db.sqlite").stat().st_size == 0
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_only_the_worker_holds_the_kafka_password(service, tmp_path, monkeypatch):
+    """An API never uses Kafka (its /readyz only opens a TCP connection), so it starts without the
+    service's Kafka password and a compromised API process has none to leak; the worker refuses."""
+    settings_class, app, _ = SERVICES[service]
+    env = {k: v for k, v in strong_secret_environment(settings_class).items() if k != "KAFKA_SASL_PASSWORD"}
+    worker = start(service, "worker", env, tmp_path)
+    assert worker.returncode != 0 and "KAFKA_SASL_PASSWORD is not set" in worker.stdout + worker.stderr
+    monkeypatch.delenv("DEVELOPMENT_MODE", raising=False)
+    monkeypatch.delenv("KAFKA_SASL_PASSWORD", raising=False)
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+            "SIGNING_KEY_FILE": str(tmp_path / "signing.pem")}  # fmt: skip
+    for name, value in {**base, **env}.items():
+        monkeypatch.setenv(name, value)
+    module, factory = app.removesuffix("()").split(":")
+    api = getattr(__import__(module, fromlist=[factory]), factory)()  # the API entry, as gunicorn builds it
+    assert api.test_client().get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("protocol", ["PLAINTEXT", "SSL", "SASL_PLAINTEXT"])
+def test_a_worker_outside_development_mode_refuses_kafka_without_tls_and_sasl(protocol, tmp_path):
+    env = {**strong_secret_environment(RegistrySettings), "KAFKA_SECURITY_PROTOCOL": protocol}
+    done = start("registry", "worker", env, tmp_path)
+    assert done.returncode != 0 and f"KAFKA_SECURITY_PROTOCOL is '{protocol}'" in done.stdout + done.stderr
 
 
 def test_the_token_minting_command_refuses_the_shipped_secret():
@@ -138,6 +171,9 @@ def test_compose_requires_every_secret_and_passes_it_to_the_processes_that_use_i
         for part in parts:
             env = services[f"{name}-{part}"]["environment"]
             for field in secret_fields(settings):
+                if part not in field.metadata.get("required_for", (part,)):  # e.g. no Kafka password in an API
+                    assert field.name.upper() not in env, (name, part, field.name)
+                    continue
                 value = str(env.get(field.name.upper()))
                 if field.default == "" and field.metadata.get("empty_disables"):  # off unless set
                     assert value == f"${{{field.name.upper()}:-}}", (name, part, field.name)

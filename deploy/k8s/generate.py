@@ -214,18 +214,23 @@ def _pod(service: str, container: dict, **spec) -> dict:
     }
 
 
-def _container(service: str, name: str, command: list[str] | None, probes: bool) -> dict:
-    """One container of the service's image (its default command is the API under gunicorn)."""
+#: The gateway's operator commands (its migrate job's image) reach Kafka; the others' do not.
+ADMIN_USES_KAFKA = frozenset({"sharing-gateway"})
+
+
+def _container(service: str, name: str, command: list[str] | None, probes: bool, kafka: bool) -> dict:
+    """One container of the service's image (its default command is the API under gunicorn).
+    Only a container that talks to Kafka (``kafka``: workers) gets the service's Kafka password:
+    an API never uses Kafka, so a compromised API process cannot read or forge events."""
+    password = {  # the service's own Kafka principal, its password kept by Strimzi's User Operator
+        "name": "KAFKA_SASL_PASSWORD",
+        "valueFrom": {"secretKeyRef": {"name": USER_SECRET_PREFIX + service, "key": "password"}},
+    }
     c: dict = {
         "name": name,
         "image": f"registry.example.cn/tongxin/{service}:1.0.0",
         "envFrom": [{"configMapRef": {"name": service}}, {"secretRef": {"name": service}}],
-        "env": [
-            {  # the service's own Kafka principal, its password kept by Strimzi's User Operator
-                "name": "KAFKA_SASL_PASSWORD",
-                "valueFrom": {"secretKeyRef": {"name": USER_SECRET_PREFIX + service, "key": "password"}},
-            }
-        ],
+        **({"env": [password]} if kafka else {}),
         "volumeMounts": [{"name": "kafka-ca", "mountPath": CA_DIR, "readOnly": True}],
         "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
         "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False},
@@ -298,7 +303,7 @@ def service_docs() -> list[dict]:
                         "metadata": {"labels": selector("migrate")},
                         "spec": _pod(
                             name,
-                            _container(name, f"{name}-migrate", [admin, "migrate"], False),
+                            _container(name, f"{name}-migrate", [admin, "migrate"], False, name in ADMIN_USES_KAFKA),
                             restartPolicy="OnFailure",
                         ),
                     },
@@ -319,7 +324,7 @@ def service_docs() -> list[dict]:
                             "metadata": {"labels": selector(component)},
                             "spec": _pod(
                                 name,
-                                _container(name, full, command, component == "api"),
+                                _container(name, full, command, component == "api", component != "api"),
                                 terminationGracePeriodSeconds=30,
                             ),
                         },

@@ -11,7 +11,9 @@ It runs locked down like a production broker: a SASL_SSL listener (TLS with a CA
 the first run, see tls.py; SCRAM-SHA-512), KRaft's StandardAuthorizer denying whatever no
 ACL allows, one SCRAM user per principal of ``chassis.principals`` (passwords generated on
 the first run into ``<data-dir>/credentials.json``, mode 0600) and, after each start, every
-topic with its retention and every ACL (``chassis.kafka_provision``). ``fetch`` needs the
+topic with its retention and every ACL (``chassis.kafka_provision``). The KRaft controller
+listener is TLS requiring the broker's own certificate, so nobody else can change ACLs there;
+the data folder is mode 0700. ``fetch`` needs the
 standard library only; ``run`` needs the virtualenv (cryptography, kafka-python, chassis).
 """
 
@@ -93,6 +95,10 @@ def _cluster_id() -> str:
 
 
 ADMIN = "admin"
+#: The principal of the broker certificate (tls.py, first host name), the controller's only peer.
+BROKER_PRINCIPAL = "User:CN=localhost"
+#: Topics the benchmark's unauthenticated PLAINTEXT listener may create and write, nothing else.
+BENCH_ANONYMOUS_PREFIX = "bench-relay-"
 
 
 def server_properties(
@@ -100,15 +106,16 @@ def server_properties(
 ) -> str:
     tls = data_dir / "tls"
     listeners = [f"SASL_SSL://127.0.0.1:{port}"]
-    # The controller listener stays PLAINTEXT on loopback: KRaft keeps SCRAM credentials in
-    # the metadata log that the controller itself serves, so it cannot authenticate with
-    # SCRAM, and its peer (this same process) connects as ANONYMOUS, hence that super user.
-    # Reaching it needs a shell on this machine, where this folder's credentials already are;
-    # a broker reachable beyond loopback must secure it too (SSL with client certificates).
-    protocols = ["SASL_SSL:SASL_SSL", "CONTROLLER:PLAINTEXT"]
+    # The controller listener is TLS with client certificates required: KRaft keeps the SCRAM
+    # credentials in the metadata log the controller itself serves, so the controller cannot use
+    # SCRAM; its only peer (this same process) presents the broker certificate, the only one the
+    # CA ever signed (tls.py discards the CA key), and that certificate's subject is the super
+    # user. A client without it cannot even finish the handshake, let alone change ACLs.
+    protocols = ["SASL_SSL:SASL_SSL", "CONTROLLER:SSL"]
     if plaintext_port:
-        # Only for the benchmark's TLS+SASL cost comparison: unauthenticated clients on
-        # this listener are ANONYMOUS, a super user. Never in make run or the tests.
+        # Only for the benchmark's TLS+SASL cost comparison: clients on this listener are
+        # ANONYMOUS, a principal with no super-user rights and only the benchmark's ACLs
+        # (BENCH_ANONYMOUS_PREFIX, see LocalKafka.benchmark_acls). Never in make run.
         listeners.append(f"PLAINTEXT://127.0.0.1:{plaintext_port}")
         protocols.append("PLAINTEXT:PLAINTEXT")
     return "\n".join(
@@ -131,9 +138,10 @@ def server_properties(
             "ssl.truststore.type=PEM",
             f"ssl.truststore.location={tls / 'ca.crt'}",
             "ssl.endpoint.identification.algorithm=https",
+            "listener.name.controller.ssl.client.auth=required",
             "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
             "allow.everyone.if.no.acl.found=false",
-            f"super.users=User:{ADMIN};User:ANONYMOUS",
+            f"super.users=User:{ADMIN};{BROKER_PRINCIPAL}",
             # Compaction is checked every second (default 15 s), so a test sees it promptly.
             "log.cleaner.backoff.ms=1000",
             f"log.dirs={data_dir / 'logs'}",
@@ -237,6 +245,8 @@ class LocalKafka:
         from tls import ensure_broker_certificate
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Records of every person, the passwords and the broker key: this user's eyes only.
+        self.data_dir.chmod(0o700)
         ensure_broker_certificate(self.data_dir / "tls")
         credentials = self._ensure_credentials((self.data_dir / "logs" / "meta.properties").exists())
         (self.data_dir / "log4j2.yaml").write_text(LOG4J2.format(log=self.log_file))
@@ -285,11 +295,29 @@ class LocalKafka:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                return provision(KafkaAccess.from_env(self.client_env(ADMIN)))
+                return provision(KafkaAccess.from_env(self.client_env(ADMIN)), extra_acls=self.benchmark_acls())
             except Exception:  # the listener opens a moment before the authorizer has its metadata
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise
                 time.sleep(0.5)
+
+    def benchmark_acls(self) -> tuple:
+        """ANONYMOUS (the PLAINTEXT listener's clients) may create, write and describe the
+        benchmark's relay topics only: no platform topic, no group, no cluster operation."""
+        if not self.plaintext_port:
+            return ()
+        from kafka.admin import (
+            ACL,
+            ACLOperation,
+            ACLPermissionType,
+            ACLResourcePatternType,
+            ResourcePattern,
+            ResourceType,
+        )
+
+        topics = ResourcePattern(ResourceType.TOPIC, BENCH_ANONYMOUS_PREFIX, ACLResourcePatternType.PREFIXED)
+        ops = (ACLOperation.CREATE, ACLOperation.WRITE, ACLOperation.DESCRIBE)
+        return tuple(ACL("User:ANONYMOUS", "*", op, ACLPermissionType.ALLOW, topics) for op in ops)
 
     def _jvm_flags(self) -> tuple[str, ...]:
         heap = ("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")

@@ -1,10 +1,11 @@
 """Where the tests get their real Kafka broker, PostgreSQL server and Keycloak.
 
 Order of choice, for each: an address from the environment
-(``KAFKA_BOOTSTRAP_SERVERS``, ``TEST_POSTGRES_URL``, ``TEST_KEYCLOAK_URL``); a
-testcontainers container if a Docker engine answers; otherwise a local process
-started here (the Maven-resolved Kafka broker from ``deploy/kafka``, Debian's
-PostgreSQL in a temporary cluster, the Maven-fetched Keycloak from ``deploy/keycloak``).
+(``KAFKA_BOOTSTRAP_SERVERS``, which must come with SASL_SSL credentials, ``TEST_POSTGRES_URL``,
+``TEST_KEYCLOAK_URL``); for PostgreSQL and Keycloak a testcontainers container if a Docker
+engine answers; otherwise a local process started here (the Maven-resolved Kafka broker from
+``deploy/kafka``, always secured like production, Debian's PostgreSQL in a temporary cluster,
+the Maven-fetched Keycloak from ``deploy/keycloak``).
 Each choice is printed so the output says what the tests ran against.
 """
 
@@ -70,28 +71,30 @@ class KafkaSource:
         #: The same broker without TLS or SASL (the benchmark's baseline), if asked for.
         self.plaintext: KafkaAccess | None = None
         self._ca_file = ""
+        #: The broker process, when this suite started it (its ports and data folder).
+        self.broker: LocalKafka | None = None
         self._stop = lambda: None
 
     def start(self, tmp: Path, plaintext_listener: bool = False) -> KafkaSource:
+        """The local secured broker, or the one KAFKA_BOOTSTRAP_SERVERS names, which must then
+        come with SASL_SSL credentials: a suite never runs against an unsecured broker unawares."""
         if env := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-            self.bootstrap, self.kind = env, f"KAFKA_BOOTSTRAP_SERVERS={env}"
             self.access = KafkaAccess.from_env()
-        elif docker_available():
-            from testcontainers.kafka import KafkaContainer
-
-            container = KafkaContainer().with_kraft().start()
-            self.bootstrap, self.kind = container.get_bootstrap_server(), "testcontainers Kafka (PLAINTEXT, no ACLs)"
-            self.access = KafkaAccess(self.bootstrap, security_protocol="PLAINTEXT")
-            self._stop = container.stop
-        else:
-            return self.start_local(tmp, plaintext_listener, note=" (no Docker engine here, so no testcontainers)")
-        say(f"Kafka: {self.kind} at {self.bootstrap}")
-        return self
+            if self.access.security_protocol != "SASL_SSL" or not self.access.sasl_password:
+                raise RuntimeError(
+                    f"KAFKA_BOOTSTRAP_SERVERS={env} needs KAFKA_SECURITY_PROTOCOL=SASL_SSL and the admin "
+                    "principal's KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD (and KAFKA_SSL_CAFILE); unset it "
+                    "to use the local secured broker"
+                )
+            self.bootstrap, self.kind = env, f"KAFKA_BOOTSTRAP_SERVERS={env} (SASL_SSL)"
+            say(f"Kafka: {self.kind}")
+            return self
+        return self.start_local(tmp, plaintext_listener)
 
     def start_local(self, tmp: Path, plaintext_listener: bool = False, note: str = "") -> KafkaSource:
         """Always a broker of our own (deploy/kafka), whose every principal's password we know."""
         broker = LocalKafka(tmp / "kafka", plaintext_listener=plaintext_listener).start()
-        self.bootstrap = broker.bootstrap_servers
+        self.broker, self.bootstrap = broker, broker.bootstrap_servers
         self.kind = "local Apache Kafka broker (deploy/kafka, KRaft, SASL_SSL + ACLs), " + (
             f"started in {broker.startup_seconds:.1f}s"
         )

@@ -17,15 +17,26 @@ def _value(name: str) -> str:
     return secrets.token_urlsafe(48)
 
 
+#: Secrets the broker defines, not the test: ``KafkaSource.settings()`` gives the real one.
+FROM_THE_BROKER = frozenset({"kafka_sasl_password"})
+
+
 def strong_secrets(settings_class: type) -> dict[str, str]:
-    """``{field: random value}`` for every secret field of ``settings_class``; a secret that is off
-    by default (empty, ``empty_disables``: e.g. the previous ID-digest keys) stays off."""
+    """``{field: random value}`` for every secret field of ``settings_class`` but the Kafka
+    password (it comes with ``KafkaSource.settings()``); a secret that is off by default (empty,
+    ``empty_disables``: e.g. the previous ID-digest keys) stays off."""
     return {
         f.name: "" if f.default == "" and f.metadata.get("empty_disables") else _value(f.name)
         for f in secret_fields(settings_class)
+        if f.name not in FROM_THE_BROKER
     }
 
 
 def strong_secret_environment(*settings_classes: type) -> dict[str, str]:
-    """The same values as environment variables (upper-cased names), for services run as processes."""
-    return {k.upper(): v for cls in settings_classes for k, v in strong_secrets(cls).items()}
+    """Every secret as environment variables (upper-cased names), the Kafka password included,
+    for processes started against no real broker (start-up checks)."""
+    return {
+        f.name.upper(): strong_secrets(cls).get(f.name, _value(f.name))
+        for cls in settings_classes
+        for f in secret_fields(cls)
+    }

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hours", type=float, default=8)
     args = parser.parse_args(argv)
     s = BaseSettings.from_env()
-    exit_if_unsafe(s)  # a token minted with a shipped secret is a token anyone can mint
+    exit_if_unsafe(s, "admin")  # a token minted with a shipped secret is a token anyone can mint
     tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
     print(tokens.issue(args.sub, args.roles.split(","), args.unit, ttl=dt.timedelta(hours=args.hours)))
     return 0

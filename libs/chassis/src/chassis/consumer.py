@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -153,7 +154,13 @@ class ConsumerRunner:
                 if self.after_commit:
                     self.after_commit(envelope, record)
         if done:
-            consumer.commit(done)
+            try:
+                consumer.commit(done)
+            except KafkaError as exc:
+                # E.g. the group forgot this member while the broker was down (CommitFailedError):
+                # the records are applied and recorded as processed, so the redelivery that follows
+                # rejoining is skipped; the thread must live on, not die with the commit.
+                log.warning("consumer %s: offsets not committed, redelivery will be skipped: %r", self.name, exc)
         return healthy
 
     def _apply_record(self, record) -> Envelope | None:

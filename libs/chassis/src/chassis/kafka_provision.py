@@ -51,12 +51,15 @@ def acls(principal: Principal) -> list[ACL]:
     return [one(g, op) for g in principal.grants() for op in g.operations]
 
 
-def provision(admin: KafkaAccess, agencies: tuple[str, ...] = AGENCIES, partitions: int = 3) -> int:
-    """Create the topics and grant the declared ACLs; returns how many undeclared ACLs it removed."""
+def provision(
+    admin: KafkaAccess, agencies: tuple[str, ...] = AGENCIES, partitions: int = 3, extra_acls: tuple[ACL, ...] = ()
+) -> int:
+    """Create the topics and grant the declared ACLs (plus ``extra_acls``, the benchmark's
+    listener's); returns how many undeclared ACLs it removed."""
     ensure_topics(admin, platform_topics(agencies), partitions=partitions)
     client = make_admin(admin)
     try:
-        declared = [acl for p in all_principals(agencies) for acl in acls(p)]
+        declared = [acl for p in all_principals(agencies) for acl in acls(p)] + list(extra_acls)
         result = client.create_acls(declared)  # creating an existing binding changes nothing
         if result["failed"]:
             raise RuntimeError(f"ACLs refused by the broker: {result['failed'][:3]}")

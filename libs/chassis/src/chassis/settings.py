@@ -7,8 +7,9 @@ A field that holds a secret is declared ``dataclasses.field(default=..., metadat
 True})``. ``refuse_unsafe_secrets`` (run by every API and worker at start-up) refuses a
 secret that is missing, shorter than 32 bytes or equal to a value shipped in this
 repository (an empty one is allowed where ``"empty_disables": True`` says it turns its feature
-off), unless ``DEVELOPMENT_MODE`` is on: the shipped defaults are public, so a
-service started with one would accept tokens, digests and cookies anyone can forge.
+off, or where ``"required_for": ("worker",)`` says only workers hold it: an API or operator
+command needs no Kafka password and is given none), unless ``DEVELOPMENT_MODE`` is on: the
+shipped defaults are public, so a service started with one would accept tokens, digests and cookies anyone can forge.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ class BaseSettings:
     #: This service's Kafka principal (its SCRAM user), e.g. ``registry``.
     kafka_sasl_username: str = ""
     #: The principal's SCRAM password.
-    kafka_sasl_password: str = dataclasses.field(default="", metadata={"secret": True}, repr=False)
+    kafka_sasl_password: str = dataclasses.field(
+        default="", metadata={"secret": True, "required_for": ("worker",)}, repr=False
+    )
     #: PEM file of the CA that signed the brokers' certificates (empty: the system's CAs).
     kafka_ssl_cafile: str = ""
     # -- end of Kafka security --
@@ -101,16 +104,24 @@ class BaseSettings:
     def replace(self, **changes: Any):
         return dataclasses.replace(self, **changes)
 
-    def refuse_unsafe_secrets(self) -> None:
-        """Raise ``UnsafeSecret`` naming the first secret that is missing, short or shipped."""
+    def refuse_unsafe_secrets(self, role: str = "worker") -> None:
+        """Raise ``UnsafeSecret`` naming the first secret that is missing, short or shipped, or a
+        worker's Kafka security protocol other than SASL_SSL. ``role`` is the process: ``api``,
+        ``admin`` or ``worker``; a secret whose ``required_for`` leaves out the role may be
+        absent there (an API holds no Kafka password), but if given must still be strong."""
         if self.development_mode:
             return
+        if role == "worker" and self.kafka_security_protocol != "SASL_SSL":
+            protocol = self.kafka_security_protocol
+            raise UnsafeSecret("KAFKA_SECURITY_PROTOCOL", f"is {protocol!r}", "set it to SASL_SSL (TLS + SCRAM)")
         shipped = SHIPPED_SECRETS | {f.default for f in secret_fields(type(self)) if isinstance(f.default, str)}
         for field in secret_fields(type(self)):
             value, variable = getattr(self, field.name), field.name.upper()
             if not value:
                 if field.metadata.get("empty_disables"):
                     continue  # an empty value turns its feature off (e.g. no /metrics at all)
+                if role not in field.metadata.get("required_for", (role,)):
+                    continue  # not this process's secret: it must not even hold it
                 raise UnsafeSecret(variable, "is not set")
             if len(str(value).encode()) < MIN_SECRET_BYTES:
                 raise UnsafeSecret(variable, f"is shorter than {MIN_SECRET_BYTES} bytes")
@@ -143,12 +154,12 @@ SHIPPED_SECRETS = frozenset(
 class UnsafeSecret(RuntimeError):
     """A secret setting that must not be used outside development mode; names its variable."""
 
-    def __init__(self, variable: str, why: str):
-        super().__init__(
-            f"{variable} {why}: set it to a random value of at least {MIN_SECRET_BYTES} bytes "
-            f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
-            "or set DEVELOPMENT_MODE=true on a developer machine"
+    def __init__(self, variable: str, why: str, remedy: str = ""):
+        remedy = remedy or (
+            f"set it to a random value of at least {MIN_SECRET_BYTES} bytes "
+            f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
         )
+        super().__init__(f"{variable} {why}: {remedy}, or set DEVELOPMENT_MODE=true on a developer machine")
         self.variable = variable
 
 
@@ -166,9 +177,10 @@ def secret_fields(settings_class: type) -> list[dataclasses.Field]:
     return [f for f in dataclasses.fields(settings_class) if f.metadata.get("secret")]
 
 
-def exit_if_unsafe(settings: BaseSettings) -> None:
-    """For command-line entry points (workers): print why and exit non-zero on an unsafe secret."""
+def exit_if_unsafe(settings: BaseSettings, role: str = "worker") -> None:
+    """For command-line entry points (workers, ``admin`` commands): print why and exit non-zero
+    on an unsafe secret."""
     try:
-        settings.refuse_unsafe_secrets()
+        settings.refuse_unsafe_secrets(role)
     except UnsafeSecret as exc:
         raise SystemExit(f"refusing to start: {exc}") from None

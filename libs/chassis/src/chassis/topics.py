@@ -3,8 +3,10 @@
 Retention follows what a topic is for (see the chassis README, "Retention and replay"):
 
 - an **entity topic** (``registry.person.v1``) carries each person's whole snapshot keyed by
-  person id, so it is compacted: the newest snapshot of every person stays for ever and a
-  consumer's view can always be rebuilt from offset 0 (``replay-people``);
+  person id, so it is compacted, but only after ``EVENT_RETENTION_DAYS`` (every version stays
+  that long, so a consumer back from an outage misses no change); the newest snapshot of
+  every person stays for ever and a consumer's view can always be rebuilt from offset 0
+  (``replay-people``);
 - **event topics** and agency feeds carry happenings that consumers apply once (outcomes,
   requests, notices): they are kept for ``EVENT_RETENTION_DAYS``, long enough for any consumer
   to catch up after an outage; the producing service's database stays the record;
@@ -54,8 +56,11 @@ def retention(topic: str) -> dict[str, str]:
         # Evidence the agencies hold against the ledger: a few records a day, kept for good.
         return {"cleanup.policy": "delete", "retention.ms": "-1"}
     if topic in ENTITY_TOPICS:
-        # A consumer a day behind still sees every version; after that only the newest.
-        return {"cleanup.policy": "compact", "min.compaction.lag.ms": str(DAY_MS), "delete.retention.ms": str(DAY_MS)}
+        # Every version stays as long as an event topic keeps its records: a consumer that rides
+        # out an outage of EVENT_RETENTION_DAYS (the gateway sharing each change with agencies)
+        # still sees every change, not only the newest snapshot; after that only the newest.
+        lag = str(EVENT_RETENTION_DAYS * DAY_MS)
+        return {"cleanup.policy": "compact", "min.compaction.lag.ms": lag, "delete.retention.ms": str(DAY_MS)}
     days = DLQ_RETENTION_DAYS if topic.endswith(DLQ_SUFFIX) else EVENT_RETENTION_DAYS
     return {"cleanup.policy": "delete", "retention.ms": str(days * DAY_MS)}
 

@@ -7,6 +7,9 @@ refused everything could not pass.
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
 import time
 import uuid
 
@@ -37,8 +40,9 @@ PROBE = "cn.tongxin.test.security_probe.v1"
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory):
     """A broker of this module's own: its probes must not land on the session broker's platform
-    topics, where other tests read every record (an agency feed holds only signed entries)."""
-    source = KafkaSource().start_local(tmp_path_factory.mktemp("security-kafka"))
+    topics, where other tests read every record (an agency feed holds only signed entries). It
+    also opens the benchmark's PLAINTEXT listener, to show what that listener's clients can do."""
+    source = KafkaSource().start_local(tmp_path_factory.mktemp("security-kafka"), plaintext_listener=True)
     yield source
     source.stop()
 
@@ -115,6 +119,65 @@ def test_a_client_without_credentials_or_with_a_wrong_password_gets_nothing(brok
     finally:
         nobody.close()
     send(broker.access_for("sharing-gateway"), GATEWAY_INBOUND)  # the real gateway, for contrast
+
+
+def acl_command(broker, tmp_path, *client_config: str) -> subprocess.CompletedProcess:
+    """Kafka's own AclCommand granting agency-court the registry topic, straight at the
+    controller listener (the attack of the issue-17 review), with no credentials."""
+    from local_kafka import LIB  # deploy/kafka, on the path through tests.support.infra
+
+    config = tmp_path / f"client-{uuid.uuid4().hex[:6]}.properties"
+    config.write_text("\n".join(["default.api.timeout.ms=8000", "request.timeout.ms=4000", *client_config]))
+    return subprocess.run(
+        ["java", "-cp", f"{LIB}/*", "org.apache.kafka.tools.AclCommand",
+         "--bootstrap-controller", f"127.0.0.1:{broker.broker.controller_port}", "--command-config", str(config),
+         "--add", "--allow-principal", "User:agency-court", "--operation", "Read", "--topic", REGISTRY_PERSON],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_nobody_without_the_broker_certificate_can_change_acls_on_the_controller(seeded, tmp_path):
+    broker = seeded
+    plain = acl_command(broker, tmp_path)
+    tls_without_certificate = acl_command(
+        broker, tmp_path, "security.protocol=SSL", "ssl.truststore.type=PEM",
+        f"ssl.truststore.location={broker.broker.ca_file}",
+    )  # fmt: skip
+    assert plain.returncode != 0 and tls_without_certificate.returncode != 0
+    assert "SslAuthenticationException" in tls_without_certificate.stdout + tls_without_certificate.stderr
+    assert read_refused(broker.access_for("agency-court"), REGISTRY_PERSON)  # no grant slipped in
+    assert read(broker.access_for("evaluation"), REGISTRY_PERSON) > 0  # a granted reader, for contrast
+
+
+def test_the_benchmarks_plaintext_listener_is_no_super_user(broker):
+    anonymous = KafkaAccess(f"127.0.0.1:{broker.broker.plaintext_port}", security_protocol="PLAINTEXT")
+    send(anonymous, f"bench-relay-{uuid.uuid4().hex[:6]}")  # what the benchmark needs, and only that
+    for topic in (REGISTRY_PERSON, GATEWAY_INBOUND, f"test.security.{uuid.uuid4().hex[:8]}"):
+        with pytest.raises(WRITE_REFUSED):
+            send(anonymous, topic)
+    assert read_refused(anonymous, REGISTRY_PERSON)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"KAFKA_SECURITY_PROTOCOL": "PLAINTEXT"},  # an unsecured broker (e.g. a testcontainer)
+        {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_USERNAME": "admin"},  # no password
+    ],
+)
+def test_the_suite_refuses_a_given_broker_without_tls_and_credentials(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
+    monkeypatch.delenv("KAFKA_SASL_PASSWORD", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="needs KAFKA_SECURITY_PROTOCOL=SASL_SSL"):
+        KafkaSource().start(tmp_path)
+
+
+def test_the_brokers_folder_is_its_users_alone(broker):
+    folder = broker.broker.data_dir
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(broker.broker.credentials_file).st_mode) == 0o600
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
@@ -202,7 +265,8 @@ def test_provisioning_removes_a_grant_nobody_declared(broker):
     finally:
         admin.close()
     wait_for(lambda: granted(registry, GATEWAY_INBOUND), 30, 0.5, "the smuggled grant to work")
-    assert provision(broker.access) == 1
+    benchmark = broker.broker.benchmark_acls()  # this broker's PLAINTEXT listener's, declared at its start
+    assert provision(broker.access, extra_acls=benchmark) == 1
     # ...until provisioning puts the declaration back
     wait_for(lambda: not granted(registry, GATEWAY_INBOUND), 30, 0.5, "the smuggled grant to be gone")
-    assert provision(broker.access) == 0
+    assert provision(broker.access, extra_acls=benchmark) == 0

@@ -75,7 +75,7 @@ def create_service_app(
     description: str = "",
     engine: sa.Engine | None = None,
 ) -> ServiceApp:
-    settings.refuse_unsafe_secrets()
+    settings.refuse_unsafe_secrets("api")  # no Kafka password: an API never uses Kafka
     # root_path: the chassis serves no templates or static files of its own.
     app = Flask(settings.service_name, root_path=str(Path(__file__).resolve().parent))
     app.config.update(
