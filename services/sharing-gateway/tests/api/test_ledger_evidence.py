@@ -235,7 +235,7 @@ def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
     assert verdict["position"] == 6 and "records 2 to 6" in verdict["problem"]
     # A checkpoint the operator forged with a key of their own is no evidence.
     forged = signing.Signer(signing.write_new(tmp_path / "forger.pem").key)
-    fake = checkpoint.make(forged, 6, "0" * 64, dt.datetime.now(dt.UTC))
+    fake = checkpoint.make(forged, 6, "0" * 64, dt.datetime.now(dt.UTC), 1000, dt.timedelta(hours=1))
     exported.write_text(json.dumps([fake]))
     assert admin.main(["verify", "--checkpoints", str(exported), "--keys", str(jwks)]) == 2
 

@@ -85,10 +85,24 @@ class CheckpointSignature(Schema):
     value = fields.String(required=True, metadata={"description": "base64url over the canonical JSON"})
 
 
+class CheckpointCadence(Schema):
+    every_entries = fields.Integer(
+        required=True, metadata={"description": "the next one after at most this many records"}
+    )
+    interval_seconds = fields.Integer(
+        required=True, metadata={"description": "... or this long after this one, if anything was recorded since"}
+    )
+
+
 class LedgerCheckpoint(Schema):
     position = fields.Integer(required=True, metadata={"description": "the ledger record the checkpoint covers"})
     head_hash = fields.String(required=True, metadata={"description": "that record's chained SHA-256 (hex)"})
     time = fields.DateTime(required=True)
+    cadence = fields.Nested(
+        CheckpointCadence,
+        required=True,
+        metadata={"description": "the gateway's signed promise of when the next checkpoint comes"},
+    )
     signature = fields.Nested(CheckpointSignature, required=True)
 
 

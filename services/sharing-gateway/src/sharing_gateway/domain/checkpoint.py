@@ -4,7 +4,10 @@ held outside the department's database. Whoever rewrites the ledger and recomput
 still cannot match a checkpoint an agency already holds, nor sign a new one without the key.
 
 When one is due: ``every`` records after the last, or ``interval`` after it, but never for
-nothing but the last checkpoint's own deliveries (which would checkpoint forever).
+nothing but the last checkpoint's own deliveries (which would checkpoint forever). Each
+checkpoint carries that promise, signed (``cadence``): an agency that receives deliveries
+well past ``interval`` after the last checkpoint without a new one can show that a checkpoint
+was withheld.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from sharing_gateway.domain import signing
 TYPE = "cn.tongxin.gateway.checkpoint.v1"
 
 
-def make(signer: signing.Signer, position: int, head_hash: str, time: dt.datetime) -> dict:
-    return signer.sign({"position": position, "head_hash": head_hash, "time": time.isoformat()})
+def make(
+    signer: signing.Signer, position: int, head_hash: str, time: dt.datetime, every: int, interval: dt.timedelta
+) -> dict:
+    cadence = {"every_entries": every, "interval_seconds": int(interval.total_seconds())}
+    return signer.sign({"position": position, "head_hash": head_hash, "time": time.isoformat(), "cadence": cadence})
 
 
 def due(

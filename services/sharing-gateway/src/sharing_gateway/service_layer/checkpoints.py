@@ -38,7 +38,11 @@ def make(conn, gw: Gateway, now: dt.datetime | None = None, only_if_due: bool = 
         return None
     if only_if_due and not _due(conn, gw, now):  # again, under the lock: another worker may have made it
         return None
-    signed = checkpoint.make(gw.signer, head["position"], head["hash"], now)
+    every, interval = (
+        gw.settings.checkpoint_every_entries,
+        dt.timedelta(seconds=gw.settings.checkpoint_interval_seconds),
+    )
+    signed = checkpoint.make(gw.signer, head["position"], head["hash"], now, every, interval)
     for code, policy in gw.policies.items():
         if agency_service.in_force(conn, code, policy):  # a paused feed gets the next one
             event_id = f"checkpoint:{head['position']}"
