@@ -90,7 +90,9 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     producer.send(REGISTRY_PERSON, key=pid.encode(), value=person.to_json()).get(10)
     producer.close()
 
-    def round_opened():
+    def round_opened():  # once evaluation knows this person (the view may hold others already)
+        if evaluation.get(f"/people/{pid}", headers=staff).status_code != 200:
+            return None
         r = evaluation.post(
             "/rounds", json={"name": "共享联调", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}, headers=staff
         )
@@ -99,8 +101,9 @@ def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
 
     round_id = wait_for(round_opened, 60, interval=0.5, message="the person reaches evaluation")
     flat = {"scores": {i.code: 9 for i in DEFAULT.items()}}
-    evaluation.put(f"/rounds/{round_id}/people/{pid}/official-rating", json=flat, headers=staff)
-    evaluation.post(f"/rounds/{round_id}/close", headers=staff)
+    rated = evaluation.put(f"/rounds/{round_id}/people/{pid}/official-rating", json=flat, headers=staff)
+    assert rated.status_code in (200, 201), rated.get_json()
+    assert evaluation.post(f"/rounds/{round_id}/close", headers=staff).status_code == 200
 
     notice_id = f"court-{uuid.uuid4().hex[:8]}"
     court = {"Authorization": f"ApiKey {keys['court']}"}
