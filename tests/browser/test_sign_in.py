@@ -108,6 +108,10 @@ def test_a_town_admin_cannot_create_an_account_for_another_town_or_the_county(co
     console.go("/staff/audit")
     assert wanted in d.page_source and "refused" in d.page_source
     console.shot("25-staff-audit-log")
+    # The gateway page opens for a town admin (the whole-chain check is the county's, and says so).
+    console.go("/gateway")
+    assert "由辖区覆盖所有机构的县级人员核验" in d.find_element(By.ID, "ledger-verdict").text
+    assert d.find_elements(By.ID, "agencies")
 
 
 def fill_new_account(console, username: str, unit: str) -> None:

@@ -47,6 +47,10 @@ WORDS = {
     "thanks": ("感谢您的评价！", "Thank you for your rating!"),
     "ledger": ("披露记录", "Disclosure ledger"),
     "verified": ("哈希链校验", "Hash-chain check"),
+    "verify_whole_chain": (
+        "整条台账为全部机构共用，由辖区覆盖所有机构的县级人员核验",
+        "The ledger is one chain for every agency: staff whose unit covers every agency's region check it",
+    ),
     "error": ("出错了", "Something went wrong"),
     "back": ("返回", "Back"),
     "language": ("English", "中文"),

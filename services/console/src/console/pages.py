@@ -309,10 +309,16 @@ def community():
 @blp.route("/gateway")
 def gateway():
     gw = api("gateway")
+    try:
+        verdict = gw.get("/ledger/verify")
+    except ApiError as e:  # the chain is one for every agency: below the county, staff see their part only
+        if e.status != 403:
+            raise
+        verdict = None
     return render_template(
         "gateway.html",
         agencies=gw.get("/agencies"),
         policies=gw.get("/policies"),
         ledger=gw.get("/ledger", limit=50),
-        verdict=gw.get("/ledger/verify"),
+        verdict=verdict,
     )
