@@ -20,20 +20,21 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis import units
 from chassis.auth import Principal
+from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED, REPRESENTATIVE_WARNED
 from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
-from evaluation.service_layer.rounds import EVENT, events, get
+from evaluation.service_layer.rounds import get_in
 
 EVENT_FOR = {
-    "retain": "representative.retained.v1",
-    "talk": "representative.warned.v1",
-    "warning": "representative.warned.v1",
-    "revoke_membership_recommendation": "representative.qualification_revoked.v1",
-    "revoke_recommendation_eligibility": "representative.qualification_revoked.v1",
+    "retain": REPRESENTATIVE_RETAINED,
+    "talk": REPRESENTATIVE_WARNED,
+    "warning": REPRESENTATIVE_WARNED,
+    "revoke_membership_recommendation": QUALIFICATION_REVOKED,
+    "revoke_recommendation_eligibility": QUALIFICATION_REVOKED,
 }
 _FAILED = ("vetoed", "bottom")
 #: Decisions that need a round's outcomes behind them.
@@ -42,14 +43,22 @@ _ON_A_ROUND = ("warning", "revoke_membership_recommendation", "revoke_recommenda
 _RANK = {"village": 0, "town": 1, "county": 2, "city": 3, "province": 4, "national": 5}
 
 
-def create(session: Session, principal: Principal, body: dict) -> str:
+def create(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
+    """Convene a joint meeting; returns it."""
     principal.require_role("evaluator")
+    with uow_factory() as uow:
+        meeting = _view(uow, principal, _create(uow, principal, body))
+        uow.commit()
+        return meeting
+
+
+def _create(uow: UnitOfWork, principal: Principal, body: dict) -> str:
     scope_unit = principal.unit
     if body.get("round_id"):  # a meeting decides on a round's outcomes: only at the round's own level or above
-        scope_unit = get(session, principal, body["round_id"])["scope_unit"]
+        scope_unit = get_in(uow, principal, body["round_id"])["scope_unit"]
         principal.require_scope(scope_unit)
     meeting_id = str(uuid.uuid4())
-    session.execute(
+    uow.session.execute(
         meetings.insert(),
         dict(
             id=meeting_id,
@@ -65,8 +74,17 @@ def create(session: Session, principal: Principal, body: dict) -> str:
     return meeting_id
 
 
-def decide(session: Session, principal: Principal, meeting_id: str, body: dict) -> dict:
+def decide(uow_factory: UowFactory, principal: Principal, meeting_id: str, body: dict) -> dict:
+    """Record a meeting's decision on a person and announce it; returns the decision."""
     principal.require_role("evaluator")
+    with uow_factory() as uow:
+        decision = _decide(uow, principal, meeting_id, body)
+        uow.commit()
+        return decision
+
+
+def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) -> dict:
+    session = uow.session
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
     if meeting is None or not principal.sees(meeting["scope_unit"]):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
@@ -114,9 +132,8 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
         decided_at=now,
     )
     session.execute(decisions.insert(), row)
-    events().add(
-        session,
-        EVENT + EVENT_FOR[body["decision"]],
+    uow.emit(
+        EVENT_FOR[body["decision"]],
         body["person_id"],
         {
             "person_id": body["person_id"],
@@ -154,11 +171,17 @@ def _require_standing_to_decide(principal: Principal, meeting, person, body: dic
         )
 
 
-def view(session, principal: Principal, meeting_id: str) -> dict:
+def view(uow_factory: UowFactory, principal: Principal, meeting_id: str) -> dict:
+    """A meeting and its decisions."""
+    with uow_factory() as uow:
+        return _view(uow, principal, meeting_id)
+
+
+def _view(uow: UnitOfWork, principal: Principal, meeting_id: str) -> dict:
+    session = uow.session
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
     if meeting is None or not principal.sees(meeting["scope_unit"]):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
-    rows = session.execute(
-        sa.select(decisions).where(decisions.c.meeting_id == meeting_id).order_by(decisions.c.decided_at)
-    ).mappings()
+    in_order = sa.select(decisions).where(decisions.c.meeting_id == meeting_id).order_by(decisions.c.decided_at)
+    rows = session.execute(in_order).mappings().all()
     return {**dict(meeting), "decisions": [dict(r) for r in rows]}

@@ -12,15 +12,13 @@ import logging
 import sys
 import threading
 
-from sqlalchemy.orm import Session
-
 from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
 from chassis.settings import exit_if_unsafe
 from chassis.topics import REGISTRY_PERSON
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
-from servicedesk.service_layer import read_model, requests
+from servicedesk.service_layer import read_model, sla
 
 log = logging.getLogger("tongxin.servicedesk.sla")
 
@@ -38,8 +36,7 @@ class SlaSweeper:
         self.desk, self._stop = desk, threading.Event()
 
     def sweep_once(self) -> int:
-        with Session(self.desk.engine) as s, s.begin():
-            return requests.sweep(s, self.desk.calendar, dt.datetime.now(dt.UTC))
+        return sla.sweep(self.desk.uow, dt.datetime.now(dt.UTC))
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
