@@ -57,6 +57,17 @@ class UnitOfWork:
         """Check ``data`` against its contract and the sensitive-data rule, and stage the event."""
         return self.outbox.add(self.session, event_type, subject, data)
 
+    def prepare(self, event_type: str, subject: str, data: Mapping[str, Any]) -> Envelope:
+        """The event ``emit`` would stage, checked the same way, for a use case that holds it back
+        (the gateway parks a notice until it knows the person) and emits it later with ``emit_held``."""
+        envelope, _ = self.outbox.row(event_type, subject, data)
+        return envelope
+
+    def emit_held(self, envelope: Envelope) -> None:
+        """Stage an event prepared earlier, as it was (same id), after checking it again."""
+        contract = self.outbox.check(envelope.type, envelope.data)
+        self.session.execute(self.outbox.table.insert(), self.outbox.envelope_row(contract.topic, envelope))
+
     def emit_many(self, events: Sequence[tuple[str, str, Mapping[str, Any]]]) -> list[Envelope]:
         """Stage several (type, subject, data) events in order, each checked like ``emit``."""
         return self.outbox.add_many(self.session, list(events))
@@ -93,13 +104,18 @@ class UnitOfWork:
 UowFactory = Callable[[], UnitOfWork]
 
 
+def joining(factory: Callable[..., UnitOfWork], session: Session) -> UowFactory:
+    """A factory of units of work that join ``session``: the consumer runner's transaction, so a
+    use case's effect commits with the runner's tracking row (``chassis.consumer``)."""
+    return lambda: factory(session=session)
+
+
 def joined(
     factory: Callable[..., UnitOfWork], use_case: Callable[[UowFactory, Envelope], None]
 ) -> Callable[[Session, Envelope], None]:
-    """A consumer handler that runs ``use_case(uow_factory, envelope)`` in the consumer runner's
-    transaction, so its effect commits with the tracking row (``chassis.consumer``)."""
+    """A consumer handler that runs ``use_case(uow_factory, envelope)`` in the runner's transaction."""
 
     def handle(session: Session, envelope: Envelope) -> None:
-        use_case(lambda: factory(session=session), envelope)
+        use_case(joining(factory, session), envelope)
 
     return handle

@@ -1,5 +1,6 @@
 """The chassis unit of work on a real SQLite database: what it stages, checks and rolls back."""
 
+import dataclasses
 import json
 
 import pytest
@@ -129,3 +130,17 @@ def test_a_signed_feed_entry_is_staged_as_signed_for_its_agency(engine):
 def test_a_feed_entry_that_breaks_its_contract_is_refused(engine, bad):
     with uow(engine) as u, pytest.raises(FeedEntryRefused):
         u.emit_signed("court", "court:1", bad)
+
+
+def test_a_prepared_event_is_staged_later_as_it_was_and_checked_again(engine):
+    with uow(engine) as u:
+        held = u.prepare(ROUND_OPENED, "r1", ROUND)
+        u.commit()
+    assert rows(engine) == []  # prepared, not staged
+    with uow(engine) as u:
+        u.emit_held(held)
+        with pytest.raises(SensitiveDataRefused):
+            u.emit_held(dataclasses.replace(held, data={**ROUND, "name": "身份证 11010519491231002X"}))
+        u.commit()
+    [row] = rows(engine)
+    assert json.loads(row["payload"])["id"] == held.id and row["topic"] == "evaluation.v1"
