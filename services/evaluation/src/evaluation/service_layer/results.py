@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from chassis.contracts.evaluation import PERSON_SCORED
 from chassis.unit_of_work import UnitOfWork
 from evaluation.adapters.tables import members, outcomes, ratings, violations
+from evaluation.domain import veto
 from evaluation.domain.scoring import Policy, Rating, evaluate
 from evaluation.service_layer.templates import template_from_json
 
@@ -28,17 +29,14 @@ def policy_from_json(d: dict) -> Policy:
 
 
 def vetoed_people(uow: UnitOfWork, r: dict) -> dict[str, str]:
-    """person id -> violation id, for violations in force that occurred during the round's period."""
+    """person id -> violation id, for the round's members (``domain.veto``)."""
     rows = uow.session.execute(
-        sa.select(violations.c.person_id, violations.c.id).where(
-            violations.c.status == "in_force",
-            violations.c.person_id.is_not(None),
-            violations.c.occurred_on >= r["starts_on"],
-            violations.c.occurred_on <= r["ends_on"],
-            violations.c.person_id.in_(sa.select(members.c.person_id).where(members.c.round_id == r["id"])),
+        sa.select(violations.c.id, violations.c.person_id, violations.c.occurred_on, violations.c.status).where(
+            violations.c.person_id.in_(sa.select(members.c.person_id).where(members.c.round_id == r["id"]))
         )
     )
-    return {pid: vid for pid, vid in rows}
+    found = [veto.Violation(v.id, v.person_id, v.occurred_on, v.status == "in_force") for v in rows]
+    return veto.vetoed(veto.Period(r["starts_on"], r["ends_on"]), found)
 
 
 def recompute(uow: UnitOfWork, r: dict) -> dict[str, dict]:

@@ -28,10 +28,11 @@ from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.events import Envelope
 from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import members, outcomes, people, rounds, violations
+from evaluation.domain import veto
 from evaluation.service_layer.results import recompute
 
 SCORED_STATES = ("scoring_closed", "reviewed", "published")
-VETO_EVENT = {"applied": VETO_APPLIED, "lifted": VETO_LIFTED}
+VETO_EVENT = {veto.APPLIED: VETO_APPLIED, veto.LIFTED: VETO_LIFTED}
 
 
 def record(
@@ -73,7 +74,7 @@ def record(
             person_id,
             violation_id,
             occurred_on,
-            "applied",
+            veto.APPLIED,
             f"{authority}：{violation_type}（{case_reference}）",
             notice_id,
             agency,
@@ -99,7 +100,7 @@ def rescind(uow: UnitOfWork, violation_id: str, reason: str, notice_id: str | No
             row["person_id"],
             violation_id,
             row["occurred_on"],
-            "lifted",
+            veto.LIFTED,
             reason,
             notice_id or row["notice_id"],
             row["agency"],
@@ -108,28 +109,19 @@ def rescind(uow: UnitOfWork, violation_id: str, reason: str, notice_id: str | No
 
 def _touched_rounds(uow: UnitOfWork, person_id: str, occurred_on: dt.date) -> list[dict]:
     """The scored rounds whose outcome for the person a violation on ``occurred_on`` changes."""
-    return [
-        dict(r)
-        for r in uow.session.execute(
-            sa.select(rounds)
-            .join(members, members.c.round_id == rounds.c.id)
-            .where(
-                members.c.person_id == person_id,
-                rounds.c.state.in_(SCORED_STATES),
-                rounds.c.starts_on <= occurred_on,
-                rounds.c.ends_on >= occurred_on,
-            )
-        ).mappings()
-    ]
+    scored = uow.session.execute(
+        sa.select(rounds)
+        .join(members, members.c.round_id == rounds.c.id)
+        .where(members.c.person_id == person_id, rounds.c.state.in_(SCORED_STATES))
+    ).mappings()
+    return [dict(r) for r in scored if veto.Period(r["starts_on"], r["ends_on"]).holds(occurred_on)]
 
 
 def _reevaluate(uow: UnitOfWork, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
     for r in _touched_rounds(uow, person_id, occurred_on):
         before = _status(uow, r["id"], person_id)
         after = recompute(uow, dict(r))[person_id]["status"]
-        if (change == "applied" and after == "vetoed" and before != "vetoed") or (
-            change == "lifted" and before == "vetoed" and after != "vetoed"
-        ):
+        if veto.is_news(change, before, after):
             unit = uow.session.execute(
                 sa.select(members.c.unit_code).where(members.c.round_id == r["id"], members.c.person_id == person_id)
             ).scalar()

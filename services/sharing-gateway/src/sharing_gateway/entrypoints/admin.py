@@ -37,7 +37,7 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
-from sharing_gateway.domain import checkpoint, signing
+from sharing_gateway.domain import admission, checkpoint, signing
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.service_layer import agency_access, ledger, notice_keys, operator_channel, read_model, signing_keys
 
@@ -190,10 +190,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
                         if draft.share_for(envelope.type) is None:
                             continue
                         before = read_model.roles_now(gw.uow, envelope.data.get("person_id"))
-                        if not (
-                            policies.in_region(draft, envelope.data)
-                            and policies.in_audience(draft, envelope.type, envelope.data, before)
-                        ):
+                        if admission.refusal(draft, envelope.type, envelope.data, before) is not None:
                             withheld += 1
                             continue
                         data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_key())

@@ -23,6 +23,7 @@ from chassis.events import Envelope
 from chassis.metrics import Counter
 from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import agencies, feed_entries, held_events
+from sharing_gateway.domain import admission
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import agencies as agency_service
@@ -49,13 +50,10 @@ def deliver(
     """Deliver one source event to every agency entitled to it; returns those agencies."""
     delivered = []
     for code, policy in delivery.policies.items():
-        if policy.share_for(envelope.type) is None:
-            continue
-        if not policies.in_region(policy, envelope.data):
-            WITHHELD.labels(code, "region").inc()
-            continue
-        if not policies.in_audience(policy, envelope.type, envelope.data, roles_before):
-            WITHHELD.labels(code, "audience").inc()
+        refused = admission.refusal(policy, envelope.type, envelope.data, roles_before)
+        if refused is not None:
+            if refused != admission.NOT_GRANTED:
+                WITHHELD.labels(code, refused).inc()
             continue
         if not agency_service.in_force(uow, code, policy):  # paused, or its new policy awaits approval
             uow.session.execute(
@@ -121,11 +119,7 @@ def resume(uow: UnitOfWork, delivery: Delivery, agency: str) -> int:
     count = 0
     for h in held:
         envelope = Envelope.from_dict(h["envelope"])
-        if (
-            policy.share_for(envelope.type) is not None
-            and policies.in_region(policy, envelope.data)
-            and policies.in_audience(policy, envelope.type, envelope.data, h["roles_before"])
-        ):
+        if admission.refusal(policy, envelope.type, envelope.data, h["roles_before"]) is None:
             data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
             count += (
                 append(uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
