@@ -8,7 +8,7 @@ the same database transaction as the state itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -73,3 +73,7 @@ class UnitOfWork(ChassisUnitOfWork):
             self.session.execute(history.insert(), history_rows)
         self.emit_many(events)
         super().commit()
+
+
+#: What the registry's bootstrap exposes and its use cases take: a new unit of work for an actor.
+UowFactory = Callable[[str], UnitOfWork]
