@@ -55,7 +55,7 @@ def build(gw: Gateway) -> list:
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
         worker.Every(
             min(2.0, gw.settings.checkpoint_interval_seconds),
-            "ledger checkpoint",
+            "ledger checkpoint made at position",
             lambda: checkpoints.make_if_due(gw.uow, gw.delivery, gw.checkpoint_schedule),
         ),
         worker.Every(2.0, "parked notices passed on", lambda: parked_notices.sweep(gw.uow, gw.policies)),

@@ -29,12 +29,13 @@ class Schedule:
     interval: dt.timedelta
 
 
-def make_if_due(uow_factory: UowFactory, delivery: feeds.Delivery, schedule: Schedule) -> dict | None:
-    """The worker's checkpoint, in a transaction of its own, when one is due."""
+def make_if_due(uow_factory: UowFactory, delivery: feeds.Delivery, schedule: Schedule) -> int | None:
+    """The worker's checkpoint, in a transaction of its own, when one is due: the ledger position
+    it covers, or None."""
     with uow_factory() as uow:
         made = make(uow, delivery, schedule=schedule)
         uow.commit()
-        return made
+        return made["position"] if made else None
 
 
 def make(
