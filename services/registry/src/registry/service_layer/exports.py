@@ -34,9 +34,9 @@ BIRTH_YEAR = "出生年份"
 def export_people(
     uow_factory: UowFactory, principal: Principal, filters: dict, reveal_ids: bool, purpose: str | None
 ) -> bytes:
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         if not purpose or len(purpose.strip()) < 4:
             raise InvalidInput(
                 "导出须说明用途（purpose，至少4个字），每次导出都会记录",

@@ -14,9 +14,9 @@ from registry.service_layer.unit_of_work import UowFactory
 
 def person_history(uow_factory: UowFactory, principal: Principal, person_id: str) -> list[dict]:
     """The person's change history, with the history of any record merged into it."""
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         row_or_404(uow, principal, person_id)
         merged = [r.id for r in conn.execute(sa.select(people.c.id).where(people.c.merged_into == person_id))]
         rows = conn.execute(
@@ -53,9 +53,9 @@ def _public_change(change: dict) -> dict | None:
 
 
 def contact_records(uow_factory: UowFactory, principal: Principal, person_id: str) -> list[dict]:
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         row_or_404(uow, principal, person_id)
         rows = conn.execute(
             sa.select(contacts)

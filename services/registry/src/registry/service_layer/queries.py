@@ -43,9 +43,9 @@ def person_view(
     on: dt.date | None = None,
 ) -> dict:
     """The person as staff see them: sensitive fields masked unless revealed for a stated purpose."""
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         row = row_or_404(uow, principal, person_id)
         view = public_fields(row, principal)
         view["categories"] = [
@@ -147,9 +147,9 @@ def public_fields(row, principal: Principal) -> dict:
 
 def likely_duplicates(uow_factory: UowFactory, principal: Principal, limit: int = 100) -> list[dict]:
     """Groups of active people in scope with the same name and birth date, or name and phone."""
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         groups = []
         for rule, keys in (
             ("name+birth_date", (people.c.name, people.c.birth_date)),

@@ -119,9 +119,9 @@ def search(
     with_total: bool = False,
 ) -> dict:
     """A page of people sorted by pinyin (dictionary order), with a stable keyset cursor."""
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         query = search_query(principal, f)
         total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar() if with_total else None
         if cursor:

@@ -25,9 +25,9 @@ def category_by_unit(
     """Active people per base database, broken down by the child units of ``unit`` (default: the
     caller's). Below the reveal right: no religious or ethnic base database, and a community's
     count under ``SMALL_COUNT`` reads null."""
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         unit = unit or principal.unit
         if not principal.sees(unit):
             raise InvalidInput("统计范围超出您的管辖范围", "The unit is outside your scope", field="unit")
@@ -68,9 +68,9 @@ def category_by_unit(
 
 
 def representatives_by_body(uow_factory: UowFactory, principal: Principal) -> list[dict]:
+    principal.require_role(*READ_ROLES)
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role(*READ_ROLES)
         counts: dict[tuple[str, str], int] = {}
         for (roles,) in conn.execute(
             sa.select(people.c.representative_roles).where(

@@ -51,9 +51,9 @@ def tree(uow_factory: UowFactory, principal: Principal, include_retired: bool = 
 
 
 def add_unit(uow_factory: UowFactory, principal: Principal, code: str, name: str) -> dict:
+    principal.require_role("admin")
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role("admin")
         units.check(code)
         parent = units.parent(code)
         if not principal.sees(code):
@@ -72,9 +72,9 @@ def add_unit(uow_factory: UowFactory, principal: Principal, code: str, name: str
 
 
 def rename_unit(uow_factory: UowFactory, principal: Principal, code: str, name: str) -> dict:
+    principal.require_role("admin")
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role("admin")
         unit = _get_in_scope(uow, principal, code)
         conn.execute(
             admin_units.update().where(admin_units.c.code == code).values(name=name, version=unit["version"] + 1)
@@ -87,9 +87,9 @@ def rename_unit(uow_factory: UowFactory, principal: Principal, code: str, name: 
 
 def retire_unit(uow_factory: UowFactory, principal: Principal, code: str) -> dict:
     """Retire a unit that no active person belongs to; its history and records stay."""
+    principal.require_role("admin")
     with uow_factory(principal.subject) as uow:
         conn = uow.session
-        principal.require_role("admin")
         unit = _get_in_scope(uow, principal, code)
         active = conn.execute(
             sa.select(sa.func.count()).where(

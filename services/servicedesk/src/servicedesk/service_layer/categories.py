@@ -61,9 +61,9 @@ def category_list(uow_factory: UowFactory) -> list[dict]:
 
 
 def save_category(uow_factory: UowFactory, principal: Principal, code: str, body: dict) -> dict:
+    principal.require_role("admin")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("admin")
         principal.require_department_wide()
         if not re.fullmatch(r"[a-z0-9_]{2,40}", code):
             raise InvalidInput(

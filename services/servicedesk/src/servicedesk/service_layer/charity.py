@@ -31,9 +31,9 @@ CENT = Decimal("0.01")
 
 
 def create_project(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         if not principal.sees(body["unit_code"]):
             raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
         row = {**body, "id": str(uuid.uuid4()), "created_by": principal.subject}
@@ -92,9 +92,9 @@ def project_list(uow_factory: UowFactory, principal: Principal) -> list[dict]:
 
 
 def donate(uow_factory: UowFactory, principal: Principal, project_id: str, body: dict) -> dict:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         p = project_in(uow, principal, project_id)
         donor = (
             session.execute(sa.select(people).where(people.c.person_id == body["donor_person_id"])).mappings().first()
@@ -140,9 +140,9 @@ def donate(uow_factory: UowFactory, principal: Principal, project_id: str, body:
 
 
 def record_beneficiaries(uow_factory: UowFactory, principal: Principal, project_id: str, body: dict) -> dict:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         project_in(uow, principal, project_id)
         row = {**body, "id": str(uuid.uuid4()), "project_id": project_id}
         row["recorded_on"] = body.get("recorded_on") or dt.datetime.now(CST).date()

@@ -47,9 +47,9 @@ def _branch_in_scope(uow: UnitOfWork, principal: Principal, code: str) -> None:
 
 
 def save_branch(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
+    principal.require_role("admin")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("admin")
         if not principal.sees(body["unit_code"]):
             raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
         existing = session.execute(sa.select(branches.c.unit_code).where(branches.c.code == body["code"])).first()
@@ -77,9 +77,9 @@ def branch_list(uow_factory: UowFactory) -> list[dict]:
 
 
 def enrol(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         person = _active_person(uow, principal, body["person_id"])
         _branch_in_scope(uow, principal, body["branch_code"])
         row = dict(
@@ -101,9 +101,9 @@ def enrol(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
 
 def record_activity(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
     """An activity with its volunteers and their hours; each volunteer must be enrolled."""
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         if not principal.sees(body["unit_code"]):
             raise InvalidInput("活动地点超出您的管辖范围", "The place is outside your scope", field="unit_code")
         ids = [v["person_id"] for v in body["volunteers"]]

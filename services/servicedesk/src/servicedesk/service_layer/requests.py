@@ -53,9 +53,9 @@ def _person(uow: UnitOfWork, person_id: str) -> dict:
 def open_request(
     uow_factory: UowFactory, principal: Principal, body: dict, calendar: WorkCalendar, now: dt.datetime
 ) -> str:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         person = _person(uow, body["person_id"])
         if not principal.sees(person["unit_code"]):
             raise InvalidInput("此人不在您的管辖范围内", "The person is outside your scope", field="person_id")
@@ -169,9 +169,9 @@ def transition(
     calendar: WorkCalendar,
     now: dt.datetime,
 ) -> dict:
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         row = get_in(uow, principal, request_id)
         principal.require_scope(row["handling_unit"])  # after escalation, the unit below may read but not act
         try:

@@ -111,9 +111,9 @@ def act(
     uow_factory: UowFactory, principal: Principal, suggestion_id: str, action: str, body: dict, now: dt.datetime
 ) -> dict:
     """forward (to a department), answer (the reply to the sender), adopt (adopted true/false)."""
+    principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        principal.require_role("editor")
         row = get_in(uow, principal, suggestion_id)
         if action == "forward":
             if row["state"] == "answered":
