@@ -1,17 +1,10 @@
 """Joint evaluation meetings (联席评价) with the NPC, the CPPCC and other bodies.
 
 Per person a meeting decides: retain, talk (约谈), warning (警示谈话), revoke the
-membership recommendation, or revoke the eligibility to be recommended. A decision
-that goes against the computed outcome (retaining someone vetoed or in the bottom
-share, or revoking someone ranked normally) needs a recorded justification. Each
-decision is published on ``evaluation.v1`` for the registry and the gateway.
-
-Who may decide: a warning or a revocation judges a round's outcomes, so it needs a
-meeting tied to a round, decided by staff whose unit contains the round's scope. A
-revocation removes a seat in a body (NPC, CPPCC, chamber, party) held at some level:
-the round's scope must be at that level or above (county at least when the person
-holds no seat in that body), so a community or town evaluator can never strip a
-county member's role.
+membership recommendation, or revoke the eligibility to be recommended. When a decision
+needs a justification and who may take it is ``domain.decisions``; a warning or a
+revocation is decided by staff whose unit contains the round's scope. Each decision is
+published on ``evaluation.v1`` for the registry and the gateway.
 """
 
 from __future__ import annotations
@@ -27,6 +20,7 @@ from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_R
 from chassis.errors import Forbidden, InvalidInput, NotFound
 from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
+from evaluation.domain import decisions as decisions_rule
 from evaluation.service_layer.rounds import get_in
 
 EVENT_FOR = {
@@ -36,11 +30,6 @@ EVENT_FOR = {
     "revoke_membership_recommendation": QUALIFICATION_REVOKED,
     "revoke_recommendation_eligibility": QUALIFICATION_REVOKED,
 }
-_FAILED = ("vetoed", "bottom")
-#: Decisions that need a round's outcomes behind them.
-_ON_A_ROUND = ("warning", "revoke_membership_recommendation", "revoke_recommendation_eligibility")
-#: Admin-unit levels and the levels of seats in a body, from the narrowest up.
-_RANK = {"village": 0, "town": 1, "county": 2, "city": 3, "province": 4, "national": 5}
 
 
 def create(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
@@ -107,11 +96,8 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
                 outcomes.c.round_id == meeting["round_id"], outcomes.c.person_id == body["person_id"]
             )
         ).scalar()
-    overrides = (body["decision"] == "retain" and computed in _FAILED) or (
-        body["decision"].startswith("revoke") and computed == "ranked"
-    )
     justification = (body.get("override_justification") or "").strip()
-    if overrides and len(justification) < 10:
+    if not decisions_rule.justified(body["decision"], computed, justification):
         raise InvalidInput(
             f"该决定与评价结果（{computed}）不一致，须填写不少于10字的理由（override_justification）",
             f"The decision overrides the computed outcome ({computed}); record a justification of 10+ characters",
@@ -151,7 +137,7 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
 
 def _require_standing_to_decide(principal: Principal, meeting, person, body: dict) -> None:
     decision = body["decision"]
-    if decision not in _ON_A_ROUND:
+    if not decisions_rule.needs_a_round(decision):
         return
     if not meeting["round_id"]:
         raise InvalidInput(
@@ -160,11 +146,10 @@ def _require_standing_to_decide(principal: Principal, meeting, person, body: dic
             field="decision",
         )
     principal.require_scope(meeting["scope_unit"])
-    if not decision.startswith("revoke"):
+    if not decisions_rule.is_revocation(decision):
         return
-    seats = [r.get("level") for r in person["representative_roles"] or () if r.get("body") == body["body"]]
-    needed = max((_RANK.get(level, _RANK["national"]) for level in seats), default=_RANK["county"])
-    if _RANK[units.level(meeting["scope_unit"])] < needed:
+    roles = person["representative_roles"] or ()
+    if not decisions_rule.may_revoke_at(units.level(meeting["scope_unit"]), roles, body["body"]):
         raise Forbidden(
             "撤销资格须由不低于该人员所任职务层级（至少县级）的评价轮次联席会议决定",
             "A revocation needs a meeting on a round at or above the level of the person's seat (county at least)",
