@@ -22,7 +22,6 @@ import uuid
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from bench.report import Result, Timer
 from chassis.auth import Principal
@@ -144,8 +143,8 @@ def bench_close_round(url: str, n: int) -> list[Result]:
             ],
         )
     admin = Principal("bench", "bench", frozenset({"admin"}), COUNTY)
-    with Timer() as t, Session(ev.engine) as s, s.begin():
-        round_service.transition(s, admin, round_id, "close")
+    with Timer() as t:
+        round_service.transition(ev.uow, admin, round_id, "close")
     with ev.engine.connect() as conn:
         written = conn.execute(sa.text("SELECT count(*) FROM outcomes")).scalar()
     assert written == n

@@ -27,7 +27,6 @@ from sharing_gateway.domain import policy as policies
 from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.entrypoints.worker import build
 from sharing_gateway.service_layer import agencies, feeds
-from sqlalchemy.orm import Session
 
 from bench.report import Result, Timer, percentiles
 from chassis.events import Envelope
@@ -88,11 +87,12 @@ def bench_policy_engine(url: str, tmp: Path, n: int) -> list[Result]:
             policies.apply(cppcc, e.type, e.data, gw.settings.transform_digest_key())
     with Timer() as t:
         for start in range(0, n, BATCH):
-            with Session(gw.engine) as s, s.begin():
+            with gw.uow() as uow:  # as the worker's consumer transaction: a batch, one commit
                 for e in events[start : start + BATCH]:
-                    feeds.deliver(s, gw, e, [])
-    with gw.engine.connect() as conn:
-        assert agencies.head(conn, "cppcc") == n and agencies.head(conn, "npc") == 0
+                    feeds.deliver(uow, gw.delivery, e, [])
+                uow.commit()
+    with gw.uow() as uow:
+        assert agencies.head(uow, "cppcc") == n and agencies.head(uow, "npc") == 0
     gw.engine.dispose()
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     return [
@@ -111,8 +111,9 @@ def bench_policy_engine(url: str, tmp: Path, n: int) -> list[Result]:
 
 def bench_end_to_end(url: str, tmp: Path, access: KafkaAccess, burst: int, steady: int) -> list[Result]:
     gw = _gateway(url, tmp, access)
-    with gw.engine.begin() as conn:
-        key = agencies.issue_key(conn, "cppcc", "bench", dt.timedelta(days=1))
+    with gw.uow() as uow:
+        key = agencies.issue_key(uow, "cppcc", "bench", dt.timedelta(days=1))
+        uow.commit()
     client = create_app(gw).test_client()
     headers = {"Authorization": f"ApiKey {key}"}
     parts = build(gw)

@@ -62,10 +62,11 @@ def bench_lifecycle(url: str, n: int) -> list[Result]:
     now = dt.datetime.now(dt.UTC)
     with Timer() as t:
         for start in range(0, n, BATCH):
-            with Session(desk.engine) as s, s.begin():
+            with Session(desk.engine) as s, s.begin():  # one transaction per batch: units of work join it
+                batch = lambda: desk.uow(session=s)  # noqa: E731
                 ids = [
                     request_service.open_request(
-                        s,
+                        batch,
                         STAFF,
                         {
                             "person_id": members[i % len(members)],
@@ -82,7 +83,7 @@ def bench_lifecycle(url: str, n: int) -> list[Result]:
                 ]
                 for action, body in MOVES:
                     for rid in ids:
-                        request_service.transition(s, STAFF, rid, action, body, desk.calendar, now)
+                        request_service.transition(batch, STAFF, rid, action, body, desk.calendar, now)
     with desk.engine.connect() as conn:
         closed = conn.execute(sa.select(sa.func.count()).where(requests.c.state == "closed")).scalar()
         staged = conn.execute(sa.select(sa.func.count()).select_from(outbox)).scalar()
@@ -90,11 +91,10 @@ def bench_lifecycle(url: str, n: int) -> list[Result]:
     baseline = _bare_writes(desk.engine, n)
     today = dt.datetime.now(CST).date()
     samples = []
-    with desk.engine.connect() as conn:
-        for _ in range(10):
-            with Timer() as q:
-                figures = statistics.report(conn, STAFF, today.replace(month=1, day=1), today, None)
-            samples.append(q.seconds * 1000)
+    for _ in range(10):
+        with Timer() as q:
+            figures = statistics.report(desk.uow, STAFF, today.replace(month=1, day=1), today, None)
+        samples.append(q.seconds * 1000)
     assert figures["requests"]["solved"] == n
     desk.engine.dispose()
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"

@@ -12,11 +12,12 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, feeds, notice_keys, parked_notices, read_model
+from sharing_gateway.service_layer import agencies, notice_keys, read_model, source_events
 from sqlalchemy.orm import Session
 
 from chassis.auth import TokenService
 from chassis.events import Envelope
+from chassis.unit_of_work import joining
 from tests.support.secrets import strong_secret_environment, strong_secrets
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
@@ -47,17 +48,20 @@ def client(gateway):
 
 @pytest.fixture
 def keys(gateway):
-    with gateway.engine.begin() as conn:
-        return {a: agencies.issue_key(conn, a, "test", dt.timedelta(days=7)) for a in AGENCIES}
+    with gateway.uow() as uow:
+        issued = {a: agencies.issue_key(uow, a, "test", dt.timedelta(days=7)) for a in AGENCIES}
+        uow.commit()
+    return issued
 
 
 @pytest.fixture
 def signers(gateway):
     """Each agency's own notice-signing key, its public half registered with the gateway."""
     made = {a: notice_sender.new_key() for a in AGENCIES}
-    with gateway.engine.begin() as conn:
+    with gateway.uow() as uow:
         for agency, key in made.items():
-            notice_keys.register(conn, agency, notice_keys.public_key_of(notice_sender.public_jwk(key)), "test")
+            notice_keys.register(uow, agency, notice_keys.public_key_of(notice_sender.public_jwk(key)), "test")
+        uow.commit()
     return made
 
 
@@ -105,9 +109,9 @@ def consumer(gateway):
                 before = read_model.roles_of(s, e.data.get("person_id"))
                 if e.type in read_model.PERSON_EVENTS:
                     read_model.apply_person_event(s, e)
-                feeds.deliver(s, gateway, e, before)
-                if e.type in read_model.PERSON_EVENTS:
-                    parked_notices.release(s, gateway, e.data)
+                    source_events.on_person_event(joining(gateway.uow, s), gateway.delivery, e, before)
+                else:
+                    source_events.on_event(joining(gateway.uow, s), gateway.delivery, e, before)
 
     return handle
 

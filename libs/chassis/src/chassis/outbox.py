@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis.contracts import contract_for, validate_data
+from chassis.contracts import EventContract, contract_for, validate_data
 from chassis.db import BigIntId
 from chassis.events import Envelope, utcnow
 from chassis.sensitive import check_event
@@ -68,16 +68,19 @@ class Outbox:
         return [envelope for envelope, _ in staged]
 
     def row(self, event_type: str, subject: str, data: Mapping[str, Any]) -> tuple[Envelope, dict]:
-        contract = contract_for(event_type)
-        check_event(event_type, data)
+        contract = self.check(event_type, data)
         envelope = Envelope.new(
-            type=event_type,
-            source=self.source,
-            subject=subject,
-            data=validate_data(event_type, data),
-            traceparent=current_traceparent(),
+            type=event_type, source=self.source, subject=subject, data=dict(data), traceparent=current_traceparent()
         )
         return envelope, self.envelope_row(contract.topic, envelope)
+
+    @staticmethod
+    def check(event_type: str, data: Mapping[str, Any]) -> EventContract:
+        """The contract of ``event_type``, once ``data`` has shown it keeps it and the sensitive-data rule."""
+        contract = contract_for(event_type)
+        check_event(event_type, data)
+        validate_data(event_type, data)
+        return contract
 
     @staticmethod
     def envelope_row(topic: str, envelope: Envelope) -> dict:

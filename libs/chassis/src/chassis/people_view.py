@@ -15,21 +15,19 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis.contracts import registry
 from chassis.events import Envelope
 
 PERSON_EVENTS = [
-    f"cn.tongxin.registry.person.{suffix}.v1"
-    for suffix in (
-        "registered",
-        "updated",
-        "moved",
-        "category_joined",
-        "category_left",
-        "representative_changed",
-        "archived",
-        "restored",
-        "merged",
-    )
+    registry.PERSON_REGISTERED,
+    registry.PERSON_UPDATED,
+    registry.PERSON_MOVED,
+    registry.CATEGORY_JOINED,
+    registry.CATEGORY_LEFT,
+    registry.REPRESENTATIVE_CHANGED,
+    registry.PERSON_ARCHIVED,
+    registry.PERSON_RESTORED,
+    registry.PERSON_MERGED,
 ]
 
 

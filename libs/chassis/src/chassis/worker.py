@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -26,6 +26,28 @@ class Part(Protocol):
     def run_forever(self) -> None: ...
 
     def stop(self) -> None: ...
+
+
+class Every:
+    """A part that runs ``job`` every ``seconds`` (a sweep, a checkpoint), each run a use case with its
+    own unit of work. A failed run is logged and tried again at the next interval; a run that did
+    something (a truthy result) is logged with it."""
+
+    def __init__(self, seconds: float, name: str, job: Callable[[], object]):
+        self.seconds, self.name, self.job = seconds, name, job
+        self._stop = threading.Event()
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if done := self.job():
+                    log.info("%s: %s", self.name, done)
+            except Exception:
+                log.warning("%s failed; retrying at the next interval", self.name, exc_info=True)
+            self._stop.wait(self.seconds)
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def run(parts: list[Part], description: str) -> int:

@@ -6,9 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
+from chassis.unit_of_work import UnitOfWork
+from evaluation.adapters.tables import EVENTS
 from evaluation.config import EvaluationSettings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -18,6 +21,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 class Evaluation:
     settings: EvaluationSettings
     engine: sa.Engine
+
+    def uow(self, session: Session | None = None) -> UnitOfWork:
+        """A new unit of work; with ``session``, one that joins a consumer's transaction."""
+        return UnitOfWork(self.engine, EVENTS, session=session)
 
     def migrate(self) -> None:
         migrations.upgrade(self.engine, MIGRATIONS)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from chassis.contracts.gateway import VIOLATION_NOTICE as NOTICE
+from chassis.contracts.gateway import VIOLATION_RESCINDED as RESCINDED
 from chassis.events import Envelope
+from chassis.unit_of_work import joined
 from evaluation.adapters.tables import meetings, ratings, rounds, tokens, violations
-from evaluation.service_layer.violations import NOTICE, RESCINDED, on_violation_notice, on_violation_rescinded
+from evaluation.service_layer.violations import on_violation_notice, on_violation_rescinded
 from services.evaluation.tests.conftest import COUNTY
 from services.evaluation.tests.support import events, flat
 from tests.support.people import person_event
@@ -81,8 +84,8 @@ def rescission(agency: str, notice_id: str, original: str) -> Envelope:
 
 
 def apply(evaluation, handler, envelope) -> None:
-    with Session(evaluation.engine) as s, s.begin():
-        handler(s, envelope)
+    with Session(evaluation.engine) as s, s.begin():  # as the worker's consumer runner does
+        joined(evaluation.uow, handler)(s, envelope)
 
 
 def test_the_same_notice_id_from_two_agencies_is_two_violations_and_rescinded_separately(evaluation, people):

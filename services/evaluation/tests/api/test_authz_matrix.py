@@ -174,9 +174,9 @@ def seeded(tmp_path_factory):
     for pid in ("t1", "tc"):
         r = client.post(f"/people/{pid}/violations", json=violation(IN_ROUNDS), headers=town)
         in_rounds[pid] = r.get_json()["id"]
-    with Session(ev.engine) as s, s.begin():
+    with ev.uow() as uow:
         agency_violation = violations.record(
-            s,
+            uow,
             person_id="t1",
             id_digest=None,
             case_reference="(2025)鲁0783刑初1号",
@@ -187,6 +187,7 @@ def seeded(tmp_path_factory):
             notice_id="N-1",
             agency="court",
         )
+        uow.commit()
 
     def new_round(*steps, unit=TOWN_A):
         judge = {"Authorization": f"Bearer {tokens.issue('seed-judge', ['evaluator'], unit)}"}

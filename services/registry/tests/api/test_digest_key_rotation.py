@@ -48,7 +48,7 @@ def test_during_a_rotation_the_previous_key_still_matches_until_every_digest_is_
 def test_an_import_during_a_rotation_updates_the_record_not_yet_rekeyed(registry, client, auth):
     import io
 
-    from registry.service_layer.imports import ImportRunner
+    from registry.service_layer.import_runner import ImportRunner
 
     body = person_body()
     assert client.post("/people", json=body, headers=auth()).status_code == 201

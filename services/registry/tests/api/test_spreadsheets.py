@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from registry.adapters.tables import disclosures, exports, import_jobs, people
-from registry.service_layer.imports import ImportRunner, erase_expired_files
+from registry.service_layer.import_runner import ImportRunner, erase_expired_files
 from services.registry.tests.support import DONGGUAN, WENJIA_VILLAGE, XICHENG, new_id_number
 
 HEADER = ["姓名", "性别", "出生日期", "身份证号码", "行政区划代码", "基础库", "工作单位", "标签"]
@@ -160,9 +160,9 @@ def test_uploaded_files_are_erased_once_their_job_has_ended_and_the_retention_pa
         with registry.engine.connect() as conn:
             return bytes(conn.execute(sa.select(import_jobs.c.content).where(import_jobs.c.id == job_id)).scalar())
 
-    assert stored(job["id"]) and erase_expired_files(registry.engine, 600) == 0  # within the retention: kept
+    assert stored(job["id"]) and erase_expired_files(registry.uow, 600) == 0  # within the retention: kept
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=601)
-    assert erase_expired_files(registry.engine, 600, now=later) == 1
+    assert erase_expired_files(registry.uow, 600, now=later) == 1
     assert stored(job["id"]) == b"" and stored(queued["id"])  # a job not yet run keeps its file
     report = client.get(f"/imports/{job['id']}", headers=auth()).get_json()
     assert (report["state"], report["created"]) == ("succeeded", 1)  # the report stays

@@ -6,12 +6,15 @@ import dataclasses
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
+from chassis.unit_of_work import UnitOfWork
+from servicedesk.adapters.tables import EVENTS
 from servicedesk.config import ServiceDeskSettings
 from servicedesk.domain.calendar import WorkCalendar, load_calendar
-from servicedesk.service_layer.requests import seed_categories
+from servicedesk.service_layer.categories import seed_categories
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -22,11 +25,14 @@ class ServiceDesk:
     engine: sa.Engine
     calendar: WorkCalendar
 
+    def uow(self, session: Session | None = None) -> UnitOfWork:
+        """A new unit of work; with ``session``, one that joins a consumer's transaction."""
+        return UnitOfWork(self.engine, EVENTS, session=session)
+
     def migrate(self) -> None:
         """Upgrade the schema, then add any default request category not there yet."""
         migrations.upgrade(self.engine, MIGRATIONS)
-        with self.engine.begin() as conn:
-            seed_categories(conn)
+        seed_categories(self.uow)
 
 
 def bootstrap(settings: ServiceDeskSettings | None = None, engine: sa.Engine | None = None) -> ServiceDesk:

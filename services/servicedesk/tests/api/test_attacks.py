@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from servicedesk.adapters.tables import (
     activities,
@@ -17,7 +16,7 @@ from servicedesk.adapters.tables import (
     suggestions,
     volunteers,
 )
-from servicedesk.service_layer.requests import sweep
+from servicedesk.service_layer.sla import sweep
 from services.servicedesk.tests.conftest import HOME_A, TOWN_A, TOWN_B
 
 from .test_requests import member, open_one  # noqa: F401 (fixture)
@@ -51,8 +50,7 @@ def test_the_mailbox_counts_networks_not_a_forged_forwarded_for(client, desk):
 
 def test_once_escalated_the_unit_below_reads_but_cannot_act(client, auth, desk, member):  # noqa: F811
     r = open_one(client, auth, handling_unit=HOME_A)
-    with Session(desk.engine) as s, s.begin():
-        sweep(s, desk.calendar, dt.datetime.now(dt.UTC) + dt.timedelta(days=30))  # up to the county
+    sweep(desk.uow, dt.datetime.now(dt.UTC) + dt.timedelta(days=30))  # up to the county
     community = auth(unit=HOME_A, sub="community-clerk")
     assert client.get(f"/requests/{r['id']}", headers=community).status_code == 200
     before = count(desk, request_history)

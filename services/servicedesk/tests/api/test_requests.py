@@ -8,10 +8,9 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from servicedesk.adapters.tables import outbox, request_history, requests
-from servicedesk.service_layer.requests import sweep
+from servicedesk.service_layer.sla import sweep
 from services.servicedesk.tests.conftest import HOME_A, HOME_B, TOWN_A, TOWN_B
 from tests.support.people import person_event
 
@@ -112,8 +111,7 @@ def test_waiting_pauses_the_resolution_clock(client, auth, member, desk):
     waiting = move(client, auth, r["id"], "wait", note="等待申请人补充材料").get_json()
     assert waiting["resolution_due_at"] is None and waiting["clock_running"] is False
     # Nothing breaches while waiting, however late it gets.
-    with Session(desk.engine) as s, s.begin():
-        assert sweep(s, desk.calendar, dt.datetime.now(dt.UTC) + dt.timedelta(days=400)) == 0
+    assert sweep(desk.uow, dt.datetime.now(dt.UTC) + dt.timedelta(days=400)) == 0
     resumed = move(client, auth, r["id"], "resume").get_json()
     due = dt.datetime.fromisoformat(resumed["resolution_due_at"])
     assert resumed["clock_running"] and due > dt.datetime.fromisoformat(r["resolution_due_at"])
@@ -122,10 +120,8 @@ def test_waiting_pauses_the_resolution_clock(client, auth, member, desk):
 def test_late_requests_breach_once_escalate_and_are_published(client, auth, member, desk):
     r = open_one(client, auth, handling_unit=HOME_A)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
-    with Session(desk.engine) as s, s.begin():
-        assert sweep(s, desk.calendar, later) == 2  # no response, no resolution
-    with Session(desk.engine) as s, s.begin():
-        assert sweep(s, desk.calendar, later + dt.timedelta(days=1)) == 0  # each clock breaches once
+    assert sweep(desk.uow, later) == 2  # no response, no resolution
+    assert sweep(desk.uow, later + dt.timedelta(days=1)) == 0  # each clock breaches once
     got = client.get(f"/requests/{r['id']}", headers=auth()).get_json()
     assert got["breached"] and got["escalations"] == 2
     assert got["handling_unit"] == "370783000000"  # community -> town -> county

@@ -8,15 +8,24 @@ development mode: the gateway never invents the identity agencies verify it by.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
+from chassis.unit_of_work import UnitOfWork
+from sharing_gateway.adapters.tables import EVENTS
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain import signing
+from sharing_gateway.service_layer import agencies, ledger, signing_keys
+from sharing_gateway.service_layer.checkpoints import Schedule
+from sharing_gateway.service_layer.feeds import Delivery
+from sharing_gateway.service_layer.notices import Intake
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -28,16 +37,35 @@ class Gateway:
     policies: dict[str, policies.Policy]
     signer: signing.Signer
 
+    def uow(self, session: Session | None = None) -> UnitOfWork:
+        """A new unit of work; with ``session``, one that joins a consumer's transaction."""
+        return UnitOfWork(self.engine, EVENTS, session=session)
+
+    @functools.cached_property
+    def delivery(self) -> Delivery:
+        """What delivering into agencies' feeds needs (policies, signing key, transform key)."""
+        return Delivery(self.policies, self.signer, self.settings.transform_digest_key())
+
+    @functools.cached_property
+    def intake(self) -> Intake:
+        """What taking agencies' notices in needs (audience, ID-number digest keys)."""
+        s = self.settings
+        return Intake(s.gateway_audience, s.id_digest_key(), tuple(s.id_digest_keys()))
+
+    @property
+    def checkpoint_schedule(self) -> Schedule:
+        s = self.settings
+        return Schedule(s.checkpoint_every_entries, dt.timedelta(seconds=s.checkpoint_interval_seconds))
+
     def migrate(self) -> None:
         """Upgrade the schema, record each policy's agency (in force on a deployment's first migration;
         later ones await approval), start the ledger's chain, record the signing key."""
-        from sharing_gateway.service_layer import agencies, ledger, signing_keys
-
         migrations.upgrade(self.engine, MIGRATIONS)
-        with self.engine.begin() as conn:
-            agencies.sync_agencies(conn, self.policies)
-            ledger.ensure_head(conn)
-            signing_keys.record(conn, self.signer)
+        with self.uow() as uow:
+            agencies.sync_agencies(uow, self.policies)
+            ledger.ensure_head(uow)
+            signing_keys.record(uow, self.signer)
+            uow.commit()
 
 
 def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None = None) -> Gateway:

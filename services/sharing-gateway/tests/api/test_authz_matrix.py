@@ -129,13 +129,14 @@ def seeded(tmp_path_factory):
     )
     gw.migrate()
     seeder = Principal("seed-gw", "seed-gw", frozenset({"gateway_admin"}), COUNTY)
-    with gw.engine.begin() as conn:
-        conn.execute(agencies.update().where(agencies.c.code == "npc").values(paused=True))
-        conn.execute(agencies.update().where(agencies.c.code == "cppcc").values(policy_version="cppcc@v0#old"))
-        request = approvals.ask(conn, gw, seeder, "public_security", approvals.ISSUE_KEY)
+    with gw.uow() as uow:
+        uow.session.execute(agencies.update().where(agencies.c.code == "npc").values(paused=True))
+        uow.session.execute(agencies.update().where(agencies.c.code == "cppcc").values(policy_version="cppcc@v0#old"))
+        request = approvals.ask(uow, gw.policies, seeder, "public_security", approvals.ISSUE_KEY)
         court_key = notice_keys.public_key_of(notice_sender.public_jwk(notice_sender.new_key()))
-        court_kid = notice_keys.register(conn, "court", court_key, "seed")
-        court_key_id = agencies_service.issue_key(conn, "court", "seed", dt.timedelta(days=7)).split(".")[1]
+        court_kid = notice_keys.register(uow, "court", court_key, "seed")
+        court_key_id = agencies_service.issue_key(uow, "court", "seed", dt.timedelta(days=7)).split(".")[1]
+        uow.commit()
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
     jwk = notice_sender.public_jwk(notice_sender.new_key())

@@ -17,7 +17,7 @@ from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints import admin
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies
+from sharing_gateway.service_layer import agencies, agency_access
 from sharing_gateway.service_layer import ledger as ledger_service
 
 from chassis import idnumber
@@ -134,15 +134,14 @@ def test_who_approved_is_in_the_chain_and_covered_by_its_hash(client, keys, gate
     with gateway.engine.connect() as conn:
         issued = conn.execute(sa.select(ledger).where(ledger.c.event_type.like("%key_issued"))).mappings().one()
         assert (issued["requested_by"], issued["approved_by"]) == ("alice", "bob")
-        assert ledger_service.verify(conn).ok
+    assert ledger_service.verify_all(gateway.uow).ok
     with gateway.engine.begin() as conn:  # someone with DDL drops the guard and names another approver
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("DROP TRIGGER disclosure_ledger_append_only ON disclosure_ledger")
         else:
             conn.exec_driver_sql("DROP TRIGGER disclosure_ledger_no_update")
         conn.execute(ledger.update().where(ledger.c.position == issued["position"]).values(approved_by="alice"))
-    with gateway.engine.connect() as conn:
-        verdict = ledger_service.verify(conn)
+    verdict = ledger_service.verify_all(gateway.uow)
     assert not verdict.ok and verdict.position == issued["position"] and "changed" in verdict.problem
 
 
@@ -150,8 +149,7 @@ def test_the_operators_command_line_issues_only_an_agencys_first_key(gateway, mo
     c.operator_environment(gateway, monkeypatch)
     assert admin.main(["issue-key", "court"]) == 0
     first = capsys.readouterr().out.strip()
-    with gateway.engine.connect() as conn:
-        assert agencies.authenticate(conn, first) == "court"
+    assert agency_access.authenticate(gateway.uow, first) == "court"
     before = written(gateway)
     assert admin.main(["issue-key", "court"]) == 2
     assert "key-requests" in capsys.readouterr().err
@@ -197,8 +195,9 @@ def test_a_new_agencys_policy_waits_for_two_gateway_admins(database_url, tmp_pat
     gateway = bootstrap(dataclasses.replace(settings, policy_dir=str(c.POLICIES)))
     gateway.migrate()
     client, staff = create_app(gateway).test_client(), c.staff_headers(gateway)
-    with gateway.engine.begin() as conn:
-        npc_key = agencies.issue_key(conn, "npc", "test", dt.timedelta(days=7))
+    with gateway.uow() as uow:
+        npc_key = agencies.issue_key(uow, "npc", "test", dt.timedelta(days=7))
+        uow.commit()
     status = {a["code"]: a for a in client.get("/agencies", headers=staff("auditor")).get_json()}
     assert status["court"]["policy_awaiting"] is None
     assert status["npc"]["policy_awaiting"] == gateway.policies["npc"].version_label
@@ -252,9 +251,8 @@ def test_a_notice_parked_in_the_same_moment_as_its_persons_registration_still_go
     with gateway.engine.begin() as conn:  # the people view learns the person without a release
         read_model.apply_person_event(conn, registration)
     assert passed_on(gateway) == []
-    with gateway.engine.begin() as conn:
-        assert parked_notices.sweep(conn, gateway) == 1
-    with gateway.engine.begin() as conn:
-        assert parked_notices.sweep(conn, gateway) == 0
-        assert parked_notices.release(conn, gateway, registration.data) == 0
+    assert parked_notices.sweep(gateway.uow, gateway.policies) == 1
+    assert parked_notices.sweep(gateway.uow, gateway.policies) == 0
+    with gateway.uow() as uow:
+        assert parked_notices.release(uow, gateway.policies, registration.data) == 0
     assert passed_on(gateway) == [idnumber.digest(NOBODY, key)]

@@ -17,7 +17,7 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain.signing import SigningKeyMissing, verify
-from sharing_gateway.service_layer import agencies
+from sharing_gateway.service_layer import agency_access
 
 from chassis import idnumber
 from chassis.events import Envelope
@@ -253,9 +253,9 @@ def test_keys_rotate_with_an_overlap(client, keys, gateway, staff):
     assert feed(client, new)["agency"] == "court" and feed(client, keys["court"])["agency"] == "court"
     with gateway.engine.connect() as conn:
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
-        assert agencies.authenticate(conn, new, later) == "court"
+        assert agency_access.authenticate(gateway.uow, new, later) == "court"
         with pytest.raises(Exception, match="Invalid or expired"):
-            agencies.authenticate(conn, keys["court"], later)
+            agency_access.authenticate(gateway.uow, keys["court"], later)
         assert conn.execute(sa.select(sa.func.count()).where(agency_keys.c.agency == "court")).scalar() == 2
     assert client.post("/agencies/court/key-requests", headers=staff("auditor")).status_code == 403
     assert client.post("/agencies/court/key-requests", headers=staff("admin")).status_code == 403

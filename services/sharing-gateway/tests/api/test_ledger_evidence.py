@@ -27,6 +27,13 @@ from .test_feeds_and_notices import feed, member_event
 CONTENT = ("agency", "event_id", "sequence", "event_type", "fields", "policy_version", "payload_digest", "at")
 
 
+def make_checkpoint(gateway, **how):
+    with gateway.uow() as uow:
+        made = checkpoints.make(uow, gateway.delivery, gateway.checkpoint_schedule, **how)
+        uow.commit()
+        return made
+
+
 def refuses(gateway, statement: str) -> None:
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), gateway.engine.begin() as conn:
         conn.exec_driver_sql(statement)
@@ -36,8 +43,7 @@ def history(gateway, consume) -> None:
     """Three deliveries, each followed by a checkpoint: checkpoints at positions 1, 6 and 11."""
     for i, roles in enumerate(((("cppcc", "county"),), (("npc", "county"),), (("cppcc", "county"),))):
         consume(member_event(f"p{i}", roles=roles))
-        with gateway.engine.begin() as conn:
-            assert checkpoints.make(conn, gateway) is not None
+        assert make_checkpoint(gateway) is not None
 
 
 def operator_rewrites(gateway, rewrite) -> None:
@@ -99,7 +105,9 @@ def test_the_ledger_refuses_update_delete_and_truncate(gateway, consume):
     if gateway.engine.dialect.name == "postgresql":
         refuses(gateway, "TRUNCATE disclosure_ledger")
     with gateway.engine.connect() as conn:
-        assert ledger_service.verify(conn).ok and conn.execute(sa.select(ledger.c.agency)).scalar() == "cppcc"
+        assert (
+            ledger_service.verify_all(gateway.uow).ok and conn.execute(sa.select(ledger.c.agency)).scalar() == "cppcc"
+        )
 
 
 def overwrite(conn, table: sa.Table, column: str, value: str) -> str:
@@ -117,13 +125,12 @@ def test_the_ledger_and_its_checkpoints_refuse_an_insert_over_an_existing_positi
     """SQLite's REPLACE deletes the old row without the DELETE trigger; PostgreSQL's ON CONFLICT
     DO UPDATE is an UPDATE: both are refused, and both tables are left as they were."""
     consume(member_event())
-    with gateway.engine.begin() as conn:
-        made = checkpoints.make(conn, gateway)
+    made = make_checkpoint(gateway)
     with gateway.engine.connect() as conn:
         refuses(gateway, overwrite(conn, ledger, "agency", "'police-forged'"))
         refuses(gateway, overwrite(conn, ledger_checkpoints, "through", "999"))
     with gateway.engine.connect() as conn:
-        assert ledger_service.verify(conn).ok
+        assert ledger_service.verify_all(gateway.uow).ok
         assert conn.execute(sa.select(ledger.c.agency).where(ledger.c.position == 1)).scalar() == "cppcc"
         assert conn.execute(sa.select(ledger_checkpoints.c.through, ledger_checkpoints.c.checkpoint)).one() == (
             1 + len(gateway.policies),  # the checkpoint's own deliveries, one to each feed
@@ -146,14 +153,13 @@ def test_checkpoints_reach_every_running_feed_and_the_checkpoint_topic(gateway, 
             for (p,) in conn.execute(sa.select(outbox.c.payload).where(outbox.c.topic == "gateway.checkpoints.v1"))
         ]
     assert cppcc == heads and [p["position"] for p in published] == [1, 6, 11]
-    with gateway.engine.begin() as conn:  # nothing new but its own deliveries: no checkpoint
-        assert checkpoints.make(conn, gateway, only_if_due=True) is None
+    # nothing new but its own deliveries: no checkpoint
+    assert make_checkpoint(gateway, only_if_due=True) is None
     # Paused, the NPC misses the next checkpoint and gets the one after.
     client.post("/agencies/npc/pause", json={}, headers=staff("gateway_admin"))
     consume(member_event("p9", roles=(("cppcc", "county"),)))
-    with gateway.engine.begin() as conn:
-        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=gateway.settings.checkpoint_interval_seconds + 1)
-        assert checkpoints.make(conn, gateway, now=later, only_if_due=True)["position"] == 16
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=gateway.settings.checkpoint_interval_seconds + 1)
+    assert make_checkpoint(gateway, now=later, only_if_due=True)["position"] == 16
     assert [e["data"].get("position") for e in feed(client, keys["npc"])["entries"]][-1] == 11
     verdict = client.get("/ledger/verify", headers=staff("auditor")).get_json()
     assert verdict["ok"] and verdict["records"] == 16 + 3  # the paused NPC got no entry
@@ -169,12 +175,10 @@ def test_a_rewritten_and_rehashed_ledger_is_caught_by_the_agencies_checkpoints(
 ):
     history(gateway, consume)
     kept = kept_by(client, keys["cppcc"])
-    with gateway.engine.connect() as conn:
-        assert ledger_service.verify(conn, kept).ok
+    assert ledger_service.verify_all(gateway.uow, kept).ok
     operator_rewrites(gateway, rewrite)
-    with gateway.engine.connect() as conn:
-        assert ledger_service.verify(conn).ok  # the chain alone is fooled
-        verdict = ledger_service.verify(conn, kept)
+    assert ledger_service.verify_all(gateway.uow).ok  # the chain alone is fooled
+    verdict = ledger_service.verify_all(gateway.uow, kept)
     assert not verdict.ok and verdict.position == first_bad and verdict.vouched_through == vouched, verdict
 
 
@@ -183,8 +187,7 @@ def deliveries_in_a_row(gateway, consume) -> None:
     delivery into each feed)."""
     for i in range(4):
         consume(member_event(f"p{i}", roles=(("cppcc", "county"),)))
-    with gateway.engine.begin() as conn:
-        assert checkpoints.make(conn, gateway)["position"] == 4
+    assert make_checkpoint(gateway)["position"] == 4
 
 
 @pytest.mark.parametrize(
@@ -201,14 +204,12 @@ def test_the_feed_entries_an_agency_holds_name_the_first_rewritten_record(
     kept = kept_by(client, keys["cppcc"])
     entries, forged = checkpoint.trusted_entries(checkpoint.entries_from_export(exported), jwks)
     assert forged == [] and [e["sequence"] for e in entries] == [1, 2, 3, 4, 5]
-    with gateway.engine.connect() as conn:
-        verdict = ledger_service.verify(conn, kept, entries)
+    verdict = ledger_service.verify_all(gateway.uow, kept, entries)
     assert verdict.ok and (verdict.records, verdict.vouched_through, verdict.not_yet_vouched) == (8, 4, 4)
     operator_rewrites(gateway, rewrite)
-    with gateway.engine.connect() as conn:
-        assert ledger_service.verify(conn).ok  # the chain alone is fooled
-        by_checkpoint = ledger_service.verify(conn, kept)
-        verdict = ledger_service.verify(conn, kept, entries)
+    assert ledger_service.verify_all(gateway.uow).ok  # the chain alone is fooled
+    by_checkpoint = ledger_service.verify_all(gateway.uow, kept)
+    verdict = ledger_service.verify_all(gateway.uow, kept, entries)
     assert not by_checkpoint.ok and by_checkpoint.position == 4  # a checkpoint only bounds the rewrite
     assert not verdict.ok and verdict.position == first_bad and verdict.entries == 5, verdict
     assert f"record {first_bad}" in verdict.problem
@@ -243,8 +244,7 @@ def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
 def test_a_rotated_signing_key_stays_published_with_its_period(gateway, client, keys, consume):
     consume(member_event())
     (before,) = feed(client, keys["cppcc"])["entries"]
-    with gateway.engine.begin() as conn:
-        new = signing_keys.rotate(conn, signing.Path(gateway.settings.signing_key_file))
+    new = signing_keys.rotate(gateway.uow, signing.Path(gateway.settings.signing_key_file))
     published = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
     old, = [k for k in published if k["kid"] == before["signature"]["kid"]]  # fmt: skip
     assert old["not_after"] is not None and old["not_before"] <= old["not_after"]

@@ -67,12 +67,13 @@ def platform(database_url, kafka, tmp_path):
         )
     )
     gw.migrate()
-    with gw.engine.begin() as conn:
+    with gw.uow() as uow:
         keys = {
-            a: agencies.issue_key(conn, a, "test", dt.timedelta(days=1)) for a in ("court", "cppcc", "public_security")
+            a: agencies.issue_key(uow, a, "test", dt.timedelta(days=1)) for a in ("court", "cppcc", "public_security")
         }
         court_key = notice_sender.new_key()
-        notice_keys.register(conn, "court", notice_keys.public_key_of(notice_sender.public_jwk(court_key)), "test")
+        notice_keys.register(uow, "court", notice_keys.public_key_of(notice_sender.public_jwk(court_key)), "test")
+        uow.commit()
     with running(evaluation_worker(ev)), running(build(gw)):
         yield ev, gw, keys, court_key
     ev.engine.dispose()

@@ -11,6 +11,16 @@ from chassis.contracts import EventContract, register
 from chassis.topics import EVALUATION
 
 PREFIX = "cn.tongxin.evaluation."
+#: The event types of ``evaluation.v1``, defined once: producers and consumers import these names.
+REPRESENTATIVE_RETAINED = PREFIX + "representative.retained.v1"
+REPRESENTATIVE_WARNED = PREFIX + "representative.warned.v1"
+QUALIFICATION_REVOKED = PREFIX + "representative.qualification_revoked.v1"
+ROUND_OPENED = PREFIX + "round.opened.v1"
+ROUND_CLOSED = PREFIX + "round.closed.v1"
+ROUND_PUBLISHED = PREFIX + "round.published.v1"
+PERSON_SCORED = PREFIX + "person.scored.v1"
+VETO_APPLIED = PREFIX + "veto.applied.v1"
+VETO_LIFTED = PREFIX + "veto.lifted.v1"
 DECISIONS = ["retain", "talk", "warning", "revoke_membership_recommendation", "revoke_recommendation_eligibility"]
 
 
@@ -25,15 +35,15 @@ class RepresentativeDecision(Schema):
     decided_at = fields.DateTime(required=True)
 
 
-for _suffix, _summary in [
-    ("representative.retained.v1", "A joint evaluation meeting retained a representative."),
-    ("representative.warned.v1", "A representative was given a talk (约谈) or a warning (警示谈话)."),
+for _type, _summary in [
+    (REPRESENTATIVE_RETAINED, "A joint evaluation meeting retained a representative."),
+    (REPRESENTATIVE_WARNED, "A representative was given a talk (约谈) or a warning (警示谈话)."),
     (
-        "representative.qualification_revoked.v1",
+        QUALIFICATION_REVOKED,
         "A representative lost a membership recommendation or the eligibility to be recommended.",
     ),
 ]:
-    register(EventContract(PREFIX + _suffix, EVALUATION, RepresentativeDecision, _summary))
+    register(EventContract(_type, EVALUATION, RepresentativeDecision, _summary))
 
 
 class RoundEvent(Schema):
@@ -69,12 +79,12 @@ class VetoChanged(Schema):
     reason = fields.String(required=True)
 
 
-for _suffix, _schema, _summary in [
-    ("round.opened.v1", RoundEvent, "An evaluation round opened for scoring."),
-    ("round.closed.v1", RoundEvent, "Scoring closed; outcomes computed."),
-    ("round.published.v1", RoundEvent, "A round's results were published."),
-    ("person.scored.v1", PersonScored, "A person's composite score, rank and flags in a round."),
-    ("veto.applied.v1", VetoChanged, "A violation in force vetoed a person in a round (一票否决)."),
-    ("veto.lifted.v1", VetoChanged, "A rescinded violation lifted a veto."),
+for _type, _schema, _summary in [
+    (ROUND_OPENED, RoundEvent, "An evaluation round opened for scoring."),
+    (ROUND_CLOSED, RoundEvent, "Scoring closed; outcomes computed."),
+    (ROUND_PUBLISHED, RoundEvent, "A round's results were published."),
+    (PERSON_SCORED, PersonScored, "A person's composite score, rank and flags in a round."),
+    (VETO_APPLIED, VetoChanged, "A violation in force vetoed a person in a round (一票否决)."),
+    (VETO_LIFTED, VetoChanged, "A rescinded violation lifted a veto."),
 ]:
-    register(EventContract(PREFIX + _suffix, EVALUATION, _schema, _summary))
+    register(EventContract(_type, EVALUATION, _schema, _summary))

@@ -11,6 +11,12 @@ from chassis.contracts import EventContract, register
 from chassis.topics import GATEWAY_CHECKPOINTS, GATEWAY_INBOUND
 
 PREFIX = "cn.tongxin.gateway.notice."
+#: The event types of ``gateway.inbound.v1`` and ``gateway.checkpoints.v1``, defined once.
+VIOLATION_NOTICE = PREFIX + "violation.v1"
+VIOLATION_RESCINDED = PREFIX + "violation_rescinded.v1"
+MEMBERSHIP_CONFIRMED = PREFIX + "membership_confirmed.v1"
+MEMBERSHIP_ENDED = PREFIX + "membership_ended.v1"
+CHECKPOINT = "cn.tongxin.gateway.checkpoint.v1"
 
 
 class ViolationNotice(Schema):
@@ -34,7 +40,7 @@ class ViolationRescinded(Schema):
 
 register(
     EventContract(
-        PREFIX + "violation.v1",
+        VIOLATION_NOTICE,
         GATEWAY_INBOUND,
         ViolationNotice,
         "An agency reported a violation of law or discipline (违法违纪).",
@@ -42,7 +48,7 @@ register(
 )
 register(
     EventContract(
-        PREFIX + "violation_rescinded.v1",
+        VIOLATION_RESCINDED,
         GATEWAY_INBOUND,
         ViolationRescinded,
         "An agency rescinded an earlier violation notice (e.g. on appeal).",
@@ -63,7 +69,7 @@ class MembershipNotice(Schema):
 
 register(
     EventContract(
-        PREFIX + "membership_confirmed.v1",
+        MEMBERSHIP_CONFIRMED,
         GATEWAY_INBOUND,
         MembershipNotice,
         "The NPC or the CPPCC confirmed a person's deputyship or membership.",
@@ -71,7 +77,7 @@ register(
 )
 register(
     EventContract(
-        PREFIX + "membership_ended.v1",
+        MEMBERSHIP_ENDED,
         GATEWAY_INBOUND,
         MembershipNotice,
         "The NPC or the CPPCC ended a person's deputyship or membership.",
@@ -108,7 +114,7 @@ class LedgerCheckpoint(Schema):
 
 register(
     EventContract(
-        "cn.tongxin.gateway.checkpoint.v1",
+        CHECKPOINT,
         GATEWAY_CHECKPOINTS,
         LedgerCheckpoint,
         "The gateway signed the disclosure ledger's head (position, hash, time); every agency's feed gets it too.",

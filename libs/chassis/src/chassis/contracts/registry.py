@@ -24,6 +24,16 @@ from chassis.contracts import UNIT_CODE, EventContract, register
 from chassis.topics import REGISTRY_PERSON
 
 PREFIX = "cn.tongxin.registry.person."
+#: The event types of ``registry.person.v1``, defined once: producers and consumers import these names.
+PERSON_REGISTERED = PREFIX + "registered.v1"
+PERSON_UPDATED = PREFIX + "updated.v1"
+PERSON_MOVED = PREFIX + "moved.v1"
+CATEGORY_JOINED = PREFIX + "category_joined.v1"
+CATEGORY_LEFT = PREFIX + "category_left.v1"
+REPRESENTATIVE_CHANGED = PREFIX + "representative_changed.v1"
+PERSON_ARCHIVED = PREFIX + "archived.v1"
+PERSON_RESTORED = PREFIX + "restored.v1"
+PERSON_MERGED = PREFIX + "merged.v1"
 
 
 _WITHHELD_WHEN_SENSITIVE = {"sensitive": "values", "description": "null when it names a religion or an ethnicity"}
@@ -99,15 +109,15 @@ class PersonMerged(PersonSnapshot):
     merged_person_id = fields.String(required=True, metadata={"description": "the record folded into this one"})
 
 
-for _suffix, _schema, _summary in [
-    ("registered.v1", PersonRegistered, "A person was registered in the registry."),
-    ("updated.v1", PersonUpdated, "Shared fields of a person changed; hidden fields alone emit nothing."),
-    ("moved.v1", PersonMoved, "A person moved to another administrative unit."),
-    ("category_joined.v1", CategoryChanged, "A person joined one of the 10 base databases."),
-    ("category_left.v1", CategoryChanged, "A person left one of the 10 base databases."),
-    ("representative_changed.v1", RepresentativeChanged, "A person's representative status changed."),
-    ("archived.v1", PersonArchivedOrRestored, "A person's record was archived."),
-    ("restored.v1", PersonArchivedOrRestored, "An archived record was restored."),
-    ("merged.v1", PersonMerged, "A likely duplicate was merged into this person."),
+for _type, _schema, _summary in [
+    (PERSON_REGISTERED, PersonRegistered, "A person was registered in the registry."),
+    (PERSON_UPDATED, PersonUpdated, "Shared fields of a person changed; hidden fields alone emit nothing."),
+    (PERSON_MOVED, PersonMoved, "A person moved to another administrative unit."),
+    (CATEGORY_JOINED, CategoryChanged, "A person joined one of the 10 base databases."),
+    (CATEGORY_LEFT, CategoryChanged, "A person left one of the 10 base databases."),
+    (REPRESENTATIVE_CHANGED, RepresentativeChanged, "A person's representative status changed."),
+    (PERSON_ARCHIVED, PersonArchivedOrRestored, "A person's record was archived."),
+    (PERSON_RESTORED, PersonArchivedOrRestored, "An archived record was restored."),
+    (PERSON_MERGED, PersonMerged, "A likely duplicate was merged into this person."),
 ]:
-    register(EventContract(PREFIX + _suffix, REGISTRY_PERSON, _schema, _summary))
+    register(EventContract(_type, REGISTRY_PERSON, _schema, _summary))

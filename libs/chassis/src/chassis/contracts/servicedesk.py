@@ -14,6 +14,18 @@ from chassis.contracts import EventContract, register
 from chassis.topics import SERVICEDESK
 
 PREFIX = "cn.tongxin.servicedesk."
+#: The event types of ``servicedesk.v1``, defined once: producers and consumers import these names.
+REQUEST_OPENED = PREFIX + "request.opened.v1"
+REQUEST_STATUS_CHANGED = PREFIX + "request.status_changed.v1"
+REQUEST_RESOLVED = PREFIX + "request.resolved.v1"
+REQUEST_CLOSED = PREFIX + "request.closed.v1"
+REQUEST_SLA_BREACHED = PREFIX + "request.sla_breached.v1"
+URGENT_INCIDENT = PREFIX + "incident.urgent.v1"
+SUGGESTION_RECEIVED = PREFIX + "suggestion.received.v1"
+SUGGESTION_ANSWERED = PREFIX + "suggestion.answered.v1"
+SUGGESTION_ADOPTED = PREFIX + "suggestion.adopted.v1"
+ACTIVITY_RECORDED = PREFIX + "activity.recorded.v1"
+DONATION_RECORDED = PREFIX + "donation.recorded.v1"
 
 
 class RequestEvent(Schema):
@@ -79,17 +91,17 @@ class DonationRecorded(Schema):
     donated_on = fields.Date(required=True)
 
 
-for _suffix, _schema, _summary in [
-    ("request.opened.v1", RequestEvent, "A member's service request (诉求) was submitted."),
-    ("request.status_changed.v1", RequestEvent, "A request moved to another state."),
-    ("request.resolved.v1", RequestEvent, "A request was resolved."),
-    ("request.closed.v1", RequestEvent, "A request was closed with the member's satisfaction rating."),
-    ("request.sla_breached.v1", SlaBreached, "A request missed its response or resolution time; escalated."),
-    ("incident.urgent.v1", UrgentIncident, "An urgent safety or stability matter, for emergency coordination."),
-    ("suggestion.received.v1", SuggestionEvent, "A suggestion reached the mailbox (建言献策信箱)."),
-    ("suggestion.answered.v1", SuggestionEvent, "A suggestion was answered."),
-    ("suggestion.adopted.v1", SuggestionEvent, "A suggestion was marked adopted or not adopted."),
-    ("activity.recorded.v1", ActivityRecorded, "A volunteer service activity was recorded."),
-    ("donation.recorded.v1", DonationRecorded, "A charity donation (money or in kind) was recorded."),
+for _type, _schema, _summary in [
+    (REQUEST_OPENED, RequestEvent, "A member's service request (诉求) was submitted."),
+    (REQUEST_STATUS_CHANGED, RequestEvent, "A request moved to another state."),
+    (REQUEST_RESOLVED, RequestEvent, "A request was resolved."),
+    (REQUEST_CLOSED, RequestEvent, "A request was closed with the member's satisfaction rating."),
+    (REQUEST_SLA_BREACHED, SlaBreached, "A request missed its response or resolution time; escalated."),
+    (URGENT_INCIDENT, UrgentIncident, "An urgent safety or stability matter, for emergency coordination."),
+    (SUGGESTION_RECEIVED, SuggestionEvent, "A suggestion reached the mailbox (建言献策信箱)."),
+    (SUGGESTION_ANSWERED, SuggestionEvent, "A suggestion was answered."),
+    (SUGGESTION_ADOPTED, SuggestionEvent, "A suggestion was marked adopted or not adopted."),
+    (ACTIVITY_RECORDED, ActivityRecorded, "A volunteer service activity was recorded."),
+    (DONATION_RECORDED, DonationRecorded, "A charity donation (money or in kind) was recorded."),
 ]:
-    register(EventContract(PREFIX + _suffix, SERVICEDESK, _schema, _summary))
+    register(EventContract(_type, SERVICEDESK, _schema, _summary))

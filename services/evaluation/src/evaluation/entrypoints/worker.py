@@ -11,8 +11,10 @@ import sys
 
 from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
+from chassis.contracts.gateway import VIOLATION_NOTICE, VIOLATION_RESCINDED
 from chassis.settings import exit_if_unsafe
 from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
+from chassis.unit_of_work import joined
 from evaluation.adapters.tables import outbox, processed_events
 from evaluation.bootstrap import Evaluation, bootstrap
 from evaluation.service_layer import read_model, violations
@@ -25,8 +27,8 @@ def people_consumer(ev: Evaluation) -> ConsumerRunner:
 
 def build(ev: Evaluation) -> list:
     notices = {
-        violations.NOTICE: violations.on_violation_notice,
-        violations.RESCINDED: violations.on_violation_rescinded,
+        VIOLATION_NOTICE: joined(ev.uow, violations.on_violation_notice),
+        VIOLATION_RESCINDED: joined(ev.uow, violations.on_violation_rescinded),
     }
     return [
         worker.relay(ev.settings, ev.engine, outbox),

@@ -1,17 +1,10 @@
 """Joint evaluation meetings (联席评价) with the NPC, the CPPCC and other bodies.
 
 Per person a meeting decides: retain, talk (约谈), warning (警示谈话), revoke the
-membership recommendation, or revoke the eligibility to be recommended. A decision
-that goes against the computed outcome (retaining someone vetoed or in the bottom
-share, or revoking someone ranked normally) needs a recorded justification. Each
-decision is published on ``evaluation.v1`` for the registry and the gateway.
-
-Who may decide: a warning or a revocation judges a round's outcomes, so it needs a
-meeting tied to a round, decided by staff whose unit contains the round's scope. A
-revocation removes a seat in a body (NPC, CPPCC, chamber, party) held at some level:
-the round's scope must be at that level or above (county at least when the person
-holds no seat in that body), so a community or town evaluator can never strip a
-county member's role.
+membership recommendation, or revoke the eligibility to be recommended. When a decision
+needs a justification and who may take it is ``domain.decisions``; a warning or a
+revocation is decided by staff whose unit contains the round's scope. Each decision is
+published on ``evaluation.v1`` for the registry and the gateway.
 """
 
 from __future__ import annotations
@@ -20,36 +13,41 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis import units
 from chassis.auth import Principal
+from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED, REPRESENTATIVE_WARNED
 from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
-from evaluation.service_layer.rounds import EVENT, events, get
+from evaluation.domain import decisions as decisions_rule
+from evaluation.service_layer.rounds import get_in
 
 EVENT_FOR = {
-    "retain": "representative.retained.v1",
-    "talk": "representative.warned.v1",
-    "warning": "representative.warned.v1",
-    "revoke_membership_recommendation": "representative.qualification_revoked.v1",
-    "revoke_recommendation_eligibility": "representative.qualification_revoked.v1",
+    "retain": REPRESENTATIVE_RETAINED,
+    "talk": REPRESENTATIVE_WARNED,
+    "warning": REPRESENTATIVE_WARNED,
+    "revoke_membership_recommendation": QUALIFICATION_REVOKED,
+    "revoke_recommendation_eligibility": QUALIFICATION_REVOKED,
 }
-_FAILED = ("vetoed", "bottom")
-#: Decisions that need a round's outcomes behind them.
-_ON_A_ROUND = ("warning", "revoke_membership_recommendation", "revoke_recommendation_eligibility")
-#: Admin-unit levels and the levels of seats in a body, from the narrowest up.
-_RANK = {"village": 0, "town": 1, "county": 2, "city": 3, "province": 4, "national": 5}
 
 
-def create(session: Session, principal: Principal, body: dict) -> str:
+def create(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
+    """Convene a joint meeting; returns it."""
     principal.require_role("evaluator")
+    with uow_factory() as uow:
+        meeting = _view(uow, principal, _create(uow, principal, body))
+        uow.commit()
+        return meeting
+
+
+def _create(uow: UnitOfWork, principal: Principal, body: dict) -> str:
     scope_unit = principal.unit
     if body.get("round_id"):  # a meeting decides on a round's outcomes: only at the round's own level or above
-        scope_unit = get(session, principal, body["round_id"])["scope_unit"]
+        scope_unit = get_in(uow, principal, body["round_id"])["scope_unit"]
         principal.require_scope(scope_unit)
     meeting_id = str(uuid.uuid4())
-    session.execute(
+    uow.session.execute(
         meetings.insert(),
         dict(
             id=meeting_id,
@@ -65,8 +63,17 @@ def create(session: Session, principal: Principal, body: dict) -> str:
     return meeting_id
 
 
-def decide(session: Session, principal: Principal, meeting_id: str, body: dict) -> dict:
+def decide(uow_factory: UowFactory, principal: Principal, meeting_id: str, body: dict) -> dict:
+    """Record a meeting's decision on a person and announce it; returns the decision."""
     principal.require_role("evaluator")
+    with uow_factory() as uow:
+        decision = _decide(uow, principal, meeting_id, body)
+        uow.commit()
+        return decision
+
+
+def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) -> dict:
+    session = uow.session
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
     if meeting is None or not principal.sees(meeting["scope_unit"]):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
@@ -89,11 +96,8 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
                 outcomes.c.round_id == meeting["round_id"], outcomes.c.person_id == body["person_id"]
             )
         ).scalar()
-    overrides = (body["decision"] == "retain" and computed in _FAILED) or (
-        body["decision"].startswith("revoke") and computed == "ranked"
-    )
     justification = (body.get("override_justification") or "").strip()
-    if overrides and len(justification) < 10:
+    if not decisions_rule.justified(body["decision"], computed, justification):
         raise InvalidInput(
             f"该决定与评价结果（{computed}）不一致，须填写不少于10字的理由（override_justification）",
             f"The decision overrides the computed outcome ({computed}); record a justification of 10+ characters",
@@ -114,9 +118,8 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
         decided_at=now,
     )
     session.execute(decisions.insert(), row)
-    events().add(
-        session,
-        EVENT + EVENT_FOR[body["decision"]],
+    uow.emit(
+        EVENT_FOR[body["decision"]],
         body["person_id"],
         {
             "person_id": body["person_id"],
@@ -134,7 +137,7 @@ def decide(session: Session, principal: Principal, meeting_id: str, body: dict) 
 
 def _require_standing_to_decide(principal: Principal, meeting, person, body: dict) -> None:
     decision = body["decision"]
-    if decision not in _ON_A_ROUND:
+    if not decisions_rule.needs_a_round(decision):
         return
     if not meeting["round_id"]:
         raise InvalidInput(
@@ -143,22 +146,27 @@ def _require_standing_to_decide(principal: Principal, meeting, person, body: dic
             field="decision",
         )
     principal.require_scope(meeting["scope_unit"])
-    if not decision.startswith("revoke"):
+    if not decisions_rule.is_revocation(decision):
         return
-    seats = [r.get("level") for r in person["representative_roles"] or () if r.get("body") == body["body"]]
-    needed = max((_RANK.get(level, _RANK["national"]) for level in seats), default=_RANK["county"])
-    if _RANK[units.level(meeting["scope_unit"])] < needed:
+    roles = person["representative_roles"] or ()
+    if not decisions_rule.may_revoke_at(units.level(meeting["scope_unit"]), roles, body["body"]):
         raise Forbidden(
             "撤销资格须由不低于该人员所任职务层级（至少县级）的评价轮次联席会议决定",
             "A revocation needs a meeting on a round at or above the level of the person's seat (county at least)",
         )
 
 
-def view(session, principal: Principal, meeting_id: str) -> dict:
+def view(uow_factory: UowFactory, principal: Principal, meeting_id: str) -> dict:
+    """A meeting and its decisions."""
+    with uow_factory() as uow:
+        return _view(uow, principal, meeting_id)
+
+
+def _view(uow: UnitOfWork, principal: Principal, meeting_id: str) -> dict:
+    session = uow.session
     meeting = session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
     if meeting is None or not principal.sees(meeting["scope_unit"]):
         raise NotFound("未找到该联席评价会议", "No such joint meeting")
-    rows = session.execute(
-        sa.select(decisions).where(decisions.c.meeting_id == meeting_id).order_by(decisions.c.decided_at)
-    ).mappings()
+    in_order = sa.select(decisions).where(decisions.c.meeting_id == meeting_id).order_by(decisions.c.decided_at)
+    rows = session.execute(in_order).mappings().all()
     return {**dict(meeting), "decisions": [dict(r) for r in rows]}

@@ -12,10 +12,10 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
 from chassis.errors import NotFound
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import templates
 from evaluation.domain.index import DEFAULT, Category, IndexTemplate, Item
 
@@ -56,17 +56,28 @@ def template_from_json(d: dict) -> IndexTemplate:
     )
 
 
-def listing(session: Session) -> list[dict]:
-    stored = session.execute(
-        sa.select(templates.c.code, templates.c.version, templates.c.name, templates.c.created_at).order_by(
-            templates.c.code, templates.c.version
+def listing(uow_factory: UowFactory) -> list[dict]:
+    with uow_factory() as uow:
+        stored = (
+            uow.session.execute(
+                sa.select(templates.c.code, templates.c.version, templates.c.name, templates.c.created_at).order_by(
+                    templates.c.code, templates.c.version
+                )
+            )
+            .mappings()
+            .all()
         )
-    ).mappings()
     builtin = {"code": DEFAULT.code, "version": DEFAULT.version, "name": DEFAULT.name, "created_at": None}
     return [builtin, *(dict(r) for r in stored)]
 
 
-def find(session: Session, code: str | None, version: int | None) -> IndexTemplate:
+def find(uow_factory: UowFactory, code: str | None, version: int | None) -> dict:
+    """One template version with its categories and items."""
+    with uow_factory() as uow:
+        return template_to_json(find_in(uow, code, version))
+
+
+def find_in(uow: UnitOfWork, code: str | None, version: int | None) -> IndexTemplate:
     """A template by code and version (the latest version when none is given); the default without a code."""
     if code is None:
         return DEFAULT
@@ -75,7 +86,7 @@ def find(session: Session, code: str | None, version: int | None) -> IndexTempla
     query = sa.select(templates.c.body).where(templates.c.code == code)
     if version is not None:
         query = query.where(templates.c.version == version)
-    body = session.execute(query.order_by(templates.c.version.desc()).limit(1)).scalar()
+    body = uow.session.execute(query.order_by(templates.c.version.desc()).limit(1)).scalar()
     if body is None:
         if code == DEFAULT.code and version in (None, DEFAULT.version):
             return DEFAULT
@@ -83,18 +94,25 @@ def find(session: Session, code: str | None, version: int | None) -> IndexTempla
     return template_from_json(body)
 
 
-def save(session: Session, principal: Principal, body: dict) -> dict:
+def save(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
     """A new version of the template ``body['code']`` (version 1 for a new code), validated."""
     principal.require_role("admin")
     principal.require_department_wide()
-    latest = session.execute(
+    with uow_factory() as uow:
+        data = _save(uow, principal, body)
+        uow.commit()
+        return data
+
+
+def _save(uow: UnitOfWork, principal: Principal, body: dict) -> dict:
+    latest = uow.session.execute(
         sa.select(sa.func.max(templates.c.version)).where(templates.c.code == body["code"])
     ).scalar()
     if latest is None and body["code"] == DEFAULT.code:
         latest = DEFAULT.version
     template = template_from_json({**body, "version": (latest or 0) + 1})  # validates the weights
     data = template_to_json(template)
-    session.execute(
+    uow.session.execute(
         templates.insert(),
         dict(
             code=template.code,

@@ -21,21 +21,22 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
+from chassis.contracts.evaluation import VETO_APPLIED, VETO_LIFTED
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.events import Envelope
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import members, outcomes, people, rounds, violations
-from evaluation.service_layer.rounds import EVENT, events, recompute
+from evaluation.domain import veto
+from evaluation.service_layer.results import recompute
 
 SCORED_STATES = ("scoring_closed", "reviewed", "published")
-NOTICE = "cn.tongxin.gateway.notice.violation.v1"
-RESCINDED = "cn.tongxin.gateway.notice.violation_rescinded.v1"
+VETO_EVENT = {veto.APPLIED: VETO_APPLIED, veto.LIFTED: VETO_LIFTED}
 
 
 def record(
-    session: Session,
+    uow: UnitOfWork,
     *,
     person_id: str | None,
     id_digest: str | None,
@@ -49,7 +50,7 @@ def record(
     evidence_ref: str | None = None,
 ) -> str:
     violation_id = str(uuid.uuid4())
-    session.execute(
+    uow.session.execute(
         violations.insert(),
         dict(
             id=violation_id,
@@ -69,11 +70,11 @@ def record(
     )
     if person_id:
         _reevaluate(
-            session,
+            uow,
             person_id,
             violation_id,
             occurred_on,
-            "applied",
+            veto.APPLIED,
             f"{authority}：{violation_type}（{case_reference}）",
             notice_id,
             agency,
@@ -81,7 +82,8 @@ def record(
     return violation_id
 
 
-def rescind(session: Session, violation_id: str, reason: str, notice_id: str | None = None) -> None:
+def rescind(uow: UnitOfWork, violation_id: str, reason: str, notice_id: str | None = None) -> None:
+    session = uow.session
     row = session.execute(sa.select(violations).where(violations.c.id == violation_id)).mappings().first()
     if row is None:
         raise NotFound("未找到该违法违纪记录", "No such violation record")
@@ -94,47 +96,37 @@ def rescind(session: Session, violation_id: str, reason: str, notice_id: str | N
     )
     if row["person_id"]:
         _reevaluate(
-            session,
+            uow,
             row["person_id"],
             violation_id,
             row["occurred_on"],
-            "lifted",
+            veto.LIFTED,
             reason,
             notice_id or row["notice_id"],
             row["agency"],
         )
 
 
-def _touched_rounds(session, person_id: str, occurred_on: dt.date) -> list[dict]:
+def _touched_rounds(uow: UnitOfWork, person_id: str, occurred_on: dt.date) -> list[dict]:
     """The scored rounds whose outcome for the person a violation on ``occurred_on`` changes."""
-    return [
-        dict(r)
-        for r in session.execute(
-            sa.select(rounds)
-            .join(members, members.c.round_id == rounds.c.id)
-            .where(
-                members.c.person_id == person_id,
-                rounds.c.state.in_(SCORED_STATES),
-                rounds.c.starts_on <= occurred_on,
-                rounds.c.ends_on >= occurred_on,
-            )
-        ).mappings()
-    ]
+    scored = uow.session.execute(
+        sa.select(rounds)
+        .join(members, members.c.round_id == rounds.c.id)
+        .where(members.c.person_id == person_id, rounds.c.state.in_(SCORED_STATES))
+    ).mappings()
+    return [dict(r) for r in scored if veto.Period(r["starts_on"], r["ends_on"]).holds(occurred_on)]
 
 
-def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
-    for r in _touched_rounds(session, person_id, occurred_on):
-        before = _status(session, r["id"], person_id)
-        after = recompute(session, dict(r))[person_id]["status"]
-        if (change == "applied" and after == "vetoed" and before != "vetoed") or (
-            change == "lifted" and before == "vetoed" and after != "vetoed"
-        ):
-            unit = session.execute(
+def _reevaluate(uow: UnitOfWork, person_id, violation_id, occurred_on, change, reason, notice_id, agency) -> None:
+    for r in _touched_rounds(uow, person_id, occurred_on):
+        before = _status(uow, r["id"], person_id)
+        after = recompute(uow, dict(r))[person_id]["status"]
+        if veto.is_news(change, before, after):
+            unit = uow.session.execute(
                 sa.select(members.c.unit_code).where(members.c.round_id == r["id"], members.c.person_id == person_id)
             ).scalar()
-            events().add(
-                session,
-                f"{EVENT}veto.{change}.v1",
+            uow.emit(
+                VETO_EVENT[change],
                 person_id,
                 {
                     "round_id": r["id"],
@@ -148,22 +140,28 @@ def _reevaluate(session, person_id, violation_id, occurred_on, change, reason, n
             )
 
 
-def _status(session, round_id, person_id) -> str | None:
-    return session.execute(
+def _status(uow: UnitOfWork, round_id, person_id) -> str | None:
+    return uow.session.execute(
         sa.select(outcomes.c.status).where(outcomes.c.round_id == round_id, outcomes.c.person_id == person_id)
     ).scalar()
 
 
 # -- consumers of gateway.inbound.v1 -------------------------------------------------------------
-def on_violation_notice(session: Session, envelope: Envelope) -> None:
-    d = envelope.data
+def on_violation_notice(uow_factory: UowFactory, envelope: Envelope) -> None:
+    with uow_factory() as uow:
+        _on_violation_notice(uow, envelope.data)
+        uow.commit()
+
+
+def _on_violation_notice(uow: UnitOfWork, d) -> None:
+    session = uow.session
     if session.execute(sa.select(violations.c.id).where(_notice(d["agency"], d["notice_id"]))).first():
         return  # the same notice again (a retry by the agency): nothing new
     person_id = session.execute(
         sa.select(people.c.person_id).where(people.c.id_digest == d["id_digest"], people.c.status == "active")
     ).scalar()
     record(
-        session,
+        uow,
         person_id=person_id,
         id_digest=d["id_digest"],
         case_reference=d["case_reference"],
@@ -180,27 +178,41 @@ def _notice(agency: str, notice_id: str):
     return sa.and_(violations.c.agency == agency, violations.c.notice_id == notice_id)
 
 
-def on_violation_rescinded(session: Session, envelope: Envelope) -> None:
+def on_violation_rescinded(uow_factory: UowFactory, envelope: Envelope) -> None:
     d = envelope.data
-    row = session.execute(
-        sa.select(violations.c.id, violations.c.status).where(_notice(d["agency"], d["original_notice_id"]))
-    ).first()
-    if row is None or row.status == "rescinded":
-        return
-    rescind(session, row.id, f"{d['agency']} 撤销通报：{d['reason']}", d["notice_id"])
+    with uow_factory() as uow:
+        row = uow.session.execute(
+            sa.select(violations.c.id, violations.c.status).where(_notice(d["agency"], d["original_notice_id"]))
+        ).first()
+        if row is None or row.status == "rescinded":
+            return
+        rescind(uow, row.id, f"{d['agency']} 撤销通报：{d['reason']}", d["notice_id"])
+        uow.commit()
 
 
-def staff_record(session: Session, principal: Principal, person_id: str, body: dict) -> str:
+def staff_record(uow_factory: UowFactory, principal: Principal, person_id: str, body: dict) -> str:
+    """Record a violation with its evidence for a person in the caller's scope; returns its id."""
     principal.require_role("evaluator")
-    unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
-    if unit is None or not principal.sees(unit):
-        raise NotFound("未找到该人员", "No such person")
-    _require_rounds_open_to(session, principal, person_id, body["occurred_on"])
-    return record(session, person_id=person_id, id_digest=None, recorded_by=principal.subject, **body)
+    with uow_factory() as uow:
+        unit = uow.session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
+        if unit is None or not principal.sees(unit):
+            raise NotFound("未找到该人员", "No such person")
+        _require_rounds_open_to(uow, principal, person_id, body["occurred_on"])
+        violation_id = record(uow, person_id=person_id, id_digest=None, recorded_by=principal.subject, **body)
+        uow.commit()
+        return violation_id
 
 
-def staff_rescind(session: Session, principal: Principal, violation_id: str, reason: str) -> None:
+def staff_rescind(uow_factory: UowFactory, principal: Principal, violation_id: str, reason: str) -> None:
+    """Rescind a staff-recorded violation in the caller's scope; an agency's notice only its agency lifts."""
     principal.require_role("evaluator")
+    with uow_factory() as uow:
+        _staff_rescind(uow, principal, violation_id, reason)
+        uow.commit()
+
+
+def _staff_rescind(uow: UnitOfWork, principal: Principal, violation_id: str, reason: str) -> None:
+    session = uow.session
     row = session.execute(sa.select(violations).where(violations.c.id == violation_id)).mappings().first()
     person_id = row["person_id"] if row else None
     unit = session.execute(sa.select(people.c.unit_code).where(people.c.person_id == person_id)).scalar()
@@ -212,13 +224,13 @@ def staff_rescind(session: Session, principal: Principal, violation_id: str, rea
             "An agency's notice can be rescinded only by that agency",
             agency=row["agency"],
         )
-    _require_rounds_open_to(session, principal, person_id, row["occurred_on"])
-    rescind(session, violation_id, reason)
+    _require_rounds_open_to(uow, principal, person_id, row["occurred_on"])
+    rescind(uow, violation_id, reason)
 
 
-def _require_rounds_open_to(session, principal: Principal, person_id: str, occurred_on: dt.date) -> None:
+def _require_rounds_open_to(uow: UnitOfWork, principal: Principal, person_id: str, occurred_on: dt.date) -> None:
     """Refuse a staff change that would recompute a round above the caller or one already reviewed."""
-    for r in _touched_rounds(session, person_id, occurred_on):
+    for r in _touched_rounds(uow, person_id, occurred_on):
         principal.require_scope(r["scope_unit"])
         if r["state"] != "scoring_closed":
             raise Conflict(

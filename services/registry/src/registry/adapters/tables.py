@@ -6,10 +6,12 @@ import sqlalchemy as sa
 
 from chassis.consumer import processed_events_table
 from chassis.db import BigIntId
-from chassis.outbox import outbox_table
+from chassis.outbox import Outbox, outbox_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
+#: Stages the registry's events in its outbox, each checked against its contract (``chassis.outbox``).
+EVENTS = Outbox(outbox, "/tongxin/registry")
 processed_events = processed_events_table(metadata)
 TZ = sa.DateTime(timezone=True)
 

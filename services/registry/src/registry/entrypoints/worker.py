@@ -17,7 +17,7 @@ from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
 from registry.service_layer import evaluation_outcomes
 from registry.service_layer.digest_keys import exit_if_key_changed
-from registry.service_layer.imports import ImportRunner
+from registry.service_layer.import_runner import ImportRunner
 
 
 def build(registry: Registry) -> list:

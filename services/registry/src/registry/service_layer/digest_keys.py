@@ -18,7 +18,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.digests import DigestKey
-from registry.adapters.tables import digest_keys
+from chassis.unit_of_work import UnitOfWork
+from registry.adapters.tables import EVENTS, digest_keys
 
 PROBE = "tongxin:id-digest-key-fingerprint"
 
@@ -33,9 +34,10 @@ def fingerprint(key: DigestKey) -> str:
 
 def pin_digest_keys(engine: sa.Engine, current: DigestKey, previous: list[DigestKey]) -> None:
     """Record the fingerprint of each configured key id seen for the first time; raise
-    DigestKeyChanged when a known key id now comes with another secret."""
-    with engine.begin() as conn:
-        if not sa.inspect(conn).has_table(digest_keys.name):
+    DigestKeyChanged when a known key id now comes with another secret (at start-up, before any actor)."""
+    with UnitOfWork(engine, EVENTS) as uow:
+        conn = uow.session
+        if not sa.inspect(conn.connection()).has_table(digest_keys.name):
             return  # not migrated yet: ``registry-admin migrate`` pins the key
         pinned = dict(conn.execute(sa.select(digest_keys.c.key_id, digest_keys.c.fingerprint)).all())
         for key, variable in [(current, "ID_DIGEST_SECRET"), *((k, "ID_DIGEST_PREVIOUS_KEYS") for k in previous)]:
@@ -52,6 +54,7 @@ def pin_digest_keys(engine: sa.Engine, current: DigestKey, previous: list[Digest
                     f"new ID_DIGEST_KEY_ID (e.g. k{len(pinned) + 1}), keep the old pair in ID_DIGEST_PREVIOUS_KEYS "
                     f"({key.key_id}=<old secret>) and run `registry-admin migrate` to re-key"
                 )
+        uow.commit()
 
 
 def exit_if_key_changed(registry) -> None:

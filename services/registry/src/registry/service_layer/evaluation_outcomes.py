@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from chassis.contracts.evaluation import QUALIFICATION_REVOKED
 from chassis.events import Envelope
 from registry.service_layer.unit_of_work import UnitOfWork
 
-REVOKED = "cn.tongxin.evaluation.representative.qualification_revoked.v1"
+REVOKED = QUALIFICATION_REVOKED
 _WHY = {
     "revoke_membership_recommendation": "联席评价：撤销委员推荐",
     "revoke_recommendation_eligibility": "联席评价：取消推荐资格",

@@ -15,30 +15,32 @@ from registry.adapters.spreadsheets import UnreadableFile, read_rows
 from registry.adapters.tables import admin_units, import_jobs, people
 from registry.domain.person import EDITABLE_FIELDS, Person
 from registry.service_layer.imports import RowError, header_fields, parse_row
+from registry.service_layer.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000
+RUNNER = "import-runner"
 
 
 def run_job(registry, job_id: str) -> None:
-    engine = registry.engine
-    with engine.connect() as conn:
-        job = conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().one()
+    uow_factory = registry.uow  # each step its own unit of work: progress shows while the job runs
+    with uow_factory(RUNNER) as uow:
+        job = uow.session.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().one()
     principal = Principal(job["actor"], job["actor"], frozenset({"editor"}), job["scope_unit"])
     try:
         header, rows = read_rows(job["content"], job["filename"])
         mapping = header_fields(header)
-        valid, errors, total = _validate(engine, principal, job_id, mapping, rows)
+        valid, errors, total = _validate(uow_factory, principal, job_id, mapping, rows)
     except UnreadableFile as exc:
-        return _finish(engine, job_id, "failed", message=f"{exc.zh} / {exc.en}")
+        return _finish(uow_factory, job_id, "failed", message=f"{exc.zh} / {exc.en}")
     except AppError as exc:
-        return _finish(engine, job_id, "failed", message=f"{exc.detail_zh} / {exc.detail_en}")
-    _update(engine, job_id, total_rows=total)
+        return _finish(uow_factory, job_id, "failed", message=f"{exc.detail_zh} / {exc.detail_en}")
+    _update(uow_factory, job_id, total_rows=total)
     if job["mode"] == "dry_run":
         keys = [registry.settings.id_digest_key(), *registry.settings.previous_id_digest_keys()]
-        new, existing, outside = _split_new(engine, keys, principal, valid)
+        new, existing, outside = _split_new(uow_factory, keys, principal, valid)
         return _finish(
-            engine,
+            uow_factory,
             job_id,
             "succeeded",
             errors=errors + outside,
@@ -49,7 +51,7 @@ def run_job(registry, job_id: str) -> None:
         )
     if job["mode"] == "all_or_nothing" and errors:
         return _finish(
-            engine,
+            uow_factory,
             job_id,
             "failed",
             errors=errors,
@@ -64,7 +66,7 @@ def run_job(registry, job_id: str) -> None:
             write_errors = _write(uow, principal, chunk, counts)
             if write_errors and job["mode"] == "all_or_nothing":
                 return _finish(
-                    engine,
+                    uow_factory,
                     job_id,
                     "failed",
                     errors=write_errors,
@@ -75,13 +77,14 @@ def run_job(registry, job_id: str) -> None:
             uow.commit()
         # Rows that failed validation are already done; the valid ones count as they are written.
         rejected = total - len(valid)
-        _update(engine, job_id, processed_rows=rejected + start + len(chunk), **counts)
-    _finish(engine, job_id, "succeeded", errors=errors, processed_rows=total, message=None, **counts)
+        _update(uow_factory, job_id, processed_rows=rejected + start + len(chunk), **counts)
+    _finish(uow_factory, job_id, "succeeded", errors=errors, processed_rows=total, message=None, **counts)
 
 
-def _validate(engine, principal, job_id, mapping, rows):
-    with engine.connect() as conn:
-        units = {c for (c,) in conn.execute(sa.select(admin_units.c.code).where(admin_units.c.retired_at.is_(None)))}
+def _validate(uow_factory: UowFactory, principal, job_id, mapping, rows):
+    with uow_factory(principal.subject) as uow:
+        in_force = sa.select(admin_units.c.code).where(admin_units.c.retired_at.is_(None))
+        units = {c for (c,) in uow.session.execute(in_force)}
     valid, errors, seen, total = [], [], {}, 0
     for number, values in rows:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -115,16 +118,16 @@ def _validate(engine, principal, job_id, mapping, rows):
         else:
             valid.append((number, data))
         if total % PROGRESS_EVERY == 0:
-            _update(engine, job_id, message=f"正在校验第 {total} 行 / validating row {total}")
+            _update(uow_factory, job_id, message=f"正在校验第 {total} 行 / validating row {total}")
     return valid, [e.__dict__ for e in errors], total
 
 
-def _split_new(engine, keys, principal, valid) -> tuple[int, int, list[dict]]:
+def _split_new(uow_factory: UowFactory, keys, principal, valid) -> tuple[int, int, list[dict]]:
     """(new rows, rows matching a record in scope, errors for rows matching one outside it): the
     same answer the real run gives, and nothing more about a record the caller cannot see."""
     rows = {d["id_number"]: number for number, d in valid}  # one answer per ID number
-    with engine.connect() as conn:
-        existing = _existing(conn, keys, list(rows))
+    with uow_factory(principal.subject) as uow:
+        existing = _existing(uow.session, keys, list(rows))
     matches = [(number, existing.get(id_number)) for id_number, number in rows.items()]
     new = sum(1 for _, m in matches if m is None)
     inside = sum(1 for _, m in matches if m is not None and principal.sees(m[1]))
@@ -187,10 +190,11 @@ def _write(uow, principal, chunk, counts) -> list[dict]:
     return errors
 
 
-def _update(engine, job_id: str, **values) -> None:
-    with engine.begin() as conn:
-        conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
+def _update(uow_factory: UowFactory, job_id: str, **values) -> None:
+    with uow_factory(RUNNER) as uow:
+        uow.session.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
+        uow.commit()
 
 
-def _finish(engine, job_id: str, state: str, errors: list | None = None, **values) -> None:
-    _update(engine, job_id, state=state, errors=errors or [], finished_at=dt.datetime.now(dt.UTC), **values)
+def _finish(uow_factory: UowFactory, job_id: str, state: str, errors: list | None = None, **values) -> None:
+    _update(uow_factory, job_id, state=state, errors=errors or [], finished_at=dt.datetime.now(dt.UTC), **values)

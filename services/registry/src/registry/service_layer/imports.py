@@ -17,8 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import threading
-import time
 import uuid
 
 import sqlalchemy as sa
@@ -30,6 +28,7 @@ from chassis.spreadsheets import write_xlsx
 from registry.adapters.spreadsheets import FormulaCell, UnreadableFile, read_rows
 from registry.adapters.tables import import_jobs
 from registry.domain.categories import code_for
+from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 MODES = ("dry_run", "all_or_nothing", "good_rows")
@@ -86,8 +85,8 @@ def header_fields(header: list[str]) -> dict[int, str]:
     return mapping
 
 
-def submit(conn: sa.Connection, principal: Principal, filename: str, content: bytes, mode: str) -> str:
-    """Check the file can be read and has the right columns, then queue the job."""
+def submit(uow_factory: UowFactory, principal: Principal, filename: str, content: bytes, mode: str) -> dict:
+    """Check the file can be read and has the right columns, then queue the job; returns it."""
     principal.require_role("editor")
     if mode not in MODES:
         raise InvalidInput(f"导入模式须为 {'/'.join(MODES)}", f"mode must be one of {MODES}", field="mode")
@@ -97,7 +96,15 @@ def submit(conn: sa.Connection, principal: Principal, filename: str, content: by
         raise InvalidInput(exc.zh, exc.en, field="file") from None
     header_fields(header)
     job_id = str(uuid.uuid4())
-    conn.execute(
+    with uow_factory(principal.subject) as uow:
+        _queue(uow, principal, job_id, filename, content, mode)
+        job = _job_view(uow, principal, job_id)
+        uow.commit()
+        return job
+
+
+def _queue(uow: UnitOfWork, principal: Principal, job_id: str, filename: str, content: bytes, mode: str) -> None:
+    uow.session.execute(
         import_jobs.insert().values(
             id=job_id,
             filename=filename[:300],
@@ -114,13 +121,18 @@ def submit(conn: sa.Connection, principal: Principal, filename: str, content: by
             created_at=dt.datetime.now(dt.UTC),
         )
     )
-    return job_id
 
 
-def job_view(conn: sa.Connection, principal: Principal, job_id: str) -> dict:
-    # A report quotes birth dates and check characters of ID numbers: editors only, like imports.
+def job_view(uow_factory: UowFactory, principal: Principal, job_id: str) -> dict:
+    """A job's progress and report. It quotes birth dates and check characters of ID numbers:
+    editors only, like imports."""
     principal.require_role("editor")
-    row = conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().first()
+    with uow_factory(principal.subject) as uow:
+        return _job_view(uow, principal, job_id)
+
+
+def _job_view(uow: UnitOfWork, principal: Principal, job_id: str) -> dict:
+    row = uow.session.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().first()
     if row is None or (not principal.sees(row["scope_unit"]) and row["actor"] != principal.subject):
         raise NotFound("未找到该导入任务", "No such import job")
     view = {k: v for k, v in row.items() if k != "content"}
@@ -132,70 +144,6 @@ def job_view(conn: sa.Connection, principal: Principal, job_id: str) -> dict:
 def error_workbook(job: dict) -> bytes:
     rows = ([e["row"], e["column"], e["reason"], e["reason_en"]] for e in job["errors"])
     return write_xlsx(["行号", "列", "原因", "Reason"], rows)
-
-
-class ImportRunner:
-    """Runs queued jobs one at a time (in the worker); requeues jobs a crash left running."""
-
-    def __init__(self, registry, poll_interval: float = 0.5):
-        self.registry = registry
-        self.poll_interval = poll_interval
-        self._stop = threading.Event()
-        self._next_erase = 0.0
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def run_forever(self) -> None:
-        with self.registry.engine.begin() as conn:
-            conn.execute(import_jobs.update().where(import_jobs.c.state == "running").values(state="queued"))
-        while not self._stop.is_set():
-            try:
-                if not self.run_next():
-                    self._stop.wait(self.poll_interval)
-            except Exception:
-                log.exception("import runner failed; retrying")
-                self._stop.wait(2.0)
-
-    def run_next(self) -> bool:
-        if time.monotonic() >= self._next_erase:
-            erase_expired_files(self.registry.engine, self.registry.settings.import_file_retention_seconds)
-            self._next_erase = time.monotonic() + min(30.0, self.registry.settings.import_file_retention_seconds / 2)
-        engine = self.registry.engine
-        with engine.begin() as conn:
-            job_id = conn.execute(
-                sa.select(import_jobs.c.id)
-                .where(import_jobs.c.state == "queued")
-                .order_by(import_jobs.c.created_at)
-                .limit(1)
-            ).scalar()
-            if job_id is None:
-                return False
-            claimed = conn.execute(
-                import_jobs.update()
-                .where(import_jobs.c.id == job_id, import_jobs.c.state == "queued")
-                .values(state="running")
-            ).rowcount
-        if claimed:
-            from registry.service_layer.import_job import run_job
-
-            run_job(self.registry, job_id)
-        return True
-
-
-def erase_expired_files(engine: sa.Engine, retention_seconds: int, now: dt.datetime | None = None) -> int:
-    """Erase the uploaded file of every job that ended more than ``retention_seconds`` ago."""
-    cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=retention_seconds)
-    with engine.begin() as conn:
-        return conn.execute(
-            import_jobs.update()
-            .where(
-                import_jobs.c.finished_at.is_not(None),
-                import_jobs.c.finished_at <= cutoff,
-                sa.func.length(import_jobs.c.content) > 0,
-            )
-            .values(content=b"")
-        ).rowcount
 
 
 def parse_row(values: list, mapping: dict[int, str], number: int) -> tuple[dict, list[RowError]]:

@@ -17,12 +17,10 @@ from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from registry.adapters.tables import admin_units, contacts, people
 from registry.domain.person import Person
-from registry.service_layer.unit_of_work import UnitOfWork
+from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 WRITE_ROLES = ("editor",)
 CONTACT_KINDS = ("visit", "talk", "phone", "forum", "meeting", "other")
-
-UowFactory = Callable[[str], UnitOfWork]
 
 
 def ensure_unit(uow: UnitOfWork, principal: Principal, unit_code: str) -> None:

@@ -1,4 +1,4 @@
-"""The unit of work: one transaction for the new state, its history and its events.
+"""The registry's unit of work: the chassis one, plus the people repository and their history.
 
 On commit, everything each touched Person recorded is written to ``person_history``
 (sensitive values masked) and to the outbox (as ``registry.person.v1`` events), in
@@ -8,22 +8,21 @@ the same database transaction as the state itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.digests import DigestKey
-from chassis.outbox import Outbox
+from chassis.unit_of_work import UnitOfWork as ChassisUnitOfWork
 from registry.adapters.repository import PersonRepository
-from registry.adapters.tables import history, outbox
+from registry.adapters.tables import EVENTS, history
 from registry.domain.person import Person
 
 EVENT_PREFIX = "cn.tongxin.registry.person."
-SOURCE = "/tongxin/registry"
 
 
-class UnitOfWork:
+class UnitOfWork(ChassisUnitOfWork):
     """A fresh transaction, or (for consumers) the transaction the consumer runner opened."""
 
     def __init__(
@@ -34,27 +33,16 @@ class UnitOfWork:
         session: Session | None = None,
         previous_keys: Sequence[DigestKey] = (),
     ):
-        self.engine = engine
+        super().__init__(engine, EVENTS, session=session)
         self.id_secret = id_secret
         self.previous_keys = previous_keys
         self.actor = actor
-        self.outbox = Outbox(outbox, SOURCE)
-        self._given_session = session
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._given_session or Session(self.engine)
-        if self._given_session is None:
-            self.session.begin()
+        super().__enter__()
         self.people = PersonRepository(self.session, self.id_secret, self.previous_keys)
         self._touched: dict[str, Person] = {}
         return self
-
-    def __exit__(self, *exc) -> None:
-        if self._given_session is not None:
-            return  # the owner of the session commits or rolls back
-        if self.session.in_transaction():
-            self.session.rollback()
-        self.session.close()
 
     def track(self, *persons: Person) -> None:
         for person in persons:
@@ -83,6 +71,9 @@ class UnitOfWork:
             person.recorded.clear()
         if history_rows:
             self.session.execute(history.insert(), history_rows)
-        self.outbox.add_many(self.session, events)
-        if self._given_session is None:
-            self.session.commit()
+        self.emit_many(events)
+        super().commit()
+
+
+#: What the registry's bootstrap exposes and its use cases take: a new unit of work for an actor.
+UowFactory = Callable[[str], UnitOfWork]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from chassis.consumer import processed_events_table
-from chassis.outbox import outbox_table
+from chassis.outbox import Outbox, outbox_table
 from chassis.people_view import people_view_table
 from chassis.ratelimit import rate_limit_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
+#: Stages the service desk's events in its outbox, each checked against its contract (``chassis.outbox``).
+EVENTS = Outbox(outbox, "/tongxin/servicedesk")
 processed_events = processed_events_table(metadata)
 rate_windows = rate_limit_table(metadata)
 #: The local read model of registry.person.v1 (rebuildable by replay).

@@ -8,11 +8,7 @@ the SLA clock sweep.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import sys
-import threading
-
-from sqlalchemy.orm import Session
 
 from chassis import logs, worker
 from chassis.consumer import ConsumerRunner
@@ -20,9 +16,7 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import REGISTRY_PERSON
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
-from servicedesk.service_layer import read_model, requests
-
-log = logging.getLogger("tongxin.servicedesk.sla")
+from servicedesk.service_layer import read_model, sla
 
 
 def people_consumer(desk: ServiceDesk) -> ConsumerRunner:
@@ -30,32 +24,12 @@ def people_consumer(desk: ServiceDesk) -> ConsumerRunner:
     return worker.consumer(desk.settings, desk.engine, processed_events, "people", REGISTRY_PERSON, handlers)
 
 
-class SlaSweeper:
-    """Every ``SLA_SWEEP_INTERVAL`` seconds: flag, escalate and publish overdue requests.
-    Several workers may sweep at once: each breach is written once (the flag is the guard)."""
-
-    def __init__(self, desk: ServiceDesk):
-        self.desk, self._stop = desk, threading.Event()
-
-    def sweep_once(self) -> int:
-        with Session(self.desk.engine) as s, s.begin():
-            return requests.sweep(s, self.desk.calendar, dt.datetime.now(dt.UTC))
-
-    def run_forever(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if found := self.sweep_once():
-                    log.info("SLA sweep: %d breaches escalated", found)
-            except Exception:
-                log.exception("SLA sweep failed; retrying at the next interval")
-            self._stop.wait(self.desk.settings.sla_sweep_interval)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-
 def build(desk: ServiceDesk) -> list:
-    return [worker.relay(desk.settings, desk.engine, outbox), people_consumer(desk), SlaSweeper(desk)]
+    # Several workers may sweep at once: each breach is written once (the flag is the guard).
+    sweep = worker.Every(
+        desk.settings.sla_sweep_interval, "SLA breaches escalated", lambda: sla.sweep(desk.uow, dt.datetime.now(dt.UTC))
+    )
+    return [worker.relay(desk.settings, desk.engine, outbox), people_consumer(desk), sweep]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,12 @@ import uuid
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis.auth import Principal
+from chassis.contracts.servicedesk import DONATION_RECORDED
 from chassis.errors import InvalidInput, NotFound
-from chassis.outbox import Outbox
-from servicedesk.adapters.tables import beneficiaries, donations, outbox, people, projects
+from chassis.unit_of_work import UnitOfWork, UowFactory
+from servicedesk.adapters.tables import beneficiaries, donations, people, projects
 from servicedesk.domain.calendar import CST
 
 PROGRAMMES = {"guangcai": "光彩事业", "gratitude": "感恩行动"}
@@ -30,16 +30,26 @@ BENEFICIARY_KINDS = {
 CENT = Decimal("0.01")
 
 
-def create_project(session: Session, principal: Principal, body: dict) -> dict:
+def create_project(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
     principal.require_role("editor")
-    if not principal.sees(body["unit_code"]):
-        raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
-    row = {**body, "id": str(uuid.uuid4()), "created_by": principal.subject}
-    session.execute(projects.insert(), row)
-    return project(session, principal, row["id"])
+    with uow_factory() as uow:
+        session = uow.session
+        if not principal.sees(body["unit_code"]):
+            raise InvalidInput("单位超出您的管辖范围", "The unit is outside your scope", field="unit_code")
+        row = {**body, "id": str(uuid.uuid4()), "created_by": principal.subject}
+        session.execute(projects.insert(), row)
+        created = project_in(uow, principal, row["id"])
+        uow.commit()
+        return created
 
 
-def project(session, principal: Principal, project_id: str) -> dict:
+def project(uow_factory: UowFactory, principal: Principal, project_id: str) -> dict:
+    with uow_factory() as uow:
+        return project_in(uow, principal, project_id)
+
+
+def project_in(uow: UnitOfWork, principal: Principal, project_id: str) -> dict:
+    session = uow.session
     row = session.execute(sa.select(projects).where(projects.c.id == project_id)).mappings().first()
     if row is None or not principal.sees(row["unit_code"]):
         raise NotFound("未找到该项目", "No such project")
@@ -66,61 +76,76 @@ def project(session, principal: Principal, project_id: str) -> dict:
     }
 
 
-def project_list(conn, principal: Principal) -> list[dict]:
-    rows = conn.execute(
-        sa.select(projects.c.id)
-        .where(projects.c.unit_code.like(principal.scope_prefix + "%"))
-        .order_by(projects.c.started_on.desc(), projects.c.id)
-    ).scalars()
-    return [project(conn, principal, pid) for pid in rows]
-
-
-def donate(session: Session, principal: Principal, project_id: str, body: dict) -> dict:
-    principal.require_role("editor")
-    p = project(session, principal, project_id)
-    donor = session.execute(sa.select(people).where(people.c.person_id == body["donor_person_id"])).mappings().first()
-    if donor is None or not principal.sees(donor["unit_code"]):  # one answer: no probing for ids outside the scope
-        raise InvalidInput("您的管辖范围内没有此企业或人员", "No such donor within your scope", field="donor_person_id")
-    value = Decimal(body["value_yuan"])
-    if value <= 0 or value != value.quantize(CENT):
-        raise InvalidInput(
-            "金额须为正数，最多两位小数", "value_yuan must be positive with at most 2 decimals", field="value_yuan"
+def project_list(uow_factory: UowFactory, principal: Principal) -> list[dict]:
+    with uow_factory() as uow:
+        conn = uow.session
+        rows = (
+            conn.execute(
+                sa.select(projects.c.id)
+                .where(projects.c.unit_code.like(principal.scope_prefix + "%"))
+                .order_by(projects.c.started_on.desc(), projects.c.id)
+            )
+            .scalars()
+            .all()
         )
-    if body["kind"] == "in_kind" and not body.get("goods"):
-        raise InvalidInput("实物捐赠请写明物品", "A gift in kind names its goods", field="goods")
-    row = dict(
-        id=str(uuid.uuid4()),
-        project_id=project_id,
-        donor_person_id=donor["person_id"],
-        kind=body["kind"],
-        value_yuan=value,
-        goods=body.get("goods"),
-        donated_on=body["donated_on"],
-        recorded_by=principal.subject,
-    )
-    session.execute(donations.insert(), row)
-    Outbox(outbox, "/tongxin/servicedesk").add(
-        session,
-        "cn.tongxin.servicedesk.donation.recorded.v1",
-        row["id"],
-        {
-            "donation_id": row["id"],
-            "project_id": project_id,
-            "programme": p["programme"],
-            "donor_person_id": donor["person_id"],
-            "unit_code": p["unit_code"],
-            "kind": row["kind"],
-            "value_yuan": str(value),
-            "donated_on": row["donated_on"].isoformat(),
-        },
-    )
-    return row
+        return [project_in(uow, principal, pid) for pid in rows]
 
 
-def record_beneficiaries(session: Session, principal: Principal, project_id: str, body: dict) -> dict:
+def donate(uow_factory: UowFactory, principal: Principal, project_id: str, body: dict) -> dict:
     principal.require_role("editor")
-    project(session, principal, project_id)
-    row = {**body, "id": str(uuid.uuid4()), "project_id": project_id}
-    row["recorded_on"] = body.get("recorded_on") or dt.datetime.now(CST).date()
-    session.execute(beneficiaries.insert(), row)
-    return row
+    with uow_factory() as uow:
+        session = uow.session
+        p = project_in(uow, principal, project_id)
+        donor = (
+            session.execute(sa.select(people).where(people.c.person_id == body["donor_person_id"])).mappings().first()
+        )
+        if donor is None or not principal.sees(donor["unit_code"]):  # one answer: no probing for ids outside the scope
+            raise InvalidInput(
+                "您的管辖范围内没有此企业或人员", "No such donor within your scope", field="donor_person_id"
+            )
+        value = Decimal(body["value_yuan"])
+        if value <= 0 or value != value.quantize(CENT):
+            raise InvalidInput(
+                "金额须为正数，最多两位小数", "value_yuan must be positive with at most 2 decimals", field="value_yuan"
+            )
+        if body["kind"] == "in_kind" and not body.get("goods"):
+            raise InvalidInput("实物捐赠请写明物品", "A gift in kind names its goods", field="goods")
+        row = dict(
+            id=str(uuid.uuid4()),
+            project_id=project_id,
+            donor_person_id=donor["person_id"],
+            kind=body["kind"],
+            value_yuan=value,
+            goods=body.get("goods"),
+            donated_on=body["donated_on"],
+            recorded_by=principal.subject,
+        )
+        session.execute(donations.insert(), row)
+        uow.emit(
+            DONATION_RECORDED,
+            row["id"],
+            {
+                "donation_id": row["id"],
+                "project_id": project_id,
+                "programme": p["programme"],
+                "donor_person_id": donor["person_id"],
+                "unit_code": p["unit_code"],
+                "kind": row["kind"],
+                "value_yuan": str(value),
+                "donated_on": row["donated_on"].isoformat(),
+            },
+        )
+        uow.commit()
+        return row
+
+
+def record_beneficiaries(uow_factory: UowFactory, principal: Principal, project_id: str, body: dict) -> dict:
+    principal.require_role("editor")
+    with uow_factory() as uow:
+        session = uow.session
+        project_in(uow, principal, project_id)
+        row = {**body, "id": str(uuid.uuid4()), "project_id": project_id}
+        row["recorded_on"] = body.get("recorded_on") or dt.datetime.now(CST).date()
+        session.execute(beneficiaries.insert(), row)
+        uow.commit()
+        return row

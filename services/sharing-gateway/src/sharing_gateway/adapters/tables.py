@@ -6,12 +6,15 @@ import sqlalchemy as sa
 
 from chassis.consumer import processed_events_table
 from chassis.db import BigIntId
-from chassis.outbox import outbox_table
+from chassis.outbox import Outbox, outbox_table
 from chassis.people_view import people_view_table
 from chassis.ratelimit import rate_limit_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
+#: Stages the gateway's events in its outbox: inbound notices and checkpoints checked against their
+#: contracts; signed feed entries through ``UnitOfWork.emit_signed``.
+EVENTS = Outbox(outbox, "/tongxin/sharing-gateway")
 processed_events = processed_events_table(metadata)
 rate_windows = rate_limit_table(metadata)
 #: The local read model of registry.person.v1: audiences (who is whose deputy) and notice matching.

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from chassis.contracts.gateway import CHECKPOINT
 from sharing_gateway.domain import signing
 
-TYPE = "cn.tongxin.gateway.checkpoint.v1"
+TYPE = CHECKPOINT
 
 
 def make(

@@ -37,10 +37,9 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
-from sharing_gateway.domain import checkpoint, signing
+from sharing_gateway.domain import admission, checkpoint, signing
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import ledger, notice_keys, operator_channel, signing_keys
-from sharing_gateway.service_layer.read_model import roles_of
+from sharing_gateway.service_layer import agency_access, ledger, notice_keys, operator_channel, read_model, signing_keys
 
 
 def operator() -> str:
@@ -99,22 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "issue-key":
         overlap = dt.timedelta(days=gw.settings.key_overlap_days if args.overlap_days is None else args.overlap_days)
         try:
-            with gw.engine.begin() as conn:  # the operator's own channel, for a new deployment; in the ledger too
-                key = operator_channel.bootstrap_key(conn, args.agency, operator(), overlap)
+            # the operator's own channel, for a new deployment; in the ledger too
+            key = operator_channel.bootstrap_key(gw.uow, args.agency, operator(), overlap)
         except AppError as exc:
             print(f"{exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
             return 2
         print(key)
     elif args.command == "verify-ledger":
-        with gw.engine.connect() as conn:
-            verdict = ledger.verify(conn)
+        verdict = ledger.verify_all(gw.uow)
         print(json.dumps(verdict.as_dict(), ensure_ascii=False))
         return 0 if verdict.ok else 1
     elif args.command == "verify":
         return verify(gw, args.checkpoints, args.keys)
     elif args.command == "rotate-signing-key":
-        with gw.engine.begin() as conn:
-            signer = signing_keys.rotate(conn, Path(gw.settings.signing_key_file))
+        signer = signing_keys.rotate(gw.uow, Path(gw.settings.signing_key_file))
         print(f"signing key {signer.kid} in use from now; restart the gateway's API and worker to sign with it")
     elif args.command == "register-notice-key":
         key = serialization.load_pem_public_key(args.public_key.read_bytes())
@@ -123,10 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         try:
-            with gw.engine.begin() as conn:
-                kid = operator_channel.bootstrap_notice_key(
-                    conn, args.agency, notice_keys.public_key_of(signing.public_jwk(raw)), operator()
-                )
+            public_key = notice_keys.public_key_of(signing.public_jwk(raw))
+            kid = operator_channel.bootstrap_notice_key(gw.uow, args.agency, public_key, operator())
         except AppError as exc:
             print(f"{exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
             return 2
@@ -145,8 +140,7 @@ def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:
     if keys_file is not None:
         jwks = json.loads(keys_file.read_text(encoding="utf-8"))["keys"]
     else:
-        with gw.engine.connect() as conn:
-            jwks = signing_keys.published(conn, gw.signer)
+        jwks = agency_access.published_keys(gw.uow, gw.signer)
     good, forged = checkpoint.trusted(checkpoint.from_export(items), jwks)
     if forged:
         print(f"checkpoints not signed by the gateway's keys, at positions {forged}", file=sys.stderr)
@@ -158,8 +152,7 @@ def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:
     if forged:
         print(f"feed entries not signed by the gateway's keys (agency, sequence): {forged}", file=sys.stderr)
         return 2
-    with gw.engine.connect() as conn:
-        verdict = ledger.verify(conn, good, entries)
+    verdict = ledger.verify_all(gw.uow, good, entries)
     print(json.dumps(verdict.as_dict(), ensure_ascii=False))
     if verdict.ok and verdict.not_yet_vouched:
         print(
@@ -196,12 +189,8 @@ def dry_run(gw, path: Path, limit: int) -> int:
                         envelope = Envelope.from_json(record.value)
                         if draft.share_for(envelope.type) is None:
                             continue
-                        with gw.engine.connect() as conn:
-                            before = roles_of(conn, envelope.data.get("person_id"))
-                        if not (
-                            policies.in_region(draft, envelope.data)
-                            and policies.in_audience(draft, envelope.type, envelope.data, before)
-                        ):
+                        before = read_model.roles_now(gw.uow, envelope.data.get("person_id"))
+                        if admission.refusal(draft, envelope.type, envelope.data, before) is not None:
                             withheld += 1
                             continue
                         data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_key())

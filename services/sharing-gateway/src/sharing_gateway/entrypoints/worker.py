@@ -18,9 +18,10 @@ from chassis.contracts import all_contracts
 from chassis.events import Envelope
 from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
+from chassis.unit_of_work import joining
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import checkpoints, feeds, parked_notices, read_model
+from sharing_gateway.service_layer import checkpoints, parked_notices, read_model, source_events
 
 
 def _types(topic: str) -> list[str]:
@@ -32,8 +33,7 @@ def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
         before = read_model.roles_of(session, envelope.data.get("person_id"))
         read_model.apply_person_event(session, envelope)
         if deliver:
-            feeds.deliver(session, gw, envelope, before)
-            parked_notices.release(session, gw, envelope.data)
+            source_events.on_person_event(joining(gw.uow, session), gw.delivery, envelope, before)
 
     handlers = {t: on_person for t in read_model.PERSON_EVENTS}
     return worker.consumer(gw.settings, gw.engine, processed_events, "people", REGISTRY_PERSON, handlers)
@@ -41,7 +41,8 @@ def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
 
 def outcome_consumer(gw: Gateway, name: str, topic: str) -> ConsumerRunner:
     def on_event(session: Session, envelope: Envelope) -> None:
-        feeds.deliver(session, gw, envelope, read_model.roles_of(session, envelope.data.get("person_id")))
+        before = read_model.roles_of(session, envelope.data.get("person_id"))
+        source_events.on_event(joining(gw.uow, session), gw.delivery, envelope, before)
 
     return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, {t: on_event for t in _types(topic)})
 
@@ -52,8 +53,12 @@ def build(gw: Gateway) -> list:
         people_consumer(gw),
         outcome_consumer(gw, "evaluation", EVALUATION),
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
-        checkpoints.CheckpointWriter(gw),
-        parked_notices.ParkedNoticeSweeper(gw),
+        worker.Every(
+            min(2.0, gw.settings.checkpoint_interval_seconds),
+            "ledger checkpoint made at position",
+            lambda: checkpoints.make_if_due(gw.uow, gw.delivery, gw.checkpoint_schedule),
+        ),
+        worker.Every(2.0, "parked notices passed on", lambda: parked_notices.sweep(gw.uow, gw.policies)),
     ]
 
 

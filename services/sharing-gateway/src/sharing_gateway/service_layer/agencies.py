@@ -31,6 +31,7 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, NotFound, Unauthorized
+from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import agencies, agency_keys, feed_entries, held_events
 from sharing_gateway.domain.policy import Policy
 
@@ -40,16 +41,16 @@ READERS = ("admin", "auditor", ROLE)
 NONE_IN_FORCE = ""
 
 
-def sync_agencies(conn: sa.Connection, policies: dict[str, Policy]) -> None:
+def sync_agencies(uow: UnitOfWork, policies: dict[str, Policy]) -> None:
     """One agency row per policy. On a deployment's first migration (no agency yet) the policies
     come into force: the operator's bootstrap, before any gateway admin could approve them (every
     delivery's ledger record names the version). An agency added later, like a changed policy,
     waits for two gateway admins (``approvals``)."""
-    known = {r.code for r in conn.execute(sa.select(agencies.c.code))}
+    known = {r.code for r in uow.session.execute(sa.select(agencies.c.code))}
     for code, p in policies.items():
         if code not in known:
             version = NONE_IN_FORCE if known else p.version_label
-            conn.execute(
+            uow.session.execute(
                 agencies.insert(),
                 dict(code=code, name=p.name, policy_version=version, last_seq=0, acked_seq=0, paused=False),
             )
@@ -62,9 +63,12 @@ def visible(principal: Principal, policies: dict[str, Policy]) -> dict[str, Poli
     return {code: p for code, p in policies.items() if principal.sees(p.region)}
 
 
-def has_keys(conn, agency: str) -> bool:
+def has_keys(uow: UnitOfWork, agency: str) -> bool:
     """Whether any API key was ever issued to the agency (in force, expired or revoked)."""
-    return conn.execute(sa.select(agency_keys.c.id).where(agency_keys.c.agency == agency).limit(1)).first() is not None
+    return (
+        uow.session.execute(sa.select(agency_keys.c.id).where(agency_keys.c.agency == agency).limit(1)).first()
+        is not None
+    )
 
 
 def authorise(principal: Principal, policies: dict[str, Policy], agency: str) -> Policy:
@@ -77,12 +81,12 @@ def authorise(principal: Principal, policies: dict[str, Policy], agency: str) ->
     return policy
 
 
-def issue_key(conn, agency: str, actor: str, overlap: dt.timedelta, now: dt.datetime | None = None) -> str:
+def issue_key(uow: UnitOfWork, agency: str, actor: str, overlap: dt.timedelta, now: dt.datetime | None = None) -> str:
     """A new key for ``agency`` (shown once); older keys expire after ``overlap``."""
     now = now or dt.datetime.now(dt.UTC)
-    if conn.execute(sa.select(agencies.c.code).where(agencies.c.code == agency)).first() is None:
+    if uow.session.execute(sa.select(agencies.c.code).where(agencies.c.code == agency)).first() is None:
         raise NotFound("没有这个机构", "No such agency")
-    conn.execute(
+    uow.session.execute(
         agency_keys.update()
         .where(
             agency_keys.c.agency == agency,
@@ -91,7 +95,7 @@ def issue_key(conn, agency: str, actor: str, overlap: dt.timedelta, now: dt.date
         .values(expires_at=now + overlap)
     )
     key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-    conn.execute(
+    uow.session.execute(
         agency_keys.insert(),
         dict(
             id=key_id,
@@ -105,14 +109,14 @@ def issue_key(conn, agency: str, actor: str, overlap: dt.timedelta, now: dt.date
     return f"tx.{key_id}.{secret}"
 
 
-def authenticate(conn, presented: str | None, now: dt.datetime | None = None) -> str:
+def authenticate(uow: UnitOfWork, presented: str | None, now: dt.datetime | None = None) -> str:
     """The agency a key belongs to; every failure looks the same to the caller."""
     refused = Unauthorized("机构凭证无效或已过期", "Invalid or expired agency key")
     prefix, _, rest = (presented or "").partition(".")
     key_id, _, secret = rest.partition(".")
     if prefix != "tx" or not key_id or not secret:
         raise refused
-    row = conn.execute(sa.select(agency_keys).where(agency_keys.c.id == key_id)).mappings().first()
+    row = uow.session.execute(sa.select(agency_keys).where(agency_keys.c.id == key_id)).mappings().first()
     if row is None or not hmac.compare_digest(row["secret_hash"], hashlib.sha256(secret.encode()).hexdigest()):
         raise refused
     if not _before(now or dt.datetime.now(dt.UTC), row["expires_at"]):
@@ -120,13 +124,15 @@ def authenticate(conn, presented: str | None, now: dt.datetime | None = None) ->
     return row["agency"]
 
 
-def status(conn, principal: Principal, policies: dict[str, Policy]) -> list[dict]:
+def status(uow: UnitOfWork, principal: Principal, policies: dict[str, Policy]) -> list[dict]:
     """Each agency's feed: head, what it has pulled, lag, held events, pause state, policy version
     in force and the deployed version still awaiting approval, if any."""
     shown = visible(principal, policies)
-    held = dict(conn.execute(sa.select(held_events.c.agency, sa.func.count()).group_by(held_events.c.agency)).all())
+    held = dict(
+        uow.session.execute(sa.select(held_events.c.agency, sa.func.count()).group_by(held_events.c.agency)).all()
+    )
     out = []
-    rows = conn.execute(sa.select(agencies).where(agencies.c.code.in_(list(shown))).order_by(agencies.c.code))
+    rows = uow.session.execute(sa.select(agencies).where(agencies.c.code.in_(list(shown))).order_by(agencies.c.code))
     for r in rows.mappings():
         deployed = shown[r["code"]].version_label
         awaiting = deployed if deployed and deployed != r["policy_version"] else None
@@ -136,15 +142,15 @@ def status(conn, principal: Principal, policies: dict[str, Policy]) -> list[dict
     return out
 
 
-def revoke_key(conn, agency: str, key_id: str, now: dt.datetime) -> None:
+def revoke_key(uow: UnitOfWork, agency: str, key_id: str, now: dt.datetime) -> None:
     """The agency's key ``key_id`` stops now (a leaked key; its replacement is asked for apart)."""
-    key_in_force(conn, agency, key_id, now)
-    conn.execute(agency_keys.update().where(agency_keys.c.id == key_id).values(expires_at=now))
+    key_in_force(uow, agency, key_id, now)
+    uow.session.execute(agency_keys.update().where(agency_keys.c.id == key_id).values(expires_at=now))
 
 
-def key_in_force(conn, agency: str, key_id: str, now: dt.datetime | None = None) -> None:
+def key_in_force(uow: UnitOfWork, agency: str, key_id: str, now: dt.datetime | None = None) -> None:
     """Refuse unless ``key_id`` is one of the agency's keys that still works (404 names nothing else)."""
-    row = conn.execute(
+    row = uow.session.execute(
         sa.select(agency_keys.c.expires_at).where(agency_keys.c.id == key_id, agency_keys.c.agency == agency)
     ).first()
     if row is None or not _before(now or dt.datetime.now(dt.UTC), row.expires_at):
@@ -157,34 +163,36 @@ def _before(now: dt.datetime, expires: dt.datetime | None) -> bool:
     return now < (expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC))
 
 
-def in_force(conn, agency: str, policy: Policy) -> bool:
+def in_force(uow: UnitOfWork, agency: str, policy: Policy) -> bool:
     """True if the agency's feed runs: not paused, and its deployed policy is the approved one."""
-    row = conn.execute(sa.select(agencies.c.paused, agencies.c.policy_version).where(agencies.c.code == agency)).first()
+    row = uow.session.execute(
+        sa.select(agencies.c.paused, agencies.c.policy_version).where(agencies.c.code == agency)
+    ).first()
     return row is not None and not row.paused and row.policy_version == policy.version_label
 
 
 def set_paused(
-    conn, principal: Principal, policies: dict[str, Policy], agency: str, paused: bool, reason: str | None
+    uow: UnitOfWork, principal: Principal, policies: dict[str, Policy], agency: str, paused: bool, reason: str | None
 ) -> None:
     authorise(principal, policies, agency)
-    row = conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).first()
+    row = uow.session.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).first()
     if row is None:
         raise NotFound("没有这个机构", "No such agency")
     if row.paused == paused:
         raise Conflict("该机构的推送已是此状态", "The feed is already " + ("paused" if paused else "running"))
-    conn.execute(
+    uow.session.execute(
         agencies.update()
         .where(agencies.c.code == agency)
         .values(paused=paused, paused_reason=reason if paused else None)
     )
 
 
-def head(conn, agency: str) -> int:
-    return conn.execute(sa.select(agencies.c.last_seq).where(agencies.c.code == agency)).scalar_one()
+def head(uow: UnitOfWork, agency: str) -> int:
+    return uow.session.execute(sa.select(agencies.c.last_seq).where(agencies.c.code == agency)).scalar_one()
 
 
-def entries_after(conn, agency: str, after: int, limit: int) -> list[dict]:
-    rows = conn.execute(
+def entries_after(uow: UnitOfWork, agency: str, after: int, limit: int) -> list[dict]:
+    rows = uow.session.execute(
         sa.select(feed_entries.c.entry)
         .where(feed_entries.c.agency == agency, feed_entries.c.seq > after)
         .order_by(feed_entries.c.seq)

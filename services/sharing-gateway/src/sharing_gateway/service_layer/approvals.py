@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import admin_requests, agencies
-from sharing_gateway.bootstrap import Gateway
+from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger, notice_keys
 
@@ -43,8 +45,8 @@ LEDGER_TYPE = {
 
 
 def ask(
-    conn,
-    gw: Gateway,
+    uow: UnitOfWork,
+    policies: Mapping[str, Policy],
     principal: Principal,
     agency: str,
     action: str,
@@ -53,19 +55,19 @@ def ask(
 ) -> dict:
     """Record a request for a second gateway admin to approve (``public_key``: the notice key to
     register or retire; ``key_id``: the API key to revoke)."""
-    policy = agency_service.authorise(principal, gw.policies, agency)
+    policy = agency_service.authorise(principal, policies, agency)
     version = None
     if action == ACTIVATE_POLICY:
-        if in_force_version(conn, agency) == policy.version_label:
+        if in_force_version(uow, agency) == policy.version_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
         version = policy.version_label
     if action == REGISTER_NOTICE_KEY:
-        notice_keys.refuse_known(conn, public_key)
+        notice_keys.refuse_known(uow, public_key)
     elif action == RETIRE_NOTICE_KEY:
-        notice_keys.in_force(conn, agency, notice_keys.kid_of(public_key))
+        notice_keys.in_force(uow, agency, notice_keys.kid_of(public_key))
     elif action == REVOKE_KEY:
-        agency_service.key_in_force(conn, agency, key_id)
-    waiting = conn.execute(
+        agency_service.key_in_force(uow, agency, key_id)
+    waiting = uow.session.execute(
         sa.select(admin_requests.c.id).where(
             admin_requests.c.agency == agency,
             admin_requests.c.action == action,
@@ -91,18 +93,20 @@ def ask(
         approved_by=None,
         approved_at=None,
     )
-    conn.execute(admin_requests.insert(), row)
-    record(conn, row, "requested", principal.subject)
+    uow.session.execute(admin_requests.insert(), row)
+    record(uow, row, "requested", principal.subject)
     return row
 
 
-def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: dt.timedelta) -> dict:
+def approve(
+    uow: UnitOfWork, policies: Mapping[str, Policy], principal: Principal, request_id: str, overlap: dt.timedelta
+) -> dict:
     """Carry out a pending request as its second gateway admin; a key is returned once, here."""
     principal.require_role(ROLE)
-    row = conn.execute(sa.select(admin_requests).where(admin_requests.c.id == request_id)).mappings().first()
-    if row is None or row["agency"] not in gw.policies or not principal.sees(gw.policies[row["agency"]].region):
+    row = uow.session.execute(sa.select(admin_requests).where(admin_requests.c.id == request_id)).mappings().first()
+    if row is None or row["agency"] not in policies or not principal.sees(policies[row["agency"]].region):
         raise NotFound("没有这项申请", "No such request")  # the same for a made-up id and another region's
-    policy = agency_service.authorise(principal, gw.policies, row["agency"])
+    policy = agency_service.authorise(principal, policies, row["agency"])
     if row["requested_by"] == principal.subject:
         raise Forbidden(
             "申请人不能批准自己的申请，须由另一名共享平台管理员批准",
@@ -116,7 +120,7 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
             "The policy changed after the request; ask again for the new version",
         )
     now = dt.datetime.now(dt.UTC)
-    decided = conn.execute(
+    decided = uow.session.execute(
         admin_requests.update()
         .where(admin_requests.c.id == request_id, admin_requests.c.state == "pending")
         .values(state="approved", approved_by=principal.subject, approved_at=now)
@@ -126,31 +130,31 @@ def approve(conn, gw: Gateway, principal: Principal, request_id: str, overlap: d
     result = {**row, "state": "approved", "approved_by": principal.subject, "approved_at": now}
     actor = f"{row['requested_by']}+{principal.subject}"
     if row["action"] == ISSUE_KEY:
-        result["api_key"] = agency_service.issue_key(conn, row["agency"], actor, overlap, now)
+        result["api_key"] = agency_service.issue_key(uow, row["agency"], actor, overlap, now)
         result["key_id"] = result["api_key"].split(".")[1]  # its public part, for a later revocation
     elif row["action"] == REVOKE_KEY:
-        agency_service.revoke_key(conn, row["agency"], row["key_id"], now)
+        agency_service.revoke_key(uow, row["agency"], row["key_id"], now)
     elif row["action"] == REGISTER_NOTICE_KEY:
-        result["kid"] = notice_keys.register(conn, row["agency"], row["public_key"], actor, now)
+        result["kid"] = notice_keys.register(uow, row["agency"], row["public_key"], actor, now)
     elif row["action"] == RETIRE_NOTICE_KEY:
         result["kid"] = notice_keys.kid_of(row["public_key"])
-        notice_keys.retire(conn, row["agency"], result["kid"], now)
+        notice_keys.retire(uow, row["agency"], result["kid"], now)
     else:
-        conn.execute(
+        uow.session.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)
         )
-    record(conn, result, "approved", row["requested_by"], principal.subject)
+    record(uow, result, "approved", row["requested_by"], principal.subject)
     return result
 
 
-def pending(conn, gw: Gateway, principal: Principal) -> list[dict]:
+def pending(uow: UnitOfWork, policies: Mapping[str, Policy], principal: Principal) -> list[dict]:
     """Requests waiting for a second gateway admin, for agencies whose region the caller's unit
     contains (gateway admins and auditors)."""
     principal.require_role(ROLE, "auditor")  # not admin: administration is separated from it
-    rows = conn.execute(
+    rows = uow.session.execute(
         sa.select(admin_requests).where(admin_requests.c.state == "pending").order_by(admin_requests.c.requested_at)
     ).mappings()
-    return [dict(r) for r in rows if r["agency"] in gw.policies and principal.sees(gw.policies[r["agency"]].region)]
+    return [dict(r) for r in rows if r["agency"] in policies and principal.sees(policies[r["agency"]].region)]
 
 
 def _facts(row) -> dict:
@@ -163,20 +167,20 @@ def _facts(row) -> dict:
     return facts
 
 
-def in_force_version(conn, agency: str) -> str | None:
-    return conn.execute(sa.select(agencies.c.policy_version).where(agencies.c.code == agency)).scalar()
+def in_force_version(uow: UnitOfWork, agency: str) -> str | None:
+    return uow.session.execute(sa.select(agencies.c.policy_version).where(agencies.c.code == agency)).scalar()
 
 
 def record(
-    conn, row: dict, step: str, requested_by: str, approved_by: str | None = None, channel: str | None = None
+    uow: UnitOfWork, row: dict, step: str, requested_by: str, approved_by: str | None = None, channel: str | None = None
 ) -> None:
     """One step of a request in the disclosure ledger: what, and who asked and who approved."""
     facts = {"request_id": row["id"], "action": row["action"], **_facts(row)}
     if channel:
         facts["channel"] = channel
-    version = row["policy_version"] or in_force_version(conn, row["agency"])
+    version = row["policy_version"] or in_force_version(uow, row["agency"])
     ledger.append_administration(
-        conn,
+        uow,
         row["agency"],
         LEDGER_TYPE[(row["action"], step)],
         f"{row['id']}:{step}",

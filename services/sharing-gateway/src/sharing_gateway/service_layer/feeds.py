@@ -12,66 +12,76 @@ their order on resume or approval (under the policy then in force).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
+from chassis.digests import DigestKey
 from chassis.events import Envelope
 from chassis.metrics import Counter
-from chassis.outbox import Outbox
-from chassis.topics import agency_feed
-from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, outbox
-from sharing_gateway.bootstrap import Gateway
+from chassis.unit_of_work import UnitOfWork
+from sharing_gateway.adapters.tables import agencies, feed_entries, held_events
+from sharing_gateway.domain import admission
 from sharing_gateway.domain import policy as policies
+from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger
 
 SOURCE = "/tongxin/sharing-gateway"
-RECEIPT = "cn.tongxin.gateway.receipt.v1"
 DELIVERED = Counter("tongxin_gateway_deliveries_total", "Events delivered into agency feeds", ["agency"])
 WITHHELD = Counter("tongxin_gateway_withheld_total", "Events an agency's policy kept from it", ["agency", "reason"])
 
 
-def deliver(conn, gw: Gateway, envelope: Envelope, roles_before: list[dict] | None = None) -> list[str]:
+@dataclasses.dataclass(frozen=True)
+class Delivery:
+    """What delivering into agencies' feeds needs: the policies, the feed signing key and the
+    key of the policies' ``digest`` transform (built once by the bootstrap)."""
+
+    policies: Mapping[str, policies.Policy]
+    signer: Signer
+    transform_key: DigestKey
+
+
+def deliver(
+    uow: UnitOfWork, delivery: Delivery, envelope: Envelope, roles_before: list[dict] | None = None
+) -> list[str]:
     """Deliver one source event to every agency entitled to it; returns those agencies."""
     delivered = []
-    for code, policy in gw.policies.items():
-        if policy.share_for(envelope.type) is None:
+    for code, policy in delivery.policies.items():
+        refused = admission.refusal(policy, envelope.type, envelope.data, roles_before)
+        if refused is not None:
+            if refused != admission.NOT_GRANTED:
+                WITHHELD.labels(code, refused).inc()
             continue
-        if not policies.in_region(policy, envelope.data):
-            WITHHELD.labels(code, "region").inc()
-            continue
-        if not policies.in_audience(policy, envelope.type, envelope.data, roles_before):
-            WITHHELD.labels(code, "audience").inc()
-            continue
-        if not agency_service.in_force(conn, code, policy):  # paused, or its new policy awaits approval
-            conn.execute(
+        if not agency_service.in_force(uow, code, policy):  # paused, or its new policy awaits approval
+            uow.session.execute(
                 held_events.insert(),
                 dict(agency=code, envelope=envelope.to_dict(), roles_before=roles_before, held_at=_now()),
             )
             continue
-        data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
-        if append(conn, gw, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
+        data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
+        if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
             delivered.append(code)
     return delivered
 
 
 def append(
-    conn, gw: Gateway, agency: str, policy_version: str, event_id: str, event_type: str, time, data
+    uow: UnitOfWork, delivery: Delivery, agency: str, policy_version: str, event_id: str, event_type: str, time, data
 ) -> dict | None:
     """Put one filtered event at the end of an agency's feed; None if it is already there."""
-    if conn.execute(
+    if uow.session.execute(
         sa.select(feed_entries.c.seq).where(feed_entries.c.agency == agency, feed_entries.c.event_id == event_id)
     ).first():
         return None
-    seq = conn.execute(
+    seq = uow.session.execute(
         agencies.update()
         .where(agencies.c.code == agency)
         .values(last_seq=agencies.c.last_seq + 1)
         .returning(agencies.c.last_seq)
     ).scalar_one()
-    entry = gw.signer.sign(
+    entry = delivery.signer.sign(
         {
             "specversion": "1.0",
             "id": event_id,
@@ -85,51 +95,39 @@ def append(
             "data": data,
         }
     )
-    conn.execute(
+    uow.session.execute(
         feed_entries.insert(),
         dict(agency=agency, seq=seq, event_id=event_id, event_type=event_type, entry=entry, created_at=_now()),
     )
-    row = Outbox.envelope_row(
-        agency_feed(agency), Envelope.new(type=event_type, source=SOURCE, subject=agency, data={})
-    )
-    row.update(event_id=f"{agency}:{seq}", key=agency, payload=_json(entry))
-    conn.execute(outbox.insert(), row)
-    ledger.append(conn, agency, entry, policy_version)
+    uow.emit_signed(agency, f"{agency}:{seq}", entry)
+    ledger.append(uow, agency, entry, policy_version)
     DELIVERED.labels(agency).inc()
     return entry
 
 
-def resume(conn, gw: Gateway, agency: str) -> int:
+def resume(uow: UnitOfWork, delivery: Delivery, agency: str) -> int:
     """Deliver what was held while the feed was paused (or its policy awaited approval), in arrival
     order; returns how many. Nothing moves while the feed is still paused or not approved."""
-    policy = gw.policies[agency]
-    if not agency_service.in_force(conn, agency, policy):
+    policy = delivery.policies[agency]
+    if not agency_service.in_force(uow, agency, policy):
         return 0
     held = (
-        conn.execute(sa.select(held_events).where(held_events.c.agency == agency).order_by(held_events.c.id))
+        uow.session.execute(sa.select(held_events).where(held_events.c.agency == agency).order_by(held_events.c.id))
         .mappings()
         .all()
     )
     count = 0
     for h in held:
         envelope = Envelope.from_dict(h["envelope"])
-        if (
-            policy.share_for(envelope.type) is not None
-            and policies.in_region(policy, envelope.data)
-            and policies.in_audience(policy, envelope.type, envelope.data, h["roles_before"])
-        ):
-            data = policies.apply(policy, envelope.type, envelope.data, gw.settings.transform_digest_key())
+        if admission.refusal(policy, envelope.type, envelope.data, h["roles_before"]) is None:
+            data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
             count += (
-                append(conn, gw, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
+                append(uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
                 is not None
             )
-    conn.execute(held_events.delete().where(held_events.c.agency == agency))
+    uow.session.execute(held_events.delete().where(held_events.c.agency == agency))
     return count
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _json(entry: dict) -> bytes:
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()

@@ -9,20 +9,21 @@ import hashlib
 
 import sqlalchemy as sa
 
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import ledger, ledger_head
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.domain.signing import canonical
 
 
-def ensure_head(conn) -> None:
-    if conn.execute(sa.select(ledger_head.c.id)).first() is None:
-        conn.execute(ledger_head.insert(), dict(id=1, position=0, hash=chain.GENESIS))
+def ensure_head(uow: UnitOfWork) -> None:
+    if uow.session.execute(sa.select(ledger_head.c.id)).first() is None:
+        uow.session.execute(ledger_head.insert(), dict(id=1, position=0, hash=chain.GENESIS))
 
 
-def append(conn, agency: str, entry: dict, policy_version: str) -> int:
+def append(uow: UnitOfWork, agency: str, entry: dict, policy_version: str) -> int:
     """Record one delivery into an agency's feed."""
     return _append(
-        conn,
+        uow,
         {
             "agency": agency,
             "event_id": entry["id"],
@@ -36,7 +37,7 @@ def append(conn, agency: str, entry: dict, policy_version: str) -> int:
 
 
 def append_administration(
-    conn,
+    uow: UnitOfWork,
     agency: str,
     event_type: str,
     event_id: str,
@@ -49,7 +50,7 @@ def append_administration(
     policy activated): what, and who asked and who approved (subject ids, in the record's hash), in
     the same chain as the deliveries. Sequence 0: not a feed entry."""
     return _append(
-        conn,
+        uow,
         {
             "agency": agency,
             "event_id": event_id,
@@ -65,12 +66,12 @@ def append_administration(
 
 
 def append_notice(
-    conn, agency: str, event_type: str, content_digest: str, fields: list[str], policy_version: str
+    uow: UnitOfWork, agency: str, event_type: str, content_digest: str, fields: list[str], policy_version: str
 ) -> int:
     """Record a notice an agency signed: the SHA-256 of its exact content (also its event id, as the
     notice's own id may be longer than the ledger's) and which data fields it carried."""
     return _append(
-        conn,
+        uow,
         {
             "agency": agency,
             "event_id": content_digest,
@@ -83,35 +84,44 @@ def append_notice(
     )
 
 
-def _append(conn, content: dict) -> int:
+def _append(uow: UnitOfWork, content: dict) -> int:
     # FOR UPDATE serialises appends on PostgreSQL; SQLite's writer lock already does.
-    head = conn.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
+    head = uow.session.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
     record = {"position": head["position"] + 1, **content, "at": dt.datetime.now(dt.UTC).isoformat()}
     record["prev_hash"] = head["hash"]
     record["hash"] = chain.record_hash(head["hash"], record)
-    conn.execute(ledger.insert(), record)
-    conn.execute(
+    uow.session.execute(ledger.insert(), record)
+    uow.session.execute(
         ledger_head.update().where(ledger_head.c.id == 1).values(position=record["position"], hash=record["hash"])
     )
     return record["position"]
 
 
-def records(conn, visible: list[str], agency: str | None, after: int, limit: int) -> list[dict]:
+def records(uow: UnitOfWork, visible: list[str], agency: str | None, after: int, limit: int) -> list[dict]:
     """Records after ``after`` about the agencies in ``visible`` (those whose region the caller's
     unit contains: ``agencies.visible``); another agency's records are left out, never counted."""
     query = sa.select(ledger).where(ledger.c.position > after, ledger.c.agency.in_(visible))
     if agency:
         query = query.where(ledger.c.agency == agency)
-    return [dict(r) for r in conn.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]
+    return [dict(r) for r in uow.session.execute(query.order_by(ledger.c.position).limit(limit)).mappings()]
 
 
-def verify(conn, checkpoints: dict[int, str] | None = None, entries: list[dict] = ()) -> chain.Verdict:
+def verify_all(
+    uow_factory: UowFactory, checkpoints: dict[int, str] | None = None, entries: list[dict] = ()
+) -> chain.Verdict:
+    """``verify`` in a unit of work of its own (the operator's ``gateway-admin verify``)."""
+    with uow_factory() as uow:
+        return verify(uow, checkpoints, entries)
+
+
+def verify(uow: UnitOfWork, checkpoints: dict[int, str] | None = None, entries: list[dict] = ()) -> chain.Verdict:
     """The chain, and against the ``checkpoints`` ({position: head hash}) and feed ``entries`` an
     agency kept, if given (``domain.ledger.verify``)."""
-    rows = conn.execution_options(yield_per=5000).execute(sa.select(ledger).order_by(ledger.c.position)).mappings()
+    in_order = sa.select(ledger).order_by(ledger.c.position)
+    rows = uow.session.execute(in_order, execution_options={"yield_per": 5000}).mappings()
     verdict = chain.verify(rows, checkpoints, entries)
     if verdict.ok:
-        head = conn.execute(sa.select(ledger_head)).mappings().first()
+        head = uow.session.execute(sa.select(ledger_head)).mappings().first()
         if head and head["position"] != verdict.records:
             return dataclasses.replace(
                 verdict, ok=False, position=verdict.records + 1, problem="records after the last one are missing"

@@ -18,6 +18,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import agency_notice_keys
 from sharing_gateway.domain.signing import key_id
 
@@ -46,30 +47,30 @@ def kid_of(public_key: str) -> str:
     return key_id(base64.urlsafe_b64decode(public_key + "=" * (-len(public_key) % 4)))
 
 
-def refuse_known(conn, public_key: str) -> str:
+def refuse_known(uow: UnitOfWork, public_key: str) -> str:
     """The key's kid, unless it is registered already (for any agency)."""
     kid = kid_of(public_key)
-    if conn.execute(sa.select(agency_notice_keys.c.kid).where(agency_notice_keys.c.kid == kid)).first():
+    if uow.session.execute(sa.select(agency_notice_keys.c.kid).where(agency_notice_keys.c.kid == kid)).first():
         raise Conflict("该公钥已登记", "This key is already registered", kid=kid)
     return kid
 
 
-def register(conn, agency: str, public_key: str, by: str, now: dt.datetime | None = None) -> str:
+def register(uow: UnitOfWork, agency: str, public_key: str, by: str, now: dt.datetime | None = None) -> str:
     """Put ``public_key`` in force for ``agency``; returns its kid."""
-    kid = refuse_known(conn, public_key)
+    kid = refuse_known(uow, public_key)
     at = now or dt.datetime.now(dt.UTC)
-    conn.execute(
+    uow.session.execute(
         agency_notice_keys.insert(),
         dict(kid=kid, agency=agency, public_key=public_key, registered_at=at, registered_by=by),
     )
     return kid
 
 
-def lookup(conn, agency: str):
+def lookup(uow: UnitOfWork, agency: str):
     """``kid -> raw public key`` for the agency's own keys only (None for anyone else's)."""
 
     def public_key(kid: str) -> bytes | None:
-        row = conn.execute(
+        row = uow.session.execute(
             sa.select(agency_notice_keys.c.public_key).where(
                 agency_notice_keys.c.kid == kid,
                 agency_notice_keys.c.agency == agency,
@@ -81,9 +82,9 @@ def lookup(conn, agency: str):
     return public_key
 
 
-def in_force(conn, agency: str, kid: str) -> str:
+def in_force(uow: UnitOfWork, agency: str, kid: str) -> str:
     """The public key of the agency's key ``kid`` that is still in force."""
-    found = conn.execute(
+    found = uow.session.execute(
         sa.select(agency_notice_keys.c.public_key).where(
             agency_notice_keys.c.kid == kid,
             agency_notice_keys.c.agency == agency,
@@ -95,25 +96,27 @@ def in_force(conn, agency: str, kid: str) -> str:
     return found
 
 
-def retire(conn, agency: str, kid: str, now: dt.datetime | None = None) -> None:
-    in_force(conn, agency, kid)
-    conn.execute(
+def retire(uow: UnitOfWork, agency: str, kid: str, now: dt.datetime | None = None) -> None:
+    in_force(uow, agency, kid)
+    uow.session.execute(
         agency_notice_keys.update()
         .where(agency_notice_keys.c.kid == kid)
         .values(retired_at=now or dt.datetime.now(dt.UTC))
     )
 
 
-def has_any(conn, agency: str) -> bool:
+def has_any(uow: UnitOfWork, agency: str) -> bool:
     """Whether any notice key was ever registered for the agency (in force or retired)."""
-    found = conn.execute(sa.select(agency_notice_keys.c.kid).where(agency_notice_keys.c.agency == agency).limit(1))
+    found = uow.session.execute(
+        sa.select(agency_notice_keys.c.kid).where(agency_notice_keys.c.agency == agency).limit(1)
+    )
     return found.first() is not None
 
 
-def kids(conn, agency: str) -> list[str]:
+def kids(uow: UnitOfWork, agency: str) -> list[str]:
     """The agency's keys in force."""
     return list(
-        conn.execute(
+        uow.session.execute(
             sa.select(agency_notice_keys.c.kid)
             .where(agency_notice_keys.c.agency == agency, agency_notice_keys.c.retired_at.is_(None))
             .order_by(agency_notice_keys.c.registered_at)

@@ -19,21 +19,41 @@ written): pausing is how a leaked credential is stopped at once, in both directi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate
 
 from chassis import idnumber
+from chassis.contracts.feed import RECEIPT
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED, VIOLATION_NOTICE, VIOLATION_RESCINDED
+from chassis.digests import DigestKey
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
-from chassis.outbox import Outbox
-from sharing_gateway.adapters.tables import agencies, notices, outbox
-from sharing_gateway.bootstrap import Gateway
+from chassis.unit_of_work import UnitOfWork, UowFactory
+from sharing_gateway.adapters.tables import agencies, notices
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
 
 PREFIX = "cn.tongxin.notice."
-INBOUND = "cn.tongxin.gateway.notice."
+#: What each kind of notice becomes on ``gateway.inbound.v1``.
+INBOUND = {
+    "violation": VIOLATION_NOTICE,
+    "violation_rescinded": VIOLATION_RESCINDED,
+    "membership_confirmed": MEMBERSHIP_CONFIRMED,
+    "membership_ended": MEMBERSHIP_ENDED,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Intake:
+    """What taking notices in needs: the audience agencies sign for, and the ID-number digest key
+    (with those of a rotation in progress, to find the person)."""
+
+    audience: str
+    id_key: DigestKey
+    id_keys: Sequence[DigestKey]
 
 
 class ViolationData(Schema):
@@ -91,7 +111,7 @@ KINDS = {
 }
 
 
-def verified(conn, agency: str, body: bytes, audience: str) -> tuple[dict, str, str]:
+def verified(uow: UnitOfWork, agency: str, body: bytes, audience: str) -> tuple[dict, str, str]:
     """(the CloudEvent, the SHA-256 of its exact bytes, the kid) of a notice signed with one of the
     agency's own keys and addressed to this gateway (``audience``); refused before any of its
     content is looked at otherwise."""
@@ -100,7 +120,7 @@ def verified(conn, agency: str, body: bytes, audience: str) -> tuple[dict, str, 
     except jws.Refused as exc:
         raise NotSigned(exc.zh, exc.en) from None
     try:
-        content = jws.verify(signed, notice_keys.lookup(conn, agency), audience)
+        content = jws.verify(signed, notice_keys.lookup(uow, agency), audience)
     except jws.Refused as exc:
         raise SignatureRefused(exc.zh, exc.en) from None
     try:
@@ -119,16 +139,26 @@ class AgencyPaused(Forbidden):
     code, title_zh, title_en = "agency-paused", "贵机构的通道已暂停", "Your agency's channel is paused"
 
 
-def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None = None) -> tuple[dict, bool]:
+def receive(
+    uow_factory: UowFactory, delivery: feeds.Delivery, intake: Intake, agency: str, body: bytes
+) -> tuple[dict, bool]:
     """(the signed receipt, whether this call recorded the notice)."""
-    now = now or dt.datetime.now(dt.UTC)
-    if conn.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).scalar():
+    with uow_factory() as uow:
+        receipt, created = _receive(uow, delivery, intake, agency, body, dt.datetime.now(dt.UTC))
+        uow.commit()
+        return receipt, created
+
+
+def _receive(
+    uow: UnitOfWork, delivery: feeds.Delivery, intake: Intake, agency: str, body: bytes, now: dt.datetime
+) -> tuple[dict, bool]:
+    if uow.session.execute(sa.select(agencies.c.paused).where(agencies.c.code == agency)).scalar():
         raise AgencyPaused(
             "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
         )
-    event, content_digest, kid = verified(conn, agency, body, gw.settings.gateway_audience)
+    event, content_digest, kid = verified(uow, agency, body, intake.audience)
     kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
-    policy = gw.policies[agency]
+    policy = delivery.policies[agency]
     if kind not in KINDS or not str(event.get("type", "")).startswith(PREFIX):
         raise InvalidInput(
             "未知的通报类型", f"Unknown notice type; use {PREFIX}<kind>.v1 with kind in {sorted(KINDS)}", field="type"
@@ -139,7 +169,7 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
     if not notice_id:
         raise InvalidInput("通报须有 1–40 个字符的 id", "A notice needs an id of 1-40 characters", field="id")
     previous = (
-        conn.execute(sa.select(notices).where(notices.c.agency == agency, notices.c.notice_id == notice_id))
+        uow.session.execute(sa.select(notices).where(notices.c.agency == agency, notices.c.notice_id == notice_id))
         .mappings()
         .first()
     )
@@ -160,11 +190,11 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
     digest, person_id = None, None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
-        digest = idnumber.digest(number, gw.settings.id_digest_key())
-        during_rotation = [idnumber.digest(number, key) for key in gw.settings.id_digest_keys()]
-        person_id = parked_notices.person_in_region(conn, during_rotation, policy)
+        digest = idnumber.digest(number, intake.id_key)
+        during_rotation = [idnumber.digest(number, key) for key in intake.id_keys]
+        person_id = parked_notices.person_in_region(uow, during_rotation, policy)
     if kind == "violation_rescinded":
-        original = conn.execute(
+        original = uow.session.execute(
             sa.select(notices.c.notice_type).where(
                 notices.c.agency == agency, notices.c.notice_id == data["original_notice_id"]
             )
@@ -175,17 +205,17 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
                 "No violation notice of yours has that id",
                 field="original_notice_id",
             )
-        parked_notices.discard(conn, agency, data["original_notice_id"])
+        parked_notices.discard(uow, agency, data["original_notice_id"])
     received = now.isoformat()
     recorded = sorted({*data, *(["id_digest"] if digest else [])})
-    ledger.append_notice(conn, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
+    ledger.append_notice(uow, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
-    inbound, staged = Outbox(outbox, feeds.SOURCE).row(f"{INBOUND}{kind}.v1", digest or notice_id, payload)
+    inbound = uow.prepare(INBOUND[kind], digest or notice_id, payload)
     parked = parked_notices.held(inbound) if digest and person_id is None else None
     if parked is None:
-        conn.execute(outbox.insert(), staged)
+        uow.emit_held(inbound)
     receipt_data = {
         "notice_id": notice_id,
         "notice_type": kind,
@@ -195,9 +225,9 @@ def receive(conn, gw: Gateway, agency: str, body: bytes, now: dt.datetime | None
         "status": "accepted",
     }
     entry = feeds.append(
-        conn, gw, agency, policy.version_label, f"receipt:{agency}:{notice_id}", feeds.RECEIPT, now, receipt_data
+        uow, delivery, agency, policy.version_label, f"receipt:{agency}:{notice_id}", RECEIPT, now, receipt_data
     )
-    conn.execute(
+    uow.session.execute(
         notices.insert(),
         dict(
             agency=agency,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from chassis import people_view
 from chassis.events import Envelope
+from chassis.unit_of_work import UowFactory
 from sharing_gateway.adapters.tables import people
 
 PERSON_EVENTS = people_view.PERSON_EVENTS
@@ -19,6 +20,12 @@ def roles_of(session, person_id: str | None) -> list[dict]:
         return []
     roles = session.execute(sa.select(people.c.representative_roles).where(people.c.person_id == person_id)).scalar()
     return list(roles or [])
+
+
+def roles_now(uow_factory: UowFactory, person_id: str | None) -> list[dict]:
+    """``roles_of`` in a unit of work of its own (the dry run of a draft policy)."""
+    with uow_factory() as uow:
+        return roles_of(uow.session, person_id)
 
 
 def apply_person_event(session: Session, envelope: Envelope) -> None:

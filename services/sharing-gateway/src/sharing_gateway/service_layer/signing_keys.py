@@ -14,35 +14,46 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import feed_signing_keys
 from sharing_gateway.domain import signing
 
 
-def record(conn, signer: signing.Signer, now: dt.datetime | None = None) -> None:
+def record(uow: UnitOfWork, signer: signing.Signer, now: dt.datetime | None = None) -> None:
     """Record the key in use, if it is new (its period starts now)."""
     jwk = signer.jwk()
-    if conn.execute(sa.select(feed_signing_keys.c.kid).where(feed_signing_keys.c.kid == jwk["kid"])).first():
+    if uow.session.execute(sa.select(feed_signing_keys.c.kid).where(feed_signing_keys.c.kid == jwk["kid"])).first():
         return
-    conn.execute(
+    uow.session.execute(
         feed_signing_keys.insert(),
         dict(kid=jwk["kid"], public_key=jwk["x"], not_before=now or dt.datetime.now(dt.UTC), not_after=None),
     )
 
 
-def rotate(conn, path: Path, now: dt.datetime | None = None) -> signing.Signer:
+def rotate(uow_factory: UowFactory, path: Path, now: dt.datetime | None = None) -> signing.Signer:
     """A new key in ``path``; every older key's period ends now (their public keys stay published)."""
-    now = now or dt.datetime.now(dt.UTC)
+    with uow_factory() as uow:
+        signer = _rotate(uow, path, now or dt.datetime.now(dt.UTC))
+        uow.commit()
+        return signer
+
+
+def _rotate(uow: UnitOfWork, path: Path, now: dt.datetime) -> signing.Signer:
     if path.exists():
-        record(conn, signing.load(path), now)  # an old key never recorded still gets its period
-    conn.execute(feed_signing_keys.update().where(feed_signing_keys.c.not_after.is_(None)).values(not_after=now))
+        record(uow, signing.load(path), now)  # an old key never recorded still gets its period
+    uow.session.execute(feed_signing_keys.update().where(feed_signing_keys.c.not_after.is_(None)).values(not_after=now))
     signer = signing.write_new(path)
-    record(conn, signer, now)
+    record(uow, signer, now)
     return signer
 
 
-def published(conn, current: signing.Signer) -> list[dict]:
+def published(uow: UnitOfWork, current: signing.Signer) -> list[dict]:
     """Every key with its validity period (ISO 8601; ``not_after`` null while in use), newest first."""
-    rows = conn.execute(sa.select(feed_signing_keys).order_by(feed_signing_keys.c.not_before.desc())).mappings().all()
+    rows = (
+        uow.session.execute(sa.select(feed_signing_keys).order_by(feed_signing_keys.c.not_before.desc()))
+        .mappings()
+        .all()
+    )
     keys = [
         {
             **signing.public_jwk(signing.unb64(r["public_key"])),

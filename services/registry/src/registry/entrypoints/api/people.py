@@ -10,15 +10,13 @@ from chassis.http import current_principal
 from registry.entrypoints.api import schemas as s
 from registry.entrypoints.api.common import etag, if_match, registry
 from registry.service_layer import people as commands
-from registry.service_layer import queries
+from registry.service_layer import person_records, queries, search
 
 blp = Blueprint("people", __name__, url_prefix="/people", description="统战对象 / people in the registry")
 
 
 def _view(person_id: str, reveal=frozenset(), purpose=None) -> dict:
-    reg = registry()
-    with reg.engine.begin() as conn:
-        return queries.person_view(conn, current_principal(), person_id, set(reveal), purpose)
+    return queries.person_view(registry().uow, current_principal(), person_id, set(reveal), purpose)
 
 
 def _changed(person_id: str, version: int):
@@ -38,8 +36,8 @@ class People(MethodView):
         `cursor` (from `next_cursor`); `with_total=true` also counts all matches.
         """
         limit, cursor, with_total = args.pop("limit"), args.pop("cursor", None), args.pop("with_total")
-        with registry().engine.connect() as conn:
-            return queries.search(conn, current_principal(), queries.SearchFilters(**args), limit, cursor, with_total)
+        filters = search.SearchFilters(**args)
+        return search.search(registry().uow, current_principal(), filters, limit, cursor, with_total)
 
     @blp.arguments(s.PersonCreate)
     @blp.response(201, s.PersonOut)
@@ -147,8 +145,7 @@ class History(MethodView):
     @blp.response(200, s.HistoryOut(many=True))
     def get(self, person_id):
         """Change history: who changed which field from what to what (sensitive values masked)"""
-        with registry().engine.connect() as conn:
-            return queries.person_history(conn, current_principal(), person_id)
+        return person_records.person_history(registry().uow, current_principal(), person_id)
 
 
 @blp.route("/<person_id>/contacts")
@@ -156,16 +153,15 @@ class Contacts(MethodView):
     @blp.response(200, s.ContactOut(many=True))
     def get(self, person_id):
         """Contact records (走访/联系记录), newest first"""
-        with registry().engine.connect() as conn:
-            return queries.contact_records(conn, current_principal(), person_id)
+        return person_records.contact_records(registry().uow, current_principal(), person_id)
 
     @blp.arguments(s.ContactIn)
     @blp.response(201, s.ContactOut)
     def post(self, body, person_id):
         """Record a visit, talk or other contact"""
         new_id = commands.add_contact(registry().uow, current_principal(), person_id, body)
-        with registry().engine.connect() as conn:
-            return next(c for c in queries.contact_records(conn, current_principal(), person_id) if c["id"] == new_id)
+        recorded = person_records.contact_records(registry().uow, current_principal(), person_id)
+        return next(c for c in recorded if c["id"] == new_id)
 
 
 @blp.route("/<person_id>/merge")

@@ -86,15 +86,13 @@ class Units(MethodView):
     @blp.response(200, UnitOut(many=True))
     def get(self, args):
         """Admin units in your scope (county > town > community)"""
-        with registry().engine.connect() as conn:
-            return unit_service.tree(conn, current_principal(), args["include_retired"])
+        return unit_service.tree(registry().uow, current_principal(), args["include_retired"])
 
     @blp.arguments(UnitIn)
     @blp.response(201, UnitOut)
     def post(self, body):
         """Add an admin unit (admin)"""
-        with registry().engine.begin() as conn:
-            return unit_service.add_unit(conn, current_principal(), body["code"], body["name"])
+        return unit_service.add_unit(registry().uow, current_principal(), body["code"], body["name"])
 
 
 @blp.route("/units/<code>")
@@ -103,8 +101,7 @@ class Unit(MethodView):
     @blp.response(200, UnitOut)
     def patch(self, body, code):
         """Rename an admin unit (admin); the old name stays in its history"""
-        with registry().engine.begin() as conn:
-            return unit_service.rename_unit(conn, current_principal(), code, body["name"])
+        return unit_service.rename_unit(registry().uow, current_principal(), code, body["name"])
 
 
 @blp.route("/units/<code>/retire")
@@ -112,8 +109,7 @@ class RetireUnit(MethodView):
     @blp.response(200, UnitOut)
     def post(self, code):
         """Retire an admin unit that has no active people (admin)"""
-        with registry().engine.begin() as conn:
-            return unit_service.retire_unit(conn, current_principal(), code)
+        return unit_service.retire_unit(registry().uow, current_principal(), code)
 
 
 @blp.route("/units/<code>/history")
@@ -121,8 +117,7 @@ class UnitHistory(MethodView):
     @blp.response(200, UnitHistoryOut(many=True))
     def get(self, code):
         """Additions, renames and retirements of a unit"""
-        with registry().engine.connect() as conn:
-            return unit_service.unit_history(conn, current_principal(), code)
+        return unit_service.unit_history(registry().uow, current_principal(), code)
 
 
 @blp.route("/categories")
@@ -138,8 +133,7 @@ class Duplicates(MethodView):
     @blp.response(200, s.DuplicateGroup(many=True))
     def get(self):
         """Likely duplicates in your scope: same name and birth date, or same name and phone"""
-        with registry().engine.connect() as conn:
-            return queries.likely_duplicates(conn, current_principal())
+        return queries.likely_duplicates(registry().uow, current_principal())
 
 
 @blp.route("/statistics/categories")
@@ -148,8 +142,7 @@ class CategoryStatistics(MethodView):
     @blp.response(200, CategoryStats)
     def get(self, args):
         """Active people per base database x child unit"""
-        with registry().engine.connect() as conn:
-            return statistics.category_by_unit(conn, current_principal(), args.get("unit"), args.get("as_of"))
+        return statistics.category_by_unit(registry().uow, current_principal(), args.get("unit"), args.get("as_of"))
 
 
 @blp.route("/statistics/representatives")
@@ -157,5 +150,4 @@ class RepresentativeStatistics(MethodView):
     @blp.response(200, BodyStats(many=True))
     def get(self):
         """Representatives by body and level"""
-        with registry().engine.connect() as conn:
-            return statistics.representatives_by_body(conn, current_principal())
+        return statistics.representatives_by_body(registry().uow, current_principal())

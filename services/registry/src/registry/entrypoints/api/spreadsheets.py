@@ -81,9 +81,8 @@ class Imports(MethodView):
                 "The file is larger than the import limit",
                 field="file",
             )
-        with registry().engine.begin() as conn:
-            job_id = imports.submit(conn, current_principal(), upload.filename or "upload", content, args["mode"])
-            job = imports.job_view(conn, current_principal(), job_id)
+        job = imports.submit(registry().uow, current_principal(), upload.filename or "upload", content, args["mode"])
+        job_id = job["id"]
         return job, 202, {"Location": f"/imports/{job_id}"}
 
 
@@ -92,8 +91,7 @@ class Import(MethodView):
     @blp.response(200, JobOut)
     def get(self, job_id):
         """Progress and report of an import job"""
-        with registry().engine.connect() as conn:
-            return imports.job_view(conn, current_principal(), job_id)
+        return imports.job_view(registry().uow, current_principal(), job_id)
 
 
 @blp.route("/imports/<job_id>/errors.xlsx")
@@ -101,8 +99,7 @@ class ImportErrors(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self, job_id):
         """The job's row errors as a workbook (行号, 列, 原因, Reason)"""
-        with registry().engine.connect() as conn:
-            job = imports.job_view(conn, current_principal(), job_id)
+        job = imports.job_view(registry().uow, current_principal(), job_id)
         return _xlsx(imports.error_workbook(job), f"import-errors-{job_id[:8]}.xlsx")
 
 
@@ -119,8 +116,7 @@ class Export(MethodView):
         reveal, purpose = args.pop("reveal_id_numbers"), args.pop("purpose", None)
         for key in ("limit", "cursor", "with_total"):
             args.pop(key, None)
-        with registry().engine.begin() as conn:
-            content = exports.export_people(conn, current_principal(), args, reveal, purpose)
+        content = exports.export_people(registry().uow, current_principal(), args, reveal, purpose)
         return _xlsx(content, f"people-{dt.date.today():%Y%m%d}.xlsx")
 
 

@@ -1,16 +1,16 @@
-"""What the service desk's views share: the service, one transaction per request, the
-clock, and the rate limit on the endpoints that need no account."""
+"""What the service desk's views share: the service, its unit-of-work factory (the service
+layer owns each transaction), the clock, and the rate limit on the endpoints that need no account."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from chassis.contracts import UNIT_CODE
 from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
+from chassis.unit_of_work import UowFactory
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
 
@@ -25,20 +25,9 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Tx:
-    """One transaction per request: ``with Tx() as session``."""
-
-    def __enter__(self) -> Session:
-        self.session = Session(desk().engine)
-        self.session.begin()
-        return self.session
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.session.commit()
-        else:
-            self.session.rollback()
-        self.session.close()
+def uow() -> UowFactory:
+    """The unit-of-work factory the service layer opens its transactions with."""
+    return desk().uow
 
 
 def limit_anonymous_client() -> None:

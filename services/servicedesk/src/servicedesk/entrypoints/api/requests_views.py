@@ -8,8 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from chassis.http import current_principal
 from servicedesk.domain import lifecycle
-from servicedesk.entrypoints.api.common import UNIT, Tx, desk, now
-from servicedesk.service_layer import read_model, requests
+from servicedesk.entrypoints.api.common import UNIT, desk, now, uow
+from servicedesk.service_layer import categories, read_model, request_search, requests
 
 blp = Blueprint("requests", __name__, description="诉求 / service requests")
 
@@ -129,17 +129,15 @@ class Requests(MethodView):
     @blp.response(201, RequestOut)
     def post(self, body):
         """Open a member's request; an urgent one is also published for emergency coordination"""
-        with Tx() as s:
-            request_id = requests.open_request(s, current_principal(), body, desk().calendar, now())
-            return requests.view(s, current_principal(), request_id, desk().calendar)
+        request_id = requests.open_request(uow(), current_principal(), body, desk().calendar, now())
+        return requests.view(uow(), current_principal(), request_id, desk().calendar)
 
     @blp.arguments(RequestQuery, location="query")
     @blp.response(200, RequestPage)
     def get(self, args):
         """Requests in your scope, newest first; filter by state, category, priority, breach, unit or person"""
         limit, cursor = args.pop("limit"), args.pop("cursor")
-        with desk().engine.connect() as conn:
-            return requests.search(conn, current_principal(), {**args, "calendar": desk().calendar}, limit, cursor)
+        return request_search.search(uow(), current_principal(), args, desk().calendar, limit, cursor)
 
 
 @blp.route("/requests/<request_id>")
@@ -147,8 +145,7 @@ class Request(MethodView):
     @blp.response(200, RequestOut)
     def get(self, request_id):
         """One request with its SLA clocks and full history"""
-        with Tx() as s:
-            return requests.view(s, current_principal(), request_id, desk().calendar)
+        return requests.view(uow(), current_principal(), request_id, desk().calendar)
 
 
 @blp.route(f"/requests/<request_id>/<any({','.join(lifecycle.MOVES)}):action>")
@@ -158,8 +155,7 @@ class Move(MethodView):
     def post(self, body, request_id, action):
         """Move a request: accept, start, wait (pauses the clock), resume, resolve, close (with the
         member's satisfaction), reject or reopen; illegal moves are 409 with the allowed ones"""
-        with Tx() as s:
-            return requests.transition(s, current_principal(), request_id, action, body, desk().calendar, now())
+        return requests.transition(uow(), current_principal(), request_id, action, body, desk().calendar, now())
 
 
 @blp.route("/request-categories")
@@ -167,8 +163,7 @@ class Categories(MethodView):
     @blp.response(200, CategoryOut(many=True))
     def get(self):
         """Request categories with their SLAs (working days to first response and to resolution, by priority)"""
-        with desk().engine.connect() as conn:
-            return requests.category_list(conn)
+        return categories.category_list(uow())
 
 
 @blp.route("/request-categories/<code>")
@@ -177,8 +172,7 @@ class Category(MethodView):
     @blp.response(200, CategoryOut)
     def put(self, body, code):
         """Add or change a category and its SLAs (admins); retire one with active=false"""
-        with Tx() as s:
-            return requests.save_category(s, current_principal(), code, body)
+        return categories.save_category(uow(), current_principal(), code, body)
 
 
 class PersonOut(Schema):
@@ -196,5 +190,4 @@ class Person(MethodView):
     @blp.response(200, PersonOut)
     def get(self, person_id):
         """What the service desk knows of a person from the registry (its local view), in your scope"""
-        with Tx() as s:
-            return read_model.person(s, current_principal(), person_id)
+        return read_model.person(uow(), current_principal(), person_id)

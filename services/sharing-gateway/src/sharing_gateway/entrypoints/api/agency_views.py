@@ -4,7 +4,6 @@ and the public keys that verify every feed entry."""
 from __future__ import annotations
 
 import functools
-import time
 
 from flask import current_app, g, request
 from flask.views import MethodView
@@ -15,10 +14,9 @@ from chassis.errors import Unauthorized
 from chassis.http import public
 from chassis.http.client import client_network
 from chassis.ratelimit import RateLimiter
-from sharing_gateway.adapters.tables import agencies, rate_windows
+from sharing_gateway.adapters.tables import rate_windows
 from sharing_gateway.bootstrap import Gateway
-from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import notice_keys, notices, signing_keys
+from sharing_gateway.service_layer import agency_access, notices
 
 blp = Blueprint("agency", __name__, description="机构接口 / for partner agencies (API key)")
 
@@ -41,8 +39,7 @@ def calling_agency() -> str:
     header = request.headers.get("Authorization", "")
     key = header.removeprefix("ApiKey ").strip() if header.startswith("ApiKey ") else request.headers.get("X-Api-Key")
     try:
-        with gw().engine.connect() as conn:
-            agency = agency_service.authenticate(conn, key)
+        agency = agency_access.authenticate(gw().uow, key)
     except Unauthorized:
         _limiter().hit(f"agency-auth:{client_network()}")
         raise
@@ -103,8 +100,7 @@ class Keys(MethodView):
     @blp.response(200)
     def get(self):
         """Public keys (JWK, Ed25519) with their validity periods: every feed entry and checkpoint verifies"""
-        with gw().engine.connect() as conn:
-            return {"keys": signing_keys.published(conn, gw().signer)}
+        return {"keys": agency_access.published_keys(gw().uow, gw().signer)}
 
 
 @blp.route("/feed")
@@ -115,28 +111,8 @@ class Feed(MethodView):
     @blp.response(200, FeedPage)
     def get(self, args):
         """Your feed after a sequence number, in order, gap-free; `wait` long-polls for new entries"""
-        agency = g.agency
-        deadline = time.monotonic() + min(args["wait"], gw().settings.max_long_poll_seconds)
-        while True:
-            with gw().engine.begin() as conn:
-                entries = agency_service.entries_after(conn, agency, args["after"], args["limit"])
-                state = conn.execute(agencies.select().where(agencies.c.code == agency)).mappings().one()
-                if entries or time.monotonic() >= deadline:
-                    # What the agency asks after is what it has: that is its acknowledgement.
-                    conn.execute(
-                        agencies.update()
-                        .where(agencies.c.code == agency, agencies.c.acked_seq < args["after"])
-                        .values(acked_seq=min(args["after"], state["last_seq"]))
-                    )
-                    break
-            time.sleep(0.2)
-        return {
-            "agency": agency,
-            "entries": entries,
-            "next_after": entries[-1]["sequence"] if entries else args["after"],
-            "head": state["last_seq"],
-            "paused": state["paused"],
-        }
+        wait_s = min(args["wait"], gw().settings.max_long_poll_seconds)
+        return agency_access.feed_page(gw().uow, g.agency, args["after"], args["limit"], wait_s)
 
 
 @blp.route("/notices")
@@ -150,8 +126,8 @@ class Notices(MethodView):
         or membership_ended, as your policy allows. Answered with a signed receipt carrying the SHA-256 of
         what you signed; the same notice again gets the same receipt with 200, the same id with other
         content a 409."""
-        with gw().engine.begin() as conn:
-            receipt, created = notices.receive(conn, gw(), g.agency, request.get_data(cache=False))
+        body = request.get_data(cache=False)
+        receipt, created = notices.receive(gw().uow, gw().delivery, gw().intake, g.agency, body)
         return receipt, 201 if created else 200
 
 
@@ -163,8 +139,7 @@ class Me(MethodView):
     def get(self):
         """Your agency's policy: what you receive (event types and fields) and may send, and why"""
         p = gw().policies[g.agency]
-        with gw().engine.connect() as conn:
-            kids = notice_keys.kids(conn, g.agency)
+        kids = agency_access.notice_keys_of(gw().uow, g.agency)
         return {
             "agency": p.agency,
             "name": p.name,

@@ -13,8 +13,8 @@ from marshmallow import Schema, fields, validate
 
 from chassis.http import current_principal
 from sharing_gateway.entrypoints.api.agency_views import gw
+from sharing_gateway.service_layer import administration, approvals
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import approvals, feeds, ledger, notice_keys
 
 blp = Blueprint("staff", __name__, description="管理与审计 / administration and audit (staff JWT)")
 
@@ -79,8 +79,7 @@ class Agencies(MethodView):
     @blp.response(200, AgencyOut(many=True))
     def get(self):
         """Each agency's feed: head, acknowledged sequence, lag, held events, paused, policy version"""
-        with gw().engine.connect() as conn:
-            return agency_service.status(conn, current_principal(), gw().policies)
+        return administration.feed_status(gw().uow, current_principal(), gw().policies)
 
 
 @blp.route("/agencies/<code>/<any(pause,resume):action>")
@@ -89,13 +88,8 @@ class Pause(MethodView):
     @blp.response(200, AgencyOut)
     def post(self, body, code, action):
         """Pause an agency's feed (its events are held) or resume it (held events are delivered in order)"""
-        principal = current_principal()
-        with gw().engine.begin() as conn:
-            agency_service.set_paused(conn, principal, gw().policies, code, action == "pause", body.get("reason"))
-            if action == "resume":
-                feeds.resume(conn, gw(), code)
-        with gw().engine.connect() as conn:
-            return next(a for a in agency_service.status(conn, principal, gw().policies) if a["code"] == code)
+        paused, reason = action == "pause", body.get("reason")
+        return administration.pause_or_resume(gw().uow, gw().delivery, current_principal(), code, paused, reason)
 
 
 @blp.route("/agencies/<code>/key-requests")
@@ -103,8 +97,7 @@ class KeyRequests(MethodView):
     @blp.response(201, AdminRequestOut)
     def post(self, code):
         """Ask for a new API key for an agency; a second gateway admin approves (and receives it, once)"""
-        with gw().engine.begin() as conn:
-            return approvals.ask(conn, gw(), current_principal(), code, approvals.ISSUE_KEY)
+        return administration.ask(gw().uow, gw().policies, current_principal(), code, approvals.ISSUE_KEY)
 
 
 @blp.route("/agencies/<code>/keys/<key_id>/revocation")
@@ -113,8 +106,8 @@ class KeyRevocation(MethodView):
     def post(self, code, key_id):
         """Ask to revoke an agency's API key (`tx.<key id>.…`, leaked or lost): once a second gateway admin
         approves, it stops at once"""
-        with gw().engine.begin() as conn:
-            return approvals.ask(conn, gw(), current_principal(), code, approvals.REVOKE_KEY, key_id=key_id)
+        principal = current_principal()
+        return administration.ask(gw().uow, gw().policies, principal, code, approvals.REVOKE_KEY, key_id=key_id)
 
 
 @blp.route("/agencies/<code>/notice-keys")
@@ -123,11 +116,7 @@ class NoticeKeyRequests(MethodView):
     @blp.response(201, AdminRequestOut)
     def post(self, body, code):
         """Ask to register a public key an agency signs its notices with; a second gateway admin approves"""
-        principal = current_principal()
-        with gw().engine.begin() as conn:
-            agency_service.authorise(principal, gw().policies, code)  # who may ask, before the key is read
-            key = notice_keys.public_key_of(body["jwk"])
-            return approvals.ask(conn, gw(), principal, code, approvals.REGISTER_NOTICE_KEY, key)
+        return administration.ask_notice_key(gw().uow, gw().policies, current_principal(), code, body["jwk"])
 
 
 @blp.route("/agencies/<code>/notice-keys/<kid>/retirement")
@@ -136,10 +125,7 @@ class NoticeKeyRetirement(MethodView):
     def post(self, code, kid):
         """Ask to retire a key an agency signs its notices with (lost or replaced); a second gateway admin approves"""
         principal = current_principal()
-        with gw().engine.begin() as conn:
-            agency_service.authorise(principal, gw().policies, code)
-            key = notice_keys.in_force(conn, code, kid)
-            return approvals.ask(conn, gw(), principal, code, approvals.RETIRE_NOTICE_KEY, key)
+        return administration.ask_notice_key_retirement(gw().uow, gw().policies, principal, code, kid)
 
 
 @blp.route("/agencies/<code>/policy-activations")
@@ -147,8 +133,7 @@ class PolicyActivations(MethodView):
     @blp.response(201, AdminRequestOut)
     def post(self, code):
         """Ask for the deployed version of an agency's policy to come into force; a second gateway admin approves"""
-        with gw().engine.begin() as conn:
-            return approvals.ask(conn, gw(), current_principal(), code, approvals.ACTIVATE_POLICY)
+        return administration.ask(gw().uow, gw().policies, current_principal(), code, approvals.ACTIVATE_POLICY)
 
 
 @blp.route("/admin-requests")
@@ -156,8 +141,7 @@ class PendingRequests(MethodView):
     @blp.response(200, AdminRequestOut(many=True))
     def get(self):
         """Requests waiting for a second gateway admin"""
-        with gw().engine.connect() as conn:
-            return approvals.pending(conn, gw(), current_principal())
+        return administration.pending(gw().uow, gw().policies, current_principal())
 
 
 @blp.route("/admin-requests/<request_id>/approve")
@@ -166,10 +150,9 @@ class Approve(MethodView):
     def post(self, request_id):
         """Approve another gateway admin's request: the key is issued (shown once) or the policy comes into force"""
         overlap = gw().settings.key_overlap_days
-        with gw().engine.begin() as conn:
-            done = approvals.approve(conn, gw(), current_principal(), request_id, dt.timedelta(days=overlap))
-            if done["action"] == approvals.ACTIVATE_POLICY:
-                feeds.resume(conn, gw(), done["agency"])  # what was held meanwhile, under the new policy
+        done = administration.approve(
+            gw().uow, gw().delivery, current_principal(), request_id, dt.timedelta(days=overlap)
+        )
         return {**done, "older_keys_expire_in_days": overlap} if "api_key" in done else done
 
 
@@ -209,9 +192,10 @@ class Ledger(MethodView):
     def get(self, args):
         """Disclosure records of the agencies in your region after a position (auditors): agency, event, sequence,
         fields, policy, digest, time, who asked and who approved"""
-        shown = agency_service.visible(current_principal(), gw().policies)
-        with gw().engine.connect() as conn:
-            return ledger.records(conn, list(shown), args["agency"], args["after"], args["limit"])
+        principal = current_principal()
+        return administration.ledger_records(
+            gw().uow, gw().policies, principal, args["agency"], args["after"], args["limit"]
+        )
 
 
 @blp.route("/ledger/verify")
@@ -220,9 +204,4 @@ class LedgerVerify(MethodView):
     def get(self):
         """Check the whole hash chain; names the first broken position (staff whose unit contains every agency's
         region: the chain is one for all of them)"""
-        principal = current_principal()
-        agency_service.visible(principal, gw().policies)  # a reader's role ...
-        for p in gw().policies.values():  # ... over every agency's region
-            principal.require_scope(p.region)
-        with gw().engine.connect() as conn:
-            return ledger.verify(conn).as_dict()
+        return administration.verify_ledger(gw().uow, gw().policies, current_principal())

@@ -1,0 +1,56 @@
+"""Finding requests: a page of those in the caller's scope, newest first, keyset-paginated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from chassis import units
+from chassis.auth import Principal
+from chassis.paging import decode_cursor, encode_cursor
+from chassis.unit_of_work import UowFactory
+from servicedesk.adapters.tables import requests
+from servicedesk.domain.calendar import WorkCalendar
+from servicedesk.service_layer.history import aware
+from servicedesk.service_layer.requests import with_clock
+
+
+def search(
+    uow_factory: UowFactory, principal: Principal, filters: dict, calendar: WorkCalendar, limit: int, cursor: str | None
+) -> dict:
+    """A page of requests in the caller's scope, newest first, filtered by state, category,
+    priority, breach, handling unit or person; keyset-paginated."""
+    with uow_factory() as uow:
+        conn = uow.session
+        prefix = principal.scope_prefix
+        query = sa.select(requests).where(
+            sa.or_(requests.c.unit_code.like(prefix + "%"), requests.c.handling_unit.like(prefix + "%"))
+        )
+        for field in ("state", "category", "priority", "person_id"):
+            if filters.get(field):
+                query = query.where(requests.c[field] == filters[field])
+        if filters.get("handling_unit"):
+            query = query.where(requests.c.handling_unit.like(units.scope_prefix(filters["handling_unit"]) + "%"))
+        if filters.get("breached") is not None:
+            breached = sa.or_(
+                requests.c.response_breached_at.is_not(None), requests.c.resolution_breached_at.is_not(None)
+            )
+            query = query.where(breached if filters["breached"] else sa.not_(breached))
+        if filters.get("urgent") is not None:
+            query = query.where(requests.c.urgent.is_(bool(filters["urgent"])))
+        if cursor:
+            after_created, after_id = decode_cursor(cursor, 2)
+            after = dt.datetime.fromisoformat(after_created)
+            query = query.where(
+                sa.or_(requests.c.created_at < after, sa.and_(requests.c.created_at == after, requests.c.id < after_id))
+            )
+        rows = conn.execute(
+            query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit + 1)
+        ).mappings()
+        rows = [dict(r) for r in rows]
+        now = dt.datetime.now(dt.UTC)
+        items = [with_clock(r, calendar, now) for r in rows[:limit]]
+        last = rows[limit - 1] if len(rows) > limit else None
+        next_cursor = encode_cursor(aware(last["created_at"]).isoformat(), last["id"]) if last else None
+        return {"items": items, "next_cursor": next_cursor}
