@@ -19,12 +19,11 @@ from sharing_gateway import notice_sender
 from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from tests.support.infra import ROOT, free_port, say, wait_for
 from tests.support.secrets import strong_secret_environment
+from tests.support.tokens import ISSUER, trusted_environ
 
 sys.path.insert(0, str(ROOT / "deploy"))
 from run_platform import SERVICES, Platform
@@ -63,7 +62,7 @@ def platform(request, tmp_path_factory):
         random.randint(1000, 3000),
         urls,
         development_mode=False,
-    )
+    ).trusting(trusted_environ())  # staff tokens: the test process's throwaway issuer (tests/support/tokens.py)
     p.start()
     say(f"e2e platform on {request.param} ready in {p.ready_seconds:.1f}s")
     p.db = request.param
@@ -96,8 +95,8 @@ def service_url(platform, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def tokens():
-    s = BaseSettings.from_env()
-    return TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+    """``tokens.issue(sub, roles, unit)``: a staff access token every service of the platform accepts."""
+    return ISSUER
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies, feeds, notice_keys, parked_notices, read_model
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from chassis.events import Envelope
 from tests.support.secrets import strong_secret_environment, strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -33,6 +33,7 @@ def gateway(database_url, tmp_path):
             policy_dir=str(POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
             **strong_secrets(GatewaySettings),
+            **trusted(),
         )
     )
     gw.migrate()
@@ -82,11 +83,9 @@ def staff(gateway):
 
 def staff_headers(gateway):
     """``headers(*roles, unit=, sub=)``: a staff token the gateway accepts."""
-    s = gateway.settings
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
     def headers(*roles, unit="370783000000", sub="auditor1"):
-        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles or ('admin',)), unit)}"}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, list(roles or ('admin',)), unit)}"}
 
     return headers
 
