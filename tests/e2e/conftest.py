@@ -104,7 +104,8 @@ def as_staff(platform, tokens):
     """``as_staff("registry", roles=("editor",), unit=TOWN_A)`` -> a Client."""
 
     def make(service: str, roles=("admin",), unit=COUNTY, sub="e2e-staff") -> Client:
-        token = tokens.issue(sub, list(roles), unit)
+        # Longer than Keycloak's 5 minutes: a fault test holds its client across restarts and a replay.
+        token = tokens.issue(sub, list(roles), unit, ttl=dt.timedelta(minutes=30))
         return Client(service_url(platform, service), {"Authorization": f"Bearer {token}"})
 
     return make
