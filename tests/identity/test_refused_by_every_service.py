@@ -1,8 +1,9 @@
-"""Every service, running as deployed, accepts the realm's tokens and refuses every other token.
+"""Every service, running as a process, accepts the realm's tokens and refuses every other token.
 
 The platform (``deploy/run_platform.Platform``: each service's API under gunicorn with its worker,
-on its own Kafka broker) starts once for this module and trusts the test session's real Keycloak
-(its issuer and JWKS URL, as compose and the Kubernetes manifests configure them). For each of the
+on its own Kafka broker; development mode, whose secrets play no part in checking a token) starts
+once for this module and trusts the test session's real Keycloak (its issuer and JWKS URL, as
+compose and the Kubernetes manifests configure them). For each of the
 four services a staff endpoint is asked with: a good token of the realm (200); a token of another
 realm with the very same clients, roles, audience and unit claim; the member portal's access and ID
 tokens (another client: no staff audience); a token signed by a key not in the JWKS, and one with
