@@ -9,6 +9,7 @@ the registry API's processes (master and workers) idle and right after the load.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -21,11 +22,11 @@ import sqlalchemy as sa
 
 from bench.registry import fill
 from bench.report import Result
-from chassis.auth import TokenService
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
 from registry.service_layer.units import load_shipped_units
 from tests.support.infra import free_port
+from tests.support.tokens import ISSUER, trusted_environ
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK = Path(__file__).resolve().parent / "wrk"
@@ -117,11 +118,11 @@ def bench_http(tmp: Path, people: int, seconds: int) -> list[Result]:
     with reg.engine.connect() as conn:
         person_id = conn.execute(sa.text("SELECT id FROM people LIMIT 1 OFFSET 77")).scalar()
     reg.engine.dispose()
-    s = reg.settings
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("bench", ["editor"], "370783000000")
+    token = ISSUER.issue("bench", ["editor"], "370783000000", ttl=dt.timedelta(hours=1))  # outlives the run
     auth = {"Authorization": f"Bearer {token}"}
     port = free_port()
     env = {"DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "DEVELOPMENT_MODE": "true"}
+    env.update(trusted_environ())
     api = gunicorn("registry.entrypoints.api.app:create_app()", env, port, "/healthz")
     try:
         time.sleep(1)

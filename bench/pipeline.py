@@ -26,9 +26,8 @@ import requests
 from bench.http import rss_mib
 from bench.report import Result, percentiles
 from chassis import idnumber
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
 from tests.support.infra import free_port
+from tests.support.tokens import ISSUER, trusted_environ
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -54,11 +53,10 @@ def memory(platform: Platform, when: str) -> list[Result]:
 
 
 def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
-    platform = Platform(tmp / "pipeline", free_port(), random.randint(3000, 5000))
+    platform = Platform(tmp / "pipeline", free_port(), random.randint(3000, 5000)).trusting(trusted_environ())
     platform.start()
     results = memory(platform, "idle")
-    s = BaseSettings.from_env()
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("bench", ["editor"], "370783000000")
+    token = ISSUER.issue("bench", ["editor"], "370783000000", ttl=dt.timedelta(hours=1))  # outlives the run
     registry = platform.url(next(x for x in SERVICES if x.name == "registry"))
     gateway = platform.url(next(x for x in SERVICES if x.name == "sharing-gateway"))
     staff = {"Authorization": f"Bearer {token}"}

@@ -87,10 +87,12 @@ def fill(engine, n: int, start: int, secret: str) -> None:
                     unit_code=unit,
                     tags=[],
                     search_text=name,
+                    search_text_all=name,  # no sensitive values here: the same text
                     status="active",
                     is_representative=i % 50 == 0,
                     representative_roles=[{"body": "cppcc", "level": "county"}] if i % 50 == 0 else [],
                     version=1,
+                    event_version=1,  # its registered.v1 event
                     created_at=now,
                     updated_at=now,
                     employer=f"企业{i % 997}",

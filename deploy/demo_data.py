@@ -9,7 +9,8 @@ with a joint meeting's decisions, a court's violation notice through the gateway
 requests in every state, suggestions, the volunteer corps' branches and activities, and
 charity projects with donations.
 
-    python deploy/demo_data.py --registry http://127.0.0.1:8001 ...   (run_platform calls ``seed``)
+Run by ``make run`` (``run_platform.Platform.seed_demo_data`` calls ``seed``) with access tokens
+from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from openpyxl import Workbook
 from sharing_gateway import notice_sender
 
 from chassis import idnumber
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTY = "370783000000"
@@ -208,21 +207,15 @@ def seed(
     representatives: int = 300,
     say=print,
     notice_keys: dict[str, Path] | None = None,
-    token: Callable[[], str] | None = None,
-    staff_token: Callable[[str], str] | None = None,
+    *,
+    token: Callable[[], str],
+    staff_token: Callable[[str], str],
 ) -> dict:
     """``notice_keys``: each agency's private notice-signing key (PEM), registered with the gateway.
     ``token``: the seeder's access token from the identity provider (a fresh one per call), and
-    ``staff_token(username)`` a demo account's (the two reviewers); without them, HS256 tokens
-    for services that still verify those."""
-    if token is None:
-        s = BaseSettings.from_env()
-        tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-        admin = tokens.issue("demo-seeder", ["admin"], COUNTY, name="演示数据", ttl=dt.timedelta(hours=2))
-    else:
-        admin = token
-    registry, evaluation = Api(urls["registry"], admin), Api(urls["evaluation"], admin)
-    desk, gateway = Api(urls["servicedesk"], admin), Api(urls["sharing-gateway"], admin)
+    ``staff_token(username)`` a demo account's (the two reviewers)."""
+    registry, evaluation = Api(urls["registry"], token), Api(urls["evaluation"], token)
+    desk, gateway = Api(urls["servicedesk"], token), Api(urls["sharing-gateway"], token)
     villages, towns = units()
     gen = People()
     began = time.monotonic()
@@ -287,11 +280,7 @@ def seed(
     evaluation.must("POST", f"/rounds/{rid}/close")
     # Separation of duties: one reviewer reviews, a second one publishes (neither scored).
     for step, reviewer in (("review", "county-reviewer"), ("publish", "county-reviewer-2")):
-        if staff_token:
-            reviewer_token = staff_token(reviewer)
-        else:
-            reviewer_token = tokens.issue(reviewer, ["reviewer"], COUNTY, name="演示审核人", ttl=dt.timedelta(hours=2))
-        Api(urls["evaluation"], reviewer_token).must("POST", f"/rounds/{rid}/{step}")
+        Api(urls["evaluation"], staff_token(reviewer)).must("POST", f"/rounds/{rid}/{step}")
     rows = evaluation.must("GET", f"/rounds/{rid}/report")["rows"]
     bottom = [r for r in rows if r["status"] == "bottom"]
     meeting = evaluation.must(

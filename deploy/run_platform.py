@@ -97,8 +97,10 @@ class Platform:
         self.var = var
         self.kafka = LocalKafka(var / "kafka", port=kafka_port)
         self.offset = base_port_offset
-        #: The identity provider; only ``make run`` starts it until the services verify its tokens.
+        #: The identity provider this platform starts (``with_keycloak``: make run, the browser tests) ...
         self.keycloak: LocalKeycloak | None = None
+        #: ... or the one it is told to trust (``trusting``: a test's Keycloak or throwaway issuer).
+        self.trusted_identity: dict[str, str] = {}
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.commands: dict[str, tuple[list[str], dict]] = {}
 
@@ -124,10 +126,10 @@ class Platform:
         return {"DEVELOPMENT_MODE": "true" if self.development_mode else "false"}
 
     def identity_env(self) -> dict:
-        """With Keycloak, services verify its tokens against its JWKS (``chassis.oidc``)."""
-        if not self.keycloak:
-            return {}
-        return {"OIDC_ISSUER": self.keycloak.issuer, "OIDC_JWKS_URL": self.keycloak.jwks_url}
+        """Whose tokens the services accept: they verify them against its JWKS (``chassis.oidc``)."""
+        if self.keycloak:
+            return {"OIDC_ISSUER": self.keycloak.issuer, "OIDC_JWKS_URL": self.keycloak.jwks_url}
+        return self.trusted_identity
 
     def console_env(self) -> dict:
         urls = {s.name: self.url(s) for s in SERVICES}
@@ -150,7 +152,8 @@ class Platform:
         }
 
     def seed_demo_data(self, people: int) -> None:
-        """On the first run, fill the platform with demo data through its APIs (var/demo-data.json marks it done)."""
+        """On the first run, fill the platform with demo data through its APIs (var/demo-data.json marks it done),
+        as the demo seeder and demo accounts of its Keycloak (``with_keycloak``)."""
         marker = self.var / "demo-data.json"
         if marker.exists():
             print(
@@ -164,8 +167,7 @@ class Platform:
         urls = {s.name: self.url(s) for s in SERVICES}
         summary = seed(
             urls, self.keys, people, min(300, max(100, people // 10)), say=lambda m: print(m, flush=True),
-            notice_keys=self.notice_keys, token=self.seeder_token() if self.keycloak else None,
-            staff_token=self.demo_staff_token if self.keycloak else None,
+            notice_keys=self.notice_keys, token=self.seeder_token(), staff_token=self.demo_staff_token,
         )  # fmt: skip
         marker.write_text(json.dumps(summary, indent=2))
 
@@ -217,6 +219,12 @@ class Platform:
         self.keycloak = LocalKeycloak(self.var / "keycloak", port)
         return self
 
+    def trusting(self, identity_env: dict[str, str]) -> Platform:
+        """Start no Keycloak; the services trust the identity provider these ``OIDC_*`` variables
+        name (a running Keycloak's issuer and JWKS URL, or a test issuer's inline ``OIDC_JWKS``)."""
+        self.trusted_identity = dict(identity_env)
+        return self
+
     def notice_signing_keys(self) -> dict[str, Path]:
         """Each agency's demo notice-signing key (private PEM in var/agency-notice-keys/, the agency's
         side), its public half registered with the gateway on the first run."""
@@ -245,6 +253,8 @@ class Platform:
             )  # fmt: skip
 
     def start(self) -> None:
+        if not self.identity_env():
+            raise ValueError("no identity provider: with_keycloak(port) or trusting(OIDC_* variables)")
         self.var.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         if self.keycloak:  # it starts beside Kafka and the services; waited for at the end

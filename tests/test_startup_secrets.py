@@ -1,6 +1,7 @@
 """Start-up outside development mode: each service's API (under gunicorn, as deployed) and worker,
 given a shipped default or a short secret, exits non-zero with a message naming the variable.
-The attack this stops: a token minted with the default secret from this repository."""
+The attack this stops: a digest, cookie or scraper token made with a default from this repository.
+An API told no identity provider's keys (``OIDC_JWKS_URL``) does not start either."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from registry.config import RegistrySettings
 from servicedesk.config import ServiceDeskSettings
 from tests.support.infra import ROOT
 from tests.support.secrets import strong_secret_environment
+from tests.support.tokens import trusted_environ
 
 BIN = Path(sys.executable).parent
 SERVICES = {
@@ -64,6 +66,7 @@ def start(
         "SIGNING_KEY_FILE": str(tmp / "signing.pem"),
         "BIND": "127.0.0.1:0",
         "WEB_CONCURRENCY": "1",
+        **trusted_environ(),
         **env,
     }
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -121,7 +124,7 @@ def test_only_the_worker_holds_the_kafka_password(service, tmp_path, monkeypatch
     monkeypatch.delenv("DEVELOPMENT_MODE", raising=False)
     monkeypatch.delenv("KAFKA_SASL_PASSWORD", raising=False)
     base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
-            "SIGNING_KEY_FILE": str(tmp_path / "signing.pem")}  # fmt: skip
+            "SIGNING_KEY_FILE": str(tmp_path / "signing.pem"), **trusted_environ()}  # fmt: skip
     for name, value in {**base, **env}.items():
         monkeypatch.setenv(name, value)
     module, factory = app.removesuffix("()").split(":")
@@ -136,12 +139,15 @@ def test_a_worker_outside_development_mode_refuses_kafka_without_tls_and_sasl(pr
     assert done.returncode != 0 and f"KAFKA_SECURITY_PROTOCOL is '{protocol}'" in done.stdout + done.stderr
 
 
-def test_the_token_minting_command_refuses_the_shipped_secret():
-    env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "DEVELOPMENT_MODE")}
-    cmd = [sys.executable, "-m", "chassis.auth", "--sub", "x", "--roles", "admin", "--unit", "370000000000"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
-    # refused before anything is minted (the first unsafe secret it names may be JWT_SECRET or another)
-    assert done.returncode != 0 and "refusing to start:" in done.stderr and "eyJ" not in done.stdout
+@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("development_mode", ["false", "true"])
+def test_an_api_not_told_the_identity_providers_keys_does_not_start(service, development_mode, tmp_path):
+    """Staff tokens verify only against the JWKS the deployment names; there is no default address
+    to fetch keys from and no shared secret to fall back on."""
+    unset = {"OIDC_JWKS": "", "OIDC_JWKS_URL": ""}
+    env = {**strong_secret_environment(SERVICES[service][0]), "DEVELOPMENT_MODE": development_mode, **unset}
+    done = start(service, "api", env, tmp_path)
+    assert done.returncode != 0 and "OIDC_JWKS_URL is not set" in done.stdout + done.stderr, done.stderr[-2000:]
 
 
 @pytest.mark.parametrize(

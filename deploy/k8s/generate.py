@@ -13,8 +13,9 @@
   + ``HorizontalPodAutoscaler`` + ``PodDisruptionBudget`` + a ``NetworkPolicy`` that admits only
   the edge (ingress controller, console), and a worker ``Deployment`` +
   HPA (capped at the partition count) + PDB. Configuration comes from a ``ConfigMap``
-  and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL, JWT_SECRET and the
-  service's other secret settings; each service refuses to start with a short or shipped one);
+  and a ``Secret`` per service (create the Secrets yourself: DATABASE_URL and the service's
+  secret settings, e.g. METRICS_TOKEN; each service refuses to start with a short or shipped one;
+  staff tokens need none: the APIs verify them with Keycloak's public keys, ``OIDC_JWKS_URL``);
   the Kafka password comes from the Secret Strimzi makes for the service's ``KafkaUser``
   (``kafka-user-<service>``),
   the cluster CA from ``tongxin-cluster-ca-cert``.

@@ -19,12 +19,11 @@ from sharing_gateway import notice_sender
 from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from tests.support.infra import ROOT, free_port, say, wait_for
 from tests.support.secrets import strong_secret_environment
+from tests.support.tokens import ISSUER, trusted_environ
 
 sys.path.insert(0, str(ROOT / "deploy"))
 from run_platform import SERVICES, Platform
@@ -63,7 +62,7 @@ def platform(request, tmp_path_factory):
         random.randint(1000, 3000),
         urls,
         development_mode=False,
-    )
+    ).trusting(trusted_environ())  # staff tokens: the test process's throwaway issuer (tests/support/tokens.py)
     p.start()
     say(f"e2e platform on {request.param} ready in {p.ready_seconds:.1f}s")
     p.db = request.param
@@ -96,8 +95,8 @@ def service_url(platform, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def tokens():
-    s = BaseSettings.from_env()
-    return TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
+    """``tokens.issue(sub, roles, unit)``: a staff access token every service of the platform accepts."""
+    return ISSUER
 
 
 @pytest.fixture
@@ -105,7 +104,8 @@ def as_staff(platform, tokens):
     """``as_staff("registry", roles=("editor",), unit=TOWN_A)`` -> a Client."""
 
     def make(service: str, roles=("admin",), unit=COUNTY, sub="e2e-staff") -> Client:
-        token = tokens.issue(sub, list(roles), unit)
+        # Longer than Keycloak's 5 minutes: a fault test holds its client across restarts and a replay.
+        token = tokens.issue(sub, list(roles), unit, ttl=dt.timedelta(minutes=30))
         return Client(service_url(platform, service), {"Authorization": f"Bearer {token}"})
 
     return make

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import uuid
 
 import jwt
@@ -15,10 +16,12 @@ import requests
 import sqlalchemy as sa
 
 from chassis import units
-from chassis.settings import BaseSettings
+from chassis.testing_tokens import ThrowawayIssuer
 from tests.e2e.conftest import COUNTY, HOME_A, HOME_B, TOWN_A, TOWN_B, new_person, service_url, wait_for
 from tests.e2e.test_faults import engine_of
+from tests.support.forged_tokens import hs256
 from tests.support.infra import say
+from tests.support.tokens import ISSUER
 
 PROTECTED = {
     "registry": "/people",
@@ -35,21 +38,28 @@ def is_problem(r: requests.Response, status: int) -> bool:
     return r.status_code == status and body.get("status") == status and body.get("detail") and body.get("detail_en")
 
 
+#: The HMAC secret the services once shared, shipped in this repository's defaults (issue 15).
+OLD_SHIPPED_SECRET = b"dev-only-secret-change-me-please-32b"
+
+
 def forged_tokens() -> dict[str, str]:
-    s = BaseSettings.from_env()
+    """Tokens the platform's issuer (``ISSUER``) did not sign as they are; each names an admin.
+    The same cases against a real Keycloak: tests/identity/test_refused_by_every_service.py."""
+    genuine = jwt.decode(ISSUER.issue("x", ["admin"], COUNTY), options={"verify_signature": False})
+    public_key = json.dumps(ISSUER.jwks()["keys"][0])
+    impostor = ThrowawayIssuer(ISSUER.issuer, ISSUER.audience)
     now = dt.datetime.now(dt.UTC)
-    claims = {"sub": "x", "roles": ["admin"], "unit": COUNTY, "aud": s.jwt_audience, "iss": s.jwt_issuer,
-              "iat": now, "exp": now + dt.timedelta(hours=1)}  # fmt: skip
-    sign = lambda c, key=s.jwt_secret, alg="HS256": jwt.encode(c, key, algorithm=alg)  # noqa: E731
     return {
-        "wrong secret": sign(claims, "another-secret-of-sufficient-length!!"),
-        # The attack of issue 15: the default secret shipped in the repository, for the whole province.
-        "shipped default secret": sign({**claims, "unit": "370000000000"}, "dev-only-secret-change-me-please-32b"),
-        "expired": sign({**claims, "exp": now - dt.timedelta(minutes=5)}),
-        "wrong audience": sign({**claims, "aud": "someone-else"}),
-        "wrong issuer": sign({**claims, "iss": "evil"}),
-        "alg none": jwt.encode(claims, None, algorithm="none"),
-        "no roles": sign({k: v for k, v in claims.items() if k != "roles"}),
+        "a key not in the JWKS": impostor.issue("x", ["admin"], COUNTY),
+        # The attack of issue 15: the HMAC secret once shipped in the repository, for the whole province.
+        "HS256, the old shipped secret": hs256({**genuine, "unit": "370000000000"}, OLD_SHIPPED_SECRET, ISSUER.kid),
+        "HS256 keyed with the public key": hs256(genuine, public_key.encode(), ISSUER.kid),
+        "expired": ISSUER.issue("x", ["admin"], COUNTY, ttl=dt.timedelta(minutes=-5)),
+        "wrong audience": ISSUER.issue("x", ["admin"], COUNTY, aud="tongxin-portal"),
+        "wrong issuer": ISSUER.issue("x", ["admin"], COUNTY, iss="https://evil.invalid/realms/tongxin"),
+        "alg none": jwt.encode({**genuine, "iat": now, "exp": now + dt.timedelta(minutes=5)}, None, algorithm="none"),
+        "a refresh token": ISSUER.issue("x", ["admin"], COUNTY, typ="Refresh"),
+        "no roles": ISSUER.issue("x", ["admin"], COUNTY, realm_access={}),
         "garbage": "not.a.token",
     }
 

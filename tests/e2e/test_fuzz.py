@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from chassis.auth import TokenService
-from chassis.settings import BaseSettings
 from tests.e2e.conftest import service_url
+from tests.support.tokens import staff_headers
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SETTINGS = settings(
@@ -26,9 +25,7 @@ SETTINGS = settings(
 
 
 def admin() -> dict:
-    s = BaseSettings.from_env()
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("fuzz", ["admin"], "370783000000")
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(("admin",), sub="fuzz")
 
 
 def schema_of(platform, service: str):

@@ -27,7 +27,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from chassis import units
-from chassis.auth import ROLES, Principal, TokenService
+from chassis.auth import ROLES, Principal
+from tests.support.tokens import ISSUER
 
 #: How a caller's unit relates to the unit of the object acted on.
 LEVEL_NAMES = ("own", "parent", "child", "sibling", "other county")
@@ -132,17 +133,15 @@ class Snapshot:
             }
 
 
-def run(
-    client, engine: sa.Engine, settings, seed: dict, matrix: dict, levels: dict[str, str]
-) -> tuple[int, list[tuple]]:
-    """Every operation x role x level; returns (calls made, mismatches)."""
-    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
+def run(client, engine: sa.Engine, seed: dict, matrix: dict, levels: dict[str, str]) -> tuple[int, list[tuple]]:
+    """Every operation x role x level; returns (calls made, mismatches). The service under test
+    trusts ``tests.support.tokens.ISSUER``."""
     snapshot = Snapshot(engine)
     mismatches, calls = [], 0
     for (method, path), rule in sorted(matrix.items()):
         for role, level in itertools.product(ROLES, LEVEL_NAMES):
             unit = levels[level]
-            headers = {"Authorization": f"Bearer {tokens.issue(f'{role}@{unit}', [role], unit)}"}
+            headers = {"Authorization": f"Bearer {ISSUER.issue(f'{role}@{unit}', [role], unit)}"}
             snapshot.restore()
             r = rule.call(client, headers, seed)
             calls += 1
@@ -172,14 +171,13 @@ def run(
     return calls, mismatches
 
 
-def run_references(client, engine: sa.Engine, settings, seed: dict, references, levels: dict[str, str]) -> list:
+def run_references(client, engine: sa.Engine, seed: dict, references, levels: dict[str, str]) -> list:
     """Each reference call, from the seed; returns the mismatches (wrong answer, or a refusal that wrote)."""
-    tokens = TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
     snapshot = Snapshot(engine)
     mismatches = []
     for ref in references:
         unit = levels[ref.level]
-        headers = {"Authorization": f"Bearer {tokens.issue(f'{ref.role}@{unit}', [ref.role], unit)}"}
+        headers = {"Authorization": f"Bearer {ISSUER.issue(f'{ref.role}@{unit}', [ref.role], unit)}"}
         snapshot.restore()
         r = ref.call(client, headers, seed)
         if r.status_code not in ref.refused or r.mimetype != "application/problem+json":

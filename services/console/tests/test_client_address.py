@@ -16,7 +16,6 @@ from console.config import ConsoleSettings
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from chassis.auth import TokenService
 from evaluation.adapters.tables import rate_windows, ratings
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
@@ -24,6 +23,7 @@ from evaluation.entrypoints.api.app import create_app as create_evaluation
 from evaluation.service_layer.read_model import apply_person_event
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import staff_headers, trusted
 
 RATER, INGRESS = "198.51.100.7", "10.42.3.17"
 
@@ -36,6 +36,7 @@ def evaluation(tmp_path):
             kafka_bootstrap_servers="127.0.0.1:1",
             trusted_proxy_hops=1,  # the console
             **strong_secrets(EvaluationSettings),
+            **trusted(),
         )
     )
     ev.migrate()
@@ -51,9 +52,7 @@ def evaluation(tmp_path):
 def public_token(ev, url: str) -> str:
     import requests
 
-    s = ev.settings
-    judge = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("judge", ["evaluator"], "370783000000")
-    h = {"Authorization": f"Bearer {judge}"}
+    h = staff_headers(("evaluator",), sub="judge")
     body = {"name": "评价", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
     round_id = requests.post(f"{url}/rounds", json=body, headers=h, timeout=10).json()["id"]
     requests.post(f"{url}/rounds/{round_id}/open", headers=h, timeout=10).raise_for_status()
@@ -64,7 +63,7 @@ def public_token(ev, url: str) -> str:
 def test_the_console_forwards_the_raters_address_not_the_ingress(evaluation):
     ev, url = evaluation
     token = public_token(ev, url)
-    settings = ConsoleSettings(**strong_secrets(ConsoleSettings), evaluation_url=url, trusted_proxy_hops=1)
+    settings = ConsoleSettings(**strong_secrets(ConsoleSettings), **trusted(), evaluation_url=url, trusted_proxy_hops=1)
     console = create_console(settings).test_client()
     console.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": INGRESS})
     # the rater's phone reaches the ingress, which appends the address it saw
@@ -86,7 +85,7 @@ def test_a_client_cannot_choose_its_address_by_prepending_to_the_header(evaluati
     """With one trusted hop, only the address the ingress appended counts: a forged first entry is ignored."""
     ev, url = evaluation
     token = public_token(ev, url)
-    settings = ConsoleSettings(**strong_secrets(ConsoleSettings), evaluation_url=url, trusted_proxy_hops=1)
+    settings = ConsoleSettings(**strong_secrets(ConsoleSettings), **trusted(), evaluation_url=url, trusted_proxy_hops=1)
     console = create_console(settings).test_client()
     console.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": INGRESS})
     console.get(f"/rate/{token}", headers={"X-Forwarded-For": f"203.0.113.9, {RATER}"})

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
 from evaluation.entrypoints.api.app import create_app
 from evaluation.service_layer.read_model import apply_person_event
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 
@@ -20,7 +20,10 @@ COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 def evaluation(database_url):
     ev = bootstrap(
         EvaluationSettings(
-            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings)
+            database_url=database_url,
+            kafka_bootstrap_servers="127.0.0.1:1",
+            **strong_secrets(EvaluationSettings),
+            **trusted(),
         )
     )
     ev.migrate()
@@ -35,11 +38,8 @@ def client(evaluation):
 
 @pytest.fixture
 def auth(evaluation):
-    s = evaluation.settings
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-
     def headers(roles=("evaluator",), unit=COUNTY, sub="judge1"):
-        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles), unit)}"}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, list(roles), unit)}"}
 
     return headers
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from chassis.auth import TokenService
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app
 from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import COUNTY, person_body
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 
 @pytest.fixture
 def registry(database_url):
     reg = bootstrap(
         RegistrySettings(
-            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(RegistrySettings)
+            database_url=database_url,
+            kafka_bootstrap_servers="127.0.0.1:1",
+            **strong_secrets(RegistrySettings),
+            **trusted(),
         )
     )
     reg.migrate()
@@ -33,11 +36,8 @@ def client(registry):
 
 @pytest.fixture
 def auth(registry):
-    s = registry.settings
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-
     def headers(roles=("editor",), unit=COUNTY, sub="staff1", **extra):
-        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles), unit)}", **extra}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, list(roles), unit)}", **extra}
 
     return headers
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
 from servicedesk.entrypoints.api.app import create_app
 from servicedesk.service_layer.read_model import apply_person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 HOME_A, HOME_B = "370783001001", "370783002001"
@@ -20,7 +20,10 @@ HOME_A, HOME_B = "370783001001", "370783002001"
 def desk(database_url):
     d = bootstrap(
         ServiceDeskSettings(
-            database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(ServiceDeskSettings)
+            database_url=database_url,
+            kafka_bootstrap_servers="127.0.0.1:1",
+            **strong_secrets(ServiceDeskSettings),
+            **trusted(),
         )
     )
     d.migrate()
@@ -35,11 +38,8 @@ def client(desk):
 
 @pytest.fixture
 def auth(desk):
-    s = desk.settings
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-
     def headers(roles=("editor",), unit=COUNTY, sub="clerk1"):
-        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles), unit)}"}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, list(roles), unit)}"}
 
     return headers
 

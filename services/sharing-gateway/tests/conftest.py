@@ -15,10 +15,10 @@ from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies, notice_keys, read_model, source_events
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from chassis.events import Envelope
 from chassis.unit_of_work import joining
 from tests.support.secrets import strong_secret_environment, strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 POLICIES = Path(__file__).resolve().parents[3] / "deploy" / "policies"
 AGENCIES = ("court", "cppcc", "npc", "public_security")
@@ -34,6 +34,7 @@ def gateway(database_url, tmp_path):
             policy_dir=str(POLICIES),
             signing_key_file=str(tmp_path / "signing.pem"),
             **strong_secrets(GatewaySettings),
+            **trusted(),
         )
     )
     gw.migrate()
@@ -86,11 +87,9 @@ def staff(gateway):
 
 def staff_headers(gateway):
     """``headers(*roles, unit=, sub=)``: a staff token the gateway accepts."""
-    s = gateway.settings
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
 
     def headers(*roles, unit="370783000000", sub="auditor1"):
-        return {"Authorization": f"Bearer {tokens.issue(sub, list(roles or ('admin',)), unit)}"}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, list(roles or ('admin',)), unit)}"}
 
     return headers
 

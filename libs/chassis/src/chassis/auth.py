@@ -1,8 +1,9 @@
-"""Staff bearer tokens (JWT) with roles and an admin-unit scope.
+"""Who a staff request acts as: a ``Principal`` with roles and an admin-unit scope.
 
-Claims: ``sub`` (user id), ``name``, ``roles`` (e.g. viewer, editor, admin,
-evaluator, reviewer, auditor, gateway_admin), ``unit`` (12-digit admin-unit code: the
-subtree the user may see), ``aud``, ``iss``, ``exp``. Every read and every action is
+A principal comes from a verified access token of the identity provider (Keycloak,
+``chassis.oidc``): ``sub`` (user id), ``name``, the realm roles (viewer, editor, admin,
+evaluator, reviewer, auditor, gateway_admin) and ``unit`` (12-digit admin-unit code: the
+subtree the user may see). No service can mint a token. Every read and every action is
 checked on the server against the unit subtree (see ``chassis.units``):
 ``Principal.require_scope`` is the one rule for acting on an object.
 
@@ -11,24 +12,15 @@ must not sit with one person (``SEPARATE_DUTIES``): reviewing and publishing an
 evaluation (``reviewer``) and administering the sharing gateway (``gateway_admin``).
 A reviewer who scored in a round may not publish it, and agency keys and policies
 need a second gateway admin's approval.
-
-    python -m chassis.auth --sub worker1 --roles editor --unit 370783001002
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import datetime as dt
-import sys
-
-import jwt
 
 from chassis import units
-from chassis.errors import Forbidden, Unauthorized
-from chassis.settings import BaseSettings, exit_if_unsafe
+from chassis.errors import Forbidden
 
-ALGORITHM = "HS256"
 ROLES = ("viewer", "editor", "admin", "evaluator", "reviewer", "auditor", "gateway_admin")
 #: Roles ``admin`` does not imply: separation of duties.
 SEPARATE_DUTIES = frozenset({"reviewer", "gateway_admin"})
@@ -84,69 +76,3 @@ class Principal:
     @property
     def scope_prefix(self) -> str:
         return units.scope_prefix(self.unit)
-
-
-class TokenService:
-    def __init__(self, secret: str, audience: str, issuer: str, leeway_s: int = 30):
-        self.secret, self.audience, self.issuer, self.leeway = secret, audience, issuer, leeway_s
-
-    def issue(
-        self, subject: str, roles: list[str], unit: str, name: str = "", ttl: dt.timedelta = dt.timedelta(hours=8)
-    ) -> str:
-        units.check(unit)
-        now = dt.datetime.now(dt.UTC)
-        claims = {
-            "sub": subject,
-            "name": name or subject,
-            "roles": list(roles),
-            "unit": unit,
-            "aud": self.audience,
-            "iss": self.issuer,
-            "iat": now,
-            "exp": now + ttl,
-        }
-        return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
-
-    def verify(self, token: str) -> Principal:
-        try:
-            claims = jwt.decode(
-                token,
-                self.secret,
-                algorithms=[ALGORITHM],
-                audience=self.audience,
-                issuer=self.issuer,
-                leeway=self.leeway,
-                options={"require": ["sub", "exp", "aud", "iss"]},
-            )
-        except jwt.ExpiredSignatureError:
-            raise Unauthorized("令牌已过期", "Token expired") from None
-        except jwt.InvalidAudienceError:
-            raise Unauthorized("令牌的受众不正确", "Token audience is wrong") from None
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("令牌无效", f"Invalid token: {exc}") from None
-        roles, unit = claims.get("roles"), claims.get("unit")
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise Unauthorized("令牌缺少角色", "Token has no valid roles claim")
-        try:
-            units.check(unit)
-        except units.InvalidUnitCode:
-            raise Unauthorized("令牌缺少有效的行政区划范围", "Token has no valid unit claim") from None
-        return Principal(str(claims["sub"]), str(claims.get("name") or claims["sub"]), frozenset(roles), unit)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Mint a staff token for development and tests.")
-    parser.add_argument("--sub", required=True)
-    parser.add_argument("--roles", required=True, help="comma-separated, e.g. editor,viewer")
-    parser.add_argument("--unit", required=True, help="12-digit admin unit code")
-    parser.add_argument("--hours", type=float, default=8)
-    args = parser.parse_args(argv)
-    s = BaseSettings.from_env()
-    exit_if_unsafe(s, "admin")  # a token minted with a shipped secret is a token anyone can mint
-    tokens = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer)
-    print(tokens.issue(args.sub, args.roles.split(","), args.unit, ttl=dt.timedelta(hours=args.hours)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,8 +5,8 @@ against the realm's JWKS, so no service holds anything that can mint a token. A
 token is accepted only if it is signed with an asymmetric algorithm by a key in the
 JWKS (looked up by ``kid``), names our issuer and our audience, has not expired, is
 an access token (``typ: Bearer``) and carries a valid 12-digit ``unit`` claim. The
-roles come from ``realm_access.roles``. The result is the same ``chassis.auth.Principal``
-the old shared-secret tokens gave.
+roles come from ``realm_access.roles``. The result is a ``chassis.auth.Principal``. There is
+no other way in: no shared secret, no fallback, and an API without a JWKS does not start.
 
 Key rotation: the key set is cached for ``cache_s``; a token whose ``kid`` is not in
 the cache makes one refetch (at most one per ``refetch_interval_s``, so forged kids
@@ -37,6 +37,17 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "EdDSA")
 class IdentityProviderUnavailable(AppError):
     status, code = 503, "identity-provider-unavailable"
     title_zh, title_en = "暂时无法验证登录令牌", "Cannot verify tokens right now"
+
+
+class NoSigningKeys(RuntimeError):
+    """The settings name no JWKS: a service would have no way to tell a genuine staff token."""
+
+    def __init__(self, issuer: str):
+        super().__init__(
+            "OIDC_JWKS_URL is not set: name the identity provider's public signing keys, e.g. "
+            f"{issuer or '<OIDC_ISSUER>'}/protocol/openid-connect/certs (or give the JWKS document itself in "
+            "OIDC_JWKS); staff tokens are verified only against them"
+        )
 
 
 class KeySet:
@@ -101,11 +112,16 @@ class TokenVerifier:
 
     @classmethod
     def from_settings(cls, settings: Any) -> TokenVerifier:
-        """From ``OIDC_ISSUER``, ``OIDC_AUDIENCE`` and ``OIDC_JWKS_URL`` (or an inline ``OIDC_JWKS``)."""
+        """From ``OIDC_ISSUER``, ``OIDC_AUDIENCE`` and ``OIDC_JWKS_URL`` (or an inline ``OIDC_JWKS``).
+
+        Raises ``NoSigningKeys`` when neither names the keys: there is no default place to fetch
+        them from (a guessed URL, say a port on this host, could be served by anyone who gets there first)."""
         if settings.oidc_jwks:
             keys = KeySet.from_document(settings.oidc_jwks)
+        elif settings.oidc_jwks_url:
+            keys = KeySet.from_url(settings.oidc_jwks_url)
         else:
-            keys = KeySet.from_url(settings.oidc_jwks_url or f"{settings.oidc_issuer}/protocol/openid-connect/certs")
+            raise NoSigningKeys(settings.oidc_issuer)
         return cls(keys, settings.oidc_issuer, settings.oidc_audience)
 
     def verify(self, token: str) -> Principal:

@@ -9,7 +9,9 @@ secret that is missing, shorter than 32 bytes or equal to a value shipped in thi
 repository (an empty one is allowed where ``"empty_disables": True`` says it turns its feature
 off, or where ``"required_for": ("worker",)`` says only workers hold it: an API or operator
 command needs no Kafka password and is given none), unless ``DEVELOPMENT_MODE`` is on: the
-shipped defaults are public, so a service started with one would accept tokens, digests and cookies anyone can forge.
+shipped defaults are public, so a service started with one would trust digests, cookies and
+scraper tokens anyone can forge. (Staff tokens need no secret here: services verify them with
+the identity provider's public keys, ``chassis.oidc``.)
 """
 
 from __future__ import annotations
@@ -51,17 +53,12 @@ class BaseSettings:
     #: PEM file of the CA that signed the brokers' certificates (empty: the system's CAs).
     kafka_ssl_cafile: str = ""
     # -- end of Kafka security --
-    #: HMAC secret for staff JWTs (HS256). Production sets a long random value.
-    jwt_secret: str = dataclasses.field(default="dev-only-secret-change-me-please-32b", metadata={"secret": True})
-    #: Audience every staff token must carry.
-    jwt_audience: str = "tongxin"
-    #: Issuer every staff token must carry.
-    jwt_issuer: str = "tongxin-auth"
     #: Issuer (the Keycloak realm's URL) every staff access token must name.
     oidc_issuer: str = "http://127.0.0.1:8080/realms/tongxin"
     #: Audience every staff access token must carry (the realm's staff clients add it).
     oidc_audience: str = "tongxin-api"
-    #: The issuer's JWKS (public signing keys); empty: Keycloak's path under the issuer.
+    #: The issuer's JWKS (public signing keys), e.g. ``<issuer>/protocol/openid-connect/certs``.
+    #: One of it or ``oidc_jwks`` is required: an API verifies staff tokens only against these keys.
     oidc_jwks_url: str = ""
     #: A fixed JWKS document (JSON) instead of the URL: tests, air-gapped installs.
     oidc_jwks: str = ""
@@ -141,7 +138,6 @@ MIN_DISTINCT_CHARACTERS = 10
 #: Values written in this repository's files (defaults, compose, manifests): public, so never secret.
 SHIPPED_SECRETS = frozenset(
     {
-        "dev-only-secret-change-me-please-32b",
         "dev-only-id-digest-secret-change-me",
         "dev-only-phone-hash-secret-change-me",
         "dev-only-transform-digest-secret",

@@ -1,22 +1,16 @@
 """chassis.oidc against a real Keycloak: what it issues verifies, nothing else does, keys rotate live."""
 
-import base64
-import copy
-import hashlib
-import hmac
-import json
 import time
 import uuid
 
 import jwt
 import pytest
 import requests
-from local_keycloak import REALM_FILE, development_realm
 
 from chassis.errors import Unauthorized
 from chassis.oidc import KeySet, TokenVerifier
-from chassis.testing_tokens import ThrowawayIssuer
-from tests.support.identity import E2E_CLIENT, PORTAL_REDIRECT, Admin, BrowserSignIn, demo_password, password_grant
+from tests.support import forged_tokens as forge
+from tests.support.identity import E2E_CLIENT, Admin, client_credentials, password_grant
 
 pytestmark = pytest.mark.keycloak
 COUNTY, COMMUNITY = "370783000000", "370783001001"
@@ -52,43 +46,21 @@ def test_password_grant_and_client_credentials_tokens_verify(keycloak, verifier)
 
 def test_a_token_from_another_realm_is_refused(keycloak, verifier):
     # The same realm file under another name: same clients, roles, users, audience, unit; other keys and issuer.
-    realm = development_realm()
-    realm["realm"] = f"elsewhere-{uuid.uuid4().hex[:6]}"
-    realm["users"] = [u for u in realm["users"] if u["username"] == "county-editor"]
-    e2e = next(c for c in realm["clients"] if c["clientId"] == E2E_CLIENT[0])
-    e2e["secret"] = E2E_CLIENT[1]
-    Admin(keycloak).create_realm(realm)
-    token_url = f"{keycloak.url}/realms/{realm['realm']}/protocol/openid-connect/token"
-    foreign = requests.post(
-        token_url,
-        data={
-            "grant_type": "password",
-            "client_id": E2E_CLIENT[0],
-            "client_secret": E2E_CLIENT[1],
-            "username": "county-editor",
-            "password": demo_password("county-editor"),
-        },
-        timeout=30,
-    ).json()["access_token"]
+    realm = forge.another_realm(keycloak)
+    foreign = forge.token_of_another_realm(keycloak, realm)
     assert jwt.decode(foreign, options={"verify_signature": False})["aud"] == "tongxin-api"
     refused(verifier, foreign, "not in the JWKS")
     # Even trusting both realms' keys, the issuer still has to be ours.
-    both = TokenVerifier(KeySet(lambda: _merged(keycloak, realm["realm"])), keycloak.issuer, "tongxin-api")
+    both = TokenVerifier(KeySet(lambda: _merged(keycloak, realm)), keycloak.issuer, "tongxin-api")
     refused(both, foreign, "issuer")
 
 
-def _jwks(keycloak, realm: str) -> dict:
-    return requests.get(f"{keycloak.url}/realms/{realm}/protocol/openid-connect/certs", timeout=30).json()
-
-
 def _merged(keycloak, other: str) -> dict:
-    return {"keys": _jwks(keycloak, "tongxin")["keys"] + _jwks(keycloak, other)["keys"]}
+    return {"keys": forge.jwks(keycloak)["keys"] + forge.jwks(keycloak, other)["keys"]}
 
 
 def test_a_token_of_another_client_without_our_audience_is_refused(keycloak, verifier):
-    portal = BrowserSignIn(keycloak, "tongxin-portal", PORTAL_REDIRECT).token(
-        "community-viewer", demo_password("community-viewer")
-    )
+    portal = forge.portal_tokens(keycloak)
     refused(verifier, portal["access_token"], '"aud"')  # the portal's tokens name no staff audience at all
     refused(verifier, portal["id_token"], "audience")  # an ID token names the portal as its audience
 
@@ -96,41 +68,15 @@ def test_a_token_of_another_client_without_our_audience_is_refused(keycloak, ver
 def test_an_expired_token_is_refused(keycloak):
     # The realm's tokens live 5 minutes: a throwaway client whose tokens live 1 s, with the staff mappers.
     strict = TokenVerifier(KeySet.from_url(keycloak.jwks_url), keycloak.issuer, "tongxin-api", leeway_s=0)
-    admin = Admin(keycloak)
-    client_id, secret = f"short-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
-    client = {
-        "clientId": client_id,
-        "secret": secret,
-        "publicClient": False,
-        "serviceAccountsEnabled": True,
-        "standardFlowEnabled": False,
-        "attributes": {"access.token.lifespan": "1"},
-        "protocolMappers": copy.deepcopy(_staff_mappers()),
-    }
-    admin.session.post(admin.url("/clients"), json=client, timeout=30).raise_for_status()
-    internal = admin.session.get(admin.url("/clients"), params={"clientId": client_id}, timeout=30).json()[0]["id"]
-    account = admin.session.get(admin.url(f"/clients/{internal}/service-account-user"), timeout=30).json()
-    account["attributes"] = {"unit": [COUNTY]}
-    admin.session.put(admin.url(f"/users/{account['id']}"), json=account, timeout=30).raise_for_status()
-    admin.grant_roles(account["id"], ["viewer"])
-    short = requests.post(
-        keycloak.token_url,
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-        timeout=30,
-    ).json()["access_token"]
+    short = client_credentials(keycloak, *forge.short_lived_client(keycloak, lifespan_s=1, unit=COUNTY))
     assert strict.verify(short).unit == COUNTY
     time.sleep(2.5)
     refused(strict, short, "expired")
 
 
-def _staff_mappers() -> list[dict]:
-    console = next(c for c in json.loads(REALM_FILE.read_text())["clients"] if c["clientId"] == "tongxin-console")
-    return console["protocolMappers"]
-
-
 def test_a_token_signed_by_a_key_not_in_the_jwks_is_refused(keycloak, verifier):
     real_kid = jwt.get_unverified_header(access_token(keycloak))["kid"]
-    outsider = ThrowawayIssuer(keycloak.issuer, "tongxin-api")
+    outsider = forge.outsider(keycloak)
     refused(verifier, outsider.issue("x", ["admin"], COUNTY), "not in the JWKS")
     outsider.kid = real_kid
     refused(verifier, outsider.issue("x", ["admin"], COUNTY), "Signature verification failed")
@@ -140,20 +86,9 @@ def test_a_token_signed_by_a_key_not_in_the_jwks_is_refused(keycloak, verifier):
 def test_an_hs256_token_is_refused_whatever_signed_it(keycloak, verifier, key):
     token = access_token(keycloak)
     genuine, kid = jwt.decode(token, options={"verify_signature": False}), jwt.get_unverified_header(token)["kid"]
-    if key == "the-realm-public-key":
-        (published,) = [k for k in _jwks(keycloak, "tongxin")["keys"] if k["kid"] == kid]
-        key = json.dumps(published)
-    forged = _hs256({**genuine, "realm_access": {"roles": ["admin"]}, "unit": COUNTY}, kid, key.encode())
+    secret = forge.published_key(keycloak, kid) if key == "the-realm-public-key" else key.encode()
+    forged = forge.hs256({**genuine, "realm_access": {"roles": ["admin"]}, "unit": COUNTY}, secret, kid)
     refused(verifier, forged, "algorithm 'HS256' is not accepted")
-
-
-def _hs256(claims: dict, kid: str, key: bytes) -> str:
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = {"alg": "HS256", "typ": "JWT", "kid": kid}
-    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
-    return f"{signing_input}.{b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())}"
 
 
 def test_rotating_the_realm_key_while_running_keeps_old_tokens_and_verifies_new_ones(keycloak):

@@ -7,16 +7,19 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from openapi_spec_validator import validate as validate_openapi
 
-from chassis.auth import TokenService
 from chassis.errors import Bilingual, Conflict
 from chassis.http import create_service_app, current_principal, public
 from chassis.settings import BaseSettings
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 SETTINGS = BaseSettings(
-    service_name="demo", kafka_bootstrap_servers="127.0.0.1:1", max_content_length=1024, **strong_secrets(BaseSettings)
+    service_name="demo",
+    kafka_bootstrap_servers="127.0.0.1:1",
+    max_content_length=1024,
+    **strong_secrets(BaseSettings),
+    **trusted(),
 )
-TOKENS = TokenService(SETTINGS.jwt_secret, SETTINGS.jwt_audience, SETTINGS.jwt_issuer)
 
 
 class ThingIn(Schema):
@@ -70,7 +73,7 @@ def client(tmp_path):
 
 
 def bearer(roles=("editor",), unit="370783001000"):
-    return {"Authorization": f"Bearer {TOKENS.issue('u1', list(roles), unit)}"}
+    return {"Authorization": f"Bearer {ISSUER.issue('u1', list(roles), unit)}"}
 
 
 def test_validation_errors_are_problem_json_in_chinese_and_english(client):
@@ -207,7 +210,7 @@ def test_a_body_nested_too_deeply_is_a_400_not_a_crash():
         def post(self, body):
             return {"ok": True}
 
-    service = create_service_app(BaseSettings(**strong_secrets(BaseSettings)), title="t")
+    service = create_service_app(BaseSettings(**strong_secrets(BaseSettings), **trusted()), title="t")
     service.api.register_blueprint(blp)
     r = service.app.test_client().post("/things", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
     assert r.status_code == 400 and r.get_json()["detail_en"] == "The request body is nested too deeply"
@@ -249,3 +252,15 @@ def test_the_client_address_trusts_exactly_the_configured_proxy_hops():
 
     assert network(0, "203.0.113.7") == "10.0.0.0/24"  # no proxy trusted: the header is ignored
     assert network(1, "198.51.100.1, 203.0.113.7") == "203.0.113.0/24"  # a forged first entry is not believed
+
+
+@pytest.mark.parametrize("development_mode", [False, True])
+def test_an_api_that_is_not_told_the_identity_providers_keys_does_not_start(development_mode):
+    """No shared secret and no guessed JWKS address: without OIDC_JWKS_URL (or OIDC_JWKS) there is
+    nothing to tell a genuine staff token by, so the app is not built at all."""
+    from chassis.oidc import NoSigningKeys
+
+    settings = BaseSettings(**strong_secrets(BaseSettings), development_mode=development_mode)
+    with pytest.raises(NoSigningKeys, match="OIDC_JWKS_URL is not set") as refused:
+        create_service_app(settings, title="t")
+    assert f"{settings.oidc_issuer}/protocol/openid-connect/certs" in str(refused.value)

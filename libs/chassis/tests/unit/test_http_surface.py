@@ -6,13 +6,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from chassis.auth import TokenService
 from chassis.http import create_service_app
 from chassis.settings import BaseSettings
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 SETTINGS = BaseSettings(
     **strong_secrets(BaseSettings),
+    **trusted(),
     service_name="demo",
     kafka_bootstrap_servers="127.0.0.1:1",
 )
@@ -25,8 +26,7 @@ def client(tmp_path):
 
 
 def staff_token() -> str:
-    tokens = TokenService(SETTINGS.jwt_secret, SETTINGS.jwt_audience, SETTINGS.jwt_issuer)
-    return tokens.issue("u1", ["admin"], "370783000000")
+    return ISSUER.issue("u1", ["admin"], "370783000000")
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json", "/no-such-page", "/metrics"])

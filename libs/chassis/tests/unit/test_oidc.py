@@ -1,9 +1,6 @@
 """chassis.oidc without Keycloak: tokens from a throwaway key the verifier is told to trust."""
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import urllib.error
 
@@ -14,6 +11,7 @@ from chassis.errors import Unauthorized
 from chassis.oidc import IdentityProviderUnavailable, KeySet, TokenVerifier
 from chassis.settings import BaseSettings
 from chassis.testing_tokens import ThrowawayIssuer
+from tests.support.forged_tokens import hs256
 
 TOWN = "370783001000"
 issuer = ThrowawayIssuer()
@@ -60,17 +58,7 @@ def test_hs256_tokens_are_refused_whatever_signed_them(secret):
         "iat": 1,
         "exp": 4_000_000_000,
     }
-    refused(hs256(claims, secret.encode()), "algorithm 'HS256' is not accepted")
-
-
-def hs256(claims: dict, key: bytes) -> str:
-    # By hand: PyJWT itself refuses to HMAC with a key that looks like a public key.
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = {"alg": "HS256", "kid": issuer.kid}
-    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
-    return f"{signing_input}.{b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())}"
+    refused(hs256(claims, secret.encode(), issuer.kid), "algorithm 'HS256' is not accepted")
 
 
 def test_unsigned_and_malformed_tokens_are_refused():

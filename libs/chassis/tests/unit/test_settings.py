@@ -34,23 +34,23 @@ class KeyedSettings(BaseSettings):
 
 STRONG = "x7Jq2vN9pL4mR8sT1wY6zB3cF5hK0dGa"  # 32 bytes
 #: The base settings' other secrets, strong, so each case below is about the one it names.
-OTHERS = {"METRICS_TOKEN": STRONG, "KAFKA_SASL_PASSWORD": STRONG}
+OTHERS = {"KAFKA_SASL_PASSWORD": STRONG}
 
 
 @pytest.mark.parametrize(
     "environ, variable",
     [
-        ({}, "JWT_SECRET"),  # every default is shipped in the repository
-        ({"JWT_SECRET": STRONG}, "PHONE_KEY"),
-        ({"JWT_SECRET": STRONG, "PHONE_KEY": ""}, "PHONE_KEY"),
-        ({"JWT_SECRET": STRONG[:31], "PHONE_KEY": STRONG}, "JWT_SECRET"),
-        ({"JWT_SECRET": "dev-only-secret-change-me-please-32b", "PHONE_KEY": STRONG}, "JWT_SECRET"),
-        ({"JWT_SECRET": STRONG, "PHONE_KEY": "dev-only-phone-key-shipped-in-the-repo"}, "PHONE_KEY"),
-        ({"JWT_SECRET": "a" * 64, "PHONE_KEY": STRONG}, "JWT_SECRET"),  # long, but anyone guesses it
-        ({"JWT_SECRET": STRONG, "PHONE_KEY": "abcd" * 16}, "PHONE_KEY"),
+        ({}, "METRICS_TOKEN"),  # every default is shipped in the repository
+        ({"METRICS_TOKEN": STRONG}, "PHONE_KEY"),
+        ({"METRICS_TOKEN": STRONG, "PHONE_KEY": ""}, "PHONE_KEY"),
+        ({"METRICS_TOKEN": STRONG[:31], "PHONE_KEY": STRONG}, "METRICS_TOKEN"),
+        ({"METRICS_TOKEN": "dev-only-metrics-token-change-me-32b", "PHONE_KEY": STRONG}, "METRICS_TOKEN"),
+        ({"METRICS_TOKEN": STRONG, "PHONE_KEY": "dev-only-phone-key-shipped-in-the-repo"}, "PHONE_KEY"),
+        ({"METRICS_TOKEN": "a" * 64, "PHONE_KEY": STRONG}, "METRICS_TOKEN"),  # long, but anyone guesses it
+        ({"METRICS_TOKEN": STRONG, "PHONE_KEY": "abcd" * 16}, "PHONE_KEY"),
         (
             {
-                "JWT_SECRET": STRONG,
+                "METRICS_TOKEN": STRONG,
                 "PHONE_KEY": STRONG,
                 "DATABASE_URL": "postgresql+psycopg://registry:registry-dev-password@db/registry",
             },
@@ -65,21 +65,20 @@ def test_a_missing_short_or_shipped_secret_is_refused_naming_its_variable(enviro
 
 
 def test_strong_secrets_pass_and_development_mode_accepts_the_shipped_ones():
-    KeyedSettings.from_env({**OTHERS, "JWT_SECRET": STRONG, "PHONE_KEY": STRONG + "!"}).refuse_unsafe_secrets()
+    KeyedSettings.from_env({**OTHERS, "METRICS_TOKEN": STRONG, "PHONE_KEY": STRONG + "!"}).refuse_unsafe_secrets()
     KeyedSettings.from_env({"DEVELOPMENT_MODE": "true"}).refuse_unsafe_secrets()
 
 
 def test_secret_fields_are_found_by_their_metadata():
     assert [f.name for f in secret_fields(KeyedSettings)] == [
         "kafka_sasl_password",
-        "jwt_secret",
         "metrics_token",
         "phone_key",
     ]
 
 
 def test_a_secret_whose_emptiness_turns_its_feature_off_may_be_empty():
-    environ = {**OTHERS, "JWT_SECRET": STRONG, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
+    environ = {**OTHERS, "PHONE_KEY": STRONG, "METRICS_TOKEN": ""}
     KeyedSettings.from_env(environ).refuse_unsafe_secrets()
     with pytest.raises(UnsafeSecret):
         KeyedSettings.from_env({**environ, "PHONE_KEY": ""}).refuse_unsafe_secrets()

@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
 from evaluation.domain.index import DEFAULT
@@ -22,6 +21,7 @@ from services.evaluation.tests.support import flat
 from tests.support import authz_matrix as m
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 TOWN_A = "370783001000"
 OTHER_COUNTY = "370782000000"
@@ -155,7 +155,7 @@ def seeded(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('authz') / 'evaluation.db'}"
     ev = bootstrap(
         EvaluationSettings(
-            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings)
+            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(EvaluationSettings), **trusted()
         )
     )
     ev.migrate()
@@ -163,10 +163,9 @@ def seeded(tmp_path_factory):
         for pid, unit in PEOPLE.items():
             apply_person_event(s, person_event(pid, unit=unit))
     client = create_app(ev).test_client()
-    tokens = TokenService(ev.settings.jwt_secret, ev.settings.jwt_audience, ev.settings.jwt_issuer)
 
     def as_(role, sub):
-        return {"Authorization": f"Bearer {tokens.issue(sub, [role], TOWN_A)}"}
+        return {"Authorization": f"Bearer {ISSUER.issue(sub, [role], TOWN_A)}"}
 
     town, first = as_("evaluator", "seed-judge"), as_("reviewer", "seed-reviewer")
     # vetoes recorded before the rounds exist: the rounds pick them up when scoring closes
@@ -190,7 +189,7 @@ def seeded(tmp_path_factory):
         uow.commit()
 
     def new_round(*steps, unit=TOWN_A):
-        judge = {"Authorization": f"Bearer {tokens.issue('seed-judge', ['evaluator'], unit)}"}
+        judge = {"Authorization": f"Bearer {ISSUER.issue('seed-judge', ['evaluator'], unit)}"}
         rid = client.post("/rounds", json=round_body(scope_unit=unit), headers=judge).get_json()["id"]
         for step, who in steps:
             assert client.post(f"/rounds/{rid}/{step}", headers=who or judge).status_code == 200, step
@@ -311,22 +310,21 @@ def test_every_operation_has_a_rule(seeded):
 
 def test_the_matrix(seeded):
     ev, client, seed = seeded
-    calls, mismatches = m.run(client, ev.engine, ev.settings, seed, {**MATRIX, **REVIEW}, LEVELS)
+    calls, mismatches = m.run(client, ev.engine, seed, {**MATRIX, **REVIEW}, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
     assert calls == len({**MATRIX, **REVIEW}) * len(m.LEVEL_NAMES) * 7
 
 
 def test_references_beyond_the_scope_are_refused_and_change_nothing(seeded):
     ev, client, seed = seeded
-    mismatches = m.run_references(client, ev.engine, ev.settings, seed, REFERENCES, LEVELS)
+    mismatches = m.run_references(client, ev.engine, seed, REFERENCES, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
 
 
 def test_the_county_may_still_act_where_the_town_may_not(seeded):
     """The references fail for scope, not for being impossible: at county level the same veto goes through."""
     ev, client, seed = seeded
-    tokens = TokenService(ev.settings.jwt_secret, ev.settings.jwt_audience, ev.settings.jwt_issuer)
-    county = {"Authorization": f"Bearer {tokens.issue('county-judge', ['evaluator'], LEVELS['parent'])}"}
+    county = {"Authorization": f"Bearer {ISSUER.issue('county-judge', ['evaluator'], LEVELS['parent'])}"}
     snapshot = m.Snapshot(ev.engine)
     r = client.post(f"/violations/{seed['in_rounds']['tc']}/rescind", json={"reason": "复核撤销"}, headers=county)
     assert r.status_code == 409 and r.get_json()["round_state"] == "reviewed"  # the town's reviewed round stands

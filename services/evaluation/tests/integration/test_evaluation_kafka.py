@@ -10,7 +10,6 @@ import uuid
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from chassis.auth import TokenService
 from chassis.events import Envelope
 from chassis.kafka import KafkaAccess
 from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON
@@ -23,6 +22,7 @@ from evaluation.service_layer import read_model
 from services.evaluation.tests.conftest import person_event
 from tests.support.infra import wait_for
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import staff_headers, trusted
 
 pytestmark = pytest.mark.kafka
 FLAT = {"scores": {i.code: 8 for i in DEFAULT.items()}}
@@ -36,7 +36,7 @@ def live(database_url, kafka):
             database_url=database_url,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"eval-{uuid.uuid4().hex[:6]}",
-            **{**strong_secrets(EvaluationSettings), **kafka.settings()},
+            **{**strong_secrets(EvaluationSettings), **kafka.settings(), **trusted()},
         )
     )
     ev.migrate()
@@ -44,9 +44,7 @@ def live(database_url, kafka):
     threads = [threading.Thread(target=p.run_forever, daemon=True) for p in parts]
     for t in threads:
         t.start()
-    s = ev.settings
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("judge", ["evaluator"], "370783000000")
-    yield ev, create_app(ev).test_client(), {"Authorization": f"Bearer {token}"}
+    yield ev, create_app(ev).test_client(), staff_headers(("evaluator",), sub="judge")
     for p in parts:
         p.stop()
     for t in threads:

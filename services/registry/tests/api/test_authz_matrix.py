@@ -8,7 +8,6 @@ import io
 
 import pytest
 
-from chassis.auth import TokenService
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app
@@ -16,6 +15,7 @@ from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import new_id_number, person_body
 from tests.support import authz_matrix as m
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 TOWN_A = "370783001000"
 EMPTY_UNIT, NEW_UNIT = "370783001099", "370783001098"  # a unit of town A with nobody in it; one still to add
@@ -154,13 +154,14 @@ MATRIX = {
 def seeded(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('authz') / 'registry.db'}"
     reg = bootstrap(
-        RegistrySettings(database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(RegistrySettings))
+        RegistrySettings(
+            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(RegistrySettings), **trusted()
+        )
     )
     reg.migrate()
     load_shipped_units(reg.engine)
     client = create_app(reg).test_client()
-    tokens = TokenService(reg.settings.jwt_secret, reg.settings.jwt_audience, reg.settings.jwt_issuer)
-    town = {"Authorization": f"Bearer {tokens.issue('seed-admin', ['admin'], TOWN_A)}"}
+    town = {"Authorization": f"Bearer {ISSUER.issue('seed-admin', ['admin'], TOWN_A)}"}
 
     def register(**kw):
         r = client.post("/people", json=person_body(unit_code=TOWN_A, **kw), headers=town)
@@ -168,7 +169,7 @@ def seeded(tmp_path_factory):
         return r.get_json()["id"]
 
     seed = {"p1": register(), "p2": register(name="张伟"), "archived": register(name="李娜")}
-    sibling = {"Authorization": f"Bearer {tokens.issue('sibling-admin', ['admin'], LEVELS['sibling'])}"}
+    sibling = {"Authorization": f"Bearer {ISSUER.issue('sibling-admin', ['admin'], LEVELS['sibling'])}"}
     body = person_body(unit_code=LEVELS["sibling"], name="赵敏", id_number=new_id_number())
     assert client.post("/people", json=body, headers=sibling).status_code == 201
     assert client.post(f"/people/{seed['archived']}/archive", json={}, headers=v1(town)).status_code == 200
@@ -187,6 +188,6 @@ def test_every_operation_has_a_rule(seeded):
 
 def test_the_matrix(seeded):
     reg, client, seed = seeded
-    calls, mismatches = m.run(client, reg.engine, reg.settings, seed, MATRIX, LEVELS)
+    calls, mismatches = m.run(client, reg.engine, seed, MATRIX, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
     assert calls == len(MATRIX) * len(m.LEVEL_NAMES) * 7

@@ -20,6 +20,7 @@ from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import DONGGUAN, XICHENG, person_body
 from tests.support.infra import wait_for
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import staff_headers, trusted
 
 pytestmark = pytest.mark.kafka
 PREFIX = "cn.tongxin.registry.person."
@@ -33,7 +34,7 @@ def live(database_url, kafka):
             database_url=database_url,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{uuid.uuid4().hex[:6]}",
-            **{**strong_secrets(RegistrySettings), **kafka.settings()},
+            **{**strong_secrets(RegistrySettings), **kafka.settings(), **trusted()},
         )
     )
     reg.migrate()
@@ -75,23 +76,15 @@ def events_for(access: KafkaAccess, topic: str, subject: str, expected: int) -> 
     return found
 
 
-def headers_for(reg, roles=("editor",), unit="370783000000", **extra):
-    from chassis.auth import TokenService
-
-    s = reg.settings
-    token = TokenService(s.jwt_secret, s.jwt_audience, s.jwt_issuer).issue("it-staff", list(roles), unit)
-    return {"Authorization": f"Bearer {token}", **extra}
-
-
 def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
-    reg, client = live
+    _, client = live
     body = person_body(name="孙悦", religion="佛教", ethnicity="满族")
-    pid = client.post("/people", json=body, headers=headers_for(reg)).get_json()["id"]
+    pid = client.post("/people", json=body, headers=staff_headers()).get_json()["id"]
     # A hidden-only change first: no event, and no gap in the event versions that would say so.
-    client.patch(f"/people/{pid}", json={"religion": "道教"}, headers=headers_for(reg, **{"If-Match": '"v1"'}))
-    client.patch(f"/people/{pid}", json={"employer": "寿光市工商联"}, headers=headers_for(reg, **{"If-Match": '"v2"'}))
-    client.post(f"/people/{pid}/move", json={"unit_code": XICHENG}, headers=headers_for(reg, **{"If-Match": '"v3"'}))
-    client.post(f"/people/{pid}/archive", json={"reason": "调离"}, headers=headers_for(reg, **{"If-Match": '"v4"'}))
+    client.patch(f"/people/{pid}", json={"religion": "道教"}, headers=staff_headers(**{"If-Match": '"v1"'}))
+    client.patch(f"/people/{pid}", json={"employer": "寿光市工商联"}, headers=staff_headers(**{"If-Match": '"v2"'}))
+    client.post(f"/people/{pid}/move", json={"unit_code": XICHENG}, headers=staff_headers(**{"If-Match": '"v3"'}))
+    client.post(f"/people/{pid}/archive", json={"reason": "调离"}, headers=staff_headers(**{"If-Match": '"v4"'}))
 
     events = events_for(kafka.access, REGISTRY_PERSON, pid, 4)
     assert [e.type.removeprefix(PREFIX) for e in events] == ["registered.v1", "updated.v1", "moved.v1", "archived.v1"]
@@ -108,11 +101,9 @@ def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
 
 
 def test_a_revoked_qualification_changes_representative_status_once(live, kafka):
-    reg, client = live
+    _, client = live
     roles = [{"body": "cppcc", "level": "county", "title": "委员"}, {"body": "chamber", "level": "county"}]
-    pid = client.post("/people", json=person_body(representative_roles=roles), headers=headers_for(reg)).get_json()[
-        "id"
-    ]
+    pid = client.post("/people", json=person_body(representative_roles=roles), headers=staff_headers()).get_json()["id"]
     outcome = Envelope.new(
         type="cn.tongxin.evaluation.representative.qualification_revoked.v1",
         source="/tongxin/evaluation",
@@ -135,7 +126,7 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
 
     def roles_now():
         return [
-            r["body"] for r in client.get(f"/people/{pid}", headers=headers_for(reg)).get_json()["representative_roles"]
+            r["body"] for r in client.get(f"/people/{pid}", headers=staff_headers()).get_json()["representative_roles"]
         ]
 
     wait_for(lambda: roles_now() == ["chamber"], 60, message="CPPCC role revoked")
@@ -144,5 +135,5 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
     assert len(changed) == 2  # one at registration, one from the revocation; the duplicate did nothing
     assert [r["body"] for r in changed[-1].data["previous_roles"]] == ["cppcc", "chamber"]
     assert "联席评价" in changed[-1].data["reason"]
-    history = client.get(f"/people/{pid}/history", headers=headers_for(reg)).get_json()
+    history = client.get(f"/people/{pid}/history", headers=staff_headers()).get_json()
     assert [h["actor"] for h in history if h["action"] == "representative_changed"] == ["it-staff", "evaluation"]

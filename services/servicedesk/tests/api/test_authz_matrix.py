@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from chassis.auth import TokenService
 from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
 from servicedesk.entrypoints.api.app import create_app
@@ -17,6 +16,7 @@ from servicedesk.service_layer.read_model import apply_person_event
 from tests.support import authz_matrix as m
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import ISSUER, trusted
 
 TOWN_A = "370783001000"
 OTHER_TOWN = "370782001000"
@@ -165,7 +165,7 @@ def seeded(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('authz') / 'servicedesk.db'}"
     desk = bootstrap(
         ServiceDeskSettings(
-            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(ServiceDeskSettings)
+            database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(ServiceDeskSettings), **trusted()
         )
     )
     desk.migrate()
@@ -174,9 +174,8 @@ def seeded(tmp_path_factory):
             apply_person_event(s, person_event(pid, unit=TOWN_A))
         apply_person_event(s, person_event("mx", unit=OTHER_TOWN))
     client = create_app(desk).test_client()
-    tokens = TokenService(desk.settings.jwt_secret, desk.settings.jwt_audience, desk.settings.jwt_issuer)
-    town = {"Authorization": f"Bearer {tokens.issue('seed-admin', ['admin'], TOWN_A)}"}
-    other = {"Authorization": f"Bearer {tokens.issue('other-admin', ['admin'], OTHER_TOWN)}"}
+    town = {"Authorization": f"Bearer {ISSUER.issue('seed-admin', ['admin'], TOWN_A)}"}
+    other = {"Authorization": f"Bearer {ISSUER.issue('other-admin', ['admin'], OTHER_TOWN)}"}
 
     def made(path, body, key="id", headers=town):
         r = client.post(path, json=body, headers=headers)
@@ -265,12 +264,12 @@ def test_every_operation_has_a_rule(seeded):
 
 def test_the_matrix(seeded):
     desk, client, seed = seeded
-    calls, mismatches = m.run(client, desk.engine, desk.settings, seed, MATRIX, LEVELS)
+    calls, mismatches = m.run(client, desk.engine, seed, MATRIX, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
     assert calls == len(MATRIX) * len(m.LEVEL_NAMES) * 7
 
 
 def test_references_to_another_countys_objects_are_refused_and_change_nothing(seeded):
     desk, client, seed = seeded
-    mismatches = m.run_references(client, desk.engine, desk.settings, seed, REFERENCES, LEVELS)
+    mismatches = m.run_references(client, desk.engine, seed, REFERENCES, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))

@@ -23,8 +23,9 @@ from servicedesk.entrypoints.worker import build, people_consumer
 from servicedesk.service_layer import read_model
 from services.registry.tests.support import DONGGUAN, person_body
 from tests.support.infra import wait_for
-from tests.support.live import running, staff_headers
+from tests.support.live import running
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import staff_headers, trusted
 
 pytestmark = pytest.mark.kafka
 
@@ -37,7 +38,7 @@ def platform(database_url, kafka, tmp_path):
             database_url=f"sqlite:///{tmp_path / 'registry.db'}",
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"reg-{group}",
-            **{**strong_secrets(RegistrySettings), **kafka.settings()},
+            **{**strong_secrets(RegistrySettings), **kafka.settings(), **trusted()},
         )
     )
     reg.migrate()
@@ -47,7 +48,7 @@ def platform(database_url, kafka, tmp_path):
             database_url=database_url,
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"desk-{group}",
-            **{**strong_secrets(ServiceDeskSettings), **kafka.settings()},
+            **{**strong_secrets(ServiceDeskSettings), **kafka.settings(), **trusted()},
         )
     )
     desk.migrate()
@@ -60,16 +61,14 @@ def platform(database_url, kafka, tmp_path):
 def test_registry_people_can_ask_until_archived(platform, kafka):
     reg, desk, _ = platform
     registry, client = registry_app(reg).test_client(), create_app(desk).test_client()
-    person_id = registry.post(
-        "/people", json=person_body(name="赵建国"), headers=staff_headers(reg.settings)
-    ).get_json()["id"]
+    person_id = registry.post("/people", json=person_body(name="赵建国"), headers=staff_headers()).get_json()["id"]
     ask = {"person_id": person_id, "category": "financing", "title": "贷款咨询", "description": "企业流动资金贷款咨询"}
-    staff = staff_headers(desk.settings)
+    staff = staff_headers()
     wait_for(lambda: client.post("/requests", json=ask, headers=staff).status_code == 201, 60, message="person known")
     archived = registry.post(
         f"/people/{person_id}/archive",
         json={"reason": "迁出本市"},
-        headers=staff_headers(reg.settings, **{"If-Match": '"v1"'}),
+        headers=staff_headers(**{"If-Match": '"v1"'}),
     )
     assert archived.status_code == 200, archived.get_json()
 
@@ -104,7 +103,7 @@ def test_the_people_view_rebuilt_by_replay_is_identical(platform):
     reg, desk, _ = platform
     registry = registry_app(reg).test_client()
     ids = [
-        registry.post("/people", json=person_body(name=f"钱{n}"), headers=staff_headers(reg.settings)).get_json()["id"]
+        registry.post("/people", json=person_body(name=f"钱{n}"), headers=staff_headers()).get_json()["id"]
         for n in "一二三"
     ]
 

@@ -21,6 +21,7 @@ from sharing_gateway.service_layer import approvals, notice_keys
 from chassis.auth import Principal
 from tests.support import authz_matrix as m
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import trusted
 
 from ..conftest import POLICIES
 
@@ -125,6 +126,7 @@ def seeded(tmp_path_factory):
             policy_dir=str(POLICIES),
             signing_key_file=str(tmp / "signing.pem"),
             **strong_secrets(GatewaySettings),
+            **trusted(),
         )
     )
     gw.migrate()
@@ -161,6 +163,6 @@ def test_every_operation_has_a_rule(seeded):
 
 def test_the_matrix(seeded):
     gw, client, seed = seeded
-    calls, mismatches = m.run(client, gw.engine, gw.settings, seed, {**MATRIX, **RESUME}, LEVELS)
+    calls, mismatches = m.run(client, gw.engine, seed, {**MATRIX, **RESUME}, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
     assert calls == len({**MATRIX, **RESUME}) * len(m.LEVEL_NAMES) * 7

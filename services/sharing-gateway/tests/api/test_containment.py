@@ -23,6 +23,7 @@ from sharing_gateway.service_layer import ledger as ledger_service
 from chassis import idnumber
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import trusted
 
 from .. import conftest as c
 from .test_feeds_and_notices import ID_NUMBER, api, feed, member_event, notice
@@ -188,6 +189,7 @@ def test_a_new_agencys_policy_waits_for_two_gateway_admins(database_url, tmp_pat
         policy_dir=str(first),
         signing_key_file=str(tmp_path / "signing.pem"),
         **strong_secrets(GatewaySettings),
+        **trusted(),
     )
     early = bootstrap(settings)
     early.migrate()

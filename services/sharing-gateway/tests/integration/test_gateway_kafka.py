@@ -32,9 +32,10 @@ from evaluation.domain.index import DEFAULT
 from evaluation.entrypoints.api.app import create_app as evaluation_app
 from evaluation.entrypoints.worker import build as evaluation_worker
 from tests.support.infra import wait_for
-from tests.support.live import running, staff_headers
+from tests.support.live import running
 from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
+from tests.support.tokens import staff_headers, trusted
 
 from .. import conftest as c
 
@@ -49,7 +50,7 @@ def platform(database_url, kafka, tmp_path):
         EvaluationSettings(
             database_url=f"sqlite:///{tmp_path / 'evaluation.db'}",
             # the broker's credentials over the random secrets (the Kafka password is one of both)
-            **{**strong_secrets(EvaluationSettings), **kafka.settings()},
+            **{**strong_secrets(EvaluationSettings), **kafka.settings(), **trusted()},
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"ev-{group}",
         )
@@ -59,7 +60,7 @@ def platform(database_url, kafka, tmp_path):
     gw = bootstrap(
         GatewaySettings(
             database_url=database_url,
-            **{**strong_secrets(GatewaySettings), **kafka.settings()},
+            **{**strong_secrets(GatewaySettings), **kafka.settings(), **trusted()},
             outbox_poll_interval=0.05,
             consumer_group_prefix=f"gw-{group}",
             policy_dir=str(c.POLICIES),
@@ -83,7 +84,7 @@ def platform(database_url, kafka, tmp_path):
 def test_a_court_notice_reaches_each_feed_as_its_policy_allows(platform, kafka):
     ev, gw, keys, court_key = platform
     evaluation, gateway = evaluation_app(ev).test_client(), create_app(gw).test_client()
-    staff = staff_headers(ev.settings, roles=("evaluator",))
+    staff = staff_headers(roles=("evaluator",))
     number = idnumber.make("370783", dt.date(1966, 8, 8), int(uuid.uuid4().int % 90) + 5, "female")
     pid = f"g-{uuid.uuid4().hex[:8]}"
     person = person_event(pid, digest=idnumber.digest(number, DigestKey("k1", SECRET)), name="孙丽华")

@@ -2,7 +2,9 @@
 
 - flask-smorest: OpenAPI 3 at ``/openapi.json``, Swagger UI at ``/docs``.
 - Problem+json for every 4xx/5xx, including validation errors, in Chinese and English.
-- Deny by default: every view needs a valid staff JWT unless decorated ``@public``.
+- Deny by default: every view needs a valid staff access token of the identity provider
+  (``chassis.oidc``: verified against its JWKS) unless decorated ``@public``; without
+  ``OIDC_JWKS_URL`` (or ``OIDC_JWKS``) the app refuses to build.
 - Refuses to build with an unsafe secret outside development mode (``BaseSettings.refuse_unsafe_secrets``).
 - Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
   metrics, ``/healthz`` (alive) and ``/readyz`` (database and Kafka).
@@ -27,7 +29,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from chassis import kafka, logs, metrics, tracing
-from chassis.auth import Principal, TokenService
+from chassis.auth import Principal
 from chassis.errors import AppError, Unauthorized
 from chassis.http import docs, headers
 from chassis.http.client import trust_proxies
@@ -97,25 +99,14 @@ def create_service_app(
     trust_proxies(app, settings.trusted_proxy_hops)
     api = ServiceApi(app)
     api.ma_plugin.converter.add_attribute_function(_decimal_bounds_as_numbers)
-    tokens = _token_verifier(settings)
+    tokens = TokenVerifier.from_settings(settings)
     _install_request_hooks(app, settings.service_name, tokens, hsts=not settings.development_mode)
     _install_error_handlers(app)
     _install_probes(app, settings, engine)
     return ServiceApp(app, api)
 
 
-def _token_verifier(settings: BaseSettings) -> TokenService | TokenVerifier:
-    """Keycloak's tokens (``chassis.oidc``) once the deployment names its JWKS (``OIDC_JWKS_URL``
-    or ``OIDC_JWKS``; ``make run`` and the browser tests do); the old HS256 tokens otherwise.
-
-    Transitional: the old path goes when every service and test switches to ``chassis.oidc``.
-    """
-    if settings.oidc_jwks_url or settings.oidc_jwks:
-        return TokenVerifier.from_settings(settings)
-    return TokenService(settings.jwt_secret, settings.jwt_audience, settings.jwt_issuer)
-
-
-def _install_request_hooks(app: Flask, service: str, tokens: TokenService | TokenVerifier, *, hsts: bool) -> None:
+def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, hsts: bool) -> None:
     @app.before_request
     def _begin() -> Response | None:
         g.started = time.perf_counter()
