@@ -193,14 +193,20 @@ class LocalKeycloak(RealmEndpoints):
         """The master realm's admin (user name, password): generated on the first start, kept 0600."""
         path = self.data_dir / "bootstrap-admin.json"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"username": "admin", "password": secrets.token_urlsafe(24)}))
-            path.chmod(0o600)
+            self._own_folder()
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(json.dumps({"username": "admin", "password": secrets.token_urlsafe(24)}))
         return json.loads(path.read_text())
+
+    def _own_folder(self) -> None:
+        """The data folder holds the realm's private signing keys and password hashes: this user's only."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
 
     def _prepare_home(self, import_realm: bool, blank: bool) -> None:
         # Keycloak's home is the data folder: data/ (H2, import), an empty providers/, and
         # the built server's lib/ (a link: the server checks its home for the build).
+        self._own_folder()
         (self.data_dir / "providers").mkdir(parents=True, exist_ok=True)
         lib = self.data_dir / "lib"
         if not lib.is_symlink():

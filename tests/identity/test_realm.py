@@ -72,6 +72,29 @@ def test_the_console_client_refuses_a_sign_in_without_pkce(keycloak):
     assert "code_challenge" in page.headers.get("Location", "") + page.text
 
 
+def test_sign_ins_return_only_to_the_console_callback(keycloak):
+    """Exact redirect URIs: a code is never sent to another page of the console (nor elsewhere)."""
+    for elsewhere in (CONSOLE_REDIRECT.replace("/auth/callback", "/people"), "https://evil.example/auth/callback"):
+        page = requests.get(
+            f"{keycloak.issuer}/protocol/openid-connect/auth",
+            params={"client_id": CONSOLE_CLIENT[0], "response_type": "code", "redirect_uri": elsewhere,
+                    "code_challenge": "x" * 43, "code_challenge_method": "S256"},
+            allow_redirects=False, timeout=30,
+        )  # fmt: skip
+        assert page.status_code == 400 and "Location" not in page.headers, elsewhere
+
+
+def test_the_realms_admin_cli_takes_no_passwords(keycloak):
+    """No password grant in the realm at all: it would skip the browser flow's TOTP step."""
+    answer = requests.post(
+        keycloak.token_url,
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "community-viewer",
+              "password": demo_password("community-viewer")},
+        timeout=30,
+    )  # fmt: skip
+    assert answer.status_code in (400, 401) and "access_token" not in answer.text
+
+
 @pytest.mark.parametrize("username", ["county-admin", "town-admin", "county-gateway-admin"])
 def test_an_administrator_without_totp_is_made_to_enrol_before_any_token(keycloak, username):
     answer = BrowserSignIn(keycloak, CONSOLE_CLIENT[0], CONSOLE_REDIRECT, CONSOLE_CLIENT[1]).submit_password(

@@ -40,14 +40,19 @@ def next_code(username: str) -> str:
 
 
 def allow_redirects(keycloak, client_id: str, *origins: str) -> None:
-    """Let the client redirect to these origins too (the tests' console runs on free ports)."""
+    """Let the client send sign-ins back to these origins' ``/auth/callback`` and sign-outs to their
+    ``/login`` too (the tests' consoles run on free ports); exact URLs, as in the realm."""
     from tests.support.identity import Admin
 
     admin = Admin(keycloak)
     client = admin.session.get(admin.url("/clients"), params={"clientId": client_id}, timeout=30).json()[0]
-    wanted = sorted(set(client["redirectUris"]) | {f"{o.rstrip('/')}/*" for o in origins})
-    if wanted != sorted(client["redirectUris"]):
-        client["redirectUris"] = wanted
+    bases = [o.rstrip("/") for o in origins]
+    wanted = sorted(set(client["redirectUris"]) | {f"{b}/auth/callback" for b in bases})
+    attributes = client.setdefault("attributes", {})
+    logout = [u for u in attributes.get("post.logout.redirect.uris", "").split("##") if u and u != "+"]
+    wanted_logout = "##".join(sorted(set(logout) | {f"{b}/login" for b in bases}))
+    if wanted != sorted(client["redirectUris"]) or wanted_logout != attributes.get("post.logout.redirect.uris"):
+        client["redirectUris"], attributes["post.logout.redirect.uris"] = wanted, wanted_logout
         admin.session.put(admin.url(f"/clients/{client['id']}"), json=client, timeout=30).raise_for_status()
 
 

@@ -9,14 +9,17 @@ roles come from ``realm_access.roles``. The result is a ``chassis.auth.Principal
 no other way in: no shared secret, no fallback, and an API without a JWKS does not start.
 
 Key rotation: the key set is cached for ``cache_s``; a token whose ``kid`` is not in
-the cache makes one refetch (at most one per ``refetch_interval_s``, so forged kids
-cannot turn every request into a call to the identity provider). Keys that were
-removed from the JWKS stop verifying at the next refetch.
+the cache makes one refetch. Fetches, failed ones included, happen at most once per
+``refetch_interval_s`` (so forged kids, or an identity provider that is down or slow,
+cannot turn every request into a call to it), and only one request fetches at a time:
+while it waits, the others go on with the keys in hand. Keys that were removed from the
+JWKS stop verifying at the next refetch.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import urllib.error
@@ -29,6 +32,8 @@ import jwt
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import AppError, Unauthorized
+
+log = logging.getLogger(__name__)
 
 #: Asymmetric signatures only: an HS256 token is refused whatever it was signed with.
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "EdDSA")
@@ -56,8 +61,9 @@ class KeySet:
     def __init__(self, fetch: Callable[[], Mapping[str, Any]], cache_s: float = 300, refetch_interval_s: float = 10):
         self._fetch, self.cache_s, self.refetch_interval_s = fetch, cache_s, refetch_interval_s
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = float("-inf")
-        self._lock = threading.Lock()
+        self._fetched_at = float("-inf")  # the last successful fetch
+        self._attempted_at = float("-inf")  # the last fetch, successful or not
+        self._fetching = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, timeout_s: float = 5, **kwargs: Any) -> KeySet:
@@ -73,23 +79,39 @@ class KeySet:
         return cls(lambda: document, cache_s=float("inf"))
 
     def key(self, kid: str) -> jwt.PyJWK:
-        with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self.cache_s or (kid not in self._keys and age > self.refetch_interval_s):
-                self._refresh()
-            found = self._keys.get(kid)
+        if self._due(kid):
+            if self._keys:  # keys in hand: never queue behind a fetch another request is making
+                if self._fetching.acquire(blocking=False):
+                    try:
+                        self._refresh()
+                    finally:
+                        self._fetching.release()
+            else:  # nothing to verify with yet: wait for the fetch in flight, or make it
+                with self._fetching:
+                    if self._due(kid):
+                        self._refresh()
+        found = self._keys.get(kid)
         if found is None:
+            if not self._keys:
+                raise IdentityProviderUnavailable(
+                    "无法获取身份提供方的签名公钥", "Cannot fetch the identity provider's JWKS"
+                )
             raise Unauthorized("令牌的签名密钥不在身份提供方的公钥集中", "Token is signed by a key not in the JWKS")
         return found
 
+    def _due(self, kid: str) -> bool:
+        now = time.monotonic()
+        if now - self._attempted_at <= self.refetch_interval_s:
+            return False
+        return now - self._fetched_at > self.cache_s or kid not in self._keys
+
     def _refresh(self) -> None:
+        self._attempted_at = time.monotonic()
         try:
             document = self._fetch()
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            if not self._keys:  # with keys in hand, keep using them until the provider is back
-                raise IdentityProviderUnavailable(
-                    "无法获取身份提供方的签名公钥", f"Cannot fetch the identity provider's JWKS: {exc}"
-                ) from None
+            # With keys in hand they stay in use until the provider is back; without, callers get a 503.
+            log.warning("cannot fetch the identity provider's JWKS: %s", exc)
             return
         keys = {}
         for entry in document.get("keys", []):
@@ -116,6 +138,8 @@ class TokenVerifier:
 
         Raises ``NoSigningKeys`` when neither names the keys: there is no default place to fetch
         them from (a guessed URL, say a port on this host, could be served by anyone who gets there first)."""
+        if settings.oidc_jwks and settings.oidc_jwks_url:
+            raise ValueError("set OIDC_JWKS_URL or OIDC_JWKS, not both: which keys a service trusts must be plain")
         if settings.oidc_jwks:
             keys = KeySet.from_document(settings.oidc_jwks)
         elif settings.oidc_jwks_url:

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import threading
+import time
 import urllib.error
 
 import jwt
@@ -126,7 +128,7 @@ def test_the_provider_down_is_a_503_without_keys_and_no_outage_with_them():
     good = ThrowawayIssuer()
     provider = Provider(good)
     provider.down = True
-    keys = KeySet(provider, cache_s=0)
+    keys = KeySet(provider, cache_s=0, refetch_interval_s=0)
     with pytest.raises(IdentityProviderUnavailable) as caught:
         TokenVerifier(keys, good.issuer, good.audience).verify(good.issue("u", ["viewer"], TOWN))
     assert caught.value.status == 503
@@ -135,3 +137,55 @@ def test_the_provider_down_is_a_503_without_keys_and_no_outage_with_them():
     cached.verify(good.issue("u", ["viewer"], TOWN))
     provider.down = True
     assert cached.verify(good.issue("u", ["viewer"], TOWN)).unit == TOWN
+
+
+def test_a_provider_that_is_down_is_asked_once_per_interval_with_or_without_keys():
+    good = ThrowawayIssuer()
+    provider = Provider(good)
+    provider.down = True
+    empty = TokenVerifier(KeySet(provider, refetch_interval_s=60), good.issuer, good.audience)
+    for _ in range(20):  # no keys yet: each request a 503, the provider asked once
+        with pytest.raises(IdentityProviderUnavailable) as caught:
+            empty.verify(good.issue("u", ["viewer"], TOWN))
+        assert "Traceback" not in caught.value.detail_en and "refused" not in caught.value.detail_en
+    assert provider.fetches == 1
+    provider.down = False
+    stale = KeySet(provider, cache_s=0, refetch_interval_s=60)
+    cached = TokenVerifier(stale, good.issuer, good.audience)
+    cached.verify(good.issue("u", ["viewer"], TOWN))
+    provider.down, before = True, provider.fetches
+    stale._attempted_at = float("-inf")  # the interval has passed: one more attempt is due
+    for _ in range(20):  # the cache has aged and the provider is down: the keys in hand serve
+        assert cached.verify(good.issue("u", ["viewer"], TOWN)).subject == "u"
+        with pytest.raises(Unauthorized):  # forged key ids make no more calls either
+            cached.verify(ThrowawayIssuer(good.issuer).issue("u", ["admin"], TOWN))
+    assert provider.fetches == before + 1
+
+
+def test_a_slow_provider_holds_up_one_request_not_all():
+    good = ThrowawayIssuer()
+    release, started = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(10)
+        return good.jwks()
+
+    keys = KeySet(slow, cache_s=0, refetch_interval_s=0)
+    keys._keys = {k["kid"]: jwt.PyJWK(k) for k in good.jwks()["keys"]}  # fetched earlier
+    verifier_ = TokenVerifier(keys, good.issuer, good.audience)
+    fetching = threading.Thread(target=lambda: verifier_.verify(good.issue("u", ["viewer"], TOWN)))
+    fetching.start()
+    assert started.wait(5)
+    began = time.monotonic()
+    for _ in range(10):  # while the fetch hangs, others verify with the keys in hand
+        assert verifier_.verify(good.issue("v", ["viewer"], TOWN)).subject == "v"
+    assert time.monotonic() - began < 2
+    release.set()
+    fetching.join(5)
+
+
+def test_both_a_jwks_url_and_an_inline_jwks_is_refused():
+    both = BaseSettings().replace(**issuer.settings(), oidc_jwks_url="https://idp.example/certs")
+    with pytest.raises(ValueError, match="not both"):
+        TokenVerifier.from_settings(both)
