@@ -96,8 +96,9 @@ def test_roles_an_admin_cannot_grant_are_refused(signed_in, admin_api):
     assert kc_user(admin_api, f"t-would-be-gateway-{RUN}") is None
     r = create(town_admin, f"t-unknown-role-{RUN}", TOWN, "realm-admin")
     assert r.status_code == 422 and "Unknown roles" in r.get_data(as_text=True)
-    r = create(town_admin, "Bad Name!", TOWN, "viewer")
-    assert r.status_code == 422 and "User name" in r.get_data(as_text=True)
+    for bad in ("Bad Name!", f"service-account-{RUN}"):
+        r = create(town_admin, bad, TOWN, "viewer")
+        assert r.status_code == 422 and "User name" in r.get_data(as_text=True)
     assert kc_user(admin_api, f"t-unknown-role-{RUN}") is None
 
 
@@ -358,8 +359,11 @@ def test_a_town_admin_cannot_re_enable_an_account_the_county_disabled(signed_in,
     county_admin, town_admin = signed_in("admin", unit=COUNTY), signed_in("admin", unit=TOWN)
     clerk, _ = staff("viewer", unit=COMMUNITY)
     clerk_id = kc_user(admin_api, clerk)["id"]
-    enabled = lambda admin, on: admin.post(f"/staff/{clerk_id}/enabled",  # noqa: E731
-                                           data={"csrf_token": csrf(admin), "enabled": "true" if on else "false"})  # fmt: skip
+
+    def enabled(admin, on: bool):
+        data = {"csrf_token": csrf(admin), "enabled": "true" if on else "false"}
+        return admin.post(f"/staff/{clerk_id}/enabled", data=data)
+
     assert enabled(county_admin, False).status_code == 302
     r = enabled(town_admin, True)
     assert r.status_code == 403 and "higher unit" in r.get_data(as_text=True)

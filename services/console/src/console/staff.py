@@ -24,6 +24,7 @@ from console import audit
 from console.api import ApiError
 from console.staff_scope import (
     ROLE_ZH,
+    SERVICE_ACCOUNT,
     STAFF_ROLES,
     Actor,
     ScopeRefused,
@@ -88,7 +89,7 @@ def _account(user_id: str, action: str) -> tuple[dict, Target]:
         roles=frozenset(admin.realm_roles(user_id)),
         direct_roles=frozenset(admin.direct_realm_roles(user_id)),
         client_roles=frozenset(admin.client_roles(user_id)),
-        service_account=bool(user.get("serviceAccountClientId")),
+        service_account=bool(user.get("serviceAccountClientId")) or user["username"].startswith(SERVICE_ACCOUNT),
     )
     return user, target
 

@@ -42,6 +42,8 @@ GUARDED_ROLES = frozenset({"admin", "reviewer", "gateway_admin"})
 ORDINARY_ROLES = frozenset({"default-roles-tongxin", "offline_access", "uma_authorization", "totp_required"})
 REALM_ADMINISTRATOR = ("请联系 Keycloak 领域管理员", "ask the Keycloak realm administrator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,62}$")
+#: Keycloak names a client's service account so (its admin API does not always say it is one).
+SERVICE_ACCOUNT = "service-account-"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,10 +195,11 @@ def check_grant(actor: Actor, unit: str, roles: set[str]) -> None:
 
 
 def check_username(username: str) -> str:
-    if not USERNAME.match(username or ""):
+    if not USERNAME.match(username or "") or username.startswith(SERVICE_ACCOUNT):
         raise InvalidAccount(
-            "用户名须为 3–63 位小写字母、数字、点、下划线或连字符，以字母或数字开头",
-            "User name: 3–63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+            "用户名须为 3–63 位小写字母、数字、点、下划线或连字符，以字母或数字开头，不以 service-account- 开头",
+            "User name: 3–63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, "
+            f"not with '{SERVICE_ACCOUNT}'",
             "username",
         )
     return username
