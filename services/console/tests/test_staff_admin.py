@@ -218,8 +218,9 @@ def kc_credentials(admin_api, user_id: str) -> list:
     return [(c["id"], c["createdDate"]) for c in found]
 
 
-def in_group(admin_api, user_id: str, realm_roles=(), client_roles=()) -> None:
-    """Put the user in a fresh group holding these realm roles and (client, role) pairs."""
+def in_group(admin_api, user_id: str, realm_roles=(), client_roles=(), subgroup: bool = False) -> None:
+    """Put the user in a fresh group holding these realm roles and (client, role) pairs (or in a
+    child group of it)."""
     name = f"t-group-{uuid.uuid4().hex[:8]}"
     admin_api.session.post(admin_api.url("/groups"), json={"name": name}).raise_for_status()
     (group,) = [g for g in admin_api.session.get(admin_api.url("/groups"), params={"search": name}).json()
@@ -234,6 +235,10 @@ def in_group(admin_api, user_id: str, realm_roles=(), client_roles=()) -> None:
         admin_api.session.post(
             admin_api.url(f"/groups/{group['id']}/role-mappings/clients/{client['id']}"), json=[rep]
         ).raise_for_status()
+    if subgroup:  # the user joins a child group that holds nothing: the roles come from its parent
+        added = admin_api.session.post(admin_api.url(f"/groups/{group['id']}/children"), json={"name": f"{name}-c"})
+        added.raise_for_status()
+        group = added.json() if added.content else {"id": added.headers["Location"].rsplit("/", 1)[1]}
     admin_api.session.put(admin_api.url(f"/users/{user_id}/groups/{group['id']}")).raise_for_status()
 
 
@@ -275,11 +280,12 @@ def test_a_role_held_through_a_group_counts(signed_in, admin_api, staff):
     assert "refused" in town_admin.get("/staff/audit").get_data(as_text=True)
 
 
-def test_a_client_role_through_a_group_counts(signed_in, admin_api, staff):
+@pytest.mark.parametrize("subgroup", [False, True], ids=["group", "parent-group"])
+def test_a_client_role_through_a_group_counts(signed_in, admin_api, staff, subgroup):
     county_admin = signed_in("admin", unit=COUNTY)
     clerk, _ = staff("viewer", unit=COMMUNITY)
     clerk_id = kc_user(admin_api, clerk)["id"]
-    in_group(admin_api, clerk_id, client_roles=[("realm-management", "view-users")])
+    in_group(admin_api, clerk_id, client_roles=[("realm-management", "view-users")], subgroup=subgroup)
     refused_everything(county_admin, admin_api, clerk_id, COMMUNITY, "realm-management/view-users")
 
 
