@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 from console import audit
 from console.app import MIGRATIONS
@@ -80,3 +81,22 @@ def test_the_audit_log_pages_each_admins_subtree(database_url):
     assert len(first) == audit.PAGE_SIZE and more and first[0].target == f"o-{audit.PAGE_SIZE}"
     rest, more = audit.page(engine, county, 2)
     assert not more and {e.target for e in rest} >= {"county-clerk"}
+
+
+def test_who_disabled_an_account_is_the_last_console_disable(database_url):
+    engine = engine_for(database_url)
+    county = Actor("c", "county-admin", "370783000000", frozenset({"admin"}))
+    town = Actor("t", "town-admin", "370783001000", frozenset({"admin"}))
+    account = "4f7c1d2e-0000-4000-8000-000000000001"
+    assert audit.disabled_by_unit(engine, account) is None  # never disabled in the console
+    with audit.change(engine, county, "disable", "clerk", "370783001001", account):
+        pass
+    audit.record(engine, town, "enable", "clerk", "370783001001", "refused", account)
+    with pytest.raises(RuntimeError), audit.change(engine, town, "enable", "clerk", "370783001001", account):
+        raise RuntimeError("Keycloak went away")
+    assert audit.disabled_by_unit(engine, account) == "370783000000"  # refused and failed attempts change nothing
+    with audit.change(engine, county, "enable", "clerk", "370783001001", account):
+        pass
+    assert audit.disabled_by_unit(engine, account) is None
+    outcomes = [e.outcome for e in audit.page(engine, county, 1)[0]]
+    assert outcomes == ["done", "requested", "failed", "requested", "refused", "done", "requested"]

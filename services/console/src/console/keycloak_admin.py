@@ -31,26 +31,53 @@ class KeycloakAdmin:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def users(self, search: str = "", batch: int = 500) -> list[dict]:
-        """Every user (matching ``search``), fetched in batches: the console filters by subtree,
-        which Keycloak cannot (its attribute search matches whole values only)."""
-        found: list[dict] = []
+    def users(self, search: str = "", batch: int = 200):
+        """The users (matching ``search``), one batch at a time, as Keycloak pages them: the
+        caller filters by subtree (Keycloak's attribute search matches whole values only, a
+        subtree is a prefix) and stops reading as soon as it has the page it shows."""
+        first = 0
         while True:
-            params = {"first": len(found), "max": batch, "briefRepresentation": "false"}
+            params = {"first": first, "max": batch, "briefRepresentation": "false"}
             if search:
                 params["search"] = search
             page = self._call("GET", "/users", params=params).json()
-            found.extend(page)
+            yield from page
             if len(page) < batch:
-                return found
+                return
+            first += batch
 
     def user(self, user_id: str) -> dict | None:
         answer = self._call("GET", f"/users/{user_id}", missing_ok=True)
         return None if answer is None else answer.json()
 
-    def realm_roles(self, user_id: str) -> list[str]:
-        """The realm roles mapped to the user directly (not the default or composite ones)."""
-        return [r["name"] for r in self._call("GET", f"/users/{user_id}/role-mappings/realm").json()]
+    def realm_roles(self, user_id: str) -> set[str]:
+        """The user's EFFECTIVE realm roles: mapped directly, through groups, and contained in
+        composite roles. What a token carries, so what the console decides on."""
+        return {r["name"] for r in self._call("GET", f"/users/{user_id}/role-mappings/realm/composite").json()}
+
+    def direct_realm_roles(self, user_id: str) -> set[str]:
+        """The realm roles mapped to the user directly: the only ones the console changes."""
+        return {r["name"] for r in self._call("GET", f"/users/{user_id}/role-mappings/realm").json()}
+
+    def client_roles(self, user_id: str) -> set[str]:
+        """Client roles (``client/role``) mapped to the user directly or to any of their groups
+        and the groups' ancestors. The service account cannot list clients, so it reads the
+        mappings rather than each client's effective roles; the roles the realm's composite
+        realm roles contain are the realm's business, judged by their realm role names."""
+        direct = self._call("GET", f"/users/{user_id}/role-mappings").json().get("clientMappings") or {}
+        found = {f"{client}/{role['name']}" for client, held in direct.items() for role in held.get("mappings", [])}
+        groups = self._call("GET", f"/users/{user_id}/groups").json()
+        seen: set[str] = set()
+        while groups:
+            group = groups.pop()
+            if group["id"] in seen:
+                continue
+            seen.add(group["id"])
+            full = self._call("GET", f"/groups/{group['id']}").json()
+            found |= {f"{client}/{role}" for client, roles in (full.get("clientRoles") or {}).items() for role in roles}
+            if full.get("parentId"):
+                groups.append({"id": full["parentId"]})
+        return found
 
     # --- changing --------------------------------------------------------------------------
 
@@ -150,8 +177,8 @@ def _refusal(answer: requests.Response) -> ApiError:
         if isinstance(body, dict)
         else ""
     )
-    if answer.status_code == 409:
-        return ApiError(409, "用户名已存在", f"The user name is taken ({message})", "username")
+    if answer.status_code == 409:  # taken, in the admin's subtree or anywhere else: not said where
+        return ApiError(409, "用户名不可用", "The user name is not available", "username")
     if answer.status_code == 400:
         field = body.get("field") if isinstance(body, dict) else None
         return ApiError(

@@ -2,14 +2,17 @@
 accounts, reset their passwords and set their unit and roles, within their own subtree.
 
 Every view derives the acting administrator from their current access token (re-verified
-against the issuer's keys, so a role taken away counts within five minutes), checks the
-request against ``staff_scope`` on the server, only then calls Keycloak, and records the
-change (or the refusal) in the staff audit log. Accounts outside the subtree are answered
-as not found, so their existence is not revealed.
+against the issuer's keys, so a role taken away counts within five minutes), reads the
+account's effective roles from Keycloak, checks the request against ``staff_scope`` on the
+server, records its intent, only then calls Keycloak, and records the outcome (or the
+refusal) in the staff audit log. Accounts outside the subtree are answered as not found,
+so their existence is not revealed; a user name taken anywhere is "not available".
+Pages that show a temporary password are never cached.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import string
@@ -21,9 +24,12 @@ from console import audit
 from console.api import ApiError
 from console.staff_scope import (
     ROLE_ZH,
+    SERVICE_ACCOUNT,
     STAFF_ROLES,
     Actor,
     ScopeRefused,
+    Target,
+    check_enable,
     check_grant,
     check_target,
     check_username,
@@ -48,7 +54,8 @@ def acting_admin():
         principal = _ext("console.verifier").verify(g.token)
     except AppError:  # the session's token no longer verifies: sign in again
         raise ApiError(401, "登录已失效，请重新登录", "Your sign-in is no longer valid; sign in again") from None
-    g.actor = Actor(principal.subject, principal.name, principal.unit, principal.roles)
+    username = (g.user or {}).get("username") or principal.subject
+    g.actor = Actor(principal.subject, username, principal.unit, principal.roles)
     require_admin(g.actor)
 
 
@@ -66,18 +73,41 @@ def _unit(user: dict) -> str:
     return ((user.get("attributes") or {}).get("unit") or [""])[0]
 
 
-def _account(user_id: str) -> tuple[dict, set[str]]:
-    """The account if it lies in the actor's subtree (404 otherwise), and its realm roles."""
-    if not KEYCLOAK_ID.match(user_id):  # goes into an admin API path: nothing but an id
-        raise NOT_FOUND
-    user = _ext("console.keycloak").user(user_id)
+def _account(user_id: str, action: str) -> tuple[dict, Target]:
+    """The account if it lies in the actor's subtree, and what Keycloak says it holds; else 404,
+    the attempt recorded under the id the actor sent (not the account's name or unit)."""
+    user = _ext("console.keycloak").user(user_id) if KEYCLOAK_ID.match(user_id) else None
     if user is None or not in_scope(g.actor, _unit(user)):
+        known = bool(KEYCLOAK_ID.match(user_id))
+        _record(action, user_id if known else "(not an account id)", "", "refused",
+                target_id=user_id if known else "", reason="not found or outside the subtree")  # fmt: skip
         raise NOT_FOUND
-    return user, set(_ext("console.keycloak").realm_roles(user_id))
+    admin = _ext("console.keycloak")
+    target = Target(
+        subject=user["id"],
+        unit=_unit(user),
+        roles=frozenset(admin.realm_roles(user_id)),
+        direct_roles=frozenset(admin.direct_realm_roles(user_id)),
+        client_roles=frozenset(admin.client_roles(user_id)),
+        service_account=bool(user.get("serviceAccountClientId")) or user["username"].startswith(SERVICE_ACCOUNT),
+    )
+    return user, target
 
 
-def _record(action: str, target: str, unit: str, outcome: str = "done", **detail) -> None:
+def _record(action: str, target: str, unit: str, outcome: str, **detail) -> None:
     audit.record(_ext("console.db"), g.actor, action, target, unit, outcome, **detail)
+
+
+def _change(action: str, target: str, unit: str, **detail):
+    return audit.change(_ext("console.db"), g.actor, action, target, unit, **detail)
+
+
+def _password_page(username: str, password: str, user_id: str, status: int = 200):
+    page = current_app.make_response(
+        (render_template("staff_password.html", username=username, password=password, user_id=user_id), status)
+    )
+    page.headers["Cache-Control"] = "no-store"  # the temporary password is shown once
+    return page
 
 
 def _temporary_password() -> str:
@@ -97,13 +127,12 @@ def _temporary_password() -> str:
 def accounts():
     q = (request.args.get("q") or "").strip()[:100]
     page = max(request.args.get("page", 1, type=int), 1)
-    everyone = _ext("console.keycloak").users(search=q)
-    mine = [u for u in everyone if in_scope(g.actor, _unit(u))]
-    shown = mine[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    mine = (u for u in _ext("console.keycloak").users(search=q) if in_scope(g.actor, _unit(u)))
+    shown = list(itertools.islice(mine, (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1))  # stops reading there
+    more, shown = len(shown) > PAGE_SIZE, shown[:PAGE_SIZE]
     for user in shown:
-        user["roles"] = sorted(set(_ext("console.keycloak").realm_roles(user["id"])) & set(STAFF_ROLES))
-    more = len(mine) > page * PAGE_SIZE
-    return render_template("staff.html", accounts=shown, q=q, page=page, more=more, total=len(mine))
+        user["roles"] = sorted(_ext("console.keycloak").realm_roles(user["id"]) & set(STAFF_ROLES))
+    return render_template("staff.html", accounts=shown, q=q, page=page, more=more)
 
 
 @blp.route("/new", methods=["GET", "POST"])
@@ -125,52 +154,46 @@ def create():
         ), err.status
     password = _temporary_password()
     first, last = (form.get("first_name") or "").strip()[:100], (form.get("last_name") or "").strip()[:100]
+    admin = _ext("console.keycloak")
     try:
-        user_id = _ext("console.keycloak").create(username, first or username, last, unit, password)
+        with _change("create", username, unit, roles=sorted(roles)):
+            user_id = admin.create(username, first or username, last, unit, password)
+            admin.set_roles(user_id, roles, set(grantable_roles(g.actor)))
     except ApiError as err:
         return render_template(
             "staff_form.html", account=None, grantable=grantable_roles(g.actor), form=form, error=err
         ), err.status
-    _ext("console.keycloak").set_roles(user_id, roles, set(grantable_roles(g.actor)))
-    _record("create", username, unit, roles=sorted(roles))
-    return render_template("staff_password.html", username=username, password=password, user_id=user_id), 201
+    return _password_page(username, password, user_id, 201)
 
 
 @blp.route("/<user_id>", methods=["GET", "POST"])
 def account(user_id: str):
-    user, roles = _account(user_id)
+    user, target = _account(user_id, "update" if request.method == "POST" else "view")
     error = None
     if request.method == "POST":
         unit, wanted = (request.form.get("unit") or "").strip(), set(request.form.getlist("roles"))
         try:
-            check_target(g.actor, user_id, _unit(user), roles)
+            check_target(g.actor, target)
             check_grant(g.actor, unit, wanted)
         except ScopeRefused as err:
-            _record(
-                "update", user["username"], unit or _unit(user), "refused", roles=sorted(wanted), reason=err.detail_en
-            )
+            _record("update", user["username"], unit or target.unit, "refused", target_id=user_id,
+                    roles=sorted(wanted), reason=err.detail_en)  # fmt: skip
             raise
         except ApiError as err:
             error = err
         else:
             admin = _ext("console.keycloak")
-            if unit != _unit(user):
-                admin.update(user, unit=unit)
-            admin.set_roles(user_id, wanted, set(grantable_roles(g.actor)))
-            _record(
-                "update",
-                user["username"],
-                unit,
-                unit_before=_unit(user),
-                roles_before=sorted(roles & set(STAFF_ROLES)),
-                roles=sorted(wanted),
-            )
+            with _change("update", user["username"], unit, target_id=user_id, unit_before=target.unit,
+                         roles_before=sorted(target.roles & set(STAFF_ROLES)), roles=sorted(wanted)):  # fmt: skip
+                if unit != target.unit:
+                    admin.update(user, unit=unit)
+                admin.set_roles(user_id, wanted, set(grantable_roles(g.actor)))
             return redirect(url_for("staff.account", user_id=user_id))
     return render_template(
         "staff_form.html",
         account=user,
-        unit=_unit(user),
-        account_roles=roles,
+        unit=target.unit,
+        account_roles=target.roles,
         grantable=grantable_roles(g.actor),
         form=request.form,
         error=error,
@@ -179,34 +202,36 @@ def account(user_id: str):
 
 @blp.route("/<user_id>/enabled", methods=["POST"])
 def set_enabled(user_id: str):
-    user, roles = _account(user_id)
     enable = request.form.get("enabled") == "true"
     action = "enable" if enable else "disable"
+    user, target = _account(user_id, action)
     try:
-        check_target(g.actor, user_id, _unit(user), roles)
+        check_target(g.actor, target)
+        if enable and not user.get("enabled"):
+            check_enable(g.actor, audit.disabled_by_unit(_ext("console.db"), user_id))
     except ScopeRefused as err:
-        _record(action, user["username"], _unit(user), "refused", reason=err.detail_en)
+        _record(action, user["username"], target.unit, "refused", target_id=user_id, reason=err.detail_en)
         raise
     admin = _ext("console.keycloak")
-    admin.update(user, enabled=enable)
-    if not enable:
-        admin.end_sessions(user_id)  # a disabled account's open sessions end now, not at expiry
-    _record(action, user["username"], _unit(user))
+    with _change(action, user["username"], target.unit, target_id=user_id):
+        admin.update(user, enabled=enable)
+        if not enable:
+            admin.end_sessions(user_id)  # a disabled account's open sessions end now, not at expiry
     return redirect(url_for("staff.account", user_id=user_id))
 
 
 @blp.route("/<user_id>/password", methods=["POST"])
 def reset_password(user_id: str):
-    user, roles = _account(user_id)
+    user, target = _account(user_id, "reset-password")
     try:
-        check_target(g.actor, user_id, _unit(user), roles)
+        check_target(g.actor, target)
     except ScopeRefused as err:
-        _record("reset-password", user["username"], _unit(user), "refused", reason=err.detail_en)
+        _record("reset-password", user["username"], target.unit, "refused", target_id=user_id, reason=err.detail_en)
         raise
     password = _temporary_password()
-    _ext("console.keycloak").reset_password(user_id, password)
-    _record("reset-password", user["username"], _unit(user), temporary=True)
-    return render_template("staff_password.html", username=user["username"], password=password, user_id=user_id)
+    with _change("reset-password", user["username"], target.unit, target_id=user_id, temporary=True):
+        _ext("console.keycloak").reset_password(user_id, password)
+    return _password_page(user["username"], password, user_id)
 
 
 @blp.route("/audit")

@@ -38,6 +38,8 @@ staff_audit = sa.Table(
     sa.Column("actor_unit", sa.String(12), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("target", sa.String(255), nullable=False),
+    #: The account's Keycloak id ("" when there is none yet): who disabled it is looked up here.
+    sa.Column("target_id", sa.String(64), nullable=False, server_default="", index=True),
     #: The unit of the account acted on (after the change): who may read the entry.
     sa.Column("target_unit", sa.String(12), nullable=False, index=True),
     sa.Column("outcome", sa.String(16), nullable=False),
