@@ -434,3 +434,15 @@ def test_a_taken_user_name_is_not_available_wherever_it_is(signed_in, staff):
     pages = [a.get_data(as_text=True) for a in answers]
     assert all("用户名不可用" in p and "not available" in p for p in pages)
     assert all("exists" not in p.lower() for p in pages)
+
+
+def test_a_console_without_the_staff_secret_has_no_staff_administration(make_app, staff):
+    """The public-facing console can run without the Keycloak admin credential: /staff is not there."""
+    public = make_app(staff_admin_client_secret="")
+    assert "console.keycloak" not in public.extensions
+    client = public.test_client()
+    username, password = staff("admin", unit=COUNTY)
+    assert console_sign_in(client, username, password).status_code == 302
+    assert client.get("/staff").status_code == 404
+    assert client.get("/staff/new").status_code == 404
+    assert 'href="/staff' not in client.get("/", follow_redirects=True).get_data(as_text=True)

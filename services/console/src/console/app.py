@@ -83,9 +83,12 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     migrations.upgrade(engine, MIGRATIONS)
     app.extensions["console.db"] = engine
     app.extensions["console.verifier"] = TokenVerifier.from_settings(settings)
-    app.extensions["console.keycloak"] = KeycloakAdmin(
-        settings.oidc_server_url, settings.staff_admin_client_id, settings.staff_admin_client_secret
-    )
+    staff_administration = bool(settings.staff_admin_client_secret)
+    if staff_administration:
+        app.extensions["console.keycloak"] = KeycloakAdmin(
+            settings.oidc_server_url, settings.staff_admin_client_id, settings.staff_admin_client_secret
+        )
+    app.jinja_env.globals["staff_administration"] = staff_administration
     store = signin.install(app, settings, engine)
 
     @app.before_request
@@ -144,5 +147,6 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         return send_file(Path(settings.echarts_file).resolve(), mimetype="text/javascript", max_age=86400)
 
     app.register_blueprint(pages.blp)
-    app.register_blueprint(staff.blp)
+    if staff_administration:
+        app.register_blueprint(staff.blp)
     return app

@@ -31,8 +31,11 @@ class ConsoleSettings(BaseSettings):
     )
     #: The console's service-account client for Keycloak's Admin REST API (staff administration).
     staff_admin_client_id: str = "tongxin-console-staff"
+    #: Empty turns staff administration off (no ``/staff``, no Keycloak admin credential in this
+    #: process): run it so where the console also serves the public rating form, and give the
+    #: secret only to a console instance on the internal network.
     staff_admin_client_secret: str = dataclasses.field(
-        default="dev-only-console-staff-secret-change-me", metadata={"secret": True}
+        default="dev-only-console-staff-secret-change-me", metadata={"secret": True, "empty_disables": True}
     )
     #: Send the session cookie over HTTPS only. Only development mode, on plain http to
     #: 127.0.0.1, may turn it off (``make run``); anywhere else the console refuses to start.
