@@ -19,9 +19,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import EXCLUDE, ValidationError
@@ -135,7 +137,7 @@ class ConsumerRunner:
             self._close_dlq()
 
     # -- one batch ---------------------------------------------------------------
-    def _apply_batch(self, consumer: KafkaConsumer, batch: Mapping[TopicPartition, list]) -> bool:
+    def _apply_batch(self, consumer: KafkaConsumer, batch: Mapping[TopicPartition, list[Any]]) -> bool:
         """Apply a poll's records; False if the database was unreachable (caller backs off)."""
         done: dict[TopicPartition, OffsetAndMetadata] = {}
         healthy = True
@@ -163,7 +165,7 @@ class ConsumerRunner:
                 log.warning("consumer %s: offsets not committed, redelivery will be skipped: %r", self.name, exc)
         return healthy
 
-    def _apply_record(self, record) -> Envelope | None:
+    def _apply_record(self, record: ConsumerRecord) -> Envelope | None:
         try:
             envelope = self._read(record)
         except PoisonMessage as exc:
@@ -191,7 +193,7 @@ class ConsumerRunner:
         finally:
             tracing.unbind(token)
 
-    def _read(self, record) -> Envelope:
+    def _read(self, record: ConsumerRecord) -> Envelope:
         try:
             envelope = Envelope.from_json(record.value)
         except EnvelopeError as exc:
@@ -204,7 +206,7 @@ class ConsumerRunner:
             raise PoisonMessage(f"{envelope.type} breaks its contract: {exc.messages}") from exc
         return envelope
 
-    def _apply_once(self, handler: Handler, envelope: Envelope, record) -> str:
+    def _apply_once(self, handler: Handler, envelope: Envelope, record: ConsumerRecord) -> str:
         p = self.processed
         try:
             with Session(self.engine) as session, session.begin():
@@ -230,7 +232,7 @@ class ConsumerRunner:
                 is not None
             )
 
-    def _processed_row(self, event_id: str, record, outcome: str) -> dict:
+    def _processed_row(self, event_id: str, record: ConsumerRecord, outcome: str) -> dict[str, Any]:
         return dict(
             consumer=self.name,
             event_id=event_id,
@@ -242,7 +244,9 @@ class ConsumerRunner:
         )
 
     # -- dead letters ----------------------------------------------------------------
-    def _dead_letter(self, record, error: Exception, attempts: int, envelope: Envelope | None = None) -> None:
+    def _dead_letter(
+        self, record: ConsumerRecord, error: Exception, attempts: int, envelope: Envelope | None = None
+    ) -> None:
         headers = [
             ("error", str(error)[:4000].encode()),
             ("error-type", type(error).__name__.encode()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -51,7 +52,7 @@ def people_view_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
-def apply(session: Session | sa.Connection, table: sa.Table, envelope: Envelope) -> dict | None:
+def apply(session: Session | sa.Connection, table: sa.Table, envelope: Envelope) -> dict[str, Any] | None:
     """Apply one person event; returns the new row, or None when the view already had a newer version."""
     d = envelope.data
     row = dict(
@@ -87,7 +88,7 @@ def digest(engine: sa.Engine, table: sa.Table) -> str:
 
 def person_in_scope(
     uow_factory: UowFactory, table: sa.Table, principal: Principal, person_id: str, unknown: tuple[str, str]
-) -> dict:
+) -> dict[str, Any]:
     """The view's record of a person without its ID digest, if the person is in the caller's scope;
     otherwise 404 with ``unknown`` (Chinese, English), the same whether absent or out of scope."""
     with uow_factory() as uow:

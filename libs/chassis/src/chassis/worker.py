@@ -57,7 +57,7 @@ class Every:
 def run(parts: list[Part], description: str) -> int:
     threads = [threading.Thread(target=p.run_forever, name=type(p).__name__, daemon=True) for p in parts]
 
-    def stop(*_):
+    def stop(*_: object) -> None:
         log.info("stopping worker")
         for part in parts:
             part.stop()

@@ -5,8 +5,11 @@ looking a type up there always sees them all; the topic modules import only this
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import functools
+import re
+from typing import Any, cast
 
 from marshmallow import Schema, ValidationError, validate
 
@@ -15,8 +18,8 @@ class FullMatch(validate.Regexp):
     """``validate.Regexp`` matched against the whole value (``re.fullmatch``): with ``match``, a
     pattern's ``$`` also lets a trailing newline through. Documented as the same ``pattern``."""
 
-    def __call__(self, value):
-        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or cast("re.Pattern[str]", self.regex).fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
 
@@ -31,7 +34,7 @@ UNIT_CODE = [validate.Length(equal=12, error=_NOT_A_UNIT), FullMatch(r"^[0-9]{12
 class EventContract:
     type: str
     topic: str
-    schema: type[Schema]
+    schema: builtins.type[Schema]  # ``type`` is the field above
     summary: str
 
     @functools.cached_property  # read for every event the gateway filters

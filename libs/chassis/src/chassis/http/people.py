@@ -8,6 +8,7 @@ absent and one outside the caller's scope) and its OpenAPI entry are the same ev
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
@@ -38,7 +39,7 @@ def people_blueprint(uow: Callable[[], UowFactory], table: sa.Table, unknown: tu
     @blp.route("/<person_id>")
     class Person(MethodView):
         @blp.response(200, PersonOut)
-        def get(self, person_id: str) -> dict:
+        def get(self, person_id: str) -> dict[str, Any]:
             """What this service knows of a person from the registry (its local view), in your scope"""
             return people_view.person_in_scope(uow(), table, current_principal(), person_id, unknown)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from chassis import idnumber, sensitive
@@ -49,7 +50,7 @@ class FieldChange:
     old: Any
     new: Any
 
-    def masked(self) -> dict:
+    def masked(self) -> dict[str, Any]:
         if self.field == "id_number":
             return {"field": self.field, "from": _mask_id(self.old), "to": _mask_id(self.new)}
         if self.field == "birth_date":
@@ -66,7 +67,7 @@ class Recorded:
     data only, so no event may say it happened) and its extra data, plus history."""
 
     event: str | None
-    extra: dict
+    extra: dict[str, Any]
     action: str
     changes: tuple[FieldChange, ...] = ()
     version: int = 1
@@ -111,14 +112,16 @@ class Person:
     status: str = "active"
     version: int = 1
     event_version: int = 1
-    representative_roles: list[dict] = dataclasses.field(default_factory=list)
+    representative_roles: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     merged_into: str | None = None
     memberships: list[Membership] = dataclasses.field(default_factory=list)
     recorded: list[Recorded] = dataclasses.field(default_factory=list, repr=False)
 
     # -- creation -----------------------------------------------------------------
     @classmethod
-    def register(cls, person_id: str, *, categories: list[str] = (), today: dt.date | None = None, **fields) -> Person:
+    def register(
+        cls, person_id: str, *, categories: Sequence[str] = (), today: dt.date | None = None, **fields: Any
+    ) -> Person:
         fields["id_number"] = idnumber.validate(fields["id_number"], fields.get("birth_date"), fields.get("gender"))
         fields.setdefault("birth_date", idnumber.birth_date_of(fields["id_number"]))
         fields.setdefault("gender", idnumber.gender_of(fields["id_number"]))
@@ -199,7 +202,7 @@ class Person:
         event = None if sensitive.is_sensitive_value(code) else "category_left.v1"
         self._bump(Recorded(event, extra, "category_left", (FieldChange("categories", code, None),)))
 
-    def set_representative_roles(self, roles: list[dict], reason: str | None) -> bool:
+    def set_representative_roles(self, roles: list[dict[str, Any]], reason: str | None) -> bool:
         roles = [_clean_role(r) for r in roles]
         if roles == self.representative_roles:
             return False
@@ -252,7 +255,7 @@ class Person:
         day = on or dt.date.today()
         return sorted({m.category for m in self.memberships if m.active_on(day)})
 
-    def snapshot(self, key: DigestKey) -> dict:
+    def snapshot(self, key: DigestKey) -> dict[str, Any]:
         """What other services may know (see the registry.person.v1 contract): the birth year and
         the keyed digest, never the masked ID number (its region and tail would leave the holder of
         the digest key a few hundred dates to try); no category, tag, employer, position or role
@@ -304,7 +307,7 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return sorted({t.strip() for t in tags if t and t.strip()})
 
 
-def _clean_role(role: dict) -> dict:
+def _clean_role(role: dict[str, Any]) -> dict[str, Any]:
     body, level = role.get("body"), role.get("level")
     if body not in REPRESENTATIVE_BODIES or level not in LEVELS:
         raise InvalidInput(
@@ -327,7 +330,7 @@ def _shared_text(value: str | None) -> str | None:
     return None if sensitive.is_sensitive_value(value) else value
 
 
-def _shared_role(role: dict) -> dict:
+def _shared_role(role: dict[str, Any]) -> dict[str, Any]:
     return {**role, "title": _shared_text(role.get("title"))}
 
 

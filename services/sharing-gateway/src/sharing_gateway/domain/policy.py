@@ -138,7 +138,7 @@ def parse(text: str, source: str = "<policy>") -> Policy:
     }  # fmt: skip
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}")
-    if problems:
+    if problems or audience is None:  # an unreadable audience is among the problems
         raise PolicyError(f"{source}: " + "; ".join(problems))
     return Policy(
         agency,
@@ -154,11 +154,11 @@ def parse(text: str, source: str = "<policy>") -> Policy:
     )
 
 
-def _audience(value: Any, problems: list[str], where: str):
+def _audience(value: Any, problems: list[str], where: str) -> str | tuple[str, str] | None:
     if isinstance(value, dict) and set(value) == {"body"} and isinstance(value["body"], str):
         return ("body", value["body"])
     if value in ("own_notices", "everyone"):
-        return value
+        return str(value)
     problems.append(f'{where} must be {{ body = "..." }}, "own_notices" or "everyone"')
     return None
 
@@ -216,7 +216,9 @@ def unit_of(data: Mapping[str, Any]) -> str | None:
     return data.get("unit_code") or data.get("scope_unit")
 
 
-def in_audience(policy: Policy, event_type: str, data: Mapping[str, Any], roles_before: list[dict] | None) -> bool:
+def in_audience(
+    policy: Policy, event_type: str, data: Mapping[str, Any], roles_before: list[dict[str, Any]] | None
+) -> bool:
     """Whether an event (its data, and the person's roles as the gateway knew them before it)
     is this agency's business."""
     share = policy.share_for(event_type)
@@ -238,7 +240,7 @@ def in_region(policy: Policy, data: Mapping[str, Any]) -> bool:
     return unit is None or units.in_subtree(policy.region, unit)
 
 
-def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: DigestKey) -> dict | None:
+def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: DigestKey) -> dict[str, Any] | None:
     """The payload this agency receives for an event: only granted fields, transformed;
     None when the policy does not grant the event type at all."""
     share = policy.share_for(event_type)
