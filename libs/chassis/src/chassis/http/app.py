@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 import uuid
@@ -24,16 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from chassis import kafka, logs, metrics, tracing
+from chassis import logs, metrics, tracing
 from chassis.auth import Principal
 from chassis.errors import AppError, Unauthorized
-from chassis.http import docs, headers
+from chassis.http import docs, headers, probes
 from chassis.http.client import trust_proxies
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
 from chassis.oidc import TokenVerifier
@@ -105,7 +104,7 @@ def create_service_app(
     tokens = TokenVerifier.from_settings(settings)
     _install_request_hooks(app, settings.service_name, tokens, hsts=not settings.development_mode)
     _install_error_handlers(app)
-    _install_probes(app, settings, engine)
+    probes.install(app, settings, engine)
     return ServiceApp(app, api)
 
 
@@ -239,38 +238,3 @@ def _install_error_handlers(app: Flask) -> None:
             "服务器内部错误，请稍后重试",
             "Unexpected error; try again later",
         )
-
-
-def _install_probes(app: Flask, settings: BaseSettings, engine: sa.Engine | None) -> None:
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify(status="ok", service=settings.service_name)
-
-    @app.get("/readyz")
-    def readyz() -> tuple[Response, int]:
-        # Only the database decides readiness: writes go to the outbox, so a Kafka
-        # outage degrades event delivery but must not take the API out of service.
-        checks = {"database": "ok", "kafka": "ok"}
-        if engine is not None:
-            try:
-                with engine.connect() as conn:
-                    conn.execute(sa.text("SELECT 1"))
-            except Exception as exc:
-                checks["database"] = f"error: {type(exc).__name__}"
-        if not kafka.reachable(settings.kafka_bootstrap_servers, timeout=0.5):
-            checks["kafka"] = "unreachable"
-        ready = checks["database"] == "ok"
-        body = {"status": "ready" if ready else "not-ready", "degraded": checks["kafka"] != "ok", "checks": checks}
-        return jsonify(body), 200 if ready else 503
-
-    @app.get("/metrics", endpoint="metrics")
-    def metrics_view() -> Response:
-        # Endpoint names, load and backlogs help an attacker plan: only the scraper may read them.
-        scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-        expected = settings.metrics_token
-        if not expected or scheme != "Bearer" or not hmac.compare_digest(offered.strip().encode(), expected.encode()):
-            answer = from_app_error(Unauthorized("需要监控令牌", "The metrics bearer token is required"))
-            answer.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
-            return answer
-        body, content_type = metrics.exposition()
-        return Response(body, mimetype=content_type.split(";")[0])

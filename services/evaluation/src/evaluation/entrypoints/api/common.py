@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import current_app
 
 from chassis.http.limits import app_limiter, limit_client
-from chassis.unit_of_work import UowFactory
 from evaluation.adapters.tables import rate_windows
 from evaluation.bootstrap import Evaluation
+from evaluation.service_layer.unit_of_work import UowFactory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,9 +9,9 @@ from flask import current_app
 
 from chassis.contracts import UNIT_CODE
 from chassis.http.limits import app_limiter, limit_client
-from chassis.unit_of_work import UowFactory
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
+from servicedesk.service_layer.unit_of_work import UowFactory
 
 UNIT = UNIT_CODE
 
