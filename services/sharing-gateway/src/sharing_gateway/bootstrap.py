@@ -19,7 +19,7 @@ from chassis import migrations
 from chassis.db import make_engine
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain import signing
+from sharing_gateway.domain import policy_files, signing
 from sharing_gateway.service_layer import agencies, ledger, signing_keys
 from sharing_gateway.service_layer.checkpoints import Schedule
 from sharing_gateway.service_layer.feeds import Delivery
@@ -69,7 +69,7 @@ class Gateway:
 
 def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None = None) -> Gateway:
     settings = settings or GatewaySettings.from_env()
-    loaded = policies.load_dir(Path(settings.policy_dir))
+    loaded = policy_files.load_dir(Path(settings.policy_dir))
     return Gateway(
         settings,
         engine or make_engine(settings.database_url),

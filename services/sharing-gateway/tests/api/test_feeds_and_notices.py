@@ -16,6 +16,7 @@ from sharing_gateway.adapters.tables import agency_keys, feed_entries, ledger, n
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
+from sharing_gateway.domain import policy_files
 from sharing_gateway.domain.signing import SigningKeyMissing, verify
 from sharing_gateway.service_layer import agency_access
 
@@ -186,7 +187,7 @@ def test_audiences_transforms_and_regions(client, keys, consume):
     ]
     changed = cppcc[1]["data"]
     assert "id_masked" not in changed and "id_digest" not in changed and "birth_date" not in changed
-    assert set(changed) <= set(policies.load_dir(c.POLICIES)["cppcc"].share_for(cppcc[1]["type"]).sent_fields())
+    assert set(changed) <= set(policy_files.load_dir(c.POLICIES)["cppcc"].share_for(cppcc[1]["type"]).sent_fields())
     assert feed(client, keys["court"])["entries"] == [] and feed(client, keys["public_security"])["entries"] == []
 
 
@@ -273,7 +274,7 @@ def test_the_ledger_records_every_delivery_and_notice(client, keys, gateway, sta
     ]
     assert records[0]["fields"] == sorted(feed(client, keys["cppcc"])["entries"][0]["data"]) and records[0][
         "policy_version"
-    ].startswith(f"cppcc@v{policies.load_dir(c.POLICIES)['cppcc'].version}#")
+    ].startswith(f"cppcc@v{policy_files.load_dir(c.POLICIES)['cppcc'].version}#")
     assert client.get("/ledger", headers=staff("viewer")).status_code == 403
     assert client.get("/ledger/verify", headers=staff("auditor")).get_json() == {
         "ok": True,

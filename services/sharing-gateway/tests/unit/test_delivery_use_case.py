@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sharing_gateway.domain import ledger as chain
-from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain import signing
+from sharing_gateway.domain import policy_files, signing
 from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import source_events
 from sharing_gateway.service_layer.feeds import Delivery
@@ -20,7 +19,7 @@ from chassis.contracts.evaluation import PERSON_SCORED
 from chassis.digests import DigestKey
 from chassis.events import Envelope
 
-POLICIES = policies.load_dir(Path(__file__).resolve().parents[4] / "deploy" / "policies")
+POLICIES = policy_files.load_dir(Path(__file__).resolve().parents[4] / "deploy" / "policies")
 DELIVERY = Delivery(POLICIES, Signer(Ed25519PrivateKey.generate()), DigestKey("t1", "a transform key long enough here"))
 IN_COUNTY, ELSEWHERE = "370783001001", "370784001001"
 MEMBER = [{"body": "cppcc", "level": "county"}]

@@ -13,7 +13,8 @@ from chassis.digests import DigestKey
 from chassis.errors import Conflict, NotFound, PreconditionFailed
 from registry.adapters import pinyin
 from registry.adapters.tables import admin_units, memberships, people
-from registry.domain.person import Membership, Person
+from registry.domain.fields import Membership
+from registry.domain.person import Person
 
 _PERSON_COLUMNS = (
     "id",
@@ -75,6 +76,11 @@ class PersonRepository:
         return self.session.execute(
             sa.select(people.c.id).where(people.c.id_digest.in_(digests), people.c.status == "active")
         ).scalar()
+
+    def ids_with_other_digest_key(self, key_id: str, limit: int) -> list[str]:
+        """Up to ``limit`` people whose ID digest is under another key than ``key_id``."""
+        query = sa.select(people.c.id).where(people.c.id_digest.not_like(key_id + ":%")).limit(limit)
+        return list(self.session.execute(query).scalars())
 
     def unit_of(self, person_id: str) -> str:
         """The admin unit of a stored person (for scope checks that must not load the whole person)."""

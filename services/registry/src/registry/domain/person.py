@@ -16,78 +16,9 @@ from chassis import idnumber, sensitive
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
 from chassis.units import check as check_unit
-from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
-
-#: History is read by every role in scope, so it holds no value a viewer may not see: the ID
-#: number masked, the birth date as its year, the other sensitive fields (``chassis.sensitive``)
-#: as the same mark whether or not a value was there.
-MASKED_IN_HISTORY = tuple(f for f in sensitive.FIELDS if f not in ("id_number", "birth_date"))
-#: An editable field that changed -> the shared snapshot fields that name the change in events.
-_SHARED_AS = {"id_number": ("id_digest",), "birth_date": ("birth_year",)}
-#: Fields a staff editor may change with an update.
-EDITABLE_FIELDS = (
-    "name",
-    "gender",
-    "birth_date",
-    "id_number",
-    "ethnicity",
-    "political_affiliation",
-    "religion",
-    "education",
-    "employer",
-    "position",
-    "phone",
-    "address",
-    "needs",
-    "notes",
-    "tags",
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-    def masked(self) -> dict[str, Any]:
-        if self.field == "id_number":
-            return {"field": self.field, "from": _mask_id(self.old), "to": _mask_id(self.new)}
-        if self.field == "birth_date":
-            return {"field": "birth_year", "from": _year(self.old), "to": _year(self.new)}
-        if self.field in MASKED_IN_HISTORY:
-            # The same mark whether or not a value was there: history must not show presence either.
-            return {"field": self.field, "from": sensitive.HIDDEN, "to": sensitive.HIDDEN}
-        return {"field": self.field, "from": _plain(self.old), "to": _plain(self.new)}
-
-
-@dataclasses.dataclass(frozen=True)
-class Recorded:
-    """Something that happened to a person: an event suffix (None when the change touched hidden
-    data only, so no event may say it happened) and its extra data, plus history."""
-
-    event: str | None
-    extra: dict[str, Any]
-    action: str
-    changes: tuple[FieldChange, ...] = ()
-    version: int = 1
-    #: The version the event carries: it counts emitted events only, so a gap never tells a
-    #: consumer that a hidden-only change happened in between.
-    event_version: int = 1
-
-
-@dataclasses.dataclass
-class Membership:
-    category: str
-    start_date: dt.date
-    end_date: dt.date | None = None
-    reason: str | None = None
-    approved_by: str | None = None
-    end_reason: str | None = None
-    id: int | None = None
-
-    def active_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+from registry.domain.categories import BASE_DATABASES
+from registry.domain.changes import FieldChange, Recorded, shared_names, shared_text
+from registry.domain.fields import EDITABLE_FIELDS, Membership, clean_name, clean_role, clean_tags, shared_role
 
 
 @dataclasses.dataclass
@@ -126,8 +57,8 @@ class Person:
         fields.setdefault("birth_date", idnumber.birth_date_of(fields["id_number"]))
         fields.setdefault("gender", idnumber.gender_of(fields["id_number"]))
         check_unit(fields["unit_code"])
-        fields["tags"] = _clean_tags(fields.get("tags") or [])
-        fields["name"] = _clean_name(fields["name"])
+        fields["tags"] = clean_tags(fields.get("tags") or [])
+        fields["name"] = clean_name(fields["name"])
         person = cls(id=person_id, **fields)
         for code in categories:
             person._add_membership(code, today or dt.date.today(), reason="登记时归类", approved_by=None)
@@ -143,9 +74,9 @@ class Person:
                 f"不可修改的字段：{', '.join(sorted(unknown))}", f"Fields not editable: {', '.join(sorted(unknown))}"
             )
         if "name" in changes:
-            changes["name"] = _clean_name(changes["name"])
+            changes["name"] = clean_name(changes["name"])
         if "tags" in changes:
-            changes["tags"] = _clean_tags(changes["tags"] or [])
+            changes["tags"] = clean_tags(changes["tags"] or [])
         merged = {f: changes.get(f, getattr(self, f)) for f in ("id_number", "birth_date", "gender")}
         if {"id_number", "birth_date", "gender"} & set(changes):
             changes["id_number"] = idnumber.validate(merged["id_number"], merged["birth_date"], merged["gender"])
@@ -155,7 +86,7 @@ class Person:
         for change in diff:
             setattr(self, change.field, change.new)
         # Events must not even say that a hidden field changed: name only what the shared snapshot shows.
-        public = sorted({shared for c in diff for shared in _shared_names(c)})
+        public = sorted({shared for c in diff for shared in shared_names(c)})
         event = "updated.v1" if public else None
         self._bump(Recorded(event, {"changed_fields": public}, "updated", tuple(diff)))
         return diff
@@ -203,11 +134,11 @@ class Person:
         self._bump(Recorded(event, extra, "category_left", (FieldChange("categories", code, None),)))
 
     def set_representative_roles(self, roles: list[dict[str, Any]], reason: str | None) -> bool:
-        roles = [_clean_role(r) for r in roles]
+        roles = [clean_role(r) for r in roles]
         if roles == self.representative_roles:
             return False
         previous, self.representative_roles = self.representative_roles, roles
-        shared_before, shared_after = ([_shared_role(r) for r in rs] for rs in (previous, roles))
+        shared_before, shared_after = ([shared_role(r) for r in rs] for rs in (previous, roles))
         extra = {"previous_roles": shared_before, "reason": reason}
         # A change to a withheld title alone (say, a religious circle's seat) says nothing on the topic.
         event = "representative_changed.v1" if shared_before != shared_after else None
@@ -270,9 +201,9 @@ class Person:
             "id_digest": idnumber.digest(self.id_number, key),
             "status": self.status,
             "categories": sensitive.public_values(self.current_categories()),
-            "representative_roles": [_shared_role(r) for r in self.representative_roles],
-            "employer": _shared_text(self.employer),
-            "position": _shared_text(self.position),
+            "representative_roles": [shared_role(r) for r in self.representative_roles],
+            "employer": shared_text(self.employer),
+            "position": shared_text(self.position),
         }
 
     # -- internals ------------------------------------------------------------------------
@@ -294,70 +225,3 @@ class Person:
         if recorded.event is not None:
             self.event_version += 1
         self.recorded.append(dataclasses.replace(recorded, version=self.version, event_version=self.event_version))
-
-
-def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name or len(name) > 60:
-        raise InvalidInput("姓名不能为空且不超过60个字符", "Name must be 1-60 characters", field="name")
-    return name
-
-
-def _clean_tags(tags: list[str]) -> list[str]:
-    return sorted({t.strip() for t in tags if t and t.strip()})
-
-
-def _clean_role(role: dict[str, Any]) -> dict[str, Any]:
-    body, level = role.get("body"), role.get("level")
-    if body not in REPRESENTATIVE_BODIES or level not in LEVELS:
-        raise InvalidInput(
-            f"代表人士身份无效：机构须为 {'/'.join(REPRESENTATIVE_BODIES)}，级别须为 {'/'.join(LEVELS)}",
-            f"Invalid representative role: body in {list(REPRESENTATIVE_BODIES)}, level in {list(LEVELS)}",
-            field="representative_roles",
-        )
-    since = role.get("since")
-    return {
-        "body": body,
-        "level": level,
-        "title": role.get("title"),
-        "since": since.isoformat() if isinstance(since, dt.date) else since,
-    }
-
-
-def _shared_text(value: str | None) -> str | None:
-    """Free text for the shared snapshot, withheld when it implies a religion or an ethnicity
-    (an employer '东关清真寺', a position '阿訇')."""
-    return None if sensitive.is_sensitive_value(value) else value
-
-
-def _shared_role(role: dict[str, Any]) -> dict[str, Any]:
-    return {**role, "title": _shared_text(role.get("title"))}
-
-
-def _shared_names(change: FieldChange) -> tuple[str, ...]:
-    """The snapshot fields through which a change shows in events: none for a hidden field, nor
-    for a change only to values the snapshot withholds (a religious tag added, one sensitive
-    employer for another)."""
-    if change.field == "birth_date":
-        return ("birth_year",) if change.old.year != change.new.year else ()
-    if change.field in _SHARED_AS:
-        return _SHARED_AS[change.field]
-    if change.field in sensitive.FIELDS:
-        return ()
-    if change.field == "tags":
-        return ("tags",) if sensitive.public_values(change.old or []) != sensitive.public_values(change.new) else ()
-    if change.field in ("employer", "position"):
-        return (change.field,) if _shared_text(change.old) != _shared_text(change.new) else ()
-    return (change.field,)
-
-
-def _year(value: dt.date | None) -> int | None:
-    return value.year if value else None
-
-
-def _mask_id(value: str | None) -> str | None:
-    return idnumber.mask(value) if value else None
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
