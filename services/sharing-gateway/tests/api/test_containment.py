@@ -26,7 +26,7 @@ from tests.support.secrets import strong_secrets
 from tests.support.tokens import trusted
 
 from .. import conftest as c
-from .test_feeds_and_notices import ID_NUMBER, api, feed, member_event, notice
+from .feed_helpers import ID_NUMBER, api, feed, member_event, notice
 
 TOWN = "370783001000"
 ELSEWHERE = idnumber.make("370881", dt.date(1971, 8, 3), 27, "male")  # a person of another county

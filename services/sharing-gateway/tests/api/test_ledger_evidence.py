@@ -22,7 +22,7 @@ from sharing_gateway.service_layer import checkpoints, signing_keys
 from sharing_gateway.service_layer import ledger as ledger_service
 
 from ..conftest import operator_environment
-from .test_feeds_and_notices import feed, member_event
+from .feed_helpers import feed, member_event
 
 CONTENT = ("agency", "event_id", "sequence", "event_type", "fields", "policy_version", "payload_digest", "at")
 

@@ -19,6 +19,8 @@ from chassis.contracts.evaluation import PERSON_SCORED
 from chassis.digests import DigestKey
 from chassis.events import Envelope
 
+from ..fakes import FakeUnitOfWork
+
 POLICIES = policy_files.load_dir(Path(__file__).resolve().parents[4] / "deploy" / "policies")
 DELIVERY = Delivery(POLICIES, Signer(Ed25519PrivateKey.generate()), DigestKey("t1", "a transform key long enough here"))
 IN_COUNTY, ELSEWHERE = "370783001001", "370784001001"
@@ -32,8 +34,8 @@ def scored(unit: str = IN_COUNTY) -> Envelope:
 
 
 @pytest.fixture
-def uow(fake_uow):
-    return fake_uow({code: p.version_label for code, p in POLICIES.items()})
+def uow():
+    return FakeUnitOfWork({code: p.version_label for code, p in POLICIES.items()})
 
 
 def test_an_event_reaches_only_the_entitled_agency_signed_filtered_and_in_the_ledger(uow):
@@ -65,8 +67,8 @@ def test_an_event_the_policy_does_not_admit_goes_nowhere(uow, unit, roles):
     assert uow.feeds.entries == {} and uow.ledger.records == [] and uow.feed_entries == []
 
 
-def test_a_paused_feed_holds_the_event_and_discloses_nothing(fake_uow):
-    uow = fake_uow({})  # no agency's feed is in force
+def test_a_paused_feed_holds_the_event_and_discloses_nothing():
+    uow = FakeUnitOfWork({})  # no agency's feed is in force
     event = scored()
     source_events.on_event(uow.factory(), DELIVERY, event, MEMBER)
     assert [(agency, held["id"]) for agency, held in uow.feeds.held] == [("cppcc", event.id)]
