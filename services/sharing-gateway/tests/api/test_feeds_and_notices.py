@@ -15,9 +15,9 @@ from sharing_gateway.adapters.tables import agency_keys, notices
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain import policy_files
+from sharing_gateway.domain import policy_files, signing
 from sharing_gateway.domain.signing import SigningKeyMissing
-from sharing_gateway.service_layer import agency_access
+from sharing_gateway.service_layer import agency_access, signing_keys
 
 from chassis.events import Envelope
 
@@ -221,3 +221,15 @@ def test_during_an_id_digest_key_rotation_notices_still_match_people_not_yet_rek
     with gateway.engine.connect() as conn:
         matched = dict(conn.execute(sa.select(notices.c.notice_id, notices.c.person_id)).all())
     assert matched == {"N-1": "p1", "N-2": None}  # the probe can fail: the old key is what matched
+
+
+def test_a_rotated_signing_key_stays_published_with_its_period(gateway, client, keys, consume):
+    consume(member_event())
+    (before,) = feed(client, keys["cppcc"])["entries"]
+    new = signing_keys.rotate(gateway.uow, signing.Path(gateway.settings.signing_key_file))
+    published = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
+    old, = [k for k in published if k["kid"] == before["signature"]["kid"]]  # fmt: skip
+    assert old["not_after"] is not None and old["not_before"] <= old["not_after"]
+    assert signing.verify(before, published)
+    assert signing.load(signing.Path(gateway.settings.signing_key_file)).kid == new.kid != old["kid"]
+    assert [k["not_after"] for k in published if k["kid"] == new.kid] == [None]
