@@ -38,8 +38,9 @@ class FieldChange:
 
 @dataclasses.dataclass(frozen=True)
 class Recorded:
-    """Something that happened to a person: an event suffix (None when the change touched hidden
-    data only, so no event may say it happened) and its extra data, plus history."""
+    """Something that happened to a person: its event type (a ``chassis.contracts.registry``
+    constant; None when the change touched hidden data only, so no event may say it happened)
+    and its extra data, plus history."""
 
     event: str | None
     extra: dict[str, Any]

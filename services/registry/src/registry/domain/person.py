@@ -13,6 +13,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from chassis import idnumber, sensitive
+from chassis.contracts.registry import (
+    CATEGORY_JOINED,
+    CATEGORY_LEFT,
+    PERSON_ARCHIVED,
+    PERSON_MERGED,
+    PERSON_MOVED,
+    PERSON_REGISTERED,
+    PERSON_RESTORED,
+    PERSON_UPDATED,
+    REPRESENTATIVE_CHANGED,
+)
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
 from chassis.units import check as check_unit
@@ -62,7 +73,7 @@ class Person:
         person = cls(id=person_id, **fields)
         for code in categories:
             person._add_membership(code, today or dt.date.today(), reason="登记时归类", approved_by=None)
-        person.recorded.append(Recorded("registered.v1", {}, "registered"))
+        person.recorded.append(Recorded(PERSON_REGISTERED, {}, "registered"))
         return person
 
     # -- changes --------------------------------------------------------------------
@@ -87,7 +98,7 @@ class Person:
             setattr(self, change.field, change.new)
         # Events must not even say that a hidden field changed: name only what the shared snapshot shows.
         public = sorted({shared for c in diff for shared in shared_names(c)})
-        event = "updated.v1" if public else None
+        event = PERSON_UPDATED if public else None
         self._bump(Recorded(event, {"changed_fields": public}, "updated", tuple(diff)))
         return diff
 
@@ -97,14 +108,16 @@ class Person:
         if unit_code == self.unit_code:
             return
         old, self.unit_code = self.unit_code, unit_code
-        self._bump(Recorded("moved.v1", {"from_unit_code": old}, "moved", (FieldChange("unit_code", old, unit_code),)))
+        self._bump(
+            Recorded(PERSON_MOVED, {"from_unit_code": old}, "moved", (FieldChange("unit_code", old, unit_code),))
+        )
 
     def archive(self, reason: str | None) -> None:
         if self.status != "active":
             raise Conflict("该人员已归档", "The person is already archived")
         self.status = "archived"
         self._bump(
-            Recorded("archived.v1", {"reason": reason}, "archived", (FieldChange("status", "active", "archived"),))
+            Recorded(PERSON_ARCHIVED, {"reason": reason}, "archived", (FieldChange("status", "active", "archived"),))
         )
 
     def restore(self, reason: str | None) -> None:
@@ -112,14 +125,14 @@ class Person:
             raise Conflict("只有已归档且未被合并的人员可以恢复", "Only archived, unmerged people can be restored")
         self.status = "active"
         self._bump(
-            Recorded("restored.v1", {"reason": reason}, "restored", (FieldChange("status", "archived", "active"),))
+            Recorded(PERSON_RESTORED, {"reason": reason}, "restored", (FieldChange("status", "archived", "active"),))
         )
 
     def join_category(self, code: str, start: dt.date, reason: str | None, approved_by: str | None) -> None:
         self._require_active()
         self._add_membership(code, start, reason, approved_by)
         extra = {"category": code, "effective_date": start.isoformat(), "reason": reason}
-        event = None if sensitive.is_sensitive_value(code) else "category_joined.v1"
+        event = None if sensitive.is_sensitive_value(code) else CATEGORY_JOINED
         self._bump(Recorded(event, extra, "category_joined", (FieldChange("categories", None, code),)))
 
     def leave_category(self, code: str, end: dt.date, reason: str | None) -> None:
@@ -130,7 +143,7 @@ class Person:
             raise InvalidInput("结束日期早于加入日期", "End date is before the start date", field="end_date")
         membership.end_date, membership.end_reason = end, reason
         extra = {"category": code, "effective_date": end.isoformat(), "reason": reason}
-        event = None if sensitive.is_sensitive_value(code) else "category_left.v1"
+        event = None if sensitive.is_sensitive_value(code) else CATEGORY_LEFT
         self._bump(Recorded(event, extra, "category_left", (FieldChange("categories", code, None),)))
 
     def set_representative_roles(self, roles: list[dict[str, Any]], reason: str | None) -> bool:
@@ -141,7 +154,7 @@ class Person:
         shared_before, shared_after = ([shared_role(r) for r in rs] for rs in (previous, roles))
         extra = {"previous_roles": shared_before, "reason": reason}
         # A change to a withheld title alone (say, a religious circle's seat) says nothing on the topic.
-        event = "representative_changed.v1" if shared_before != shared_after else None
+        event = REPRESENTATIVE_CHANGED if shared_before != shared_after else None
         change = FieldChange("representative_roles", previous, roles)
         self._bump(Recorded(event, extra, "representative_changed", (change,)))
         return True
@@ -153,7 +166,7 @@ class Person:
 
     def rekey_id_digest(self) -> None:
         """The ID-digest key changed: announce the person again so consumers learn the new digest."""
-        self._bump(Recorded("updated.v1", {"changed_fields": ["id_digest"]}, "id_digest_rekeyed"))
+        self._bump(Recorded(PERSON_UPDATED, {"changed_fields": ["id_digest"]}, "id_digest_rekeyed"))
 
     def absorb(self, other: Person) -> None:
         """Merge a likely duplicate into this person: categories and roles carry over."""
@@ -168,13 +181,13 @@ class Person:
                 self.representative_roles.append(role)
         self._bump(
             Recorded(
-                "merged.v1", {"merged_person_id": other.id}, "merged", (FieldChange("merged_from", None, other.id),)
+                PERSON_MERGED, {"merged_person_id": other.id}, "merged", (FieldChange("merged_from", None, other.id),)
             )
         )
         other.status, other.merged_into = "archived", self.id
         other._bump(
             Recorded(
-                "archived.v1",
+                PERSON_ARCHIVED,
                 {"reason": f"合并至 {self.id}"},
                 "merged_away",
                 (FieldChange("merged_into", None, self.id),),

@@ -20,8 +20,6 @@ from registry.adapters.repository import AdminUnitRepository, PersonRepository
 from registry.adapters.tables import EVENTS, history
 from registry.domain.person import Person
 
-EVENT_PREFIX = "cn.tongxin.registry.person."
-
 
 class UnitOfWork(ChassisUnitOfWork):
     """A fresh transaction, or (for consumers) the transaction the consumer runner opened."""
@@ -74,7 +72,7 @@ class UnitOfWork(ChassisUnitOfWork):
                 )
                 if recorded.event is not None:
                     data = {**snapshot, "version": recorded.event_version, **recorded.extra}
-                    events.append((EVENT_PREFIX + recorded.event, person.id, data))
+                    events.append((recorded.event, person.id, data))
             person.recorded.clear()
         self.write_history(history_rows)
         self.emit_many(events)
