@@ -20,7 +20,7 @@ help:
 	@echo "make run        start the platform (local Kafka, Keycloak, services, demo data) and print URLs"
 	@echo "make test       run every test against a real Kafka broker, SQLite and PostgreSQL"
 	@echo "make test-fast  unit tests only (no broker, no database server)"
-	@echo "make lint       ruff lint and format check"
+	@echo "make lint       ruff lint and format check, mypy (strict on the chassis and every domain package)"
 	@echo "make bench      benchmarks with baselines measured in the same run (report in bench/reports/)"
 	@echo "make bench-quick the benchmark harness at small sizes"
 	@echo "make fuzz       a longer schemathesis campaign against every service's OpenAPI"
@@ -69,6 +69,7 @@ test-fast: $(VENV)/.installed $(ASYNCAPI_TOOL) $(SWAGGER_UI_ASSETS)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -145,7 +145,8 @@ def bench_import(url: str, backend: str, rows: int) -> list[Result]:
             )
         )
     with Timer() as t:
-        run_job(reg, job_id)
+        keys = [reg.settings.id_digest_key(), *reg.settings.previous_id_digest_keys()]
+        run_job(reg.uow, job_id, keys, reg.settings.import_batch_size)
     with reg.engine.connect() as conn:
         created, state = conn.execute(
             sa.select(import_jobs.c.created, import_jobs.c.state).where(import_jobs.c.id == job_id)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis.consumer import processed_events_table
 from chassis.events import Envelope
 from chassis.outbox import Outbox, outbox_table
+from chassis.processed import processed_events_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)

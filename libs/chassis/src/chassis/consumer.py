@@ -19,9 +19,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import EXCLUDE, ValidationError
@@ -30,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from chassis import metrics, tracing
 from chassis.contracts import UnknownEventType, contract_for
+from chassis.dead_letters import DeadLetters
 from chassis.events import Envelope, EnvelopeError, utcnow
-from chassis.topics import dead_letter
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +43,6 @@ _INFRASTRUCTURE = (OperationalError, InterfaceError)
 
 class PoisonMessage(Exception):
     """The record can never be applied as it is (bad envelope or broken contract)."""
-
-
-def processed_events_table(metadata: sa.MetaData) -> sa.Table:
-    return sa.Table(
-        "processed_events",
-        metadata,
-        sa.Column("consumer", sa.String(100), primary_key=True),
-        sa.Column("event_id", sa.String(64), primary_key=True),
-        sa.Column("topic", sa.String(200), nullable=False),
-        sa.Column("partition", sa.Integer, nullable=False),
-        sa.Column("offset", sa.BigInteger, nullable=False),
-        sa.Column("outcome", sa.String(20), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-    )
 
 
 class ConsumerRunner:
@@ -83,7 +71,7 @@ class ConsumerRunner:
         self.retry_backoff = retry_backoff
         self.after_commit = after_commit
         self._stop = threading.Event()
-        self._dlq_producer: KafkaProducer | None = None
+        self._dead_letters = DeadLetters(self.name, producer_factory)
 
     # -- running ---------------------------------------------------------------
     def stop(self) -> None:
@@ -103,7 +91,7 @@ class ConsumerRunner:
                     backoff = min(10.0, backoff * 2)
         finally:
             consumer.close(autocommit=False)
-            self._close_dlq()
+            self._dead_letters.close()
 
     def replay(self, reset: Callable[[Session], None], poll_timeout_ms: int = 500) -> int:
         """Rebuild this consumer's view: ``reset`` clears it, then every topic is read from offset 0.
@@ -132,10 +120,10 @@ class ConsumerRunner:
             return seen
         finally:
             consumer.close(autocommit=False)
-            self._close_dlq()
+            self._dead_letters.close()
 
     # -- one batch ---------------------------------------------------------------
-    def _apply_batch(self, consumer: KafkaConsumer, batch: Mapping[TopicPartition, list]) -> bool:
+    def _apply_batch(self, consumer: KafkaConsumer, batch: Mapping[TopicPartition, list[Any]]) -> bool:
         """Apply a poll's records; False if the database was unreachable (caller backs off)."""
         done: dict[TopicPartition, OffsetAndMetadata] = {}
         healthy = True
@@ -163,7 +151,7 @@ class ConsumerRunner:
                 log.warning("consumer %s: offsets not committed, redelivery will be skipped: %r", self.name, exc)
         return healthy
 
-    def _apply_record(self, record) -> Envelope | None:
+    def _apply_record(self, record: ConsumerRecord) -> Envelope | None:
         try:
             envelope = self._read(record)
         except PoisonMessage as exc:
@@ -191,7 +179,7 @@ class ConsumerRunner:
         finally:
             tracing.unbind(token)
 
-    def _read(self, record) -> Envelope:
+    def _read(self, record: ConsumerRecord) -> Envelope:
         try:
             envelope = Envelope.from_json(record.value)
         except EnvelopeError as exc:
@@ -204,7 +192,7 @@ class ConsumerRunner:
             raise PoisonMessage(f"{envelope.type} breaks its contract: {exc.messages}") from exc
         return envelope
 
-    def _apply_once(self, handler: Handler, envelope: Envelope, record) -> str:
+    def _apply_once(self, handler: Handler, envelope: Envelope, record: ConsumerRecord) -> str:
         p = self.processed
         try:
             with Session(self.engine) as session, session.begin():
@@ -230,7 +218,7 @@ class ConsumerRunner:
                 is not None
             )
 
-    def _processed_row(self, event_id: str, record, outcome: str) -> dict:
+    def _processed_row(self, event_id: str, record: ConsumerRecord, outcome: str) -> dict[str, Any]:
         return dict(
             consumer=self.name,
             event_id=event_id,
@@ -242,32 +230,12 @@ class ConsumerRunner:
         )
 
     # -- dead letters ----------------------------------------------------------------
-    def _dead_letter(self, record, error: Exception, attempts: int, envelope: Envelope | None = None) -> None:
-        headers = [
-            ("error", str(error)[:4000].encode()),
-            ("error-type", type(error).__name__.encode()),
-            ("consumer", self.name.encode()),
-            ("original-topic", record.topic.encode()),
-            ("original-partition", str(record.partition).encode()),
-            ("original-offset", str(record.offset).encode()),
-            ("attempts", str(attempts).encode()),
-        ]
-        if self._dlq_producer is None:
-            self._dlq_producer = self.producer_factory()
-        self._dlq_producer.send(dead_letter(record.topic), key=record.key, value=record.value, headers=headers).get(
-            timeout=30
-        )
-        log.error(
-            "consumer %s: dead-lettered %s:%d@%d: %s", self.name, record.topic, record.partition, record.offset, error
-        )
-        metrics.DEAD_LETTERED.labels(self.name, record.topic).inc()
+    def _dead_letter(
+        self, record: ConsumerRecord, error: Exception, attempts: int, envelope: Envelope | None = None
+    ) -> None:
+        self._dead_letters.send(record, error, attempts)
         if envelope is not None:
             with self.engine.begin() as conn:
                 conn.execute(
                     self.processed.insert().values(**self._processed_row(envelope.id, record, "dead_lettered"))
                 )
-
-    def _close_dlq(self) -> None:
-        if self._dlq_producer is not None:
-            self._dlq_producer.close(timeout=5)
-            self._dlq_producer = None

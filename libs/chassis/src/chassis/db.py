@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -14,7 +16,7 @@ from sqlalchemy.engine import make_url
 BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _json_dumps(value) -> str:
+def _json_dumps(value: Any) -> str:
     # Chinese stays readable in JSON columns, and LIKE '%"标签"%' can find it.
     return json.dumps(value, ensure_ascii=False)
 
@@ -23,31 +25,31 @@ class _UtcDateTime(sqlite.DATETIME):
     """SQLite has no time zones: ``DateTime(timezone=True)`` columns are stored as UTC wall
     time and read back as aware UTC datetimes, as PostgreSQL's timestamptz does."""
 
-    def bind_processor(self, dialect):
+    def bind_processor(self, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
         process = super().bind_processor(dialect)
         if not self.timezone:
             return process
 
-        def to_utc(value):
+        def to_utc(value: Any) -> Any:
             if isinstance(value, dt.datetime) and value.tzinfo is not None:
                 value = value.astimezone(dt.UTC)
             return process(value) if process else value
 
         return to_utc
 
-    def result_processor(self, dialect, coltype):
+    def result_processor(self, dialect: sa.Dialect, coltype: object) -> Callable[[Any], Any] | None:
         process = super().result_processor(dialect, coltype)
         if not self.timezone:
             return process
 
-        def aware(value):
+        def aware(value: Any) -> Any:
             value = process(value) if process else value
             return value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) and value.tzinfo is None else value
 
         return aware
 
 
-def make_engine(url: str, **kwargs) -> sa.Engine:
+def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine with the pragmas and pool settings each backend needs."""
     kwargs.setdefault("json_serializer", _json_dumps)
     parsed = make_url(url)
@@ -66,7 +68,7 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
     return sa.create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
     dbapi_conn.isolation_level = None  # autocommit at the driver; SQLAlchemy issues BEGIN
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

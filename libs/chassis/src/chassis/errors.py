@@ -62,7 +62,9 @@ class Bilingual(str):
     validator and the problem response shows both.
     """
 
-    def __new__(cls, en: str, zh: str):
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Bilingual:
         obj = super().__new__(cls, en)
         obj.zh = zh
         return obj

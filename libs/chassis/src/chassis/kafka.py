@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import socket
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
@@ -55,10 +56,10 @@ class KafkaAccess:
         """The same variables a service reads (``BaseSettings``), for tools and tests."""
         return cls.of(BaseSettings.from_env(environ))
 
-    def client_config(self) -> dict:
+    def client_config(self) -> dict[str, Any]:
         """kafka-python keyword arguments shared by producers, consumers and admin clients."""
         protocol = self.security_protocol.upper()
-        config: dict = {"bootstrap_servers": servers(self.bootstrap_servers), "security_protocol": protocol}
+        config: dict[str, Any] = {"bootstrap_servers": servers(self.bootstrap_servers), "security_protocol": protocol}
         if protocol.startswith("SASL_"):
             config.update(
                 sasl_mechanism=SASL_MECHANISM,
@@ -73,7 +74,7 @@ class KafkaAccess:
         return config
 
 
-def make_producer(access: KafkaAccess, **overrides) -> KafkaProducer:
+def make_producer(access: KafkaAccess, **overrides: Any) -> KafkaProducer:
     """Idempotent, acks=all producer; sends fail fast enough for the relay to back off."""
     config = dict(
         **access.client_config(),
@@ -91,7 +92,7 @@ def make_producer(access: KafkaAccess, **overrides) -> KafkaProducer:
     return KafkaProducer(**config)
 
 
-def make_consumer(access: KafkaAccess, group_id: str | None, *topics: str, **overrides) -> KafkaConsumer:
+def make_consumer(access: KafkaAccess, group_id: str | None, *topics: str, **overrides: Any) -> KafkaConsumer:
     """A consumer that never auto-commits: offsets move only after the effect is committed."""
     config = dict(
         **access.client_config(),
@@ -112,7 +113,7 @@ def make_consumer(access: KafkaAccess, group_id: str | None, *topics: str, **ove
     return KafkaConsumer(*topics, **config)
 
 
-def make_admin(access: KafkaAccess, **overrides) -> KafkaAdminClient:
+def make_admin(access: KafkaAccess, **overrides: Any) -> KafkaAdminClient:
     return KafkaAdminClient(**{**access.client_config(), "client_id": "tongxin-admin", **overrides})
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 from kafka.admin import (
     ACL,
@@ -87,7 +88,8 @@ def provision(
         client.close()
 
 
-def _listed(client, acl_filter: ACLFilter) -> list[ACL]:
+def _listed(client: Any, acl_filter: ACLFilter) -> list[ACL]:
+    acls: list[ACL]
     acls, error = client.describe_acls(acl_filter)
     if error.errno:
         raise RuntimeError(f"ACLs could not be listed: {error}")

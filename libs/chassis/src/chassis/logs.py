@@ -80,8 +80,9 @@ class JsonFormatter(logging.Formatter):
 def configure(service: str, level: str = "INFO") -> None:
     """Route the root logger to stderr as JSON (idempotent)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
-    handler.formatter.converter = __import__("time").gmtime
+    formatter = JsonFormatter(service)
+    formatter.converter = __import__("time").gmtime
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

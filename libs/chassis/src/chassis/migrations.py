@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -28,7 +29,7 @@ def upgrade(engine: sa.Engine, script_location: Path, revision: str = "head") ->
         command.upgrade(cfg, revision)
 
 
-def env_run(context, target_metadata: sa.MetaData) -> None:
+def env_run(context: Any, target_metadata: sa.MetaData) -> None:
     """The body of every service's ``migrations/env.py``."""
     connection = context.config.attributes.get("connection")
     if connection is not None:

@@ -69,7 +69,8 @@ class KeySet:
     def from_url(cls, url: str, timeout_s: float = 5, **kwargs: Any) -> KeySet:
         def fetch() -> Mapping[str, Any]:
             with urllib.request.urlopen(url, timeout=timeout_s) as answer:  # noqa: S310 (a configured https/http URL)
-                return json.load(answer)
+                keys: Mapping[str, Any] = json.load(answer)
+                return keys
 
         return cls(fetch, **kwargs)
 
@@ -189,6 +190,8 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
         raise Unauthorized("令牌缺少角色", "Token has no valid realm_access.roles claim")
     unit = claims.get("unit")
     try:
+        if not isinstance(unit, str):
+            raise units.InvalidUnitCode(unit)
         units.check(unit)
     except units.InvalidUnitCode:
         raise Unauthorized("令牌缺少有效的行政区划范围", "Token has no valid unit claim") from None

@@ -67,7 +67,7 @@ class Outbox:
             session.execute(self.table.insert(), [row for _, row in staged])
         return [envelope for envelope, _ in staged]
 
-    def row(self, event_type: str, subject: str, data: Mapping[str, Any]) -> tuple[Envelope, dict]:
+    def row(self, event_type: str, subject: str, data: Mapping[str, Any]) -> tuple[Envelope, dict[str, Any]]:
         contract = self.check(event_type, data)
         envelope = Envelope.new(
             type=event_type, source=self.source, subject=subject, data=dict(data), traceparent=current_traceparent()
@@ -83,7 +83,7 @@ class Outbox:
         return contract
 
     @staticmethod
-    def envelope_row(topic: str, envelope: Envelope) -> dict:
+    def envelope_row(topic: str, envelope: Envelope) -> dict[str, Any]:
         return {
             "event_id": envelope.id,
             "topic": topic,

@@ -35,8 +35,8 @@ class RateLimiter:
         now = time.time() if now is None else now
         window = int(now // self.per)
         t = self.table
-        stmt = self._insert(t).values(key=key, window_no=window, hits=1)
-        stmt = stmt.on_conflict_do_update(
+        insert = self._insert(t).values(key=key, window_no=window, hits=1)
+        stmt = insert.on_conflict_do_update(
             index_elements=[t.c.key],
             set_={
                 "hits": sa.case((t.c.window_no == window, t.c.hits + 1), else_=1),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from chassis import sensitive_words
@@ -165,7 +165,7 @@ def contains_phone(text: str) -> bool:
     return any(True for _ in _numbers(PHONE_IN_TEXT, normalise_text(text)))
 
 
-def _numbers(pattern: re.Pattern, text: str):
+def _numbers(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """Matches of ``pattern`` in normalised text that are not digits inside a hex token."""
     hex_spans = [m.span() for m in _HEX_TOKEN.finditer(text) if len(m.group(0)) >= 16]
     for match in pattern.finditer(text):
@@ -199,7 +199,7 @@ def mask_free_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sub(pattern: re.Pattern, text: str, mask: Callable[[str], str]) -> str:
+def _sub(pattern: re.Pattern[str], text: str, mask: Callable[[str], str]) -> str:
     for match in reversed(list(_numbers(pattern, text))):
         text = text[: match.start()] + mask(match.group(0)) + text[match.end() :]
     return text

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 
 def _coerce(value: str, kind: Any) -> Any:
@@ -88,7 +88,7 @@ class BaseSettings:
         return f"{self.consumer_group_prefix or self.service_name}.{name}"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any):
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
@@ -98,7 +98,7 @@ class BaseSettings:
         values.update(overrides)
         return cls(**values)
 
-    def replace(self, **changes: Any):
+    def replace(self, **changes: Any) -> Self:
         return dataclasses.replace(self, **changes)
 
     def refuse_unsafe_secrets(self, role: str = "worker") -> None:
@@ -168,7 +168,7 @@ def _database_password(url: str) -> str | None:
         return None
 
 
-def secret_fields(settings_class: type) -> list[dataclasses.Field]:
+def secret_fields(settings_class: type) -> list[dataclasses.Field[Any]]:
     """The settings fields declared with ``metadata={"secret": True}``."""
     return [f for f in dataclasses.fields(settings_class) if f.metadata.get("secret")]
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     if isinstance(value, (list, tuple)):
@@ -23,7 +24,7 @@ def safe_cell(value):
     return value
 
 
-def write_xlsx(header: list[str], rows: Iterable[list], sheet_name: str = "数据") -> bytes:
+def write_xlsx(header: list[str], rows: Iterable[list[Any]], sheet_name: str = "数据") -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     sheet.append(header)

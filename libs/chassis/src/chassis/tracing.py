@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import re
 import secrets
+from typing import Any
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("traceparent", default=None)
@@ -34,9 +35,9 @@ def current_trace_id() -> str | None:
     return parse_trace_id(_current.get())
 
 
-def bind(traceparent: str | None) -> contextvars.Token:
+def bind(traceparent: str | None) -> contextvars.Token[Any]:
     return _current.set(traceparent)
 
 
-def unbind(token: contextvars.Token) -> None:
+def unbind(token: contextvars.Token[Any]) -> None:
     _current.reset(token)

@@ -1,23 +1,27 @@
 """Running a service worker: each part (relay, consumers, job runners) in its own thread.
 
 SIGTERM or Ctrl-C asks every part to stop; the process exits once all have finished
-their current batch, so nothing is left half-applied.
+their current batch, so nothing is left half-applied. ``main`` is every worker's command
+line: the start-up checks, the logs, and ``replay-people`` where the service keeps a people view.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
+import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from chassis import kafka
+from chassis import kafka, logs
 from chassis.consumer import ConsumerRunner, Handler
 from chassis.relay import OutboxRelay
-from chassis.settings import BaseSettings
+from chassis.settings import BaseSettings, exit_if_unsafe
 
 log = logging.getLogger("tongxin.worker")
 
@@ -53,7 +57,7 @@ class Every:
 def run(parts: list[Part], description: str) -> int:
     threads = [threading.Thread(target=p.run_forever, name=type(p).__name__, daemon=True) for p in parts]
 
-    def stop(*_):
+    def stop(*_: object) -> None:
         log.info("stopping worker")
         for part in parts:
             part.stop()
@@ -99,3 +103,37 @@ def consumer(
         consumer_factory=lambda group_id: kafka.make_consumer(access, group_id),
         producer_factory=lambda: kafka.make_producer(access),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class PeopleReplay:
+    """How ``replay-people`` rebuilds a service's people view: a consumer of ``registry.person.v1``
+    that only updates the view (it must not deliver or notify anything twice), how to empty the
+    view first, and the digest printed after (the same as before when nothing was lost)."""
+
+    consumer: Callable[[], ConsumerRunner]
+    reset: Callable[[Session], None]
+    digest: Callable[[], str]
+
+
+def main(
+    settings: BaseSettings,
+    build: Callable[[], list[Part]],
+    description: str,
+    *,
+    argv: Sequence[str] | None = None,
+    checks: Sequence[Callable[[], None]] = (),
+    replay: PeopleReplay | None = None,
+) -> int:
+    """A worker's command line: refuse unsafe secrets (then ``checks``), configure the logs, and
+    either run ``build()``'s parts until SIGTERM or, with ``replay-people``, rebuild the people view."""
+    argv = sys.argv[1:] if argv is None else argv
+    exit_if_unsafe(settings)
+    for check in checks:
+        check()
+    logs.configure(settings.service_name + "-worker", settings.log_level)
+    if replay is not None and list(argv[:1]) == ["replay-people"]:
+        count = replay.consumer().replay(replay.reset)
+        print(f"people view rebuilt from {count} events; digest {replay.digest()}")
+        return 0
+    return run(build(), description)

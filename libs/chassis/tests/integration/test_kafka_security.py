@@ -10,31 +10,35 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import time
 import uuid
 
 import pytest
 from kafka import TopicPartition
 from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
 from kafka.errors import (
-    ClusterAuthorizationFailedError,
     GroupAuthorizationFailedError,
     KafkaError,
     KafkaTimeoutError,
     TopicAuthorizationFailedError,
 )
 
-from chassis.events import Envelope
-from chassis.kafka import KafkaAccess, ensure_topics, make_admin, make_consumer, make_producer
+from chassis.kafka import KafkaAccess, ensure_topics, make_admin, make_consumer
 from chassis.kafka_provision import provision
 from chassis.principals import SERVICES, agency
 from chassis.topics import AGENCIES, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICE_TOPICS, agency_feed, dead_letter
+from libs.chassis.tests.integration.kafka_probes import (
+    KNOWN_VERSION,
+    WRITE_REFUSED,
+    granted,
+    read,
+    read_refused,
+    send,
+)
 from tests.support.infra import KafkaSource, wait_for
 
 pytestmark = pytest.mark.kafka
 
 #: Consumers ignore types they do not know, so these probes disturb no other test's view.
-PROBE = "cn.tongxin.test.security_probe.v1"
 
 
 @pytest.fixture(scope="module")
@@ -47,53 +51,11 @@ def broker(tmp_path_factory):
     source.stop()
 
 
-def probe() -> bytes:
-    return Envelope.new(type=PROBE, source="/tongxin/test", subject="probe", data={}).to_json()
-
-
 #: A principal with no write grant at all is refused before the topic is even looked at: it
 #: may not open an idempotent producer session (ClusterAuthorizationFailed).
-WRITE_REFUSED = (TopicAuthorizationFailedError, ClusterAuthorizationFailedError)
 
 #: A known broker version: the client then connects at its first send or poll, not when built,
 #: so a refusal is seen where an application would meet it.
-KNOWN_VERSION = {"api_version": (4, 0)}
-
-
-def send(access: KafkaAccess, topic: str) -> None:
-    producer = make_producer(
-        access, max_block_ms=4_000, request_timeout_ms=4_000, delivery_timeout_ms=8_000, **KNOWN_VERSION
-    )
-    try:
-        producer.send(topic, key=b"probe", value=probe()).get(10)
-    finally:
-        producer.close(timeout=2)
-
-
-def read(access: KafkaAccess, topic: str, group: str | None = None, budget_s: float = 4.0) -> int:
-    """Records of ``topic`` seen from its start. kafka-python only logs a topic it may not
-    read (the metadata answer names it unauthorised), so refusal shows as nothing arriving
-    from a topic known to hold records (``seeded``)."""
-    consumer = make_consumer(access, group, topic, **KNOWN_VERSION)
-    try:
-        seen, deadline = 0, time.monotonic() + budget_s
-        while time.monotonic() < deadline:
-            batch = consumer.poll(timeout_ms=500)
-            seen += sum(len(r) for r in batch.values())
-            if seen and not batch:
-                break
-        return seen
-    finally:
-        consumer.close(autocommit=False)
-
-
-def read_refused(access: KafkaAccess, topic: str, group: str | None = None, budget_s: float = 3.0) -> bool:
-    """A topic it may describe but not read fails the fetch; one it may not even describe
-    yields nothing, though ``seeded`` put a record there."""
-    try:
-        return read(access, topic, group, budget_s) == 0
-    except TopicAuthorizationFailedError:
-        return True
 
 
 @pytest.fixture(scope="module")
@@ -244,14 +206,6 @@ def test_the_admin_used_by_tests_is_a_super_user(broker):
         assert consumer.end_offsets([TopicPartition(topic, 0)])[TopicPartition(topic, 0)] == 1
     finally:
         consumer.close()
-
-
-def granted(access: KafkaAccess, topic: str) -> bool:
-    try:
-        send(access, topic)
-        return True
-    except WRITE_REFUSED:  # ACL changes reach the authorizer within moments
-        return False
 
 
 def test_provisioning_removes_a_grant_nobody_declared(broker):

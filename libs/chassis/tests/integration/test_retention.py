@@ -13,10 +13,11 @@ from kafka import TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType
 
 from chassis import people_view
-from chassis.consumer import ConsumerRunner, processed_events_table
+from chassis.consumer import ConsumerRunner
 from chassis.db import make_engine
 from chassis.events import Envelope
 from chassis.kafka import ensure_topics, make_admin, make_consumer, make_producer
+from chassis.processed import processed_events_table
 from chassis.topics import REGISTRY_PERSON, platform_topics, retention
 from tests.support import ledger
 from tests.support.infra import wait_for

@@ -24,7 +24,7 @@ from chassis.db import make_engine
 from chassis.http import headers
 from chassis.http.client import trust_proxies
 from chassis.oidc import TokenVerifier
-from console import csrf, pages, signin, staff
+from console import csrf, desk_pages, page_kit, pages, signin, staff  # noqa: F401  (their routes register on page_kit.blp)
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
 from console.i18n import lang, t
@@ -146,7 +146,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         # Relative to the working directory: the repository under make run, /app in the image.
         return send_file(Path(settings.echarts_file).resolve(), mimetype="text/javascript", max_age=86400)
 
-    app.register_blueprint(pages.blp)
+    app.register_blueprint(page_kit.blp)  # the routes of pages and desk_pages
     if staff_administration:
         app.register_blueprint(staff.blp)
     return app

@@ -1,44 +1,15 @@
-"""The console's pages: dashboard, people, imports, evaluation rounds and the public rating
-form, service requests, suggestions, corps and charity, and the sharing gateway."""
+"""The console's pages over the registry and evaluation: dashboard, people, imports, evaluation
+rounds and the public rating form (the service desk's and the gateway's: ``desk_pages``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from console.api import Api, ApiError
-
-blp = Blueprint("pages", __name__)
-CATEGORY_ZH = {
-    "non_party_representative": "党外代表人士", "non_public_economy": "非公有制经济代表人士",
-    "democratic_party_member": "民主党派成员", "non_party_figure": "无党派人士",
-    "non_party_intellectual": "党外知识分子",
-    "ethnic_minority": "少数民族人士", "religious_figure": "宗教界人士", "new_social_strata": "新的社会阶层人士",
-    "overseas_returnee": "出国和归国留学人员", "hmt_overseas_chinese": "港澳台侨",
-}  # fmt: skip
-STATE_ZH = {"submitted": "已提交", "accepted": "已受理", "in_progress": "办理中", "waiting": "等待中（暂停计时）",
-            "resolved": "已办结", "closed": "已关闭", "rejected": "不予受理", "reopened": "重新办理"}  # fmt: skip
-TOKEN_SHEET_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'none'"
-)
-EDITABLE = ("name", "employer", "position", "phone", "address", "education", "political_affiliation", "notes")
-
-
-def api(name: str) -> Api:
-    return current_app.extensions["console.api"](name)
-
-
-def roles() -> set[str]:
-    return set((g.user or {}).get("roles", []))
-
-
-@blp.app_context_processor
-def helpers():
-    return {"CATEGORY_ZH": CATEGORY_ZH, "STATE_ZH": STATE_ZH, "user": g.get("user"), "roles": roles}
-
+from console.page_kit import CATEGORY_ZH, EDITABLE, STATE_ZH, TOKEN_SHEET_CSP, api, blp
 
 # --- dashboard ---------------------------------------------------------------------------------
 
@@ -247,78 +218,3 @@ def rate(token):
 
 
 # --- service desk --------------------------------------------------------------------------
-
-
-@blp.route("/requests")
-def requests_queue():
-    state = request.args.get("state")
-    page = api("servicedesk").get("/requests", state=state, limit=200)
-    now = dt.datetime.now(dt.UTC)
-    for item in page["items"]:
-        due = item.get("resolution_due_at") or item.get("response_due_at")
-        item["hours_left"] = round((dt.datetime.fromisoformat(due) - now).total_seconds() / 3600, 1) if due else None
-    return render_template("requests.html", page=page, state=state)
-
-
-@blp.route("/requests/<rid>", methods=["GET", "POST"])
-def request_page(rid):
-    desk = api("servicedesk")
-    if request.method == "POST":
-        body = {"note": request.form.get("note") or None}
-        if request.form.get("satisfaction"):
-            body["satisfaction"] = int(request.form["satisfaction"])
-        try:
-            desk.post(f"/requests/{rid}/{request.form['action']}", body)
-            flash("已更新 / Updated")
-        except ApiError as e:
-            if e.status >= 500:
-                raise
-            flash(f"{e.detail} / {e.detail_en}")
-        return redirect(url_for("pages.request_page", rid=rid))
-    return render_template("request.html", r=desk.get(f"/requests/{rid}"))
-
-
-@blp.route("/suggestions")
-def suggestions():
-    return render_template("suggestions.html", page=api("servicedesk").get("/suggestions", limit=100))
-
-
-@blp.route("/community", methods=["GET", "POST"])
-def community():
-    desk = api("servicedesk")
-    if request.method == "POST":
-        form = request.form
-        body = {"donor_person_id": form["donor_person_id"], "kind": form["kind"], "value_yuan": form["value_yuan"],
-                "donated_on": form["donated_on"], "goods": form.get("goods") or None}  # fmt: skip
-        try:
-            desk.post(f"/charity/projects/{form['project_id']}/donations", body)
-            flash("已记录捐赠 / Donation recorded")
-        except ApiError as e:
-            if e.status >= 500:
-                raise
-            flash(f"{e.detail} / {e.detail_en}")
-        return redirect(url_for("pages.community"))
-    return render_template(
-        "community.html", projects=desk.get("/charity/projects"), activities=desk.get("/activities", limit=50)["items"]
-    )
-
-
-# --- sharing gateway -----------------------------------------------------------------------
-
-
-@blp.route("/gateway")
-def gateway():
-    gw = api("gateway")
-    try:
-        verdict = gw.get("/ledger/verify")
-    except ApiError as e:  # the chain is one for every agency: below the county, staff see their part only
-        if e.status != 403:
-            raise
-        verdict = None
-    return render_template(
-        "gateway.html",
-        agencies=gw.get("/agencies"),
-        policies=gw.get("/policies"),
-        ledger=gw.get("/ledger", limit=50),
-        verdict=verdict,
-    )

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
-from chassis.unit_of_work import UnitOfWork
-from evaluation.adapters.tables import EVENTS
 from evaluation.config import EvaluationSettings
+from evaluation.service_layer.unit_of_work import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,7 +23,7 @@ class Evaluation:
 
     def uow(self, session: Session | None = None) -> UnitOfWork:
         """A new unit of work; with ``session``, one that joins a consumer's transaction."""
-        return UnitOfWork(self.engine, EVENTS, session=session)
+        return UnitOfWork(self.engine, session=session)
 
     def migrate(self) -> None:
         migrations.upgrade(self.engine, MIGRATIONS)

@@ -41,7 +41,7 @@ def test_during_a_rotation_the_previous_key_still_matches_until_every_digest_is_
     new_client = create_app(rotated).test_client()
     again = new_client.post("/people", json={**body, "name": "重复"}, headers=auth())
     assert again.status_code == 409  # matched under the previous key
-    assert rekey_id_digests(rotated) == 1 and rekey_id_digests(rotated) == 0
+    assert rekey_id_digests(rotated.uow, "k2") == 1 and rekey_id_digests(rotated.uow, "k2") == 0
     assert new_client.post("/people", json={**body, "name": "重复"}, headers=auth()).status_code == 409
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from chassis import idnumber
+from chassis.contracts.registry import CATEGORY_JOINED, PERSON_REGISTERED, PERSON_UPDATED
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
 from chassis.sensitive import check_event
@@ -21,7 +22,7 @@ def person(**kw):
 def test_registration_derives_birth_and_gender_and_records_the_event():
     p = person()
     assert (p.birth_date, p.gender, p.version) == (dt.date(1970, 1, 1), "male", 1)
-    assert [r.event for r in p.recorded] == ["registered.v1"]
+    assert [r.event for r in p.recorded] == [PERSON_REGISTERED]
     assert p.current_categories(dt.date(2026, 1, 2)) == ["non_party_representative"]
 
 
@@ -118,7 +119,7 @@ def test_a_change_to_hidden_fields_alone_emits_no_event_only_history():
     p.update({"religion": "佛教", "ethnicity": "回族", "phone": "13800000000", "address": "寿光"})
     assert p.version == 2 and p.recorded[-1].event is None and len(p.recorded[-1].changes) == 4
     p.update({"religion": "无", "employer": "寿光农发集团"})
-    assert (p.recorded[-1].event, p.recorded[-1].extra) == ("updated.v1", {"changed_fields": ["employer"]})
+    assert (p.recorded[-1].event, p.recorded[-1].extra) == (PERSON_UPDATED, {"changed_fields": ["employer"]})
 
 
 def test_a_new_id_number_is_named_by_its_shared_forms_and_the_birth_year_only_when_the_year_changes():
@@ -135,7 +136,7 @@ def test_joining_or_leaving_a_religious_or_ethnic_database_emits_no_event():
     p.leave_category("religious_figure", dt.date(2026, 2, 1), "调整")
     assert [r.event for r in p.recorded[1:]] == [None, None] and p.version == 3
     p.join_category("non_public_economy", dt.date(2026, 1, 1), None, "a")
-    assert p.recorded[-1].event == "category_joined.v1"
+    assert p.recorded[-1].event == CATEGORY_JOINED
 
 
 def test_pinyin_keys_for_minority_and_rare_names():

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
-from chassis.unit_of_work import UnitOfWork
-from servicedesk.adapters.tables import EVENTS
 from servicedesk.config import ServiceDeskSettings
 from servicedesk.domain.calendar import WorkCalendar, load_calendar
 from servicedesk.service_layer.categories import seed_categories
+from servicedesk.service_layer.unit_of_work import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -27,7 +26,7 @@ class ServiceDesk:
 
     def uow(self, session: Session | None = None) -> UnitOfWork:
         """A new unit of work; with ``session``, one that joins a consumer's transaction."""
-        return UnitOfWork(self.engine, EVENTS, session=session)
+        return UnitOfWork(self.engine, session=session)
 
     def migrate(self) -> None:
         """Upgrade the schema, then add any default request category not there yet."""

@@ -17,15 +17,14 @@ from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
-from chassis.unit_of_work import UnitOfWork
-from sharing_gateway.adapters.tables import EVENTS
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain import signing
+from sharing_gateway.domain import policy_files, signing
 from sharing_gateway.service_layer import agencies, ledger, signing_keys
 from sharing_gateway.service_layer.checkpoints import Schedule
 from sharing_gateway.service_layer.feeds import Delivery
 from sharing_gateway.service_layer.notices import Intake
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -39,7 +38,7 @@ class Gateway:
 
     def uow(self, session: Session | None = None) -> UnitOfWork:
         """A new unit of work; with ``session``, one that joins a consumer's transaction."""
-        return UnitOfWork(self.engine, EVENTS, session=session)
+        return UnitOfWork(self.engine, session=session)
 
     @functools.cached_property
     def delivery(self) -> Delivery:
@@ -70,7 +69,7 @@ class Gateway:
 
 def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None = None) -> Gateway:
     settings = settings or GatewaySettings.from_env()
-    loaded = policies.load_dir(Path(settings.policy_dir))
+    loaded = policy_files.load_dir(Path(settings.policy_dir))
     return Gateway(
         settings,
         engine or make_engine(settings.database_url),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sharing_gateway.adapters.tables import admin_requests, agencies, agency_keys, feed_entries, held_events, ledger
 
-from .test_feeds_and_notices import feed, member_event
+from .feed_helpers import feed, member_event
 
 TOWN = "370783001000"
 

@@ -10,14 +10,12 @@ import datetime as dt
 import shutil
 
 import sqlalchemy as sa
-from sharing_gateway import notice_sender
 from sharing_gateway.adapters.tables import agency_keys, agency_notice_keys, feed_entries, ledger, notices, outbox
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
-from sharing_gateway.entrypoints import admin
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, agency_access
+from sharing_gateway.service_layer import agencies
 from sharing_gateway.service_layer import ledger as ledger_service
 
 from chassis import idnumber
@@ -26,7 +24,7 @@ from tests.support.secrets import strong_secrets
 from tests.support.tokens import trusted
 
 from .. import conftest as c
-from .test_feeds_and_notices import ID_NUMBER, api, feed, member_event, notice
+from .feed_helpers import ID_NUMBER, api, feed, member_event, notice
 
 TOWN = "370783001000"
 ELSEWHERE = idnumber.make("370881", dt.date(1971, 8, 3), 27, "male")  # a person of another county
@@ -144,37 +142,6 @@ def test_who_approved_is_in_the_chain_and_covered_by_its_hash(client, keys, gate
         conn.execute(ledger.update().where(ledger.c.position == issued["position"]).values(approved_by="alice"))
     verdict = ledger_service.verify_all(gateway.uow)
     assert not verdict.ok and verdict.position == issued["position"] and "changed" in verdict.problem
-
-
-def test_the_operators_command_line_issues_only_an_agencys_first_key(gateway, monkeypatch, capsys):
-    c.operator_environment(gateway, monkeypatch)
-    assert admin.main(["issue-key", "court"]) == 0
-    first = capsys.readouterr().out.strip()
-    assert agency_access.authenticate(gateway.uow, first) == "court"
-    before = written(gateway)
-    assert admin.main(["issue-key", "court"]) == 2
-    assert "key-requests" in capsys.readouterr().err
-    assert written(gateway) == before
-    with gateway.engine.connect() as conn:  # revoked or expired keys still count: no way back to one person
-        conn.execute(agency_keys.update().values(expires_at=dt.datetime.now(dt.UTC)))
-        conn.commit()
-    assert admin.main(["issue-key", "court"]) == 2
-    with gateway.engine.connect() as conn:
-        issued = conn.execute(sa.select(ledger).where(ledger.c.event_type.like("%key_issued"))).mappings().one()
-    assert issued["agency"] == "court" and issued["requested_by"] == issued["approved_by"]
-    assert issued["requested_by"].startswith("operator")
-
-
-def test_the_operators_command_line_registers_only_an_agencys_first_notice_key(gateway, monkeypatch, capsys, tmp_path):
-    c.operator_environment(gateway, monkeypatch)
-    _, first = notice_sender.write_pair(tmp_path / "first", "court")
-    _, second = notice_sender.write_pair(tmp_path / "second", "court")
-    assert admin.main(["register-notice-key", "court", str(first)]) == 0
-    before = written(gateway)
-    assert admin.main(["register-notice-key", "court", str(second)]) == 2
-    assert "notice-keys" in capsys.readouterr().err
-    assert admin.main(["register-notice-key", "nobody", str(second)]) == 2
-    assert written(gateway) == before
 
 
 def test_a_new_agencys_policy_waits_for_two_gateway_admins(database_url, tmp_path):

@@ -5,135 +5,24 @@ key rotation; the ledger and its verification; refusal to start on a bad policy.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 import time
 
 import pytest
 import sqlalchemy as sa
 from sharing_gateway import notice_sender
-from sharing_gateway.adapters.tables import agency_keys, feed_entries, ledger, notices, outbox
+from sharing_gateway.adapters.tables import agency_keys, notices
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.domain.signing import SigningKeyMissing, verify
-from sharing_gateway.service_layer import agency_access
+from sharing_gateway.domain import policy_files, signing
+from sharing_gateway.domain.signing import SigningKeyMissing
+from sharing_gateway.service_layer import agency_access, signing_keys
 
-from chassis import idnumber
 from chassis.events import Envelope
-from tests.support.people import person_event
-from tests.support.secrets import strong_secrets
 
 from .. import conftest as c
-
-ID_NUMBER = idnumber.make("370783", dt.date(1968, 4, 2), 12, "male")
-
-
-def api(key):
-    return {"Authorization": f"ApiKey {key}"}
-
-
-def feed(client, key, after=0, **params):
-    r = client.get("/feed", query_string={"after": after, **params}, headers=api(key))
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()
-
-
-def notice(kind="violation", notice_id="N-1", **data):
-    body = {
-        "violation": {
-            "id_number": ID_NUMBER,
-            "case_reference": "(2026)鲁0783刑初12号",
-            "violation_type": "失信被执行人",
-            "occurred_on": "2026-05-01",
-            "authority": "寿光市人民法院",
-        },
-        "violation_rescinded": {"original_notice_id": "N-1", "reason": "二审改判"},
-        "membership_confirmed": {
-            "id_number": ID_NUMBER,
-            "body": "cppcc",
-            "level": "county",
-            "effective_on": "2026-01-01",
-        },
-    }[kind]
-    return {
-        "specversion": "1.0",
-        "id": notice_id,
-        "type": f"cn.tongxin.notice.{kind}.v1",
-        "source": "/court/shouguang",
-        "data": {**body, **data},
-    }
-
-
-def member_event(pid="p1", roles=(("cppcc", "county"),), version=1, kind="updated", **extra):
-    e = person_event(
-        pid,
-        roles=roles,
-        version=version,
-        digest=idnumber.digest(ID_NUMBER, GatewaySettings(**strong_secrets(GatewaySettings)).id_digest_key()),
-        name="王小明",
-    )
-    data = {**e.data, **extra}
-    return Envelope.new(type=f"cn.tongxin.registry.person.{kind}.v1", source=e.source, subject=pid, data=data)
-
-
-def test_a_court_notice_gets_a_signed_receipt_once_and_the_raw_number_never_stays(
-    client, keys, gateway, consume, post_notice
-):
-    consume(member_event())
-    first = post_notice("court", notice())
-    assert first.status_code == 201
-    receipt = first.get_json()
-    jwks = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
-    assert verify(receipt, jwks) and receipt["sequence"] == 1 and "matched" not in receipt["data"]
-    again = post_notice("court", notice())
-    assert again.status_code == 200 and again.get_json() == receipt
-    with gateway.engine.connect() as conn:
-        published = [
-            json.loads(bytes(p))
-            for (p,) in conn.execute(sa.select(outbox.c.payload).where(outbox.c.topic == "gateway.inbound.v1"))
-        ]
-        dump = json.dumps([dict(r) for r in conn.execute(sa.select(notices)).mappings()], default=str)
-    assert len(published) == 1 and published[0]["type"] == "cn.tongxin.gateway.notice.violation.v1"
-    assert published[0]["data"]["id_digest"] == idnumber.digest(ID_NUMBER, gateway.settings.id_digest_key())
-    assert ID_NUMBER not in json.dumps(published) and ID_NUMBER not in dump
-    assert [e["type"] for e in feed(client, keys["court"])["entries"]] == ["cn.tongxin.gateway.receipt.v1"]
-
-
-def test_bad_notices_are_refused_and_change_nothing(client, keys, gateway, post_notice):
-    def count():
-        with gateway.engine.connect() as conn:
-            return tuple(
-                conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                for t in (notices, outbox, feed_entries, ledger)
-            )
-
-    before = count()
-    bad_number = notice(id_number=ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1"))
-    r = post_notice("court", bad_number)
-    assert r.status_code == 422 and "校验码" in r.get_json()["detail"]
-    assert post_notice("court", notice(occurred_on="soon")).status_code == 422
-    assert post_notice("court", {**notice(), "type": "cn.tongxin.notice.gossip.v1"}).status_code == 422
-    assert post_notice("court", notice("violation_rescinded", "N-9")).status_code == 422
-    # The CPPCC may not send violation notices; the courts may not confirm memberships.
-    denied = post_notice("cppcc", notice())
-    assert denied.status_code == 403 and "court" not in json.dumps(denied.get_json())
-    assert post_notice("court", notice("membership_confirmed", "M-1")).status_code == 403
-    assert count() == before
-
-
-def test_every_agency_key_is_refused_everywhere_else(client, keys, gateway, staff, consume, post_notice):
-    consume(member_event())
-    assert post_notice("court", notice()).status_code == 201
-    for agency, key in keys.items():
-        entries = feed(client, key)["entries"]
-        assert all(e["agency"] == agency for e in entries)
-        assert client.get("/agencies", headers=api(key)).status_code == 401  # staff endpoints
-        assert client.get("/ledger", headers=api(key)).status_code == 401
-    for forged in ("tx.nope.nope", keys["court"][:-2] + "xx", "Bearer " + keys["court"], ""):
-        r = client.get("/feed", headers={"Authorization": f"ApiKey {forged}"})
-        assert r.status_code == 401 and r.get_json()["detail_en"] == "Invalid or expired agency key"
-    assert client.get("/feed", headers=staff("admin")).status_code == 401  # a staff token is no agency key
+from .feed_helpers import api, feed, member_event, notice
 
 
 def test_audiences_transforms_and_regions(client, keys, consume):
@@ -186,7 +75,7 @@ def test_audiences_transforms_and_regions(client, keys, consume):
     ]
     changed = cppcc[1]["data"]
     assert "id_masked" not in changed and "id_digest" not in changed and "birth_date" not in changed
-    assert set(changed) <= set(policies.load_dir(c.POLICIES)["cppcc"].share_for(cppcc[1]["type"]).sent_fields())
+    assert set(changed) <= set(policy_files.load_dir(c.POLICIES)["cppcc"].share_for(cppcc[1]["type"]).sent_fields())
     assert feed(client, keys["court"])["entries"] == [] and feed(client, keys["public_security"])["entries"] == []
 
 
@@ -273,7 +162,7 @@ def test_the_ledger_records_every_delivery_and_notice(client, keys, gateway, sta
     ]
     assert records[0]["fields"] == sorted(feed(client, keys["cppcc"])["entries"][0]["data"]) and records[0][
         "policy_version"
-    ].startswith(f"cppcc@v{policies.load_dir(c.POLICIES)['cppcc'].version}#")
+    ].startswith(f"cppcc@v{policy_files.load_dir(c.POLICIES)['cppcc'].version}#")
     assert client.get("/ledger", headers=staff("viewer")).status_code == 403
     assert client.get("/ledger/verify", headers=staff("auditor")).get_json() == {
         "ok": True,
@@ -332,3 +221,15 @@ def test_during_an_id_digest_key_rotation_notices_still_match_people_not_yet_rek
     with gateway.engine.connect() as conn:
         matched = dict(conn.execute(sa.select(notices.c.notice_id, notices.c.person_id)).all())
     assert matched == {"N-1": "p1", "N-2": None}  # the probe can fail: the old key is what matched
+
+
+def test_a_rotated_signing_key_stays_published_with_its_period(gateway, client, keys, consume):
+    consume(member_event())
+    (before,) = feed(client, keys["cppcc"])["entries"]
+    new = signing_keys.rotate(gateway.uow, signing.Path(gateway.settings.signing_key_file))
+    published = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
+    old, = [k for k in published if k["kid"] == before["signature"]["kid"]]  # fmt: skip
+    assert old["not_after"] is not None and old["not_before"] <= old["not_after"]
+    assert signing.verify(before, published)
+    assert signing.load(signing.Path(gateway.settings.signing_key_file)).kid == new.kid != old["kid"]
+    assert [k["not_after"] for k in published if k["kid"] == new.kid] == [None]

@@ -4,8 +4,8 @@ The ledger table refuses UPDATE, DELETE (and TRUNCATE); an operator with full co
 that guard, edits, deletes or reorders records and recomputes every hash so the chain verifies
 on its own; the signed checkpoints an agency received in its feed still expose the rewrite
 and name the first position that differs from what was signed (``gateway-admin verify``).
-Checkpoints reach every running feed and the checkpoint topic; signing keys rotate with
-their validity periods published, and entries signed before a rotation still verify."""
+Checkpoints reach every running feed and the checkpoint topic (signing-key rotation:
+``test_feeds_and_notices``)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from sharing_gateway.adapters.tables import ledger, ledger_checkpoints, ledger_h
 from sharing_gateway.domain import checkpoint, signing
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.entrypoints import admin
-from sharing_gateway.service_layer import checkpoints, signing_keys
+from sharing_gateway.service_layer import checkpoints
 from sharing_gateway.service_layer import ledger as ledger_service
 
 from ..conftest import operator_environment
-from .test_feeds_and_notices import feed, member_event
+from .feed_helpers import feed, member_event
 
 CONTENT = ("agency", "event_id", "sequence", "event_type", "fields", "policy_version", "payload_digest", "at")
 
@@ -239,15 +239,3 @@ def test_gateway_admin_verify_takes_the_checkpoints_an_agency_exported(
     fake = checkpoint.make(forged, 6, "0" * 64, dt.datetime.now(dt.UTC), 1000, dt.timedelta(hours=1))
     exported.write_text(json.dumps([fake]))
     assert admin.main(["verify", "--checkpoints", str(exported), "--keys", str(jwks)]) == 2
-
-
-def test_a_rotated_signing_key_stays_published_with_its_period(gateway, client, keys, consume):
-    consume(member_event())
-    (before,) = feed(client, keys["cppcc"])["entries"]
-    new = signing_keys.rotate(gateway.uow, signing.Path(gateway.settings.signing_key_file))
-    published = client.get("/.well-known/tongxin-feed-keys").get_json()["keys"]
-    old, = [k for k in published if k["kid"] == before["signature"]["kid"]]  # fmt: skip
-    assert old["not_after"] is not None and old["not_before"] <= old["not_after"]
-    assert signing.verify(before, published)
-    assert signing.load(signing.Path(gateway.settings.signing_key_file)).kid == new.kid != old["kid"]
-    assert [k["not_after"] for k in published if k["kid"] == new.kid] == [None]

@@ -19,7 +19,7 @@ from sharing_gateway.domain.jws import b64url
 
 from chassis import idnumber
 
-from .test_feeds_and_notices import feed, member_event, notice
+from .feed_helpers import feed, member_event, notice
 
 NOBODY = idnumber.make("370783", dt.date(1975, 3, 9), 41, "female")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sharing_gateway.domain import admission
-from sharing_gateway.domain import policy as policies
+from sharing_gateway.domain import admission, policy_files
 
 from chassis.contracts.evaluation import PERSON_SCORED, QUALIFICATION_REVOKED, ROUND_OPENED
 from chassis.contracts.registry import REPRESENTATIVE_CHANGED
 
-CPPCC = policies.load_dir(Path(__file__).resolve().parents[4] / "deploy" / "policies")["cppcc"]
+CPPCC = policy_files.load_dir(Path(__file__).resolve().parents[4] / "deploy" / "policies")["cppcc"]
 MEMBER = [{"body": "cppcc", "level": "county"}]
 IN_COUNTY, ELSEWHERE = "370783001001", "370784001001"
 

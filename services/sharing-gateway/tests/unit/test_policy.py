@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sharing_gateway.domain import policy as policies
+from sharing_gateway.domain import policy_files
 
 from chassis import sensitive
 from chassis.contracts import all_contracts
@@ -34,7 +35,7 @@ def share(event: str, fields: list[str], extra: str = "") -> str:
 
 
 def test_the_shipped_policies_load_and_share_no_sensitive_field_without_a_purpose():
-    loaded = policies.load_dir(POLICIES)
+    loaded = policy_files.load_dir(POLICIES)
     assert set(loaded) == {"court", "cppcc", "npc", "public_security"}
     for p in loaded.values():
         assert p.purpose and p.legal_basis and p.version >= 1
@@ -70,21 +71,21 @@ def test_the_shipped_policies_load_and_share_no_sensitive_field_without_a_purpos
 )
 def test_policies_the_gateway_cannot_honour_are_refused(text, says):
     with pytest.raises(policies.PolicyError) as refused:
-        policies.parse(text, "draft.toml")
+        policy_files.parse(text, "draft.toml")
     assert says in str(refused.value) and "draft.toml" in str(refused.value)
 
 
 def test_a_sensitive_field_may_be_dropped_or_granted_with_a_purpose():
     event = "cn.tongxin.registry.person.updated.v1"
-    dropped = policies.parse(share(event, ["name", "id_digest"], 'transforms = { id_digest = "drop" }\n'))
+    dropped = policy_files.parse(share(event, ["name", "id_digest"], 'transforms = { id_digest = "drop" }\n'))
     assert policies.apply(dropped, event, {"name": "王小明", "id_digest": "k1:ab"}, KEY) == {"name": "王小明"}
-    granted = policies.parse(share(event, ["id_digest"], 'purposes = { id_digest = "核对身份" }\n'))
+    granted = policy_files.parse(share(event, ["id_digest"], 'purposes = { id_digest = "核对身份" }\n'))
     assert policies.apply(granted, event, {"id_digest": "k1:ab"}, KEY) == {"id_digest": "k1:ab"}
 
 
 def test_transforms():
     event = "cn.tongxin.registry.person.category_joined.v1"
-    p = policies.parse(
+    p = policy_files.parse(
         share(
             event,
             ["name", "effective_date", "person_id"],
@@ -95,7 +96,7 @@ def test_transforms():
     out = policies.apply(p, event, data, KEY)
     assert out["name"] == "欧**明" and out["effective_date"] == 1970
     assert len(out["person_id"]) == 64 and out["person_id"].startswith("t1:")  # its own key, with its id
-    other = policies.parse(
+    other = policy_files.parse(
         share(event, ["person_id"], 'transforms = { person_id = "digest" }\n').replace('"x"', '"y"', 1)
     )
     assert policies.apply(other, event, {"person_id": "p1"}, KEY)["person_id"] != out["person_id"]  # no joining
@@ -104,12 +105,12 @@ def test_transforms():
 def test_religious_and_ethnic_categories_pass_only_under_a_purpose_bound_grant():
     event = "cn.tongxin.registry.person.updated.v1"
     data = {"categories": ["non_party_representative", "religious_figure", "ethnic_minority"]}
-    plain = policies.parse(share(event, ["categories"]))  # no purpose needed for the field itself
+    plain = policy_files.parse(share(event, ["categories"]))  # no purpose needed for the field itself
     assert policies.apply(plain, event, data, KEY) == {"categories": ["non_party_representative"]}
-    bound = policies.parse(share(event, ["categories"], 'purposes = { categories = "民族宗教工作联络" }\n'))
+    bound = policy_files.parse(share(event, ["categories"], 'purposes = { categories = "民族宗教工作联络" }\n'))
     assert policies.apply(bound, event, data, KEY) == data
     joined = "cn.tongxin.registry.person.category_joined.v1"
-    one = policies.parse(share(joined, ["person_id", "category"]))
+    one = policy_files.parse(share(joined, ["person_id", "category"]))
     assert policies.apply(one, joined, {"person_id": "p1", "category": "religious_figure"}, KEY) == {"person_id": "p1"}
 
 
@@ -141,7 +142,7 @@ def policy_and_event(draw):
 def test_a_payload_never_holds_a_field_not_granted_nor_a_sensitive_one_without_purpose(case):
     contract, text, data = case
     try:
-        p = policies.parse(text)
+        p = policy_files.parse(text)
     except policies.PolicyError as refused:
         assert "sensitive field" in str(refused)  # the only way these generated policies can fail
         return
@@ -166,7 +167,7 @@ units = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(region=units, unit=units)
 def test_region_scope_is_honoured_for_every_admin_unit(region, unit):
-    p = policies.parse(HEAD.replace('region = "370783000000"', f'region = "{region}"'))
+    p = policy_files.parse(HEAD.replace('region = "370783000000"', f'region = "{region}"'))
     county, town, village = region[:6], region[6:9], region[9:]
     if village != "000":
         expected = unit == region

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -40,13 +41,13 @@ def _channel_id(topic: str) -> str:
     return topic.replace(".", "-")
 
 
-def _json_schemas() -> dict:
+def _json_schemas() -> dict[str, Any]:
     spec = APISpec("tongxin-events", "1", "3.1.0", plugins=[MarshmallowPlugin()])
     for contract in all_contracts():
         name = contract.schema.__name__
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=contract.schema)
-    schemas = spec.to_dict()["components"]["schemas"]
+    schemas: dict[str, Any] = spec.to_dict()["components"]["schemas"]
     for contract in all_contracts():
         properties = schemas[contract.schema.__name__]["properties"]
         for field, mark in contract.fields.items():
@@ -55,8 +56,8 @@ def _json_schemas() -> dict:
     return schemas
 
 
-def build() -> dict:
-    messages: dict[str, dict] = {}
+def build() -> dict[str, Any]:
+    messages: dict[str, dict[str, Any]] = {}
     by_topic: dict[str, list[str]] = defaultdict(list)
     for contract in all_contracts():
         messages[contract.name] = {
@@ -147,7 +148,7 @@ FEED_ENTRY = {
 }
 
 
-def _add_agency_feeds(messages: dict, channels: dict, operations: dict) -> None:
+def _add_agency_feeds(messages: dict[str, Any], channels: dict[str, Any], operations: dict[str, Any]) -> None:
     """The sharing gateway's per-agency feeds: one channel address with the agency as parameter."""
     messages["AgencyFeedEntryV1"] = {
         "name": "AgencyFeedEntryV1",

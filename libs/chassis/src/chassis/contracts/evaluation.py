@@ -6,8 +6,8 @@ that body; the sharing gateway decides which agency sees which outcome.
 
 from marshmallow import Schema, fields, validate
 
-from chassis.contracts import UNIT_CODE as UNIT
-from chassis.contracts import EventContract, register
+from chassis.contracts.base import UNIT_CODE as UNIT
+from chassis.contracts.base import EventContract, register
 from chassis.topics import EVALUATION
 
 PREFIX = "cn.tongxin.evaluation."

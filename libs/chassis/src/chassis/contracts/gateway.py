@@ -7,7 +7,7 @@ the registry publishes (``id_digest``), so evaluation can match the person.
 
 from marshmallow import Schema, fields
 
-from chassis.contracts import EventContract, register
+from chassis.contracts.base import EventContract, register
 from chassis.topics import GATEWAY_CHECKPOINTS, GATEWAY_INBOUND
 
 PREFIX = "cn.tongxin.gateway.notice."

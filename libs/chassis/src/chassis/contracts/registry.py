@@ -20,7 +20,7 @@ the gateway passes them only under a purpose-bound grant.
 
 from marshmallow import Schema, fields, validate
 
-from chassis.contracts import UNIT_CODE, EventContract, register
+from chassis.contracts.base import UNIT_CODE, EventContract, register
 from chassis.topics import REGISTRY_PERSON
 
 PREFIX = "cn.tongxin.registry.person."

@@ -9,8 +9,8 @@ text: what a member asked for stays in the service desk.
 
 from marshmallow import Schema, fields, validate
 
-from chassis.contracts import UNIT_CODE as UNIT
-from chassis.contracts import EventContract, register
+from chassis.contracts.base import UNIT_CODE as UNIT
+from chassis.contracts.base import EventContract, register
 from chassis.topics import SERVICEDESK
 
 PREFIX = "cn.tongxin.servicedesk."

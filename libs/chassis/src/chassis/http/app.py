@@ -14,24 +14,25 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from chassis import kafka, logs, metrics, tracing
+from chassis import logs, metrics, tracing
 from chassis.auth import Principal
 from chassis.errors import AppError, Unauthorized
-from chassis.http import docs, headers
+from chassis.http import docs, headers, probes
 from chassis.http.client import trust_proxies
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
 from chassis.oidc import TokenVerifier
@@ -42,15 +43,15 @@ _PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics", "static", "swagger_ui_asset
 _DOCS_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
 
 
-def public(view: Callable) -> Callable:
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view as not needing a staff token (it must authenticate callers itself if needed)."""
-    view._tongxin_public = True
+    setattr(view, "_tongxin_public", True)  # noqa: B010  read back by _is_public
     return view
 
 
 def current_principal() -> Principal:
     principal = g.get("principal")
-    if principal is None:
+    if not isinstance(principal, Principal):
         raise Unauthorized("需要登录令牌", "A bearer token is required")
     return principal
 
@@ -94,7 +95,8 @@ def create_service_app(
         MAX_CONTENT_LENGTH=settings.max_content_length,
         JSON_AS_ASCII=False,
     )
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False
     docs.install(app, settings.swagger_ui_dir)
     trust_proxies(app, settings.trusted_proxy_hops)
     api = ServiceApi(app)
@@ -102,7 +104,7 @@ def create_service_app(
     tokens = TokenVerifier.from_settings(settings)
     _install_request_hooks(app, settings.service_name, tokens, hsts=not settings.development_mode)
     _install_error_handlers(app)
-    _install_probes(app, settings, engine)
+    probes.install(app, settings, engine)
     return ServiceApp(app, api)
 
 
@@ -154,12 +156,12 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, h
         return response
 
     @app.teardown_request
-    def _unbind(_exc) -> None:
+    def _unbind(_exc: BaseException | None) -> None:
         for token in reversed(g.pop("tokens", [])):
             token.var.reset(token)
 
 
-def _is_public(view: Callable) -> bool:
+def _is_public(view: Callable[..., Any]) -> bool:
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         handler = getattr(view_class, request.method.lower(), None)
@@ -172,7 +174,7 @@ def _user() -> str | None:
     return principal.subject if principal else None
 
 
-def _decimal_bounds_as_numbers(self, field, ret, **kwargs) -> dict:
+def _decimal_bounds_as_numbers(self: object, field: object, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """OpenAPI wants numbers for a Decimal field's bounds; apispec leaves them as Decimals (or
     strings, for ``as_string`` fields), which would make the document invalid."""
     bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
@@ -236,38 +238,3 @@ def _install_error_handlers(app: Flask) -> None:
             "服务器内部错误，请稍后重试",
             "Unexpected error; try again later",
         )
-
-
-def _install_probes(app: Flask, settings: BaseSettings, engine: sa.Engine | None) -> None:
-    @app.get("/healthz")
-    def healthz():
-        return jsonify(status="ok", service=settings.service_name)
-
-    @app.get("/readyz")
-    def readyz():
-        # Only the database decides readiness: writes go to the outbox, so a Kafka
-        # outage degrades event delivery but must not take the API out of service.
-        checks = {"database": "ok", "kafka": "ok"}
-        if engine is not None:
-            try:
-                with engine.connect() as conn:
-                    conn.execute(sa.text("SELECT 1"))
-            except Exception as exc:
-                checks["database"] = f"error: {type(exc).__name__}"
-        if not kafka.reachable(settings.kafka_bootstrap_servers, timeout=0.5):
-            checks["kafka"] = "unreachable"
-        ready = checks["database"] == "ok"
-        body = {"status": "ready" if ready else "not-ready", "degraded": checks["kafka"] != "ok", "checks": checks}
-        return jsonify(body), 200 if ready else 503
-
-    @app.get("/metrics", endpoint="metrics")
-    def metrics_view():
-        # Endpoint names, load and backlogs help an attacker plan: only the scraper may read them.
-        scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-        expected = settings.metrics_token
-        if not expected or scheme != "Bearer" or not hmac.compare_digest(offered.strip().encode(), expected.encode()):
-            answer = from_app_error(Unauthorized("需要监控令牌", "The metrics bearer token is required"))
-            answer.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
-            return answer
-        body, content_type = metrics.exposition()
-        return Response(body, mimetype=content_type.split(";")[0])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 UNKNOWN = "unknown"
@@ -34,10 +34,11 @@ def coarsen(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def trust_proxies(app, hops: int) -> None:
+def trust_proxies(app: Flask, hops: int) -> None:
     """Take the client address, scheme and host from the last ``hops`` proxies in front of ``app``."""
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to wrap its WSGI app; mypy sees only the method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def client_network() -> str:

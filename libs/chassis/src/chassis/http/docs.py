@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, send_from_directory
+from flask import Flask, Response, abort, send_from_directory
 
 ASSETS_URL = "/docs/assets/"
 #: The files of swagger-ui-dist the page loads; nothing else of the package is reachable.
@@ -25,7 +25,7 @@ def install(app: Flask, swagger_ui_dir: str) -> None:
     app.config.update(OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL=ASSETS_URL)
 
     @app.get(ASSETS_URL + "<name>", endpoint="swagger_ui_assets")
-    def swagger_ui_assets(name: str):
+    def swagger_ui_assets(name: str) -> Response:
         if name in _OWN_FILES:
             return send_from_directory(_OWN, name, max_age=3600)
         if name in DIST_FILES:

@@ -63,16 +63,16 @@ _FIELD_ZH = [
 def translate(message: str) -> str:
     zh = getattr(message, "zh", None)
     if zh:
-        return zh
+        return str(zh)
     for pattern, replacement in _FIELD_ZH:
         if re.match(pattern, str(message)):
             return re.sub(pattern, replacement, str(message))
     return str(message)
 
 
-def flatten(messages: Any, location: str = "", path: str = "") -> list[dict]:
+def flatten(messages: Any, location: str = "", path: str = "") -> list[dict[str, Any]]:
     """marshmallow/webargs nested messages -> [{field, location, message, message_en}]."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
             if not path and not location and key in ("json", "query", "form", "headers", "files", "view_args"):

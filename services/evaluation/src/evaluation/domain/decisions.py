@@ -41,7 +41,7 @@ def needs_a_round(decision: str) -> bool:
 def level_needed(roles: Iterable[Mapping[str, Any]], body: str) -> int:
     """The rank a revoking round's scope needs: the person's highest seat in ``body`` (an unknown
     level counts as national), county when they hold none."""
-    seats = [r.get("level") for r in roles if r.get("body") == body]
+    seats = [str(r.get("level")) for r in roles if r.get("body") == body]
     return max((RANK.get(level, RANK["national"]) for level in seats), default=RANK["county"])
 
 

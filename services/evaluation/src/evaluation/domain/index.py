@@ -68,7 +68,7 @@ class IndexTemplate:
         raise KeyError(code)
 
 
-def _category(code, name, weight, items):
+def _category(code: str, name: str, weight: str, items: list[tuple[str, str]]) -> Category:
     n = len(items)
     each = (ONE / n).quantize(Decimal("0.0001"))
     weights = [each] * (n - 1) + [ONE - each * (n - 1)]

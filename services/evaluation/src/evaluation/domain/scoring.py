@@ -26,6 +26,7 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from chassis.errors import InvalidInput
 from evaluation.domain.index import IndexTemplate
@@ -146,7 +147,7 @@ def evaluate(
     for pid in sorted(set(cohort)):
         per_source = source_scores(template, ratings.get(pid, []))
         scored.append((pid, per_source, composite(policy, per_source)))
-    ranked = [s for s in scored if s[0] not in vetoed and s[2] is not None]
+    ranked = [(pid, ps, comp) for pid, ps, comp in scored if pid not in vetoed and comp is not None]
     ranked.sort(key=lambda s: (_key(s[1], s[2]), s[0]), reverse=False)
     outcomes: dict[str, Outcome] = {}
     rank, previous = 0, None
@@ -157,10 +158,10 @@ def evaluate(
         outcomes[pid] = Outcome(pid, _rounded(per_source), comp, "ranked", rank)
     for pid in _bottom(policy, ranked):
         outcomes[pid] = dataclasses.replace(outcomes[pid], status="bottom")
-    for pid, per_source, comp in scored:
+    for pid, per_source, score in scored:
         if pid in vetoed:
-            outcomes[pid] = Outcome(pid, _rounded(per_source), comp, "vetoed")
-        elif comp is None:
+            outcomes[pid] = Outcome(pid, _rounded(per_source), score, "vetoed")
+        elif score is None:
             outcomes[pid] = Outcome(pid, _rounded(per_source), None, "incomplete")
     return sorted(outcomes.values(), key=lambda o: (o.rank is None, o.rank or 0, o.person_id))
 
@@ -173,7 +174,7 @@ def bottom_size(policy: Policy, ranked: int) -> int:
     return min(ranked, math.ceil(policy.bottom_share * ranked))
 
 
-def _bottom(policy: Policy, ranked: list) -> list[str]:
+def _bottom(policy: Policy, ranked: list[Any]) -> list[str]:
     k = bottom_size(policy, len(ranked))
     if k == 0:
         return []
@@ -181,7 +182,7 @@ def _bottom(policy: Policy, ranked: list) -> list[str]:
     return [pid for pid, _, comp in ranked if comp <= cut]
 
 
-def _key(per_source: Mapping[str, Decimal | None], comp: Decimal) -> tuple:
+def _key(per_source: Mapping[str, Decimal | None], comp: Decimal) -> tuple[Any, ...]:
     zero = Decimal(0)
     return (-comp, -(per_source["official"] or zero), -(per_source["public"] or zero), -(per_source["self"] or zero))
 

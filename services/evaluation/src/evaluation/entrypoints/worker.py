@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from chassis import logs, worker
+from chassis import worker
 from chassis.consumer import ConsumerRunner
 from chassis.contracts.gateway import VIOLATION_NOTICE, VIOLATION_RESCINDED
-from chassis.settings import exit_if_unsafe
 from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
 from chassis.unit_of_work import joined
 from evaluation.adapters.tables import outbox, processed_events
@@ -38,15 +37,11 @@ def build(ev: Evaluation) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
     ev = bootstrap()
-    exit_if_unsafe(ev.settings)
-    logs.configure(ev.settings.service_name + "-worker", ev.settings.log_level)
-    if argv[:1] == ["replay-people"]:
-        count = people_consumer(ev).replay(read_model.reset)
-        print(f"people view rebuilt from {count} events; digest {read_model.digest_of_view(ev.engine)}")
-        return 0
-    return worker.run(build(ev), "relay, people view, agency notices")
+    replay = worker.PeopleReplay(
+        lambda: people_consumer(ev), read_model.reset, lambda: read_model.digest_of_view(ev.engine)
+    )
+    return worker.main(ev.settings, lambda: build(ev), "relay, people view, agency notices", argv=argv, replay=replay)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,10 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED, REPRESENTATIVE_WARNED
 from chassis.errors import Forbidden, InvalidInput, NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
 from evaluation.domain import decisions as decisions_rule
 from evaluation.service_layer.rounds import get_in
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 EVENT_FOR = {
     "retain": REPRESENTATIVE_RETAINED,

@@ -22,13 +22,13 @@ import sqlalchemy as sa
 from chassis.auth import Principal
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import ratings, rounds, tokens
 from evaluation.domain.phone import InvalidMobile, normalise_mobile
 from evaluation.domain.scoring import check_rating
 from evaluation.service_layer.rounds import get_in
 from evaluation.service_layer.scores import aware, member
 from evaluation.service_layer.templates import template_from_json
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 BURST_WINDOW = dt.timedelta(minutes=10)
 BURST_SIZE = 5

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.spreadsheets import write_xlsx
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import decisions, meetings, members, outcomes
 from evaluation.service_layer.rounds import get_in
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def report(uow_factory: UowFactory, principal: Principal, round_id: str) -> dict:

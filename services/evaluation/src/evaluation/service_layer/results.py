@@ -12,11 +12,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from chassis.contracts.evaluation import PERSON_SCORED
-from chassis.unit_of_work import UnitOfWork
 from evaluation.adapters.tables import members, outcomes, ratings, violations
 from evaluation.domain import veto
 from evaluation.domain.scoring import Policy, Rating, evaluate
 from evaluation.service_layer.templates import template_from_json
+from evaluation.service_layer.unit_of_work import UnitOfWork
 
 
 def policy_from_json(d: dict) -> Policy:

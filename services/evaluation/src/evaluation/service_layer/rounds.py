@@ -17,9 +17,9 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.evaluation import ROUND_CLOSED, ROUND_OPENED, ROUND_PUBLISHED
 from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import members, outcomes, people, ratings, rounds
 from evaluation.service_layer import results, templates
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 STATES = ("draft", "open", "scoring_closed", "reviewed", "published")
 NEXT = {"open": "draft", "close": "open", "review": "scoring_closed", "publish": "reviewed"}
@@ -82,11 +82,11 @@ def get(uow_factory: UowFactory, principal: Principal, round_id: str) -> dict:
 
 
 def get_in(uow: UnitOfWork, principal: Principal, round_id: str) -> dict:
-    row = uow.session.execute(sa.select(rounds).where(rounds.c.id == round_id)).mappings().first()
+    row = uow.rounds.get(round_id)
     # Staff see rounds of their subtree, and rounds above them (reports then show only their rows).
     if row is None or not (principal.sees(row["scope_unit"]) or units.in_subtree(row["scope_unit"], principal.unit)):
         raise NotFound("未找到该评价轮次", "No such round")
-    return dict(row)
+    return row
 
 
 def listing(uow_factory: UowFactory, principal: Principal) -> list[dict]:

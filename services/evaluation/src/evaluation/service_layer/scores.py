@@ -8,26 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import sqlalchemy as sa
-
 from chassis.auth import Principal
 from chassis.errors import Conflict, NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
-from evaluation.adapters.tables import members, ratings
 from evaluation.domain.scoring import check_rating
 from evaluation.service_layer.rounds import get_in
 from evaluation.service_layer.templates import template_from_json
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def member(uow: UnitOfWork, round_id: str, person_id: str) -> dict:
-    row = (
-        uow.session.execute(sa.select(members).where(members.c.round_id == round_id, members.c.person_id == person_id))
-        .mappings()
-        .first()
-    )
+    row = uow.rounds.member(round_id, person_id)
     if row is None:
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
-    return dict(row)
+    return row
 
 
 def require_open(r: dict) -> None:
@@ -51,23 +44,13 @@ def official(uow_factory: UowFactory, principal: Principal, round_id: str, perso
 
 
 def _official(uow: UnitOfWork, principal: Principal, round_id: str, person_id: str, scores: dict) -> str:
-    session = uow.session
     r = get_in(uow, principal, round_id)
     require_open(r)
     if not principal.sees(member(uow, round_id, person_id)["unit_code"]):
         raise NotFound("该人员不在本轮评价范围内", "The person is not in this round's cohort")
     clean = check_rating(template_from_json(r["template"]), scores)
-    session.execute(
-        ratings.delete().where(
-            ratings.c.round_id == round_id,
-            ratings.c.person_id == person_id,
-            ratings.c.source == "official",
-            ratings.c.rater == principal.subject,
-        )
-    )
     rating_id = str(uuid.uuid4())
-    session.execute(
-        ratings.insert(),
+    uow.rounds.replace_official_rating(
         dict(
             id=rating_id,
             round_id=round_id,

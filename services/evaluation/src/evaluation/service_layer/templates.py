@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import templates
 from evaluation.domain.index import DEFAULT, Category, IndexTemplate, Item
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def template_to_json(t: IndexTemplate) -> dict:

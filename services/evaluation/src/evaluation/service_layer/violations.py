@@ -26,10 +26,10 @@ from chassis.auth import Principal
 from chassis.contracts.evaluation import VETO_APPLIED, VETO_LIFTED
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.events import Envelope
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from evaluation.adapters.tables import members, outcomes, people, rounds, violations
 from evaluation.domain import veto
 from evaluation.service_layer.results import recompute
+from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 SCORED_STATES = ("scoring_closed", "reviewed", "published")
 VETO_EVENT = {veto.APPLIED: VETO_APPLIED, veto.LIFTED: VETO_LIFTED}

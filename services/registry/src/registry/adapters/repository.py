@@ -12,8 +12,9 @@ from chassis import idnumber, sensitive
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, NotFound, PreconditionFailed
 from registry.adapters import pinyin
-from registry.adapters.tables import memberships, people
-from registry.domain.person import Membership, Person
+from registry.adapters.tables import admin_units, memberships, people
+from registry.domain.fields import Membership
+from registry.domain.person import Person
 
 _PERSON_COLUMNS = (
     "id",
@@ -75,6 +76,15 @@ class PersonRepository:
         return self.session.execute(
             sa.select(people.c.id).where(people.c.id_digest.in_(digests), people.c.status == "active")
         ).scalar()
+
+    def ids_with_other_digest_key(self, key_id: str, limit: int) -> list[str]:
+        """Up to ``limit`` people whose ID digest is under another key than ``key_id``."""
+        query = sa.select(people.c.id).where(people.c.id_digest.not_like(key_id + ":%")).limit(limit)
+        return list(self.session.execute(query).scalars())
+
+    def unit_of(self, person_id: str) -> str:
+        """The admin unit of a stored person (for scope checks that must not load the whole person)."""
+        return str(self.session.execute(sa.select(people.c.unit_code).where(people.c.id == person_id)).scalar_one())
 
     def add(self, person: Person, checked: bool = False) -> None:
         """Insert a new person; ``checked`` means the caller already ruled out a duplicate ID number."""
@@ -180,3 +190,15 @@ class PersonRepository:
         row["search_text"] = " ".join(filter(None, sensitive.public_values(filter(None, values)))).lower()
         row["search_text_all"] = " ".join(filter(None, values)).lower()
         return row
+
+
+class AdminUnitRepository:
+    """The admin units (行政区划) people may be registered in."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def in_service(self, code: str) -> bool:
+        """Whether the unit exists and is not retired."""
+        row = self.session.execute(sa.select(admin_units.c.retired_at).where(admin_units.c.code == code)).first()
+        return row is not None and row.retired_at is None

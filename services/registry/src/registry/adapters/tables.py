@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from chassis.consumer import processed_events_table
 from chassis.db import BigIntId
 from chassis.outbox import Outbox, outbox_table
+from chassis.processed import processed_events_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)

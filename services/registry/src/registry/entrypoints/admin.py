@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         print("registry: schema at head")
     exit_if_key_changed(registry)
     if args.command in ("migrate", "rekey-id-digests"):
-        print(f"registry: {rekey_id_digests(registry)} ID digests re-keyed")
+        rekeyed = rekey_id_digests(registry.uow, registry.settings.id_digest_key().key_id)
+        print(f"registry: {rekeyed} ID digests re-keyed")
     added = load_shipped_units(registry.engine)
     print(f"registry: {added} admin units added")
     return 0

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from chassis import logs, worker
-from chassis.settings import exit_if_unsafe
+from chassis import worker
 from chassis.topics import EVALUATION
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap
@@ -32,10 +31,9 @@ def build(registry: Registry) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
-    exit_if_unsafe(registry.settings)
-    exit_if_key_changed(registry)
-    logs.configure(registry.settings.service_name + "-worker", registry.settings.log_level)
-    return worker.run(build(registry), "relay, evaluation-outcome consumer, import jobs")
+    checks = [lambda: exit_if_key_changed(registry)]
+    description = "relay, evaluation-outcome consumer, import jobs"
+    return worker.main(registry.settings, lambda: build(registry), description, argv=argv, checks=checks)
 
 
 if __name__ == "__main__":

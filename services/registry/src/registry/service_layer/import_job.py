@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from chassis import idnumber
 from chassis.auth import Principal
+from chassis.digests import DigestKey
 from chassis.errors import AppError
 from registry.adapters.spreadsheets import UnreadableFile, read_rows
 from registry.adapters.tables import admin_units, import_jobs, people
-from registry.domain.person import EDITABLE_FIELDS, Person
+from registry.domain.fields import EDITABLE_FIELDS
+from registry.domain.person import Person
 from registry.service_layer.imports import RowError, header_fields, parse_row
 from registry.service_layer.unit_of_work import UowFactory
 
@@ -22,8 +25,9 @@ PROGRESS_EVERY = 1000
 RUNNER = "import-runner"
 
 
-def run_job(registry, job_id: str) -> None:
-    uow_factory = registry.uow  # each step its own unit of work: progress shows while the job runs
+def run_job(uow_factory: UowFactory, job_id: str, digest_keys: Sequence[DigestKey], batch_size: int) -> None:
+    """Validate and import one claimed job. Each step has its own unit of work, so progress shows
+    while the job runs; ``digest_keys`` (current first) match existing people in a dry run."""
     with uow_factory(RUNNER) as uow:
         job = uow.session.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).mappings().one()
     principal = Principal(job["actor"], job["actor"], frozenset({"editor"}), job["scope_unit"])
@@ -37,8 +41,7 @@ def run_job(registry, job_id: str) -> None:
         return _finish(uow_factory, job_id, "failed", message=f"{exc.detail_zh} / {exc.detail_en}")
     _update(uow_factory, job_id, total_rows=total)
     if job["mode"] == "dry_run":
-        keys = [registry.settings.id_digest_key(), *registry.settings.previous_id_digest_keys()]
-        new, existing, outside = _split_new(uow_factory, keys, principal, valid)
+        new, existing, outside = _split_new(uow_factory, list(digest_keys), principal, valid)
         return _finish(
             uow_factory,
             job_id,
@@ -59,10 +62,10 @@ def run_job(registry, job_id: str) -> None:
             message=f"有 {len(errors)} 处错误，未导入任何数据 / {len(errors)} errors: nothing was imported",
         )
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    batch = len(valid) if job["mode"] == "all_or_nothing" else registry.settings.import_batch_size
+    batch = len(valid) if job["mode"] == "all_or_nothing" else batch_size
     for start in range(0, len(valid), max(batch, 1)):
         chunk = valid[start : start + batch]
-        with registry.uow(principal.subject) as uow:
+        with uow_factory(principal.subject) as uow:
             write_errors = _write(uow, principal, chunk, counts)
             if write_errors and job["mode"] == "all_or_nothing":
                 return _finish(

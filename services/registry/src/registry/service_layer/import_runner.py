@@ -62,7 +62,9 @@ class ImportRunner:
             ).rowcount
             uow.commit()
         if claimed:
-            run_job(self.registry, job_id)
+            s = self.registry.settings
+            keys = [s.id_digest_key(), *s.previous_id_digest_keys()]
+            run_job(self.registry.uow, job_id, keys, s.import_batch_size)
         return True
 
 

@@ -11,11 +11,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-
 from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from registry.adapters.tables import admin_units, contacts, people
+from registry.adapters.tables import contacts
 from registry.domain.person import Person
 from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
@@ -24,8 +22,7 @@ CONTACT_KINDS = ("visit", "talk", "phone", "forum", "meeting", "other")
 
 
 def ensure_unit(uow: UnitOfWork, principal: Principal, unit_code: str) -> None:
-    row = uow.session.execute(sa.select(admin_units.c.retired_at).where(admin_units.c.code == unit_code)).first()
-    if row is None or row.retired_at is not None:
+    if not uow.units.in_service(unit_code):
         raise InvalidInput(
             f"行政区划 {unit_code} 不存在或已撤销",
             f"Admin unit {unit_code} does not exist or is retired",
@@ -80,8 +77,7 @@ def _refuse_hard_duplicate(uow: UnitOfWork, principal: Principal, person: Person
     existing = uow.people.find_active_by_id_number(person.id_number)
     if existing is None:
         return
-    unit = uow.session.execute(sa.select(people.c.unit_code).where(people.c.id == existing)).scalar()
-    if principal.sees(unit):
+    if principal.sees(uow.people.unit_of(existing)):
         raise Conflict(
             "该身份证号码已登记",
             "This ID number is already registered",

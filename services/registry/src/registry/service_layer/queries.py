@@ -16,7 +16,7 @@ from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
 from registry.adapters.tables import disclosures, memberships, people
 from registry.domain.categories import BASE_DATABASES, SENSITIVE_CATEGORIES
-from registry.domain.person import Membership
+from registry.domain.fields import Membership
 from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 READ_ROLES = ("viewer", "editor")

@@ -11,29 +11,21 @@ secret under the *same* key id is refused (``digest_keys``): it would re-key not
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from registry.adapters.tables import people
+from registry.service_layer.unit_of_work import UowFactory
 
 ACTOR = "registry-admin"
 
 
-def rekey_id_digests(registry, batch: int = 500) -> int:
-    """Recompute and announce every digest not under the current key id; returns how many.
-    Refuses (DigestKeyChanged) a new secret under a pinned key id: that would re-key nothing."""
-    registry.pin_digest_keys()
-    current = registry.settings.id_digest_key().key_id + ":"
+def rekey_id_digests(uow_factory: UowFactory, current_key_id: str, batch: int = 500) -> int:
+    """Recompute and announce every digest not under ``current_key_id``, ``batch`` people per unit
+    of work; returns how many. Pin the keys first (``digest_keys``): a new secret under a pinned key
+    id must be refused before, since it would re-key nothing."""
     done = 0
     while True:
-        with registry.engine.connect() as conn:
-            ids = (
-                conn.execute(sa.select(people.c.id).where(people.c.id_digest.not_like(current + "%")).limit(batch))
-                .scalars()
-                .all()
-            )
-        if not ids:
-            return done
-        with registry.uow(ACTOR) as uow:
+        with uow_factory(ACTOR) as uow:
+            ids = uow.people.ids_with_other_digest_key(current_key_id, batch)
+            if not ids:
+                return done
             for person_id in ids:
                 person = uow.people.get(person_id, for_update=True)
                 person.rekey_id_digest()

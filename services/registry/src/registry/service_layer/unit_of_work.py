@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.digests import DigestKey
 from chassis.unit_of_work import UnitOfWork as ChassisUnitOfWork
-from registry.adapters.repository import PersonRepository
+from registry.adapters.repository import AdminUnitRepository, PersonRepository
 from registry.adapters.tables import EVENTS, history
 from registry.domain.person import Person
-
-EVENT_PREFIX = "cn.tongxin.registry.person."
 
 
 class UnitOfWork(ChassisUnitOfWork):
@@ -41,6 +40,7 @@ class UnitOfWork(ChassisUnitOfWork):
     def __enter__(self) -> UnitOfWork:
         super().__enter__()
         self.people = PersonRepository(self.session, self.id_secret, self.previous_keys)
+        self.units = AdminUnitRepository(self.session)
         self._touched: dict[str, Person] = {}
         return self
 
@@ -49,6 +49,11 @@ class UnitOfWork(ChassisUnitOfWork):
             self._touched[person.id] = person
 
     def commit(self) -> None:
+        self.record_touched()
+        super().commit()
+
+    def record_touched(self) -> None:
+        """Write what every touched person recorded: its history rows and its events."""
         now = dt.datetime.now(dt.UTC)
         self.people.flush()
         history_rows, events = [], []
@@ -67,12 +72,14 @@ class UnitOfWork(ChassisUnitOfWork):
                 )
                 if recorded.event is not None:
                     data = {**snapshot, "version": recorded.event_version, **recorded.extra}
-                    events.append((EVENT_PREFIX + recorded.event, person.id, data))
+                    events.append((recorded.event, person.id, data))
             person.recorded.clear()
-        if history_rows:
-            self.session.execute(history.insert(), history_rows)
+        self.write_history(history_rows)
         self.emit_many(events)
-        super().commit()
+
+    def write_history(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(history.insert(), rows)
 
 
 #: What the registry's bootstrap exposes and its use cases take: a new unit of work for an actor.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from chassis.consumer import processed_events_table
 from chassis.outbox import Outbox, outbox_table
 from chassis.people_view import people_view_table
+from chassis.processed import processed_events_table
 from chassis.ratelimit import rate_limit_table
 
 metadata = sa.MetaData()

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from chassis import logs, worker
+from chassis import worker
 from chassis.consumer import ConsumerRunner
-from chassis.settings import exit_if_unsafe
 from chassis.topics import REGISTRY_PERSON
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
@@ -33,15 +32,11 @@ def build(desk: ServiceDesk) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
     desk = bootstrap()
-    exit_if_unsafe(desk.settings)
-    logs.configure(desk.settings.service_name + "-worker", desk.settings.log_level)
-    if argv[:1] == ["replay-people"]:
-        count = people_consumer(desk).replay(read_model.reset)
-        print(f"people view rebuilt from {count} events; digest {read_model.digest_of_view(desk.engine)}")
-        return 0
-    return worker.run(build(desk), "relay, people view, SLA sweep")
+    replay = worker.PeopleReplay(
+        lambda: people_consumer(desk), read_model.reset, lambda: read_model.digest_of_view(desk.engine)
+    )
+    return worker.main(desk.settings, lambda: build(desk), "relay, people view, SLA sweep", argv=argv, replay=replay)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import InvalidInput
-from chassis.unit_of_work import UowFactory
 from servicedesk.adapters.tables import categories
 from servicedesk.domain import lifecycle
+from servicedesk.service_layer.unit_of_work import UowFactory
 
 #: The categories a fresh installation starts with; staff add or change them later.
 DEFAULT_CATEGORIES = [

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from chassis.unit_of_work import UnitOfWork
-from servicedesk.adapters.tables import request_history
+from servicedesk.service_layer.unit_of_work import UnitOfWork
 
 
 def aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def record(uow: UnitOfWork, row: dict, actor: str, action: str, before, after: str, note, now) -> None:
-    session = uow.session
-    session.execute(
-        request_history.insert(),
+def record(
+    uow: UnitOfWork,
+    row: dict[str, Any],
+    actor: str,
+    action: str,
+    before: str | None,
+    after: str,
+    note: str | None,
+    now: dt.datetime,
+) -> None:
+    uow.requests.add_history(
         dict(
             request_id=row["id"],
             at=now,

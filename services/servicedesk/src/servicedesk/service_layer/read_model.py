@@ -11,10 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis import people_view, units
-from chassis.auth import Principal
-from chassis.errors import NotFound
 from chassis.events import Envelope
-from chassis.unit_of_work import UowFactory
 from servicedesk.adapters.tables import people, request_history, requests, suggestions
 
 PERSON_EVENTS = people_view.PERSON_EVENTS
@@ -60,13 +57,3 @@ def reset(session: Session) -> None:
 
 def digest_of_view(engine: sa.Engine) -> str:
     return people_view.digest(engine, people)
-
-
-def person(uow_factory: UowFactory, principal: Principal, person_id: str) -> dict:
-    """What the service desk knows of a person from the registry, in the caller's scope."""
-    with uow_factory() as uow:
-        session = uow.session
-        row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
-        if row is None or not principal.sees(row["unit_code"]):
-            raise NotFound("服务台没有此人（可能尚未从登记库同步）", "The service desk does not know this person (yet)")
-        return {k: v for k, v in row.items() if k != "id_digest"}

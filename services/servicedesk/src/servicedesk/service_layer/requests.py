@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import sqlalchemy as sa
-
 from chassis import sensitive
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import (
@@ -25,14 +23,13 @@ from chassis.contracts.servicedesk import (
 )
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.masking import mask_name
-from chassis.unit_of_work import UnitOfWork, UowFactory
-from servicedesk.adapters.tables import categories, people, request_history, requests
 from servicedesk.domain import lifecycle, sla_clock
 from servicedesk.domain.calendar import WorkCalendar
 from servicedesk.domain.sla_clock import SlaClock
 from servicedesk.service_layer import history
 from servicedesk.service_layer.categories import budget
 from servicedesk.service_layer.history import aware
+from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 DAY_S = 86400
 #: The urgent summary leaves for public security: this long at most (the API takes no more either),
@@ -41,13 +38,12 @@ URGENT_SUMMARY_LIMIT = 200
 
 
 def _person(uow: UnitOfWork, person_id: str) -> dict:
-    session = uow.session
-    row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
+    row = uow.requests.person(person_id)
     if row is None:
         raise InvalidInput("登记库中没有此人，不能提出诉求", "No such person in the registry", field="person_id")
     if row["status"] != "active":
         raise Conflict("此人已归档，不能提出新的诉求", "The person is archived; no new requests", field="person_id")
-    return dict(row)
+    return row
 
 
 def open_request(
@@ -55,7 +51,6 @@ def open_request(
 ) -> str:
     principal.require_role("editor")
     with uow_factory() as uow:
-        session = uow.session
         person = _person(uow, body["person_id"])
         if not principal.sees(person["unit_code"]):
             raise InvalidInput("此人不在您的管辖范围内", "The person is outside your scope", field="person_id")
@@ -64,9 +59,7 @@ def open_request(
             raise InvalidInput(
                 "承办单位超出您的管辖范围", "The handling unit is outside your scope", field="handling_unit"
             )
-        category = (
-            session.execute(sa.select(categories).where(categories.c.code == body["category"])).mappings().first()
-        )
+        category = uow.requests.category(body["category"])
         if category is None or not category["active"]:
             raise InvalidInput("诉求类别无效", "Unknown or retired request category", field="category")
         if body.get("urgent") and not body.get("urgent_summary"):
@@ -99,7 +92,7 @@ def open_request(
             escalations=0,
             version=1,
         )
-        session.execute(requests.insert(), row)
+        uow.requests.add(row)
         history.record(uow, row, principal.subject, "submit", None, "submitted", body.get("note"), now)
         uow.emit(REQUEST_OPENED, request_id, history.event_data(row, None, now))
         if row["urgent"]:
@@ -130,21 +123,16 @@ def get(uow_factory: UowFactory, principal: Principal, request_id: str) -> dict:
 
 
 def get_in(uow: UnitOfWork, principal: Principal, request_id: str) -> dict:
-    session = uow.session
-    row = session.execute(sa.select(requests).where(requests.c.id == request_id)).mappings().first()
+    row = uow.requests.get(request_id)
     if row is None or not _visible(principal, row):
         raise NotFound("未找到该诉求", "No such request")
-    return dict(row)
+    return row
 
 
 def view(uow_factory: UowFactory, principal: Principal, request_id: str, calendar: WorkCalendar) -> dict:
     with uow_factory() as uow:
-        session = uow.session
         row = get_in(uow, principal, request_id)
-        history = session.execute(
-            sa.select(request_history).where(request_history.c.request_id == request_id).order_by(request_history.c.id)
-        ).mappings()
-        return {**with_clock(row, calendar), "history": [dict(h) for h in history]}
+        return {**with_clock(row, calendar), "history": uow.requests.history(request_id)}
 
 
 def with_clock(row: dict, calendar: WorkCalendar, now: dt.datetime | None = None) -> dict:
@@ -171,7 +159,6 @@ def transition(
 ) -> dict:
     principal.require_role("editor")
     with uow_factory() as uow:
-        session = uow.session
         row = get_in(uow, principal, request_id)
         principal.require_scope(row["handling_unit"])  # after escalation, the unit below may read but not act
         try:
@@ -204,10 +191,7 @@ def transition(
         if action == "close":
             changes["closed_at"], changes["satisfaction"] = now, body["satisfaction"]
         changes.update(_clock(uow, row, target, calendar, now))
-        done = session.execute(
-            requests.update().where(requests.c.id == request_id, requests.c.version == row["version"]).values(**changes)
-        ).rowcount
-        if done != 1:
+        if not uow.requests.update(request_id, row["version"], changes):
             raise Conflict("诉求已被他人更新，请刷新后重试", "The request changed meanwhile; reload and retry")
         row.update(changes)
         history.record(uow, row, principal.subject, action, before, target, note, now)
@@ -224,7 +208,7 @@ def _clock(uow: UnitOfWork, row: dict, target: str, calendar: WorkCalendar, now:
     if clock.running and not sla_clock.runs_in(target):
         return {**clock.pause(calendar, now).columns(), "resolution_due_at": None}
     if sla_clock.runs_in(target) and not clock.running:
-        sla = uow.session.execute(sa.select(categories.c.sla).where(categories.c.code == row["category"])).scalar_one()
+        sla = uow.requests.category(row["category"])["sla"]
         restarted = clock.start(now)
         return {
             **restarted.columns(),

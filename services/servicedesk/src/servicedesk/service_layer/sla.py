@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from chassis import units
 from chassis.contracts.servicedesk import REQUEST_SLA_BREACHED
-from chassis.unit_of_work import UowFactory
 from servicedesk.adapters.tables import requests
 from servicedesk.domain import lifecycle
 from servicedesk.service_layer.history import aware, record
+from servicedesk.service_layer.unit_of_work import UowFactory
 
 
 def sweep(uow_factory: UowFactory, now: dt.datetime, batch: int = 500) -> int:

@@ -19,8 +19,8 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import SUGGESTION_ADOPTED, SUGGESTION_ANSWERED, SUGGESTION_RECEIVED
 from chassis.errors import Conflict, NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from servicedesk.adapters.tables import suggestions
+from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 EVENT_FOR = {"received": SUGGESTION_RECEIVED, "answered": SUGGESTION_ANSWERED, "adopted": SUGGESTION_ADOPTED}
 

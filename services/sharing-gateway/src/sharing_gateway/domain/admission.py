@@ -19,7 +19,7 @@ NOT_GRANTED, REGION, AUDIENCE = "not_granted", "region", "audience"
 
 
 def refusal(
-    policy: policies.Policy, event_type: str, data: Mapping[str, Any], roles_before: list[dict] | None
+    policy: policies.Policy, event_type: str, data: Mapping[str, Any], roles_before: list[dict[str, Any]] | None
 ) -> str | None:
     """None if the policy admits the event; otherwise why not (``NOT_GRANTED``, ``REGION``, ``AUDIENCE``)."""
     if policy.share_for(event_type) is None:

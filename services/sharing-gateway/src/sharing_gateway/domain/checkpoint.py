@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from chassis.contracts.gateway import CHECKPOINT
 from sharing_gateway.domain import signing
@@ -23,7 +24,7 @@ TYPE = CHECKPOINT
 
 def make(
     signer: signing.Signer, position: int, head_hash: str, time: dt.datetime, every: int, interval: dt.timedelta
-) -> dict:
+) -> dict[str, Any]:
     cadence = {"every_entries": every, "interval_seconds": int(interval.total_seconds())}
     return signer.sign({"position": position, "head_hash": head_hash, "time": time.isoformat(), "cadence": cadence})
 
@@ -37,7 +38,7 @@ def due(
     return last_at is None or head - last_position >= every or now - last_at >= interval
 
 
-def from_export(items: Iterable) -> list[dict]:
+def from_export(items: Iterable[Any]) -> list[dict[str, Any]]:
     """The checkpoints in what an agency kept: checkpoints themselves, its feed entries of the
     checkpoint type (their ``data``), or feed pages (``entries``); anything else is skipped."""
     found = []
@@ -53,7 +54,7 @@ def from_export(items: Iterable) -> list[dict]:
     return found
 
 
-def entries_from_export(items: Iterable) -> list[dict]:
+def entries_from_export(items: Iterable[Any]) -> list[dict[str, Any]]:
     """The signed feed entries in what an agency kept (entries themselves or feed pages), checkpoint
     entries included: each pins down its delivery's ledger record (``domain.ledger.verify``)."""
     found = []
@@ -67,19 +68,26 @@ def entries_from_export(items: Iterable) -> list[dict]:
     return found
 
 
-def trusted_entries(entries: Iterable[dict], jwks: list[dict]) -> tuple[list[dict], list]:
+def trusted_entries(
+    entries: Iterable[dict[str, Any]], jwks: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[Any]]:
     """(the entries the gateway's keys verify, (agency, sequence) of those that do not)."""
-    good, forged = [], []
+    good: list[dict[str, Any]] = []
+    forged: list[Any] = []
     for entry in entries:
         ok = {"id", "type", "data", "policyversion"} <= entry.keys() and signing.verify(entry, jwks)
-        (good if ok else forged).append(entry if ok else (entry.get("agency"), entry.get("sequence")))
+        if ok:
+            good.append(entry)
+        else:
+            forged.append((entry.get("agency"), entry.get("sequence")))
     return good, forged
 
 
-def trusted(checkpoints: Iterable[dict], jwks: list[dict]) -> tuple[dict[int, str], list]:
+def trusted(checkpoints: Iterable[dict[str, Any]], jwks: list[dict[str, Any]]) -> tuple[dict[int, str], list[Any]]:
     """({position: head hash} of the checkpoints the gateway's keys verify, the positions of those
     that do not verify: not evidence, and a sign that someone offers forged ones)."""
-    good, forged = {}, []
+    good: dict[Any, Any] = {}
+    forged: list[Any] = []
     for cp in checkpoints:
         if isinstance(cp.get("position"), int) and signing.verify(cp, jwks):
             if good.setdefault(cp["position"], cp["head_hash"]) != cp["head_hash"]:

@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -59,7 +60,7 @@ def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _unb64(text, what: str) -> bytes:
+def _unb64(text: Any, what: str) -> bytes:
     if not isinstance(text, str) or not text.isascii() or "=" in text:
         raise Refused(f"JWS 的 {what} 不是 base64url 编码", f"The JWS {what} is not base64url")
     try:
@@ -72,7 +73,7 @@ class Duplicate(ValueError):
     pass
 
 
-def _no_duplicates(pairs: list[tuple]) -> dict:
+def _no_duplicates(pairs: list[tuple[Any, ...]]) -> dict[str, Any]:
     found = {}
     for key, value in pairs:
         if key in found:
@@ -81,7 +82,7 @@ def _no_duplicates(pairs: list[tuple]) -> dict:
     return found
 
 
-def json_object(text: str | bytes, what_zh: str, what_en: str) -> dict:
+def json_object(text: str | bytes, what_zh: str, what_en: str) -> dict[str, Any]:
     """``text`` as one JSON object with no duplicate member; refused otherwise (also if nested
     too deeply to parse)."""
     try:

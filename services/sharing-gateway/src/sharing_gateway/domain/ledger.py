@@ -53,12 +53,12 @@ def entry_digest(entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(dict(entry)) + entry["signature"]["value"].encode()).hexdigest()
 
 
-def _as_delivered(entry: Mapping[str, Any]) -> tuple:
+def _as_delivered(entry: Mapping[str, Any]) -> tuple[Any, ...]:
     return (entry["agency"], entry["sequence"], entry["id"], entry["type"], sorted(entry["data"]),
             entry["policyversion"])  # fmt: skip
 
 
-def _as_recorded(record: Mapping[str, Any]) -> tuple:
+def _as_recorded(record: Mapping[str, Any]) -> tuple[Any, ...]:
     return (record["agency"], record["sequence"], record["event_id"], record["event_type"], sorted(record["fields"]),
             record["policy_version"])  # fmt: skip
 
@@ -105,7 +105,7 @@ class Verdict:
     #: caught only by the entries an agency holds, or by the next checkpoint).
     not_yet_vouched: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 

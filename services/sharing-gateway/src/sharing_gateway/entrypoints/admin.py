@@ -37,7 +37,7 @@ from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
-from sharing_gateway.domain import admission, checkpoint, signing
+from sharing_gateway.domain import admission, checkpoint, policy_files, signing
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.service_layer import agency_access, ledger, notice_keys, operator_channel, read_model, signing_keys
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "check-policies":
         try:
-            found = policies.load_dir(Path(GatewaySettings.from_env().policy_dir))
+            found = policy_files.load_dir(Path(GatewaySettings.from_env().policy_dir))
         except policies.PolicyError as exc:
             print(f"policy refused: {exc}", file=sys.stderr)
             return 2
@@ -167,7 +167,7 @@ def dry_run(gw, path: Path, limit: int) -> int:
     """Read the source topics from the beginning and print, as JSON lines, what the draft
     policy would have delivered. Nothing is written: no feed, no ledger, no offsets."""
     try:
-        draft = policies.parse(path.read_text(encoding="utf-8"), str(path))
+        draft = policy_files.parse(path.read_text(encoding="utf-8"), str(path))
     except policies.PolicyError as exc:
         print(f"policy refused: {exc}", file=sys.stderr)
         return 2

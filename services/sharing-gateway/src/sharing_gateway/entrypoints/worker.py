@@ -12,11 +12,10 @@ import sys
 
 from sqlalchemy.orm import Session
 
-from chassis import logs, worker
+from chassis import worker
 from chassis.consumer import ConsumerRunner
 from chassis.contracts import all_contracts
 from chassis.events import Envelope
-from chassis.settings import exit_if_unsafe
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from chassis.unit_of_work import joining
 from sharing_gateway.adapters.tables import outbox, processed_events
@@ -63,16 +62,12 @@ def build(gw: Gateway) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
     gw = bootstrap()
-    exit_if_unsafe(gw.settings)
-    logs.configure(gw.settings.service_name + "-worker", gw.settings.log_level)
-    if argv[:1] == ["replay-people"]:
-        # Rebuilding the view must not deliver anything twice: feeds are left alone.
-        count = people_consumer(gw, deliver=False).replay(read_model.reset)
-        print(f"people view rebuilt from {count} events; digest {read_model.digest_of_view(gw.engine)}")
-        return 0
-    return worker.run(build(gw), "policy engine, people view, relay")
+    # Rebuilding the view must not deliver anything twice: feeds are left alone.
+    replay = worker.PeopleReplay(
+        lambda: people_consumer(gw, deliver=False), read_model.reset, lambda: read_model.digest_of_view(gw.engine)
+    )
+    return worker.main(gw.settings, lambda: build(gw), "policy engine, people view, relay", argv=argv, replay=replay)
 
 
 if __name__ == "__main__":

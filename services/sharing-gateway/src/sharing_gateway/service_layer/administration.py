@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Mapping
 
 from chassis.auth import Principal
-from chassis.unit_of_work import UowFactory
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import approvals, feeds, ledger, notice_keys
+from sharing_gateway.service_layer.unit_of_work import UowFactory
 
 
 def feed_status(uow_factory: UowFactory, principal: Principal, policies: Mapping[str, Policy]) -> list[dict]:

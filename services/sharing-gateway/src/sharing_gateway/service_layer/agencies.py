@@ -31,9 +31,9 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, NotFound, Unauthorized
-from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import agencies, agency_keys, feed_entries, held_events
 from sharing_gateway.domain.policy import Policy
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 ROLE = "gateway_admin"
 READERS = ("admin", "auditor", ROLE)
@@ -165,10 +165,7 @@ def _before(now: dt.datetime, expires: dt.datetime | None) -> bool:
 
 def in_force(uow: UnitOfWork, agency: str, policy: Policy) -> bool:
     """True if the agency's feed runs: not paused, and its deployed policy is the approved one."""
-    row = uow.session.execute(
-        sa.select(agencies.c.paused, agencies.c.policy_version).where(agencies.c.code == agency)
-    ).first()
-    return row is not None and not row.paused and row.policy_version == policy.version_label
+    return uow.feeds.in_force(agency, policy.version_label)
 
 
 def set_paused(

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from chassis.unit_of_work import UowFactory
 from sharing_gateway.adapters.tables import agencies
 from sharing_gateway.domain import signing
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import notice_keys, signing_keys
+from sharing_gateway.service_layer.unit_of_work import UowFactory
 
 #: How often a long poll looks again for new entries.
 POLL_INTERVAL_S = 0.2

@@ -21,11 +21,11 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, NotFound
-from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import admin_requests, agencies
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger, notice_keys
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 ROLE = agency_service.ROLE
 ISSUE_KEY, REVOKE_KEY, ACTIVATE_POLICY = "issue_key", "revoke_key", "activate_policy"

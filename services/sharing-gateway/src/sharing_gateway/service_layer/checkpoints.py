@@ -14,11 +14,11 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.contracts.gateway import CHECKPOINT
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import ledger_checkpoints, ledger_head
 from sharing_gateway.domain import checkpoint
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import feeds
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,13 +21,13 @@ import sqlalchemy as sa
 from chassis.digests import DigestKey
 from chassis.events import Envelope
 from chassis.metrics import Counter
-from chassis.unit_of_work import UnitOfWork
-from sharing_gateway.adapters.tables import agencies, feed_entries, held_events
+from sharing_gateway.adapters.tables import held_events
 from sharing_gateway.domain import admission
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import ledger
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "/tongxin/sharing-gateway"
 DELIVERED = Counter("tongxin_gateway_deliveries_total", "Events delivered into agency feeds", ["agency"])
@@ -56,10 +56,7 @@ def deliver(
                 WITHHELD.labels(code, refused).inc()
             continue
         if not agency_service.in_force(uow, code, policy):  # paused, or its new policy awaits approval
-            uow.session.execute(
-                held_events.insert(),
-                dict(agency=code, envelope=envelope.to_dict(), roles_before=roles_before, held_at=_now()),
-            )
+            uow.feeds.hold(code, envelope.to_dict(), roles_before)
             continue
         data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
         if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
@@ -71,16 +68,9 @@ def append(
     uow: UnitOfWork, delivery: Delivery, agency: str, policy_version: str, event_id: str, event_type: str, time, data
 ) -> dict | None:
     """Put one filtered event at the end of an agency's feed; None if it is already there."""
-    if uow.session.execute(
-        sa.select(feed_entries.c.seq).where(feed_entries.c.agency == agency, feed_entries.c.event_id == event_id)
-    ).first():
+    if uow.feeds.has_entry(agency, event_id):
         return None
-    seq = uow.session.execute(
-        agencies.update()
-        .where(agencies.c.code == agency)
-        .values(last_seq=agencies.c.last_seq + 1)
-        .returning(agencies.c.last_seq)
-    ).scalar_one()
+    seq = uow.feeds.next_sequence(agency)
     entry = delivery.signer.sign(
         {
             "specversion": "1.0",
@@ -95,10 +85,7 @@ def append(
             "data": data,
         }
     )
-    uow.session.execute(
-        feed_entries.insert(),
-        dict(agency=agency, seq=seq, event_id=event_id, event_type=event_type, entry=entry, created_at=_now()),
-    )
+    uow.feeds.add_entry(agency, seq, event_id, event_type, entry)
     uow.emit_signed(agency, f"{agency}:{seq}", entry)
     ledger.append(uow, agency, entry, policy_version)
     DELIVERED.labels(agency).inc()

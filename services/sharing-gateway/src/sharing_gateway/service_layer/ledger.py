@@ -9,10 +9,10 @@ import hashlib
 
 import sqlalchemy as sa
 
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import ledger, ledger_head
 from sharing_gateway.domain import ledger as chain
 from sharing_gateway.domain.signing import canonical
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def ensure_head(uow: UnitOfWork) -> None:
@@ -86,14 +86,11 @@ def append_notice(
 
 def _append(uow: UnitOfWork, content: dict) -> int:
     # FOR UPDATE serialises appends on PostgreSQL; SQLite's writer lock already does.
-    head = uow.session.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
+    head = uow.ledger.head()
     record = {"position": head["position"] + 1, **content, "at": dt.datetime.now(dt.UTC).isoformat()}
     record["prev_hash"] = head["hash"]
     record["hash"] = chain.record_hash(head["hash"], record)
-    uow.session.execute(ledger.insert(), record)
-    uow.session.execute(
-        ledger_head.update().where(ledger_head.c.id == 1).values(position=record["position"], hash=record["hash"])
-    )
+    uow.ledger.append(record)
     return record["position"]
 
 

@@ -18,9 +18,9 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.errors import Conflict, InvalidInput, NotFound
-from chassis.unit_of_work import UnitOfWork
 from sharing_gateway.adapters.tables import agency_notice_keys
 from sharing_gateway.domain.signing import key_id
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 
 def public_key_of(jwk) -> str:

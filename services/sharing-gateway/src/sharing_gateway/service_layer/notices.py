@@ -31,10 +31,10 @@ from chassis.contracts.feed import RECEIPT
 from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED, VIOLATION_NOTICE, VIOLATION_RESCINDED
 from chassis.digests import DigestKey
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import agencies, notices
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 PREFIX = "cn.tongxin.notice."
 #: What each kind of notice becomes on ``gateway.inbound.v1``.

@@ -11,8 +11,8 @@ import datetime as dt
 import uuid
 
 from chassis.errors import Conflict, NotFound
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.service_layer import agencies, approvals, notice_keys
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 class NotBootstrap(Conflict):

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from chassis import units
 from chassis.events import Envelope
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import notices, people
 from sharing_gateway.domain.policy import Policy
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def person_in_region(uow: UnitOfWork, digests: list[str], policy: Policy) -> str | None:

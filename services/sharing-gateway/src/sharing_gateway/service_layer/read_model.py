@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from chassis import people_view
 from chassis.events import Envelope
-from chassis.unit_of_work import UowFactory
 from sharing_gateway.adapters.tables import people
+from sharing_gateway.service_layer.unit_of_work import UowFactory
 
 PERSON_EVENTS = people_view.PERSON_EVENTS
 

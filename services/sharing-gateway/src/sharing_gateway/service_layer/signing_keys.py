@@ -14,9 +14,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from chassis.unit_of_work import UnitOfWork, UowFactory
 from sharing_gateway.adapters.tables import feed_signing_keys
 from sharing_gateway.domain import signing
+from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
 def record(uow: UnitOfWork, signer: signing.Signer, now: dt.datetime | None = None) -> None:

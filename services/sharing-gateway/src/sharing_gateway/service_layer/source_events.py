@@ -5,8 +5,8 @@ for a registry event, pass on the notices that waited for that person (``parked_
 from __future__ import annotations
 
 from chassis.events import Envelope
-from chassis.unit_of_work import UowFactory
 from sharing_gateway.service_layer import feeds, parked_notices
+from sharing_gateway.service_layer.unit_of_work import UowFactory
 
 
 def on_event(uow_factory: UowFactory, delivery: feeds.Delivery, envelope: Envelope, roles_before: list[dict]) -> None:

@@ -186,14 +186,3 @@ class RatingFormOut(Schema):
     source = fields.String()
     expires_at = fields.DateTime()
     template = fields.Dict()
-
-
-class PersonOut(Schema):
-    person_id = fields.String()
-    version = fields.Integer()
-    name = fields.String()
-    unit_code = fields.String()
-    status = fields.String()
-    categories = fields.List(fields.String())
-    representative_roles = fields.List(fields.Dict())
-    is_representative = fields.Boolean()

@@ -200,8 +200,3 @@ class DuplicateGroup(Schema):
     rule = fields.String()
     name = fields.String()
     person_ids = fields.List(fields.String())
-
-
-class VersionOut(Schema):
-    id = fields.String()
-    version = fields.Integer()

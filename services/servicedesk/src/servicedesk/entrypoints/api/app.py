@@ -6,8 +6,18 @@ from flask import Flask
 
 from chassis import logs
 from chassis.http import create_service_app
+from chassis.http.people import people_blueprint
+from servicedesk.adapters.tables import people
 from servicedesk.bootstrap import ServiceDesk, bootstrap
-from servicedesk.entrypoints.api import community_views, requests_views
+from servicedesk.entrypoints.api import (
+    charity,
+    common,
+    corps,
+    request_categories,
+    service_requests,
+    statistics,
+    suggestions,
+)
 
 DESCRIPTION = """活力统战：会员诉求（含时限与升级）、建言献策信箱、同心·社会服务团、光彩事业与感恩行动、年度统计。
 
@@ -23,6 +33,8 @@ def create_app(desk: ServiceDesk | None = None) -> Flask:
         desk.settings, title="Tongxin Service Desk 活力统战", description=DESCRIPTION, engine=desk.engine
     )
     service.app.extensions["servicedesk"] = desk
-    service.api.register_blueprint(requests_views.blp)
-    service.api.register_blueprint(community_views.blp)
+    unknown = ("服务台没有此人（可能尚未从登记库同步）", "The service desk does not know this person (yet)")
+    blueprints = (service_requests, request_categories, suggestions, corps, charity, statistics)
+    for blueprint in (*(b.blp for b in blueprints), people_blueprint(common.uow, people, unknown)):
+        service.api.register_blueprint(blueprint)
     return service.app

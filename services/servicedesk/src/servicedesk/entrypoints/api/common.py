@@ -8,11 +8,10 @@ import datetime as dt
 from flask import current_app
 
 from chassis.contracts import UNIT_CODE
-from chassis.http.client import client_network
-from chassis.ratelimit import RateLimiter
-from chassis.unit_of_work import UowFactory
+from chassis.http.limits import app_limiter, limit_client
 from servicedesk.adapters.tables import rate_windows
 from servicedesk.bootstrap import ServiceDesk
+from servicedesk.service_layer.unit_of_work import UowFactory
 
 UNIT = UNIT_CODE
 
@@ -31,9 +30,5 @@ def uow() -> UowFactory:
 
 
 def limit_anonymous_client() -> None:
-    """Count the request against its client's network (``chassis.http.client``); 429 past the limit."""
-    limiter = current_app.extensions.get("servicedesk.rate_limiter")
-    if limiter is None:
-        limiter = RateLimiter(desk().engine, rate_windows, desk().settings.rate_limit_per_minute, 60)
-        current_app.extensions["servicedesk.rate_limiter"] = limiter
-    limiter.hit(f"anon:{client_network()}")
+    """Count the request against its client's network (``chassis.http.limits``); 429 past the limit."""
+    limit_client(app_limiter("anonymous", desk().engine, rate_windows, desk().settings.rate_limit_per_minute), "anon")

@@ -1,17 +1,11 @@
-"""Service requests (诉求) and their categories."""
+"""The request and category schemas of the service desk API (validated at the edge, documented in OpenAPI)."""
 
 from __future__ import annotations
 
-from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from chassis.http import current_principal
 from servicedesk.domain import lifecycle
-from servicedesk.entrypoints.api.common import UNIT, desk, now, uow
-from servicedesk.service_layer import categories, read_model, request_search, requests
-
-blp = Blueprint("requests", __name__, description="诉求 / service requests")
+from servicedesk.entrypoints.api.common import UNIT
 
 
 class RequestIn(Schema):
@@ -121,73 +115,3 @@ class CategoryOut(Schema):
     name_en = fields.String()
     sla = fields.Dict()
     active = fields.Boolean()
-
-
-@blp.route("/requests")
-class Requests(MethodView):
-    @blp.arguments(RequestIn)
-    @blp.response(201, RequestOut)
-    def post(self, body):
-        """Open a member's request; an urgent one is also published for emergency coordination"""
-        request_id = requests.open_request(uow(), current_principal(), body, desk().calendar, now())
-        return requests.view(uow(), current_principal(), request_id, desk().calendar)
-
-    @blp.arguments(RequestQuery, location="query")
-    @blp.response(200, RequestPage)
-    def get(self, args):
-        """Requests in your scope, newest first; filter by state, category, priority, breach, unit or person"""
-        limit, cursor = args.pop("limit"), args.pop("cursor")
-        return request_search.search(uow(), current_principal(), args, desk().calendar, limit, cursor)
-
-
-@blp.route("/requests/<request_id>")
-class Request(MethodView):
-    @blp.response(200, RequestOut)
-    def get(self, request_id):
-        """One request with its SLA clocks and full history"""
-        return requests.view(uow(), current_principal(), request_id, desk().calendar)
-
-
-@blp.route(f"/requests/<request_id>/<any({','.join(lifecycle.MOVES)}):action>")
-class Move(MethodView):
-    @blp.arguments(MoveIn)
-    @blp.response(200, RequestSummary)
-    def post(self, body, request_id, action):
-        """Move a request: accept, start, wait (pauses the clock), resume, resolve, close (with the
-        member's satisfaction), reject or reopen; illegal moves are 409 with the allowed ones"""
-        return requests.transition(uow(), current_principal(), request_id, action, body, desk().calendar, now())
-
-
-@blp.route("/request-categories")
-class Categories(MethodView):
-    @blp.response(200, CategoryOut(many=True))
-    def get(self):
-        """Request categories with their SLAs (working days to first response and to resolution, by priority)"""
-        return categories.category_list(uow())
-
-
-@blp.route("/request-categories/<code>")
-class Category(MethodView):
-    @blp.arguments(CategoryIn)
-    @blp.response(200, CategoryOut)
-    def put(self, body, code):
-        """Add or change a category and its SLAs (admins); retire one with active=false"""
-        return categories.save_category(uow(), current_principal(), code, body)
-
-
-class PersonOut(Schema):
-    person_id = fields.String()
-    version = fields.Integer()
-    name = fields.String()
-    unit_code = fields.String()
-    status = fields.String()
-    categories = fields.List(fields.String())
-    representative_roles = fields.List(fields.Dict())
-
-
-@blp.route("/people/<person_id>")
-class Person(MethodView):
-    @blp.response(200, PersonOut)
-    def get(self, person_id):
-        """What the service desk knows of a person from the registry (its local view), in your scope"""
-        return read_model.person(uow(), current_principal(), person_id)

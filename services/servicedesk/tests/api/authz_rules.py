@@ -1,0 +1,148 @@
+"""The rule of every operation of the servicedesk API for the authorization matrix
+(``tests/support/authz_matrix.py``): who may call it from which unit level, and what the answer
+may show. ``test_authz_matrix`` seeds the objects and runs it."""
+
+from __future__ import annotations
+
+from tests.support import authz_matrix as m
+
+TOWN_A = "370783001000"
+OTHER_TOWN = "370782001000"
+OTHER_BRANCH = {"code": "xb", "name": "外县医疗分团", "specialty": "义诊"}
+LEVELS = {
+    "own": TOWN_A,
+    "parent": "370783000000",
+    "child": "370783001001",
+    "sibling": "370783002000",
+    "other county": "370782001000",
+}
+EDITORS = ("editor",)
+SLA = {p: {"response_days": "1", "resolution_days": "5"} for p in ("normal", "high", "urgent")}
+REQUEST = {"person_id": "m1", "category": "school_enrollment", "title": "入学咨询", "description": "咨询入学办法。"}
+ACTIVITY = {
+    "kind": "free_clinic",
+    "title": "义诊",
+    "held_on": "2026-05-01",
+    "unit_code": TOWN_A,
+    "people_served": 30,
+    "volunteers": [{"person_id": "m1", "hours": "3"}],
+}
+PROJECT = {"programme": "guangcai", "name": "助学项目", "unit_code": TOWN_A, "started_on": "2026-01-01"}
+DONATION = {"donor_person_id": "m2", "kind": "money", "value_yuan": "1000.00", "donated_on": "2026-02-01"}
+
+
+def listed(key: str, items: str | None = "items"):
+    return lambda r, seed: any(i.get("id") == seed[key] for i in (r.get_json()[items] if items else r.get_json()))
+
+
+def units_of(items: str | None = "items"):
+    return lambda r: [i["unit_code"] for i in (r.get_json()[items] if items else r.get_json())]
+
+
+MATRIX = {
+    ("GET", "/requests"): m.Rule(
+        lambda c, h, s: c.get("/requests", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("request"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/requests"): m.Rule(
+        lambda c, h, s: c.post("/requests", json=REQUEST, headers=h), roles=EDITORS, ok=201, out_of_scope=422
+    ),
+    ("GET", "/requests/{request_id}"): m.Rule(lambda c, h, s: c.get(f"/requests/{s['request']}", headers=h)),
+    ("POST", "/requests/{request_id}/{action}"): m.Rule(
+        lambda c, h, s: c.post(f"/requests/{s['request']}/accept", json={}, headers=h), roles=EDITORS
+    ),
+    ("GET", "/request-categories"): m.Rule(lambda c, h, s: c.get("/request-categories", headers=h), levels=m.ANY_LEVEL),
+    ("PUT", "/request-categories/{code}"): m.Rule(
+        lambda c, h, s: c.put(
+            "/request-categories/school_enrollment",
+            json={"name_zh": "入学", "name_en": "School", "sla": SLA},
+            headers=h,
+        ),
+        roles=("admin",),
+        levels=frozenset({"parent"}),  # department-wide: county level only
+        out_of_scope=403,
+    ),
+    ("GET", "/people/{person_id}"): m.Rule(lambda c, h, s: c.get("/people/m1", headers=h)),
+    ("GET", "/suggestions"): m.Rule(
+        lambda c, h, s: c.get("/suggestions", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("suggestion"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/suggestions"): m.Rule(
+        lambda c, h, s: c.post(
+            "/suggestions", json={"unit_code": TOWN_A, "topic": "建议", "content": "建议增加公交线路。"}, headers=h
+        ),
+        audience="public",
+        ok=201,
+    ),
+    ("GET", "/suggestions/receipts/{receipt}"): m.Rule(
+        lambda c, h, s: c.get(f"/suggestions/receipts/{s['receipt']}", headers=h), audience="public"
+    ),
+    ("GET", "/suggestions/{suggestion_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/suggestions/{s['suggestion']}", headers=h)
+    ),
+    ("POST", "/suggestions/{suggestion_id}/{action}"): m.Rule(
+        lambda c, h, s: c.post(f"/suggestions/{s['suggestion']}/forward", json={"department": "交通局"}, headers=h),
+        roles=EDITORS,
+    ),
+    ("GET", "/corps/branches"): m.Rule(lambda c, h, s: c.get("/corps/branches", headers=h), levels=m.ANY_LEVEL),
+    ("POST", "/corps/branches"): m.Rule(
+        lambda c, h, s: c.post(
+            "/corps/branches",
+            json={"code": "medical", "name": "医疗分团改", "specialty": "义诊", "unit_code": TOWN_A},
+            headers=h,
+        ),
+        roles=("admin",),
+        ok=201,
+        out_of_scope=422,
+    ),
+    ("POST", "/corps/volunteers"): m.Rule(
+        lambda c, h, s: c.post("/corps/volunteers", json={"person_id": "m2", "branch_code": "medical"}, headers=h),
+        roles=EDITORS,
+        ok=201,
+        out_of_scope=422,
+    ),
+    ("GET", "/activities"): m.Rule(
+        lambda c, h, s: c.get("/activities", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("activity"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/activities"): m.Rule(
+        lambda c, h, s: c.post("/activities", json=ACTIVITY, headers=h), roles=EDITORS, ok=201, out_of_scope=422
+    ),
+    ("GET", "/activities/{activity_id}"): m.Rule(lambda c, h, s: c.get(f"/activities/{s['activity']}", headers=h)),
+    ("GET", "/charity/projects"): m.Rule(
+        lambda c, h, s: c.get("/charity/projects", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("project", items=None),
+        listed_units=units_of(None),
+    ),
+    ("POST", "/charity/projects"): m.Rule(
+        lambda c, h, s: c.post("/charity/projects", json=PROJECT, headers=h), roles=EDITORS, ok=201, out_of_scope=422
+    ),
+    ("GET", "/charity/projects/{project_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/charity/projects/{s['project']}", headers=h)
+    ),
+    ("POST", "/charity/projects/{project_id}/donations"): m.Rule(
+        lambda c, h, s: c.post(f"/charity/projects/{s['project']}/donations", json=DONATION, headers=h),
+        roles=EDITORS,
+        ok=201,
+    ),
+    ("POST", "/charity/projects/{project_id}/beneficiaries"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/charity/projects/{s['project']}/beneficiaries", json={"kind": "pupils_sponsored", "count": 3}, headers=h
+        ),
+        roles=EDITORS,
+        ok=201,
+    ),
+    ("GET", "/statistics"): m.Rule(
+        lambda c, h, s: c.get(
+            "/statistics", query_string={"from": "2026-01-01", "to": "2026-12-31", "unit": TOWN_A}, headers=h
+        ),
+        out_of_scope=422,
+    ),
+}

@@ -1,0 +1,57 @@
+"""Agencies' feeds and the disclosure ledger, with SQLAlchemy Core: what delivering an event reads
+and writes. Sequence numbers and the ledger head are taken under the row lock that serialises
+deliveries on PostgreSQL (SQLite's writer lock already does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, ledger, ledger_head
+
+
+class FeedRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def in_force(self, agency: str, policy_version: str) -> bool:
+        """The agency's feed runs: not paused, and ``policy_version`` is the approved one."""
+        query = sa.select(agencies.c.paused, agencies.c.policy_version).where(agencies.c.code == agency)
+        row = self.session.execute(query).first()
+        return row is not None and not row.paused and row.policy_version == policy_version
+
+    def hold(self, agency: str, envelope: dict[str, Any], roles_before: list[dict[str, Any]] | None) -> None:
+        row = dict(agency=agency, envelope=envelope, roles_before=roles_before, held_at=dt.datetime.now(dt.UTC))
+        self.session.execute(held_events.insert(), row)
+
+    def has_entry(self, agency: str, event_id: str) -> bool:
+        query = sa.select(feed_entries.c.seq).where(
+            feed_entries.c.agency == agency, feed_entries.c.event_id == event_id
+        )
+        return self.session.execute(query).first() is not None
+
+    def next_sequence(self, agency: str) -> int:
+        bump = agencies.update().where(agencies.c.code == agency).values(last_seq=agencies.c.last_seq + 1)
+        return int(self.session.execute(bump.returning(agencies.c.last_seq)).scalar_one())
+
+    def add_entry(self, agency: str, seq: int, event_id: str, event_type: str, entry: dict[str, Any]) -> None:
+        row = dict(agency=agency, seq=seq, event_id=event_id, event_type=event_type, entry=entry)
+        self.session.execute(feed_entries.insert(), {**row, "created_at": dt.datetime.now(dt.UTC)})
+
+
+class LedgerRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def head(self) -> dict[str, Any]:
+        """The chain's last position and hash, locked until the transaction ends."""
+        query = sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()
+        return dict(self.session.execute(query).mappings().one())
+
+    def append(self, record: dict[str, Any]) -> None:
+        self.session.execute(ledger.insert(), record)
+        move = ledger_head.update().where(ledger_head.c.id == 1)
+        self.session.execute(move.values(position=record["position"], hash=record["hash"]))

@@ -1,0 +1,95 @@
+"""The gateway API's request and response schemas (validated at the edge, documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class FeedQuery(Schema):
+    after = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=2**62), metadata={"description": "last sequence you have"}
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    wait = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=60), metadata={"description": "long poll, seconds"}
+    )
+
+
+class FeedPage(Schema):
+    agency = fields.String()
+    entries = fields.List(fields.Dict(), metadata={"description": "signed CloudEvents in sequence order"})
+    next_after = fields.Integer(metadata={"description": "pass as `after` next time"})
+    head = fields.Integer(metadata={"description": "the feed's last sequence number"})
+    paused = fields.Boolean()
+
+
+NOTICE_BODY = {
+    "required": True,
+    "description": "A JWS (EdDSA, Ed25519; `kid` names your registered key) whose payload is the notice "
+    "as a CloudEvent (`specversion`, `id`, `type` cn.tongxin.notice.<kind>.v1, `source`, `data`).",
+    "content": {
+        "application/jose": {"schema": {"type": "string", "description": "compact serialization"}},
+        "application/jose+json": {
+            "schema": {
+                "type": "object",
+                "required": ["protected", "payload", "signature"],
+                "properties": {k: {"type": "string"} for k in ("protected", "payload", "signature")},
+            }
+        },
+    },
+}
+
+
+class AgencyOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    policy_version = fields.String()
+    last_seq = fields.Integer()
+    acked_seq = fields.Integer()
+    lag = fields.Integer()
+    held = fields.Integer()
+    paused = fields.Boolean()
+    paused_reason = fields.String(allow_none=True)
+    policy_awaiting = fields.String(
+        allow_none=True, metadata={"description": "a deployed policy version not yet approved (events are held)"}
+    )
+
+
+class AdminRequestOut(Schema):
+    id = fields.String()
+    action = fields.String(
+        metadata={"description": "issue_key, revoke_key, activate_policy, register_notice_key or retire_notice_key"}
+    )
+    public_key = fields.String(allow_none=True, metadata={"description": "a notice key to register or retire"})
+    key_id = fields.String(
+        allow_none=True, metadata={"description": "an API key's public id: the one to revoke, or the one issued"}
+    )
+    agency = fields.String()
+    policy_version = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "pending or approved"})
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    approved_by = fields.String(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+
+
+class ApprovalOut(AdminRequestOut):
+    api_key = fields.String(metadata={"description": "issue_key only: the new key, shown once"})
+    older_keys_expire_in_days = fields.Integer()
+    kid = fields.String(metadata={"description": "notice keys only: the registered or retired key's id"})
+
+
+class NoticeKeyIn(Schema):
+    jwk = fields.Dict(
+        required=True, metadata={"description": "the agency's Ed25519 public key: {kty: OKP, crv: Ed25519, x}"}
+    )
+
+
+class PauseIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+class LedgerQuery(Schema):
+    agency = fields.String(load_default=None)
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
