@@ -67,6 +67,10 @@ MASKED_ID_IN_TEXT = re.compile(r"[0-9]{6}\*{8}[0-9]{3}[0-9Xx]")
 #: A run of hex digits with letters (a digest, a UUID, a request id): its digits are no number.
 _HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F-]*[a-fA-F][0-9a-fA-F-]*(?![0-9A-Za-z])")
 _INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]")
+#: Every sensitive substring in one alternation (longest first), searched once in C instead of word by word.
+_SENSITIVE_SUBSTRING = re.compile(
+    "|".join(re.escape(w) for w in sorted(sensitive_words.SENSITIVE_SUBSTRINGS, key=len, reverse=True))
+)
 
 
 class SensitiveDataRefused(InvalidInput):
@@ -101,7 +105,7 @@ def is_sensitive_value(value: Any) -> bool:
     return (
         text in SENSITIVE_CATEGORIES
         or text in sensitive_words.SENSITIVE_WHOLE_VALUES
-        or any(word in text for word in sensitive_words.SENSITIVE_SUBSTRINGS)
+        or _SENSITIVE_SUBSTRING.search(text) is not None
     )
 
 
@@ -176,7 +180,9 @@ def _numbers(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 def normalise_text(text: str) -> str:
     """Digits in any script or compatibility form (full-width １２３, Arabic-Indic ٣, Ｘ) as ASCII,
     every other character kept as it is, so positions do not move."""
-    return "".join(_ascii_digit(c) for c in text or "")
+    if not text or text.isascii():
+        return text or ""
+    return "".join(_ascii_digit(c) for c in text)
 
 
 def _ascii_digit(char: str) -> str:
