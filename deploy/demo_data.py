@@ -9,7 +9,7 @@ with a joint meeting's decisions, a court's violation notice through the gateway
 requests in every state, suggestions, the volunteer corps' branches and activities, and
 charity projects with donations.
 
-Run by ``make run`` (``run_platform.Platform.seed_demo_data`` calls ``seed``) with access tokens
+Run by ``make run`` (``Platform.seed_demo_data``, in ``demo_credentials``, calls ``seed``) with access tokens
 from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
 """
 
