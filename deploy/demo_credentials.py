@@ -13,8 +13,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from local_keycloak import LocalKeycloak, demo_users
+from local_keycloak import LocalKeycloak
 from platform_services import AGENCIES, BIN, ROOT, SERVICES, Service
+from tongxin_realm import demo_users
 
 
 class DemoCredentials:

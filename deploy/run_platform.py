@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "deploy"))  # the modules beside this one, also wh
 sys.path.insert(0, str(ROOT / "deploy" / "kafka"))
 sys.path.insert(0, str(ROOT / "deploy" / "keycloak"))
 
-from local_keycloak import demo_users  # noqa: E402
 from local_platform import Platform  # noqa: E402
 from platform_services import AGENCIES, CONSOLE, SERVICES, Service  # noqa: E402
+from tongxin_realm import demo_users  # noqa: E402
 
 __all__ = ["AGENCIES", "CONSOLE", "SERVICES", "Platform", "Service", "check", "main", "print_banner"]
 
