@@ -37,7 +37,7 @@ they consume; more members would sit idle. The relay elects one leader per servi
 through a PostgreSQL advisory lock, so extra workers never publish twice.
 The documents come from ``kafka_manifests``, ``service_manifests`` and ``keycloak_manifests``
 (beside this file; ``object_meta`` holds their shared namespace and labels).
-tests/test_deployment.py checks these files are current and consistent.
+tests/test_kubernetes.py checks these files are current and consistent.
 """
 
 from __future__ import annotations
