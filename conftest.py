@@ -7,12 +7,15 @@ import uuid
 
 import pytest
 
-from tests.support.infra import KafkaSource, KeycloakSource, PostgresSource, say
+from tests.support.infra import say
+from tests.support.kafka_source import KafkaSource
+from tests.support.keycloak_source import KeycloakSource
+from tests.support.postgres_source import PostgresSource
 
 
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory):
-    """A real Kafka broker for the whole session (see tests/support/infra.py for the choice)."""
+    """A real Kafka broker for the whole session (see tests/support/kafka_source.py for the choice)."""
     source = KafkaSource().start(tmp_path_factory.mktemp("kafka-session"))
     yield source
     source.stop()
@@ -20,7 +23,7 @@ def kafka(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def keycloak(tmp_path_factory):
-    """A real Keycloak with the tongxin realm for the whole session (see tests/support/infra.py)."""
+    """A real Keycloak with the tongxin realm for the whole session (see tests/support/keycloak_source.py)."""
     source = KeycloakSource().start(tmp_path_factory.mktemp("keycloak-session"))
     yield source
     source.stop()

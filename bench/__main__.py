@@ -14,7 +14,9 @@ from pathlib import Path
 
 from bench import broker, evaluation, gateway, http, pipeline, registry, servicedesk
 from bench.report import write
-from tests.support.infra import KafkaSource, PostgresSource, say
+from tests.support.infra import say
+from tests.support.kafka_source import KafkaSource
+from tests.support.postgres_source import PostgresSource
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.registry import fill
+from bench.registry_people import fill
 from bench.report import Result
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings

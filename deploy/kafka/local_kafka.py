@@ -1,8 +1,8 @@
 """A real single-node Apache Kafka broker (KRaft, broker+controller) for this machine.
 
 The broker jars come from Maven Central through ``pom.xml`` beside this file and are
-cached in ``lib/``; once resolved, starting a broker never touches the network.
-``make run`` and the test suite both start their broker through this module.
+cached in ``lib/`` (``broker_jars.py``); once resolved, starting a broker never touches
+the network. ``make run`` and the test suite both start their broker through this module.
 
     python deploy/kafka/local_kafka.py run --data-dir var/kafka --port 9092
     python deploy/kafka/local_kafka.py fetch     # resolve the jars only
@@ -15,52 +15,30 @@ topic with its retention and every ACL (``chassis.kafka_provision``). The KRaft 
 listener is TLS requiring the broker's own certificate, so nobody else can change ACLs there;
 the data folder is mode 0700. ``fetch`` needs the
 standard library only; ``run`` needs the virtualenv (cryptography, kafka-python, chassis).
+
+This module controls the broker process; ``broker_config.py`` writes its ``server.properties``,
+``broker_security.py`` keeps its SCRAM passwords and provisions topics and ACLs.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import json
 import os
-import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-LIB = HERE / "lib"
-STAMP = LIB / ".pom-sha256"
-CDS_ARCHIVE = LIB / "kafka-cds.jsa"
-START_TIMEOUT_S = 90.0
 
-LOG4J2 = """\
-Configuration:
-  status: warn
-  Appenders:
-    File:
-      name: FILE
-      fileName: "{log}"
-      PatternLayout:
-        pattern: "[%d] %p %m (%c)%n"
-  Loggers:
-    Root:
-      level: INFO
-      AppenderRef:
-        - ref: FILE
-    Logger:
-      - name: kafka.request.logger
-        level: WARN
-      - name: org.apache.kafka.controller
-        level: INFO
-"""
+from broker_config import ADMIN, LOG4J2, START_TIMEOUT_S, cluster_id, server_properties  # noqa: E402
+from broker_jars import CDS_ARCHIVE, LIB, ensure_jars  # noqa: E402
+from broker_security import BrokerSecurity  # noqa: E402
+
+__all__ = ["LIB", "LocalKafka", "ensure_jars", "free_port", "main"]
 
 
 def free_port() -> int:
@@ -69,98 +47,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _pom_digest() -> str:
-    return hashlib.sha256((HERE / "pom.xml").read_bytes()).hexdigest()
-
-
-def ensure_jars(quiet: bool = True) -> Path:
-    """Resolve the broker classpath into lib/ unless the cache matches pom.xml."""
-    if STAMP.exists() and STAMP.read_text().strip() == _pom_digest():
-        return LIB
-    if not shutil.which("mvn"):
-        raise RuntimeError("Maven (mvn) is needed once to fetch the Kafka jars")
-    if LIB.exists():
-        shutil.rmtree(LIB)
-    cmd = ["mvn", "-B", "-f", str(HERE / "pom.xml"), "dependency:copy-dependencies"]
-    if quiet:
-        cmd.insert(1, "-q")
-    subprocess.run(cmd, check=True)
-    STAMP.write_text(_pom_digest())
-    return LIB
-
-
-def _cluster_id() -> str:
-    raw = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    return raw if not raw.startswith("-") else "A" + raw[1:]
-
-
-ADMIN = "admin"
-#: The principal of the broker certificate (tls.py, first host name), the controller's only peer.
-BROKER_PRINCIPAL = "User:CN=localhost"
-#: Topics the benchmark's unauthenticated PLAINTEXT listener may create and write, nothing else.
-BENCH_ANONYMOUS_PREFIX = "bench-relay-"
-
-
-def server_properties(
-    data_dir: Path, port: int, controller_port: int, admin_password: str, plaintext_port: int | None = None
-) -> str:
-    tls = data_dir / "tls"
-    listeners = [f"SASL_SSL://127.0.0.1:{port}"]
-    # The controller listener is TLS with client certificates required: KRaft keeps the SCRAM
-    # credentials in the metadata log the controller itself serves, so the controller cannot use
-    # SCRAM; its only peer (this same process) presents the broker certificate, the only one the
-    # CA ever signed (tls.py discards the CA key), and that certificate's subject is the super
-    # user. A client without it cannot even finish the handshake, let alone change ACLs.
-    protocols = ["SASL_SSL:SASL_SSL", "CONTROLLER:SSL"]
-    if plaintext_port:
-        # Only for the benchmark's TLS+SASL cost comparison: clients on this listener are
-        # ANONYMOUS, a principal with no super-user rights and only the benchmark's ACLs
-        # (BENCH_ANONYMOUS_PREFIX, see LocalKafka.benchmark_acls). Never in make run.
-        listeners.append(f"PLAINTEXT://127.0.0.1:{plaintext_port}")
-        protocols.append("PLAINTEXT:PLAINTEXT")
-    return "\n".join(
-        [
-            "process.roles=broker,controller",
-            "node.id=1",
-            f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
-            f"listeners={','.join([*listeners, f'CONTROLLER://127.0.0.1:{controller_port}'])}",
-            f"advertised.listeners={','.join(listeners)}",
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=SASL_SSL",
-            f"listener.security.protocol.map={','.join(protocols)}",
-            "sasl.enabled.mechanisms=SCRAM-SHA-512",
-            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
-            "org.apache.kafka.common.security.scram.ScramLoginModule required "
-            f'username="{ADMIN}" password="{admin_password}";',
-            "ssl.keystore.type=PEM",
-            f"ssl.keystore.location={tls / 'broker.pem'}",
-            "ssl.truststore.type=PEM",
-            f"ssl.truststore.location={tls / 'ca.crt'}",
-            "ssl.endpoint.identification.algorithm=https",
-            "listener.name.controller.ssl.client.auth=required",
-            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-            "allow.everyone.if.no.acl.found=false",
-            f"super.users=User:{ADMIN};{BROKER_PRINCIPAL}",
-            # Compaction is checked every second (default 15 s), so a test sees it promptly.
-            "log.cleaner.backoff.ms=1000",
-            f"log.dirs={data_dir / 'logs'}",
-            "num.partitions=3",
-            "auto.create.topics.enable=true",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=1",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "group.initial.rebalance.delay.ms=0",
-            "log.retention.hours=168",
-            "",
-        ]
-    )
-
-
-class LocalKafka:
+class LocalKafka(BrokerSecurity):
     """One broker process. ``start()`` returns once clients can connect and ACLs are in place."""
 
     def __init__(
@@ -186,28 +73,6 @@ class LocalKafka:
     def log_file(self) -> Path:
         return self.data_dir / "server.log"
 
-    @property
-    def ca_file(self) -> Path:
-        return self.data_dir / "tls" / "ca.crt"
-
-    @property
-    def credentials_file(self) -> Path:
-        return self.data_dir / "credentials.json"
-
-    def credentials(self) -> dict[str, str]:
-        """SCRAM password per principal (the admin and every ``chassis.principals`` one)."""
-        return json.loads(self.credentials_file.read_text())
-
-    def client_env(self, principal: str) -> dict[str, str]:
-        """The environment a process needs to reach this broker as ``principal``."""
-        return {
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
-            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-            "KAFKA_SASL_USERNAME": principal,
-            "KAFKA_SASL_PASSWORD": self.credentials()[principal],
-            "KAFKA_SSL_CAFILE": str(self.ca_file),
-        }
-
     def _java(self, main: str, *args: str, jvm: tuple[str, ...] = ()) -> list[str]:
         java = os.environ.get("JAVA_HOME")
         java_bin = str(Path(java) / "bin" / "java") if java else "java"
@@ -221,25 +86,6 @@ class LocalKafka:
             main,
             *args,
         ]
-
-    def _ensure_credentials(self, formatted: bool) -> dict[str, str]:
-        """Passwords for every declared principal, made once. SCRAM users can only be added
-        when the storage is formatted, so storage formatted for other principals (or before
-        the broker was secured) is wiped: local data, rebuilt by the services' outboxes."""
-        from chassis.principals import all_principals
-
-        names = [ADMIN, *(p.name for p in all_principals())]
-        known = self.credentials() if self.credentials_file.exists() else {}
-        if formatted and set(known) == set(names):
-            return known
-        if formatted:
-            print(f"Kafka: principals changed, formatting {self.data_dir / 'logs'} afresh", flush=True)
-            shutil.rmtree(self.data_dir / "logs")
-        credentials = {n: known.get(n) or secrets.token_urlsafe(32) for n in names}
-        fd = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(credentials, out, indent=2)
-        return credentials
 
     def _configure(self) -> tuple[Path, dict[str, str]]:
         from tls import ensure_broker_certificate
@@ -259,7 +105,7 @@ class LocalKafka:
             out.write(text)
         id_file = self.data_dir / "cluster.id"
         if not id_file.exists():
-            id_file.write_text(_cluster_id())
+            id_file.write_text(cluster_id())
         return props, credentials
 
     def start(self) -> LocalKafka:
@@ -286,38 +132,6 @@ class LocalKafka:
         self._provision()
         self.startup_seconds = time.monotonic() - began
         return self
-
-    def _provision(self) -> None:
-        """Topics with their retention and every principal's ACLs, as the admin (idempotent)."""
-        from chassis.kafka import KafkaAccess
-        from chassis.kafka_provision import provision
-
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                return provision(KafkaAccess.from_env(self.client_env(ADMIN)), extra_acls=self.benchmark_acls())
-            except Exception:  # the listener opens a moment before the authorizer has its metadata
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.5)
-
-    def benchmark_acls(self) -> tuple:
-        """ANONYMOUS (the PLAINTEXT listener's clients) may create, write and describe the
-        benchmark's relay topics only: no platform topic, no group, no cluster operation."""
-        if not self.plaintext_port:
-            return ()
-        from kafka.admin import (
-            ACL,
-            ACLOperation,
-            ACLPermissionType,
-            ACLResourcePatternType,
-            ResourcePattern,
-            ResourceType,
-        )
-
-        topics = ResourcePattern(ResourceType.TOPIC, BENCH_ANONYMOUS_PREFIX, ACLResourcePatternType.PREFIXED)
-        ops = (ACLOperation.CREATE, ACLOperation.WRITE, ACLOperation.DESCRIBE)
-        return tuple(ACL("User:ANONYMOUS", "*", op, ACLPermissionType.ALLOW, topics) for op in ops)
 
     def _jvm_flags(self) -> tuple[str, ...]:
         heap = ("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")

@@ -23,7 +23,8 @@ time, in a 0600 file; Keycloak listens on 127.0.0.1 only).
     python deploy/keycloak/local_keycloak.py run --data-dir var/keycloak --port 8080
     python deploy/keycloak/local_keycloak.py fetch     # fetch and unpack the distribution only
 
-Standard library only, so it works before any virtualenv exists.
+Standard library only, so it works before any virtualenv exists. The realm's files and addresses
+are in ``tongxin_realm.py``, the distribution's fetch in ``keycloak_dist.py``.
 """
 
 from __future__ import annotations
@@ -38,32 +39,16 @@ import signal
 import socket
 import subprocess
 import sys
-import tarfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-VERSION = "26.5.6"
-HERE = Path(__file__).resolve().parent
-DIST = HERE / "dist"
-HOME = DIST / f"keycloak-{VERSION}"
-ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:tar.gz"
-REALM_FILE = HERE / "tongxin-realm.json"
-DEV_REALM_FILE = HERE / "tongxin-realm.dev.json"
-#: The production realm's client secrets, for this machine only (``${VAR}`` in the realm file).
-DEV_CLIENT_SECRETS = {
-    "TONGXIN_CONSOLE_CLIENT_SECRET": "dev-only-console-client-secret-change-me",
-    "TONGXIN_CONSOLE_STAFF_CLIENT_SECRET": "dev-only-console-staff-secret-change-me",
-}
-REALM = "tongxin"
-#: The official image of the same version, for machines with a Docker engine (tests, compose).
-KEYCLOAK_IMAGE = f"quay.io/keycloak/keycloak:{VERSION}"
-#: Build-time options (``kc.sh build``); every start repeats them, as ``--optimized`` requires.
-BUILD_OPTIONS = ("--db=dev-file", "--cache=local")
-BUILT = DIST / f".built-{VERSION}"
-#: Keycloak's H2 database after a first start with no realm imported, and its bootstrap admin.
-BLANK_DATABASE = DIST / "blank-database"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from keycloak_dist import BLANK_DATABASE, BUILD_OPTIONS, BUILT, DIST, HOME, fetch_dist
+from tongxin_realm import DEV_CLIENT_SECRETS, REALM, RealmEndpoints, write_development_realm
+
 START_TIMEOUT_S = 180.0
 
 
@@ -80,7 +65,7 @@ def ensure_dist(quiet: bool = True) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (BUILT.exists() and BUILT.read_text() == " ".join(BUILD_OPTIONS)):
             if not (HOME / "bin" / "kc.sh").exists():
-                _fetch(quiet)
+                fetch_dist(quiet)
             out = subprocess.DEVNULL if quiet else None
             subprocess.run([str(HOME / "bin" / "kc.sh"), "build", *BUILD_OPTIONS], check=True, stdout=out)
             shutil.rmtree(BLANK_DATABASE, ignore_errors=True)  # made by the previous build
@@ -106,70 +91,6 @@ def _make_blank_database() -> None:
     shutil.copytree(scratch / "data" / "h2", BLANK_DATABASE / "h2")
     shutil.copy2(scratch / "bootstrap-admin.json", BLANK_DATABASE / "bootstrap-admin.json")  # last: "made"
     shutil.rmtree(scratch)
-
-
-def _fetch(quiet: bool) -> None:
-    if not shutil.which("mvn"):
-        raise RuntimeError("Maven (mvn) is needed once to fetch the Keycloak distribution")
-    cmd = ["mvn", "-B", "dependency:copy", f"-Dartifact={ARTIFACT}", f"-DoutputDirectory={DIST}"]
-    if quiet:
-        cmd.insert(1, "-q")
-    subprocess.run(cmd, check=True)
-    archive = DIST / f"keycloak-quarkus-dist-{VERSION}.tar.gz"
-    with tarfile.open(archive) as tar:
-        tar.extractall(DIST, filter="tar")
-    archive.unlink()
-
-
-def development_realm() -> dict:
-    """The production realm with the development-only clients and accounts added."""
-    realm = json.loads(REALM_FILE.read_text())
-    dev = json.loads(DEV_REALM_FILE.read_text())
-    realm["clients"] = realm["clients"] + dev["clients"]
-    realm["users"] = realm.get("users", []) + dev["users"]
-    return realm
-
-
-def write_development_realm(folder: Path) -> Path:
-    """The development realm as one import file in ``folder`` (Keycloak imports a realm once, from one file)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / REALM_FILE.name
-    path.write_text(json.dumps(development_realm(), ensure_ascii=False, indent=2))
-    return path
-
-
-def demo_users() -> list[dict]:
-    """The development realm's demo users (not service accounts): user name, roles, unit, password, display name."""
-    realm = json.loads(DEV_REALM_FILE.read_text())
-    return [
-        {
-            "username": user["username"],
-            "roles": user["realmRoles"],
-            "unit": user["attributes"]["unit"][0],
-            "password": user["credentials"][0]["value"],
-            "name": f"{user['firstName']} {user.get('lastName', '')}".strip(),
-        }
-        for user in realm["users"]
-        if user.get("credentials")
-    ]
-
-
-class RealmEndpoints:
-    """The tongxin realm's addresses under a Keycloak's base ``url`` (local, container or operator's)."""
-
-    url: str
-
-    @property
-    def issuer(self) -> str:
-        return f"{self.url}/realms/{REALM}"
-
-    @property
-    def jwks_url(self) -> str:
-        return f"{self.issuer}/protocol/openid-connect/certs"
-
-    @property
-    def token_url(self) -> str:
-        return f"{self.issuer}/protocol/openid-connect/token"
 
 
 class LocalKeycloak(RealmEndpoints):

@@ -14,11 +14,13 @@ import uuid
 
 import pytest
 import requests
+import sqlalchemy as sa
 from console.config import ConsoleSettings
 from sharing_gateway import notice_sender
 from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
+from chassis.db import make_engine
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from tests.support.infra import ROOT, free_port, say, wait_for
@@ -91,6 +93,23 @@ class Client:
 
 def service_url(platform, name: str) -> str:
     return platform.url(next(s for s in SERVICES if s.name == name))
+
+
+def engine_of(platform, service: str) -> sa.Engine:
+    return make_engine(platform.env(next(s for s in SERVICES if s.name == service))["DATABASE_URL"])
+
+
+def count(platform, service: str, table: str) -> int:
+    engine = engine_of(platform, service)
+    with engine.connect() as conn:
+        n = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+    engine.dispose()
+    return n
+
+
+def is_problem(r: requests.Response, status: int) -> bool:
+    body = r.json() if r.headers.get("Content-Type", "").startswith("application/problem+json") else {}
+    return r.status_code == status and body.get("status") == status and body.get("detail") and body.get("detail_en")
 
 
 @pytest.fixture(scope="session")

@@ -15,16 +15,11 @@ import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer
 from run_platform import SERVICES
 
-from chassis.db import make_engine
 from chassis.events import Envelope
 from chassis.kafka import KafkaAccess
 from chassis.topics import REGISTRY_PERSON
-from tests.e2e.conftest import HOME_A, feed, new_person, wait_for
+from tests.e2e.conftest import HOME_A, engine_of, feed, new_person, wait_for
 from tests.support.infra import say
-
-
-def engine_of(platform, service: str) -> sa.Engine:
-    return make_engine(platform.env(next(s for s in SERVICES if s.name == service))["DATABASE_URL"])
 
 
 def create_members(registry, count: int, tag: str, threads: int = 6) -> tuple[list[str], list[str]]:

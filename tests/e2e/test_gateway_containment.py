@@ -9,9 +9,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from tests.e2e.conftest import TOWN_A, wait_for
-from tests.e2e.test_abuse import is_problem
-from tests.e2e.test_faults import engine_of
+from tests.e2e.conftest import TOWN_A, engine_of, is_problem, wait_for
 from tests.e2e.test_scenarios import register
 
 

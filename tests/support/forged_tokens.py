@@ -19,7 +19,7 @@ import json
 import uuid
 
 import requests
-from local_keycloak import REALM_FILE, development_realm
+from tongxin_realm import REALM_FILE, development_realm
 
 from chassis.testing_tokens import ThrowawayIssuer
 from tests.support.identity import E2E_CLIENT, PORTAL_REDIRECT, Admin, BrowserSignIn, demo_password

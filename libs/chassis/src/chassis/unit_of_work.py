@@ -12,8 +12,9 @@ before they are staged, take the one other path, ``emit_signed``, which checks t
 entry contract (``chassis.contracts.feed``) instead.
 
 A consumer's use case joins the transaction the consumer runner opened (``joined``, which
-hands it a factory of units on that session): then ``commit`` only flushes, and the runner
-commits the effect with its tracking row.
+hands it a factory of units on that session): its work runs in a SAVEPOINT, ``commit``
+releases it (the runner commits the effect with its tracking row), and leaving without a
+commit rolls back to it, so a joined unit of work keeps the same promise as a fresh one.
 """
 
 from __future__ import annotations
@@ -39,16 +40,22 @@ class UnitOfWork:
         self.outbox = outbox
         self._given_session = session
         self.session: Session
+        self._savepoint: Any = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._given_session or Session(self.engine)
         if self._given_session is None:
             self.session.begin()
+            self._savepoint = None
+        else:
+            self._savepoint = self.session.begin_nested()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._given_session is not None:
-            return  # the owner of the session commits or rolls back
+            if self._savepoint is not None and self._savepoint.is_active:
+                self._savepoint.rollback()  # not committed: undo this unit's part, not the owner's
+            return  # the owner of the session commits or rolls back the whole
         if self.session.in_transaction():
             self.session.rollback()
         self.session.close()
@@ -93,11 +100,14 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._given_session is None:
             self.session.commit()
-        else:
-            self.session.flush()
+        elif self._savepoint is not None and self._savepoint.is_active:
+            self._savepoint.commit()  # RELEASE SAVEPOINT: the owner's commit makes it durable
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._given_session is None:
+            self.session.rollback()
+        elif self._savepoint is not None and self._savepoint.is_active:
+            self._savepoint.rollback()
 
 
 #: What a service's bootstrap exposes and its use cases take: a new unit of work per call.

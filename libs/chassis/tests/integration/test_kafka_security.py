@@ -34,7 +34,8 @@ from libs.chassis.tests.integration.kafka_probes import (
     read_refused,
     send,
 )
-from tests.support.infra import KafkaSource, wait_for
+from tests.support.infra import wait_for
+from tests.support.kafka_source import KafkaSource
 
 pytestmark = pytest.mark.kafka
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from chassis.contracts.evaluation import ROUND_OPENED
 from chassis.contracts.feed import RECEIPT, FeedEntryRefused
+from chassis.db import make_engine
 from chassis.outbox import Outbox, outbox_table
 from chassis.sensitive import SensitiveDataRefused
 from chassis.unit_of_work import UnitOfWork
@@ -21,7 +22,7 @@ notes = sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'uow.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'uow.db'}")  # as the services make theirs
     metadata.create_all(engine)
     return engine
 
@@ -86,6 +87,25 @@ def test_a_joined_unit_leaves_the_commit_to_the_owner_of_the_session(engine):
         assert session.in_transaction()
         session.rollback()
     assert rows(engine) == []
+
+
+def test_a_joined_unit_left_without_commit_undoes_its_own_part_only(engine):
+    with Session(engine) as session:
+        session.begin()
+        with uow(engine, session) as kept:
+            kept.emit(ROUND_OPENED, "r1", ROUND)
+            kept.commit()
+        with uow(engine, session) as refused:
+            refused.emit(ROUND_OPENED, "r2", ROUND)  # and then a rule refuses: no commit
+        with pytest.raises(RuntimeError), uow(engine, session) as failed:
+            failed.emit(ROUND_OPENED, "r3", ROUND)
+            raise RuntimeError("the use case fails")
+        with uow(engine, session) as undone:
+            undone.emit(ROUND_OPENED, "r4", ROUND)
+            undone.rollback()
+        assert session.in_transaction()  # the owner's transaction goes on
+        session.commit()
+    assert [json.loads(r.payload)["subject"] for r in rows(engine)] == ["r1"]
 
 
 def entry(**changes) -> dict:

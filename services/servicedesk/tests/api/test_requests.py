@@ -119,11 +119,13 @@ def test_waiting_pauses_the_resolution_clock(client, auth, member, desk):
 
 def test_late_requests_breach_once_escalate_and_are_published(client, auth, member, desk):
     r = open_one(client, auth, handling_unit=HOME_A)
+    version = client.get(f"/requests/{r['id']}", headers=auth()).get_json()["version"]
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
     assert sweep(desk.uow, later) == 2  # no response, no resolution
     assert sweep(desk.uow, later + dt.timedelta(days=1)) == 0  # each clock breaches once
     got = client.get(f"/requests/{r['id']}", headers=auth()).get_json()
     assert got["breached"] and got["escalations"] == 2
+    assert got["version"] == version + 2  # a transition that read the request before must reload it
     assert got["handling_unit"] == "370783000000"  # community -> town -> county
     breaches = [d for _, d in events(desk, "request.sla_breached.v1")]
     assert [(b["clock"], b["escalated_from"], b["escalated_to"]) for b in breaches] == [

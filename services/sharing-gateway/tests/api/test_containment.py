@@ -225,3 +225,25 @@ def test_a_notice_parked_in_the_same_moment_as_its_persons_registration_still_go
     with gateway.uow() as uow:
         assert parked_notices.release(uow, gateway.policies, registration.data) == 0
     assert passed_on(gateway) == [idnumber.digest(NOBODY, key)]
+
+
+def test_a_parked_notice_that_no_longer_keeps_its_contract_stays_parked_and_fails_nothing(gateway, post_notice):
+    """Its person's registration and every sweep go on; the notice waits for an operator."""
+    from sharing_gateway.service_layer import parked_notices, read_model
+
+    key = gateway.settings.id_digest_key()
+    assert post_notice("court", notice(notice_id="N-stale", id_number=NOBODY)).status_code == 201
+    with gateway.engine.begin() as conn:  # as if its contract had changed while it waited
+        parked = conn.execute(sa.select(notices.c.parked).where(notices.c.notice_id == "N-stale")).scalar_one()
+        stale = {**parked, "data": {**parked["data"], "occurred_on": "not a date"}}
+        conn.execute(notices.update().where(notices.c.notice_id == "N-stale").values(parked=stale))
+    registration = person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key))
+    with gateway.engine.begin() as conn:
+        read_model.apply_person_event(conn, registration)
+    with gateway.uow() as uow:
+        assert parked_notices.release(uow, gateway.policies, registration.data) == 0
+        uow.commit()
+    assert parked_notices.sweep(gateway.uow, gateway.policies) == 0
+    assert passed_on(gateway) == []
+    with gateway.engine.connect() as conn:
+        assert conn.execute(sa.select(notices.c.parked).where(notices.c.notice_id == "N-stale")).scalar_one()

@@ -40,7 +40,13 @@ def sweep(uow_factory: UowFactory, now: dt.datetime, batch: int = 500) -> int:
                     requests.update()
                     .where(requests.c.id == row["id"], flag.is_(None))  # another sweeper may have been first
                     .values(
-                        {flag.name: now, "handling_unit": up, "escalations": row["escalations"] + 1, "updated_at": now}
+                        {
+                            flag.name: now,
+                            "handling_unit": up,
+                            "escalations": row["escalations"] + 1,
+                            "updated_at": now,
+                            "version": requests.c.version + 1,  # a transition read before it must reload
+                        }
                     )
                 ).rowcount
                 if claimed != 1:

@@ -12,15 +12,21 @@ appears later.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from marshmallow import ValidationError
 
 from chassis import units
+from chassis.contracts import UnknownEventType
+from chassis.errors import InvalidInput
 from chassis.events import Envelope
 from sharing_gateway.adapters.tables import notices, people
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
+
+log = logging.getLogger("tongxin.gateway.notices")
 
 
 def person_in_region(uow: UnitOfWork, digests: list[str], policy: Policy) -> str | None:
@@ -79,7 +85,17 @@ def sweep(uow_factory: UowFactory, policies: Mapping[str, Policy]) -> int:
 
 def _pass_on(uow: UnitOfWork, row, person_id: str) -> int:
     """Unpark one notice and stage its inbound event, once: only the transaction that unparks it
-    (the row still parked) stages the event, so a sweep and a release never both send it."""
+    (the row still parked) stages the event, so a sweep and a release never both send it.
+
+    A parked notice that no longer keeps its contract (the contract changed while it waited) stays
+    parked and is logged for an operator: it must not fail the registry event that released it
+    (that would dead-letter the person's update) nor every sweep after."""
+    held = Envelope.from_dict(row.parked)
+    try:
+        uow.outbox.check(held.type, held.data)
+    except (ValidationError, InvalidInput, UnknownEventType) as exc:
+        log.error("parked notice %s/%s no longer keeps its contract; left parked: %s", row.agency, row.notice_id, exc)
+        return 0
     unparked = uow.session.execute(
         notices.update()
         .where(notices.c.agency == row.agency, notices.c.notice_id == row.notice_id, notices.c.parked.is_not(None))
@@ -87,7 +103,7 @@ def _pass_on(uow: UnitOfWork, row, person_id: str) -> int:
     ).rowcount
     if unparked != 1:
         return 0
-    uow.emit_held(Envelope.from_dict(row.parked))
+    uow.emit_held(held)
     return 1
 
 
