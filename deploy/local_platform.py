@@ -4,6 +4,7 @@ and stopped. ``run_platform.py`` is its command line; the tests and benchmarks s
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -45,7 +46,9 @@ class Platform(DemoCredentials):
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.commands: dict[str, tuple[list[str], dict]] = {}
 
-    def env(self, service: Service) -> dict:
+    def env(self, service: Service, with_kafka: bool = True) -> dict:
+        """A process's environment; ``with_kafka=False`` for the operator's database commands, which
+        run while the broker is still starting (and need no Kafka credentials)."""
         return {
             **os.environ,
             "SERVICE_NAME": service.name,
@@ -54,7 +57,7 @@ class Platform(DemoCredentials):
                 f"{service.name.upper().replace('-', '_')}_DATABASE_URL", f"sqlite:///{self.var / service.name}.db"
             ),
             # Each service reaches Kafka as its own principal (SASL_SSL; ACLs in chassis.principals).
-            **self.kafka.client_env(service.name),
+            **(self.kafka.client_env(service.name) if with_kafka else {}),
             "PROMETHEUS_MULTIPROC_DIR": str(self.var / "prometheus" / service.name),
             "BIND": f"127.0.0.1:{service.port + self.offset}",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
@@ -107,7 +110,7 @@ class Platform(DemoCredentials):
         development mode (the end-to-end platform runs in production mode)."""
         if service.name == "sharing-gateway" and not (self.var / "gateway-signing-key.pem").exists():
             subprocess.run(
-                [str(BIN / service.admin), "create-signing-key"], env=self.env(service), check=True,
+                [str(BIN / service.admin), "create-signing-key"], env=self.env(service, with_kafka=False), check=True,
                 stdout=subprocess.DEVNULL,
             )  # fmt: skip
 
@@ -121,24 +124,27 @@ class Platform(DemoCredentials):
             os.environ.setdefault("TONGXIN_CONSOLE_URL", self.url(CONSOLE))
             print(f"starting Keycloak on {self.keycloak.url} ...", flush=True)
             self.keycloak.launch()
-        print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
-        self.kafka.start()
-        print(f"  Kafka ready in {self.kafka.startup_seconds:.1f}s", flush=True)
         logs = self.var / "logs"
         logs.mkdir(exist_ok=True)
-        for service in SERVICES:
-            env = self.env(service)
-            self.provide_signing_key(service)
-            subprocess.run([str(BIN / service.admin), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
-            api_env = {k: v for k, v in env.items() if k != "KAFKA_SASL_PASSWORD"}  # an API never uses Kafka
-            self._spawn(
-                f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], api_env, logs
-            )
-            self._spawn(f"{service.name}-worker", [str(BIN / service.worker)], env, logs)
-        for service in SERVICES:
-            self._wait_ready(service)
-        self.keys = self.agency_keys()
-        self.notice_keys = self.notice_signing_keys()
+        with concurrent.futures.ThreadPoolExecutor(len(SERVICES)) as pool:
+            # Each service's database is migrated while Kafka starts (a migration needs no broker).
+            prepared = {service.name: pool.submit(self._prepare, service) for service in SERVICES}
+            print(f"starting Kafka on {self.kafka.bootstrap_servers} ...", flush=True)
+            self.kafka.start()
+            print(f"  Kafka ready in {self.kafka.startup_seconds:.1f}s", flush=True)
+            for service in SERVICES:
+                prepared[service.name].result()
+                env = self.env(service)
+                api_env = {k: v for k, v in env.items() if k != "KAFKA_SASL_PASSWORD"}  # an API never uses Kafka
+                self._spawn(
+                    f"{service.name}-api", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), service.app], api_env, logs
+                )
+                self._spawn(f"{service.name}-worker", [str(BIN / service.worker)], env, logs)
+            # The agencies' demo keys need only the gateway's database: issued while the services start.
+            keys, notice_keys = pool.submit(self.agency_keys), pool.submit(self.notice_signing_keys)
+            for service in SERVICES:
+                self._wait_ready(service)
+            self.keys, self.notice_keys = keys.result(), notice_keys.result()
         self._spawn("console", [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "console.app:create_app()"],
                     self.console_env(), logs)  # fmt: skip
         self._wait_ready(CONSOLE)
@@ -146,6 +152,11 @@ class Platform(DemoCredentials):
             self.keycloak.wait_until_ready()
             print(f"  Keycloak ready in {self.keycloak.startup_seconds:.1f}s", flush=True)
         self.ready_seconds = time.monotonic() - began
+
+    def _prepare(self, service: Service) -> None:
+        migrate = [str(BIN / service.admin), "migrate"]
+        subprocess.run(migrate, env=self.env(service, with_kafka=False), check=True, stdout=subprocess.DEVNULL)
+        self.provide_signing_key(service)
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
         self.commands[name] = (cmd, env)
