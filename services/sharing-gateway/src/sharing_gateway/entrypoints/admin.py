@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signing key {signing.write_new(path).kid} written to {path}")
         return 0
     gw = bootstrap()
-    exit_if_unsafe(gw.settings)  # an operator command runs with the service's secrets: same rule
+    # An operator command runs with the service's secrets: same rule. Only the dry run reads Kafka
+    # (as a worker would); the others need no Kafka password and are not given one.
+    exit_if_unsafe(gw.settings, "worker" if args.command == "dry-run" else "admin")
     if args.command == "migrate":
         gw.migrate()
         print("sharing-gateway: schema at head; agencies:", ", ".join(gw.policies))
