@@ -154,9 +154,9 @@ class Platform(DemoCredentials):
         self.ready_seconds = time.monotonic() - began
 
     def _prepare(self, service: Service) -> None:
+        self.provide_signing_key(service)  # the gateway loads its key on every command, migrate included
         migrate = [str(BIN / service.admin), "migrate"]
         subprocess.run(migrate, env=self.env(service, with_kafka=False), check=True, stdout=subprocess.DEVNULL)
-        self.provide_signing_key(service)
 
     def _spawn(self, name: str, cmd: list[str], env: dict, logs: Path) -> None:
         self.commands[name] = (cmd, env)
