@@ -6,11 +6,12 @@ document is valid."""
 from __future__ import annotations
 
 import json
+import time
 
 import requests
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 from openapi_spec_validator import validate
 from run_platform import SERVICES
 from sharing_gateway.domain.signing import verify
@@ -24,15 +25,21 @@ from tests.support.infra import ROOT, say
 ASYNCAPI = json.loads((ROOT / "docs" / "asyncapi.json").read_text())
 
 
-def all_records(access: KafkaAccess) -> dict[str, list[bytes]]:
-    consumer = KafkaConsumer(
-        metadata_max_age_ms=1000, **access.client_config(), auto_offset_reset="earliest", consumer_timeout_ms=2000
-    )
+def all_records(access: KafkaAccess, timeout_s: float = 180) -> dict[str, list[bytes]]:
+    """Every record of every topic, read to each partition's end offset (a pause between fetches on
+    a busy machine must not end the read early, as an idle timeout would)."""
+    consumer = KafkaConsumer(metadata_max_age_ms=1000, **access.client_config(), auto_offset_reset="earliest")
     topics = [t for t in consumer.topics() if not t.startswith("__")]
-    consumer.subscribe(topics)
+    partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    end = consumer.end_offsets(partitions)
     out: dict[str, list[bytes]] = {t: [] for t in topics}
-    for record in consumer:
-        out[record.topic].append(record.value)
+    deadline = time.monotonic() + timeout_s
+    while any(consumer.position(tp) < end[tp] for tp in partitions):
+        assert time.monotonic() < deadline, "the topics were not read to their end in time"
+        for tp, records in consumer.poll(timeout_ms=1000).items():
+            out[tp.topic] += [r.value for r in records]
     consumer.close()
     return out
 
