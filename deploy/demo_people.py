@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from chassis import idnumber
+from registry.domain.categories import BASE_DATABASES
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTY = "370783000000"
@@ -38,18 +39,7 @@ CATEGORIES = [
     ("hmt_overseas_chinese", 1),
     ("religious_figure", 1),
 ]
-ZH_CATEGORY = {
-    "non_party_representative": "党外代表人士",
-    "non_public_economy": "非公有制经济代表人士",
-    "democratic_party_member": "民主党派成员",
-    "non_party_figure": "无党派人士",
-    "non_party_intellectual": "党外知识分子",
-    "ethnic_minority": "少数民族人士",
-    "religious_figure": "宗教界人士",
-    "new_social_strata": "新的社会阶层人士",
-    "overseas_returnee": "出国和归国留学人员",
-    "hmt_overseas_chinese": "港澳台侨",
-}
+ZH_CATEGORY = BASE_DATABASES  # the registry's own names of its ten base databases
 EMPLOYERS = [
     "寿光蔬菜产业集团",
     "晨鸣纸业",
