@@ -7,6 +7,7 @@ The broker is this suite's own (not the session broker), because the fault tests
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -46,6 +47,16 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: next((i + 1 for i, name in enumerate(last) if name in str(item.fspath)), 0))
 
 
+def every_day_a_working_day(folder):
+    """A calendar file (the service desk's WORK_CALENDAR_FILE) making the weeks around today
+    working days; the suite runs at weekends and on holidays too."""
+    today = dt.date.today()
+    days = [(today + dt.timedelta(days=n)).isoformat() for n in range(-7, 60)]
+    path = folder / "every-day.json"
+    path.write_text(json.dumps({"years": {str(today.year): {"holidays": [], "makeup_workdays": days}}}))
+    return path
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def platform(request, tmp_path_factory):
     urls = {}
@@ -55,6 +66,8 @@ def platform(request, tmp_path_factory):
             pytest.skip("PostgreSQL not available here")
         urls = {s.name: pg.new_database() for s in SERVICES}
     os.environ["SLA_SWEEP_INTERVAL"] = "1"
+    # A work calendar with no rest days, so the SLA breach scenario sees its clock run on any day.
+    os.environ["WORK_CALENDAR_FILE"] = str(every_day_a_working_day(tmp_path_factory.mktemp("calendar")))
     os.environ["GUNICORN_ACCESS_LOG"] = "-"  # gunicorn's access log too, for the log grep (test_privacy)
     # Production mode: strong random secrets, so the suite proves the services run outside development mode.
     os.environ.update(strong_secret_environment(*SETTINGS_CLASSES))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +25,8 @@ class ServiceDesk:
     settings: ServiceDeskSettings
     engine: sa.Engine
     calendar: WorkCalendar
+    #: The time the SLA clocks read; the wall clock, except in tests that need a given day.
+    clock: Callable[[], dt.datetime] = dataclasses.field(default=lambda: dt.datetime.now(dt.UTC))
 
     def uow(self, session: Session | None = None) -> UnitOfWork:
         """A new unit of work; with ``session``, one that joins a consumer's transaction."""
@@ -36,4 +40,5 @@ class ServiceDesk:
 
 def bootstrap(settings: ServiceDeskSettings | None = None, engine: sa.Engine | None = None) -> ServiceDesk:
     settings = settings or ServiceDeskSettings.from_env()
-    return ServiceDesk(settings, engine or make_engine(settings.database_url), load_calendar())
+    engine = engine or make_engine(settings.database_url)
+    return ServiceDesk(settings, engine, load_calendar(settings.work_calendar_file))

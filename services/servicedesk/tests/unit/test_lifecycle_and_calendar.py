@@ -74,3 +74,17 @@ def test_time_zone_is_china_standard_time():
     # 23:00 UTC on Friday is already Saturday 07:00 in Shouguang: no working time after it.
     friday_late_utc = dt.datetime(2026, 11, 27, 23, 0, tzinfo=dt.UTC)
     assert PLAIN.working_time(friday_late_utc, at("2026-11-30", 0)) == dt.timedelta(0)
+
+
+def test_an_operators_calendar_file_replaces_the_shipped_one(tmp_path):
+    # 2027's schedule before a release carries it: 2027-02-06 (a Saturday) made a working day,
+    # 2027-02-08 (a Monday) a holiday.
+    path = tmp_path / "calendar.json"
+    path.write_text(
+        '{"years": {"2027": {"holidays": [["2027-02-08", "2027-02-08"]], "makeup_workdays": ["2027-02-06"]}}}'
+    )
+    theirs, shipped = load_calendar(str(path)), load_calendar()
+    assert theirs.is_working_day(dt.date(2027, 2, 6)) and not shipped.is_working_day(dt.date(2027, 2, 6))
+    assert not theirs.is_working_day(dt.date(2027, 2, 8)) and shipped.is_working_day(dt.date(2027, 2, 8))
+    # The file replaces the shipped calendar rather than adding to it.
+    assert theirs.is_working_day(dt.date(2026, 10, 1)) and not shipped.is_working_day(dt.date(2026, 10, 1))

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import json
 from importlib import resources
+from pathlib import Path
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 DAY = dt.timedelta(days=1)
@@ -60,10 +61,12 @@ class WorkCalendar:
             cursor = midnight
 
 
-def load_calendar() -> WorkCalendar:
-    """The shipped calendar (``servicedesk/data/holidays.json``; edit it when the State Council
-    publishes the next year's schedule)."""
-    data = json.loads(resources.files("servicedesk.data").joinpath("holidays.json").read_text(encoding="utf-8"))
+def load_calendar(path: str = "") -> WorkCalendar:
+    """The calendar in ``path`` (setting ``WORK_CALENDAR_FILE``) or, without one, the shipped
+    calendar (``servicedesk/data/holidays.json``; add each year when the State Council
+    publishes its schedule)."""
+    source = Path(path) if path else resources.files("servicedesk.data").joinpath("holidays.json")
+    data = json.loads(source.read_text(encoding="utf-8"))
     return WorkCalendar(
         frozenset(dt.date.fromisoformat(d) for year in data["years"].values() for d in _days(year["holidays"])),
         frozenset(dt.date.fromisoformat(d) for year in data["years"].values() for d in year["makeup_workdays"]),

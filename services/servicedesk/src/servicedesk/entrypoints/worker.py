@@ -7,7 +7,6 @@ the SLA clock sweep.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from chassis import worker
@@ -26,7 +25,7 @@ def people_consumer(desk: ServiceDesk) -> ConsumerRunner:
 def build(desk: ServiceDesk) -> list:
     # Several workers may sweep at once: each breach is written once (the flag is the guard).
     sweep = worker.Every(
-        desk.settings.sla_sweep_interval, "SLA breaches escalated", lambda: sla.sweep(desk.uow, dt.datetime.now(dt.UTC))
+        desk.settings.sla_sweep_interval, "SLA breaches escalated", lambda: sla.sweep(desk.uow, desk.clock())
     )
     return [worker.relay(desk.settings, desk.engine, outbox), people_consumer(desk), sweep]
 

@@ -17,7 +17,13 @@ from servicedesk.service_layer.unit_of_work import UowFactory
 
 
 def search(
-    uow_factory: UowFactory, principal: Principal, filters: dict, calendar: WorkCalendar, limit: int, cursor: str | None
+    uow_factory: UowFactory,
+    principal: Principal,
+    filters: dict,
+    calendar: WorkCalendar,
+    limit: int,
+    cursor: str | None,
+    now: dt.datetime,
 ) -> dict:
     """A page of requests in the caller's scope, newest first, filtered by state, category,
     priority, breach, handling unit or person; keyset-paginated."""
@@ -49,7 +55,6 @@ def search(
             query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit + 1)
         ).mappings()
         rows = [dict(r) for r in rows]
-        now = dt.datetime.now(dt.UTC)
         items = [with_clock(r, calendar, now) for r in rows[:limit]]
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = encode_cursor(aware(last["created_at"]).isoformat(), last["id"]) if last else None

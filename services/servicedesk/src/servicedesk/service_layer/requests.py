@@ -129,16 +129,18 @@ def get_in(uow: UnitOfWork, principal: Principal, request_id: str) -> dict:
     return row
 
 
-def view(uow_factory: UowFactory, principal: Principal, request_id: str, calendar: WorkCalendar) -> dict:
+def view(
+    uow_factory: UowFactory, principal: Principal, request_id: str, calendar: WorkCalendar, now: dt.datetime
+) -> dict:
     with uow_factory() as uow:
         row = get_in(uow, principal, request_id)
-        return {**with_clock(row, calendar), "history": uow.requests.history(request_id)}
+        return {**with_clock(row, calendar, now), "history": uow.requests.history(request_id)}
 
 
-def with_clock(row: dict, calendar: WorkCalendar, now: dt.datetime | None = None) -> dict:
+def with_clock(row: dict, calendar: WorkCalendar, now: dt.datetime) -> dict:
     """A request as the API shows it: with its allowed moves and where its clock stands."""
     clock = SlaClock.of(row)
-    used = clock.used(calendar, now or dt.datetime.now(dt.UTC))
+    used = clock.used(calendar, now)
     return {
         **{k: aware(v) if isinstance(v, dt.datetime) else v for k, v in row.items()},
         "allowed_actions": lifecycle.allowed_actions(row["state"]),

@@ -21,7 +21,7 @@ def desk() -> ServiceDesk:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return desk().clock()
 
 
 def uow() -> UowFactory:

@@ -28,14 +28,14 @@ class Requests(MethodView):
     def post(self, body):
         """Open a member's request; an urgent one is also published for emergency coordination"""
         request_id = requests.open_request(uow(), current_principal(), body, desk().calendar, now())
-        return requests.view(uow(), current_principal(), request_id, desk().calendar)
+        return requests.view(uow(), current_principal(), request_id, desk().calendar, now())
 
     @blp.arguments(RequestQuery, location="query")
     @blp.response(200, RequestPage)
     def get(self, args):
         """Requests in your scope, newest first; filter by state, category, priority, breach, unit or person"""
         limit, cursor = args.pop("limit"), args.pop("cursor")
-        return request_search.search(uow(), current_principal(), args, desk().calendar, limit, cursor)
+        return request_search.search(uow(), current_principal(), args, desk().calendar, limit, cursor, now())
 
 
 @blp.route("/requests/<request_id>")
@@ -43,7 +43,7 @@ class Request(MethodView):
     @blp.response(200, RequestOut)
     def get(self, request_id):
         """One request with its SLA clocks and full history"""
-        return requests.view(uow(), current_principal(), request_id, desk().calendar)
+        return requests.view(uow(), current_principal(), request_id, desk().calendar, now())
 
 
 @blp.route(f"/requests/<request_id>/<any({','.join(lifecycle.MOVES)}):action>")
