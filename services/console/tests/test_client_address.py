@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 from console.app import create_app as create_console
 from console.config import ConsoleSettings
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from evaluation.adapters.tables import rate_windows, ratings
@@ -40,8 +39,7 @@ def evaluation(tmp_path):
         )
     )
     ev.migrate()
-    with Session(ev.engine) as s, s.begin():
-        apply_person_event(s, person_event("p1"))
+    apply_person_event(ev.uow, person_event("p1"))
     server = make_server("127.0.0.1", 0, create_evaluation(ev), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield ev, f"http://127.0.0.1:{server.server_port}"

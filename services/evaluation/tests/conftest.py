@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
@@ -47,9 +46,8 @@ def auth(evaluation):
 @pytest.fixture
 def people(evaluation):
     def add(*events):
-        with Session(evaluation.engine) as s, s.begin():
-            for e in events:
-                apply_person_event(s, e)
+        for e in events:
+            apply_person_event(evaluation.uow, e)
 
     return add
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
 from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
@@ -47,8 +46,7 @@ def auth(desk):
 @pytest.fixture
 def people(desk):
     def add(*events):
-        with Session(desk.engine) as s, s.begin():
-            for e in events:
-                apply_person_event(s, e)
+        for e in events:
+            apply_person_event(desk.uow, e)
 
     return add

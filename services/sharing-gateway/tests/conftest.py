@@ -11,12 +11,12 @@ from sharing_gateway import notice_sender
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
+from sharing_gateway.entrypoints import worker
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, notice_keys, read_model, source_events
+from sharing_gateway.service_layer import agencies, notice_keys, read_model
 from sqlalchemy.orm import Session
 
 from chassis.events import Envelope
-from chassis.unit_of_work import joining
 from tests.support.secrets import strong_secret_environment, strong_secrets
 from tests.support.tokens import ISSUER, trusted
 
@@ -102,15 +102,12 @@ def consume(gateway):
 def consumer(gateway):
     """Hand source events to the gateway exactly as its worker's consumers do."""
 
+    on_person, on_event = worker.person_handler(gateway), worker.event_handler(gateway)
+
     def handle(*events: Envelope):
         for e in events:
             with Session(gateway.engine) as s, s.begin():
-                before = read_model.roles_of(s, e.data.get("person_id"))
-                if e.type in read_model.PERSON_EVENTS:
-                    read_model.apply_person_event(s, e)
-                    source_events.on_person_event(joining(gateway.uow, s), gateway.delivery, e, before)
-                else:
-                    source_events.on_event(joining(gateway.uow, s), gateway.delivery, e, before)
+                (on_person if e.type in read_model.PERSON_EVENTS else on_event)(s, e)
 
     return handle
 

@@ -114,14 +114,15 @@ class UnitOfWork:
 UowFactory = Callable[[], UnitOfWork]
 
 
-def joining(factory: Callable[..., UnitOfWork], session: Session) -> UowFactory:
+def joining(factory: Callable[..., UnitOfWork], session: Session) -> Callable[..., UnitOfWork]:
     """A factory of units of work that join ``session``: the consumer runner's transaction, so a
-    use case's effect commits with the runner's tracking row (``chassis.consumer``)."""
-    return lambda: factory(session=session)
+    use case's effect commits with the runner's tracking row (``chassis.consumer``). It takes the
+    same arguments as ``factory`` (the registry's names its actor)."""
+    return lambda *args: factory(*args, session=session)
 
 
 def joined(
-    factory: Callable[..., UnitOfWork], use_case: Callable[[UowFactory, Envelope], None]
+    factory: Callable[..., UnitOfWork], use_case: Callable[[Callable[..., UnitOfWork], Envelope], None]
 ) -> Callable[[Session, Envelope], None]:
     """A consumer handler that runs ``use_case(uow_factory, envelope)`` in the runner's transaction."""
 

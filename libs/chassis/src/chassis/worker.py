@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis import kafka, logs
 from chassis.consumer import ConsumerRunner, Handler
 from chassis.relay import OutboxRelay
 from chassis.settings import BaseSettings, exit_if_unsafe
+from chassis.unit_of_work import UnitOfWork, joining
 
 log = logging.getLogger("tongxin.worker")
 
@@ -112,7 +112,8 @@ class PeopleReplay:
     view first, and the digest printed after (the same as before when nothing was lost)."""
 
     consumer: Callable[[], ConsumerRunner]
-    reset: Callable[[Session], None]
+    uow: Callable[..., UnitOfWork]  # the service's unit-of-work factory
+    reset: Callable[[Callable[..., UnitOfWork]], None]  # the use case that empties the view
     digest: Callable[[], str]
 
 
@@ -133,7 +134,7 @@ def main(
         check()
     logs.configure(settings.service_name + "-worker", settings.log_level)
     if replay is not None and list(argv[:1]) == ["replay-people"]:
-        count = replay.consumer().replay(replay.reset)
+        count = replay.consumer().replay(lambda session: replay.reset(joining(replay.uow, session)))
         print(f"people view rebuilt from {count} events; digest {replay.digest()}")
         return 0
     return run(build(), description)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.orm import Session
 
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
@@ -45,9 +44,8 @@ def seeded(tmp_path_factory):
         )
     )
     ev.migrate()
-    with Session(ev.engine) as s, s.begin():
-        for pid, unit in PEOPLE.items():
-            apply_person_event(s, person_event(pid, unit=unit))
+    for pid, unit in PEOPLE.items():
+        apply_person_event(ev.uow, person_event(pid, unit=unit))
     client = create_app(ev).test_client()
 
     def as_(role, sub):

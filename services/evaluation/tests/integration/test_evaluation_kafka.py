@@ -13,6 +13,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from chassis.events import Envelope
 from chassis.kafka import KafkaAccess
 from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON
+from chassis.unit_of_work import joining
 from evaluation.bootstrap import bootstrap
 from evaluation.config import EvaluationSettings
 from evaluation.domain.index import DEFAULT
@@ -140,7 +141,7 @@ def test_a_court_notice_vetoes_and_the_meeting_revokes_over_kafka(live, kafka):
     before = (read_model.digest_of_view(ev.engine), client.get(f"/rounds/{round_id}/report", headers=staff).get_json())
     replayer = people_consumer(ev)
     replayer.name = f"replay-{uuid.uuid4().hex[:6]}"  # its own group, so the live worker keeps running
-    replayer.replay(read_model.reset)
+    replayer.replay(lambda session: read_model.reset(joining(ev.uow, session)))
     after = (read_model.digest_of_view(ev.engine), client.get(f"/rounds/{round_id}/report", headers=staff).get_json())
     assert after == before
 

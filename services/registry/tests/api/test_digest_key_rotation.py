@@ -48,8 +48,6 @@ def test_during_a_rotation_the_previous_key_still_matches_until_every_digest_is_
 def test_an_import_during_a_rotation_updates_the_record_not_yet_rekeyed(registry, client, auth):
     import io
 
-    from registry.service_layer.import_runner import ImportRunner
-
     body = person_body()
     assert client.post("/people", json=body, headers=auth()).status_code == 201
     rotated = _with(
@@ -61,6 +59,6 @@ def test_an_import_during_a_rotation_updates_the_record_not_yet_rekeyed(registry
     for mode in ("dry_run", "good_rows"):
         r = new_client.post(f"/imports?mode={mode}", data={"file": (io.BytesIO(csv), "x.csv")}, headers=auth(),
                             content_type="multipart/form-data")  # fmt: skip
-        ImportRunner(rotated).run_next()
+        rotated.import_runner().run_next()
         job = new_client.get(f"/imports/{r.get_json()['id']}", headers=auth()).get_json()
         assert (job["state"], job["created"], job["errors"]) == ("succeeded", 0, []), job

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from registry.adapters.tables import import_jobs, people
-from registry.service_layer.import_runner import ImportRunner, erase_expired_files
+from registry.service_layer.import_runner import erase_expired_files
 from services.registry.tests.support import DONGGUAN, WENJIA_VILLAGE, XICHENG, new_id_number
 
 HEADER = ["姓名", "性别", "出生日期", "身份证号码", "行政区划代码", "基础库", "工作单位", "标签"]
@@ -57,7 +57,7 @@ def upload(client, auth, content: bytes, mode: str, filename="people.xlsx", head
 def run(client, auth, registry, content: bytes, mode: str, **kw) -> dict:
     r = upload(client, auth, content, mode, **kw)
     assert r.status_code == 202, r.get_json()
-    assert ImportRunner(registry).run_next()
+    assert registry.import_runner().run_next()
     return client.get(f"/imports/{r.get_json()['id']}", headers=auth()).get_json()
 
 

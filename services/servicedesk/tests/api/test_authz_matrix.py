@@ -7,7 +7,6 @@ or donor are refused and change nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
 from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
@@ -39,10 +38,9 @@ def seeded(tmp_path_factory):
         )
     )
     desk.migrate()
-    with Session(desk.engine) as s, s.begin():
-        for pid in ("m1", "m2"):
-            apply_person_event(s, person_event(pid, unit=TOWN_A))
-        apply_person_event(s, person_event("mx", unit=OTHER_TOWN))
+    for pid in ("m1", "m2"):
+        apply_person_event(desk.uow, person_event(pid, unit=TOWN_A))
+    apply_person_event(desk.uow, person_event("mx", unit=OTHER_TOWN))
     client = create_app(desk).test_client()
     town = {"Authorization": f"Bearer {ISSUER.issue('seed-admin', ['admin'], TOWN_A)}"}
     other = {"Authorization": f"Bearer {ISSUER.issue('other-admin', ['admin'], OTHER_TOWN)}"}

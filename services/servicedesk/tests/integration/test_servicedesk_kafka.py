@@ -11,6 +11,7 @@ from kafka import KafkaConsumer
 
 from chassis.events import Envelope
 from chassis.topics import SERVICEDESK
+from chassis.unit_of_work import joining
 from registry.bootstrap import bootstrap as registry_bootstrap
 from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app as registry_app
@@ -126,5 +127,5 @@ def test_the_people_view_rebuilt_by_replay_is_identical(platform):
     before = read_model.digest_of_view(desk.engine)
     replayer = people_consumer(desk)
     replayer.name = f"replay-{uuid.uuid4().hex[:6]}"  # its own group, so the live worker keeps running
-    replayer.replay(read_model.reset)
+    replayer.replay(lambda session: read_model.reset(joining(desk.uow, session)))
     assert read_model.digest_of_view(desk.engine) == before

@@ -217,8 +217,7 @@ def test_a_notice_parked_in_the_same_moment_as_its_persons_registration_still_go
     key = gateway.settings.id_digest_key()
     assert post_notice("court", notice(notice_id="N-race", id_number=NOBODY)).status_code == 201
     registration = person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key))
-    with gateway.engine.begin() as conn:  # the people view learns the person without a release
-        read_model.apply_person_event(conn, registration)
+    read_model.apply_person_event(gateway.uow, registration)  # the people view learns the person, no release
     assert passed_on(gateway) == []
     assert parked_notices.sweep(gateway.uow, gateway.policies) == 1
     assert parked_notices.sweep(gateway.uow, gateway.policies) == 0
@@ -238,8 +237,7 @@ def test_a_parked_notice_that_no_longer_keeps_its_contract_stays_parked_and_fail
         stale = {**parked, "data": {**parked["data"], "occurred_on": "not a date"}}
         conn.execute(notices.update().where(notices.c.notice_id == "N-stale").values(parked=stale))
     registration = person_event("new", unit="370783002001", digest=idnumber.digest(NOBODY, key))
-    with gateway.engine.begin() as conn:
-        read_model.apply_person_event(conn, registration)
+    read_model.apply_person_event(gateway.uow, registration)
     with gateway.uow() as uow:
         assert parked_notices.release(uow, gateway.policies, registration.data) == 0
         uow.commit()

@@ -20,7 +20,7 @@ from evaluation.service_layer import read_model, violations
 
 
 def people_consumer(ev: Evaluation) -> ConsumerRunner:
-    handlers = {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS}
+    handlers = {t: joined(ev.uow, read_model.apply_person_event) for t in read_model.PERSON_EVENTS}
     return worker.consumer(ev.settings, ev.engine, processed_events, "people", REGISTRY_PERSON, handlers)
 
 
@@ -39,7 +39,7 @@ def build(ev: Evaluation) -> list:
 def main(argv: list[str] | None = None) -> int:
     ev = bootstrap()
     replay = worker.PeopleReplay(
-        lambda: people_consumer(ev), read_model.reset, lambda: read_model.digest_of_view(ev.engine)
+        lambda: people_consumer(ev), ev.uow, read_model.reset, lambda: read_model.digest_of_view(ev.engine)
     )
     return worker.main(ev.settings, lambda: build(ev), "relay, people view, agency notices", argv=argv, replay=replay)
 

@@ -11,8 +11,7 @@ import argparse
 import sys
 
 from chassis.settings import exit_if_unsafe
-from registry.bootstrap import bootstrap
-from registry.service_layer.digest_keys import exit_if_key_changed
+from registry.bootstrap import bootstrap, exit_if_key_changed
 from registry.service_layer.rekey import rekey_id_digests
 from registry.service_layer.units import load_shipped_units
 

@@ -12,20 +12,19 @@ import sys
 
 from chassis import worker
 from chassis.topics import EVALUATION
+from chassis.unit_of_work import joined
 from registry.adapters.tables import outbox, processed_events
-from registry.bootstrap import Registry, bootstrap
+from registry.bootstrap import Registry, bootstrap, exit_if_key_changed
 from registry.service_layer import evaluation_outcomes
-from registry.service_layer.digest_keys import exit_if_key_changed
-from registry.service_layer.import_runner import ImportRunner
 
 
 def build(registry: Registry) -> list:
     s, engine = registry.settings, registry.engine
-    handlers = {evaluation_outcomes.REVOKED: evaluation_outcomes.qualification_revoked(engine, s.id_digest_key())}
+    handlers = {evaluation_outcomes.REVOKED: joined(registry.uow, evaluation_outcomes.qualification_revoked)}
     return [
         worker.relay(s, engine, outbox),
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, handlers),
-        ImportRunner(registry),
+        registry.import_runner(),
     ]
 
 

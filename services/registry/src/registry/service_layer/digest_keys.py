@@ -18,10 +18,11 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.digests import DigestKey
-from chassis.unit_of_work import UnitOfWork
-from registry.adapters.tables import EVENTS, digest_keys
+from registry.adapters.tables import digest_keys
+from registry.service_layer.unit_of_work import UowFactory
 
 PROBE = "tongxin:id-digest-key-fingerprint"
+STARTUP = "system:startup"  # the actor of the start-up check (it writes no history)
 
 
 class DigestKeyChanged(RuntimeError):
@@ -32,10 +33,10 @@ def fingerprint(key: DigestKey) -> str:
     return key(PROBE)
 
 
-def pin_digest_keys(engine: sa.Engine, current: DigestKey, previous: list[DigestKey]) -> None:
+def pin_digest_keys(uow_factory: UowFactory, current: DigestKey, previous: list[DigestKey]) -> None:
     """Record the fingerprint of each configured key id seen for the first time; raise
     DigestKeyChanged when a known key id now comes with another secret (at start-up, before any actor)."""
-    with UnitOfWork(engine, EVENTS) as uow:
+    with uow_factory(STARTUP) as uow:
         conn = uow.session
         if not sa.inspect(conn.connection()).has_table(digest_keys.name):
             return  # not migrated yet: ``registry-admin migrate`` pins the key
@@ -55,11 +56,3 @@ def pin_digest_keys(engine: sa.Engine, current: DigestKey, previous: list[Digest
                     f"({key.key_id}=<old secret>) and run `registry-admin migrate` to re-key"
                 )
         uow.commit()
-
-
-def exit_if_key_changed(registry) -> None:
-    """For command-line entry points: print why and exit non-zero on a changed key."""
-    try:
-        registry.pin_digest_keys()
-    except DigestKeyChanged as exc:
-        raise SystemExit(f"refusing to start: {exc}") from None

@@ -7,28 +7,26 @@ event like any staff edit. The consumer runner makes redeliveries no-ops.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED
 from chassis.events import Envelope
-from registry.service_layer.unit_of_work import UnitOfWork
+from registry.service_layer.unit_of_work import UowFactory
 
 REVOKED = QUALIFICATION_REVOKED
+ACTOR = "evaluation"
 _WHY = {
     "revoke_membership_recommendation": "联席评价：撤销委员推荐",
     "revoke_recommendation_eligibility": "联席评价：取消推荐资格",
 }
 
 
-def qualification_revoked(engine, id_secret: str):
-    def handle(session: Session, envelope: Envelope) -> None:
-        data = envelope.data
-        with UnitOfWork(engine, id_secret, actor="evaluation", session=session) as uow:
-            person = uow.people.get(data["person_id"])
-            reason = f"{_WHY.get(data['decision'], data['decision'])}：{data['reason']}"
-            if person.revoke_role(data["body"], reason):
-                uow.people.save(person)
-                uow.track(person)
-            uow.commit()
-
-    return handle
+def qualification_revoked(uow_factory: UowFactory, envelope: Envelope) -> None:
+    """Remove the person's role in the body the decision names (the consumer runs it with
+    ``chassis.unit_of_work.joined``, acting as ``evaluation``)."""
+    data = envelope.data
+    with uow_factory(ACTOR) as uow:
+        person = uow.people.get(data["person_id"])
+        reason = f"{_WHY.get(data['decision'], data['decision'])}：{data['reason']}"
+        if person.revoke_role(data["body"], reason):
+            uow.people.save(person)
+            uow.track(person)
+        uow.commit()

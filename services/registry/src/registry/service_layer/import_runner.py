@@ -11,6 +11,7 @@ import time
 
 import sqlalchemy as sa
 
+from chassis.digests import DigestKey
 from registry.adapters.tables import import_jobs
 from registry.service_layer.import_job import RUNNER, run_job
 from registry.service_layer.unit_of_work import UowFactory
@@ -21,8 +22,18 @@ log = logging.getLogger(__name__)
 class ImportRunner:
     """Runs queued jobs one at a time (in the worker); requeues jobs a crash left running."""
 
-    def __init__(self, registry, poll_interval: float = 0.5):
-        self.registry = registry
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        digest_keys: list[DigestKey],
+        batch_size: int,
+        file_retention_seconds: int,
+        poll_interval: float = 0.5,
+    ):
+        self.uow_factory = uow_factory
+        self.digest_keys = digest_keys  # the current key first, then any previous ones (matching only)
+        self.batch_size = batch_size
+        self.file_retention_seconds = file_retention_seconds
         self.poll_interval = poll_interval
         self._stop = threading.Event()
         self._next_erase = 0.0
@@ -31,7 +42,7 @@ class ImportRunner:
         self._stop.set()
 
     def run_forever(self) -> None:
-        with self.registry.uow(RUNNER) as uow:
+        with self.uow_factory(RUNNER) as uow:
             uow.session.execute(import_jobs.update().where(import_jobs.c.state == "running").values(state="queued"))
             uow.commit()
         while not self._stop.is_set():
@@ -44,9 +55,9 @@ class ImportRunner:
 
     def run_next(self) -> bool:
         if time.monotonic() >= self._next_erase:
-            erase_expired_files(self.registry.uow, self.registry.settings.import_file_retention_seconds)
-            self._next_erase = time.monotonic() + min(30.0, self.registry.settings.import_file_retention_seconds / 2)
-        with self.registry.uow(RUNNER) as uow:
+            erase_expired_files(self.uow_factory, self.file_retention_seconds)
+            self._next_erase = time.monotonic() + min(30.0, self.file_retention_seconds / 2)
+        with self.uow_factory(RUNNER) as uow:
             job_id = uow.session.execute(
                 sa.select(import_jobs.c.id)
                 .where(import_jobs.c.state == "queued")
@@ -62,9 +73,7 @@ class ImportRunner:
             ).rowcount
             uow.commit()
         if claimed:
-            s = self.registry.settings
-            keys = [s.id_digest_key(), *s.previous_id_digest_keys()]
-            run_job(self.registry.uow, job_id, keys, s.import_batch_size)
+            run_job(self.uow_factory, job_id, self.digest_keys, self.batch_size)
         return True
 
 

@@ -12,13 +12,14 @@ import sys
 from chassis import worker
 from chassis.consumer import ConsumerRunner
 from chassis.topics import REGISTRY_PERSON
+from chassis.unit_of_work import joined
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
 from servicedesk.service_layer import read_model, sla
 
 
 def people_consumer(desk: ServiceDesk) -> ConsumerRunner:
-    handlers = {t: read_model.apply_person_event for t in read_model.PERSON_EVENTS}
+    handlers = {t: joined(desk.uow, read_model.apply_person_event) for t in read_model.PERSON_EVENTS}
     return worker.consumer(desk.settings, desk.engine, processed_events, "people", REGISTRY_PERSON, handlers)
 
 
@@ -33,7 +34,7 @@ def build(desk: ServiceDesk) -> list:
 def main(argv: list[str] | None = None) -> int:
     desk = bootstrap()
     replay = worker.PeopleReplay(
-        lambda: people_consumer(desk), read_model.reset, lambda: read_model.digest_of_view(desk.engine)
+        lambda: people_consumer(desk), desk.uow, read_model.reset, lambda: read_model.digest_of_view(desk.engine)
     )
     return worker.main(desk.settings, lambda: build(desk), "relay, people view, SLA sweep", argv=argv, replay=replay)
 

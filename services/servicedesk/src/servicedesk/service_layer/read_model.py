@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis import people_view, units
 from chassis.events import Envelope
+from chassis.unit_of_work import UnitOfWork, UowFactory
 from servicedesk.adapters.tables import people, request_history, requests, suggestions
 
 PERSON_EVENTS = people_view.PERSON_EVENTS
@@ -22,7 +22,14 @@ def _town_prefix(unit: str) -> str:
     return units.scope_prefix(town)
 
 
-def apply_person_event(session: Session, envelope: Envelope) -> None:
+def apply_person_event(uow_factory: UowFactory, envelope: Envelope) -> None:
+    with uow_factory() as uow:
+        _follow_the_person(uow, envelope)
+        uow.commit()
+
+
+def _follow_the_person(uow: UnitOfWork, envelope: Envelope) -> None:
+    session = uow.session
     before = session.execute(
         sa.select(people.c.unit_code).where(people.c.person_id == envelope.data["person_id"])
     ).scalar()
@@ -51,8 +58,10 @@ def apply_person_event(session: Session, envelope: Envelope) -> None:
         session.execute(table.update().where(table.c.person_id == pid).values(unit_code=new_unit))
 
 
-def reset(session: Session) -> None:
-    people_view.reset(session, people)
+def reset(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        people_view.reset(uow.session, people)
+        uow.commit()
 
 
 def digest_of_view(engine: sa.Engine) -> str:

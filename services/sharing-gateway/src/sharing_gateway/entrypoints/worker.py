@@ -9,15 +9,14 @@ agencies' feeds, the people view, the ledger's checkpoints, and the outbox relay
 from __future__ import annotations
 
 import sys
-
-from sqlalchemy.orm import Session
+from collections.abc import Callable
 
 from chassis import worker
-from chassis.consumer import ConsumerRunner
+from chassis.consumer import ConsumerRunner, Handler
 from chassis.contracts import all_contracts
 from chassis.events import Envelope
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
-from chassis.unit_of_work import joining
+from chassis.unit_of_work import UnitOfWork, joined
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
 from sharing_gateway.service_layer import checkpoints, parked_notices, read_model, source_events
@@ -27,23 +26,35 @@ def _types(topic: str) -> list[str]:
     return [c.type for c in all_contracts() if c.topic == topic]
 
 
-def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
-    def on_person(session: Session, envelope: Envelope) -> None:
-        before = read_model.roles_of(session, envelope.data.get("person_id"))
-        read_model.apply_person_event(session, envelope)
-        if deliver:
-            source_events.on_person_event(joining(gw.uow, session), gw.delivery, envelope, before)
+def person_handler(gw: Gateway, deliver: bool = True) -> Handler:
+    """A registry event: the people view, then (unless replaying) delivery with the roles as they
+    were before it, and the person's parked notices passed on; all in the consumer's transaction."""
 
-    handlers = {t: on_person for t in read_model.PERSON_EVENTS}
+    def use_case(uows: Callable[..., UnitOfWork], envelope: Envelope) -> None:
+        before = read_model.apply_person_event(uows, envelope)
+        if deliver:
+            source_events.on_person_event(uows, gw.delivery, envelope, before)
+
+    return joined(gw.uow, use_case)
+
+
+def event_handler(gw: Gateway) -> Handler:
+    """An evaluation or service-desk event: delivered with the person's roles as they stand."""
+
+    def use_case(uows: Callable[..., UnitOfWork], envelope: Envelope) -> None:
+        source_events.on_event(uows, gw.delivery, envelope, read_model.roles_now(uows, envelope.data.get("person_id")))
+
+    return joined(gw.uow, use_case)
+
+
+def people_consumer(gw: Gateway, deliver: bool = True) -> ConsumerRunner:
+    handlers = dict.fromkeys(read_model.PERSON_EVENTS, person_handler(gw, deliver))
     return worker.consumer(gw.settings, gw.engine, processed_events, "people", REGISTRY_PERSON, handlers)
 
 
 def outcome_consumer(gw: Gateway, name: str, topic: str) -> ConsumerRunner:
-    def on_event(session: Session, envelope: Envelope) -> None:
-        before = read_model.roles_of(session, envelope.data.get("person_id"))
-        source_events.on_event(joining(gw.uow, session), gw.delivery, envelope, before)
-
-    return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, {t: on_event for t in _types(topic)})
+    handlers = dict.fromkeys(_types(topic), event_handler(gw))
+    return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, handlers)
 
 
 def build(gw: Gateway) -> list:
@@ -65,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     gw = bootstrap()
     # Rebuilding the view must not deliver anything twice: feeds are left alone.
     replay = worker.PeopleReplay(
-        lambda: people_consumer(gw, deliver=False), read_model.reset, lambda: read_model.digest_of_view(gw.engine)
+        consumer=lambda: people_consumer(gw, deliver=False),
+        uow=gw.uow,
+        reset=read_model.reset,
+        digest=lambda: read_model.digest_of_view(gw.engine),
     )
     return worker.main(gw.settings, lambda: build(gw), "policy engine, people view, relay", argv=argv, replay=replay)
 

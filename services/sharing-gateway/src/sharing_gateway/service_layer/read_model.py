@@ -4,8 +4,9 @@ event that ends someone's CPPCC membership still reaches the CPPCC."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from chassis import people_view
 from chassis.events import Envelope
@@ -15,7 +16,7 @@ from sharing_gateway.service_layer.unit_of_work import UowFactory
 PERSON_EVENTS = people_view.PERSON_EVENTS
 
 
-def roles_of(session, person_id: str | None) -> list[dict]:
+def roles_of(session: Any, person_id: str | None) -> list[dict]:
     if not person_id:
         return []
     roles = session.execute(sa.select(people.c.representative_roles).where(people.c.person_id == person_id)).scalar()
@@ -28,12 +29,19 @@ def roles_now(uow_factory: UowFactory, person_id: str | None) -> list[dict]:
         return roles_of(uow.session, person_id)
 
 
-def apply_person_event(session: Session, envelope: Envelope) -> None:
-    people_view.apply(session, people, envelope)
+def apply_person_event(uow_factory: UowFactory, envelope: Envelope) -> list[dict]:
+    """Apply a registry event to the view; returns the person's roles as they were before it."""
+    with uow_factory() as uow:
+        before = roles_of(uow.session, envelope.data.get("person_id"))
+        people_view.apply(uow.session, people, envelope)
+        uow.commit()
+        return before
 
 
-def reset(session: Session) -> None:
-    people_view.reset(session, people)
+def reset(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        people_view.reset(uow.session, people)
+        uow.commit()
 
 
 def digest_of_view(engine: sa.Engine) -> str:
