@@ -36,7 +36,13 @@ from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
-PREFIX = "cn.tongxin.notice."
+#: The notice types agencies send (the CloudEvent ``type`` they sign), each with its kind.
+NOTICE_TYPES = {
+    "cn.tongxin.notice.violation.v1": "violation",
+    "cn.tongxin.notice.violation_rescinded.v1": "violation_rescinded",
+    "cn.tongxin.notice.membership_confirmed.v1": "membership_confirmed",
+    "cn.tongxin.notice.membership_ended.v1": "membership_ended",
+}
 #: What each kind of notice becomes on ``gateway.inbound.v1``.
 INBOUND = {
     "violation": VIOLATION_NOTICE,
@@ -157,12 +163,11 @@ def _receive(
             "贵机构的通道已被共享平台管理员暂停，通报未被接收", "Your agency is paused; the notice was not taken"
         )
     event, content_digest, kid = verified(uow, agency, body, intake.audience)
-    kind = str(event.get("type", "")).removeprefix(PREFIX).removesuffix(".v1")
+    notice_type = str(event.get("type", ""))
+    kind = NOTICE_TYPES.get(notice_type)
     policy = delivery.policies[agency]
-    if kind not in KINDS or not str(event.get("type", "")).startswith(PREFIX):
-        raise InvalidInput(
-            "未知的通报类型", f"Unknown notice type; use {PREFIX}<kind>.v1 with kind in {sorted(KINDS)}", field="type"
-        )
+    if kind is None:
+        raise InvalidInput("未知的通报类型", f"Unknown notice type; use one of {sorted(NOTICE_TYPES)}", field="type")
     if kind not in policy.notice_types:
         raise Forbidden("贵机构无权发送此类通报", "Your agency may not send this type of notice")
     notice_id = event["id"].strip()
@@ -208,7 +213,7 @@ def _receive(
         parked_notices.discard(uow, agency, data["original_notice_id"])
     received = now.isoformat()
     recorded = sorted({*data, *(["id_digest"] if digest else [])})
-    ledger.append_notice(uow, agency, f"{PREFIX}{kind}.v1", content_digest, recorded, policy.version_label)
+    ledger.append_notice(uow, agency, notice_type, content_digest, recorded, policy.version_label)
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
