@@ -7,7 +7,7 @@ from flask import Flask
 from chassis import logs
 from chassis.http import create_service_app
 from registry.bootstrap import Registry, bootstrap
-from registry.entrypoints.api import people, reference, spreadsheets
+from registry.entrypoints.api import base_databases, duplicates, people, spreadsheets, statistics, units
 
 DESCRIPTION = """统战对象信息库：人员登记、十大基础库归类、代表人士、走访记录、变更历史、Excel 导入导出。
 
@@ -25,6 +25,6 @@ def create_app(registry: Registry | None = None) -> Flask:
     )
     registry.pin_digest_keys()  # after the secrets are known to be safe (create_service_app checks them)
     service.app.extensions["registry"] = registry
-    for blueprint in (people.blp, reference.blp, spreadsheets.blp):
+    for blueprint in (people.blp, duplicates.blp, units.blp, base_databases.blp, statistics.blp, spreadsheets.blp):
         service.api.register_blueprint(blueprint)
     return service.app

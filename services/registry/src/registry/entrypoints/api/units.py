@@ -1,4 +1,4 @@
-"""Admin units, base databases, likely duplicates and dashboard statistics."""
+"""Admin units (行政区划): the county > town > community tree, its changes and their history."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from chassis.http import current_principal
-from registry.domain.categories import BASE_DATABASES, SENSITIVE_CATEGORIES
 from registry.entrypoints.api import schemas as s
 from registry.entrypoints.api.common import registry
-from registry.service_layer import queries, statistics
 from registry.service_layer import units as unit_service
 
-blp = Blueprint("reference", __name__, description="行政区划、基础库、统计 / units, base databases, statistics")
+blp = Blueprint("units", __name__, description="行政区划 / admin units")
 
 
 class UnitOut(Schema):
@@ -44,40 +42,6 @@ class UnitHistoryOut(Schema):
     new_name = fields.String(allow_none=True)
     actor = fields.String()
     at = fields.DateTime()
-
-
-class CategoryInfo(Schema):
-    code = fields.String()
-    name = fields.String()
-    sensitive = fields.Boolean()
-
-
-class StatsArgs(Schema):
-    unit = fields.String(validate=s.UNIT)
-    as_of = fields.Date()
-
-
-class StatsRow(Schema):
-    unit_code = fields.String()
-    unit_name = fields.String()
-    counts = fields.Dict(
-        keys=fields.String(),
-        values=fields.Integer(allow_none=True),
-        metadata={"description": "null: fewer than 5 in a community (viewers); religious/ethnic ones editors only"},
-    )
-
-
-class CategoryStats(Schema):
-    unit = fields.String()
-    as_of = fields.Date()
-    active_people = fields.Integer()
-    rows = fields.List(fields.Nested(StatsRow))
-
-
-class BodyStats(Schema):
-    body = fields.String()
-    level = fields.String()
-    count = fields.Integer()
 
 
 @blp.route("/units")
@@ -118,36 +82,3 @@ class UnitHistory(MethodView):
     def get(self, code):
         """Additions, renames and retirements of a unit"""
         return unit_service.unit_history(registry().uow, current_principal(), code)
-
-
-@blp.route("/categories")
-class Categories(MethodView):
-    @blp.response(200, CategoryInfo(many=True))
-    def get(self):
-        """The 10 base databases (十大基础工作信息库)"""
-        return [{"code": c, "name": n, "sensitive": c in SENSITIVE_CATEGORIES} for c, n in BASE_DATABASES.items()]
-
-
-@blp.route("/duplicates")
-class Duplicates(MethodView):
-    @blp.response(200, s.DuplicateGroup(many=True))
-    def get(self):
-        """Likely duplicates in your scope: same name and birth date, or same name and phone"""
-        return queries.likely_duplicates(registry().uow, current_principal())
-
-
-@blp.route("/statistics/categories")
-class CategoryStatistics(MethodView):
-    @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, CategoryStats)
-    def get(self, args):
-        """Active people per base database x child unit"""
-        return statistics.category_by_unit(registry().uow, current_principal(), args.get("unit"), args.get("as_of"))
-
-
-@blp.route("/statistics/representatives")
-class RepresentativeStatistics(MethodView):
-    @blp.response(200, BodyStats(many=True))
-    def get(self):
-        """Representatives by body and level"""
-        return statistics.representatives_by_body(registry().uow, current_principal())
