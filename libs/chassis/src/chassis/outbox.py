@@ -13,7 +13,6 @@ religion or an ethnicity is refused with ``SensitiveDataRefused`` and the caller
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,15 +94,3 @@ class Outbox:
             "published_at": None,
             "last_error": None,
         }
-
-    def backlog(self, conn: sa.Connection) -> tuple[int, float]:
-        """(pending rows, age in seconds of the oldest pending row) for metrics."""
-        t = self.table
-        count, oldest = conn.execute(
-            sa.select(sa.func.count(), sa.func.min(t.c.created_at)).where(t.c.published_at.is_(None))
-        ).one()
-        if oldest is None:
-            return 0, 0.0
-        if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=dt.UTC)
-        return int(count), max(0.0, (utcnow() - oldest).total_seconds())

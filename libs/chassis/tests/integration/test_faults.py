@@ -12,6 +12,7 @@ import time
 import pytest
 from kafka import TopicPartition
 
+from chassis import metrics
 from chassis.consumer import ConsumerRunner
 from chassis.db import make_engine
 from chassis.kafka import KafkaAccess, ensure_topics, make_consumer, make_producer
@@ -43,6 +44,10 @@ def pending(engine) -> int:
         return conn.execute(
             ledger.sa.select(ledger.sa.func.count()).where(ledger.outbox.c.published_at.is_(None))
         ).scalar()
+
+
+def backlog_gauge(service: str) -> float:
+    return metrics.OUTBOX_BACKLOG.labels(service)._value.get()
 
 
 def consumer_runner(engine, access, topic, group):
@@ -82,6 +87,8 @@ def test_kafka_down_for_10s_while_1000_changes_are_written_then_all_arrive_once(
             time.sleep(0.1)
     outage = time.monotonic() - down_at
     assert pending(engine) == 1000, "nothing could have been published while Kafka was down"
+    # What an operator sees meanwhile: the backlog gauge the relay keeps (every BACKLOG_EVERY_S).
+    wait_for(lambda: backlog_gauge("fault") == 1000, 60, message="the backlog gauge shows the outage")
     own_broker.start()
 
     wait_for(lambda: len(ledger.applied_rows(engine)) >= 1020, 120, interval=0.5, message="all events applied")
@@ -107,6 +114,7 @@ def test_kafka_down_for_10s_while_1000_changes_are_written_then_all_arrive_once(
     assert doubled == 0
     assert len(rows) == 1020
     assert pending(engine) == 0
+    assert relay.measure_backlog()[0] == 0 and backlog_gauge("fault") == 0
 
 
 def test_consumer_killed_after_db_commit_before_offset_commit_applies_nothing_twice(
