@@ -2,8 +2,8 @@
 
 ``FakeUnitOfWork`` is the registry's ``UnitOfWork`` (same ``track``, same history and events on
 commit, the events checked against their contracts) over ``chassis.fakes.FakeUnitOfWork``, with
-repositories that keep people and admin units in dictionaries. What a use case saves stays staged
-until ``commit()``; leaving the block without it drops people, history and events alike.
+repositories that keep people and admin units in dictionaries. Leaving the block without
+``commit()`` drops people and events alike (``chassis.fakes``).
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 class FakePersonRepository:
     def __init__(self) -> None:
-        self.committed: dict[str, Person] = {}
-        self._staged: dict[str, Person] = {}
+        self.people: dict[str, Person] = {}
 
     def _all(self) -> dict[str, Person]:
-        return {**self.committed, **self._staged}
+        return self.people
 
     def get(self, person_id: str, for_update: bool = False) -> Person:
         person = self._all().get(person_id)
@@ -43,20 +42,13 @@ class FakePersonRepository:
         existing = None if checked else self.find_active_by_id_number(person.id_number)
         if existing:
             raise Conflict("该身份证号码已登记", "This ID number is already registered", person_id=existing)
-        self._staged[person.id] = copy.deepcopy(person)
+        self.people[person.id] = copy.deepcopy(person)
 
     def save(self, person: Person) -> None:
-        self._staged[person.id] = copy.deepcopy(person)
+        self.people[person.id] = copy.deepcopy(person)
 
     def flush(self) -> None:
         pass
-
-    def commit(self) -> None:
-        self.committed.update(self._staged)
-        self._staged = {}
-
-    def rollback(self) -> None:
-        self._staged = {}
 
 
 class FakeAdminUnits:
@@ -69,7 +61,7 @@ class FakeAdminUnits:
 
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, id_secret: DigestKey, units: set[str]):
-        fakes.FakeUnitOfWork.__init__(self, EVENTS)
+        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("people",))
         self.id_secret, self.previous_keys, self.actor = id_secret, (), ""
         self.people: FakePersonRepository = FakePersonRepository()  # type: ignore[assignment]
         self.units: FakeAdminUnits = FakeAdminUnits(units)  # type: ignore[assignment]
@@ -91,11 +83,3 @@ class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
 
     def write_history(self, rows: list[dict[str, Any]]) -> None:
         self.history += rows
-
-    def commit(self) -> None:
-        super().commit()  # the registry's: history and events of the touched people, then the fake's
-        self.people.commit()
-
-    def rollback(self) -> None:
-        fakes.FakeUnitOfWork.rollback(self)
-        self.people.rollback()

@@ -1,6 +1,6 @@
 """The service desk's unit of work and requests repository in memory, for fast tests of its use
-cases. What a use case writes stays staged until ``commit()``; leaving the block without it drops
-requests, history and events alike, as the real transaction does."""
+cases. Leaving the block without ``commit()`` drops requests, history and events alike, as the
+real transaction does (``chassis.fakes``)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ class FakeRequestRepository:
         }
         self.requests: dict[str, dict[str, Any]] = {}
         self.history_rows: list[dict[str, Any]] = []
-        self._requests: dict[str, dict[str, Any]] = {}
-        self._history: list[dict[str, Any]] = []
 
     def person(self, person_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.people.get(person_id))
@@ -32,50 +30,34 @@ class FakeRequestRepository:
         return copy.deepcopy(self.categories.get(code))
 
     def get(self, request_id: str) -> dict[str, Any] | None:
-        return copy.deepcopy({**self.requests, **self._requests}.get(request_id))
+        return copy.deepcopy(self.requests.get(request_id))
 
     def add(self, row: dict[str, Any]) -> None:
         """Stored as the table stores it: the columns not given are empty (NULL)."""
-        self._requests[row["id"]] = {**{c.name: None for c in requests_table.c}, **copy.deepcopy(row)}
+        self.requests[row["id"]] = {**{c.name: None for c in requests_table.c}, **copy.deepcopy(row)}
 
     def update(self, request_id: str, version: int, changes: dict[str, Any]) -> bool:
         current = self.get(request_id)
         if current is None or current["version"] != version:
             return False
-        self._requests[request_id] = {**current, **changes}
+        self.requests[request_id] = {**current, **changes}
         return True
 
     def add_history(self, entry: dict[str, Any]) -> None:
-        self._history.append(dict(entry))
+        self.history_rows.append(dict(entry))
 
     def history(self, request_id: str) -> list[dict[str, Any]]:
-        return [h for h in [*self.history_rows, *self._history] if h["request_id"] == request_id]
-
-    def commit(self) -> None:
-        self.requests.update(self._requests)
-        self.history_rows += self._history
-        self._requests, self._history = {}, []
-
-    def rollback(self) -> None:
-        self._requests, self._history = {}, []
+        return [h for h in self.history_rows if h["request_id"] == request_id]
 
 
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, people: list[dict[str, Any]]):
-        fakes.FakeUnitOfWork.__init__(self, EVENTS)
+        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("requests",))
         self.requests: FakeRequestRepository = FakeRequestRepository(people)  # type: ignore[assignment]
 
     def factory(self) -> UowFactory:
         return lambda: self
 
     def __enter__(self) -> FakeUnitOfWork:
-        fakes.FakeUnitOfWork.__enter__(self)
+        fakes.FakeUnitOfWork.__enter__(self)  # not the real one's, which opens a session
         return self
-
-    def commit(self) -> None:
-        fakes.FakeUnitOfWork.commit(self)
-        self.requests.commit()
-
-    def rollback(self) -> None:
-        fakes.FakeUnitOfWork.rollback(self)
-        self.requests.rollback()

@@ -1,11 +1,10 @@
 """The gateway's unit of work and its feeds and ledger repositories in memory, for fast tests of
 delivery without a database. The repositories' state is restored on leaving the block without
-``commit()``, as the real rollback does; events and signed feed entries are staged by the chassis
-fake and checked against their contracts."""
+``commit()``, as the real rollback does, and events and signed feed entries are checked against
+their contracts (``chassis.fakes``)."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from sharing_gateway.adapters.tables import EVENTS
@@ -52,25 +51,13 @@ class FakeLedgerRepository:
 
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, approved: dict[str, str]):
-        fakes.FakeUnitOfWork.__init__(self, EVENTS)
+        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("feeds", "ledger"))
         self.feeds: FakeFeedRepository = FakeFeedRepository(approved)  # type: ignore[assignment]
         self.ledger: FakeLedgerRepository = FakeLedgerRepository()  # type: ignore[assignment]
-        self._saved: tuple[dict[str, Any], dict[str, Any]] | None = None
 
     def factory(self) -> UowFactory:
         return lambda: self
 
     def __enter__(self) -> FakeUnitOfWork:
-        fakes.FakeUnitOfWork.__enter__(self)
-        self._saved = (copy.deepcopy(self.feeds.__dict__), copy.deepcopy(self.ledger.__dict__))
+        fakes.FakeUnitOfWork.__enter__(self)  # not the real one's, which opens a session
         return self
-
-    def commit(self) -> None:
-        fakes.FakeUnitOfWork.commit(self)
-        self._saved = None
-
-    def rollback(self) -> None:
-        fakes.FakeUnitOfWork.rollback(self)
-        if self._saved is not None:
-            self.feeds.__dict__, self.ledger.__dict__ = self._saved
-            self._saved = None

@@ -6,12 +6,18 @@ them (contract, sensitive-data rule, feed entry contract) and kept in ``events``
 leaving the block without ``commit()`` drops them, as the real rollback does. A use case that still
 reaches for ``uow.session`` fails loudly: give it a repository the fake can stand in for.
 
+A service's fake repositories are plain in-memory objects with the real repositories' methods;
+name them in ``repositories`` and the fake keeps them in step with the transaction: their state
+is restored on leaving the block without ``commit()`` (and after a ``rollback()``), as the real
+rollback restores the tables.
+
 The fake hands out itself from ``factory()``, so a test reads what the use case left behind.
 The suites on SQLite and PostgreSQL stay the proof that the real unit of work does the same.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,8 +32,10 @@ class NoDatabase(AssertionError):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    def __init__(self, outbox: Outbox):
+    def __init__(self, outbox: Outbox, repositories: Sequence[str] = ()):
         self.outbox = outbox
+        self._repositories = tuple(repositories)  # attribute names of the fake repositories
+        self._committed_state: dict[str, dict[str, Any]] = {}
         self.events: list[Envelope] = []
         self.feed_entries: list[tuple[str, str, Mapping[str, Any]]] = []
         self.commits = 0
@@ -43,7 +51,11 @@ class FakeUnitOfWork(UnitOfWork):
 
     def __enter__(self) -> FakeUnitOfWork:
         self._staged, self._staged_feed = [], []
+        self._remember_state()
         return self
+
+    def _remember_state(self) -> None:
+        self._committed_state = {name: copy.deepcopy(vars(getattr(self, name))) for name in self._repositories}
 
     def __exit__(self, *exc: object) -> None:
         self.rollback()
@@ -69,6 +81,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.feed_entries += self._staged_feed
         self._staged, self._staged_feed = [], []
         self.commits += 1
+        self._remember_state()
 
     def rollback(self) -> None:
         self._staged, self._staged_feed = [], []
+        for name, state in self._committed_state.items():
+            vars(getattr(self, name)).clear()
+            vars(getattr(self, name)).update(copy.deepcopy(state))

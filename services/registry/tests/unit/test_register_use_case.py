@@ -43,7 +43,7 @@ def test_a_duplicate_id_number_in_scope_points_to_the_person_and_changes_nothing
         people.register(uow.registry_factory(), EDITOR, body(id_number=first["id_number"], unit_code=XICHENG))
 
     assert refused.value.extra["person_id"] == existing
-    assert len(uow.events) == 1 and len(uow.people.committed) == 1
+    assert len(uow.events) == 1 and len(uow.people.people) == 1
 
 
 def test_a_duplicate_registered_by_another_unit_is_refused_without_naming_it(uow):
@@ -62,7 +62,7 @@ def test_a_duplicate_registered_by_another_unit_is_refused_without_naming_it(uow
 def test_a_unit_that_is_not_in_service_or_not_yours_is_refused(uow, unit):
     with pytest.raises(InvalidInput):
         people.register(uow.registry_factory(), EDITOR, body(unit_code=unit))
-    assert uow.events == [] and uow.people.committed == {} and uow.commits == 0
+    assert uow.events == [] and uow.people.people == {} and uow.commits == 0
 
 
 def test_only_editors_register(uow):
