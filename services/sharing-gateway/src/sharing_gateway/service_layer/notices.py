@@ -24,32 +24,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 
 from chassis import idnumber
 from chassis.contracts.feed import RECEIPT
-from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED, VIOLATION_NOTICE, VIOLATION_RESCINDED
 from chassis.digests import DigestKey
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from sharing_gateway.adapters.tables import agencies, notices
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
+from sharing_gateway.service_layer.notice_contents import INBOUND, KINDS, NOTICE_TYPES, NoticeEnvelope
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
-
-#: The notice types agencies send (the CloudEvent ``type`` they sign), each with its kind.
-NOTICE_TYPES = {
-    "cn.tongxin.notice.violation.v1": "violation",
-    "cn.tongxin.notice.violation_rescinded.v1": "violation_rescinded",
-    "cn.tongxin.notice.membership_confirmed.v1": "membership_confirmed",
-    "cn.tongxin.notice.membership_ended.v1": "membership_ended",
-}
-#: What each kind of notice becomes on ``gateway.inbound.v1``.
-INBOUND = {
-    "violation": VIOLATION_NOTICE,
-    "violation_rescinded": VIOLATION_RESCINDED,
-    "membership_confirmed": MEMBERSHIP_CONFIRMED,
-    "membership_ended": MEMBERSHIP_ENDED,
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,40 +45,6 @@ class Intake:
     audience: str
     id_key: DigestKey
     id_keys: Sequence[DigestKey]
-
-
-class ViolationData(Schema):
-    id_number = fields.String(required=True, metadata={"description": "18-digit resident ID number"})
-    case_reference = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    violation_type = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    occurred_on = fields.Date(required=True)
-    authority = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class RescindedData(Schema):
-    original_notice_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
-
-
-class MembershipData(Schema):
-    id_number = fields.String(required=True)
-    body = fields.String(required=True, validate=validate.OneOf(["npc", "cppcc"]))
-    level = fields.String(required=True, validate=validate.OneOf(["county", "city", "province", "national"]))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    effective_on = fields.Date(required=True)
-
-
-class NoticeEnvelope(Schema):
-    """The CloudEvent inside the JWS."""
-
-    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
-    # With the agency's code the id stays within the 64 characters a feed entry's event id has.
-    id = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    type = fields.String(required=True)
-    source = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    time = fields.String(load_default=None)
-    datacontenttype = fields.String(load_default="application/json")
-    data = fields.Dict(required=True)
 
 
 class SignatureRefused(Unauthorized):
@@ -107,14 +58,6 @@ class NotSigned(AppError):
 class MalformedContent(AppError):
     status, code = 400, "malformed-content"
     title_zh, title_en = "签名内容不是有效的 JSON", "The signed content is not sound JSON"
-
-
-KINDS = {
-    "violation": ViolationData,
-    "violation_rescinded": RescindedData,
-    "membership_confirmed": MembershipData,
-    "membership_ended": MembershipData,
-}
 
 
 def verified(uow: UnitOfWork, agency: str, body: bytes, audience: str) -> tuple[dict, str, str]:
