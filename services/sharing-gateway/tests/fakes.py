@@ -50,19 +50,28 @@ class FakeLedgerRepository:
         self.records.append(record)
 
 
+class FakePersonDisclosureRepository:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+
+
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, approved: dict[str, str]):
         fakes.FakeUnitOfWork.__init__(self, EVENTS)
         self.feeds: FakeFeedRepository = FakeFeedRepository(approved)  # type: ignore[assignment]
         self.ledger: FakeLedgerRepository = FakeLedgerRepository()  # type: ignore[assignment]
-        self._saved: tuple[dict[str, Any], dict[str, Any]] | None = None
+        self.disclosures: FakePersonDisclosureRepository = FakePersonDisclosureRepository()  # type: ignore[assignment]
+        self._saved: tuple[dict[str, Any], ...] | None = None
 
     def factory(self) -> UowFactory:
         return lambda: self
 
     def __enter__(self) -> FakeUnitOfWork:
         fakes.FakeUnitOfWork.__enter__(self)
-        self._saved = (copy.deepcopy(self.feeds.__dict__), copy.deepcopy(self.ledger.__dict__))
+        self._saved = tuple(copy.deepcopy(r.__dict__) for r in (self.feeds, self.ledger, self.disclosures))
         return self
 
     def commit(self) -> None:
@@ -72,5 +81,5 @@ class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def rollback(self) -> None:
         fakes.FakeUnitOfWork.rollback(self)
         if self._saved is not None:
-            self.feeds.__dict__, self.ledger.__dict__ = self._saved
+            self.feeds.__dict__, self.ledger.__dict__, self.disclosures.__dict__ = self._saved
             self._saved = None

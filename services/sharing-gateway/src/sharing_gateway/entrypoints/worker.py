@@ -1,6 +1,8 @@
 """The sharing gateway worker: the policy engine that turns the services' topics into
-agencies' feeds, the people view, the ledger's checkpoints, and the outbox relay (feeds to
-``feed.<agency>.v1``, notices to ``gateway.inbound.v1``, checkpoints to ``gateway.checkpoints.v1``).
+agencies' feeds, the people view, the people's disclosure records (with the registry's reveals and
+exports from ``registry.processing.v1``), the ledger's checkpoints, the retention of processing
+records, and the outbox relay (feeds to ``feed.<agency>.v1``, notices to ``gateway.inbound.v1``,
+checkpoints to ``gateway.checkpoints.v1``).
 
     gateway-worker                 # run until SIGTERM or Ctrl-C
     gateway-worker replay-people   # rebuild the people view from the start of the topic
@@ -16,11 +18,11 @@ from chassis import worker
 from chassis.consumer import ConsumerRunner
 from chassis.contracts import all_contracts
 from chassis.events import Envelope
-from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
+from chassis.topics import EVALUATION, REGISTRY_PERSON, REGISTRY_PROCESSING, SERVICEDESK
 from chassis.unit_of_work import joining
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import checkpoints, parked_notices, read_model, source_events
+from sharing_gateway.service_layer import checkpoints, disclosure_index, parked_notices, read_model, source_events
 
 
 def _types(topic: str) -> list[str]:
@@ -46,10 +48,23 @@ def outcome_consumer(gw: Gateway, name: str, topic: str) -> ConsumerRunner:
     return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, {t: on_event for t in _types(topic)})
 
 
+def processing_consumer(gw: Gateway) -> ConsumerRunner:
+    """The registry's reveals and exports of sensitive data, into the people's disclosure records."""
+
+    def on_processing(session: Session, envelope: Envelope) -> None:
+        with joining(gw.uow, session)() as uow:
+            disclosure_index.on_processing(uow, envelope)
+            uow.commit()
+
+    handlers = {t: on_processing for t in _types(REGISTRY_PROCESSING)}
+    return worker.consumer(gw.settings, gw.engine, processed_events, "processing", REGISTRY_PROCESSING, handlers)
+
+
 def build(gw: Gateway) -> list:
     return [
         worker.relay(gw.settings, gw.engine, outbox),
         people_consumer(gw),
+        processing_consumer(gw),
         outcome_consumer(gw, "evaluation", EVALUATION),
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
         worker.Every(
