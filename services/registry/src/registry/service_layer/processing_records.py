@@ -35,9 +35,7 @@ def record(
     if not rows:
         return
     uow.session.execute(disclosures.insert(), rows)
-    events = [
-        (SENSITIVE_PROCESSED, r["person_id"], _event(r, principal)) for r in rows
-    ]
+    events = [(SENSITIVE_PROCESSED, r["person_id"], _event(r, principal)) for r in rows]
     try:
         uow.emit_many(events)
     except SensitiveDataRefused:  # the stated purpose itself holds an ID number, a phone number ...
