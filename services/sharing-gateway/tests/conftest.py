@@ -12,9 +12,10 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
-from sharing_gateway.service_layer import agencies, notice_keys, read_model, source_events
+from sharing_gateway.service_layer import agencies, disclosure_index, notice_keys, read_model, source_events
 from sqlalchemy.orm import Session
 
+from chassis.contracts.processing import SENSITIVE_PROCESSED
 from chassis.events import Envelope
 from chassis.unit_of_work import joining
 from tests.support.secrets import strong_secret_environment, strong_secrets
@@ -106,7 +107,11 @@ def consumer(gateway):
         for e in events:
             with Session(gateway.engine) as s, s.begin():
                 before = read_model.roles_of(s, e.data.get("person_id"))
-                if e.type in read_model.PERSON_EVENTS:
+                if e.type == SENSITIVE_PROCESSED:
+                    with joining(gateway.uow, s)() as uow:
+                        disclosure_index.on_processing(uow, e)
+                        uow.commit()
+                elif e.type in read_model.PERSON_EVENTS:
                     read_model.apply_person_event(s, e)
                     source_events.on_person_event(joining(gateway.uow, s), gateway.delivery, e, before)
                 else:

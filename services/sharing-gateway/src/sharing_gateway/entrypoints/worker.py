@@ -22,7 +22,14 @@ from chassis.topics import EVALUATION, REGISTRY_PERSON, REGISTRY_PROCESSING, SER
 from chassis.unit_of_work import joining
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import checkpoints, disclosure_index, parked_notices, read_model, source_events
+from sharing_gateway.service_layer import (
+    checkpoints,
+    disclosure_index,
+    parked_notices,
+    read_model,
+    retention,
+    source_events,
+)
 
 
 def _types(topic: str) -> list[str]:
@@ -73,6 +80,7 @@ def build(gw: Gateway) -> list:
             lambda: checkpoints.make_if_due(gw.uow, gw.delivery, gw.checkpoint_schedule),
         ),
         worker.Every(2.0, "parked notices passed on", lambda: parked_notices.sweep(gw.uow, gw.policies)),
+        worker.Every(3600.0, "processing records past retention deleted", lambda: retention.purge(gw.uow)),
     ]
 
 
