@@ -17,10 +17,11 @@ from sharing_gateway.adapters.tables import disclosure_lookups, ledger, person_d
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints import admin
 from sharing_gateway.entrypoints.api.disclosure_records import SIGNATURE_HEADER
-from sharing_gateway.service_layer import retention
+from sharing_gateway.service_layer import disclosure_lookup, retention
 
 from chassis.contracts.processing import SENSITIVE_PROCESSED
 from chassis.events import Envelope
+from chassis.paging import encode_cursor
 
 from .. import conftest as c
 from .feed_helpers import ID_NUMBER, feed, member_event
@@ -108,7 +109,11 @@ def test_pages_and_filters(client, gateway, staff, consume):
     assert len(client.get(RECORD, query_string={"until": future}, headers=staff("auditor")).get_json()["items"]) == 4
     bad = client.get(RECORD, query_string={"cursor": "nonsense"}, headers=staff("auditor"))
     assert bad.status_code == 422 and bad.content_type == "application/problem+json"
+    forged = encode_cursor("not a time", "x")  # well-formed, but not a position
+    assert client.get(RECORD, query_string={"cursor": forged}, headers=staff("auditor")).status_code == 422
     assert client.get(RECORD, query_string={"since": "yesterday"}, headers=staff("auditor")).status_code == 422
+    naive = client.get(RECORD, query_string={"since": "2000-01-01T00:00:00"}, headers=staff("auditor"))
+    assert len(naive.get_json()["items"]) == 4  # without an offset: UTC
 
 
 def test_only_auditors_covering_the_person_read_it_and_others_learn_nothing(client, gateway, staff, consume):
@@ -217,3 +222,11 @@ def test_deliveries_recorded_before_the_index_are_indexed_by_migrate(client, gat
         ("p1", "cppcc", cppcc["ledger_position"], cppcc["fields"])
     ]
     assert after[0]["purpose"] == cppcc["purpose"] and after[0]["policy_version"] == cppcc["policy_version"]
+
+
+def test_a_report_never_leaves_rows_out_silently(client, gateway, staff, consume, monkeypatch):
+    consume(member_event("p1"), processed("p1"))
+    monkeypatch.setattr(disclosure_lookup, "REPORT_MAX", 1)
+    r = client.get(f"{RECORD}/report", headers=staff("auditor"))
+    assert r.status_code == 422 and r.get_json()["field"] == "since"
+    assert lookups(gateway) == []  # refused: nothing read, nothing recorded

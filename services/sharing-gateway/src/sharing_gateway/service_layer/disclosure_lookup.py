@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from chassis import idnumber
 from chassis.auth import Principal
 from chassis.digests import DigestKey
-from chassis.errors import NotFound
+from chassis.errors import InvalidInput, NotFound
 from chassis.masking import mask_name
 from chassis.paging import decode_cursor, encode_cursor
 from sharing_gateway.adapters.tables import disclosure_lookups, people, person_disclosures
@@ -57,10 +57,9 @@ def page(
         person = _person_in_scope(uow, principal, person_id)
         query = _query(person_id, filters)
         if cursor:
-            at, row_id = decode_cursor(cursor, 2)
-            when = dt.datetime.fromisoformat(at)
+            when, row_id = _position(cursor)
             c = person_disclosures.c
-            query = query.where(sa.or_(c.at < when, sa.and_(c.at == when, c.id < int(row_id))))
+            query = query.where(sa.or_(c.at < when, sa.and_(c.at == when, c.id < row_id)))
         rows = uow.session.execute(query.limit(limit + 1)).mappings().all()
         _audit(uow, principal, person_id, RECORD)
         uow.commit()
@@ -75,7 +74,13 @@ def all_rows(uow_factory: UowFactory, principal: Principal, person_id: str, filt
     principal.require_role(ROLE)
     with uow_factory() as uow:
         person = _person_in_scope(uow, principal, person_id)
-        rows = uow.session.execute(_query(person_id, filters).limit(REPORT_MAX)).mappings().all()
+        rows = uow.session.execute(_query(person_id, filters).limit(REPORT_MAX + 1)).mappings().all()
+        if len(rows) > REPORT_MAX:  # never a report that silently leaves rows out
+            raise InvalidInput(
+                f"记录超过{REPORT_MAX}条，请用 since/until 缩小期间",
+                f"More than {REPORT_MAX} records: narrow the period with since/until",
+                field="since",
+            )
         _audit(uow, principal, person_id, REPORT)
         uow.commit()
     return {"person": person, "items": [shown(r) for r in rows]}
@@ -104,6 +109,14 @@ def shown(row: Any) -> dict[str, Any]:
     out = {k: row[k] for k in SHOWN}
     out["at"] = _utc(row["at"]).isoformat()
     return out
+
+
+def _position(cursor: str) -> tuple[dt.datetime, int]:
+    at, row_id = decode_cursor(cursor, 2)
+    try:
+        return dt.datetime.fromisoformat(at), int(row_id)
+    except ValueError:
+        raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
 
 
 def _person_in_scope(uow: UnitOfWork, principal: Principal, person_id: str) -> dict[str, str]:
