@@ -16,6 +16,7 @@ from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies, notice_keys, read_model
 from sqlalchemy.orm import Session
 
+from chassis.contracts.processing import SENSITIVE_PROCESSED
 from chassis.events import Envelope
 from tests.support.secrets import strong_secret_environment, strong_secrets
 from tests.support.tokens import ISSUER, trusted
@@ -103,11 +104,15 @@ def consumer(gateway):
     """Hand source events to the gateway exactly as its worker's consumers do."""
 
     on_person, on_event = worker.person_handler(gateway), worker.event_handler(gateway)
+    on_processing = worker.processing_handler(gateway)
 
     def handle(*events: Envelope):
         for e in events:
             with Session(gateway.engine) as s, s.begin():
-                (on_person if e.type in read_model.PERSON_EVENTS else on_event)(s, e)
+                if e.type == SENSITIVE_PROCESSED:
+                    on_processing(s, e)
+                else:
+                    (on_person if e.type in read_model.PERSON_EVENTS else on_event)(s, e)
 
     return handle
 

@@ -49,11 +49,20 @@ class FakeLedgerRepository:
         self.records.append(record)
 
 
+class FakePersonDisclosureRepository:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+
+
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, approved: dict[str, str]):
-        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("feeds", "ledger"))
+        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("feeds", "ledger", "disclosures"))
         self.feeds: FakeFeedRepository = FakeFeedRepository(approved)  # type: ignore[assignment]
         self.ledger: FakeLedgerRepository = FakeLedgerRepository()  # type: ignore[assignment]
+        self.disclosures: FakePersonDisclosureRepository = FakePersonDisclosureRepository()  # type: ignore[assignment]
 
     def factory(self) -> UowFactory:
         return lambda: self

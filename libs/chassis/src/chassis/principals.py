@@ -26,6 +26,7 @@ from chassis.topics import (
     GATEWAY_CHECKPOINTS,
     GATEWAY_INBOUND,
     REGISTRY_PERSON,
+    REGISTRY_PROCESSING,
     SERVICEDESK,
     agency_feed,
     dead_letter,
@@ -77,13 +78,13 @@ class Principal:
 SERVICES: dict[str, Principal] = {
     p.name: p
     for p in (
-        Principal("registry", produces=(REGISTRY_PERSON,), consumes=(EVALUATION,)),
+        Principal("registry", produces=(REGISTRY_PERSON, REGISTRY_PROCESSING), consumes=(EVALUATION,)),
         Principal("evaluation", produces=(EVALUATION,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
         Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON,)),
         Principal(
             "sharing-gateway",
             produces=(GATEWAY_INBOUND, GATEWAY_CHECKPOINTS),
-            consumes=(REGISTRY_PERSON, EVALUATION, SERVICEDESK),
+            consumes=(REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK),
             produces_prefix=FEED_PREFIX,
         ),
     )

@@ -17,6 +17,9 @@ Retention follows what a topic is for (see the chassis README, "Retention and re
 from __future__ import annotations
 
 REGISTRY_PERSON = "registry.person.v1"
+#: The registry's processing of sensitive data (reveals, exports that included it): who, whose, which
+#: fields, for what purpose, never the values. Only the gateway reads it (a person's disclosure record).
+REGISTRY_PROCESSING = "registry.processing.v1"
 EVALUATION = "evaluation.v1"
 SERVICEDESK = "servicedesk.v1"
 GATEWAY_INBOUND = "gateway.inbound.v1"
@@ -33,7 +36,7 @@ AGENCIES = ("court", "public_security", "npc", "cppcc")
 #: Topics keyed by an aggregate id whose every record is the aggregate's whole state.
 ENTITY_TOPICS = (REGISTRY_PERSON,)
 #: The topics services write through their outboxes (feeds aside).
-SERVICE_TOPICS = (REGISTRY_PERSON, EVALUATION, SERVICEDESK, GATEWAY_INBOUND)
+SERVICE_TOPICS = (REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK, GATEWAY_INBOUND)
 
 DAY_MS = 24 * 60 * 60 * 1000
 EVENT_RETENTION_DAYS = 30

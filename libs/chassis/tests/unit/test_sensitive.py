@@ -1,5 +1,6 @@
 """The sensitive-data rule: what the outbox refuses, how free text is masked, how fields are marked."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -168,3 +169,15 @@ def test_previous_digest_keys_are_parsed_and_bad_entries_refused():
     assert parse_keys("") == []
     with pytest.raises(ValueError, match="<key id>=<secret>"):
         parse_keys("just-a-secret-without-an-id")
+
+
+def test_a_processing_record_names_sensitive_fields_but_carries_no_value():
+    record = {"person_id": "p1", "processed_fields": ["ethnicity", "id_number", "religion"], "purpose": "核实身份信息"}
+    check_event("cn.tongxin.registry.processing.sensitive_processed.v1", record)  # names of fields: allowed
+    for leak in (
+        {**record, "processed_fields": ["回族"]},  # a value where a name belongs
+        {**record, "tags": ["ethnicity"]},  # the exemption is for that key only
+        {**record, "purpose": "核对" + idnumber.make("370783", dt.date(1970, 1, 1), 1, "male")},
+    ):
+        with pytest.raises(SensitiveDataRefused):
+            check_event("cn.tongxin.registry.processing.sensitive_processed.v1", leak)

@@ -8,7 +8,7 @@ import io
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from registry.adapters.tables import disclosures, exports
+from registry.adapters.tables import disclosures, exports, outbox
 from services.registry.tests.api.test_spreadsheets import run
 from services.registry.tests.support import DONGGUAN, WENJIA_VILLAGE
 
@@ -39,6 +39,9 @@ def test_export_is_scoped_masked_and_safe(client, auth, create, registry):
             sa.select(exports.c.actor, exports.c.purpose, exports.c.row_count, exports.c.fields).order_by(exports.c.id)
         ).all()
     assert logged == [(mine["id"], "export")]
+    with registry.engine.connect() as conn:
+        staged = conn.execute(sa.select(outbox.c.key).where(outbox.c.topic == "registry.processing.v1")).scalars()
+        assert list(staged) == [mine["id"]]  # one processing event per person whose full ID number left
     assert [(r.actor, r.purpose, r.row_count) for r in recorded] == [
         ("staff1", "社区走访名单", 2),
         ("staff1", "报送县政协审核", 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 
@@ -43,6 +44,23 @@ def test_revealing_sensitive_fields_needs_role_and_purpose_and_is_recorded(clien
         ["ethnicity", "id_number"],
         "核实身份信息",
     )
+    # ... and published in the same transaction for the person's disclosure record: names, never values
+    with registry.engine.connect() as conn:
+        staged = conn.execute(sa.select(outbox).where(outbox.c.topic == "registry.processing.v1")).mappings().one()
+    payload = bytes(staged["payload"]).decode()
+    event = json.loads(payload)
+    assert (staged["key"], event["type"]) == (pid, "cn.tongxin.registry.processing.sensitive_processed.v1")
+    assert event["data"]["processed_fields"] == ["ethnicity", "id_number"] and event["data"]["actor"] == "auditor7"
+    assert (event["data"]["channel"], event["data"]["purpose"]) == ("api", "核实身份信息")
+    assert body["id_number"] not in payload and "回族" not in payload
+
+
+def test_a_purpose_holding_an_id_number_is_refused_and_nothing_is_recorded(client, auth, registry):
+    body = person_body()
+    pid = client.post("/people", json=body, headers=auth()).get_json()["id"]
+    r = client.get(f"/people/{pid}?reveal=id_number&purpose=核对{body['id_number']}", headers=auth())
+    assert r.status_code == 422 and r.get_json()["field"] == "purpose"
+    assert count(registry, disclosures) == 0
 
 
 def test_bad_id_numbers_are_refused_and_nothing_is_written(client, auth, registry):

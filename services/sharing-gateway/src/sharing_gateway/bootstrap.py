@@ -20,7 +20,7 @@ from chassis.db import make_engine
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain import policy_files, signing
-from sharing_gateway.service_layer import agencies, ledger, signing_keys
+from sharing_gateway.service_layer import agencies, disclosure_index, ledger, signing_keys
 from sharing_gateway.service_layer.checkpoints import Schedule
 from sharing_gateway.service_layer.feeds import Delivery
 from sharing_gateway.service_layer.notices import Intake
@@ -58,11 +58,13 @@ class Gateway:
 
     def migrate(self) -> None:
         """Upgrade the schema, record each policy's agency (in force on a deployment's first migration;
-        later ones await approval), start the ledger's chain, record the signing key."""
+        later ones await approval), start the ledger's chain, index the deliveries recorded before the
+        people's disclosure records existed, record the signing key."""
         migrations.upgrade(self.engine, MIGRATIONS)
         with self.uow() as uow:
             agencies.sync_agencies(uow, self.policies)
             ledger.ensure_head(uow)
+            disclosure_index.backfill(uow, self.policies)
             signing_keys.record(uow, self.signer)
             uow.commit()
 

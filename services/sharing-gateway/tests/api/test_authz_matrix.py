@@ -16,14 +16,18 @@ from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies as agencies_service
-from sharing_gateway.service_layer import approvals, notice_keys
+from sharing_gateway.service_layer import approvals, notice_keys, read_model
+from sqlalchemy.orm import Session
 
+from chassis import idnumber
 from chassis.auth import Principal
 from tests.support import authz_matrix as m
+from tests.support.people import person_event
 from tests.support.secrets import strong_secrets
 from tests.support.tokens import trusted
 
 from ..conftest import POLICIES
+from .feed_helpers import ID_NUMBER
 
 COUNTY = "370783000000"
 LEVELS = {
@@ -35,6 +39,7 @@ LEVELS = {
 }
 GATEWAY_ADMIN = ("gateway_admin",)
 READERS = ("admin", "auditor", "gateway_admin")
+AUDITOR = ("auditor",)
 
 MATRIX = {
     ("GET", "/.well-known/tongxin-feed-keys"): m.Rule(
@@ -107,6 +112,18 @@ MATRIX = {
     ("GET", "/ledger/verify"): m.Rule(
         lambda c, h, s: c.get("/ledger/verify", headers=h), roles=READERS, out_of_scope=403
     ),
+    # A person's disclosure record: auditors whose unit covers the person (a county-level person here);
+    # anyone else outside the subtree gets the 404 of a person nobody knows.
+    ("GET", "/people/{person_id}/disclosures"): m.Rule(
+        lambda c, h, s: c.get("/people/p-county/disclosures", headers=h), roles=AUDITOR
+    ),
+    ("GET", "/people/{person_id}/disclosures/report"): m.Rule(
+        lambda c, h, s: c.get("/people/p-county/disclosures/report", headers=h), roles=AUDITOR
+    ),
+    ("POST", "/people/disclosures/by-id-number"): m.Rule(
+        lambda c, h, s: c.post("/people/disclosures/by-id-number", json={"id_number": ID_NUMBER}, headers=h),
+        roles=AUDITOR,
+    ),
 }
 RESUME = {
     ("POST", "/agencies/{code}/resume"): m.Rule(
@@ -139,6 +156,9 @@ def seeded(tmp_path_factory):
         court_kid = notice_keys.register(uow, "court", court_key, "seed")
         court_key_id = agencies_service.issue_key(uow, "court", "seed", dt.timedelta(days=7)).split(".")[1]
         uow.commit()
+    with Session(gw.engine) as session, session.begin():  # a person of the county, in the people view
+        digest = idnumber.digest(ID_NUMBER, gw.settings.id_digest_key())
+        read_model.apply_person_event(session, person_event("p-county", unit=COUNTY, digest=digest))
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
     jwk = notice_sender.public_jwk(notice_sender.new_key())

@@ -50,6 +50,9 @@ def test_an_event_reaches_only_the_entitled_agency_signed_filtered_and_in_the_le
     assert [(a, i) for a, i, _ in uow.feed_entries] == [("cppcc", "cppcc:1")]
     (record,) = uow.ledger.records
     assert (record["agency"], record["sequence"], record["payload_digest"]) == ("cppcc", 1, chain.entry_digest(entry))
+    (disclosed,) = uow.disclosures.rows  # in the person's disclosure record, with the ledger position
+    assert (disclosed["person_id"], disclosed["agency"], disclosed["ledger_position"]) == ("p1", "cppcc", 1)
+    assert disclosed["fields"] == sorted(entry["data"]) and disclosed["policy_version"] == entry["policyversion"]
 
 
 def test_the_same_event_twice_is_delivered_once(uow):
@@ -65,6 +68,7 @@ def test_the_same_event_twice_is_delivered_once(uow):
 def test_an_event_the_policy_does_not_admit_goes_nowhere(uow, unit, roles):
     source_events.on_event(uow.factory(), DELIVERY, scored(unit), roles)
     assert uow.feeds.entries == {} and uow.ledger.records == [] and uow.feed_entries == []
+    assert uow.disclosures.rows == []
 
 
 def test_a_paused_feed_holds_the_event_and_discloses_nothing():

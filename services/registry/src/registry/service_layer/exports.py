@@ -19,8 +19,9 @@ from chassis import idnumber, sensitive
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput
 from chassis.spreadsheets import write_xlsx
-from registry.adapters.tables import disclosures, exports, memberships, people
+from registry.adapters.tables import exports, memberships, people
 from registry.domain.categories import BASE_DATABASES
+from registry.service_layer import processing_records
 from registry.service_layer.imports import COLUMNS
 from registry.service_layer.queries import READ_ROLES, REVEAL_ROLES
 from registry.service_layer.search import SearchFilters, search_query
@@ -61,21 +62,9 @@ def export_people(
             for name in header
             if name == BIRTH_YEAR or (sensitive.visible_plainly(COLUMNS[name], principal.has_role) or reveal_ids)
         ]
-        if reveal_ids and rows:
-            conn.execute(
-                disclosures.insert(),
-                [
-                    {
-                        "person_id": r["id"],
-                        "fields": ["id_number", "birth_date"],
-                        "purpose": purpose,
-                        "actor": principal.subject,
-                        "channel": "export",
-                        "at": now,
-                    }
-                    for r in rows
-                ],
-            )
+        if reveal_ids:
+            ids = [r["id"] for r in rows]
+            processing_records.record(uow, principal, ids, ["id_number", "birth_date"], purpose, "export", now)
         conn.execute(
             exports.insert().values(
                 actor=principal.subject,

@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from chassis import idnumber, sensitive
 from chassis.auth import Principal
 from chassis.errors import Forbidden, InvalidInput, NotFound
-from registry.adapters.tables import disclosures, memberships, people
+from registry.adapters.tables import memberships, people
 from registry.domain.categories import BASE_DATABASES, SENSITIVE_CATEGORIES
 from registry.domain.fields import Membership
+from registry.service_layer import processing_records
 from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 READ_ROLES = ("viewer", "editor")
@@ -89,15 +90,8 @@ def person_view(
                 )
             for name in reveal:
                 view[name] = row[name]
-            conn.execute(
-                disclosures.insert().values(
-                    person_id=person_id,
-                    fields=sorted(reveal),
-                    purpose=purpose.strip(),
-                    actor=principal.subject,
-                    channel="api",
-                    at=dt.datetime.now(dt.UTC),
-                )
+            processing_records.record(
+                uow, principal, [person_id], sorted(reveal), purpose.strip(), "api", dt.datetime.now(dt.UTC)
             )
         view["revealed"] = sorted(reveal)
         uow.commit()

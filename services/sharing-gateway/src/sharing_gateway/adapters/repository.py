@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, ledger, ledger_head
+from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, ledger, ledger_head, person_disclosures
 
 
 class FeedRepository:
@@ -55,3 +55,14 @@ class LedgerRepository:
         self.session.execute(ledger.insert(), record)
         move = ledger_head.update().where(ledger_head.c.id == 1)
         self.session.execute(move.values(position=record["position"], hash=record["hash"]))
+
+
+class PersonDisclosureRepository:
+    """People's disclosure records: rows are only ever added here (the retention job deletes old ones)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(person_disclosures.insert(), rows)

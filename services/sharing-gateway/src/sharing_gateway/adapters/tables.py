@@ -166,3 +166,45 @@ admin_requests = sa.Table(
     sa.Column("approved_by", sa.String(100), nullable=True),
     sa.Column("approved_at", TZ, nullable=True),
 )
+
+#: A person's disclosure record, by person: each delivery about the person into an agency's feed
+#: (written in the same transaction as its ledger record; the person is the one the gateway knew when
+#: it admitted the event, even when the agency received no id), and each reveal or export of the
+#: person's sensitive data inside the department (from ``registry.processing.v1``). Only names of
+#: fields, never values.
+person_disclosures = sa.Table(
+    "person_disclosures",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False, comment="disclosure (to an agency), reveal or export"),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("agency", sa.String(40), nullable=True, comment="disclosure: the agency that received it"),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False, comment="names of the fields sent or processed"),
+    sa.Column("sensitive", sa.Boolean, nullable=False, comment="a field sensitive (or able to hold such values)"),
+    sa.Column("purpose", sa.String(300), nullable=True),
+    sa.Column("field_purposes", sa.JSON, nullable=True, comment="disclosure: the purposes named per field"),
+    sa.Column("legal_basis", sa.String(300), nullable=True),
+    sa.Column("policy_version", sa.String(80), nullable=True),
+    sa.Column("ledger_position", sa.BigInteger, nullable=True),
+    sa.Column("sequence", sa.BigInteger, nullable=True, comment="disclosure: the entry's feed sequence"),
+    sa.Column("actor", sa.String(100), nullable=True, comment="reveal, export: the staff user's subject id"),
+    sa.Column("actor_unit", sa.String(12), nullable=True),
+    sa.Index("ix_person_disclosures_person_at", "person_id", "at", "id"),
+    sa.Index("ix_person_disclosures_kind_at", "kind", "at"),
+    sa.UniqueConstraint("person_id", "event_id", "agency", name="uq_person_disclosure_once"),
+)
+
+#: Who looked up whose disclosure record, when (itself processing of personal data).
+disclosure_lookups = sa.Table(
+    "disclosure_lookups",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("looked_up_by", sa.String(100), nullable=False, comment="the staff user's subject id"),
+    sa.Column("unit", sa.String(12), nullable=False, comment="the staff user's unit"),
+    sa.Column("what", sa.String(20), nullable=False, comment="record, report or id_number"),
+    sa.Column("at", TZ, nullable=False, index=True),
+)

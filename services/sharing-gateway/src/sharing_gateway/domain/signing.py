@@ -52,6 +52,10 @@ class Signer:
     def jwk(self) -> dict[str, str]:
         return public_jwk(self.public_raw)
 
+    def sign_bytes(self, content: bytes) -> dict[str, str]:
+        """A detached signature over exact bytes (a disclosure report): ``{alg, kid, value}``."""
+        return {"alg": "Ed25519", "kid": self.kid, "value": _b64(self.key.sign(content))}
+
 
 def public_jwk(raw: bytes) -> dict[str, str]:
     """The JWK (RFC 8037) of an Ed25519 public key, its ``kid`` derived from the key itself."""
@@ -70,6 +74,18 @@ def verify(entry: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
         return False
     try:
         Ed25519PublicKey.from_public_bytes(unb64(key["x"])).verify(unb64(sig["value"]), canonical(entry))
+        return True
+    except (InvalidSignature, ValueError, KeyError):
+        return False
+
+
+def verify_bytes(content: bytes, signature: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
+    """True if ``signature`` (``Signer.sign_bytes``) is one of the published keys' over ``content``."""
+    key = next((k for k in jwks if k.get("kid") == signature.get("kid")), None)
+    if key is None or signature.get("alg") != "Ed25519":
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(unb64(key["x"])).verify(unb64(str(signature["value"])), content)
         return True
     except (InvalidSignature, ValueError, KeyError):
         return False

@@ -15,6 +15,9 @@ gateway-admin register-notice-key AGENCY PUBLIC.pem
                                             # when a deployment is set up; ledger); later ones need two admins
 gateway-admin dry-run POLICY.toml [--from-beginning] [--max N]
                                             # what the agency would have received under a draft policy
+gateway-admin verify-report FILE SIG [--keys JWKS]
+                                            # a person's disclosure report against its detached signature
+gateway-admin purge-processing-records      # delete processing records past the three-year retention
 """
 
 from __future__ import annotations
@@ -39,7 +42,15 @@ from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import admission, checkpoint, policy_files, signing
 from sharing_gateway.domain import policy as policies
-from sharing_gateway.service_layer import agency_access, ledger, notice_keys, operator_channel, read_model, signing_keys
+from sharing_gateway.service_layer import (
+    agency_access,
+    ledger,
+    notice_keys,
+    operator_channel,
+    read_model,
+    retention,
+    signing_keys,
+)
 
 
 def operator() -> str:
@@ -72,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     dry = sub.add_parser("dry-run")
     dry.add_argument("policy", type=Path)
     dry.add_argument("--max", type=int, default=1000, help="at most this many source events per topic")
+    report = sub.add_parser("verify-report")
+    report.add_argument("report", type=Path, help="the report file as received")
+    report.add_argument("signature", type=Path, help="its signature: the Tongxin-Report-Signature header's value")
+    report.add_argument("--keys", type=Path, help="the gateway's JWKS as the holder keeps it (default: the database's)")
+    sub.add_parser("purge-processing-records")
     args = parser.parse_args(argv)
 
     if args.command == "check-policies":
@@ -130,7 +146,29 @@ def main(argv: list[str] | None = None) -> int:
         print(kid)
     elif args.command == "dry-run":
         return dry_run(gw, args.policy, args.max)
+    elif args.command == "verify-report":
+        return verify_report(gw, args.report, args.signature, args.keys)
+    elif args.command == "purge-processing-records":
+        print(json.dumps(retention.purge(gw.uow), ensure_ascii=False))
     return 0
+
+
+def verify_report(gw, report: Path, signature_file: Path, keys_file: Path | None) -> int:
+    """Exit 0 if the signature is the gateway's over the report's exact bytes, 1 if not, 2 if unreadable."""
+    try:
+        signature = json.loads(signature_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"cannot read the signature: {exc}", file=sys.stderr)
+        return 2
+    if keys_file is not None:
+        jwks = json.loads(keys_file.read_text(encoding="utf-8"))["keys"]
+    else:
+        jwks = agency_access.published_keys(gw.uow, gw.signer)
+    if isinstance(signature, dict) and signing.verify_bytes(report.read_bytes(), signature, jwks):
+        print(f"{report}: signed by the gateway (key {signature['kid']}); not changed since")
+        return 0
+    print(f"{report}: the signature does not match: changed, or not signed by the gateway", file=sys.stderr)
+    return 1
 
 
 def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:

@@ -1,6 +1,8 @@
 """The sharing gateway worker: the policy engine that turns the services' topics into
-agencies' feeds, the people view, the ledger's checkpoints, and the outbox relay (feeds to
-``feed.<agency>.v1``, notices to ``gateway.inbound.v1``, checkpoints to ``gateway.checkpoints.v1``).
+agencies' feeds, the people view, the people's disclosure records (with the registry's reveals and
+exports from ``registry.processing.v1``), the ledger's checkpoints, the retention of processing
+records, and the outbox relay (feeds to ``feed.<agency>.v1``, notices to ``gateway.inbound.v1``,
+checkpoints to ``gateway.checkpoints.v1``).
 
     gateway-worker                 # run until SIGTERM or Ctrl-C
     gateway-worker replay-people   # rebuild the people view from the start of the topic
@@ -15,11 +17,18 @@ from chassis import worker
 from chassis.consumer import ConsumerRunner, Handler
 from chassis.contracts import all_contracts
 from chassis.events import Envelope
-from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
+from chassis.topics import EVALUATION, REGISTRY_PERSON, REGISTRY_PROCESSING, SERVICEDESK
 from chassis.unit_of_work import UnitOfWork, joined
 from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.service_layer import checkpoints, parked_notices, read_model, source_events
+from sharing_gateway.service_layer import (
+    checkpoints,
+    disclosure_index,
+    parked_notices,
+    read_model,
+    retention,
+    source_events,
+)
 
 
 def _types(topic: str) -> list[str]:
@@ -57,10 +66,27 @@ def outcome_consumer(gw: Gateway, name: str, topic: str) -> ConsumerRunner:
     return worker.consumer(gw.settings, gw.engine, processed_events, name, topic, handlers)
 
 
+def processing_handler(gw: Gateway) -> Handler:
+    """The registry's reveals and exports of sensitive data, into the people's disclosure records."""
+
+    def use_case(uows: Callable[..., UnitOfWork], envelope: Envelope) -> None:
+        with uows() as uow:
+            disclosure_index.on_processing(uow, envelope)
+            uow.commit()
+
+    return joined(gw.uow, use_case)
+
+
+def processing_consumer(gw: Gateway) -> ConsumerRunner:
+    handlers = dict.fromkeys(_types(REGISTRY_PROCESSING), processing_handler(gw))
+    return worker.consumer(gw.settings, gw.engine, processed_events, "processing", REGISTRY_PROCESSING, handlers)
+
+
 def build(gw: Gateway) -> list:
     return [
         worker.relay(gw.settings, gw.engine, outbox),
         people_consumer(gw),
+        processing_consumer(gw),
         outcome_consumer(gw, "evaluation", EVALUATION),
         outcome_consumer(gw, "servicedesk", SERVICEDESK),
         worker.Every(
@@ -69,6 +95,7 @@ def build(gw: Gateway) -> list:
             lambda: checkpoints.make_if_due(gw.uow, gw.delivery, gw.checkpoint_schedule),
         ),
         worker.Every(2.0, "parked notices passed on", lambda: parked_notices.sweep(gw.uow, gw.policies)),
+        worker.Every(3600.0, "processing records past retention deleted", lambda: retention.purge(gw.uow)),
     ]
 
 

@@ -3,7 +3,8 @@
 For every agency whose policy grants an event type, in the agency's region and
 audience, the gateway filters the event's data (``policy.apply``), gives it the
 agency's next sequence number, signs it, stores it for the HTTP feed, stages it for
-``feed.<agency>.v1`` in the outbox and records the disclosure in the ledger: all in
+``feed.<agency>.v1`` in the outbox, records the disclosure in the ledger and in the
+disclosure record of each person the source event is about (``disclosure_index``): all in
 one transaction, so a crash leaves either all of it or none. An event already in an
 agency's feed is not delivered again. While an agency's feed is paused, or its deployed
 policy awaits a second gateway admin's approval, its events are held, and delivered in
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -22,11 +23,11 @@ from chassis.digests import DigestKey
 from chassis.events import Envelope
 from chassis.metrics import Counter
 from sharing_gateway.adapters.tables import held_events
-from sharing_gateway.domain import admission
+from sharing_gateway.domain import admission, disclosure_record
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import ledger
+from sharing_gateway.service_layer import disclosure_index, ledger
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "/tongxin/sharing-gateway"
@@ -59,15 +60,26 @@ def deliver(
             uow.feeds.hold(code, envelope.to_dict(), roles_before)
             continue
         data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
-        if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data):
+        about = disclosure_record.persons_of(envelope.data)
+        if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data, about):
             delivered.append(code)
     return delivered
 
 
 def append(
-    uow: UnitOfWork, delivery: Delivery, agency: str, policy_version: str, event_id: str, event_type: str, time, data
+    uow: UnitOfWork,
+    delivery: Delivery,
+    agency: str,
+    policy_version: str,
+    event_id: str,
+    event_type: str,
+    time,
+    data,
+    about: Sequence[str] = (),
 ) -> dict | None:
-    """Put one filtered event at the end of an agency's feed; None if it is already there."""
+    """Put one filtered event at the end of an agency's feed; None if it is already there. ``about``: the
+    people the source event is about, whose disclosure record gets the delivery (even if ``data`` names
+    none of them)."""
     if uow.feeds.has_entry(agency, event_id):
         return None
     seq = uow.feeds.next_sequence(agency)
@@ -87,7 +99,8 @@ def append(
     )
     uow.feeds.add_entry(agency, seq, event_id, event_type, entry)
     uow.emit_signed(agency, f"{agency}:{seq}", entry)
-    ledger.append(uow, agency, entry, policy_version)
+    position = ledger.append(uow, agency, entry, policy_version)
+    disclosure_index.index_delivery(uow, about, entry, position, delivery.policies.get(agency))
     DELIVERED.labels(agency).inc()
     return entry
 
@@ -108,10 +121,11 @@ def resume(uow: UnitOfWork, delivery: Delivery, agency: str) -> int:
         envelope = Envelope.from_dict(h["envelope"])
         if admission.refusal(policy, envelope.type, envelope.data, h["roles_before"]) is None:
             data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
-            count += (
-                append(uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data)
-                is not None
+            about = disclosure_record.persons_of(envelope.data)
+            entry = append(
+                uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data, about
             )
+            count += entry is not None
     uow.session.execute(held_events.delete().where(held_events.c.agency == agency))
     return count
 

@@ -1,4 +1,4 @@
-"""The gateway's unit of work: the chassis one, plus the feeds and ledger repositories."""
+"""The gateway's unit of work: the chassis one, plus the feeds, ledger and people's disclosure records."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.unit_of_work import UnitOfWork as ChassisUnitOfWork
-from sharing_gateway.adapters.repository import FeedRepository, LedgerRepository
+from sharing_gateway.adapters.repository import FeedRepository, LedgerRepository, PersonDisclosureRepository
 from sharing_gateway.adapters.tables import EVENTS
 
 
@@ -22,6 +22,7 @@ class UnitOfWork(ChassisUnitOfWork):
         super().__enter__()
         self.feeds = FeedRepository(self.session)
         self.ledger = LedgerRepository(self.session)
+        self.disclosures = PersonDisclosureRepository(self.session)
         return self
 
 
