@@ -17,7 +17,6 @@ from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies as agencies_service
 from sharing_gateway.service_layer import approvals, notice_keys, read_model
-from sqlalchemy.orm import Session
 
 from chassis import idnumber
 from chassis.auth import Principal
@@ -156,9 +155,8 @@ def seeded(tmp_path_factory):
         court_kid = notice_keys.register(uow, "court", court_key, "seed")
         court_key_id = agencies_service.issue_key(uow, "court", "seed", dt.timedelta(days=7)).split(".")[1]
         uow.commit()
-    with Session(gw.engine) as session, session.begin():  # a person of the county, in the people view
-        digest = idnumber.digest(ID_NUMBER, gw.settings.id_digest_key())
-        read_model.apply_person_event(session, person_event("p-county", unit=COUNTY, digest=digest))
+    digest = idnumber.digest(ID_NUMBER, gw.settings.id_digest_key())  # a person of the county, in the people view
+    read_model.apply_person_event(gw.uow, person_event("p-county", unit=COUNTY, digest=digest))
     with gw.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(agencies)).scalar() == 4
     jwk = notice_sender.public_jwk(notice_sender.new_key())
