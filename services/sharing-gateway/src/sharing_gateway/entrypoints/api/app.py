@@ -10,7 +10,7 @@ from flask import Flask
 from chassis import logs
 from chassis.http import create_service_app
 from sharing_gateway.bootstrap import Gateway, bootstrap
-from sharing_gateway.entrypoints.api import admin_requests, agencies, agency_views, ledger, policies
+from sharing_gateway.entrypoints.api import admin_requests, agencies, agency_views, catalogue, ledger, policies
 
 DESCRIPTION = """公安、政法、人大、政协信息共享：按机构过滤、签名、可审计的推送与通报。
 
@@ -27,6 +27,6 @@ def create_app(gateway: Gateway | None = None) -> Flask:
         gateway.settings, title="Tongxin Sharing Gateway 信息共享", description=DESCRIPTION, engine=gateway.engine
     )
     service.app.extensions["gateway"] = gateway
-    for module in (agency_views, agencies, admin_requests, policies, ledger):
+    for module in (agency_views, agencies, admin_requests, policies, ledger, catalogue):
         service.api.register_blueprint(module.blp)
     return service.app
