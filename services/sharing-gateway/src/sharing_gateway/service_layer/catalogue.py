@@ -21,6 +21,8 @@ from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer.approvals import in_force_version
 from sharing_gateway.service_layer.unit_of_work import UowFactory
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def for_agency(
     uow_factory: UowFactory, policies: Mapping[str, Policy], agency: str, owner_unit: str, query: Mapping[str, Any]
@@ -47,7 +49,7 @@ def export(owner_unit: str, fmt: str) -> tuple[bytes, str, str]:
     if fmt == "xlsx":
         rows = [listing.export_row(i, owner_unit) for i in items]
         body = spreadsheets.write_xlsx(listing.EXPORT_HEADER, rows, sheet_name="共享目录")
-        return body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "catalogue.xlsx"
+        return body, XLSX, "catalogue.xlsx"
     document = {"owner_unit": owner_unit, "count": len(items), "items": [listing.entry(i, owner_unit) for i in items]}
     return json.dumps(document, ensure_ascii=False, indent=1).encode(), "application/json", "catalogue.json"
 

@@ -60,9 +60,16 @@ class CatalogueExport(MethodView):
     @token_optional
     @authenticated
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the catalogue as JSON (`owner_unit`, `count`, `items`) or as .xlsx",
+                "content": {"application/json": {"schema": {"type": "object"}}, catalogue.XLSX: {}},
+            }
+        }
+    )
     def get(self, args):
         """The whole catalogue for upload to the provincial catalogue: `format=json` or `format=xlsx` (Chinese
         column headers); items only, no grants"""
         body, media_type, name = catalogue.export(gw().settings.data_owner_unit, args["format"])
-        return Response(body, mimetype=media_type, headers={"Content-Disposition": f"attachment; filename={name}"})
+        return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
