@@ -8,12 +8,12 @@ The export holds the items only, no grants: it is what the department publishes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chassis import spreadsheets
 from chassis.auth import Principal
-from chassis.catalogue import catalogue
+from chassis.catalogue import Item, catalogue
 from chassis.paging import decode_cursor, encode_cursor
 from sharing_gateway.domain import catalogue as listing
 from sharing_gateway.domain.policy import Policy
@@ -59,10 +59,10 @@ def _in_force(uow_factory: UowFactory, policies: Mapping[str, Policy]) -> dict[s
         return {code: p for code, p in policies.items() if in_force_version(uow, code) == p.version_label}
 
 
-def _page(query: Mapping[str, Any], owner_unit: str, grants: Any) -> dict[str, Any]:
+def _page(query: Mapping[str, Any], owner_unit: str, grants: Callable[[Item], dict[str, Any]]) -> dict[str, Any]:
     items = listing.select(catalogue(), query.get("event_type"), query.get("sharing"), query.get("owner"))
-    after = tuple(decode_cursor(query["cursor"], 2)) if query.get("cursor") else None
-    shown, last = listing.page(items, after, query["limit"])  # type: ignore[arg-type]
+    after = decode_cursor(query["cursor"], 2) if query.get("cursor") else None
+    shown, last = listing.page(items, (after[0], after[1]) if after else None, query["limit"])
     return {
         "items": [{**listing.entry(i, owner_unit), **grants(i)} for i in shown],
         "next_cursor": encode_cursor(*last.key) if last is not None else None,
