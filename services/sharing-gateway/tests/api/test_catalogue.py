@@ -103,6 +103,10 @@ def test_only_agencies_and_gateway_roles_read_it(client, staff, keys):
     for path in ("/catalogue", "/catalogue/export"):
         assert client.get(path).status_code == 401
         assert client.get(path, headers=api_key("tx.nope.nope")).status_code == 401
+        assert client.get(path, headers={"Authorization": "Bearer not.a.token"}).status_code == 401
+        # a valid agency key beside a bad staff token: the token is checked and refused, never skipped
+        bad_token = {"Authorization": "Bearer not.a.token", "X-Api-Key": keys["cppcc"]}
+        assert client.get(path, headers=bad_token).status_code == 401
         refused = client.get(path, headers=staff("editor"))
         assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
         assert client.get(path, headers=staff("auditor")).status_code == 200
