@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from bench.report import Result, Timer, percentiles
 from chassis.auth import Principal
 from chassis.events import Envelope
+from chassis.work_calendar import CST
 from servicedesk.adapters.tables import outbox, people, request_history, requests
 from servicedesk.bootstrap import bootstrap
 from servicedesk.config import ServiceDeskSettings
-from servicedesk.domain.calendar import CST
 from servicedesk.service_layer import requests as request_service
 from servicedesk.service_layer import statistics
 

@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(items):
 
 
 def every_day_a_working_day(folder):
-    """A calendar file (the service desk's WORK_CALENDAR_FILE) making the weeks around today
+    """A calendar file (WORK_CALENDAR_FILE, read by every deadline in working days) making the weeks around today
     working days; the suite runs at weekends and on holidays too."""
     today = dt.date.today()
     days = [(today + dt.timedelta(days=n)).isoformat() for n in range(-7, 60)]

@@ -83,6 +83,10 @@ class BaseSettings:
     )
     #: Where the Swagger UI files are (``npm ci`` in libs/chassis): every service serves them at /docs.
     swagger_ui_dir: str = "libs/chassis/node_modules/swagger-ui-dist"
+    #: A work calendar (JSON, in the format of ``chassis/data/holidays.json``) that replaces the
+    #: shipped one (``chassis.work_calendar``), so a newly published State Council schedule needs
+    #: no release; empty: the shipped calendar. Every deadline in working days reads it.
+    work_calendar_file: str = ""
 
     def consumer_group(self, name: str) -> str:
         return f"{self.consumer_group_prefix or self.service_name}.{name}"

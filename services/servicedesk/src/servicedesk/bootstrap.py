@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from chassis import migrations
 from chassis.db import make_engine
+from chassis.work_calendar import WorkCalendar, load_calendar
 from servicedesk.config import ServiceDeskSettings
-from servicedesk.domain.calendar import WorkCalendar, load_calendar
 from servicedesk.service_layer.categories import seed_categories
 from servicedesk.service_layer.unit_of_work import UnitOfWork
 

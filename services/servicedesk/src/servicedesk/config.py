@@ -13,9 +13,5 @@ class ServiceDeskSettings(BaseSettings):
     database_url: str = "sqlite:///var/servicedesk.db"
     #: Seconds between two sweeps of the SLA clocks in the worker.
     sla_sweep_interval: float = 60.0
-    #: A work calendar (JSON, in the format of ``servicedesk/data/holidays.json``) that replaces
-    #: the shipped one, so a newly published State Council schedule needs no release; empty:
-    #: the shipped calendar.
-    work_calendar_file: str = ""
     #: Anonymous suggestions and receipt look-ups allowed per client address per minute.
     rate_limit_per_minute: int = 20

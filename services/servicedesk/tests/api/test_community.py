@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from chassis.work_calendar import CST
 from servicedesk.adapters.tables import donations, suggestions
 from servicedesk.bootstrap import ServiceDesk
-from servicedesk.domain.calendar import CST
 from servicedesk.entrypoints.api.app import create_app
 from services.servicedesk.tests.api.test_requests import events, move, open_one
 from services.servicedesk.tests.conftest import HOME_A, HOME_B, TOWN_A, TOWN_B

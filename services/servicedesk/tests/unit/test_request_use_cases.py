@@ -9,7 +9,7 @@ import pytest
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import REQUEST_OPENED, REQUEST_STATUS_CHANGED, URGENT_INCIDENT
 from chassis.errors import Conflict, InvalidInput
-from servicedesk.domain.calendar import load_calendar
+from chassis.work_calendar import load_calendar
 from servicedesk.service_layer import requests
 from services.servicedesk.tests.fakes import FakeUnitOfWork
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from servicedesk.domain.calendar import CST, WorkCalendar
+from chassis.work_calendar import CST, WorkCalendar
 from servicedesk.domain.sla_clock import SlaClock, runs_in
 
 CAL = WorkCalendar()

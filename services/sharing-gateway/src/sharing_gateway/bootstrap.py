@@ -15,7 +15,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis import migrations
+from chassis import migrations, units
+from chassis.catalogue import catalogue
 from chassis.db import make_engine
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
@@ -71,6 +72,8 @@ class Gateway:
 
 def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None = None) -> Gateway:
     settings = settings or GatewaySettings.from_env()
+    units.check(settings.data_owner_unit)
+    catalogue()  # the contracts and the data catalogue agree, or the gateway does not start
     loaded = policy_files.load_dir(Path(settings.policy_dir))
     return Gateway(
         settings,

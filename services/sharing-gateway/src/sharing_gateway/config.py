@@ -37,6 +37,9 @@ class GatewaySettings(BaseSettings):
     #: Who a signed notice must be addressed to (``aud`` in its protected header): a notice an agency
     #: signed for another gateway (a test system, another province's) is refused here.
     gateway_audience: str = "tongxin-gateway"
+    #: 12-digit unit code of the department that owns the platform's data (数据提供部门): every data
+    #: catalogue item (``GET /catalogue``, the provincial export) names it as the owner's unit.
+    data_owner_unit: str = "370783000000"
     #: A ledger checkpoint after this many new ledger records ...
     checkpoint_every_entries: int = 1000
     #: ... or this many seconds after the last one, whichever comes first (if anything was recorded).

@@ -108,6 +108,17 @@ MATRIX = {
         levels=m.ANY_LEVEL,
         shows_object=lambda r, s: "public_security" in [e["agency"] for e in r.get_json()],
     ),
+    # The catalogue is the same for every unit; which agencies receive an item shows only where their
+    # region lies in the caller's subtree. Agencies read it with their key (tests/api/test_catalogue.py).
+    ("GET", "/catalogue"): m.Rule(
+        lambda c, h, s: c.get("/catalogue?event_type=cn.tongxin.evaluation.veto.applied.v1", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: any("court" in i["granted_to"] for i in r.get_json()["items"]),
+    ),
+    ("GET", "/catalogue/export"): m.Rule(
+        lambda c, h, s: c.get("/catalogue/export", headers=h), roles=READERS, levels=m.ANY_LEVEL
+    ),
     ("GET", "/ledger/verify"): m.Rule(
         lambda c, h, s: c.get("/ledger/verify", headers=h), roles=READERS, out_of_scope=403
     ),

@@ -44,3 +44,18 @@ def test_the_operators_command_line_registers_only_an_agencys_first_notice_key(g
     assert "notice-keys" in capsys.readouterr().err
     assert admin.main(["register-notice-key", "nobody", str(second)]) == 2
     assert written(gateway) == before
+
+
+def test_check_policies_says_which_file_grants_an_item_the_catalogue_does_not_share(monkeypatch, capsys, tmp_path):
+    for shipped in c.POLICIES.glob("*.toml"):
+        (tmp_path / shipped.name).write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("POLICY_DIR", str(tmp_path))
+    assert admin.main(["check-policies"]) == 0
+    assert "public_security@v2" in capsys.readouterr().out
+    ps = tmp_path / "public_security.toml"
+    ps.write_text(ps.read_text(encoding="utf-8").replace('"request_id", "name_masked"', '"request_id", "category"'))
+    assert admin.main(["check-policies"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"policy refused: {ps}: share[2] cn.tongxin.servicedesk.incident.urgent.v1: field 'category' is classed "
+        "不予共享 (not_shared) in the data catalogue and cannot be granted"
+    )

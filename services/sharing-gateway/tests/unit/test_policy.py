@@ -13,6 +13,7 @@ from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain import policy_files
 
 from chassis import sensitive
+from chassis.catalogue import SharingClass, items_by_key
 from chassis.contracts import all_contracts
 from chassis.digests import DigestKey
 from chassis.sensitive import SENSITIVE_CATEGORIES
@@ -73,6 +74,28 @@ def test_policies_the_gateway_cannot_honour_are_refused(text, says):
     with pytest.raises(policies.PolicyError) as refused:
         policy_files.parse(text, "draft.toml")
     assert says in str(refused.value) and "draft.toml" in str(refused.value)
+
+
+def test_a_policy_granting_a_field_the_catalogue_does_not_share_is_refused_naming_file_event_and_field(tmp_path):
+    event = "cn.tongxin.servicedesk.incident.urgent.v1"
+    (tmp_path / "x.toml").write_text(share(event, ["request_id", "category"]), encoding="utf-8")
+    with pytest.raises(policies.PolicyError) as refused:
+        policy_files.load_dir(tmp_path)
+    assert str(refused.value) == (
+        f"{tmp_path / 'x.toml'}: share[0] {event}: field 'category' is classed 不予共享 (not_shared) "
+        "in the data catalogue and cannot be granted"
+    )
+    # Listed as dropped, it is only recorded as withheld, never sent: allowed.
+    dropped = policy_files.parse(share(event, ["request_id", "category"], 'transforms = { category = "drop" }\n'))
+    assert dropped.share_for(event).sent_fields() == ("request_id",)
+
+
+def test_the_shipped_policies_grant_only_what_the_catalogue_shares():
+    by_key = items_by_key()
+    for p in policy_files.load_dir(POLICIES).values():
+        for s in p.shares.values():
+            for f in s.sent_fields():
+                assert by_key[(s.event, f)].sharing is not SharingClass.NOT_SHARED, (p.agency, s.event, f)
 
 
 def test_a_sensitive_field_may_be_dropped_or_granted_with_a_purpose():
@@ -144,7 +167,9 @@ def test_a_payload_never_holds_a_field_not_granted_nor_a_sensitive_one_without_p
     try:
         p = policy_files.parse(text)
     except policies.PolicyError as refused:
-        assert "sensitive field" in str(refused)  # the only way these generated policies can fail
+        # the only ways these generated policies can fail: a sensitive field without a purpose,
+        # a field the catalogue does not share
+        assert "sensitive field" in str(refused) or "不予共享" in str(refused)
         return
     out = policies.apply(p, contract.type, data, KEY)
     share_ = p.share_for(contract.type)

@@ -45,7 +45,15 @@ _DOCS_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
 
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view as not needing a staff token (it must authenticate callers itself if needed)."""
-    setattr(view, "_tongxin_public", True)  # noqa: B010  read back by _is_public
+    setattr(view, "_tongxin_public", True)  # noqa: B010  read back by _marked
+    return view
+
+
+def token_optional(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that serves staff and callers who hold no staff token (an agency with its API
+    key): a bearer token, if sent, is verified as for every view and is ``current_principal``;
+    without one the view must authenticate the caller itself."""
+    setattr(view, "_tongxin_token_optional", True)  # noqa: B010  read back by _marked
     return view
 
 
@@ -124,9 +132,11 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, h
             or request.endpoint.startswith("api-docs.")
         ):
             return None
-        if view is not None and _is_public(view):
+        if view is not None and _marked(view, "_tongxin_public"):
             return None
         header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") and view is not None and _marked(view, "_tongxin_token_optional"):
+            return None
         if not header.startswith("Bearer "):
             return from_app_error(Unauthorized("需要登录令牌（Authorization: Bearer …）", "A bearer token is required"))
         try:
@@ -161,12 +171,12 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, h
             token.var.reset(token)
 
 
-def _is_public(view: Callable[..., Any]) -> bool:
+def _marked(view: Callable[..., Any], mark: str) -> bool:
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         handler = getattr(view_class, request.method.lower(), None)
-        return bool(getattr(view_class, "_tongxin_public", False) or getattr(handler, "_tongxin_public", False))
-    return bool(getattr(view, "_tongxin_public", False))
+        return bool(getattr(view_class, mark, False) or getattr(handler, mark, False))
+    return bool(getattr(view, mark, False))
 
 
 def _user() -> str | None:

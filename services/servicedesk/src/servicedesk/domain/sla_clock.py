@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from chassis.work_calendar import WorkCalendar
 from servicedesk.domain import lifecycle
-from servicedesk.domain.calendar import WorkCalendar
 
 
 def runs_in(state: str) -> bool:

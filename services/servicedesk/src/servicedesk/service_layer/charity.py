@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import DONATION_RECORDED
 from chassis.errors import InvalidInput, NotFound
+from chassis.work_calendar import CST
 from servicedesk.adapters.tables import beneficiaries, donations, people, projects
-from servicedesk.domain.calendar import CST
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 PROGRAMMES = {"guangcai": "光彩事业", "gratitude": "感恩行动"}

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import ACTIVITY_RECORDED
 from chassis.errors import InvalidInput, NotFound
+from chassis.work_calendar import CST
 from servicedesk.adapters.tables import activities, activity_volunteers, branches, people, volunteers
-from servicedesk.domain.calendar import CST
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 ACTIVITY_KINDS = {

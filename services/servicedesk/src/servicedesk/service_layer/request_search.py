@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from chassis import units
 from chassis.auth import Principal
 from chassis.paging import decode_cursor, encode_cursor
+from chassis.work_calendar import WorkCalendar
 from servicedesk.adapters.tables import requests
-from servicedesk.domain.calendar import WorkCalendar
 from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.requests import with_clock
 from servicedesk.service_layer.unit_of_work import UowFactory

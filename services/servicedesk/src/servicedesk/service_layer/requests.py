@@ -4,7 +4,7 @@ Each change is one transaction that updates the request (guarded by its version)
 appends to its history and stages its event in the outbox. The resolution clock runs
 from submission to resolution except while the request waits on the member or a
 third party; the response clock runs from submission to acceptance. Both count
-working days only (``servicedesk.domain.calendar``).
+working days only (``chassis.work_calendar``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from chassis.contracts.servicedesk import (
 )
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.masking import mask_name
+from chassis.work_calendar import WorkCalendar
 from servicedesk.domain import lifecycle, sla_clock
-from servicedesk.domain.calendar import WorkCalendar
 from servicedesk.domain.sla_clock import SlaClock
 from servicedesk.service_layer import history
 from servicedesk.service_layer.categories import budget

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput
+from chassis.work_calendar import CST
 from servicedesk.adapters.tables import activities, beneficiaries, donations, projects, requests
-from servicedesk.domain.calendar import CST
 from servicedesk.service_layer.unit_of_work import UowFactory
 
 CENT = Decimal("0.01")

@@ -32,9 +32,14 @@ event that ends it, were) representatives in that body, or decisions naming that
 body; ``"own_notices"`` means only outcomes of notices this agency sent;
 ``"everyone"`` means every event of the granted types in the region.
 
+The data catalogue (``chassis.catalogue``) classes every field: a field classed 不予共享
+(``not_shared``) cannot be granted (listing it with ``drop`` only records that it is withheld);
+a 有条件共享 (``conditional``) field is granted for the policy's ``purpose`` under its
+``legal_basis``, which every policy must state; 无条件共享 fields need nothing more.
+
 Loading refuses a policy that names an unknown event type, a field the event does
-not carry, a sensitive field without a purpose, or an unknown transform: the gateway
-does not start on a policy it cannot honour exactly.
+not carry, a field the catalogue does not share, a sensitive field without a purpose,
+or an unknown transform: the gateway does not start on a policy it cannot honour exactly.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from chassis import units
+from chassis.catalogue import SharingClass, items_by_key
 from chassis.contracts import UnknownEventType, contract_for
 from sharing_gateway.domain.policy import NOTICE_TYPES, TRANSFORMS, Policy, PolicyError, Share
 
@@ -142,6 +148,11 @@ def _check_share(entry: Any, i: int) -> list[str]:
     for f in fields_:
         if known.get(f) is True and transforms.get(f) != "drop" and not str(purposes.get(f, "")).strip():
             problems.append(f"{where}: sensitive field {f!r} needs an explicit purpose in 'purposes'")
+    problems += [
+        f"{where}: field {f!r} is classed 不予共享 (not_shared) in the data catalogue and cannot be granted"
+        for f in fields_
+        if f in known and transforms.get(f) != "drop" and items_by_key()[(event, f)].sharing is SharingClass.NOT_SHARED
+    ]
     problems += [f"{where}: purpose for {f!r}, which is not granted" for f in purposes if f not in fields_]
     problems += [
         f"{where}: unknown key {k!r}" for k in set(entry) - {"event", "fields", "transforms", "purposes", "audience"}

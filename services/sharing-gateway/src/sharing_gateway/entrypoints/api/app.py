@@ -14,6 +14,7 @@ from sharing_gateway.entrypoints.api import (
     admin_requests,
     agencies,
     agency_views,
+    catalogue,
     disclosure_records,
     ledger,
     policies,
@@ -34,6 +35,6 @@ def create_app(gateway: Gateway | None = None) -> Flask:
         gateway.settings, title="Tongxin Sharing Gateway 信息共享", description=DESCRIPTION, engine=gateway.engine
     )
     service.app.extensions["gateway"] = gateway
-    for module in (agency_views, agencies, admin_requests, policies, ledger, disclosure_records):
+    for module in (agency_views, agencies, admin_requests, policies, ledger, disclosure_records, catalogue):
         service.api.register_blueprint(module.blp)
     return service.app

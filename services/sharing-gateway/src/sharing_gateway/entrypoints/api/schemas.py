@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from chassis.catalogue import DECLARATIONS, SharingClass
+from chassis.contracts import all_contracts
+
 
 class FeedQuery(Schema):
     after = fields.Integer(
@@ -93,3 +96,69 @@ class LedgerQuery(Schema):
     agency = fields.String(load_default=None)
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class CatalogueQuery(Schema):
+    event_type = fields.String(
+        validate=validate.OneOf(sorted(c.type for c in all_contracts()), error="未知的事件类型 / unknown event type"),
+        metadata={"description": "only this event type's fields"},
+    )
+    sharing = fields.String(
+        data_key="class",
+        validate=validate.OneOf(
+            [c.value for c in SharingClass],
+            error="共享类型须为 unconditional、conditional 或 not_shared / class must be one of: {choices}",
+        ),
+        metadata={"description": "unconditional (无条件共享), conditional (有条件共享) or not_shared (不予共享)"},
+    )
+    owner = fields.String(
+        validate=validate.OneOf(
+            sorted({d.owner.service for d in DECLARATIONS}),
+            error="未知的数据提供部门 / unknown owner; one of: {choices}",
+        ),
+        metadata={"description": "the producing service: registry, evaluation, servicedesk, sharing-gateway"},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    cursor = fields.String(metadata={"description": "`next_cursor` of the previous page"})
+
+
+class CatalogueOwner(Schema):
+    service = fields.String()
+    unit_code = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+
+
+class CatalogueItem(Schema):
+    event_type = fields.String()
+    field = fields.String()
+    topic = fields.String()
+    sharing = fields.String(
+        attribute="class", data_key="class", metadata={"description": "unconditional, conditional or not_shared"}
+    )
+    class_label = fields.String(metadata={"description": "无条件共享, 有条件共享 or 不予共享"})
+    sensitivity = fields.String(metadata={"description": "sensitive, may_hold_sensitive_values or ordinary"})
+    sensitivity_label = fields.String()
+    legal_basis = fields.String()
+    owner = fields.Nested(CatalogueOwner)
+    name_zh = fields.String()
+    name_en = fields.String()
+    description_zh = fields.String()
+    description_en = fields.String()
+    granted = fields.Boolean(metadata={"description": "agencies: whether your policy in force grants it"})
+    granted_to = fields.List(
+        fields.String(), metadata={"description": "staff: the agencies of your region whose policy in force grants it"}
+    )
+
+
+class CataloguePage(Schema):
+    items = fields.List(fields.Nested(CatalogueItem))
+    next_cursor = fields.String(allow_none=True)
+    total = fields.Integer(metadata={"description": "items matching the filters"})
+
+
+class ExportQuery(Schema):
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"], error="导出格式须为 json 或 xlsx / format must be json or xlsx"),
+    )

@@ -1,4 +1,5 @@
-"""Working days and the SLA clocks that run on them.
+"""The working-day calendar every deadline of the platform runs on: the service desk's SLA clocks
+and the sharing gateway's answers to data requests (《政务数据共享条例》 counts in working days).
 
 A working day is a weekday that is not a public holiday, or a weekend day that the
 State Council's schedule makes a working day (调休). Days are counted in China
@@ -63,9 +64,9 @@ class WorkCalendar:
 
 def load_calendar(path: str = "") -> WorkCalendar:
     """The calendar in ``path`` (setting ``WORK_CALENDAR_FILE``) or, without one, the shipped
-    calendar (``servicedesk/data/holidays.json``; add each year when the State Council
+    calendar (``chassis/data/holidays.json``; add each year when the State Council
     publishes its schedule)."""
-    source = Path(path) if path else resources.files("servicedesk.data").joinpath("holidays.json")
+    source = Path(path) if path else resources.files("chassis.data").joinpath("holidays.json")
     data = json.loads(source.read_text(encoding="utf-8"))
     return WorkCalendar(
         frozenset(dt.date.fromisoformat(d) for year in data["years"].values() for d in _days(year["holidays"])),
