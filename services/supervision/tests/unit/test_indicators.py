@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from chassis.contracts import evaluation as ev
+from chassis.contracts import gateway as gw
+from chassis.contracts import registry as reg
+from chassis.contracts import servicedesk as sd
 from supervision.domain import months
 from supervision.domain.facts import Fact, Person
 from supervision.domain.figures import figures
 from supervision.domain.indicators import INDICATORS
 from supervision.domain.measurement import MEASURES, Evidence, contributions
-
-from chassis.contracts import evaluation as ev
-from chassis.contracts import gateway as gw
-from chassis.contracts import registry as reg
-from chassis.contracts import servicedesk as sd
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 A1, A2, B1 = "370783001001", "370783001002", "370783002001"

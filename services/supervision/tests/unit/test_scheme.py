@@ -8,6 +8,7 @@ import copy
 from decimal import Decimal
 
 import pytest
+
 from supervision.adapters.schemes import load_scheme, shipped_versions
 from supervision.domain.figures import Figure
 from supervision.domain.indicators import INDICATORS

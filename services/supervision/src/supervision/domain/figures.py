@@ -37,7 +37,9 @@ def figure(code: str, found: list[Contribution]) -> Figure:
     kind = INDICATORS[code].kind
     if kind == COUNT:
         total = sum((c.amount for c in found if c.role == COUNTED), Decimal(0))
-        return Figure(code, total.quantize(TWO_PLACES) if total != total.to_integral() else total, len(found))
+        return Figure(
+            code, Decimal(int(total)) if total == total.to_integral() else total.quantize(TWO_PLACES), len(found)
+        )
     if kind == SHARE:
         met = sum(1 for c in found if c.role == MET)
         base = met + sum(1 for c in found if c.role == MISSED)
