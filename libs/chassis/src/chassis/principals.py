@@ -27,6 +27,7 @@ from chassis.topics import (
     GATEWAY_INBOUND,
     REGISTRY_PERSON,
     SERVICEDESK,
+    SUPERVISION,
     agency_feed,
     dead_letter,
 )
@@ -85,6 +86,13 @@ SERVICES: dict[str, Principal] = {
             produces=(GATEWAY_INBOUND, GATEWAY_CHECKPOINTS),
             consumes=(REGISTRY_PERSON, EVALUATION, SERVICEDESK),
             produces_prefix=FEED_PREFIX,
+        ),
+        # The supervision reads what the four services publish about the work (never an agency's
+        # feed, never the ledger's checkpoints) and writes its own alerts.
+        Principal(
+            "supervision",
+            produces=(SUPERVISION,),
+            consumes=(REGISTRY_PERSON, EVALUATION, SERVICEDESK, GATEWAY_INBOUND),
         ),
     )
 }
