@@ -90,6 +90,15 @@ def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed
     assert {page["items"][0]["event_id"], rest["items"][0]["event_id"]} == {i["event_id"] for i in county["items"]}
 
 
+def test_who_has_a_violation_notice_is_named_to_evaluators_only(client, auth, feed):
+    october(feed)
+    path = "/assessments/2026-10/indicators/notices_handled/events"
+    viewer = client.get(path, query_string={"unit": TOWN_A}, headers=auth(unit=TOWN_A)).get_json()["items"]
+    evaluator = client.get(path, query_string={"unit": TOWN_A}, headers=auth(("evaluator",), TOWN_A)).get_json()
+    assert [(i["role"], i["person_id"]) for i in viewer] == [("met", None)]
+    assert [(i["role"], i["person_id"]) for i in evaluator["items"]] == [("met", "a1")]
+
+
 def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client, auth, feed):
     october(feed)
     before = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()

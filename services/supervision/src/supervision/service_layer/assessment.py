@@ -29,6 +29,9 @@ from supervision.service_layer.months_of_record import month_contributions
 from supervision.service_layer.unit_of_work import UowFactory
 
 UNKNOWN_UNIT = ("您的管辖范围内没有该单位", "No such unit in your scope")
+#: Whose person ids a drill-down may name, beyond the caller's scope: that a person has a violation
+#: notice is for those who handle violations (evaluation's ``evaluator``), not every reader.
+NAMES_PEOPLE_TO = {"notices_handled": ("evaluator",)}
 
 
 def _month(month: str) -> str:
@@ -114,7 +117,8 @@ def drill_down(
     query: dict[str, Any],
 ) -> dict:
     """The events behind one figure of a unit: event id and type, the unit it counted for, its role
-    (counted, met, missed, value) and amount; a page at a time (keyset on event id and role)."""
+    (counted, met, missed, value) and amount; a page at a time (keyset on event id and role). A person
+    id only where the caller's scope covers the person (and, for violation notices, to evaluators)."""
     month, unit = _month(query["month"]), _unit_in_scope(principal, query["unit"])
     indicator, limit = query["indicator"], query["limit"]
     if indicator not in INDICATORS:
@@ -130,7 +134,8 @@ def drill_down(
         if after is not None:
             mine = [c for c in mine if (c.event_id, c.role) > after]
         page = mine[:limit]
-        homes = uow.supervision.units_of_people(c.person_id for c in page if c.person_id)
+        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
+        homes = uow.supervision.units_of_people(c.person_id for c in page if c.person_id) if may_name else {}
     items = [
         {
             "event_id": c.event_id,
