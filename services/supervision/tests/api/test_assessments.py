@@ -50,7 +50,7 @@ def test_the_figures_and_score_of_a_town(client, auth, feed):
     a = r.get_json()
     assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.1")
     assert values(a) == {
-        "people_on_record": "2", "records_current": "100.00", "requests_received": "1",
+        "people_on_record": "2", "records_current": "100.00", "requests_received": "1", "accepted_in_time": None,
         "resolved_within_sla": "100.00", "sla_breaches": "0", "satisfaction": "5.00",
         "suggestions_answered": "100.00", "evaluation_coverage": "100.00", "notices_handled": "100.00",
         "volunteer_activities": "2", "people_served": "120", "donations_yuan": "0",

@@ -68,6 +68,10 @@ FACTS = [
     fact("f28", gw.VIOLATION_NOTICE, None, "court/n4", id_digest="nobody", at="2026-10-03T00:00:00+00:00"),
     fact("f29", gw.VIOLATION_NOTICE, None, "court/n5", id_digest="d2", at="2026-10-03T00:00:00+00:00"),
     fact("f30", ev.REPRESENTATIVE_RETAINED, A1, "p2", person_id="p2", at="2026-10-01T00:00:00+00:00"),  # before n5
+    # acceptance: r1 accepted in time (then started: not an acceptance); r3 accepted after its response breach
+    fact("f31", sd.REQUEST_STATUS_CHANGED, A1, "r1", detail="accepted", at="2026-10-02T00:00:00+00:00"),
+    fact("f32", sd.REQUEST_STATUS_CHANGED, B1, "r3", detail="accepted", at="2026-10-02T00:00:00+00:00"),
+    fact("f33", sd.REQUEST_STATUS_CHANGED, A1, "r1", detail="in_progress", at="2026-10-03T00:00:00+00:00"),
 ]
 
 
@@ -90,6 +94,7 @@ def test_the_county_figures_add_up_both_towns():
         "people_on_record": 4,
         "records_current": Decimal("50.00"),  # p1, p3 of p1, p2, p3, p5
         "requests_received": 1,  # r2 was opened in September
+        "accepted_in_time": Decimal("50.00"),  # r1 in time, r3 after its response time
         "resolved_within_sla": Decimal("50.00"),  # r1 in time, r2 late
         "sla_breaches": 2,  # r3 missed both times in October
         "satisfaction": Decimal("3.50"),  # (5 + 2) / 2; the unrated close does not count
@@ -110,6 +115,7 @@ def test_a_town_sees_its_own_events_and_its_communities():
     b = values(TOWN_B)
     assert b["sla_breaches"] == 2 and b["people_served"] == 12 and b["satisfaction"] is None
     assert b["resolved_within_sla"] is None  # nothing resolved: nothing to measure
+    assert (a["accepted_in_time"], b["accepted_in_time"]) == (Decimal("100.00"), Decimal("0.00"))
 
 
 def test_a_community_sees_only_itself():

@@ -114,6 +114,18 @@ def resolved_within_sla(e: Evidence) -> list[Contribution]:
     return [_share("resolved_within_sla", f, f.subject not in late) for f in resolved]
 
 
+def accepted_in_time(e: Evidence) -> list[Contribution]:
+    """Acceptance (受理) is the first response: a request accepted after its response time was breached is late."""
+    late = {f.subject for f in e.facts if f.event_type == servicedesk.REQUEST_SLA_BREACHED and f.detail == "response"}
+    accepted = [f for f in e.every(servicedesk.REQUEST_STATUS_CHANGED) if f.detail == "accepted"]
+    first: dict[str, Fact] = {}
+    for f in sorted(accepted, key=lambda f: (f.at, f.event_id)):
+        first.setdefault(f.subject, f)
+    return [
+        _share("accepted_in_time", f, f.subject not in late) for f in sorted(first.values(), key=lambda f: f.event_id)
+    ]
+
+
 def suggestions_answered(e: Evidence) -> list[Contribution]:
     answered = e.subjects(servicedesk.SUGGESTION_ANSWERED)
     received = e.of(servicedesk.SUGGESTION_RECEIVED)
@@ -155,6 +167,7 @@ MEASURES: dict[str, Callable[[Evidence], list[Contribution]]] = {
     "people_on_record": people_on_record,
     "records_current": records_current,
     "requests_received": lambda e: _counted("requests_received", e.of(servicedesk.REQUEST_OPENED)),
+    "accepted_in_time": accepted_in_time,
     "resolved_within_sla": resolved_within_sla,
     "sla_breaches": lambda e: _counted("sla_breaches", e.every(servicedesk.REQUEST_SLA_BREACHED)),
     "satisfaction": satisfaction,

@@ -30,6 +30,10 @@ def _request(d: Data) -> dict[str, Any]:
                 at=d["at"])  # fmt: skip
 
 
+def _status(d: Data) -> dict[str, Any]:
+    return {**_request(d), "detail": d["state"]}
+
+
 def _breach(d: Data) -> dict[str, Any]:
     # The unit that missed the time is the one it was escalated from.
     return dict(unit_code=d["escalated_from"], subject=d["request_id"], detail=d["clock"], at=d["due_at"])
@@ -78,6 +82,7 @@ def _rescinded(d: Data) -> dict[str, Any]:
 
 READERS: dict[str, Callable[[Data], dict[str, Any]]] = {
     sd.REQUEST_OPENED: _request,
+    sd.REQUEST_STATUS_CHANGED: _status,
     sd.REQUEST_RESOLVED: _request,
     sd.REQUEST_CLOSED: _request,
     sd.REQUEST_SLA_BREACHED: _breach,
