@@ -43,7 +43,7 @@ facts = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False, index=True),
     sa.Column("month", sa.String(7), nullable=False, index=True),
     sa.Column("unit_code", sa.String(12), nullable=True, index=True),
-    sa.Column("subject", sa.String(120), nullable=False, index=True),
+    sa.Column("subject", sa.String(160), nullable=False, index=True, comment="e.g. court/<notice id> (100)"),
     sa.Column("person_id", sa.String(36), nullable=True),
     sa.Column("id_digest", sa.String(80), nullable=True, comment="a violation notice's person, matched at computing"),
     sa.Column("measure", AMOUNT, nullable=True),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 16:39:45.921647
+Create Date: 2026-11-27 16:52:46.109688
 """
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("event_type", sa.String(length=120), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("unit_code", sa.String(length=12), nullable=True),
-        sa.Column("subject", sa.String(length=120), nullable=False),
+        sa.Column("subject", sa.String(length=160), nullable=False, comment="e.g. court/<notice id> (100)"),
         sa.Column("person_id", sa.String(length=36), nullable=True),
         sa.Column(
             "id_digest",
