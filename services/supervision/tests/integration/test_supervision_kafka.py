@@ -23,6 +23,7 @@ from supervision.bootstrap import bootstrap
 from supervision.config import SupervisionSettings
 from supervision.entrypoints.api.app import create_app
 from supervision.entrypoints.worker import build, view_consumer
+from supervision.entrypoints.worker import main as worker_main
 from supervision.service_layer import months_of_record, view
 from tests.support.infra import wait_for
 from tests.support.live import running
@@ -87,7 +88,9 @@ def two_towns(county):
     ]
 
 
-def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_digest(supervision, kafka):
+def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_digest(
+    supervision, kafka, monkeypatch, capsys
+):
     sv = supervision
     county = f"3716{random.randint(10, 99)}"
     (town_a, town_b), records = two_towns(county)
@@ -118,6 +121,15 @@ def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_dig
     replayer.replay(lambda session: view.reset(joining(sv.uow, session)))
     assert view.digest_of_view(sv.engine) == before
     assert (figures(town_a), figures(town_b)) == figures_before
+    # the operator's command does the same (in a group of its own: the live worker keeps running)
+    environment = {**kafka.env("supervision"), **{k.upper(): v for k, v in strong_secrets(SupervisionSettings).items()},
+                   "DATABASE_URL": sv.settings.database_url,
+                   "CONSUMER_GROUP_PREFIX": sv.settings.consumer_group_prefix + "-cli"}  # fmt: skip
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert worker_main(["replay"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()[-1]
+    assert printed.startswith("view rebuilt from ") and printed.endswith(f" events; digest {before}")
 
     # closed, October does not move on a late activity in town B
     months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "督查科", "十月结算", NOW)
