@@ -21,7 +21,7 @@ from chassis.paging import decode_cursor, encode_cursor
 from supervision.adapters.repository import Closure
 from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
-from supervision.domain.figures import figures
+from supervision.domain.figures import figures, tally
 from supervision.domain.indicators import INDICATORS, NOT_MEASURABLE
 from supervision.domain.ranking import children, rank
 from supervision.domain.scheme import LEVELS, Scheme, score
@@ -102,9 +102,10 @@ def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
-    below = children(within, {c.unit_code for c in found})
+    tallies = tally(found)
+    below = children(within, {unit for _, unit in tallies})
     indexes: dict[str, Decimal | None] = {
-        unit: score(scheme, units.level(unit), figures(found, unit)).index for unit in below
+        unit: score(scheme, units.level(unit), figures(tallies, unit)).index for unit in below
     }
     places = [dataclasses.asdict(p) for p in rank(indexes)]
     return {**_month_state(month, closure, scheme), "within": within, "items": places}
