@@ -66,3 +66,9 @@ def veto(notice_id, person, unit):
     data = dict(round_id="rd1", person_id=person, unit_code=unit, violation_id=str(uuid.uuid4()), notice_id=notice_id,
                 agency="court", reason="违法违纪")  # fmt: skip
     return _event(ev.VETO_APPLIED, "/tongxin/evaluation", person, data)
+
+
+def decision(person, unit, decided_at, decision="talk"):
+    data = dict(person_id=person, unit_code=unit, body="cppcc", decision=decision, reason="联席评价", round_id=None,
+                meeting_id=None, decided_at=decided_at)  # fmt: skip
+    return _event(ev.REPRESENTATIVE_WARNED, "/tongxin/evaluation", person, data)

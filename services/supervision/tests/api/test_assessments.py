@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from chassis.contracts import servicedesk as sd
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
-from services.supervision.tests.events import activity, breach, notice, person_event, request, scored, suggestion, veto
+from services.supervision.tests.events import (
+    activity,
+    breach,
+    decision,
+    notice,
+    person_event,
+    request,
+    scored,
+    suggestion,
+    veto,
+)
 from supervision.service_layer import months_of_record
 
 
@@ -71,6 +81,22 @@ def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
     assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("13.33", "65", "20.51")
     mine = client.get("/rankings/2026-10", headers=auth(unit=TOWN_A)).get_json()
     assert [(c["unit_code"], c["rank"]) for c in mine["items"]] == [(HOME_A, 1)]
+
+
+def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed):
+    """A request due in September and resolved in October was late; a suggestion of October answered
+    in December was answered; a decision in November on a person noticed in October handled it."""
+    feed(
+        person_event("b1", unit=HOME_B, digest="db1".ljust(64, "0")),
+        breach("late", HOME_B, due="2026-09-28T02:00:00+00:00"),
+        request(sd.REQUEST_RESOLVED, "late", HOME_B, person="b1"),
+        suggestion(sd.SUGGESTION_RECEIVED, "s-oct", HOME_B),
+        suggestion(sd.SUGGESTION_ANSWERED, "s-oct", HOME_B, at="2026-12-01T02:00:00+00:00"),
+        notice("n-oct", "db1".ljust(64, "0")),
+        decision("b1", HOME_B, "2026-11-05T02:00:00+00:00"),
+    )
+    b = values(client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json())
+    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == ("0.00", "100.00", "100.00")
 
 
 def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed):

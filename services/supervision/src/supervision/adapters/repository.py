@@ -61,13 +61,26 @@ class SupervisionRepository:
             self.session.execute(record_dates.update().where(record_dates.c.person_id == person_id), row)
 
     def evidence(self, month: str) -> list[Fact]:
-        """The month's facts and every fact that may settle them (from that month on)."""
+        """The month's facts and every fact that settles one of them, whenever it came: a breach
+        of a request resolved this month (it may have been due last month), an answer, a veto or a
+        rescission of a notice; and decisions on people from this month on (a notice names its
+        person only by digest, so they cannot be chosen by subject)."""
+        found = [_fact(r) for r in self.session.execute(sa.select(facts).where(facts.c.month == month)).mappings()]
+        seen = {f.event_id for f in found}
+        subjects = sorted({f.subject for f in found})
+        settling = [t for t in SETTLING if t not in DECISIONS]
+        for start in range(0, len(subjects), 500):
+            rows = self.session.execute(
+                sa.select(facts).where(
+                    facts.c.event_type.in_(settling), facts.c.subject.in_(subjects[start : start + 500])
+                )
+            ).mappings()
+            found += [f for f in map(_fact, rows) if f.event_id not in seen]
+            seen |= {f.event_id for f in found}
         rows = self.session.execute(
-            sa.select(facts).where(
-                sa.or_(facts.c.month == month, sa.and_(facts.c.event_type.in_(SETTLING), facts.c.month >= month))
-            )
+            sa.select(facts).where(facts.c.event_type.in_(DECISIONS), facts.c.month > month)
         ).mappings()
-        return [_fact(r) for r in rows]
+        return found + [f for f in map(_fact, rows) if f.event_id not in seen]
 
     def people(self) -> list[Person]:
         rows = self.session.execute(
