@@ -49,8 +49,11 @@ SERVICES = [
             ("SIGNING_KEY_FILE", "{var}/gateway-signing-key.pem"),
         ),
     ),
+    Service(
+        "supervision", 8005, "supervision.entrypoints.api.app:create_app()", "supervision-admin", "supervision-worker"
+    ),
 ]
 AGENCIES = ("court", "public_security", "npc", "cppcc")
-#: The staff console: no worker; it calls the four APIs with the user's token (its own database
+#: The staff console: no worker; it calls the services' APIs with the user's token (its own database
 #: holds only sessions and the staff audit log, migrated when it starts).
 CONSOLE = Service("console", 8000, "console.app:create_app()", "", "")

@@ -40,6 +40,12 @@ def worker_topics(service: str, tmp: Path) -> set[str]:
         from servicedesk.entrypoints.worker import build
 
         parts = build(bootstrap(ServiceDeskSettings(database_url=url)))
+    elif service == "supervision":
+        from supervision.bootstrap import bootstrap
+        from supervision.config import SupervisionSettings
+        from supervision.entrypoints.worker import build
+
+        parts = build(bootstrap(SupervisionSettings(database_url=url)))
     else:
         from sharing_gateway.bootstrap import bootstrap
         from sharing_gateway.config import GatewaySettings
@@ -119,6 +125,7 @@ def test_each_event_type_is_produced_by_the_service_it_is_named_after():
         "evaluation": "evaluation",
         "servicedesk": "servicedesk",
         "gateway": "sharing-gateway",
+        "supervision": "supervision",
     }
     for contract in all_contracts():
         service = owner[contract.type.split(".")[2]]

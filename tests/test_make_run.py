@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.support.compose import SERVICES
 from tests.support.infra import ROOT, free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
@@ -43,7 +44,8 @@ def test_the_platform_starts_serves_every_printed_url_and_stops(tmp_path):
     assert "Tongxin is running" in out and "FAIL" not in out
     probed = [line for line in out.splitlines() if line.strip().startswith("200 http://")]
     # five URLs per service, the console's two, Keycloak's realm discovery, the four agency feeds
-    assert len(probed) == 4 * 5 + 2 + 1 + 4
+    assert len(probed) == len(SERVICES) * 5 + 2 + 1 + 4
+    assert any(line.strip().startswith("supervision ") for line in out.splitlines())
     assert "Keycloak ready in" in out and "community-viewer" in out and "Tx-community-viewer-2026" in out
     assert "ApiKey tx." not in out and out.count(" tx.") == 4  # one demo key per agency
     assert out.rstrip().endswith("stopping ...")

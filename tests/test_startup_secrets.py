@@ -19,6 +19,7 @@ from chassis.settings import SHIPPED_SECRETS, secret_fields
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from servicedesk.config import ServiceDeskSettings
+from supervision.config import SupervisionSettings
 from tests.support.infra import ROOT
 from tests.support.secrets import strong_secret_environment
 from tests.support.tokens import trusted_environ
@@ -29,6 +30,7 @@ SERVICES = {
     "evaluation": (EvaluationSettings, "evaluation.entrypoints.api.app:create_app()", "evaluation-worker"),
     "servicedesk": (ServiceDeskSettings, "servicedesk.entrypoints.api.app:create_app()", "servicedesk-worker"),
     "sharing-gateway": (GatewaySettings, "sharing_gateway.entrypoints.api.app:create_app()", "gateway-worker"),
+    "supervision": (SupervisionSettings, "supervision.entrypoints.api.app:create_app()", "supervision-worker"),
 }
 CASES = [
     (service, variable)
@@ -42,6 +44,7 @@ ADMIN_COMMANDS = {
     "evaluation": ["evaluation-admin", "migrate"],
     "servicedesk": ["servicedesk-admin", "migrate"],
     "sharing-gateway": ["gateway-admin", "migrate"],
+    "supervision": ["supervision-admin", "migrate"],
 }
 
 

@@ -19,6 +19,7 @@ SERVICES = [
         ("evaluation", "evaluation-admin", "evaluation-worker"),
         ("servicedesk", "servicedesk-admin", "servicedesk-worker"),
         ("sharing-gateway", "gateway-admin", "gateway-worker"),
+        ("supervision", "supervision-admin", "supervision-worker"),
     )
 ]
 

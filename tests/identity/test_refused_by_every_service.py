@@ -4,7 +4,7 @@ The platform (``deploy/run_platform.Platform``: each service's API under gunicor
 on its own Kafka broker; development mode, whose secrets play no part in checking a token) starts
 once for this module and trusts the test session's real Keycloak (its issuer and JWKS URL, as
 compose and the Kubernetes manifests configure them). For each of the
-four services a staff endpoint is asked with: a good token of the realm (200); a token of another
+five services a staff endpoint is asked with: a good token of the realm (200); a token of another
 realm with the very same clients, roles, audience and unit claim; the member portal's access and ID
 tokens (another client: no staff audience); a token signed by a key not in the JWKS, and one with
 the realm's key id but another key; HS256 tokens signed with a guessed secret, with the HMAC
@@ -39,6 +39,7 @@ STAFF_ENDPOINTS = {
     "evaluation": "/index-templates",
     "servicedesk": "/requests",
     "sharing-gateway": "/agencies",
+    "supervision": "/scheme",
 }
 #: What each refusal must say (``detail_en``), by forged token.
 REFUSALS = {

@@ -8,7 +8,7 @@ import yaml
 from tests.support.infra import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES = ("registry", "evaluation", "servicedesk", "sharing-gateway")
+SERVICES = ("registry", "evaluation", "servicedesk", "sharing-gateway", "supervision")
 
 
 def labels(service: str) -> tuple[set[str], set[str]]:

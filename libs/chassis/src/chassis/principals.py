@@ -28,6 +28,7 @@ from chassis.topics import (
     REGISTRY_PERSON,
     REGISTRY_PROCESSING,
     SERVICEDESK,
+    SUPERVISION,
     agency_feed,
     dead_letter,
 )
@@ -86,6 +87,13 @@ SERVICES: dict[str, Principal] = {
             produces=(GATEWAY_INBOUND, GATEWAY_CHECKPOINTS),
             consumes=(REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK),
             produces_prefix=FEED_PREFIX,
+        ),
+        # The supervision reads what the four services publish about the work (never an agency's
+        # feed, never the ledger's checkpoints) and writes its own alerts.
+        Principal(
+            "supervision",
+            produces=(SUPERVISION,),
+            consumes=(REGISTRY_PERSON, EVALUATION, SERVICEDESK, GATEWAY_INBOUND),
         ),
     )
 }

@@ -26,6 +26,11 @@ GATEWAY_INBOUND = "gateway.inbound.v1"
 #: Signed checkpoints of the gateway's disclosure ledger (produced by the gateway's worker).
 GATEWAY_CHECKPOINTS = "gateway.checkpoints.v1"
 
+# -- supervision (网络督查) --
+#: The supervision's own events (its alerts, from its second part); declared now with its ACL.
+SUPERVISION = "supervision.v1"
+# -- end of supervision --
+
 DLQ_SUFFIX = ".dlq"
 FEED_PREFIX = "feed."
 
@@ -36,7 +41,7 @@ AGENCIES = ("court", "public_security", "npc", "cppcc")
 #: Topics keyed by an aggregate id whose every record is the aggregate's whole state.
 ENTITY_TOPICS = (REGISTRY_PERSON,)
 #: The topics services write through their outboxes (feeds aside).
-SERVICE_TOPICS = (REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK, GATEWAY_INBOUND)
+SERVICE_TOPICS = (REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK, GATEWAY_INBOUND, SUPERVISION)
 
 DAY_MS = 24 * 60 * 60 * 1000
 EVENT_RETENTION_DAYS = 30

@@ -89,14 +89,15 @@ def consumer(
     engine: sa.Engine,
     processed: sa.Table,
     name: str,
-    topic: str,
+    topic: str | Sequence[str],
     handlers: Mapping[str, Handler],
 ) -> ConsumerRunner:
-    """An idempotent consumer of ``topic`` in the group ``<prefix>.<name>``."""
+    """An idempotent consumer of ``topic`` (or of several topics, one view kept from all of them,
+    as the supervision's) in the group ``<prefix>.<name>``."""
     access = kafka.KafkaAccess.of(settings)
     return ConsumerRunner(
         name=settings.consumer_group(name),
-        topics=[topic],
+        topics=[topic] if isinstance(topic, str) else list(topic),
         handlers=handlers,
         engine=engine,
         processed=processed,
@@ -125,16 +126,19 @@ def main(
     argv: Sequence[str] | None = None,
     checks: Sequence[Callable[[], None]] = (),
     replay: PeopleReplay | None = None,
+    replay_command: str = "replay-people",
 ) -> int:
     """A worker's command line: refuse unsafe secrets (then ``checks``), configure the logs, and
-    either run ``build()``'s parts until SIGTERM or, with ``replay-people``, rebuild the people view."""
+    either run ``build()``'s parts until SIGTERM or, with ``replay_command`` (``replay-people``;
+    the supervision's ``replay`` rebuilds its whole view), rebuild the view ``replay`` describes."""
     argv = sys.argv[1:] if argv is None else argv
     exit_if_unsafe(settings)
     for check in checks:
         check()
     logs.configure(settings.service_name + "-worker", settings.log_level)
-    if replay is not None and list(argv[:1]) == ["replay-people"]:
+    if replay is not None and list(argv[:1]) == [replay_command]:
         count = replay.consumer().replay(lambda session: replay.reset(joining(replay.uow, session)))
-        print(f"people view rebuilt from {count} events; digest {replay.digest()}")
+        view = "people view" if replay_command == "replay-people" else "view"
+        print(f"{view} rebuilt from {count} events; digest {replay.digest()}")
         return 0
     return run(build(), description)

@@ -25,7 +25,15 @@ from kafka.errors import (
 from chassis.kafka import KafkaAccess, ensure_topics, make_admin, make_consumer
 from chassis.kafka_provision import provision
 from chassis.principals import SERVICES, agency
-from chassis.topics import AGENCIES, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICE_TOPICS, agency_feed, dead_letter
+from chassis.topics import (
+    AGENCIES,
+    GATEWAY_CHECKPOINTS,
+    GATEWAY_INBOUND,
+    REGISTRY_PERSON,
+    SERVICE_TOPICS,
+    agency_feed,
+    dead_letter,
+)
 from libs.chassis.tests.integration.kafka_probes import (
     KNOWN_VERSION,
     WRITE_REFUSED,
@@ -186,6 +194,18 @@ def test_an_agency_reads_its_own_feed_and_nothing_else(seeded, name):
         read(access, agency_feed(name), "sharing-gateway.people")
     with pytest.raises(WRITE_REFUSED):  # it cannot write into its own feed either
         send(access, agency_feed(name))
+
+
+def test_the_supervision_reads_the_agencies_notices_but_no_feed_and_no_checkpoint(seeded):
+    """It watches the work (a notice received and handled), not what each agency was told."""
+    broker = seeded
+    send(broker.access, GATEWAY_CHECKPOINTS)
+    access = broker.access_for("supervision")
+    assert read(access, GATEWAY_INBOUND, "supervision.probe-inbound", budget_s=20) >= 1
+    for topic in [*(agency_feed(a) for a in AGENCIES), GATEWAY_CHECKPOINTS]:
+        assert read_refused(access, topic, "supervision.probe", budget_s=1.5), f"supervision read {topic}"
+    with pytest.raises(GroupAuthorizationFailedError):  # nor borrow another service's group
+        read(access, REGISTRY_PERSON, "servicedesk.people")
 
 
 def test_only_the_gateway_can_put_a_notice_on_the_inbound_topic(broker):

@@ -1,0 +1,92 @@
+"""The supervision's database schema (SQLAlchemy Core); Alembic migrations create it.
+
+Two kinds of table. The **view** (people view, record dates, facts) is rebuilt from the topics
+by a replay and digested (``service_layer.view.digest_of_view``). The **records** (closed months,
+their contributions, recalculations) are the supervision's own acts: a replay leaves them alone,
+so a closed month keeps its figures however the view is rebuilt.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chassis.outbox import Outbox, outbox_table
+from chassis.people_view import people_view_table
+from chassis.processed import processed_events_table
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+#: Stages the supervision's events (``supervision.v1``, its alerts: part 2) in its outbox.
+EVENTS = Outbox(outbox, "/tongxin/supervision")
+processed_events = processed_events_table(metadata)
+TZ = sa.DateTime(timezone=True)
+AMOUNT = sa.Numeric(16, 2)
+
+# -- the view -----------------------------------------------------------------------------
+#: The local read model of registry.person.v1.
+people = people_view_table(metadata)
+
+record_dates = sa.Table(
+    "record_dates",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False, comment="the newest record version's event"),
+    sa.Column("event_type", sa.String(120), nullable=False),
+    sa.Column("updated_on", sa.String(10), nullable=False, comment="its day, YYYY-MM-DD, China Standard Time"),
+)
+
+facts = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("event_type", sa.String(120), nullable=False, index=True),
+    sa.Column("month", sa.String(7), nullable=False, index=True),
+    sa.Column("unit_code", sa.String(12), nullable=True, index=True),
+    sa.Column("subject", sa.String(160), nullable=False, index=True, comment="e.g. court/<notice id> (100)"),
+    sa.Column("person_id", sa.String(36), nullable=True),
+    sa.Column("id_digest", sa.String(80), nullable=True, comment="a violation notice's person, matched at computing"),
+    sa.Column("measure", AMOUNT, nullable=True),
+    sa.Column("detail", sa.String(40), nullable=True),
+    sa.Column("at", sa.String(40), nullable=False, comment="the event's own time, ISO 8601"),
+)
+
+# -- the records --------------------------------------------------------------------------
+month_closures = sa.Table(
+    "month_closures",
+    metadata,
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("closed_at", TZ, nullable=False),
+    sa.Column("closed_by", sa.String(100), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("scheme_version", sa.String(20), nullable=False),
+    sa.Column("scheme_digest", sa.String(64), nullable=False),
+    sa.Column("snapshot_digest", sa.String(64), nullable=False, comment="SHA-256 of the month's contributions"),
+)
+
+month_recalculations = sa.Table(
+    "month_recalculations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.String(7), sa.ForeignKey("month_closures.month"), nullable=False, index=True),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("by", sa.String(100), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("scheme_version", sa.String(20), nullable=False),
+    sa.Column("scheme_digest", sa.String(64), nullable=False),
+    sa.Column("digest_before", sa.String(64), nullable=False),
+    sa.Column("digest_after", sa.String(64), nullable=False),
+)
+
+contributions = sa.Table(
+    "contributions",
+    metadata,
+    sa.Column("month", sa.String(7), sa.ForeignKey("month_closures.month"), primary_key=True),
+    sa.Column("indicator", sa.String(40), primary_key=True),
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(10), primary_key=True),
+    sa.Column("unit_code", sa.String(12), nullable=False, index=True),
+    sa.Column("event_type", sa.String(120), nullable=False),
+    sa.Column("amount", AMOUNT, nullable=False),
+    sa.Column("person_id", sa.String(36), nullable=True),
+)

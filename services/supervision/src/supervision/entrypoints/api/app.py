@@ -1,0 +1,28 @@
+"""The supervision WSGI app: ``gunicorn 'supervision.entrypoints.api.app:create_app()'``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from chassis import logs
+from chassis.http import create_service_app
+from supervision.bootstrap import Supervision, bootstrap
+from supervision.entrypoints.api import assessments, rankings, scheme
+
+DESCRIPTION = """网络督查：各镇街、社区统战工作的月度指标、同心指数考核、排名与指标明细。
+
+Online supervision of grassroots work: indicators per unit and month computed from the other
+services' events, the 同心指数 assessment scheme, rankings of towns and communities, and the
+events behind every figure. A town sees itself and its communities; the county sees all."""
+
+
+def create_app(sv: Supervision | None = None) -> Flask:
+    sv = sv or bootstrap()
+    logs.configure(sv.settings.service_name, sv.settings.log_level)
+    service = create_service_app(
+        sv.settings, title="Tongxin Supervision 网络督查", description=DESCRIPTION, engine=sv.engine
+    )
+    service.app.extensions["supervision"] = sv
+    for blueprint in (scheme.blp, assessments.blp, rankings.blp):
+        service.api.register_blueprint(blueprint)
+    return service.app

@@ -1,0 +1,143 @@
+"""The supervision API's marshmallow schemas: queries in, figures, scores, rankings and drill-down out.
+Numbers that must not lose a digit (percentages, points, yuan) travel as decimal strings."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from chassis.contracts import UNIT_CODE
+
+NUMBER = {"as_string": True, "allow_none": True}
+
+
+class UnitQuery(Schema):
+    unit = fields.String(load_default=None, validate=UNIT_CODE, metadata={"description": "default: your own unit"})
+
+
+class RankingQuery(Schema):
+    within = fields.String(
+        load_default=None,
+        validate=UNIT_CODE,
+        metadata={"description": "a county (its towns) or a town (its communities)"},
+    )
+
+
+class DrillDownQuery(UnitQuery):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+class SchemeRef(Schema):
+    code = fields.String()
+    version = fields.String()
+    digest = fields.String(metadata={"description": "SHA-256 of the scheme file the figures were scored with"})
+
+
+class MonthState(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM, China Standard Time"})
+    closed = fields.Boolean(metadata={"description": "a closed month's figures are kept and do not move"})
+    closed_at = fields.DateTime()
+    closed_by = fields.String()
+    snapshot_digest = fields.String()
+    scheme = fields.Nested(SchemeRef)
+
+
+class FigureOut(Schema):
+    indicator = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    measure = fields.String(metadata={"description": "unit of measure: 人, %, 件, 次, 分, 元"})
+    value = fields.Decimal(**NUMBER, metadata={"description": "null: nothing to measure"})
+    events = fields.Integer()
+    met = fields.Integer(allow_none=True)
+
+
+class ItemScoreOut(Schema):
+    section = fields.String()
+    indicator = fields.String()
+    weight = fields.Decimal(as_string=True)
+    target = fields.Decimal(as_string=True)
+    value = fields.Decimal(**NUMBER)
+    points = fields.Decimal(**NUMBER)
+
+
+class ScoreOut(Schema):
+    points = fields.Decimal(as_string=True)
+    out_of = fields.Decimal(as_string=True, metadata={"description": "the weight of the items that could be measured"})
+    index = fields.Decimal(**NUMBER, metadata={"description": "points / out_of x 100"})
+    items = fields.List(fields.Nested(ItemScoreOut))
+
+
+class AssessmentOut(MonthState):
+    unit = fields.String()
+    level = fields.String()
+    figures = fields.List(fields.Nested(FigureOut))
+    score = fields.Nested(ScoreOut)
+
+
+class PlaceOut(Schema):
+    unit_code = fields.String()
+    index = fields.Decimal(**NUMBER)
+    rank = fields.Integer(allow_none=True)
+
+
+class RankingOut(MonthState):
+    within = fields.String()
+    items = fields.List(fields.Nested(PlaceOut))
+
+
+class ContributionOut(Schema):
+    event_id = fields.String()
+    event_type = fields.String()
+    unit_code = fields.String(metadata={"description": "the narrowest unit the event counted for"})
+    role = fields.String(metadata={"description": "counted, met, missed or value"})
+    amount = fields.Decimal(as_string=True)
+    person_id = fields.String(allow_none=True, metadata={"description": "only for a person in your scope"})
+
+
+class DrillDownOut(MonthState):
+    unit = fields.String()
+    indicator = fields.String()
+    items = fields.List(fields.Nested(ContributionOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class SectionItemOut(Schema):
+    indicator = fields.String()
+    weight = fields.Decimal(as_string=True)
+    targets = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True))
+
+
+class SectionOut(Schema):
+    code = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    weight = fields.Decimal(as_string=True)
+    measured_weight = fields.Decimal(as_string=True)
+    unmeasured = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(SectionItemOut))
+
+
+class IndicatorOut(Schema):
+    code = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    formula = fields.String()
+    measure = fields.String()
+    kind = fields.String(metadata={"description": "count, share (a percentage) or mean"})
+    reads = fields.List(fields.String(), metadata={"description": "the event types it is computed from"})
+    better = fields.String(metadata={"description": "higher or lower"})
+
+
+class NotMeasurableOut(Schema):
+    item = fields.String()
+    reason = fields.String()
+
+
+class SchemeOut(SchemeRef):
+    name_zh = fields.String()
+    name_en = fields.String()
+    current_within_months = fields.Integer()
+    sections = fields.List(fields.Nested(SectionOut))
+    indicators = fields.List(fields.Nested(IndicatorOut))
+    not_measurable = fields.List(fields.Nested(NotMeasurableOut))

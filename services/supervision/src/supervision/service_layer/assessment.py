@@ -1,0 +1,185 @@
+"""What staff read of the supervision: a unit's figures and score for a month, the ranking of the
+units below a unit, and the events behind a figure (drill-down).
+
+Scope like every service: a unit outside the caller's subtree is answered as not found,
+whether it exists or not; a town reads itself and its communities, the county everything.
+Answers hold counts, not names; a drill-down row names a person only when the caller's scope
+covers the person's unit in the people view (a member of another town whose request this
+town handled stays anonymous).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+from chassis import units
+from chassis.auth import Principal
+from chassis.errors import InvalidInput, NotFound
+from chassis.paging import decode_cursor, encode_cursor
+from supervision.adapters.repository import Closure
+from supervision.adapters.schemes import load_scheme
+from supervision.domain import months
+from supervision.domain.figures import figures, tally
+from supervision.domain.indicators import INDICATORS, NOT_MEASURABLE
+from supervision.domain.ranking import children, rank
+from supervision.domain.scheme import LEVELS, Scheme, score
+from supervision.service_layer.months_of_record import month_contributions
+from supervision.service_layer.unit_of_work import UowFactory
+
+UNKNOWN_UNIT = ("您的管辖范围内没有该单位", "No such unit in your scope")
+#: Whose person ids a drill-down may name, beyond the caller's scope: that a person has a violation
+#: notice is for those who handle violations (evaluation's ``evaluator``), not every reader.
+NAMES_PEOPLE_TO = {"notices_handled": ("evaluator",)}
+
+
+def _month(month: str) -> str:
+    try:
+        return months.check(month)
+    except months.InvalidMonth:
+        raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
+
+
+def _unit_in_scope(principal: Principal, unit: str) -> str:
+    if not principal.sees(unit):
+        raise NotFound(*UNKNOWN_UNIT)
+    if units.level(unit) not in LEVELS:
+        raise InvalidInput(
+            "只考核社区、镇街和县市区", "Only communities, towns and counties are assessed", field="unit"
+        )
+    return unit
+
+
+def _scheme_of(closure: Closure | None, current: Scheme) -> Scheme:
+    return load_scheme(closure.scheme_version) if closure is not None else current
+
+
+def _month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "month": month,
+        "closed": closure is not None,
+        "scheme": {"code": scheme.code, "version": scheme.version, "digest": scheme.digest},
+    }
+    if closure is not None:
+        state.update(closed_at=closure.closed_at, closed_by=closure.closed_by, snapshot_digest=closure.snapshot_digest)
+    return state
+
+
+def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, unit: str) -> dict:
+    """The unit's figures (its subtree) and its score under the month's scheme."""
+    month, unit = _month(month), _unit_in_scope(principal, unit)
+    with uow_factory() as uow:
+        found, closure = month_contributions(uow, month, scheme)
+    scheme = _scheme_of(closure, scheme)
+    figs = figures(found, unit)
+    result = score(scheme, units.level(unit), figs)
+    return {
+        **_month_state(month, closure, scheme),
+        "unit": unit,
+        "level": units.level(unit),
+        "figures": [
+            {
+                **dataclasses.asdict(f),
+                "name_zh": INDICATORS[f.indicator].name_zh,
+                "name_en": INDICATORS[f.indicator].name_en,
+                "measure": INDICATORS[f.indicator].measure,
+            }
+            for f in figs.values()
+        ],
+        "score": {
+            "points": result.points,
+            "out_of": result.out_of,
+            "index": result.index,
+            "items": [dataclasses.asdict(i) for i in result.items],
+        },
+    }
+
+
+def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str) -> dict:
+    """The units one level below ``within`` (a county's towns, a town's communities), by index."""
+    month, within = _month(month), _unit_in_scope(principal, within)
+    with uow_factory() as uow:
+        found, closure = month_contributions(uow, month, scheme)
+    scheme = _scheme_of(closure, scheme)
+    tallies = tally(found)
+    below = children(within, {unit for _, unit in tallies})
+    indexes: dict[str, Decimal | None] = {
+        unit: score(scheme, units.level(unit), figures(tallies, unit)).index for unit in below
+    }
+    places = [dataclasses.asdict(p) for p in rank(indexes)]
+    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+
+
+def drill_down(
+    uow_factory: UowFactory,
+    principal: Principal,
+    scheme: Scheme,
+    query: dict[str, Any],
+) -> dict:
+    """The events behind one figure of a unit: event id and type, the unit it counted for, its role
+    (counted, met, missed, value) and amount; a page at a time (keyset on event id and role). A person
+    id only where the caller's scope covers the person (and, for violation notices, to evaluators)."""
+    month, unit = _month(query["month"]), _unit_in_scope(principal, query["unit"])
+    indicator, limit = query["indicator"], query["limit"]
+    if indicator not in INDICATORS:
+        raise NotFound("没有该指标", "No such indicator")
+    after = tuple(decode_cursor(query["cursor"], 2)) if query.get("cursor") else None
+    with uow_factory() as uow:
+        found, closure = month_contributions(uow, month, scheme)
+        prefix = units.scope_prefix(unit)
+        mine = sorted(
+            (c for c in found if c.indicator == indicator and c.unit_code.startswith(prefix)),
+            key=lambda c: (c.event_id, c.role),
+        )
+        if after is not None:
+            mine = [c for c in mine if (c.event_id, c.role) > after]
+        page = mine[:limit]
+        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
+        homes = uow.supervision.units_of_people(c.person_id for c in page if c.person_id) if may_name else {}
+    items = [
+        {
+            "event_id": c.event_id,
+            "event_type": c.event_type,
+            "unit_code": c.unit_code,
+            "role": c.role,
+            "amount": c.amount,
+            "person_id": c.person_id if c.person_id in homes and principal.sees(homes[c.person_id]) else None,
+        }
+        for c in page
+    ]
+    cursor = encode_cursor(page[-1].event_id, page[-1].role) if len(mine) > limit else None
+    return {
+        **_month_state(month, closure, _scheme_of(closure, scheme)),
+        "unit": unit,
+        "indicator": indicator,
+        "items": items,
+        "next_cursor": cursor,
+    }
+
+
+def describe_scheme(scheme: Scheme) -> dict:
+    """The scheme as configured: sections, weighted items with their targets per level, what is not
+    measured and why, and every indicator's definition."""
+    return {
+        "code": scheme.code,
+        "version": scheme.version,
+        "digest": scheme.digest,
+        "name_zh": scheme.name_zh,
+        "name_en": scheme.name_en,
+        "current_within_months": scheme.current_within_months,
+        "sections": [
+            {
+                "code": s.code,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "weight": s.weight,
+                "measured_weight": s.measured_weight,
+                "unmeasured": s.unmeasured or None,
+                "items": [{"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets)} for i in s.items],
+            }
+            for s in scheme.sections
+        ],
+        "indicators": [dataclasses.asdict(i) for i in INDICATORS.values()],
+        "not_measurable": [{"item": k, "reason": v} for k, v in NOT_MEASURABLE.items()],
+    }

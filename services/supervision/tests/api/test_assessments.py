@@ -1,0 +1,183 @@
+"""The supervision API on SQLite and PostgreSQL: a month of activity in two towns gives the figures,
+the scores and the ranking a person would count by hand; drill-down names the events; a closed
+month does not move on a late event until an explicit, recorded recalculation; bad input is a
+problem in Chinese and English."""
+
+from __future__ import annotations
+
+from chassis.contracts import servicedesk as sd
+from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
+from services.supervision.tests.events import (
+    activity,
+    breach,
+    decision,
+    notice,
+    person_event,
+    request,
+    scored,
+    suggestion,
+    veto,
+)
+from supervision.service_layer import months_of_record
+
+
+def october(feed):
+    """Town A: 2 people, a request resolved in time (rated 5), an answered suggestion, 2 activities
+    serving 120, both scored with all three sources, a court notice vetoed. Town B: 1 person, a request
+    resolved late (rated 2), a suggestion never answered, no activity, one score missing a source."""
+    feed(
+        person_event("a1", unit=HOME_A, digest="da1".ljust(64, "0")),
+        person_event("a2", unit=HOME_A),
+        person_event("b1", unit=HOME_B),
+        request(sd.REQUEST_OPENED, "ra", HOME_A, person="a1"),
+        request(sd.REQUEST_RESOLVED, "ra", HOME_A, person="a1"),
+        request(sd.REQUEST_CLOSED, "ra", HOME_A, person="a1", satisfaction=5),
+        request(sd.REQUEST_OPENED, "rb", HOME_B, person="b1"),
+        breach("rb", HOME_B),
+        request(sd.REQUEST_RESOLVED, "rb", HOME_B, person="b1"),
+        request(sd.REQUEST_CLOSED, "rb", HOME_B, person="b1", satisfaction=2),
+        suggestion(sd.SUGGESTION_RECEIVED, "sa", HOME_A),
+        suggestion(sd.SUGGESTION_ANSWERED, "sa", HOME_A),
+        suggestion(sd.SUGGESTION_RECEIVED, "sb", HOME_B),
+        activity("act1", HOME_A, 70),
+        activity("act2", HOME_A, 50),
+        scored("rd1", "a1", HOME_A),
+        scored("rd1", "a2", HOME_A),
+        scored("rd1", "b1", HOME_B, complete=False),
+        notice("n1", "da1".ljust(64, "0")),
+        veto("n1", "a1", HOME_A),
+    )
+
+
+def values(answer):
+    return {f["indicator"]: f["value"] for f in answer["figures"]}
+
+
+def test_the_figures_and_score_of_a_town(client, auth, feed):
+    october(feed)
+    r = client.get("/assessments/2026-10", query_string={"unit": TOWN_A}, headers=auth())
+    assert r.status_code == 200, r.get_json()
+    a = r.get_json()
+    assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.1")
+    assert values(a) == {
+        "people_on_record": "2", "records_current": "100.00", "requests_received": "1", "accepted_in_time": None,
+        "resolved_within_sla": "100.00", "sla_breaches": "0", "satisfaction": "5.00",
+        "suggestions_answered": "100.00", "evaluation_coverage": "100.00", "notices_handled": "100.00",
+        "volunteer_activities": "2", "people_served": "120", "donations_yuan": "0",
+    }  # fmt: skip
+    # every measured item at its target but activities, 2 of the town's 3: 10 x 2/3 = 6.67 of 10
+    assert (a["score"]["points"], a["score"]["out_of"], a["score"]["index"]) == ("66.67", "70", "95.24")
+
+
+def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
+    october(feed)
+    r = client.get("/rankings/2026-10", headers=auth())
+    towns = r.get_json()["items"]
+    assert [(t["unit_code"], t["rank"]) for t in towns] == [(TOWN_A, 1), (TOWN_B, 2)]
+    b = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert towns[1]["index"] == b["score"]["index"]
+    # B: records 4/4, coverage 0/6, SLA 0/5, activities 0/10, served 0/10, answered 0/10, satisfaction
+    # 12 x 2/4.5 = 5.33, breaches 8/(1+1) = 4.00; notices: none, out of the total (65)
+    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("13.33", "65", "20.51")
+    mine = client.get("/rankings/2026-10", headers=auth(unit=TOWN_A)).get_json()
+    assert [(c["unit_code"], c["rank"]) for c in mine["items"]] == [(HOME_A, 1)]
+
+
+def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed):
+    """A request due in September and resolved in October was late; a suggestion of October answered
+    in December was answered; a decision in November on a person noticed in October handled it."""
+    feed(
+        person_event("b1", unit=HOME_B, digest="db1".ljust(64, "0")),
+        breach("late", HOME_B, due="2026-09-28T02:00:00+00:00"),
+        request(sd.REQUEST_RESOLVED, "late", HOME_B, person="b1"),
+        suggestion(sd.SUGGESTION_RECEIVED, "s-oct", HOME_B),
+        suggestion(sd.SUGGESTION_ANSWERED, "s-oct", HOME_B, at="2026-12-01T02:00:00+00:00"),
+        notice("n-oct", "db1".ljust(64, "0")),
+        decision("b1", HOME_B, "2026-11-05T02:00:00+00:00"),
+    )
+    b = values(client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json())
+    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == ("0.00", "100.00", "100.00")
+
+
+def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed):
+    october(feed)
+    path = "/assessments/2026-10/indicators/resolved_within_sla/events"
+    county = client.get(path, headers=auth()).get_json()
+    assert sorted((i["unit_code"], i["role"], i["event_type"]) for i in county["items"]) == [
+        (HOME_A, "met", sd.REQUEST_RESOLVED), (HOME_B, "missed", sd.REQUEST_RESOLVED),
+    ]  # fmt: skip
+    assert {i["person_id"] for i in county["items"]} == {"a1", "b1"}
+    town = client.get(path, headers=auth(unit=TOWN_A)).get_json()
+    assert [i["person_id"] for i in town["items"]] == ["a1"]
+    assert "name" not in str(town) and "代表" not in str(town)
+    page = client.get(path, query_string={"limit": 1}, headers=auth()).get_json()
+    rest = client.get(path, query_string={"limit": 1, "cursor": page["next_cursor"]}, headers=auth()).get_json()
+    assert len(page["items"]) == len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert {page["items"][0]["event_id"], rest["items"][0]["event_id"]} == {i["event_id"] for i in county["items"]}
+
+
+def test_who_has_a_violation_notice_is_named_to_evaluators_only(client, auth, feed):
+    october(feed)
+    path = "/assessments/2026-10/indicators/notices_handled/events"
+    viewer = client.get(path, query_string={"unit": TOWN_A}, headers=auth(unit=TOWN_A)).get_json()["items"]
+    evaluator = client.get(path, query_string={"unit": TOWN_A}, headers=auth(("evaluator",), TOWN_A)).get_json()
+    assert [(i["role"], i["person_id"]) for i in viewer] == [("met", None)]
+    assert [(i["role"], i["person_id"]) for i in evaluator["items"]] == [("met", "a1")]
+
+
+def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client, auth, feed):
+    october(feed)
+    before = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    closure = months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "督查科张三", "十月考核结算", NOW)
+    feed(activity("late", HOME_B, 500), activity("late", HOME_B, 500))  # late, and delivered twice
+    closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert closed["closed"] and closed["snapshot_digest"] == closure.snapshot_digest
+    assert closed["figures"] == before["figures"] and closed["score"] == before["score"]
+    after = months_of_record.recalculate(sv.uow, sv.scheme, "2026-10", "督查科张三", "补录义诊活动", NOW)
+    again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert values(again)["people_served"] == "500" and values(again)["volunteer_activities"] == "1"
+    assert after.snapshot_digest != closure.snapshot_digest
+    with sv.uow() as uow:
+        [recorded] = uow.supervision.recalculations("2026-10")
+    assert (recorded["by"], recorded["reason"]) == ("督查科张三", "补录义诊活动")
+    assert (recorded["digest_before"], recorded["digest_after"]) == (closure.snapshot_digest, after.snapshot_digest)
+
+
+def test_closing_refuses_an_unfinished_month_and_a_second_close(sv, feed):
+    import pytest
+
+    from chassis.errors import Conflict
+
+    with pytest.raises(Conflict):
+        months_of_record.close_month(sv.uow, sv.scheme, "2026-11", "张三", "未到月底", NOW)
+    months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "结算", NOW)
+    with pytest.raises(Conflict):
+        months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "再次结算", NOW)
+
+
+def test_the_scheme_says_what_it_weighs_and_what_it_cannot_measure(client, auth):
+    s = client.get("/scheme", headers=auth()).get_json()
+    assert s["name_zh"] == "同心指数" and len(s["digest"]) == 64
+    study = next(x for x in s["sections"] if x["code"] == "study")
+    assert study["measured_weight"] == "0" and study["unmeasured"]
+    assert {n["item"] for n in s["not_measurable"]} >= {"contact_visits", "study_completion"}
+    assert {i["code"] for i in s["indicators"]} >= {"resolved_within_sla", "evaluation_coverage"}
+
+
+def test_bad_input_is_a_problem_in_chinese_and_english(client, auth):
+    for path, query in [
+        ("/assessments/2026-13", {}),
+        ("/assessments/October", {}),
+        ("/assessments/2026-10", {"unit": "37078300100"}),
+        ("/assessments/2026-10/indicators/resolved_within_sla/events", {"cursor": "!!"}),
+        ("/assessments/2026-10/indicators/resolved_within_sla/events", {"limit": 0}),
+        ("/rankings/2026-10", {"within": "３７０７８３００１０００\n"}),
+    ]:
+        r = client.get(path, query_string=query, headers=auth())
+        assert r.status_code == 422, (path, query, r.status_code)
+        assert r.mimetype == "application/problem+json" and r.get_json()["detail"] and r.get_json()["detail_en"]
+    r = client.get("/assessments/2026-10/indicators/happiness/events", headers=auth())
+    assert r.status_code == 404 and r.get_json()["detail"] == "没有该指标" and r.get_json()["detail_en"]
+    other = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth(unit=TOWN_A))
+    assert other.status_code == 404 and other.mimetype == "application/problem+json"
+    assert client.get("/assessments/2026-10").status_code == 401
