@@ -16,13 +16,16 @@ from chassis.catalogue import (
     SharingClass,
     build,
     catalogue,
+    current_pairs,
     items_by_key,
+    reviewed_pairs,
 )
+from chassis.catalogue import evaluation as evaluation_catalogue
 from chassis.catalogue import registry as registry_catalogue
 from chassis.catalogue.bases import conditional, unconditional
 from chassis.contracts import EventContract, all_contracts
 from chassis.contracts import registry as registry_events
-from chassis.topics import REGISTRY_PERSON
+from chassis.topics import EVALUATION, REGISTRY_PERSON
 
 
 def test_every_field_of_every_contract_is_an_item():
@@ -124,3 +127,39 @@ def test_a_topic_without_a_declaration_and_an_event_without_a_chinese_name_fail(
     with pytest.raises(CatalogueError) as caught:
         build([*all_contracts(), THROWAWAY], DECLARATIONS)
     assert f"{THROWAWAY.type} has no Chinese name in the catalogue" in caught.value.problems
+
+
+class _Nominated(Schema):
+    person_id = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the nominee's full name"})
+
+
+NOMINATED = EventContract(
+    "cn.tongxin.evaluation.person.nominated.v1", EVALUATION, _Nominated, "A person was nominated."
+)
+
+
+def test_a_new_event_reusing_a_field_name_needs_its_pairs_reviewed():
+    """evaluation.v1 classes ``name`` as the round's name (unconditional); a new event carrying a
+    nominee's full name under the same key must not inherit that class unseen."""
+    declaration = dataclasses.replace(
+        evaluation_catalogue.DECLARATION,
+        event_names_zh={**evaluation_catalogue.DECLARATION.event_names_zh, NOMINATED.type: "人员提名"},
+    )
+    others = [d for d in DECLARATIONS if d.topic != EVALUATION]
+    with pytest.raises(CatalogueError) as refused:
+        build([*all_contracts(), NOMINATED], [declaration, *others], reviewed_pairs())
+    assert any("nominated.v1 field 'name'" in p and "reviewed" in p for p in refused.value.problems)
+    reviewed = {**reviewed_pairs(), NOMINATED.type: ["name", "person_id"]}  # someone looked, and agreed
+    items = build([*all_contracts(), NOMINATED], [declaration, *others], reviewed)
+    assert (NOMINATED.type, "name") in {i.key for i in items}
+
+
+def test_a_reviewed_pair_no_contract_carries_fails():
+    stale = {**reviewed_pairs(), "cn.tongxin.registry.person.gone.v1": ["name"]}
+    with pytest.raises(CatalogueError, match="no contract carries"):
+        build(all_contracts(), DECLARATIONS, stale)
+
+
+def test_the_shipped_list_of_reviewed_pairs_is_the_contracts_own():
+    assert reviewed_pairs() == current_pairs()

@@ -72,3 +72,11 @@ def test_an_export_reimports_unchanged(client, auth, create, registry):
     exported = client.get("/people/export.xlsx?reveal_id_numbers=true&purpose=数据迁移核对", headers=auth()).data
     job = run(client, auth, registry, exported, "all_or_nothing")
     assert (job["state"], job["created"], job["unchanged"]) == ("succeeded", 0, 3), job
+
+
+def test_an_export_whose_purpose_names_ethnic_work_is_recorded(client, auth, create, registry):
+    create(name="导出丙")
+    r = client.get("/people/export.xlsx?reveal_id_numbers=true&purpose=民族工作统计核对", headers=auth())
+    assert r.status_code == 200, r.get_json()
+    with registry.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(disclosures)).scalar() >= 1

@@ -63,6 +63,17 @@ def test_a_purpose_holding_an_id_number_is_refused_and_nothing_is_recorded(clien
     assert count(registry, disclosures) == 0
 
 
+def test_a_purpose_in_the_departments_own_words_is_recorded_as_stated(client, auth, registry):
+    """民族宗教工作 is the department's daily vocabulary: a purpose that names it is not a person's
+    religion, and the reveal is recorded and published with the purpose as stated."""
+    pid = client.post("/people", json=person_body(religion="佛教"), headers=auth()).get_json()["id"]
+    r = client.get(f"/people/{pid}?reveal=religion&purpose=核实宗教界代表人士身份", headers=auth())
+    assert r.status_code == 200, r.get_json()
+    with registry.engine.connect() as conn:
+        staged = conn.execute(sa.select(outbox).where(outbox.c.topic == "registry.processing.v1")).mappings().one()
+    assert json.loads(bytes(staged["payload"]))["data"]["purpose"] == "核实宗教界代表人士身份"
+
+
 def test_bad_id_numbers_are_refused_and_nothing_is_written(client, auth, registry):
     good = new_id_number(born=dt.date(1980, 1, 2), gender="female")
     cases = [

@@ -7,6 +7,8 @@ makes it (and the chassis's tests) fail.
 from __future__ import annotations
 
 import functools
+import json
+from importlib import resources
 
 from chassis.catalogue import evaluation, gateway, registry, servicedesk
 from chassis.catalogue.model import (
@@ -32,7 +34,9 @@ __all__ = [
     "TopicDeclaration",
     "build",
     "catalogue",
+    "current_pairs",
     "items_by_key",
+    "reviewed_pairs",
 ]
 
 DECLARATIONS = (
@@ -46,8 +50,24 @@ DECLARATIONS = (
 
 
 @functools.cache
+def reviewed_pairs() -> dict[str, list[str]]:
+    """Event type -> the fields whose class someone reviewed for that event (``data/catalogue_reviewed.json``)."""
+    text = resources.files("chassis.data").joinpath("catalogue_reviewed.json").read_text(encoding="utf-8")
+    pairs: dict[str, list[str]] = json.loads(text)["reviewed"]
+    return pairs
+
+
+@functools.cache
 def catalogue() -> tuple[Item, ...]:
-    return tuple(build(all_contracts(), DECLARATIONS))
+    return tuple(build(all_contracts(), DECLARATIONS, reviewed_pairs()))
+
+
+def current_pairs() -> dict[str, list[str]]:
+    """Every (event type, field) the contracts carry, as ``catalogue_reviewed.json`` holds them."""
+    pairs: dict[str, list[str]] = {}
+    for item in build(all_contracts(), DECLARATIONS):
+        pairs.setdefault(item.event_type, []).append(item.field)
+    return {t: sorted(fields) for t, fields in sorted(pairs.items())}
 
 
 @functools.cache

@@ -120,8 +120,17 @@ class CatalogueError(ValueError):
         self.problems = problems
 
 
-def build(contracts: Iterable[EventContract], declarations: Iterable[TopicDeclaration]) -> list[Item]:
-    """Every item of every contract, in (topic, event type, field) order; CatalogueError on drift."""
+def build(
+    contracts: Iterable[EventContract],
+    declarations: Iterable[TopicDeclaration],
+    reviewed: Mapping[str, Iterable[str]] | None = None,
+) -> list[Item]:
+    """Every item of every contract, in (topic, event type, field) order; CatalogueError on drift.
+
+    A topic classes its fields by name, so a new event type that reuses a name for other data would
+    inherit a class meant for something else. With ``reviewed`` (event type -> fields someone checked
+    the class of, ``data/catalogue_reviewed.json``) every (event type, field) must be in it, and
+    nothing may be in it that no contract carries."""
     by_topic = {d.topic: d for d in declarations}
     carried: dict[str, set[str]] = {topic: set() for topic in by_topic}
     items: list[Item] = []
@@ -152,6 +161,8 @@ def build(contracts: Iterable[EventContract], declarations: Iterable[TopicDeclar
             f"catalogue of {topic} names event type {t}, which has no contract"
             for t in sorted(set(declaration.event_names_zh) - {c.type for c in ordered})
         ]
+    if reviewed is not None:
+        problems += _unreviewed(items, reviewed)
     if problems:
         raise CatalogueError(problems)
     return items
@@ -176,6 +187,20 @@ def _item(
         description_en=f"{contract.summary} {declared.name_en}"
         + (f": {schema_field.metadata['description']}" if schema_field.metadata.get("description") else ""),
     )
+
+
+def _unreviewed(items: list[Item], reviewed: Mapping[str, Iterable[str]]) -> list[str]:
+    pairs = {(event_type, field) for event_type, fields in reviewed.items() for field in fields}
+    new = [
+        f"{i.event_type} field {i.field!r} takes the class of the topic's field {i.field!r} ({i.name_zh}, "
+        f"{i.sharing.value}) but nobody has reviewed it for this event: if that class is right, add the pair "
+        f"to chassis/data/catalogue_reviewed.json (python -m chassis.catalogue prints the current pairs)"
+        for i in items
+        if i.key not in pairs
+    ]
+    stale = [f"catalogue_reviewed.json lists {t} field {f!r}, which no contract carries" for t, f in
+             sorted(pairs - {i.key for i in items})]  # fmt: skip
+    return new + stale
 
 
 def _problems(item: Item) -> list[str]:
