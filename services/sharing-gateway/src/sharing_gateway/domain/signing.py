@@ -64,7 +64,9 @@ class Signer:
     def jwk(self) -> dict[str, str]:
         return public_jwk(self.public_raw)
 
-    def sign_report(self, content: bytes, person_id: str, period: str, generated_at: str, generated_by: str) -> dict:
+    def sign_report(
+        self, content: bytes, person_id: str, period: str, generated_at: str, generated_by: str
+    ) -> dict[str, str]:
         """A disclosure report's detached signature: ``{alg, kid, value}`` and the claims it covers."""
         claims = {"sha256": hashlib.sha256(content).hexdigest(), "person_id": person_id, "period": period,
                   "generated_at": generated_at, "generated_by": generated_by}  # fmt: skip

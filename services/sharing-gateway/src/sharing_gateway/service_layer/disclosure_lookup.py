@@ -1,7 +1,7 @@
 """Looking up a person's disclosure record (``domain.disclosure_record``): auditors only, of people in
 their unit's subtree, and every look-up recorded (who looked up whom, when), since reading a person's
 record is itself processing of their data. Look-ups that fail are recorded too (refused, or nobody
-found), so probing leaves a trace.
+found), so probing leaves a trace (``disclosure_audit``).
 
 The role is checked first: anyone else learns nothing, not even whether the person exists. An
 auditor asking about a person outside their subtree gets the same 404 as for a person nobody knows.
@@ -21,10 +21,9 @@ them. Asking for an agency one may not see answers as for an agency that does no
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,20 +31,17 @@ import sqlalchemy as sa
 from chassis import idnumber
 from chassis.auth import Principal
 from chassis.digests import DigestKey
-from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.errors import InvalidInput, NotFound
 from chassis.masking import mask_name
 from chassis.paging import decode_cursor, encode_cursor
-from sharing_gateway.adapters.tables import disclosure_lookups, people, person_disclosures
+from sharing_gateway.adapters.tables import people, person_disclosures
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies
+from sharing_gateway.service_layer.disclosure_audit import ID_NUMBER, RECORD, REPORT, audit, recorded
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 ROLE = "auditor"
 UNKNOWN = ("未找到该人员", "No such person")
-#: What a look-up read: a page of the record, its signed report, or who holds an ID number.
-RECORD, REPORT, ID_NUMBER = "record", "report", "id_number"
-#: Appended to what a look-up read when it failed: the role refused, or nobody (in scope) found.
-REFUSED, NO_MATCH, INVALID = "_refused", "_no_match", "_invalid"
 #: A record's status in the people view that a look-up by ID number prefers.
 ACTIVE = "active"
 #: The most rows a report holds (a person's record over many years stays far below it).
@@ -81,7 +77,7 @@ def page(
 ) -> dict[str, Any]:
     """One page of the person's record, newest first; ``next_cursor`` while more remain; ``withheld``:
     how many rows (within the filters) belong to agencies the caller may not see."""
-    with _recorded(uow_factory, principal, person_id, RECORD):
+    with recorded(uow_factory, principal, person_id, RECORD):
         with uow_factory() as uow:
             scope = _scope(uow, principal, policies, person_id)
             query = _query(scope, filters)
@@ -91,7 +87,7 @@ def page(
                 query = query.where(sa.or_(c.at < when, sa.and_(c.at == when, c.id < row_id)))
             rows = uow.session.execute(query.limit(limit + 1)).mappings().all()
             withheld = _withheld(uow, scope, filters)
-            _audit(uow, principal, person_id, RECORD)
+            audit(uow, principal, person_id, RECORD)
             uow.commit()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -103,7 +99,7 @@ def all_rows(
     uow_factory: UowFactory, principal: Principal, policies: dict[str, Policy], person_id: str, filters: Filters
 ) -> dict[str, Any]:
     """The whole record within the filters (for the signed report), the look-up recorded."""
-    with _recorded(uow_factory, principal, person_id, REPORT):
+    with recorded(uow_factory, principal, person_id, REPORT):
         with uow_factory() as uow:
             scope = _scope(uow, principal, policies, person_id)
             rows = uow.session.execute(_query(scope, filters).limit(REPORT_MAX + 1)).mappings().all()
@@ -114,7 +110,7 @@ def all_rows(
                     field="since",
                 )
             withheld = _withheld(uow, scope, filters)
-            _audit(uow, principal, person_id, REPORT)
+            audit(uow, principal, person_id, REPORT)
             uow.commit()
     return {"person": scope.person, "items": [shown(r) for r in rows], "withheld": withheld,
             "agencies": scope.agencies}  # fmt: skip
@@ -126,7 +122,7 @@ def find_by_id_number(
     """The person holding an ID number, if in the caller's subtree (404 otherwise, as for nobody):
     their active record (else the newest archived one) and every record id of theirs."""
     # a failed look-up is recorded by the digest key's id, never by the number
-    with _recorded(uow_factory, principal, f"key:{keys[0].key_id}"[:36], ID_NUMBER):
+    with recorded(uow_factory, principal, f"key:{keys[0].key_id}"[:36], ID_NUMBER):
         principal.require_role(ROLE)
         number = idnumber.validate(raw)
         digests = [idnumber.digest(number, key) for key in keys]
@@ -140,7 +136,7 @@ def find_by_id_number(
                           key=lambda r: (r.status != ACTIVE, -r.version, r.person_id))  # fmt: skip
             if not mine or sum(r.status == ACTIVE for r in mine) > 1:  # nobody, or not one person
                 raise NotFound(*UNKNOWN)
-            _audit(uow, principal, mine[0].person_id, ID_NUMBER)
+            audit(uow, principal, mine[0].person_id, ID_NUMBER)
             uow.commit()
     return {"person_id": mine[0].person_id, "record_ids": sorted(r.person_id for r in mine)}
 
@@ -205,27 +201,6 @@ def _period(query: sa.Select, filters: Filters) -> sa.Select:
     if filters.until:
         query = query.where(c.at < filters.until)
     return query
-
-
-@contextlib.contextmanager
-def _recorded(uow_factory: UowFactory, principal: Principal, asked: str, what: str) -> Iterator[None]:
-    """Record a look-up that fails (refused, nobody found, an invalid ID number) in its own
-    transaction, then let the failure through unchanged."""
-    try:
-        yield
-    except (Forbidden, NotFound, InvalidInput) as exc:
-        if isinstance(exc, InvalidInput) and what != ID_NUMBER:
-            raise  # a bad filter or cursor: no look-up took place
-        outcome = REFUSED if isinstance(exc, Forbidden) else NO_MATCH if isinstance(exc, NotFound) else INVALID
-        with uow_factory() as uow:
-            _audit(uow, principal, asked[:36], what + outcome)
-            uow.commit()
-        raise
-
-
-def _audit(uow: UnitOfWork, principal: Principal, person_id: str, what: str) -> None:
-    row = dict(person_id=person_id, looked_up_by=principal.subject, unit=principal.unit, what=what)
-    uow.session.execute(disclosure_lookups.insert(), {**row, "at": dt.datetime.now(dt.UTC)})
 
 
 def _utc(at: dt.datetime) -> dt.datetime:
