@@ -51,7 +51,7 @@ def test_a_members_signed_report_lists_exactly_what_the_agencies_feeds_hold(as_s
     assert "person_id" not in incident["data"]
 
     found = auditor.post("/people/disclosures/by-id-number", json={"id_number": person["id_number"]})
-    assert found.status_code == 200 and found.json() == {"person_id": pid}
+    assert found.status_code == 200 and found.json() == {"person_id": pid, "record_ids": [pid]}
 
     def record() -> list[dict]:
         return auditor.get(f"/people/{pid}/disclosures", params={"limit": 200}).json()["items"]
@@ -77,8 +77,10 @@ def test_a_members_signed_report_lists_exactly_what_the_agencies_feeds_hold(as_s
     assert report.status_code == 200, report.text
     signature = json.loads(report.headers["Tongxin-Report-Signature"])
     keys = requests.get(auditor.base + "/.well-known/tongxin-feed-keys", timeout=30).json()["keys"]
-    assert signing.verify_bytes(report.content, signature, keys)
-    assert not signing.verify_bytes(report.content[:-1] + bytes([report.content[-1] ^ 1]), signature, keys)
+    assert signing.verify_report(report.content, signature, keys) is None
+    assert signature["person_id"] == pid and signature["period"] == "../.."
+    changed = report.content[:-1] + bytes([report.content[-1] ^ 1])
+    assert signing.verify_report(changed, signature, keys) is not None
     rows = list(load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "个人信息处理与共享记录报告" and ("姓名（脱敏）", "钱*露") in [r[:2] for r in rows]
     header = next(i for i, r in enumerate(rows) if r[0] == "时间（北京时间）")

@@ -98,8 +98,9 @@ def operations(client) -> set[tuple[str, str]]:
     return {(m.upper(), path) for path, item in doc["paths"].items() for m in item if m in methods}
 
 
-#: Written on purpose by refusals: the counters that rate-limit failed attempts.
-COUNTERS = frozenset({"rate_windows"})
+#: Written on purpose by refusals: the counters that rate-limit failed attempts, and the gateway's
+#: record of look-ups of a person's disclosure record (failed ones too, so probing leaves a trace).
+COUNTERS = frozenset({"rate_windows", "disclosure_lookups"})
 
 
 class Snapshot:

@@ -29,8 +29,9 @@ EXPIRING_KINDS = (REVEAL, EXPORT)
 
 
 def persons_of(data: Mapping[str, Any]) -> list[str]:
-    """The people a source event is about: its person, a donor, the volunteers of an activity."""
-    found = [data.get("person_id"), data.get("donor_person_id")]
+    """The people a source event is about: its person, a donor, the volunteers of an activity, and
+    the record a merge folded into its person (that record's own disclosure record shows the merge)."""
+    found = [data.get("person_id"), data.get("donor_person_id"), data.get("merged_person_id")]
     found += [v.get("person_id") for v in data.get("volunteers") or [] if isinstance(v, Mapping)]
     return sorted({str(p) for p in found if p})
 

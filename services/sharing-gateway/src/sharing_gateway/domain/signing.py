@@ -1,14 +1,21 @@
-"""Ed25519 signatures on every delivered feed entry, so an agency can prove what it got.
+"""Ed25519 signatures on every delivered feed entry, so an agency can prove what it got, and on a
+person's disclosure report.
 
-The signature covers the canonical JSON of the entry without its ``signature``
+A feed entry's signature covers the canonical JSON of the entry without its ``signature``
 member (keys sorted, no spaces, UTF-8). The entry names the key (``kid``) that
 signed it; the public keys are served at ``/.well-known/tongxin-feed-keys``.
+
+The same key signs reports, so a report's signature never covers bare bytes: it covers a statement
+that starts with ``REPORT_CONTEXT`` (domain separation; no feed entry's canonical JSON starts so)
+and names the file's SHA-256, whose record it is, its period, and when and by whom it was made.
+Those values travel in the signature JSON, so whoever checks it sees what the gateway vouched for.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -18,6 +25,11 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+#: The first line of every report statement: what the signature is about, and its format's version.
+REPORT_CONTEXT = "tongxin-disclosure-report-v1\n"
+#: What a report's signature vouches for besides the file's bytes (carried in the signature JSON).
+REPORT_CLAIMS = ("sha256", "person_id", "period", "generated_at", "generated_by")
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
@@ -52,9 +64,13 @@ class Signer:
     def jwk(self) -> dict[str, str]:
         return public_jwk(self.public_raw)
 
-    def sign_bytes(self, content: bytes) -> dict[str, str]:
-        """A detached signature over exact bytes (a disclosure report): ``{alg, kid, value}``."""
-        return {"alg": "Ed25519", "kid": self.kid, "value": _b64(self.key.sign(content))}
+    def sign_report(
+        self, content: bytes, person_id: str, period: str, generated_at: str, generated_by: str
+    ) -> dict[str, str]:
+        """A disclosure report's detached signature: ``{alg, kid, value}`` and the claims it covers."""
+        claims = {"sha256": hashlib.sha256(content).hexdigest(), "person_id": person_id, "period": period,
+                  "generated_at": generated_at, "generated_by": generated_by}  # fmt: skip
+        return {"alg": "Ed25519", "kid": self.kid, "value": _b64(self.key.sign(report_statement(claims))), **claims}
 
 
 def public_jwk(raw: bytes) -> dict[str, str]:
@@ -79,16 +95,41 @@ def verify(entry: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
         return False
 
 
-def verify_bytes(content: bytes, signature: dict[str, Any], jwks: list[dict[str, str]]) -> bool:
-    """True if ``signature`` (``Signer.sign_bytes``) is one of the published keys' over ``content``."""
+def report_statement(claims: dict[str, Any]) -> bytes:
+    """What a report's signature covers: ``REPORT_CONTEXT`` and the claims as canonical JSON."""
+    body = {k: claims[k] for k in REPORT_CLAIMS}
+    return (REPORT_CONTEXT + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)).encode()
+
+
+def verify_report(content: bytes, signature: dict[str, Any], jwks: list[dict[str, Any]]) -> str | None:
+    """None if ``signature`` (``Signer.sign_report``) is a published key's over ``content``, made
+    while that key was in force (``not_before`` <= ``generated_at`` < ``not_after``); else why not."""
     key = next((k for k in jwks if k.get("kid") == signature.get("kid")), None)
     if key is None or signature.get("alg") != "Ed25519":
-        return False
+        return "not signed by a published key of the gateway"
+    if any(not isinstance(signature.get(k), str) for k in REPORT_CLAIMS):
+        return "not a report's signature (it names no sha256, person, period, time and author)"
+    if hashlib.sha256(content).hexdigest() != signature["sha256"]:
+        return "the file was changed since it was signed"
     try:
-        Ed25519PublicKey.from_public_bytes(unb64(key["x"])).verify(unb64(str(signature["value"])), content)
-        return True
+        Ed25519PublicKey.from_public_bytes(unb64(key["x"])).verify(
+            unb64(str(signature["value"])), report_statement(signature)
+        )
+        made = _aware(signature["generated_at"])
     except (InvalidSignature, ValueError, KeyError):
-        return False
+        return "the signature does not match the file and what it names"
+    if (key.get("not_before") and made < _aware(key["not_before"])) or (
+        key.get("not_after") and made >= _aware(key["not_after"])
+    ):
+        return f"key {key['kid']} was not in force at {signature['generated_at']}"
+    return None
+
+
+def _aware(text: str) -> dt.datetime:
+    at = dt.datetime.fromisoformat(text)
+    if at.tzinfo is None:
+        raise ValueError(f"{text}: no UTC offset")
+    return at
 
 
 class SigningKeyMissing(RuntimeError):

@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def verify_report(gw, report: Path, signature_file: Path, keys_file: Path | None) -> int:
-    """Exit 0 if the signature is the gateway's over the report's exact bytes, 1 if not, 2 if unreadable."""
+    """Exit 0 if the signature is the gateway's over the report's exact bytes and what it names
+    (person, period, when, by whom: printed), by a key in force then; 1 if not, 2 if unreadable."""
     try:
         signature = json.loads(signature_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -164,10 +165,16 @@ def verify_report(gw, report: Path, signature_file: Path, keys_file: Path | None
         jwks = json.loads(keys_file.read_text(encoding="utf-8"))["keys"]
     else:
         jwks = agency_access.published_keys(gw.uow, gw.signer)
-    if isinstance(signature, dict) and signing.verify_bytes(report.read_bytes(), signature, jwks):
-        print(f"{report}: signed by the gateway (key {signature['kid']}); not changed since")
+    if not isinstance(signature, dict):
+        print(f"{signature_file}: not a signature (a JSON object)", file=sys.stderr)
+        return 2
+    problem = signing.verify_report(report.read_bytes(), signature, jwks)
+    if problem is None:
+        print(f"{report}: a disclosure report signed by the gateway (key {signature['kid']}); not changed since")
+        for claim in signing.REPORT_CLAIMS:
+            print(f"  {claim}: {signature[claim]}")
         return 0
-    print(f"{report}: the signature does not match: changed, or not signed by the gateway", file=sys.stderr)
+    print(f"{report}: not a valid disclosure report signature: {problem}", file=sys.stderr)
     return 1
 
 
