@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from chassis import units
+from chassis.work_calendar import CST
 from sharing_gateway.domain.policy import Policy, Share
 
 
@@ -29,6 +30,11 @@ class Grant:
     region: str
     purpose: str
     ends_at: dt.datetime
+
+
+def ends_at(last_day: dt.date) -> dt.datetime:
+    """A grant asked "until" a date runs all of that day in China Standard Time."""
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), CST).astimezone(dt.UTC)
 
 
 def compose(policy: Policy, grants: Iterable[Grant], revision: int) -> Policy:
