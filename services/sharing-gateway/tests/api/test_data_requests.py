@@ -9,7 +9,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sharing_gateway.adapters.tables import data_requests, ledger, policy_grants
-from sharing_gateway.service_layer import data_answers, data_grants
+from sharing_gateway.service_layer import data_answers, data_grants, dry_run
 
 from chassis.events import Envelope
 
@@ -165,6 +165,22 @@ def test_a_narrowed_approval_changes_the_feed_exactly_and_expiry_reverts_it(clie
     ).get_json()
     assert proposed["state"] == "proposed" and proposed["decision"]["outcome"] == "narrowed"
     assert client.post(f"/admin-requests/{proposed['admin_request_id']}/approve", headers=first).status_code == 403
+    too_soon = client.post(f"/admin-requests/{proposed['admin_request_id']}/approve", headers=second)
+    assert too_soon.status_code == 409 and "dry run" in too_soon.get_json()["detail_en"]
+    # the worker's dry run over history: what the NPC would have received under the narrowed grant
+    history = [("evaluation.v1", n, e) for n, e in enumerate((scored("p1", IN_TOWN), scored("p2", IN_OTHER_TOWN)))]
+    key = gateway.settings.transform_digest_key()
+    assert dry_run.attach_to_proposals(gateway.uow, gateway.policies, key, lambda: history) == 1
+    attached = client.get(f"/data-requests/{request_id}", headers=second).get_json()["decision"]["dry_run"]
+    assert attached["events"] == {
+        SCORED: {
+            "delivered": 2,
+            "with_granted_fields": 1,  # only the deputy in the approved town
+            "fields": ["cohort_size", "composite", "official", "person_id", "rank", "round_id", "status", "unit_code"],
+        }
+    }
+    assert attached["policy_version"].endswith("+g1")
+    assert "dry_run" not in client.get(f"/data-requests/{request_id}", headers=api(keys["npc"])).get_json()["decision"]
     approved = client.post(f"/admin-requests/{proposed['admin_request_id']}/approve", headers=second)
     assert approved.status_code == 200, approved.get_json()
     version = approved.get_json()["policy_version"]

@@ -104,6 +104,11 @@ def carry_out(
     decision = row["decision"]
     if row["state"] != lifecycle.PROPOSED or decision is None:
         raise Conflict("该数据申请已不在待批准状态", "The data request no longer awaits this approval")
+    if "dry_run" not in decision:  # the approver decides knowing what the agency would have received
+        raise Conflict(
+            "历史数据演练结果尚未附上，请稍后再批准",
+            "The dry run over history is not attached to the decision yet; approve once it is",
+        )
     end = rule.ends_at(dt.date.fromisoformat(decision["ends_on"]))
     agency = row["agency"]
     version = add(uow, policies, agency, request_id, decision["items"], decision["region"], row["purpose"], end, now)

@@ -67,7 +67,7 @@ def apply(
             if known is not None:
                 if known["body_digest"] != digest:
                     raise Conflict("该幂等键已用于另一项申请", "This Idempotency-Key was used for another application")
-                return shown(known, calendar, now), False
+                return shown(known, calendar, now, to_agency=True), False
         policy = data_grants.effective_one(uow, policies, agency)
         items = _checked(body, policy, now)
         pending, at_once, already = _sorted_items(items, policy, body["region"])
@@ -94,7 +94,7 @@ def apply(
             version = data_grants.add(uow, policies, agency, row["id"], at_once, region, purpose, end, now)
             record(uow, row, "granted_unconditional", version, by_agency(agency), {"items": at_once})
         uow.commit()
-        return shown(row, calendar, now), True
+        return shown(row, calendar, now, to_agency=True), True
 
 
 def _checked(body: Mapping[str, Any], policy: Policy, now: dt.datetime) -> list[dict]:
@@ -160,9 +160,12 @@ def _row(uow: UnitOfWork, agency: str | None, request_id: str | None = None, ide
     return uow.session.execute(query).mappings().first()
 
 
-def shown(row: Mapping, calendar: WorkCalendar, now: dt.datetime) -> dict:
-    """A request as the API shows it (never the idempotency key's digest of the body)."""
+def shown(row: Mapping, calendar: WorkCalendar, now: dt.datetime, to_agency: bool = False) -> dict:
+    """A request as the API shows it (never the digest of the body). The dry run attached to a decision
+    is for the gateway admins: an agency does not learn what it would have received unless it is granted."""
     out = {k: v for k, v in row.items() if k not in ("body_digest", "clock_used_s", "clock_since")}
+    if to_agency and out.get("decision"):
+        out["decision"] = {k: v for k, v in out["decision"].items() if k != "dry_run"}
     clock = SlaClock.of(row)
     out["working_days_used"] = round(clock.used(calendar, now).total_seconds() / 86400, 2)
     out["escalated"] = [d for d in ("review", "answer") if row[f"{d}_escalated_at"] is not None]
@@ -177,10 +180,10 @@ def own(uow_factory: UowFactory, calendar: WorkCalendar, agency: str, request_id
             row = _row(uow, agency, request_id=request_id)
             if row is None:
                 raise NotFound("没有这项数据申请", "No such data request")
-            return shown(row, calendar, now)
+            return shown(row, calendar, now, to_agency=True)
         query = sa.select(data_requests).where(data_requests.c.agency == agency)
         rows = uow.session.execute(query.order_by(data_requests.c.submitted_at.desc())).mappings()
-        return [shown(r, calendar, now) for r in rows]
+        return [shown(r, calendar, now, to_agency=True) for r in rows]
 
 
 def supply_information(
@@ -203,4 +206,4 @@ def supply_information(
         version = data_grants.effective_one(uow, policies, agency).version_label
         record(uow, row, "information_supplied", version, by_agency(agency))
         uow.commit()
-        return shown({**row, **values}, calendar, now)
+        return shown({**row, **values}, calendar, now, to_agency=True)
