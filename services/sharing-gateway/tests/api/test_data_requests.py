@@ -158,6 +158,9 @@ def test_a_narrowed_approval_changes_the_feed_exactly_and_expiry_reverts_it(clie
     client.post(f"/data-requests/{request_id}/review", headers=first)
     wider = step(client, request_id, "decision", first, {"outcome": "narrow", "region": "370700000000"})
     assert wider.status_code == 422
+    never_asked = {"outcome": "narrow", "items": [{"event": SCORED, "fields": ["rank"]}]}
+    unasked = step(client, request_id, "decision", first, never_asked)
+    assert unasked.status_code == 422 and unasked.get_json()["items"] == [f"{SCORED}.rank"]
     proposed = client.post(
         f"/data-requests/{request_id}/decision",
         json={"outcome": "narrow", "items": [{"event": SCORED, "fields": ["official"]}], "region": TOWN},
@@ -186,6 +189,8 @@ def test_a_narrowed_approval_changes_the_feed_exactly_and_expiry_reverts_it(clie
     version = approved.get_json()["policy_version"]
     assert version.endswith("+g1")
     assert client.get(f"/data-requests/{request_id}", headers=api(keys["npc"])).get_json()["state"] == "granted"
+    me = client.get("/agency", headers=api(keys["npc"])).get_json()
+    assert me["policy_version"] == version and me["limited_to_regions"] == {SCORED: {"official": [TOWN]}}
 
     consume(scored("p1", IN_TOWN), scored("p2", IN_OTHER_TOWN))
     entries = {e["data"]["person_id"]: e for e in feed(client, keys["npc"])["entries"] if e["type"] == SCORED}

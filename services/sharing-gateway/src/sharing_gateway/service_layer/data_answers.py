@@ -173,7 +173,7 @@ def escalate_overdue(uow_factory: UowFactory, calendar: WorkCalendar, policies: 
                 continue
             version = data_grants.effective_one(uow, policies, row["agency"]).version_label
             record(uow, row, "escalated", version, data_grants.WORKER, {"deadline": missed})
-            log.warning("data request past its %s deadline, escalated", missed, extra={"request_id": row["id"]})
+            log.warning("data request past its %s deadline, escalated", missed, extra={"data_request_id": row["id"]})
             escalated += 1
         uow.commit()
     return escalated

@@ -61,6 +61,16 @@ def apply(
     """Record an application; returns (the request, whether it is new)."""
     now = now or dt.datetime.now(dt.UTC)
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    try:
+        return _apply(uow_factory, policies, calendar, agency, body, idempotency_key, digest, now)
+    except sa.exc.IntegrityError:
+        if not idempotency_key:
+            raise
+        # the same key, sent twice at once: the other call made the request; answer as a retry
+        return _apply(uow_factory, policies, calendar, agency, body, idempotency_key, digest, now)
+
+
+def _apply(uow_factory, policies, calendar, agency, body, idempotency_key, digest, now) -> tuple[dict, bool]:
     with uow_factory() as uow:
         if idempotency_key:
             known = _row(uow, agency, idempotency_key=idempotency_key)
