@@ -68,7 +68,7 @@ def overdue(clock: SlaClock, state: str, calendar: WorkCalendar, now: dt.datetim
     return deadline if clock.used(calendar, now) >= BUDGETS[deadline] else None
 
 
-def moved_clock(clock: SlaClock, before: str, after: str, calendar: WorkCalendar, now: dt.datetime) -> SlaClock:
+def moved_clock(clock: SlaClock, after: str, calendar: WorkCalendar, now: dt.datetime) -> SlaClock:
     """The clock after a move: paused while waiting or answered, restarted when the agency answers."""
     if clock.running and not runs_in(after):
         return clock.pause(calendar, now)

@@ -60,15 +60,23 @@ def _administered(uow: UnitOfWork, policies: Mapping[str, Policy], principal: Pr
     return dict(row)
 
 
-def _move(uow, policies, calendar, row: dict, action: str, now: dt.datetime, **values) -> dict:
+def _move(uow: UnitOfWork, calendar: WorkCalendar, row: dict, action: str, now: dt.datetime, **values) -> dict:
+    """One step of the lifecycle, guarded by the state it was taken from (two admins at once: one wins)."""
+    refused = Conflict("该申请当前状态不允许这一步", "The request's state does not allow this step", state=row["state"])
     after = lifecycle.next_state(row["state"], action, row["reviewed"])
     if after is None:
-        raise Conflict("该申请当前状态不允许这一步", "The request's state does not allow this step", state=row["state"])
-    clock = lifecycle.moved_clock(SlaClock.of(row), row["state"], after, calendar, now)
+        raise refused
+    clock = lifecycle.moved_clock(SlaClock.of(row), after, calendar, now)
     values = dict(state=after, **values, **clock.columns(), due_at=lifecycle.due(clock, after, calendar))
     if after in (lifecycle.REFUSED, lifecycle.GRANTED):
         values["answered_at"] = now
-    uow.session.execute(data_requests.update().where(data_requests.c.id == row["id"]).values(**values))
+    moved = uow.session.execute(
+        data_requests.update()
+        .where(data_requests.c.id == row["id"], data_requests.c.state == row["state"])
+        .values(**values)
+    ).rowcount
+    if moved != 1:
+        raise refused
     return {**row, **values}
 
 
@@ -86,10 +94,10 @@ def act(
     with uow_factory() as uow:
         row = _administered(uow, policies, principal, request_id)
         if action == "review":
-            moved = _move(uow, policies, calendar, row, action, now, reviewed=True)
+            moved = _move(uow, calendar, row, action, now, reviewed=True)
             step, facts = "reviewed", {}
         else:
-            moved = _move(uow, policies, calendar, row, action, now, question=body["question"])
+            moved = _move(uow, calendar, row, action, now, question=body["question"])
             step, facts = "information_requested", {}
         version = data_grants.effective_one(uow, policies, row["agency"]).version_label
         record(uow, row, step, version, principal.subject, facts)
@@ -113,7 +121,7 @@ def decide(
         version = data_grants.effective_one(uow, policies, row["agency"]).version_label
         if body["outcome"] == "refuse":
             decision = {"outcome": "refused", "reason_zh": body["reason_zh"]}
-            moved = _move(uow, policies, calendar, row, "refuse", now, decision=decision)
+            moved = _move(uow, calendar, row, "refuse", now, decision=decision)
             record(uow, row, "refused", version, principal.subject, {"reason_zh": body["reason_zh"]})
             uow.commit()
             return shown(moved, calendar, now)
@@ -121,7 +129,7 @@ def decide(
         if row["state"] != lifecycle.REVIEWED:
             raise Conflict("须先完成合规审查", "The compliance review comes first", state=row["state"])
         asked = approvals.ask(uow, policies, principal, row["agency"], approvals.GRANT_DATA, data_request_id=request_id)
-        moved = _move(uow, policies, calendar, row, "propose", now, decision=decision, admin_request_id=asked["id"])
+        moved = _move(uow, calendar, row, "propose", now, decision=decision, admin_request_id=asked["id"])
         record(uow, row, "proposed", version, principal.subject, {k: decision[k] for k in ("outcome", "items",
                "region", "ends_on")})  # fmt: skip
         uow.commit()

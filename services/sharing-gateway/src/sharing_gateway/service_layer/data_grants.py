@@ -112,7 +112,7 @@ def carry_out(
     end = rule.ends_at(dt.date.fromisoformat(decision["ends_on"]))
     agency = row["agency"]
     version = add(uow, policies, agency, request_id, decision["items"], decision["region"], row["purpose"], end, now)
-    stopped = lifecycle.moved_clock(SlaClock.of(row), row["state"], lifecycle.GRANTED, calendar, now)
+    stopped = lifecycle.moved_clock(SlaClock.of(row), lifecycle.GRANTED, calendar, now)
     uow.session.execute(
         data_requests.update()
         .where(data_requests.c.id == request_id)

@@ -70,7 +70,16 @@ def apply(
         return _apply(uow_factory, policies, calendar, agency, body, idempotency_key, digest, now)
 
 
-def _apply(uow_factory, policies, calendar, agency, body, idempotency_key, digest, now) -> tuple[dict, bool]:
+def _apply(
+    uow_factory: UowFactory,
+    policies: Mapping[str, Policy],
+    calendar: WorkCalendar,
+    agency: str,
+    body: Mapping[str, Any],
+    idempotency_key: str | None,
+    digest: str,
+    now: dt.datetime,
+) -> tuple[dict, bool]:
     with uow_factory() as uow:
         if idempotency_key:
             known = _row(uow, agency, idempotency_key=idempotency_key)
@@ -209,7 +218,7 @@ def supply_information(
         after = lifecycle.next_state(row["state"], "supply_information", row["reviewed"])
         if after is None:
             raise Conflict("该申请没有在等待补充材料", "The request is not waiting for information", state=row["state"])
-        clock = lifecycle.moved_clock(SlaClock.of(row), row["state"], after, calendar, now)
+        clock = lifecycle.moved_clock(SlaClock.of(row), after, calendar, now)
         due = lifecycle.due(clock, after, calendar)
         values = dict(state=after, information=information, **clock.columns(), due_at=due)
         uow.session.execute(data_requests.update().where(data_requests.c.id == request_id).values(**values))
