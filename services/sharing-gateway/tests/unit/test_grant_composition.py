@@ -59,6 +59,7 @@ def test_a_grant_of_an_event_type_the_file_does_not_share_admits_only_its_region
     assert policies.apply(composed, UPDATED, data, KEY) == {"person_id": "p1", "unit_code": TOWN}
     assert admission.refusal(composed, UPDATED, {**data, "unit_code": OTHER_TOWN}, None) == admission.REGION
     assert admission.refusal(FILE, UPDATED, data, None) == admission.NOT_GRANTED
+    assert admission.refusal(composed, UPDATED, {"person_id": "p1"}, None) == admission.REGION  # about no unit
 
 
 def test_a_grant_for_the_whole_region_sends_everywhere_and_already_granted_sees_it():

@@ -95,14 +95,13 @@ def in_audience(
 
 
 def in_region(policy: Policy, data: Mapping[str, Any], event_type: str | None = None) -> bool:
-    """Whether the event is about the policy's region (and, for a share limited to some subtrees, one
-    of them); an event about no unit is judged by its audience alone."""
+    """Whether the event is about the policy's region (for a share limited to some subtrees, one of
+    them); an event about no unit is judged by its audience alone, unless the share is so limited."""
     unit = unit_of(data)
-    if unit is None:
-        return True
     share = policy.share_for(event_type) if event_type else None
-    regions = share.regions if share is not None and share.regions is not None else (policy.region,)
-    return any(units.in_subtree(r, unit) for r in regions)
+    if share is not None and share.regions is not None:  # granted for some subtrees only: never about no unit
+        return unit is not None and any(units.in_subtree(r, unit) for r in share.regions)
+    return unit is None or units.in_subtree(policy.region, unit)
 
 
 def _field_in_region(share: Share, field: str, data: Mapping[str, Any]) -> bool:
