@@ -22,6 +22,7 @@ from sharing_gateway.config import GatewaySettings
 
 from chassis import idnumber
 from chassis.db import make_engine
+from chassis.work_calendar import CST
 from evaluation.config import EvaluationSettings
 from registry.config import RegistrySettings
 from tests.support.infra import ROOT, free_port, say, wait_for
@@ -47,13 +48,19 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: next((i + 1 for i, name in enumerate(last) if name in str(item.fspath)), 0))
 
 
+#: The one rest day of the suite's calendar: the day after tomorrow in China Standard Time.
+HOLIDAY = (dt.datetime.now(CST) + dt.timedelta(days=2)).date()
+
+
 def every_day_a_working_day(folder):
     """A calendar file (WORK_CALENDAR_FILE, read by every deadline in working days) making the weeks around today
-    working days; the suite runs at weekends and on holidays too."""
+    working days but ``HOLIDAY`` (the data-request scenario counts its deadline over it); the suite runs at
+    weekends and on holidays too."""
     today = dt.date.today()
-    days = [(today + dt.timedelta(days=n)).isoformat() for n in range(-7, 60)]
+    days = [d.isoformat() for n in range(-7, 60) if (d := today + dt.timedelta(days=n)) != HOLIDAY]
+    year = {"holidays": [[HOLIDAY.isoformat(), HOLIDAY.isoformat()]], "makeup_workdays": days}
     path = folder / "every-day.json"
-    path.write_text(json.dumps({"years": {str(today.year): {"holidays": [], "makeup_workdays": days}}}))
+    path.write_text(json.dumps({"years": {str(today.year): year}}))
     return path
 
 

@@ -57,12 +57,26 @@ class FakePersonDisclosureRepository:
         self.rows.extend(rows)
 
 
+class FakeGrantRepository:
+    """No data grant: every agency at revision 0 (the grants are proven on the databases)."""
+
+    def __init__(self, agencies: list[str]):
+        self.agencies = agencies
+
+    def revisions(self, codes: list[str]) -> dict[str, int]:
+        return {c: 0 for c in codes if c in self.agencies}
+
+    def in_force(self, codes: list[str]) -> list[dict[str, Any]]:
+        return []
+
+
 class FakeUnitOfWork(UnitOfWork, fakes.FakeUnitOfWork):
     def __init__(self, approved: dict[str, str]):
-        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("feeds", "ledger", "disclosures"))
+        fakes.FakeUnitOfWork.__init__(self, EVENTS, repositories=("feeds", "ledger", "disclosures", "grants"))
         self.feeds: FakeFeedRepository = FakeFeedRepository(approved)  # type: ignore[assignment]
         self.ledger: FakeLedgerRepository = FakeLedgerRepository()  # type: ignore[assignment]
         self.disclosures: FakePersonDisclosureRepository = FakePersonDisclosureRepository()  # type: ignore[assignment]
+        self.grants: FakeGrantRepository = FakeGrantRepository(list(approved))  # type: ignore[assignment]
 
     def factory(self) -> UowFactory:
         return lambda: self

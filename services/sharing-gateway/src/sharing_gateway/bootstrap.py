@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from chassis import migrations, units
 from chassis.catalogue import catalogue
 from chassis.db import make_engine
+from chassis.work_calendar import WorkCalendar, load_calendar
 from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain import policy_files, signing
@@ -36,6 +37,8 @@ class Gateway:
     engine: sa.Engine
     policies: dict[str, policies.Policy]
     signer: signing.Signer
+    #: Working days for the data requests' deadlines (``WORK_CALENDAR_FILE`` or the shipped calendar).
+    calendar: WorkCalendar
 
     def uow(self, session: Session | None = None) -> UnitOfWork:
         """A new unit of work; with ``session``, one that joins a consumer's transaction."""
@@ -80,4 +83,5 @@ def bootstrap(settings: GatewaySettings | None = None, engine: sa.Engine | None 
         engine or make_engine(settings.database_url),
         loaded,
         signing.load(Path(settings.signing_key_file), create_if_missing=settings.development_mode),
+        load_calendar(settings.work_calendar_file),
     )

@@ -16,7 +16,7 @@ from sharing_gateway.config import GatewaySettings
 from sharing_gateway.domain import signing
 from sharing_gateway.entrypoints.api.app import create_app
 from sharing_gateway.service_layer import agencies as agencies_service
-from sharing_gateway.service_layer import approvals, notice_keys, read_model
+from sharing_gateway.service_layer import approvals, data_requests, notice_keys, read_model
 
 from chassis import idnumber
 from chassis.auth import Principal
@@ -134,6 +134,39 @@ MATRIX = {
         lambda c, h, s: c.post("/people/disclosures/by-id-number", json={"id_number": ID_NUMBER}, headers=h),
         roles=AUDITOR,
     ),
+    # Data requests: agencies apply and answer with their key (tests/api/test_data_requests.py); staff read
+    # the requests of their region's agencies, gateway admins review and answer them.
+    ("POST", "/data-requests"): m.Rule(lambda c, h, s: c.post("/data-requests", json={}, headers=h), audience="agency"),
+    ("POST", "/data-requests/{request_id}/information"): m.Rule(
+        lambda c, h, s: c.post(f"/data-requests/{s['data_request']}/information", json={}, headers=h),
+        audience="agency",
+    ),
+    ("GET", "/data-requests"): m.Rule(
+        lambda c, h, s: c.get("/data-requests", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: any(q["id"] == s["data_request"] for q in r.get_json()),
+    ),
+    ("GET", "/data-requests/{request_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/data-requests/{s['data_request']}", headers=h), roles=READERS
+    ),
+    ("POST", "/data-requests/{request_id}/review"): m.Rule(
+        lambda c, h, s: c.post(f"/data-requests/{s['data_request']}/review", headers=h), roles=GATEWAY_ADMIN
+    ),
+    ("POST", "/data-requests/{request_id}/information-requests"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/data-requests/{s['data_request']}/information-requests", json={"question": "用途？"}, headers=h
+        ),
+        roles=GATEWAY_ADMIN,
+    ),
+    ("POST", "/data-requests/{request_id}/decision"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/data-requests/{s['data_request']}/decision",
+            json={"outcome": "refuse", "reason_zh": "用途与所申请数据不符"},
+            headers=h,
+        ),
+        roles=GATEWAY_ADMIN,
+    ),
 }
 RESUME = {
     ("POST", "/agencies/{code}/resume"): m.Rule(
@@ -166,6 +199,20 @@ def seeded(tmp_path_factory):
         court_kid = notice_keys.register(uow, "court", court_key, "seed")
         court_key_id = agencies_service.issue_key(uow, "court", "seed", dt.timedelta(days=7)).split(".")[1]
         uow.commit()
+    data_request, _ = data_requests.apply(
+        gw.uow,
+        gw.policies,
+        gw.calendar,
+        "court",
+        {
+            "items": [{"event": "cn.tongxin.evaluation.veto.applied.v1", "fields": ["person_id"]}],
+            "purpose": "核对通报对象",
+            "legal_basis": "统战部与政法机关信息共享协议",
+            "region": COUNTY,
+            "ends_on": dt.date.today() + dt.timedelta(days=30),
+        },
+        None,
+    )
     digest = idnumber.digest(ID_NUMBER, gw.settings.id_digest_key())  # a person of the county, in the people view
     read_model.apply_person_event(gw.uow, person_event("p-county", unit=COUNTY, digest=digest))
     with gw.engine.connect() as conn:
@@ -180,6 +227,7 @@ def seeded(tmp_path_factory):
             "notice_jwk": jwk,
             "court_kid": court_kid,
             "court_key_id": court_key_id,
+            "data_request": data_request["id"],
         },
     )
     gw.engine.dispose()

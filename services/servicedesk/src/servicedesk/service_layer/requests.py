@@ -23,9 +23,9 @@ from chassis.contracts.servicedesk import (
 )
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.masking import mask_name
+from chassis.sla_clock import SlaClock
 from chassis.work_calendar import WorkCalendar
 from servicedesk.domain import lifecycle, sla_clock
-from servicedesk.domain.sla_clock import SlaClock
 from servicedesk.service_layer import history
 from servicedesk.service_layer.categories import budget
 from servicedesk.service_layer.history import aware

@@ -10,7 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from sharing_gateway.adapters.tables import agencies, feed_entries, held_events, ledger, ledger_head, person_disclosures
+from sharing_gateway.adapters.tables import (
+    agencies,
+    feed_entries,
+    held_events,
+    ledger,
+    ledger_head,
+    person_disclosures,
+    policy_grants,
+)
 
 
 class FeedRepository:
@@ -66,3 +74,20 @@ class PersonDisclosureRepository:
     def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.session.execute(person_disclosures.insert(), rows)
+
+
+class GrantRepository:
+    """The data grants layered on agencies' policy files (``domain.grants``), as delivery reads them."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def revisions(self, codes: list[str]) -> dict[str, int]:
+        """Each agency's grant revision (an agency without a row is missing)."""
+        query = sa.select(agencies.c.code, agencies.c.grant_revision).where(agencies.c.code.in_(codes))
+        return {code: int(revision or 0) for code, revision in self.session.execute(query)}
+
+    def in_force(self, codes: list[str]) -> list[dict[str, Any]]:
+        """The grants not ended, oldest first."""
+        query = sa.select(policy_grants).where(policy_grants.c.ended_at.is_(None), policy_grants.c.agency.in_(codes))
+        return [dict(r) for r in self.session.execute(query.order_by(policy_grants.c.id)).mappings()]

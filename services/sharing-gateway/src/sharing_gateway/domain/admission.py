@@ -24,7 +24,7 @@ def refusal(
     """None if the policy admits the event; otherwise why not (``NOT_GRANTED``, ``REGION``, ``AUDIENCE``)."""
     if policy.share_for(event_type) is None:
         return NOT_GRANTED
-    if not policies.in_region(policy, data):
+    if not policies.in_region(policy, data, event_type):
         return REGION
     if not policies.in_audience(policy, event_type, data, roles_before):
         return AUDIENCE

@@ -31,6 +31,11 @@ class Share:
     transforms: Mapping[str, str]
     purposes: Mapping[str, str]
     audience: str | tuple[str, str] | None = None  # overrides the policy's for this event type
+    #: Only events about units in these subtrees (a share that exists through region-limited grants);
+    #: None: the policy's region.
+    regions: tuple[str, ...] | None = None
+    #: Fields granted only for events about units in these subtrees (``domain.grants``).
+    field_regions: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     def sent_fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.fields if self.transforms.get(f) != "drop")
@@ -48,10 +53,19 @@ class Policy:
     notice_types: tuple[str, ...]
     shares: Mapping[str, Share]
     digest: str  # of the file's bytes, so the ledger names the exact text in force
+    #: The agency's grant revision layered on the file (``domain.grants``): 0 for the file alone.
+    revision: int = 0
+
+    @property
+    def file_label(self) -> str:
+        """The policy file's version: what a second gateway admin approves (``approvals``)."""
+        return f"{self.agency}@v{self.version}#{self.digest[:12]}"
 
     @property
     def version_label(self) -> str:
-        return f"{self.agency}@v{self.version}#{self.digest[:12]}"
+        """The version in force, as the ledger and every feed entry name it: the file's, and the
+        grant revision layered on it (``cppcc@v3#ab12...+g2``) if any."""
+        return self.file_label + (f"+g{self.revision}" if self.revision else "")
 
     def share_for(self, event_type: str) -> Share | None:
         return self.shares.get(event_type)
@@ -80,9 +94,22 @@ def in_audience(
     return any(r.get("body") == body for r in roles)
 
 
-def in_region(policy: Policy, data: Mapping[str, Any]) -> bool:
+def in_region(policy: Policy, data: Mapping[str, Any], event_type: str | None = None) -> bool:
+    """Whether the event is about the policy's region (for a share limited to some subtrees, one of
+    them); an event about no unit is judged by its audience alone, unless the share is so limited."""
     unit = unit_of(data)
+    share = policy.share_for(event_type) if event_type else None
+    if share is not None and share.regions is not None:  # granted for some subtrees only: never about no unit
+        return unit is not None and any(units.in_subtree(r, unit) for r in share.regions)
     return unit is None or units.in_subtree(policy.region, unit)
+
+
+def _field_in_region(share: Share, field: str, data: Mapping[str, Any]) -> bool:
+    limited = share.field_regions.get(field)
+    if limited is None:
+        return True
+    unit = unit_of(data)  # a field granted for some subtrees only is never sent about no unit
+    return unit is not None and any(units.in_subtree(r, unit) for r in limited)
 
 
 def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: DigestKey) -> dict[str, Any] | None:
@@ -95,7 +122,7 @@ def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: 
     marks = contract_for(event_type).fields
     for field in share.fields:
         how = share.transforms.get(field)
-        if how == "drop" or field not in data:
+        if how == "drop" or field not in data or not _field_in_region(share, field, data):
             continue
         value = data[field]
         if marks.get(field) == "values" and not str(share.purposes.get(field, "")).strip():

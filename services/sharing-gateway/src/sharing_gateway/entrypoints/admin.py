@@ -31,26 +31,22 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from kafka import TopicPartition
 
-from chassis import kafka
 from chassis.errors import AppError
-from chassis.events import Envelope
 from chassis.settings import exit_if_unsafe
-from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
 from sharing_gateway.bootstrap import bootstrap
 from sharing_gateway.config import GatewaySettings
-from sharing_gateway.domain import admission, checkpoint, policy_files, signing
+from sharing_gateway.domain import checkpoint, policy_files, signing
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.service_layer import (
     agency_access,
     ledger,
     notice_keys,
     operator_channel,
-    read_model,
     retention,
     signing_keys,
 )
+from sharing_gateway.service_layer import dry_run as dry_runs
 
 
 def operator() -> str:
@@ -212,50 +208,22 @@ def verify(gw, checkpoints_file: Path, keys_file: Path | None) -> int:
 
 def dry_run(gw, path: Path, limit: int) -> int:
     """Read the source topics from the beginning and print, as JSON lines, what the draft
-    policy would have delivered. Nothing is written: no feed, no ledger, no offsets."""
+    policy would have delivered (``service_layer.dry_run``). Nothing is written: no feed, no
+    ledger, no offsets."""
     try:
         draft = policy_files.parse(path.read_text(encoding="utf-8"), str(path))
     except policies.PolicyError as exc:
         print(f"policy refused: {exc}", file=sys.stderr)
         return 2
-    consumer = kafka.make_consumer(kafka.KafkaAccess.of(gw.settings), group_id=None)
     shown = withheld = 0
-    try:
-        for topic in (REGISTRY_PERSON, EVALUATION, SERVICEDESK):
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-            if not partitions:
-                continue
-            consumer.assign(partitions)
-            consumer.seek_to_beginning(*partitions)
-            end = consumer.end_offsets(partitions)
-            seen = 0
-            while seen < limit and any(consumer.position(tp) < end[tp] for tp in partitions):
-                for records in consumer.poll(timeout_ms=1000).values():
-                    for record in records:
-                        seen += 1
-                        envelope = Envelope.from_json(record.value)
-                        if draft.share_for(envelope.type) is None:
-                            continue
-                        before = read_model.roles_now(gw.uow, envelope.data.get("person_id"))
-                        if admission.refusal(draft, envelope.type, envelope.data, before) is not None:
-                            withheld += 1
-                            continue
-                        data = policies.apply(draft, envelope.type, envelope.data, gw.settings.transform_digest_key())
-                        print(
-                            json.dumps(
-                                {
-                                    "topic": topic,
-                                    "offset": record.offset,
-                                    "type": envelope.type,
-                                    "time": envelope.time,
-                                    "data": data,
-                                },
-                                ensure_ascii=False,
-                            )
-                        )
-                        shown += 1
-    finally:
-        consumer.close()
+    key = gw.settings.transform_digest_key()
+    for r in dry_runs.outcomes(gw.uow, draft, key, dry_runs.history(gw.settings, limit)):
+        if r.data is None:
+            withheld += 1
+            continue
+        line = {"topic": r.topic, "offset": r.offset, "type": r.envelope.type, "time": r.envelope.time, "data": r.data}
+        print(json.dumps(line, ensure_ascii=False))
+        shown += 1
     print(
         f"# {draft.version_label}: {shown} events would be delivered, {withheld} withheld by region or audience",
         file=sys.stderr,

@@ -2,7 +2,9 @@
 agencies' feeds, the people view, the people's disclosure records (with the registry's reveals and
 exports from ``registry.processing.v1``), the ledger's checkpoints, the retention of processing
 records, and the outbox relay (feeds to ``feed.<agency>.v1``, notices to ``gateway.inbound.v1``,
-checkpoints to ``gateway.checkpoints.v1``).
+checkpoints to ``gateway.checkpoints.v1``), and the data requests' clocks: grants ending at their end date
+(the next policy version), each proposed grant's dry run over history attached, and requests past a
+deadline escalated.
 
     gateway-worker                 # run until SIGTERM or Ctrl-C
     gateway-worker replay-people   # rebuild the people view from the start of the topic
@@ -23,12 +25,18 @@ from sharing_gateway.adapters.tables import outbox, processed_events
 from sharing_gateway.bootstrap import Gateway, bootstrap
 from sharing_gateway.service_layer import (
     checkpoints,
+    data_answers,
+    data_grants,
     disclosure_index,
+    dry_run,
     parked_notices,
     read_model,
     retention,
     source_events,
 )
+
+#: At most this many source events per topic in the dry run of a proposed grant.
+DRY_RUN_LIMIT = 100_000
 
 
 def _types(topic: str) -> list[str]:
@@ -96,6 +104,22 @@ def build(gw: Gateway) -> list:
         ),
         worker.Every(2.0, "parked notices passed on", lambda: parked_notices.sweep(gw.uow, gw.policies)),
         worker.Every(3600.0, "processing records past retention deleted", lambda: retention.purge(gw.uow)),
+        worker.Every(2.0, "data grants past their end expired", lambda: data_grants.expire_due(gw.uow, gw.policies)),
+        worker.Every(
+            5.0,
+            "dry runs attached to proposed data grants",
+            lambda: dry_run.attach_to_proposals(
+                gw.uow,
+                gw.policies,
+                gw.settings.transform_digest_key(),
+                lambda: dry_run.history(gw.settings, DRY_RUN_LIMIT),
+            ),
+        ),
+        worker.Every(
+            60.0,
+            "data requests past a deadline escalated",
+            lambda: data_answers.escalate_overdue(gw.uow, gw.calendar, gw.policies),
+        ),
     ]
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from chassis.auth import Principal
+from chassis.work_calendar import WorkCalendar
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import approvals, feeds, ledger, notice_keys
@@ -78,11 +79,16 @@ def pending(uow_factory: UowFactory, policies: Mapping[str, Policy], principal: 
 
 
 def approve(
-    uow_factory: UowFactory, delivery: feeds.Delivery, principal: Principal, request_id: str, overlap: dt.timedelta
+    uow_factory: UowFactory,
+    delivery: feeds.Delivery,
+    principal: Principal,
+    request_id: str,
+    overlap: dt.timedelta,
+    calendar: WorkCalendar,
 ) -> dict:
     """Carry out another gateway admin's request; a policy coming into force gets what was held meanwhile."""
     with uow_factory() as uow:
-        done = approvals.approve(uow, delivery.policies, principal, request_id, overlap)
+        done = approvals.approve(uow, delivery.policies, principal, request_id, overlap, calendar)
         if done["action"] == approvals.ACTIVATE_POLICY:
             feeds.resume(uow, delivery, done["agency"])
         uow.commit()

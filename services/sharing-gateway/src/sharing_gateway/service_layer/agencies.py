@@ -165,7 +165,7 @@ def _before(now: dt.datetime, expires: dt.datetime | None) -> bool:
 
 def in_force(uow: UnitOfWork, agency: str, policy: Policy) -> bool:
     """True if the agency's feed runs: not paused, and its deployed policy is the approved one."""
-    return uow.feeds.in_force(agency, policy.version_label)
+    return uow.feeds.in_force(agency, policy.file_label)  # the file approved; grants layer on it
 
 
 def set_paused(

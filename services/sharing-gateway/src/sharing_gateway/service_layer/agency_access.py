@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 
 from sharing_gateway.adapters.tables import agencies
 from sharing_gateway.domain import signing
+from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import notice_keys, signing_keys
+from sharing_gateway.service_layer import data_grants, notice_keys, signing_keys
 from sharing_gateway.service_layer.unit_of_work import UowFactory
 
 #: How often a long poll looks again for new entries.
 POLL_INTERVAL_S = 0.2
+
+
+def policy_now(uow_factory: UowFactory, policies: Mapping[str, Policy], agency: str) -> Policy:
+    """The agency's policy as the gateway applies it: its file with its data grants in force."""
+    with uow_factory() as uow:
+        return data_grants.effective_one(uow, policies, agency)
 
 
 def authenticate(uow_factory: UowFactory, presented: str | None, now: dt.datetime | None = None) -> str:

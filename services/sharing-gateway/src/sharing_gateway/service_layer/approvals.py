@@ -2,6 +2,7 @@
 
 Issuing (or rotating) an agency's API key, revoking one (it stops at once), registering or
 retiring a public key it signs its notices with, and activating a new version of its policy
+and granting an agency's data request (approving or narrowing it: a new policy version, ``data_grants``)
 are asked for by one gateway admin and carried out only when a different gateway admin
 approves; the requester cannot approve their own request. Both steps go into the disclosure
 ledger (what, which agency, which policy version, and the subject ids of who asked and who
@@ -21,15 +22,19 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.work_calendar import WorkCalendar
 from sharing_gateway.adapters.tables import admin_requests, agencies
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import ledger, notice_keys
+from sharing_gateway.service_layer import data_grants, ledger, notice_keys
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 ROLE = agency_service.ROLE
 ISSUE_KEY, REVOKE_KEY, ACTIVATE_POLICY = "issue_key", "revoke_key", "activate_policy"
 REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY = "register_notice_key", "retire_notice_key"
+#: A data request's approval or narrowing (``data_answers.decide``); its two steps are recorded in the
+#: ledger as the data request's own (``proposed``, then ``approved`` or ``narrowed``).
+GRANT_DATA = "grant_data"
 LEDGER_TYPE = {
     (ISSUE_KEY, "requested"): "cn.tongxin.gateway.admin.key_requested",
     (ISSUE_KEY, "approved"): "cn.tongxin.gateway.admin.key_issued",
@@ -52,15 +57,17 @@ def ask(
     action: str,
     public_key: str | None = None,
     key_id: str | None = None,
+    data_request_id: str | None = None,
 ) -> dict:
     """Record a request for a second gateway admin to approve (``public_key``: the notice key to
-    register or retire; ``key_id``: the API key to revoke)."""
+    register or retire; ``key_id``: the API key to revoke; ``data_request_id``: the data request
+    whose decision is to be carried out)."""
     policy = agency_service.authorise(principal, policies, agency)
     version = None
     if action == ACTIVATE_POLICY:
-        if in_force_version(uow, agency) == policy.version_label:
+        if in_force_version(uow, agency) == policy.file_label:
             raise Conflict("该机构的这一版共享政策已在执行", "This version of the agency's policy is already in force")
-        version = policy.version_label
+        version = policy.file_label
     if action == REGISTER_NOTICE_KEY:
         notice_keys.refuse_known(uow, public_key)
     elif action == RETIRE_NOTICE_KEY:
@@ -74,6 +81,7 @@ def ask(
             admin_requests.c.state == "pending",
             # one revocation per key at a time, not one per agency: two leaked keys are two requests
             admin_requests.c.key_id == key_id if action == REVOKE_KEY else sa.true(),
+            admin_requests.c.data_request_id == data_request_id if action == GRANT_DATA else sa.true(),
         )
     ).scalar()
     if waiting:
@@ -87,6 +95,7 @@ def ask(
         policy_version=version,
         public_key=public_key if action in (REGISTER_NOTICE_KEY, RETIRE_NOTICE_KEY) else None,
         key_id=key_id if action == REVOKE_KEY else None,
+        data_request_id=data_request_id if action == GRANT_DATA else None,
         state="pending",
         requested_by=principal.subject,
         requested_at=dt.datetime.now(dt.UTC),
@@ -94,12 +103,18 @@ def ask(
         approved_at=None,
     )
     uow.session.execute(admin_requests.insert(), row)
-    record(uow, row, "requested", principal.subject)
+    if action != GRANT_DATA:
+        record(uow, row, "requested", principal.subject)
     return row
 
 
 def approve(
-    uow: UnitOfWork, policies: Mapping[str, Policy], principal: Principal, request_id: str, overlap: dt.timedelta
+    uow: UnitOfWork,
+    policies: Mapping[str, Policy],
+    principal: Principal,
+    request_id: str,
+    overlap: dt.timedelta,
+    calendar: WorkCalendar,
 ) -> dict:
     """Carry out a pending request as its second gateway admin; a key is returned once, here."""
     principal.require_role(ROLE)
@@ -114,7 +129,7 @@ def approve(
         )
     if row["state"] != "pending":
         raise Conflict("该申请已处理", "The request has already been decided", state=row["state"])
-    if row["action"] == ACTIVATE_POLICY and row["policy_version"] != policy.version_label:
+    if row["action"] == ACTIVATE_POLICY and row["policy_version"] != policy.file_label:
         raise Conflict(
             "申请之后政策文件又有变动，请重新申请",
             "The policy changed after the request; ask again for the new version",
@@ -139,9 +154,14 @@ def approve(
     elif row["action"] == RETIRE_NOTICE_KEY:
         result["kid"] = notice_keys.kid_of(row["public_key"])
         notice_keys.retire(uow, row["agency"], result["kid"], now)
+    elif row["action"] == GRANT_DATA:
+        result["policy_version"] = data_grants.carry_out(
+            uow, policies, calendar, row["data_request_id"], row["requested_by"], principal.subject, now
+        )
+        return result
     else:
         uow.session.execute(
-            agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.version_label)
+            agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.file_label)
         )
     record(uow, result, "approved", row["requested_by"], principal.subject)
     return result

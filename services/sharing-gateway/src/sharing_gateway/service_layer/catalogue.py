@@ -18,6 +18,7 @@ from chassis.paging import decode_cursor, encode_cursor
 from sharing_gateway.domain import catalogue as listing
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
+from sharing_gateway.service_layer import data_grants
 from sharing_gateway.service_layer.approvals import in_force_version
 from sharing_gateway.service_layer.unit_of_work import UowFactory
 
@@ -55,8 +56,10 @@ def export(owner_unit: str, fmt: str) -> tuple[bytes, str, str]:
 
 
 def _in_force(uow_factory: UowFactory, policies: Mapping[str, Policy]) -> dict[str, Policy]:
+    """The approved policies, with the data grants in force layered on them (``data_grants``)."""
     with uow_factory() as uow:
-        return {code: p for code, p in policies.items() if in_force_version(uow, code) == p.version_label}
+        approved = {code: p for code, p in policies.items() if in_force_version(uow, code) == p.file_label}
+        return data_grants.effective(uow, approved)
 
 
 def _page(query: Mapping[str, Any], owner_unit: str, grants: Callable[[Item], dict[str, Any]]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from chassis.contracts.gateway import CHECKPOINT
 from sharing_gateway.adapters.tables import ledger_checkpoints, ledger_head
 from sharing_gateway.domain import checkpoint
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import feeds
+from sharing_gateway.service_layer import data_grants, feeds
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
@@ -63,7 +63,7 @@ def make(
     signed = checkpoint.make(
         delivery.signer, head["position"], head["hash"], now, schedule.every_entries, schedule.interval
     )
-    for code, policy in delivery.policies.items():
+    for code, policy in data_grants.effective(uow, delivery.policies).items():
         if agency_service.in_force(uow, code, policy):  # a paused feed gets the next one
             event_id = f"checkpoint:{head['position']}"
             feeds.append(uow, delivery, code, policy.version_label, event_id, CHECKPOINT, now, signed)

@@ -8,7 +8,8 @@ disclosure record of each person the source event is about (``disclosure_index``
 one transaction, so a crash leaves either all of it or none. An event already in an
 agency's feed is not delivered again. While an agency's feed is paused, or its deployed
 policy awaits a second gateway admin's approval, its events are held, and delivered in
-their order on resume or approval (under the policy then in force).
+their order on resume or approval (under the policy then in force). The policy in force is the
+agency's approved file with its data grants layered on it (``data_grants.effective``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sharing_gateway.domain import admission, disclosure_record
 from sharing_gateway.domain import policy as policies
 from sharing_gateway.domain.signing import Signer
 from sharing_gateway.service_layer import agencies as agency_service
-from sharing_gateway.service_layer import disclosure_index, ledger
+from sharing_gateway.service_layer import data_grants, disclosure_index, ledger
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "/tongxin/sharing-gateway"
@@ -50,7 +51,7 @@ def deliver(
 ) -> list[str]:
     """Deliver one source event to every agency entitled to it; returns those agencies."""
     delivered = []
-    for code, policy in delivery.policies.items():
+    for code, policy in data_grants.effective(uow, delivery.policies).items():
         refused = admission.refusal(policy, envelope.type, envelope.data, roles_before)
         if refused is not None:
             if refused != admission.NOT_GRANTED:
@@ -61,7 +62,8 @@ def deliver(
             continue
         data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
         about = disclosure_record.persons_of(envelope.data)
-        if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data, about):
+        if append(uow, delivery, code, policy.version_label, envelope.id, envelope.type, envelope.time, data, about,
+                  policy):  # fmt: skip
             delivered.append(code)
     return delivered
 
@@ -76,10 +78,11 @@ def append(
     time,
     data,
     about: Sequence[str] = (),
+    policy: policies.Policy | None = None,
 ) -> dict | None:
     """Put one filtered event at the end of an agency's feed; None if it is already there. ``about``: the
     people the source event is about, whose disclosure record gets the delivery (even if ``data`` names
-    none of them)."""
+    none of them); ``policy``: the policy in force it was delivered under (``data_grants.effective``)."""
     if uow.feeds.has_entry(agency, event_id):
         return None
     seq = uow.feeds.next_sequence(agency)
@@ -100,7 +103,7 @@ def append(
     uow.feeds.add_entry(agency, seq, event_id, event_type, entry)
     uow.emit_signed(agency, f"{agency}:{seq}", entry)
     position = ledger.append(uow, agency, entry, policy_version)
-    disclosure_index.index_delivery(uow, about, entry, position, delivery.policies.get(agency))
+    disclosure_index.index_delivery(uow, about, entry, position, policy or delivery.policies.get(agency))
     DELIVERED.labels(agency).inc()
     return entry
 
@@ -108,7 +111,7 @@ def append(
 def resume(uow: UnitOfWork, delivery: Delivery, agency: str) -> int:
     """Deliver what was held while the feed was paused (or its policy awaited approval), in arrival
     order; returns how many. Nothing moves while the feed is still paused or not approved."""
-    policy = delivery.policies[agency]
+    policy = data_grants.effective_one(uow, delivery.policies, agency)
     if not agency_service.in_force(uow, agency, policy):
         return 0
     held = (
@@ -123,8 +126,9 @@ def resume(uow: UnitOfWork, delivery: Delivery, agency: str) -> int:
             data = policies.apply(policy, envelope.type, envelope.data, delivery.transform_key)
             about = disclosure_record.persons_of(envelope.data)
             entry = append(
-                uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data, about
-            )
+                uow, delivery, agency, policy.version_label, envelope.id, envelope.type, envelope.time, data, about,
+                policy,
+            )  # fmt: skip
             count += entry is not None
     uow.session.execute(held_events.delete().where(held_events.c.agency == agency))
     return count

@@ -32,7 +32,7 @@ from chassis.digests import DigestKey
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
 from sharing_gateway.adapters.tables import agencies, notices
 from sharing_gateway.domain import jws
-from sharing_gateway.service_layer import feeds, ledger, notice_keys, parked_notices
+from sharing_gateway.service_layer import data_grants, feeds, ledger, notice_keys, parked_notices
 from sharing_gateway.service_layer.notice_contents import INBOUND, KINDS, NOTICE_TYPES, NoticeEnvelope
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
@@ -108,7 +108,7 @@ def _receive(
     event, content_digest, kid = verified(uow, agency, body, intake.audience)
     notice_type = str(event.get("type", ""))
     kind = NOTICE_TYPES.get(notice_type)
-    policy = delivery.policies[agency]
+    policy = data_grants.effective_one(uow, delivery.policies, agency)  # the version the ledger names
     if kind is None:
         raise InvalidInput("未知的通报类型", f"Unknown notice type; use one of {sorted(NOTICE_TYPES)}", field="type")
     if kind not in policy.notice_types:

@@ -1,4 +1,5 @@
-"""The gateway's unit of work: the chassis one, plus the feeds, ledger and people's disclosure records."""
+"""The gateway's unit of work: the chassis one, plus the feeds, ledger, people's disclosure records and
+data grants."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.unit_of_work import UnitOfWork as ChassisUnitOfWork
-from sharing_gateway.adapters.repository import FeedRepository, LedgerRepository, PersonDisclosureRepository
+from sharing_gateway.adapters.repository import (
+    FeedRepository,
+    GrantRepository,
+    LedgerRepository,
+    PersonDisclosureRepository,
+)
 from sharing_gateway.adapters.tables import EVENTS
 
 
@@ -23,6 +29,7 @@ class UnitOfWork(ChassisUnitOfWork):
         self.feeds = FeedRepository(self.session)
         self.ledger = LedgerRepository(self.session)
         self.disclosures = PersonDisclosureRepository(self.session)
+        self.grants = GrantRepository(self.session)
         return self
 
 

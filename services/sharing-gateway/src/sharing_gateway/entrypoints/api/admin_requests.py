@@ -32,6 +32,6 @@ class Approve(MethodView):
         """Approve another gateway admin's request: the key is issued (shown once) or the policy comes into force"""
         overlap = gw().settings.key_overlap_days
         done = administration.approve(
-            gw().uow, gw().delivery, current_principal(), request_id, dt.timedelta(days=overlap)
+            gw().uow, gw().delivery, current_principal(), request_id, dt.timedelta(days=overlap), gw().calendar
         )
         return {**done, "older_keys_expire_in_days": overlap} if "api_key" in done else done

@@ -58,8 +58,9 @@ class Me(MethodView):
     @agency_key_first
     @blp.response(200)
     def get(self):
-        """Your agency's policy: what you receive (event types and fields) and may send, and why"""
-        p = gw().policies[g.agency]
+        """Your agency's policy: what you receive (event types and fields) and may send, and why; with the data
+        grants in force (`limited_to_regions`: fields granted for part of your region only, and where)"""
+        p = agency_access.policy_now(gw().uow, gw().policies, g.agency)
         kids = agency_access.notice_keys_of(gw().uow, g.agency)
         return {
             "agency": p.agency,
@@ -71,4 +72,7 @@ class Me(MethodView):
             "notice_types": list(p.notice_types),
             "notice_keys": kids,
             "receives": {t: list(s.sent_fields()) for t, s in p.shares.items()},
+            "limited_to_regions": {
+                t: {f: list(r) for f, r in s.field_regions.items()} for t, s in p.shares.items() if s.field_regions
+            },
         }

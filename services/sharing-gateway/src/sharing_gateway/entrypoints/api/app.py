@@ -15,6 +15,7 @@ from sharing_gateway.entrypoints.api import (
     agencies,
     agency_views,
     catalogue,
+    data_requests,
     disclosure_records,
     ledger,
     policies,
@@ -24,7 +25,8 @@ DESCRIPTION = """公安、政法、人大、政协信息共享：按机构过滤
 
 The only door between the platform and the partner agencies. Agencies pull their own
 filtered, signed, gap-free feed (`/feed`, API key) or consume `feed.<agency>.v1`, and
-send notices (`/notices`). Every delivery is in the hash-chained disclosure ledger.
+send notices (`/notices`) and apply for catalogue data (`/data-requests`). Every delivery is in
+the hash-chained disclosure ledger.
 Policies: `deploy/policies/`."""
 
 
@@ -35,6 +37,15 @@ def create_app(gateway: Gateway | None = None) -> Flask:
         gateway.settings, title="Tongxin Sharing Gateway 信息共享", description=DESCRIPTION, engine=gateway.engine
     )
     service.app.extensions["gateway"] = gateway
-    for module in (agency_views, agencies, admin_requests, policies, ledger, disclosure_records, catalogue):
+    for module in (
+        agency_views,
+        agencies,
+        admin_requests,
+        policies,
+        ledger,
+        disclosure_records,
+        catalogue,
+        data_requests,
+    ):
         service.api.register_blueprint(module.blp)
     return service.app

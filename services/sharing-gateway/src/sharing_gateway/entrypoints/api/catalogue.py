@@ -4,44 +4,22 @@ what the policies in force grant of it; exported as JSON or .xlsx for the provin
 
 from __future__ import annotations
 
-import functools
-
-from flask import Response, g, request
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.http import current_principal, token_optional
-from sharing_gateway.entrypoints.api.common import calling_agency, gw
+from sharing_gateway.entrypoints.api.common import agency_key_or_staff_token, gw
 from sharing_gateway.entrypoints.api.schemas import CataloguePage, CatalogueQuery, ExportQuery
-from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import catalogue
 
 blp = Blueprint("catalogue", __name__, description="共享目录 / data catalogue (API key or staff JWT)")
 
 
-def _authenticate() -> None:
-    """A staff token (verified by the app) with a gateway reading role, or else an agency's key,
-    checked before anything of the request is parsed."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        current_principal().require_role(*agency_service.READERS)
-        g.agency = None
-    else:
-        g.agency = calling_agency()
-
-
-def authenticated(view):
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        _authenticate()
-        return view(*args, **kwargs)
-
-    return checked
-
-
 @blp.route("/catalogue")
 class Catalogue(MethodView):
     @token_optional
-    @authenticated
+    @agency_key_or_staff_token
     @blp.arguments(CatalogueQuery, location="query")
     @blp.response(200, CataloguePage)
     def get(self, args):
@@ -58,7 +36,7 @@ class Catalogue(MethodView):
 @blp.route("/catalogue/export")
 class CatalogueExport(MethodView):
     @token_optional
-    @authenticated
+    @agency_key_or_staff_token
     @blp.arguments(ExportQuery, location="query")
     @blp.doc(
         responses={

@@ -60,8 +60,11 @@ class AgencyOut(Schema):
 
 class AdminRequestOut(Schema):
     id = fields.String()
+    data_request_id = fields.String(allow_none=True, metadata={"description": "grant_data: the agency's data request"})
     action = fields.String(
-        metadata={"description": "issue_key, revoke_key, activate_policy, register_notice_key or retire_notice_key"}
+        metadata={
+            "description": "issue_key, revoke_key, activate_policy, register_notice_key, retire_notice_key, grant_data"
+        }
     )
     public_key = fields.String(allow_none=True, metadata={"description": "a notice key to register or retire"})
     key_id = fields.String(
@@ -162,3 +165,81 @@ class ExportQuery(Schema):
         load_default="json",
         validate=validate.OneOf(["json", "xlsx"], error="导出格式须为 json 或 xlsx / format must be json or xlsx"),
     )
+
+
+EVENT_TYPE = validate.OneOf(sorted(c.type for c in all_contracts()), error="未知的事件类型 / unknown event type")
+
+
+class RequestedItem(Schema):
+    event = fields.String(required=True, validate=EVENT_TYPE, metadata={"description": "a catalogue event type"})
+    fields_ = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)),
+        data_key="fields",
+        attribute="fields",
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "catalogue fields of that event type"},
+    )
+
+
+class DataRequestIn(Schema):
+    items = fields.List(fields.Nested(RequestedItem), required=True, validate=validate.Length(min=1, max=30))
+    purpose = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    legal_basis = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    region = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{12}$", error="区域须为12位行政区划代码 / region must be a 12-digit unit code"),
+        metadata={"description": "an admin-unit subtree inside your policy's region (at most the city's)"},
+    )
+    ends_on = fields.Date(required=True, metadata={"description": "the last day you need the data (at most a year)"})
+
+
+class InformationIn(Schema):
+    information = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class QuestionIn(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class DecisionIn(Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(["approve", "narrow", "refuse"], error="须为 approve、narrow 或 refuse / {choices}"),
+    )
+    items = fields.List(
+        fields.Nested(RequestedItem), metadata={"description": "narrow: the items granted (a subset of those asked)"}
+    )
+    region = fields.String(
+        validate=validate.Regexp(r"^\d{12}$", error="区域须为12位行政区划代码 / region must be a 12-digit unit code"),
+        metadata={"description": "narrow: a region inside the one asked for"},
+    )
+    ends_on = fields.Date(metadata={"description": "narrow: an end no later than the one asked for"})
+    reason_zh = fields.String(
+        validate=validate.Length(min=2, max=1000), metadata={"description": "refuse: the reason, in Chinese"}
+    )
+
+
+class DataRequestOut(Schema):
+    id = fields.String()
+    agency = fields.String()
+    state = fields.String(metadata={"description": "submitted, reviewed, waiting, proposed, granted or refused"})
+    items = fields.List(fields.Dict(), metadata={"description": "conditional items awaiting the answer"})
+    granted_at_once = fields.List(fields.Dict(), metadata={"description": "unconditional items, granted on applying"})
+    already_granted = fields.List(fields.Dict(), metadata={"description": "items your policy in force already sends"})
+    purpose = fields.String()
+    legal_basis = fields.String()
+    region = fields.String()
+    ends_on = fields.Date()
+    reviewed = fields.Boolean()
+    due_at = fields.DateTime(
+        allow_none=True, metadata={"description": "when the deadline now running (review, then answer) runs out"}
+    )
+    working_days_used = fields.Float()
+    escalated = fields.List(fields.String(), metadata={"description": "deadlines missed: review, answer"})
+    question = fields.String(allow_none=True)
+    information = fields.String(allow_none=True)
+    decision = fields.Dict(allow_none=True, metadata={"description": "outcome, items, region, ends_on or reason_zh"})
+    admin_request_id = fields.String(allow_none=True, metadata={"description": "the approval awaiting a second admin"})
+    submitted_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
