@@ -29,6 +29,11 @@ def normalise(code: str) -> str:
     return unicodedata.normalize("NFKC", code).strip() if isinstance(code, str) else code
 
 
+def is_code(code: object) -> bool:
+    """Whether ``code`` is exactly 12 ASCII digits (no surrounding space, no other script's digits)."""
+    return isinstance(code, str) and _CODE.fullmatch(code) is not None
+
+
 def check(code: str) -> str:
     if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise InvalidUnitCode(f"admin unit code must be 12 digits: {code!r}")

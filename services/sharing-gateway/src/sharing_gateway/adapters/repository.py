@@ -88,6 +88,11 @@ class GrantRepository:
         return {code: int(revision or 0) for code, revision in self.session.execute(query)}
 
     def in_force(self, codes: list[str]) -> list[dict[str, Any]]:
-        """The grants not ended, oldest first."""
-        query = sa.select(policy_grants).where(policy_grants.c.ended_at.is_(None), policy_grants.c.agency.in_(codes))
+        """The grants not ended, oldest first; one past its end is not in force even before the
+        worker records its expiry."""
+        query = sa.select(policy_grants).where(
+            policy_grants.c.ended_at.is_(None),
+            policy_grants.c.ends_at > dt.datetime.now(dt.UTC),
+            policy_grants.c.agency.in_(codes),
+        )
         return [dict(r) for r in self.session.execute(query.order_by(policy_grants.c.id)).mappings()]

@@ -162,7 +162,7 @@ admin_requests = sa.Table(
     sa.Column("public_key", sa.String(64), nullable=True, comment="for register_notice_key: the key (base64url)"),
     sa.Column("key_id", sa.String(16), nullable=True, comment="for revoke_key: the API key's public id"),
     sa.Column("data_request_id", sa.String(36), nullable=True, comment="for grant_data: the agency's data request"),
-    sa.Column("state", sa.String(12), nullable=False, comment="pending or approved"),
+    sa.Column("state", sa.String(12), nullable=False, comment="pending, approved or withdrawn"),
     sa.Column("requested_by", sa.String(100), nullable=False),
     sa.Column("requested_at", TZ, nullable=False),
     sa.Column("approved_by", sa.String(100), nullable=True),

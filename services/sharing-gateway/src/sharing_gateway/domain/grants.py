@@ -54,7 +54,9 @@ def compose(policy: Policy, grants: Iterable[Grant], revision: int) -> Policy:
             if f not in fields:
                 fields.append(f)
             transforms.pop(f, None)  # a field the file listed as withheld (drop) is now sent
-            purposes[f] = purposes.get(f) or grant.purpose
+            # No purpose of its own: the request's general purpose is not one, so a granted field that
+            # may hold sensitive values still loses religious and ethnic ones, and a field sensitive by
+            # itself is not sent (``policy.apply``); those need a policy file naming the purpose.
             if whole:
                 field_regions.pop(f, None)
             else:

@@ -100,7 +100,9 @@ def in_region(policy: Policy, data: Mapping[str, Any], event_type: str | None = 
     unit = unit_of(data)
     share = policy.share_for(event_type) if event_type else None
     if share is not None and share.regions is not None:  # granted for some subtrees only: never about no unit
-        return unit is not None and any(units.in_subtree(r, unit) for r in share.regions)
+        if unit is None or not units.in_subtree(policy.region, unit):  # never beyond the file's region
+            return False
+        return any(units.in_subtree(r, unit) for r in share.regions)
     return unit is None or units.in_subtree(policy.region, unit)
 
 
@@ -125,7 +127,10 @@ def apply(policy: Policy, event_type: str, data: Mapping[str, Any], digest_key: 
         if how == "drop" or field not in data or not _field_in_region(share, field, data):
             continue
         value = data[field]
-        if marks.get(field) == "values" and not str(share.purposes.get(field, "")).strip():
+        own_purpose = bool(str(share.purposes.get(field, "")).strip())
+        if marks.get(field) is True and not own_purpose:  # a file always names one; a grant never does
+            continue
+        if marks.get(field) == "values" and not own_purpose:
             value = _without_sensitive_values(value)
             if value is _WITHHELD:
                 continue

@@ -167,6 +167,16 @@ def approve(
     return result
 
 
+def withdraw(uow: UnitOfWork, request_id: str) -> None:
+    """A pending request its subject no longer needs (a data request refused while its approval
+    waited): no longer listed, and no longer approvable."""
+    uow.session.execute(
+        admin_requests.update()
+        .where(admin_requests.c.id == request_id, admin_requests.c.state == "pending")
+        .values(state="withdrawn")
+    )
+
+
 def pending(uow: UnitOfWork, policies: Mapping[str, Policy], principal: Principal) -> list[dict]:
     """Requests waiting for a second gateway admin, for agencies whose region the caller's unit
     contains (gateway admins and auditors)."""

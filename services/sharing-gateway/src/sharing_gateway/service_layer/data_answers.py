@@ -25,6 +25,7 @@ from chassis.sla_clock import SlaClock
 from chassis.work_calendar import WorkCalendar
 from sharing_gateway.adapters.tables import data_requests
 from sharing_gateway.domain import data_requests as lifecycle
+from sharing_gateway.domain import grants as grants_rule
 from sharing_gateway.domain.policy import Policy
 from sharing_gateway.service_layer import agencies as agency_service
 from sharing_gateway.service_layer import approvals, data_grants
@@ -122,10 +123,12 @@ def decide(
         if body["outcome"] == "refuse":
             decision = {"outcome": "refused", "reason_zh": body["reason_zh"]}
             moved = _move(uow, calendar, row, "refuse", now, decision=decision)
+            if row.get("admin_request_id"):  # refused while its approval waited: the approval goes too
+                approvals.withdraw(uow, row["admin_request_id"])
             record(uow, row, "refused", version, principal.subject, {"reason_zh": body["reason_zh"]})
             uow.commit()
             return shown(moved, calendar, now)
-        decision = _granted(row, body)
+        decision = _granted(row, body, now)
         if row["state"] != lifecycle.REVIEWED:
             raise Conflict("须先完成合规审查", "The compliance review comes first", state=row["state"])
         asked = approvals.ask(uow, policies, principal, row["agency"], approvals.GRANT_DATA, data_request_id=request_id)
@@ -136,7 +139,7 @@ def decide(
         return shown(moved, calendar, now)
 
 
-def _granted(row: Mapping, body: Mapping[str, Any]) -> dict:
+def _granted(row: Mapping, body: Mapping[str, Any], now: dt.datetime) -> dict:
     """What an approval grants: the request as asked, or (narrowed) a subset of its items, a region
     inside its region and an end no later than its end."""
     asked = {i["event"]: i["fields"] for i in row["items"]}
@@ -145,11 +148,15 @@ def _granted(row: Mapping, body: Mapping[str, Any]) -> dict:
     if wider:
         raise InvalidInput("只能批准所申请的数据项", "Only items the agency asked for can be granted", items=wider)
     region = body.get("region") or row["region"]
+    if not units.is_code(region):  # a trailing newline or other scripts' digits are not codes
+        raise InvalidInput("区域须为12位行政区划代码", "The region must be a 12-digit admin-unit code", field="region")
     if not units.in_subtree(row["region"], region):
         raise InvalidInput("批准区域须在申请区域之内", "The region granted must lie inside the region asked for")
     ends_on = body.get("ends_on") or row["ends_on"]
     if ends_on > row["ends_on"]:
         raise InvalidInput("批准期限不能长于所申请的期限", "The end granted cannot be later than the end asked for")
+    if grants_rule.ends_at(ends_on) <= now:
+        raise InvalidInput("批准期限不能早于今天", "The end granted cannot be before today", field="ends_on")
     items = [{"event": i["event"], "fields": list(i["fields"])} for i in items if i["fields"]]
     narrowed = items != row["items"] or region != row["region"] or ends_on != row["ends_on"]
     return {

@@ -110,6 +110,10 @@ def carry_out(
             "The dry run over history is not attached to the decision yet; approve once it is",
         )
     end = rule.ends_at(dt.date.fromisoformat(decision["ends_on"]))
+    if end <= now:
+        raise Conflict(
+            "批准时申请的期限已过，请重新申请", "The grant's end has passed before its approval; apply again"
+        )
     agency = row["agency"]
     version = add(uow, policies, agency, request_id, decision["items"], decision["region"], row["purpose"], end, now)
     stopped = lifecycle.moved_clock(SlaClock.of(row), lifecycle.GRANTED, calendar, now)

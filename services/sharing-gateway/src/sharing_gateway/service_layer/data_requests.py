@@ -89,7 +89,9 @@ def _apply(
                 return shown(known, calendar, now, to_agency=True), False
         policy = data_grants.effective_one(uow, policies, agency)
         items = _checked(body, policy, now)
-        pending, at_once, already = _sorted_items(items, policy, body["region"])
+        # Already sent: what the policy file sends for good. A field sent only by a grant may be asked for
+        # again before the grant ends (a renewal), so the feed has no gap when it does.
+        pending, at_once, already = _sorted_items(items, policies[agency], body["region"])
         if not pending and not at_once:
             raise Conflict(
                 "所申请的数据项均已共享给本机构", "Every item asked for is already shared with you", already=already
