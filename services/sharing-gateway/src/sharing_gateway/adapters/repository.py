@@ -89,7 +89,8 @@ class GrantRepository:
 
     def in_force(self, codes: list[str]) -> list[dict[str, Any]]:
         """The grants not ended, oldest first; one past its end is not in force even before the
-        worker records its expiry."""
+        worker records its expiry. (So the grants in force under a label ``+gN`` at a time T are those
+        granted at or before revision N, not ended by it, and whose end is after T.)"""
         query = sa.select(policy_grants).where(
             policy_grants.c.ended_at.is_(None),
             policy_grants.c.ends_at > dt.datetime.now(dt.UTC),

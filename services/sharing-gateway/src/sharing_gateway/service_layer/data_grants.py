@@ -38,6 +38,9 @@ def effective(uow: UnitOfWork, policies: Mapping[str, Policy]) -> dict[str, Poli
     revisions = uow.grants.revisions(codes)
     in_force: dict[str, list[rule.Grant]] = {}
     for r in uow.grants.in_force(codes):
+        at = revisions.get(r["agency"])
+        if at is None or r["granted_revision"] > at or (r["ended_revision"] is not None and r["ended_revision"] <= at):
+            continue  # granted or ended after the revision read above: not what its label names
         in_force.setdefault(r["agency"], []).append(
             rule.Grant(r["event_type"], tuple(r["fields"]), r["region"], r["purpose"], _aware(r["ends_at"]))
         )
