@@ -73,7 +73,7 @@ class KeycloakPages:
     def sign_in(self, authorize_url: str, username: str, password: str) -> str:
         """The URL Keycloak sends the browser back to (with code and state); AssertionError if it does not."""
         url, method, data = authorize_url, "GET", None
-        for _ in range(8):
+        for _ in range(12):  # a sign-in takes 3 to 5 pages; a one-time code refused at a step's edge costs one more
             answer = self._request(method, url, data=data)
             if answer.is_redirect:
                 url = urllib.parse.urljoin(url, answer.headers["Location"])
@@ -100,7 +100,13 @@ class KeycloakPages:
                 data = {"username": username, "password": password}
             else:
                 raise AssertionError(f"unexpected Keycloak page: {page[:500]}")
-        raise AssertionError("too many Keycloak pages")
+        raise AssertionError(f"too many Keycloak pages for {username}; the last one said: {self._feedback()}")
+
+    def _feedback(self) -> str:
+        """What Keycloak's last page told the user (a refused code, an expired form ...)."""
+        found = re.search(r'kc-feedback-text">([^<]*)<|alert-error[^"]*"[^>]*>\s*([^<]*)<', self.last_page)
+        said = next((g.strip() for g in found.groups() if g), "") if found else ""
+        return said or repr(self.last_page[:300])
 
 
 def console_sign_in(client, username: str, password: str, next_path: str | None = None):
