@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sharing_gateway.adapters.tables import policy_grants
+from sharing_gateway.adapters.data_request_tables import policy_grants
 from sharing_gateway.domain import admission
 from sharing_gateway.domain import grants as rule
 from sharing_gateway.service_layer import dry_run

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sharing_gateway.adapters.tables import data_requests, ledger, policy_grants
+from sharing_gateway.adapters.data_request_tables import data_requests, policy_grants
+from sharing_gateway.adapters.tables import ledger
 from sharing_gateway.service_layer import data_answers, data_grants, dry_run
 
 from chassis.events import Envelope

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from sharing_gateway.adapters.data_request_tables import policy_grants
 from sharing_gateway.adapters.tables import (
     agencies,
     feed_entries,
@@ -17,7 +18,6 @@ from sharing_gateway.adapters.tables import (
     ledger,
     ledger_head,
     person_disclosures,
-    policy_grants,
 )
 
 

@@ -23,7 +23,7 @@ from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.sla_clock import SlaClock
 from chassis.work_calendar import WorkCalendar
-from sharing_gateway.adapters.tables import data_requests
+from sharing_gateway.adapters.data_request_tables import data_requests
 from sharing_gateway.domain import data_requests as lifecycle
 from sharing_gateway.domain import grants as grants_rule
 from sharing_gateway.domain.policy import Policy

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from chassis.errors import Conflict
 from chassis.sla_clock import SlaClock
 from chassis.work_calendar import WorkCalendar
-from sharing_gateway.adapters.tables import agencies, data_requests, policy_grants
+from sharing_gateway.adapters.data_request_tables import data_requests, policy_grants
+from sharing_gateway.adapters.tables import agencies
 from sharing_gateway.domain import data_requests as lifecycle
 from sharing_gateway.domain import grants as rule
 from sharing_gateway.domain.policy import Policy

@@ -24,7 +24,7 @@ from chassis.digests import DigestKey
 from chassis.events import Envelope
 from chassis.settings import BaseSettings
 from chassis.topics import EVALUATION, REGISTRY_PERSON, SERVICEDESK
-from sharing_gateway.adapters.tables import data_requests
+from sharing_gateway.adapters.data_request_tables import data_requests
 from sharing_gateway.domain import admission
 from sharing_gateway.domain import grants as rule
 from sharing_gateway.domain import policy as policies
