@@ -40,6 +40,10 @@ class FakeFeedRepository:
 class FakeLedgerRepository:
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
+        self.locked = False
+
+    def lock(self) -> None:
+        self.locked = True
 
     def head(self) -> dict[str, Any]:
         last = self.records[-1] if self.records else {"position": 0, "hash": chain.GENESIS}

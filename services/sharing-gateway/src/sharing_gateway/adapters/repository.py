@@ -54,6 +54,13 @@ class LedgerRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    def lock(self) -> None:
+        """Take the head's lock before changing any agency's row (its feed sequence, pause, policy version or
+        grant revision). The gateway's one lock order is the ledger's head first, then agencies' rows: a notice's
+        receipt appends to the ledger before its feed, so a delivery that took its feed's row first and then
+        waited for the ledger would deadlock with it on PostgreSQL. SQLite's writer lock serialises anyway."""
+        self.head()
+
     def head(self) -> dict[str, Any]:
         """The chain's last position and hash, locked until the transaction ends."""
         query = sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()

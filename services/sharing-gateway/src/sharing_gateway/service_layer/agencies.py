@@ -177,6 +177,7 @@ def set_paused(
         raise NotFound("没有这个机构", "No such agency")
     if row.paused == paused:
         raise Conflict("该机构的推送已是此状态", "The feed is already " + ("paused" if paused else "running"))
+    uow.ledger.lock()  # before the agency's row: the one lock order (``LedgerRepository.lock``)
     uow.session.execute(
         agencies.update()
         .where(agencies.c.code == agency)

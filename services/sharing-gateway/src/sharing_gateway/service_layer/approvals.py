@@ -160,6 +160,7 @@ def approve(
         )
         return result
     else:
+        uow.ledger.lock()  # before the agency's row: the one lock order (``LedgerRepository.lock``)
         uow.session.execute(
             agencies.update().where(agencies.c.code == row["agency"]).values(policy_version=policy.file_label)
         )

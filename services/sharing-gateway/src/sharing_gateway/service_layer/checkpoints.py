@@ -50,7 +50,7 @@ def make(
     now = now or dt.datetime.now(dt.UTC)
     if only_if_due and not _due(uow, schedule, now):  # looked at without the head's lock, which appends need
         return None
-    head = uow.session.execute(sa.select(ledger_head).where(ledger_head.c.id == 1).with_for_update()).mappings().one()
+    head = uow.ledger.head()  # locked: the one lock order, before the feeds' rows
     last = (
         uow.session.execute(sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.position.desc()).limit(1))
         .mappings()

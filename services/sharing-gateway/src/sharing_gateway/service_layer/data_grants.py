@@ -56,6 +56,7 @@ def effective_one(uow: UnitOfWork, policies: Mapping[str, Policy], agency: str) 
 
 
 def _next_revision(uow: UnitOfWork, agency: str) -> int:
+    uow.ledger.lock()  # before the agency's row: the one lock order (``LedgerRepository.lock``)
     bump = agencies.update().where(agencies.c.code == agency).values(grant_revision=agencies.c.grant_revision + 1)
     return int(uow.session.execute(bump.returning(agencies.c.grant_revision)).scalar_one())
 

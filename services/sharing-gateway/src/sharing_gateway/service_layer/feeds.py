@@ -85,6 +85,7 @@ def append(
     none of them); ``policy``: the policy in force it was delivered under (``data_grants.effective``)."""
     if uow.feeds.has_entry(agency, event_id):
         return None
+    uow.ledger.lock()  # before the feed's row: the one lock order (``LedgerRepository.lock``)
     seq = uow.feeds.next_sequence(agency)
     entry = delivery.signer.sign(
         {
