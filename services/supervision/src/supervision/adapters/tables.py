@@ -2,8 +2,9 @@
 
 Two kinds of table. The **view** (people view, record dates, facts) is rebuilt from the topics
 by a replay and digested (``service_layer.view.digest_of_view``). The **records** (closed months,
-their contributions, recalculations) are the supervision's own acts: a replay leaves them alone,
-so a closed month keeps its figures however the view is rebuilt.
+their contributions, recalculations, alerts) are the supervision's own acts: a replay leaves them
+alone, so a closed month keeps its figures however the view is rebuilt, and an alert stays open
+as long as the rebuilt view still shows its cause.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from chassis.processed import processed_events_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
-#: Stages the supervision's events (``supervision.v1``, its alerts: part 2) in its outbox.
+#: Stages the supervision's events (``supervision.v1``: alerts raised and cleared) in its outbox.
 EVENTS = Outbox(outbox, "/tongxin/supervision")
 processed_events = processed_events_table(metadata)
 TZ = sa.DateTime(timezone=True)
@@ -89,4 +90,22 @@ contributions = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("amount", AMOUNT, nullable=False),
     sa.Column("person_id", sa.String(36), nullable=True),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("rule", sa.String(40), nullable=False),
+    sa.Column("unit_code", sa.String(12), nullable=False, index=True),
+    sa.Column("subject", sa.String(160), nullable=False, comment="a month, person id, agency/notice id, suggestion id"),
+    sa.Column("detail", sa.String(80), nullable=False),
+    sa.Column("raised_at", TZ, nullable=False),
+    sa.Column("cleared_at", TZ, nullable=True),
+    # rule|unit|subject while the alert is open, NULL once cleared: at most one open alert per cause,
+    # even if two evaluations race (NULLs do not collide on SQLite or PostgreSQL).
+    sa.Column("open_key", sa.String(220), nullable=True, unique=True),
+    sa.Column("acknowledged_by", sa.String(100), nullable=True),
+    sa.Column("acknowledged_at", TZ, nullable=True),
+    sa.Column("acknowledged_note", sa.String(500), nullable=True),
 )
