@@ -1,17 +1,19 @@
-"""The alerts as the supervision keeps them: one row per alert, open until its cause goes away.
-Records, not view: a replay leaves them, and the next evaluation finds the same causes."""
+"""The alerts as the supervision keeps them: one row per alert, open until its cause goes away,
+and every acknowledgement of one. Records, not view: a replay leaves them, and the next
+evaluation finds the same causes."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from supervision.adapters.repository import _fact
-from supervision.adapters.tables import alerts, facts
+from supervision.adapters.tables import alert_acknowledgements, alerts, facts
 from supervision.domain.alerts import Cause
 from supervision.domain.facts import Fact
 
@@ -25,9 +27,6 @@ class Alert:
     detail: str
     raised_at: dt.datetime
     cleared_at: dt.datetime | None
-    acknowledged_by: str | None = None
-    acknowledged_at: dt.datetime | None = None
-    acknowledged_note: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -61,12 +60,48 @@ class AlertRecords:
         self.session.execute(alerts.update().where(alerts.c.id == alert.id).values(cleared_at=at, open_key=None))
         return dataclasses.replace(alert, cleared_at=at)
 
+    # -- the task list -------------------------------------------------------------------
+    def get(self, alert_id: str) -> Alert | None:
+        row = self.session.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+        return _alert(row) if row else None
+
+    def page(self, prefix: str, is_open: bool, limit: int, after: tuple[dt.datetime, str] | None) -> list[Alert]:
+        """Alerts of units starting with ``prefix``, open or cleared, newest raised first; ``limit + 1``
+        rows, after the keyset ``after`` (raised_at, id)."""
+        state = alerts.c.open_key.is_not(None) if is_open else alerts.c.open_key.is_(None)
+        query = sa.select(alerts).where(alerts.c.unit_code.startswith(prefix, autoescape=True), state)
+        if after is not None:
+            at, last = after
+            query = query.where(sa.or_(alerts.c.raised_at < at, sa.and_(alerts.c.raised_at == at, alerts.c.id < last)))
+        rows = self.session.execute(query.order_by(alerts.c.raised_at.desc(), alerts.c.id.desc()).limit(limit + 1))
+        return [_alert(r) for r in rows.mappings()]
+
+    def acknowledge(self, alert_id: str, by_subject: str, by_name: str, by_unit: str, at: dt.datetime,
+                    note: str) -> None:  # fmt: skip
+        self.session.execute(alert_acknowledgements.insert(), dict(
+            alert_id=alert_id, by_subject=by_subject, by_name=by_name, by_unit=by_unit, at=at, note=note
+        ))  # fmt: skip
+
+    def acknowledgements(self, alert_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {a: [] for a in alert_ids}
+        if not alert_ids:
+            return found
+        rows = self.session.execute(
+            sa.select(alert_acknowledgements)
+            .where(alert_acknowledgements.c.alert_id.in_(list(alert_ids)))
+            .order_by(alert_acknowledgements.c.id)
+        ).mappings()
+        for r in rows:
+            found[r["alert_id"]].append({"by": r["by_name"], "by_unit": r["by_unit"], "at": _aware(r["at"]),
+                                         "note": r["note"]})  # fmt: skip
+        return found
+
 
 def _alert(r: sa.RowMapping) -> Alert:
     return Alert(**{f.name: _aware(r[f.name]) for f in dataclasses.fields(Alert)})
 
 
-def _aware(value: object) -> object:
+def _aware(value: Any) -> Any:
     # SQLite hands timestamps back without their zone; they were written in UTC.
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)

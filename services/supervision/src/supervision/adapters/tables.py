@@ -105,7 +105,17 @@ alerts = sa.Table(
     # rule|unit|subject while the alert is open, NULL once cleared: at most one open alert per cause,
     # even if two evaluations race (NULLs do not collide on SQLite or PostgreSQL).
     sa.Column("open_key", sa.String(220), nullable=True, unique=True),
-    sa.Column("acknowledged_by", sa.String(100), nullable=True),
-    sa.Column("acknowledged_at", TZ, nullable=True),
-    sa.Column("acknowledged_note", sa.String(500), nullable=True),
+)
+
+#: Who acknowledged an alert, when, with what note: every acknowledgement kept (the audit of the task list).
+alert_acknowledgements = sa.Table(
+    "alert_acknowledgements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.String(36), sa.ForeignKey("alerts.id"), nullable=False, index=True),
+    sa.Column("by_subject", sa.String(100), nullable=False, comment="the staff member's account id"),
+    sa.Column("by_name", sa.String(100), nullable=False),
+    sa.Column("by_unit", sa.String(12), nullable=False),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("note", sa.String(500), nullable=False),
 )

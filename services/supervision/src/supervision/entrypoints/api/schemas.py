@@ -141,3 +141,43 @@ class SchemeOut(SchemeRef):
     sections = fields.List(fields.Nested(SectionOut))
     indicators = fields.List(fields.Nested(IndicatorOut))
     not_measurable = fields.List(fields.Nested(NotMeasurableOut))
+
+
+class AlertQuery(UnitQuery):
+    state = fields.String(load_default="open", validate=validate.OneOf(["open", "cleared"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+class AcknowledgeIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class AcknowledgementOut(Schema):
+    by = fields.String(metadata={"description": "the staff member's name"})
+    by_unit = fields.String()
+    at = fields.DateTime()
+    note = fields.String()
+
+
+class AlertOut(Schema):
+    id = fields.String()
+    rule = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    unit_code = fields.String()
+    subject = fields.String(
+        allow_none=True, metadata={"description": "a month, person id or suggestion id; a notice's only to evaluators"}
+    )
+    detail = fields.String()
+    state = fields.String(metadata={"description": "open or cleared"})
+    raised_at = fields.DateTime()
+    cleared_at = fields.DateTime(allow_none=True)
+    acknowledgements = fields.List(fields.Nested(AcknowledgementOut))
+
+
+class AlertListOut(Schema):
+    unit = fields.String()
+    state = fields.String()
+    items = fields.List(fields.Nested(AlertOut))
+    next_cursor = fields.String(allow_none=True)

@@ -1,4 +1,4 @@
-"""supervision alerts
+"""supervision alerts and their acknowledgements
 
 Revision ID: 0002
 Revises: 0001
@@ -30,17 +30,31 @@ def upgrade() -> None:
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("cleared_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("open_key", sa.String(length=220), nullable=True),
-        sa.Column("acknowledged_by", sa.String(length=100), nullable=True),
-        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("acknowledged_note", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("open_key"),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_alerts_unit_code"), ["unit_code"], unique=False)
+    op.create_table(
+        "alert_acknowledgements",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("alert_id", sa.String(length=36), nullable=False),
+        sa.Column("by_subject", sa.String(length=100), nullable=False, comment="the staff member's account id"),
+        sa.Column("by_name", sa.String(length=100), nullable=False),
+        sa.Column("by_unit", sa.String(length=12), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.ForeignKeyConstraint(["alert_id"], ["alerts.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("alert_acknowledgements", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_alert_acknowledgements_alert_id"), ["alert_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alert_acknowledgements", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alert_acknowledgements_alert_id"))
+    op.drop_table("alert_acknowledgements")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alerts_unit_code"))
     op.drop_table("alerts")
