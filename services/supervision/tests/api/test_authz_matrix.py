@@ -42,6 +42,9 @@ MATRIX = {
     ("GET", "/rankings/{month}"): m.Rule(
         lambda c, h, s: c.get("/rankings/2026-10", query_string={"within": TOWN_A}, headers=h), listed_units=units_of
     ),
+    ("GET", "/assessments/{month}/report.xlsx"): m.Rule(
+        lambda c, h, s: c.get("/assessments/2026-10/report.xlsx", query_string={"within": TOWN_A}, headers=h)
+    ),
     ("GET", "/alerts"): m.Rule(
         lambda c, h, s: c.get("/alerts", query_string={"unit": TOWN_A}, headers=h), listed_units=units_of
     ),
@@ -68,6 +71,12 @@ REFERENCES = [
         "a town drilling into another county's events",
         lambda c, h, s: c.get(EVENTS, query_string={"unit": OTHER_TOWN}, headers=h),
         "admin",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town's report of the county's towns",
+        lambda c, h, s: c.get("/assessments/2026-10/report.xlsx", query_string={"within": "370783000000"}, headers=h),
+        "viewer",
         refused=(404,),
     ),
     m.Reference(

@@ -11,20 +11,20 @@ town handled stays anonymous).
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 from typing import Any
 
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput, NotFound
 from chassis.paging import decode_cursor, encode_cursor
+from chassis.spreadsheets import write_xlsx
 from supervision.adapters.repository import Closure
 from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
-from supervision.domain.figures import figures, tally
+from supervision.domain.figures import Figure, figures, tally
 from supervision.domain.indicators import INDICATORS, NOT_MEASURABLE
-from supervision.domain.ranking import children, rank
-from supervision.domain.scheme import LEVELS, Scheme, score
+from supervision.domain.ranking import Place, children, rank
+from supervision.domain.scheme import LEVELS, Scheme, Score, score
 from supervision.service_layer.months_of_record import month_contributions
 from supervision.service_layer.unit_of_work import UowFactory
 
@@ -102,13 +102,44 @@ def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
+    places = [dataclasses.asdict(place) for place, _, _ in _ranked(found, scheme, within)]
+    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+
+
+def _ranked(found: list, scheme: Scheme, within: str) -> list[tuple[Place, dict[str, Figure], Score]]:
+    """Each unit one level below ``within`` in rank order, with its figures and score."""
     tallies = tally(found)
     below = children(within, {unit for _, unit in tallies})
-    indexes: dict[str, Decimal | None] = {
-        unit: score(scheme, units.level(unit), figures(tallies, unit)).index for unit in below
-    }
-    places = [dataclasses.asdict(p) for p in rank(indexes)]
-    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+    figs = {unit: figures(tallies, unit) for unit in below}
+    scores = {unit: score(scheme, units.level(unit), figs[unit]) for unit in below}
+    return [(p, figs[p.unit_code], scores[p.unit_code]) for p in rank({u: s.index for u, s in scores.items()})]
+
+
+#: The monthly assessment spreadsheet's leading columns; one column per indicator follows.
+REPORT_HEADER = ["名次", "单位代码", "同心指数", "得分", "计分满分"]
+
+
+def monthly_report_xlsx(
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str
+) -> tuple[str, bytes]:
+    """The month's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
+    index, points of measured weight, then every indicator's figure; the last row is ``within``
+    itself. Counts and shares only: no person is named."""
+    month, within = _month(month), _unit_in_scope(principal, within)
+    with uow_factory() as uow:
+        found, closure = month_contributions(uow, month, scheme)
+    scheme = _scheme_of(closure, scheme)
+    header = REPORT_HEADER + [f"{i.name_zh}（{i.measure}）" for i in INDICATORS.values()]
+    rows = [
+        [place.rank, place.unit_code, result.index, result.points, result.out_of,
+         *(figs[code].value for code in INDICATORS)]
+        for place, figs, result in _ranked(found, scheme, within)
+    ]  # fmt: skip
+    own = figures(found, within)
+    total = score(scheme, units.level(within), own)
+    rows.append(["合计", within, total.index, total.points, total.out_of, *(own[code].value for code in INDICATORS)])
+    sheet = f"{month} 考核（{scheme.version}{'，已结算' if closure else ''}）"
+    return f"supervision-{month}-{within}.xlsx", write_xlsx(header, rows, sheet_name=sheet)
 
 
 def drill_down(
