@@ -16,6 +16,7 @@ from chassis.events import Envelope
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_B
 from services.supervision.tests.events import breach, notice, person_event, request, suggestion
 from supervision.adapters.tables import outbox
+from supervision.entrypoints.worker import AlertSchedule
 from supervision.service_layer import alerting, view
 
 NOV = "2026-11-10T02:00:00+00:00"
@@ -89,3 +90,16 @@ def test_a_stale_record_and_an_unhandled_notice_are_alerted_without_the_notice_i
     with sv.engine.connect() as conn:
         payloads = b"".join(conn.execute(sa.select(outbox.c.payload)).scalars())
     assert b"N-7" not in payloads
+
+
+def test_the_worker_evaluates_when_the_view_took_events_or_the_interval_passed(sv, feed):
+    schedule = AlertSchedule(sv, every_s=3600)
+    assert schedule() is None  # first run: nothing to raise
+    feed(*breached_month())
+    assert schedule() is None  # no event noted, the interval not passed: not evaluated
+    assert published(sv) == []
+    schedule.note()
+    assert schedule() == {"raised": 2, "cleared": 0}
+    schedule.note()
+    assert schedule() is None  # evaluated, nothing changed
+    assert len(published(sv)) == 2

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from chassis import units
 from chassis.contracts import evaluation, gateway, servicedesk
+from chassis.contracts import supervision as supervision_events
 from supervision.domain import months
 from supervision.domain.facts import Fact, Person
 from supervision.domain.figures import figures
@@ -183,6 +184,8 @@ RULES: dict[str, Rule] = {
         ),
     )
 }  # fmt: skip
+
+assert set(RULES) == set(supervision_events.RULE_CODES), "the contract names every rule, and only those"
 
 #: What the issue asks an alert for that no event carries yet.
 NOT_WRITABLE = {
