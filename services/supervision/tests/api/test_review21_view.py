@@ -83,3 +83,18 @@ def test_a_replay_does_not_throw_away_facts_the_topics_no_longer_hold(sv, feed):
     with sv.engine.connect() as conn:
         kept = conn.execute(sa.select(facts.c.event_id).where(facts.c.event_id == old.id)).scalar()
     assert kept == old.id, "the view of August cannot be rebuilt from a topic that kept 30 days"
+
+
+def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, auth, feed):
+    # Town A has people and nothing else (measured on 32 points); town B also handled a request and held
+    # an activity (measured on 37). Both indexes are "of 100"; the ranking does not say on what base.
+    feed(
+        person_event("a1", unit=HOME_A),
+        person_event("b1", unit=HOME_B),
+        request(sd.REQUEST_OPENED, "rb", HOME_B, person="b1"),
+        request(sd.REQUEST_RESOLVED, "rb", HOME_B, person="b1"),
+        activity("act-b", HOME_B, 10),
+    )
+    r = client.get("/rankings/2026-10", query_string={"within": "370783000000"}, headers=auth())
+    assert r.status_code == 200, r.get_json()
+    assert all("out_of" in place for place in r.get_json()["items"]), r.get_json()["items"]

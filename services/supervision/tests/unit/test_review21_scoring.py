@@ -65,3 +65,13 @@ def test_a_town_with_no_requests_is_not_rewarded_on_the_breaches_item():
     assert items["resolved_within_sla"].points is None  # nothing resolved: not measured
     # but sla_breaches is a count, 0 whenever nothing was asked: 8 free points of 8.
     assert items["sla_breaches"].points is None, items["sla_breaches"]
+
+
+def test_the_indicator_names_say_what_they_count():
+    from supervision.domain.indicators import INDICATORS
+
+    # 受理 is acceptance (the next indicator, 诉求按时受理率); this one counts requests submitted.
+    assert "受理" not in INDICATORS["requests_received"].name_zh
+    # 件数 counts requests, but the unit of measure (and the count: one request may miss twice) is 次.
+    breaches = INDICATORS["sla_breaches"]
+    assert not (breaches.name_zh.endswith("件数") and breaches.measure == "次")
