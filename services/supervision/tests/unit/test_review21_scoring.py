@@ -75,3 +75,13 @@ def test_the_indicator_names_say_what_they_count():
     # 件数 counts requests, but the unit of measure (and the count: one request may miss twice) is 次.
     breaches = INDICATORS["sla_breaches"]
     assert not (breaches.name_zh.endswith("件数") and breaches.measure == "次")
+
+
+def test_the_worst_satisfaction_rating_earns_no_points():
+    # Ratings run 1-5, so value / target gives the worst possible mean (1.00) 12 x 1 / 4.5 = 2.67 points.
+    found = contributions(Evidence(OCT, [
+        fact("c1", sd.REQUEST_CLOSED, A1, "r1", person_id="pa", measure=1),
+    ], PEOPLE))  # fmt: skip
+    items = {i.indicator: i for i in score(SCHEME, "town", figures(found, TOWN_A)).items}
+    assert items["satisfaction"].value == 1
+    assert items["satisfaction"].points == 0, items["satisfaction"]
