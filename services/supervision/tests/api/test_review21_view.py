@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from chassis.contracts import servicedesk as sd
 from chassis.topics import EVENT_RETENTION_DAYS, SERVICEDESK, retention
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
-from services.supervision.tests.events import activity, notice, person_event, request
+from services.supervision.tests.events import activity, notice, person_event, request, suggestion
 from supervision.adapters.tables import facts
 from supervision.service_layer import view
 
@@ -98,3 +98,12 @@ def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, a
     r = client.get("/rankings/2026-10", query_string={"within": "370783000000"}, headers=auth())
     assert r.status_code == 200, r.get_json()
     assert all("out_of" in place for place in r.get_json()["items"]), r.get_json()["items"]
+
+
+def test_anonymous_suggestions_nobody_triaged_do_not_drag_a_towns_score(client, auth, feed):
+    # The mailbox is public and anonymous (servicedesk POST /suggestions, 20 a minute per client): anyone,
+    # a rival town's staff included, may post to town A. The desk has no way to set spam aside but to
+    # forward and answer each one, and every one received counts in the share worth 10 points.
+    feed(suggestion(sd.SUGGESTION_RECEIVED, "real", HOME_A), suggestion(sd.SUGGESTION_ANSWERED, "real", HOME_A))
+    feed(*(suggestion(sd.SUGGESTION_RECEIVED, f"spam{i}", HOME_A) for i in range(20)))
+    assert figure(client, auth(), TOWN_A, "suggestions_answered")["value"] == "100.00"
