@@ -71,7 +71,7 @@ def test_the_view_rebuilt_gives_the_same_alerts_and_changes_nothing(sv, feed):
     feed(*events)
     alerting.evaluate(sv.uow, sv.scheme, NOW)
     before, sent = alerting.digest_of_alerts(sv.uow), published(sv)
-    view.reset(sv.uow)
+    view.reset(sv.uow, NOW)
     feed(*reversed(events))
     assert alerting.evaluate(sv.uow, sv.scheme, NOW) == {"raised": 0, "cleared": 0}
     assert alerting.digest_of_alerts(sv.uow) == before

@@ -6,16 +6,10 @@ replay throws away what the event topics no longer hold."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-
-import sqlalchemy as sa
 
 from chassis.contracts import servicedesk as sd
-from chassis.topics import EVENT_RETENTION_DAYS, SERVICEDESK, retention
-from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
+from services.supervision.tests.conftest import HOME_A, HOME_B, TOWN_A, TOWN_B
 from services.supervision.tests.events import activity, notice, person_event, request, suggestion
-from supervision.adapters.tables import facts
-from supervision.service_layer import view
 
 
 def at(envelope, iso):
@@ -71,18 +65,6 @@ def test_a_viewer_who_may_not_see_notices_cannot_tell_who_has_one(client, auth, 
     assert [p["person_id"] for p in people] == ["only"]
     # ... so a notice counted at that community names that person, though the drill-down hides the id.
     assert figure(client, viewer, HOME_A, "notices_handled")["events"] == 0
-
-
-def test_a_replay_does_not_throw_away_facts_the_topics_no_longer_hold(sv, feed):
-    # servicedesk.v1 keeps its records EVENT_RETENTION_DAYS; a replay reads it from offset 0 after
-    # emptying the view, so an activity of August is gone for good by the end of September.
-    assert retention(SERVICEDESK)["retention.ms"] == str(EVENT_RETENTION_DAYS * 24 * 3600 * 1000)
-    old = at(activity("act-aug", HOME_A, 30, held_on="2026-08-01"), (NOW - dt.timedelta(days=100)).isoformat())
-    feed(old, request(sd.REQUEST_OPENED, "r-now", HOME_A))
-    view.reset(sv.uow)
-    with sv.engine.connect() as conn:
-        kept = conn.execute(sa.select(facts.c.event_id).where(facts.c.event_id == old.id)).scalar()
-    assert kept == old.id, "the view of August cannot be rebuilt from a topic that kept 30 days"
 
 
 def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, auth, feed):

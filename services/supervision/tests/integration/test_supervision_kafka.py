@@ -121,7 +121,7 @@ def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_dig
     before, figures_before = seen[-1], (figures(town_a), figures(town_b))
     replayer = view_consumer(sv)
     replayer.name = f"{replayer.name}-replay"  # its own group (within the principal's), the live worker keeps running
-    replayer.replay(lambda session: view.reset(joining(sv.uow, session)))
+    replayer.replay(lambda session: view.reset(joining(sv.uow, session), sv.clock()))
     assert view.digest_of_view(sv.engine) == before
     assert (figures(town_a), figures(town_b)) == figures_before
     # the operator's command does the same (in a group of its own: the live worker keeps running)

@@ -1,7 +1,7 @@
 """The supervision worker: one consumer keeps the view from the four topics it may read.
 
     supervision-worker           # run until SIGTERM or Ctrl-C
-    supervision-worker replay    # rebuild the whole view from the start of the four topics; prints its digest
+    supervision-worker replay    # rebuild the view from the start of the four topics; prints its digest
 
 It reads ``registry.person.v1`` (people, for the people figures and to place a violation
 notice), ``evaluation.v1`` (scores, vetoes, decisions), ``servicedesk.v1`` (requests,
@@ -10,7 +10,8 @@ violation notices and rescissions, of which it keeps the notice id, agency, time
 person's ID digest, never the case); never an agency's feed. It evaluates the alert rules
 after the view took new events and every few minutes regardless (a suggestion becomes overdue
 with time alone), and its relay publishes the alerts raised and cleared on ``supervision.v1``.
-A replay only rebuilds the view: the next evaluation finds the same causes.
+A replay only rebuilds the view (keeping the facts older than the topics' retention, which they
+no longer hold): the next evaluation finds the same causes.
 """
 
 from __future__ import annotations
@@ -70,7 +71,11 @@ def build(sv: Supervision, check_s: float = 2.0) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     sv = bootstrap()
-    replay = worker.PeopleReplay(lambda: view_consumer(sv), sv.uow, view.reset, lambda: view.digest_of_view(sv.engine))
+
+    def reset(uow_factory) -> None:
+        view.reset(uow_factory, sv.clock())
+
+    replay = worker.PeopleReplay(lambda: view_consumer(sv), sv.uow, reset, lambda: view.digest_of_view(sv.engine))
     return worker.main(sv.settings, lambda: build(sv), "relay, supervision view", argv=argv, replay=replay,
                        replay_command="replay")  # fmt: skip
 

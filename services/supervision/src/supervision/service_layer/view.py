@@ -4,11 +4,15 @@ newest record date (``registry.person.v1``), and a fact per event of ``evaluatio
 
 Every part is order-free (newest version wins; a fact is kept once, by event id), so a replay
 of the four topics, read in whatever interleaving, rebuilds it with the same digest. ``reset``
-empties the view for that replay; the closed months are records, not view, and stay.
+empties the view for that replay; the closed months are records, not view, and stay. The event
+topics keep their records ``EVENT_RETENTION_DAYS``, so a replay cannot bring back a fact older
+than that: ``reset`` keeps the facts older than the window (less a day's margin; one the topic
+still holds is kept once, by event id) and empties only the newer ones, which the topics hold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -16,6 +20,7 @@ import sqlalchemy as sa
 
 from chassis import people_view
 from chassis.events import Envelope
+from chassis.topics import EVENT_RETENTION_DAYS
 from supervision.adapters.tables import facts, people, record_dates
 from supervision.domain import months
 from supervision.service_layer.intake import READERS, fact_of, instant
@@ -40,12 +45,22 @@ def record_fact(uow_factory: UowFactory, envelope: Envelope) -> None:
         uow.commit()
 
 
-def reset(uow_factory: UowFactory) -> None:
-    """Empty the view (people, record dates, facts) before a replay; closed months stay."""
+#: Facts older than this before ``now`` may be gone from their topic: a replay keeps them.
+REPLAYABLE = dt.timedelta(days=EVENT_RETENTION_DAYS - 1)
+
+
+def reset(uow_factory: UowFactory, now: dt.datetime) -> None:
+    """Empty the view before a replay: people and record dates (``registry.person.v1`` is compacted,
+    each person's newest version stays), and the facts of the last ``REPLAYABLE``; older facts and
+    the closed months stay."""
+    since = now - REPLAYABLE
     with uow_factory() as uow:
         people_view.reset(uow.session, people)
         uow.session.execute(record_dates.delete())
-        uow.session.execute(facts.delete())
+        rows = uow.session.execute(sa.select(facts.c.event_id, facts.c.at)).all()
+        replayable = [event_id for event_id, at in rows if instant(at) >= since]
+        for start in range(0, len(replayable), 500):
+            uow.session.execute(facts.delete().where(facts.c.event_id.in_(replayable[start : start + 500])))
         uow.commit()
 
 
