@@ -27,11 +27,11 @@ class FakeSupervisionRepository:
     def evidence(self, month: str) -> list[Fact]:
         return list(self.facts)
 
-    def people(self) -> list[Person]:
-        return list(self.people_)
+    def people(self, on: str) -> list[Person]:
+        return [p for p in self.people_ if p.updated_on <= on]
 
-    def units_of_people(self, person_ids) -> dict[str, str]:
-        return {p.person_id: p.unit_code for p in self.people_ if p.person_id in set(person_ids)}
+    def units_of_people(self, person_ids, on: str) -> dict[str, str]:
+        return {p.person_id: p.unit_code for p in self.people(on) if p.person_id in set(person_ids)}
 
     def closure(self, month: str) -> Closure | None:
         return self.closures.get(month)

@@ -10,9 +10,9 @@ import datetime as dt
 import sqlalchemy as sa
 
 from chassis.topics import EVENT_RETENTION_DAYS, SERVICEDESK, retention
-from services.supervision.tests.conftest import HOME_A, NOW
-from services.supervision.tests.events import activity
-from supervision.adapters.tables import facts
+from services.supervision.tests.conftest import HOME_A, HOME_B, NOW
+from services.supervision.tests.events import activity, person_event
+from supervision.adapters.tables import facts, person_versions
 from supervision.service_layer import view
 
 
@@ -37,3 +37,17 @@ def test_a_reset_keeps_the_facts_older_than_the_topics_retention_and_empties_the
     assert kept(sv) == {old.id}  # the recent one is read again from its topic by the replay
     feed(old, recent)  # a topic that still holds the old one brings it again: kept once
     assert kept(sv) == {old.id, recent.id}
+
+
+def test_a_reset_keeps_the_person_versions_older_than_the_retention(sv, feed):
+    # registry.person.v1 is compacted after EVENT_RETENTION_DAYS: only each person's newest version stays,
+    # so the version that placed a person in town A in August lives on in the view alone.
+    august = at(person_event("p1", unit=HOME_A, version=1), (NOW - dt.timedelta(days=100)).isoformat())
+    november = at(person_event("p1", unit=HOME_B, version=2), (NOW - dt.timedelta(days=2)).isoformat())
+    feed(august, november)
+    view.reset(sv.uow, NOW)
+    with sv.engine.connect() as conn:
+        assert conn.execute(sa.select(person_versions.c.version)).scalars().all() == [1]
+    feed(november, august)
+    with sv.uow() as uow:
+        assert [(p.unit_code, p.updated_on) for p in uow.supervision.people("2026-08-31")] == [(HOME_A, "2026-08-12")]

@@ -1,6 +1,6 @@
 """The supervision's database schema (SQLAlchemy Core); Alembic migrations create it.
 
-Two kinds of table. The **view** (people view, record dates, facts) is rebuilt from the topics
+Two kinds of table. The **view** (people view, person versions, facts) is rebuilt from the topics
 by a replay and digested (``service_layer.view.digest_of_view``). The **records** (closed months,
 their contributions, recalculations, alerts) are the supervision's own acts: a replay leaves them
 alone, so a closed month keeps its figures however the view is rebuilt, and an alert stays open
@@ -27,14 +27,20 @@ AMOUNT = sa.Numeric(16, 2)
 #: The local read model of registry.person.v1.
 people = people_view_table(metadata)
 
-record_dates = sa.Table(
-    "record_dates",
+#: Every version of every person the topic brought (unit, status, ID digest, from which day), so a
+#: month reads its people as they were at its end, not as they are today (review 21).
+person_versions = sa.Table(
+    "person_versions",
     metadata,
     sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("event_id", sa.String(64), nullable=False, comment="the newest record version's event"),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("unit_code", sa.String(12), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("id_digest", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False),
     sa.Column("event_type", sa.String(120), nullable=False),
-    sa.Column("updated_on", sa.String(10), nullable=False, comment="its day, YYYY-MM-DD, China Standard Time"),
+    sa.Column("from_day", sa.String(10), nullable=False, comment="YYYY-MM-DD, China Standard Time"),
+    sa.Column("at", sa.String(40), nullable=False, comment="the event's time, ISO 8601"),
 )
 
 facts = sa.Table(

@@ -26,7 +26,7 @@ from supervision.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 def situation(uow: UnitOfWork, scheme: Scheme, now: dt.datetime, limits: Limits) -> Situation:
     month = months.of_instant(now)
-    people = uow.supervision.people()
+    people = uow.supervision.people(now.astimezone(months.CST).date().isoformat())
     evidence = Evidence(month, uow.supervision.evidence(month), people, scheme.current_within_months)
     targets = {item.indicator: item.targets for _, item in scheme.items()}
     return Situation(now, people, uow.alerts.facts_of(PENDING), evidence, targets, limits)

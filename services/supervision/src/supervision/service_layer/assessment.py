@@ -4,7 +4,7 @@ units below a unit, and the events behind a figure (drill-down).
 Scope like every service: a unit outside the caller's subtree is answered as not found,
 whether it exists or not; a town reads itself and its communities, the county everything.
 Answers hold counts, not names; a drill-down row names a person only when the caller's scope
-covers the person's unit in the people view (a member of another town whose request this
+covers the person's unit at the month's end (a member of another town whose request this
 town handled stays anonymous).
 """
 
@@ -167,7 +167,8 @@ def drill_down(
             mine = [c for c in mine if (c.event_id, c.role) > after]
         page = mine[:limit]
         may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
-        homes = uow.supervision.units_of_people(c.person_id for c in page if c.person_id) if may_name else {}
+        on = months.last_day(month).isoformat()
+        homes = uow.supervision.units_of_people((c.person_id for c in page if c.person_id), on) if may_name else {}
     items = [
         {
             "event_id": c.event_id,

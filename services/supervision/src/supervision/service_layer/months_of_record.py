@@ -31,7 +31,8 @@ def month_contributions(uow: UnitOfWork, month: str, scheme: Scheme) -> tuple[li
 
 def _computed(uow: UnitOfWork, month: str, scheme: Scheme) -> list[Contribution]:
     view = uow.supervision
-    return contributions(Evidence(month, view.evidence(month), view.people(), scheme.current_within_months))
+    people = view.people(months.last_day(month).isoformat())
+    return contributions(Evidence(month, view.evidence(month), people, scheme.current_within_months))
 
 
 def snapshot_digest(found: list[Contribution]) -> str:
