@@ -84,7 +84,8 @@ def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
 
 
 def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed):
-    """A request due in September and resolved in October was late; a suggestion of October answered
+    """A request due in September and resolved in October missed in September (once, not again when
+    resolved); a suggestion of October answered
     in December was answered; a decision in November on a person noticed in October handled it."""
     feed(
         person_event("b1", unit=HOME_B, digest="db1".ljust(64, "0")),
@@ -96,7 +97,9 @@ def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed
         decision("b1", HOME_B, "2026-11-05T02:00:00+00:00"),
     )
     b = values(client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json())
-    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == ("0.00", "100.00", "100.00")
+    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == (None, "100.00", "100.00")
+    september = client.get("/assessments/2026-09", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert values(september)["resolved_within_sla"] == "0.00"
 
 
 def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed):
@@ -104,9 +107,9 @@ def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed
     path = "/assessments/2026-10/indicators/resolved_within_sla/events"
     county = client.get(path, headers=auth()).get_json()
     assert sorted((i["unit_code"], i["role"], i["event_type"]) for i in county["items"]) == [
-        (HOME_A, "met", sd.REQUEST_RESOLVED), (HOME_B, "missed", sd.REQUEST_RESOLVED),
+        (HOME_A, "met", sd.REQUEST_RESOLVED), (HOME_B, "missed", sd.REQUEST_SLA_BREACHED),
     ]  # fmt: skip
-    assert {i["person_id"] for i in county["items"]} == {"a1", "b1"}
+    assert {i["person_id"] for i in county["items"]} == {"a1", None}  # a breach names no person
     town = client.get(path, headers=auth(unit=TOWN_A)).get_json()
     assert [i["person_id"] for i in town["items"]] == ["a1"]
     assert "name" not in str(town) and "代表" not in str(town)

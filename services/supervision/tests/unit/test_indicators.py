@@ -9,11 +9,13 @@ from chassis.contracts import evaluation as ev
 from chassis.contracts import gateway as gw
 from chassis.contracts import registry as reg
 from chassis.contracts import servicedesk as sd
+from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
 from supervision.domain.facts import Fact, Person
 from supervision.domain.figures import figures
 from supervision.domain.indicators import INDICATORS
 from supervision.domain.measurement import MEASURES, Evidence, contributions
+from supervision.domain.scheme import score
 
 COUNTY, TOWN_A, TOWN_B = "370783000000", "370783001000", "370783002000"
 A1, A2, B1 = "370783001001", "370783001002", "370783002001"
@@ -95,7 +97,7 @@ def test_the_county_figures_add_up_both_towns():
         "records_current": Decimal("50.00"),  # p1, p3 of p1, p2, p3, p5
         "requests_received": 1,  # r2 was opened in September
         "accepted_in_time": Decimal("50.00"),  # r1 in time, r3 after its response time
-        "resolved_within_sla": Decimal("50.00"),  # r1 in time, r2 late
+        "resolved_within_sla": Decimal("50.00"),  # r1 in time; r3 missed (unresolved); r2 missed in September
         "sla_breaches": 2,  # r3 missed both times in October
         "satisfaction": Decimal("3.50"),  # (5 + 2) / 2; the unrated close does not count
         "suggestions_answered": Decimal("50.00"),
@@ -110,11 +112,11 @@ def test_the_county_figures_add_up_both_towns():
 def test_a_town_sees_its_own_events_and_its_communities():
     a = values(TOWN_A)
     assert a["people_on_record"] == 3 and a["records_current"] == Decimal("66.67")
-    assert a["resolved_within_sla"] == Decimal("50.00") and a["sla_breaches"] == 0
+    assert a["resolved_within_sla"] == Decimal("100.00") and a["sla_breaches"] == 0  # r2's miss is September's
     assert a["notices_handled"] == Decimal("50.00")  # n1 handled, n5 (p2 of A1) not
     b = values(TOWN_B)
     assert b["sla_breaches"] == 2 and b["people_served"] == 12 and b["satisfaction"] is None
-    assert b["resolved_within_sla"] is None  # nothing resolved: nothing to measure
+    assert b["resolved_within_sla"] == Decimal("0.00")  # r3 missed its resolution time: unresolved costs
     assert (a["accepted_in_time"], b["accepted_in_time"]) == (Decimal("100.00"), Decimal("0.00"))
 
 
@@ -126,7 +128,12 @@ def test_a_community_sees_only_itself():
 
 def test_contributions_name_the_events_behind_a_figure():
     late = [c for c in october() if c.indicator == "resolved_within_sla"]
-    assert [(c.event_id, c.role, c.unit_code) for c in late] == [("f05", "missed", TOWN_A), ("f02", "met", A1)]
+    assert [(c.event_id, c.role, c.unit_code) for c in late] == [("f02", "met", A1), ("f07", "missed", B1)]
+    # r2 fell due in September at A1, escalated to town A, which resolved it in October: A1 missed, in September
+    september = contributions(Evidence("2026-09", FACTS, PEOPLE))
+    assert [(c.event_id, c.role, c.unit_code) for c in september if c.indicator == "resolved_within_sla"] == [
+        ("f04", "missed", A1)
+    ]
     notices = [(c.event_id, c.role, c.person_id) for c in october() if c.indicator == "notices_handled"]
     assert notices == [("f22", "met", "p1"), ("f29", "missed", "p2"), ("f24", "met", "p5")]
 
@@ -142,3 +149,47 @@ def test_months_are_counted_in_china_standard_time():
     assert months.of_instant(dt.datetime(2026, 10, 31, 15, 59, tzinfo=dt.UTC)) == "2026-10"
     assert months.last_day("2024-02") == dt.date(2024, 2, 29)
     assert months.months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
+
+
+# -- review 21: who is charged for a late request, and what an unresolved one costs ---------------
+# The service desk's SLA sweep escalates a late request to the unit above, so the resolution that
+# follows names the town as handling unit and the breach names the community as escalated_from.
+SCHEME = load_scheme()
+#: One person in each town, alike, so that only the requests tell the towns apart.
+ALIKE = [
+    Person("pa", A1, True, "da", "e-pa", reg.PERSON_UPDATED, "2026-10-01"),
+    Person("pb", B1, True, "db", "e-pb", reg.PERSON_UPDATED, "2026-10-01"),
+]
+
+
+def rfact(event_id, event_type, unit, subject, **kw):
+    return Fact(event_id, event_type, OCT, unit, subject, **kw)
+
+
+def test_a_communitys_late_resolution_counts_against_the_community_not_only_its_town():
+    # The community A1 let r1 run past its resolution time; the sweep escalated it to town A, which resolved it.
+    found = contributions(Evidence(OCT, [
+        rfact("f1", sd.REQUEST_OPENED, A1, "r1", person_id="pa"),
+        rfact("f2", sd.REQUEST_SLA_BREACHED, A1, "r1", detail="resolution"),
+        rfact("f3", sd.REQUEST_RESOLVED, TOWN_A, "r1", person_id="pa"),
+    ], ALIKE))  # fmt: skip
+    # The miss is the community's (the breach's escalated_from), though every late request leaves it
+    # before it is resolved; the town that resolved it is not charged again.
+    assert figures(found, A1)["resolved_within_sla"].value == 0
+    assert [(c.unit_code, c.role) for c in found if c.indicator == "resolved_within_sla"] == [(A1, "missed")]
+
+
+def test_leaving_a_breached_request_unresolved_does_not_score_better_than_resolving_it_late():
+    # Town A never resolves its breached request; town B resolves its own late. Everything else is equal.
+    facts = [
+        rfact("a1", sd.REQUEST_OPENED, A1, "ra", person_id="pa"),
+        rfact("a2", sd.REQUEST_SLA_BREACHED, A1, "ra", detail="resolution"),
+        rfact("b1", sd.REQUEST_OPENED, B1, "rb", person_id="pb"),
+        rfact("b2", sd.REQUEST_SLA_BREACHED, B1, "rb", detail="resolution"),
+        rfact("b3", sd.REQUEST_RESOLVED, TOWN_B, "rb", person_id="pb"),
+    ]
+    found = contributions(Evidence(OCT, facts, ALIKE))
+    unresolved = score(SCHEME, "town", figures(found, TOWN_A)).index
+    resolved_late = score(SCHEME, "town", figures(found, TOWN_B)).index
+    # The unresolved request's missed resolution time counts as much as a late resolution.
+    assert unresolved <= resolved_late, (unresolved, resolved_late)

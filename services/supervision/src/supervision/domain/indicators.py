@@ -61,8 +61,9 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "resolved_within_sla", "诉求按时办结率", "Requests resolved within the SLA",
-            "requests resolved in the month that never missed their resolution time / requests resolved in the month",
-            "%", SHARE, (servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
+            "requests resolved in the month that never missed their resolution time / those and the resolution"
+            " times missed in the month, resolved or not (each by the unit that missed it)", "%", SHARE,
+            (servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
         ),
         Indicator(
             "sla_breaches", "超时及升级件数", "Breaches and escalations",

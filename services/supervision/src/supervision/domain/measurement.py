@@ -109,9 +109,18 @@ def records_current(e: Evidence) -> list[Contribution]:
 
 
 def resolved_within_sla(e: Evidence) -> list[Contribution]:
+    """Met: a request resolved in the month that never missed its resolution time. Missed: a
+    resolution time that fell due in the month and was missed, resolved or not (one left open
+    costs as much as one resolved late), charged to the unit that missed it (the breach's
+    ``escalated_from``, not the town the request went up to), once: not again when it is resolved."""
     late = {f.subject for f in e.facts if f.event_type == servicedesk.REQUEST_SLA_BREACHED and f.detail == "resolution"}
-    resolved = e.of(servicedesk.REQUEST_RESOLVED)
-    return [_share("resolved_within_sla", f, f.subject not in late) for f in resolved]
+    met = [_share("resolved_within_sla", f, True) for f in e.of(servicedesk.REQUEST_RESOLVED) if f.subject not in late]
+    missed = [
+        _share("resolved_within_sla", f, False)
+        for f in e.every(servicedesk.REQUEST_SLA_BREACHED)
+        if f.detail == "resolution" and f.unit_code is not None
+    ]
+    return met + missed
 
 
 def accepted_in_time(e: Evidence) -> list[Contribution]:
