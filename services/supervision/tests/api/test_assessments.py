@@ -184,3 +184,31 @@ def test_bad_input_is_a_problem_in_chinese_and_english(client, auth):
     other = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth(unit=TOWN_A))
     assert other.status_code == 404 and other.mimetype == "application/problem+json"
     assert client.get("/assessments/2026-10").status_code == 401
+
+
+def figure(client, headers, unit, indicator, month="2026-10"):
+    r = client.get(f"/assessments/{month}", query_string={"unit": unit}, headers=headers)
+    assert r.status_code == 200, r.get_json()
+    return next(f for f in r.get_json()["figures"] if f["indicator"] == indicator)
+
+
+def test_a_viewer_who_may_not_see_notices_cannot_tell_who_has_one(client, auth, feed):
+    digest = "dn".ljust(64, "0")
+    feed(person_event("only", unit=HOME_A, digest=digest), notice("n1", digest))
+    viewer = auth(roles=("viewer",), unit=TOWN_A)
+    # The community has one person on record, named by the people drill-down ...
+    people = client.get("/assessments/2026-10/indicators/people_on_record/events", query_string={"unit": HOME_A},
+                        headers=viewer).get_json()["items"]  # fmt: skip
+    assert [p["person_id"] for p in people] == ["only"]
+    # ... so a notice counted at that community would name that person: it is withheld, and not scored ...
+    answer = client.get("/assessments/2026-10", query_string={"unit": HOME_A}, headers=viewer).get_json()
+    withheld = next(f for f in answer["figures"] if f["indicator"] == "notices_handled")
+    assert (withheld["value"], withheld["events"]) == (None, 0)
+    assert next(i for i in answer["score"]["items"] if i["indicator"] == "notices_handled")["points"] is None
+    path = "/assessments/2026-10/indicators/notices_handled/events"
+    assert client.get(path, query_string={"unit": HOME_A}, headers=viewer).get_json()["items"] == []
+    # ... read from the town up, where no row names the community; an evaluator reads the community.
+    town = client.get(path, query_string={"unit": TOWN_A}, headers=viewer).get_json()["items"]
+    assert [(i["unit_code"], i["person_id"]) for i in town] == [(TOWN_A, None)]
+    assert figure(client, viewer, TOWN_A, "notices_handled")["events"] == 1
+    assert figure(client, auth(roles=("evaluator",), unit=TOWN_A), HOME_A, "notices_handled")["events"] == 1

@@ -32,6 +32,16 @@ UNKNOWN_UNIT = ("您的管辖范围内没有该单位", "No such unit in your sc
 #: Whose person ids a drill-down may name, beyond the caller's scope: that a person has a violation
 #: notice is for those who handle violations (evaluation's ``evaluator``), not every reader.
 NAMES_PEOPLE_TO = {"notices_handled": ("evaluator",)}
+#: A community may hold a handful of people: its count of violation notices would tell those who may
+#: not see the person who has one. Others read that figure from the town up; a community's is
+#: withheld (not measured, so its score does not tell either) and a drill-down names only the town.
+NOTICES = "notices_handled"
+
+
+def _as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict[str, Figure]:
+    if units.level(unit) != "village" or principal.has_role(*NAMES_PEOPLE_TO[NOTICES]):
+        return figs
+    return {**figs, NOTICES: Figure(NOTICES, None, 0)}
 
 
 def _month(month: str) -> str:
@@ -72,7 +82,7 @@ def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Schem
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
-    figs = figures(found, unit)
+    figs = _as_read_by(principal, unit, figures(found, unit))
     result = score(scheme, units.level(unit), figs)
     return {
         **_month_state(month, closure, scheme),
@@ -102,15 +112,17 @@ def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
-    places = [dataclasses.asdict(place) for place, _, _ in _ranked(found, scheme, within)]
+    places = [dataclasses.asdict(place) for place, _, _ in _ranked(found, scheme, within, principal)]
     return {**_month_state(month, closure, scheme), "within": within, "items": places}
 
 
-def _ranked(found: list, scheme: Scheme, within: str) -> list[tuple[Place, dict[str, Figure], Score]]:
-    """Each unit one level below ``within`` in rank order, with its figures and score."""
+def _ranked(
+    found: list, scheme: Scheme, within: str, principal: Principal
+) -> list[tuple[Place, dict[str, Figure], Score]]:
+    """Each unit one level below ``within`` in rank order, with its figures and score as ``principal`` reads them."""
     tallies = tally(found)
     below = children(within, {unit for _, unit in tallies})
-    figs = {unit: figures(tallies, unit) for unit in below}
+    figs = {unit: _as_read_by(principal, unit, figures(tallies, unit)) for unit in below}
     scores = {unit: score(scheme, units.level(unit), figs[unit]) for unit in below}
     return [(p, figs[p.unit_code], scores[p.unit_code]) for p in rank({u: s.index for u, s in scores.items()})]
 
@@ -133,9 +145,9 @@ def monthly_report_xlsx(
     rows = [
         [place.rank, place.unit_code, result.index, result.points, result.out_of,
          *(figs[code].value for code in INDICATORS)]
-        for place, figs, result in _ranked(found, scheme, within)
+        for place, figs, result in _ranked(found, scheme, within, principal)
     ]  # fmt: skip
-    own = figures(found, within)
+    own = _as_read_by(principal, within, figures(found, within))
     total = score(scheme, units.level(within), own)
     rows.append(["合计", within, total.index, total.points, total.out_of, *(own[code].value for code in INDICATORS)])
     sheet = f"{month} 考核（{scheme.version}{'，已结算' if closure else ''}）"
@@ -163,10 +175,14 @@ def drill_down(
             (c for c in found if c.indicator == indicator and c.unit_code.startswith(prefix)),
             key=lambda c: (c.event_id, c.role),
         )
+        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
+        if indicator == NOTICES and not may_name and units.level(unit) == "village":
+            mine = []  # a community's notices are withheld from those who may not see their people
         if after is not None:
             mine = [c for c in mine if (c.event_id, c.role) > after]
         page = mine[:limit]
-        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
+        if indicator == NOTICES and not may_name:  # read from the town up: no row names its community
+            page = [dataclasses.replace(c, unit_code=_town_of(c.unit_code)) for c in page]
         on = months.last_day(month).isoformat()
         homes = uow.supervision.units_of_people((c.person_id for c in page if c.person_id), on) if may_name else {}
     items = [
@@ -188,6 +204,10 @@ def drill_down(
         "items": items,
         "next_cursor": cursor,
     }
+
+
+def _town_of(unit: str) -> str:
+    return (units.parent(unit) or unit) if units.level(unit) == "village" else unit
 
 
 def describe_scheme(scheme: Scheme) -> dict:
