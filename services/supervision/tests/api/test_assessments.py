@@ -5,6 +5,8 @@ problem in Chinese and English."""
 
 from __future__ import annotations
 
+import pytest
+
 from chassis.contracts import servicedesk as sd
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import (
@@ -77,8 +79,8 @@ def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
     b = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert towns[1]["index"] == b["score"]["index"]
     # B: records 4/4, coverage 0/6, SLA 0/5, activities 0/10, served 0/10, answered 0/10, satisfaction
-    # 12 x 2/4.5 = 5.33, breaches 8/(1+1) = 4.00; notices: none, out of the total (65)
-    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("13.33", "65", "20.51")
+    # 12 x (2-1)/(4.5-1) = 3.43, breaches 8/(1+1) = 4.00; notices: none, out of the total (65)
+    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("11.43", "65", "17.58")
     mine = client.get("/rankings/2026-10", headers=auth(unit=TOWN_A)).get_json()
     assert [(c["unit_code"], c["rank"]) for c in mine["items"]] == [(HOME_A, 1)]
 
@@ -212,3 +214,29 @@ def test_a_viewer_who_may_not_see_notices_cannot_tell_who_has_one(client, auth, 
     assert [(i["unit_code"], i["person_id"]) for i in town] == [(TOWN_A, None)]
     assert figure(client, viewer, TOWN_A, "notices_handled")["events"] == 1
     assert figure(client, auth(roles=("evaluator",), unit=TOWN_A), HOME_A, "notices_handled")["events"] == 1
+
+
+def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, auth, feed):
+    # Town A has people and nothing else (measured on 32 points); town B also handled a request and held
+    # an activity (measured on 37). Both indexes are "of 100"; the ranking does not say on what base.
+    feed(
+        person_event("a1", unit=HOME_A),
+        person_event("b1", unit=HOME_B),
+        request(sd.REQUEST_OPENED, "rb", HOME_B, person="b1"),
+        request(sd.REQUEST_RESOLVED, "rb", HOME_B, person="b1"),
+        activity("act-b", HOME_B, 10),
+    )
+    r = client.get("/rankings/2026-10", query_string={"within": "370783000000"}, headers=auth())
+    assert r.status_code == 200, r.get_json()
+    places = {p["unit_code"]: (p["points"], p["out_of"]) for p in r.get_json()["items"]}
+    assert places[TOWN_A][1] != places[TOWN_B][1], places  # the same "of 100" on different bases
+
+
+@pytest.mark.xfail(strict=True, reason="review 21, open: the desk publishes no triage or dismissal of a suggestion")
+def test_anonymous_suggestions_nobody_triaged_do_not_drag_a_towns_score(client, auth, feed):
+    # The mailbox is public and anonymous (servicedesk POST /suggestions, 20 a minute per client): anyone,
+    # a rival town's staff included, may post to town A. The desk has no way to set spam aside but to
+    # forward and answer each one, and every one received counts in the share worth 10 points.
+    feed(suggestion(sd.SUGGESTION_RECEIVED, "real", HOME_A), suggestion(sd.SUGGESTION_ANSWERED, "real", HOME_A))
+    feed(*(suggestion(sd.SUGGESTION_RECEIVED, f"spam{i}", HOME_A) for i in range(20)))
+    assert figure(client, auth(), TOWN_A, "suggestions_answered")["value"] == "100.00"

@@ -52,18 +52,18 @@ def test_worked_example_of_a_town_short_of_its_targets():
         volunteer_activities=1,  # town target 3: 10 / 3 = 3.33
         people_served=50,  # town target 100: 5.00
         suggestions_answered=45,  # 10 x 45/90 = 5.00
-        satisfaction=3.6,  # 12 x 3.6/4.5 = 9.60
+        satisfaction=3.6,  # 12 x (3.6-1)/(4.5-1) = 8.91 (the worst rating, 1, earns nothing)
         sla_breaches=3,  # 8 / (1 + 3) = 2.00
     ))  # fmt: skip
     points = {i.indicator: i.points for i in s.items}
     assert points == {
         "evaluation_coverage": Decimal("3.60"), "records_current": Decimal("2.00"), "notices_handled": None,
         "resolved_within_sla": Decimal("4.00"), "volunteer_activities": Decimal("3.33"),
-        "people_served": Decimal("5.00"), "suggestions_answered": Decimal("5.00"), "satisfaction": Decimal("9.60"),
+        "people_served": Decimal("5.00"), "suggestions_answered": Decimal("5.00"), "satisfaction": Decimal("8.91"),
         "sla_breaches": Decimal("2.00"),
     }  # fmt: skip
-    assert s.points == Decimal("34.53") and s.out_of == 65
-    assert s.index == Decimal("53.12")  # 34.53 / 65 x 100
+    assert s.points == Decimal("33.84") and s.out_of == 65
+    assert s.index == Decimal("52.06")  # 33.84 / 65 x 100
 
 
 def test_targets_follow_the_unit_level():

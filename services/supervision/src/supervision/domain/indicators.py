@@ -11,6 +11,7 @@ a town's figure counts its own events and its communities'.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from chassis.contracts import evaluation, gateway, registry, servicedesk
 
@@ -29,6 +30,8 @@ class Indicator:
     kind: str
     reads: tuple[str, ...]
     better: str = HIGHER
+    #: The worst value a mean can take (ratings run 1-5): it earns no points, the target earns all.
+    floor: Decimal = Decimal(0)
 
 
 _PEOPLE = (registry.PERSON_REGISTERED, registry.PERSON_UPDATED, registry.PERSON_MOVED)
@@ -51,7 +54,7 @@ INDICATORS: dict[str, Indicator] = {
             " / active people", "%", SHARE, _PEOPLE,
         ),
         Indicator(
-            "requests_received", "受理诉求数", "Requests received",
+            "requests_received", "收到诉求数", "Requests received",
             "requests submitted in the month, by handling unit", "件", COUNT, (servicedesk.REQUEST_OPENED,),
         ),
         Indicator(
@@ -66,14 +69,14 @@ INDICATORS: dict[str, Indicator] = {
             (servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
         ),
         Indicator(
-            "sla_breaches", "超时及升级件数", "Breaches and escalations",
+            "sla_breaches", "超时升级次数", "Breaches and escalations",
             "response or resolution times missed in the month (each escalated), by the unit that missed",
             "次", COUNT, (servicedesk.REQUEST_SLA_BREACHED,), better=LOWER,
         ),
         Indicator(
             "satisfaction", "诉求回访满意度", "Satisfaction with requests",
             "mean of the members' ratings (1-5) of requests closed in the month", "分", MEAN,
-            (servicedesk.REQUEST_CLOSED,),
+            (servicedesk.REQUEST_CLOSED,), floor=Decimal(1),
         ),
         Indicator(
             "suggestions_answered", "建言献策答复率", "Suggestions answered",

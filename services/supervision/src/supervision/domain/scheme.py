@@ -7,8 +7,9 @@ every score names the version and the SHA-256 of the file it was computed with. 
 may weigh more than its measured items: the remainder is work no event shows yet (study and
 publicity, say), listed with the reason, so the scheme says plainly what it cannot see.
 
-Scoring an item: a "higher is better" indicator earns ``weight x min(1, value / target)``; a
-"lower is better" one (breaches) earns ``weight / (1 + max(0, value - target))``. An item with
+Scoring an item: a "higher is better" indicator earns ``weight x min(1, (value - floor) / (target
+- floor))``, ``floor`` the worst value it can take (0; 1 for ratings of 1-5); a "lower is better"
+one (breaches) earns ``weight / (1 + max(0, value - target))``. An item with
 nothing to measure (a share with no events, a mean with no ratings) earns nothing and weighs
 nothing: it leaves the unit's measured total (``out_of``), so a town is neither rewarded nor
 punished for having no requests. The index is ``points / out_of x 100``.
@@ -132,6 +133,8 @@ def _check(scheme: Scheme) -> None:
         lower = INDICATORS[item.indicator].better == LOWER
         if any(t < 0 or (t == 0 and not lower) for t in item.targets.values()):
             raise InvalidScheme(f"{item.indicator}: targets must be positive (zero only where lower is better)")
+        if any(t <= INDICATORS[item.indicator].floor and not lower for t in item.targets.values()):
+            raise InvalidScheme(f"{item.indicator}: a target must lie above the worst value")
     for section in scheme.sections:
         if section.measured_weight > section.weight:
             raise InvalidScheme(f"section {section.code}: its items weigh more than the section")
@@ -146,7 +149,8 @@ def item_points(item: Item, level: str, value: Decimal | None) -> Decimal | None
     if INDICATORS[item.indicator].better == LOWER:
         share = 1 / (1 + max(Decimal(0), value - target))
     else:
-        share = min(Decimal(1), value / target)
+        floor = INDICATORS[item.indicator].floor
+        share = min(Decimal(1), max(Decimal(0), (value - floor) / (target - floor)))
     return (item.weight * share).quantize(TWO_PLACES)
 
 

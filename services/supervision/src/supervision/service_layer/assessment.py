@@ -107,12 +107,17 @@ def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Schem
 
 
 def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str) -> dict:
-    """The units one level below ``within`` (a county's towns, a town's communities), by index."""
+    """The units one level below ``within`` (a county's towns, a town's communities), by index; each
+    with its points and the weight they were measured on (``out_of``), since indexes of 100 may rest
+    on different bases."""
     month, within = _month(month), _unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
-    places = [dataclasses.asdict(place) for place, _, _ in _ranked(found, scheme, within, principal)]
+    places = [
+        {**dataclasses.asdict(place), "points": result.points, "out_of": result.out_of}
+        for place, _, result in _ranked(found, scheme, within, principal)
+    ]
     return {**_month_state(month, closure, scheme), "within": within, "items": places}
 
 

@@ -79,6 +79,8 @@ class PlaceOut(Schema):
     unit_code = fields.String()
     index = fields.Decimal(**NUMBER)
     rank = fields.Integer(allow_none=True)
+    points = fields.Decimal(as_string=True)
+    out_of = fields.Decimal(as_string=True, metadata={"description": "the weight the index was measured on"})
 
 
 class RankingOut(MonthState):
