@@ -1,0 +1,31 @@
+"""Migration 0003 replaces record dates by person versions: a database that had people carries
+each one's present version over, dated by its record date, so the months read as before."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chassis import migrations
+from chassis.db import make_engine
+from supervision.bootstrap import MIGRATIONS
+
+
+def test_the_people_of_a_database_before_0003_keep_their_present_version(database_url):
+    engine = make_engine(database_url)
+    migrations.upgrade(engine, MIGRATIONS, "0002")
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO people_view (person_id, version, name, unit_code, id_digest, status, categories,"
+            " representative_roles, is_representative) VALUES ('p1', 3, 'x', '370783001001', 'd1', 'active',"
+            " '[]', '[]', false)"
+        ))  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO record_dates (person_id, version, event_id, event_type, updated_on)"
+            " VALUES ('p1', 3, 'e1', 'cn.tongxin.registry.person.updated.v1', '2026-09-10')"
+        ))  # fmt: skip
+    migrations.upgrade(engine, MIGRATIONS)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT person_id, version, unit_code, status, from_day FROM person_versions"))
+        assert [tuple(r) for r in rows] == [("p1", 3, "370783001001", "active", "2026-09-10")]
+        assert "record_dates" not in sa.inspect(conn).get_table_names()
+    engine.dispose()
