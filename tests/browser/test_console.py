@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -76,7 +77,10 @@ def test_search_edit_and_the_change_history(console):
     phone.clear()
     phone.send_keys("not a phone")
     d.find_element(By.ID, "save").click()
-    assert d.find_element(By.ID, "phone").get_attribute("aria-invalid") == "true"
+    # The form re-renders with its errors: find the field afresh until it says it is invalid.
+    WebDriverWait(d, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda drv: drv.find_element(By.ID, "phone").get_attribute("aria-invalid") == "true"
+    )
     assert "电话" in text(d, "#phone-error") or "phone" in text(d, "#phone-error")
     console.shot("03-inline-error")
     employer = f"寿光新材料{uuid.uuid4().hex[:4]}"
@@ -85,7 +89,9 @@ def test_search_edit_and_the_change_history(console):
         box.clear()
         box.send_keys(value)
     d.find_element(By.ID, "save").click()
-    assert text(d, "#employer") == employer
+    WebDriverWait(d, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda drv: text(drv, "#employer") == employer
+    )
     assert employer in text(d, "#history")
     console.shot("04-person-history")
 

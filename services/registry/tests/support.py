@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import sqlalchemy as sa
+
 from chassis import idnumber
+from registry.adapters.tables import people
 
 COUNTY = "370783000000"
 SHENGCHENG = "370783001000"  # 圣城街道
@@ -29,3 +32,8 @@ def person_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def count(registry, table=people) -> int:
+    with registry.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()

@@ -35,7 +35,7 @@ def is_code(code: object) -> bool:
 
 
 def check(code: str) -> str:
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
+    if not is_code(code):
         raise InvalidUnitCode(f"admin unit code must be 12 digits: {code!r}")
     return code
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
-from registry.adapters.tables import outbox, people
-from services.registry.tests.support import DONGGUAN, SHENGCHENG, XICHENG, new_id_number, person_body
-
-
-def count(registry, table=people) -> int:
-    with registry.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+from registry.adapters.tables import outbox
+from services.registry.tests.support import DONGGUAN, SHENGCHENG, XICHENG, count, new_id_number, person_body
 
 
 def test_register_read_and_mask(client, auth, create):

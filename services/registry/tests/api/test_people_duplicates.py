@@ -3,15 +3,7 @@ record when the caller may see it), likely duplicates are listed, and a merge ke
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from registry.adapters.tables import people
-from services.registry.tests.support import person_body
-
-
-def count(registry, table=people) -> int:
-    with registry.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+from services.registry.tests.support import count, person_body
 
 
 def test_hard_duplicates_point_to_the_existing_record(client, auth, create, registry):

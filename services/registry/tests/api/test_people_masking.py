@@ -13,12 +13,7 @@ import sqlalchemy as sa
 from chassis import idnumber
 from registry.adapters.tables import outbox, people
 from registry.service_layer.rekey import rekey_id_digests
-from services.registry.tests.support import new_id_number, person_body
-
-
-def count(registry, table=people) -> int:
-    with registry.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+from services.registry.tests.support import count, new_id_number, person_body
 
 
 def test_events_in_the_outbox_carry_no_sensitive_data(client, auth, create, registry):

@@ -8,13 +8,8 @@ import json
 
 import sqlalchemy as sa
 
-from registry.adapters.tables import disclosures, outbox, people
-from services.registry.tests.support import person_body
-
-
-def count(registry, table=people) -> int:
-    with registry.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+from registry.adapters.tables import disclosures, outbox
+from services.registry.tests.support import count, person_body
 
 
 def test_revealing_sensitive_fields_needs_role_and_purpose_and_is_recorded(client, auth, create, registry):
