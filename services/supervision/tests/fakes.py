@@ -44,7 +44,8 @@ class FakeSupervisionRepository:
 
     def recalculate(self, closure: Closure, found: list[Contribution], by: str, at: dt.datetime, reason: str) -> None:
         before = self.closures[closure.month]
-        row = dict(month=closure.month, at=at, by=by, reason=reason, digest_before=before.snapshot_digest,
+        row = dict(month=closure.month, at=at, by=by, reason=reason, scheme_version=closure.scheme_version,
+                   scheme_version_before=before.scheme_version, digest_before=before.snapshot_digest,
                    digest_after=closure.snapshot_digest)  # fmt: skip
         self._staged.append(("recalculate", (closure, found, row)))
 

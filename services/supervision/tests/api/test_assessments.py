@@ -20,6 +20,7 @@ from services.supervision.tests.events import (
     suggestion,
     veto,
 )
+from supervision.adapters.schemes import load_scheme
 from supervision.service_layer import months_of_record
 
 
@@ -60,10 +61,10 @@ def test_the_figures_and_score_of_a_town(client, auth, feed):
     r = client.get("/assessments/2026-10", query_string={"unit": TOWN_A}, headers=auth())
     assert r.status_code == 200, r.get_json()
     a = r.get_json()
-    assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.1")
+    assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.2")
     assert values(a) == {
         "people_on_record": "2", "records_current": "100.00", "requests_received": "1", "accepted_in_time": None,
-        "resolved_within_sla": "100.00", "sla_breaches": "0", "satisfaction": "5.00",
+        "resolved_within_sla": "100.00", "sla_breaches": "0", "sla_breach_rate": "0.00", "satisfaction": "5.00",
         "suggestions_answered": "100.00", "evaluation_coverage": "100.00", "notices_handled": "100.00",
         "volunteer_activities": "2", "people_served": "120", "donations_yuan": "0",
     }  # fmt: skip
@@ -79,8 +80,8 @@ def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
     b = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert towns[1]["index"] == b["score"]["index"]
     # B: records 4/4, coverage 0/6, SLA 0/5, activities 0/10, served 0/10, answered 0/10, satisfaction
-    # 12 x (2-1)/(4.5-1) = 3.43, breaches 8/(1+1) = 4.00; notices: none, out of the total (65)
-    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("11.43", "65", "17.58")
+    # 12 x (2-1)/(4.5-1) = 3.43, breach rate 100% (its one limit missed) 0/8; notices: none, out of the total (65)
+    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("7.43", "65", "11.43")
     mine = client.get("/rankings/2026-10", headers=auth(unit=TOWN_A)).get_json()
     assert [(c["unit_code"], c["rank"]) for c in mine["items"]] == [(HOME_A, 1)]
 
@@ -138,7 +139,7 @@ def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client,
     closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert closed["closed"] and closed["snapshot_digest"] == closure.snapshot_digest
     assert closed["figures"] == before["figures"] and closed["score"] == before["score"]
-    after = months_of_record.recalculate(sv.uow, sv.scheme, "2026-10", "督查科张三", "补录义诊活动", NOW)
+    after = months_of_record.recalculate(sv.uow, "2026-10", "督查科张三", "补录义诊活动", NOW)
     again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert values(again)["people_served"] == "500" and values(again)["volunteer_activities"] == "1"
     assert after.snapshot_digest != closure.snapshot_digest
@@ -146,6 +147,30 @@ def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client,
         [recorded] = uow.supervision.recalculations("2026-10")
     assert (recorded["by"], recorded["reason"]) == ("督查科张三", "补录义诊活动")
     assert (recorded["digest_before"], recorded["digest_after"]) == (closure.snapshot_digest, after.snapshot_digest)
+    assert (recorded["scheme_version_before"], recorded["scheme_version"]) == ("2026.2", "2026.2")
+
+
+def test_a_month_closed_under_an_earlier_scheme_keeps_its_points_until_recalculated_under_a_later_one(
+    sv, client, auth, feed
+):
+    october(feed)
+    months_of_record.close_month(sv.uow, load_scheme("2026.1"), "2026-10", "督查科张三", "十月考核结算", NOW)
+    # Open months are scored under 2026.2; October keeps 2026.1: satisfaction from 0 (12 x 2/4.5 = 5.33) and
+    # breaches counted (8 / (1 + 1) = 4.00), with records 4: 13.33 of 65.
+    closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert (closed["scheme"]["version"], closed["score"]["points"], closed["score"]["index"]) == (
+        "2026.1", "13.33", "20.51"
+    )  # fmt: skip
+    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "复核", NOW)  # its own version
+    assert client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json() == closed
+    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "按2026.2方案重算", NOW, scheme_version="2026.2")
+    again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert (again["scheme"]["version"], again["score"]["points"]) == ("2026.2", "7.43")
+    with sv.uow() as uow:
+        done = uow.supervision.recalculations("2026-10")
+    assert [(r["scheme_version_before"], r["scheme_version"]) for r in done] == [
+        ("2026.1", "2026.1"), ("2026.1", "2026.2")
+    ]  # fmt: skip
 
 
 def test_closing_refuses_an_unfinished_month_and_a_second_close(sv, feed):
@@ -167,6 +192,9 @@ def test_the_scheme_says_what_it_weighs_and_what_it_cannot_measure(client, auth)
     assert study["measured_weight"] == "0" and study["unmeasured"]
     assert {n["item"] for n in s["not_measurable"]} >= {"contact_visits", "study_completion"}
     assert {i["code"] for i in s["indicators"]} >= {"resolved_within_sla", "evaluation_coverage"}
+    items = {i["indicator"]: i for x in s["sections"] for i in x["items"]}
+    assert (s["version"], items["satisfaction"]["worst"], items["sla_breach_rate"]["worst"]) == ("2026.2", "1", "100")
+    assert items["records_current"]["worst"] is None and "sla_breaches" not in items
 
 
 def test_bad_input_is_a_problem_in_chinese_and_english(client, auth):

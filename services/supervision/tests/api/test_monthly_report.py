@@ -28,11 +28,11 @@ def test_the_county_report_ranks_its_towns_with_the_figures_of_the_json_api(clie
     r = client.get(PATH, headers=auth())
     assert r.headers["Content-Disposition"] == f'attachment; filename="supervision-2026-10-{COUNTY}.xlsx"'
     title, rows = sheet_of(r)
-    assert title == "2026-10 考核（2026.1）"
+    assert title == "2026-10 考核（2026.2）"
     header, *body = rows
     assert header[:5] == ["名次", "单位代码", "同心指数", "得分", "计分满分"]
     assert header[5:] == [f"{i.name_zh}（{i.measure}）" for i in INDICATORS.values()]
-    assert [row[:5] for row in body[:2]] == [[1, TOWN_A, 95.24, 66.67, 70], [2, TOWN_B, 17.58, 11.43, 65]]
+    assert [row[:5] for row in body[:2]] == [[1, TOWN_A, 95.24, 66.67, 70], [2, TOWN_B, 11.43, 7.43, 65]]
     assert body[2][:2] == ["合计", COUNTY]
     a = client.get("/assessments/2026-10", query_string={"unit": TOWN_A}, headers=auth()).get_json()
     by_code = {f["indicator"]: f["value"] for f in a["figures"]}

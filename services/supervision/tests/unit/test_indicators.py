@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from chassis.contracts import evaluation as ev
 from chassis.contracts import gateway as gw
 from chassis.contracts import registry as reg
@@ -101,6 +99,7 @@ def test_the_county_figures_add_up_both_towns():
         "accepted_in_time": Decimal("50.00"),  # r1 in time, r3 after its response time
         "resolved_within_sla": Decimal("50.00"),  # r1 in time; r3 missed (unresolved); r2 missed in September
         "sla_breaches": 2,  # r3 missed both times in October
+        "sla_breach_rate": Decimal("50.00"),  # r3's two misses of four limits settled: r1 accepted and resolved
         "satisfaction": Decimal("3.50"),  # (5 + 2) / 2; the unrated close does not count
         "suggestions_answered": Decimal("50.00"),
         "evaluation_coverage": Decimal("66.67"),  # p1 and p2 (newest) of p1, p2, p3
@@ -115,9 +114,11 @@ def test_a_town_sees_its_own_events_and_its_communities():
     a = values(TOWN_A)
     assert a["people_on_record"] == 3 and a["records_current"] == Decimal("66.67")
     assert a["resolved_within_sla"] == Decimal("100.00") and a["sla_breaches"] == 0  # r2's miss is September's
+    assert a["sla_breach_rate"] == 0  # r1 kept both limits; r2's resolution missed in September, not again
     assert a["notices_handled"] == Decimal("50.00")  # n1 handled, n5 (p2 of A1) not
     b = values(TOWN_B)
     assert b["sla_breaches"] == 2 and b["people_served"] == 12 and b["satisfaction"] is None
+    assert b["sla_breach_rate"] == 100  # r3 missed both and kept none
     assert b["resolved_within_sla"] == Decimal("0.00")  # r3 missed its resolution time: unresolved costs
     assert (a["accepted_in_time"], b["accepted_in_time"]) == (Decimal("100.00"), Decimal("0.00"))
 
@@ -157,6 +158,7 @@ def test_months_are_counted_in_china_standard_time():
 # The service desk's SLA sweep escalates a late request to the unit above, so the resolution that
 # follows names the town as handling unit and the breach names the community as escalated_from.
 SCHEME = load_scheme()
+FIRST = load_scheme("2026.1")
 #: One person in each town, alike, so that only the requests tell the towns apart.
 ALIKE = [
     Person("pa", A1, True, "da", "e-pa", reg.PERSON_UPDATED, "2026-10-01"),
@@ -197,14 +199,36 @@ def test_leaving_a_breached_request_unresolved_does_not_score_better_than_resolv
     assert unresolved <= resolved_late, (unresolved, resolved_late)
 
 
-@pytest.mark.xfail(strict=True, reason="review 21, open: sla_breaches is a count, not a rate of what fell due")
 def test_a_town_with_no_requests_is_not_rewarded_on_the_breaches_item():
     # The scheme's own rule: "a town is neither rewarded nor punished for having no requests".
     found = contributions(Evidence(OCT, [rfact("x1", sd.ACTIVITY_RECORDED, A1, "act", measure=1)], ALIKE))
     items = {i.indicator: i for i in score(SCHEME, "town", figures(found, TOWN_A)).items}
     assert items["resolved_within_sla"].points is None  # nothing resolved: not measured
-    # but sla_breaches is a count, 0 whenever nothing was asked: 8 free points of 8.
-    assert items["sla_breaches"].points is None, items["sla_breaches"]
+    # Since 2026.2 breaches are a rate of the time limits that fell due: nothing fell due, nothing measured.
+    assert items["sla_breach_rate"].value is None and items["sla_breach_rate"].points is None
+    # 2026.1 counted them: 0 whenever nothing was asked, 8 free points; its closed months keep that.
+    first = {i.indicator: i for i in score(FIRST, "town", figures(found, TOWN_A)).items}
+    assert first["sla_breaches"].points == 8
+
+
+def test_the_breach_rate_weighs_a_miss_against_what_fell_due():
+    # Town A kept three limits of four (two requests accepted in time, one resolved, one missed its resolution);
+    # town B missed one of one. A count said 1 and 1: the same points for both.
+    facts = [
+        rfact("a1", sd.REQUEST_STATUS_CHANGED, A1, "ra", detail="accepted", at="2026-10-01T00:00:00+00:00"),
+        rfact("a2", sd.REQUEST_RESOLVED, A1, "ra", person_id="pa"),
+        rfact("a3", sd.REQUEST_STATUS_CHANGED, A1, "rc", detail="accepted", at="2026-10-01T00:00:00+00:00"),
+        rfact("a4", sd.REQUEST_SLA_BREACHED, A1, "rc", detail="resolution"),
+        rfact("b1", sd.REQUEST_SLA_BREACHED, B1, "rb", detail="response"),
+    ]
+    found = contributions(Evidence(OCT, facts, ALIKE))
+    assert figures(found, TOWN_A)["sla_breach_rate"].value == Decimal("25.00")  # a4 missed; a1, a2, a3 kept
+    assert figures(found, TOWN_B)["sla_breach_rate"].value == 100
+    points = {t: next(i.points for i in score(SCHEME, "town", figures(found, t)).items
+                      if i.indicator == "sla_breach_rate") for t in (TOWN_A, TOWN_B)}  # fmt: skip
+    assert points == {TOWN_A: Decimal("6.32"), TOWN_B: 0}  # 8 x (100 - 25) / (100 - 5)
+    drill = [(c.event_id, c.role) for c in found if c.indicator == "sla_breach_rate" and c.unit_code == A1]
+    assert drill == [("a1", "met"), ("a2", "met"), ("a3", "met"), ("a4", "missed")]
 
 
 def test_the_indicator_names_say_what_they_count():
@@ -225,3 +249,6 @@ def test_the_worst_satisfaction_rating_earns_no_points():
     items = {i.indicator: i for i in score(SCHEME, "town", figures(found, TOWN_A)).items}
     assert items["satisfaction"].value == 1
     assert items["satisfaction"].points == 0, items["satisfaction"]
+    # 2026.1 measured from 0: a month closed under it keeps its 2.67 until a recorded recalculation.
+    first = {i.indicator: i for i in score(FIRST, "town", figures(found, TOWN_A)).items}
+    assert first["satisfaction"].points == Decimal("2.67")

@@ -115,7 +115,8 @@ class SupervisionRepository:
         self.session.execute(month_closures.update().where(month_closures.c.month == closure.month).values(**values))
         self.session.execute(month_recalculations.insert(), dict(
             month=closure.month, at=at, by=by, reason=reason, scheme_version=closure.scheme_version,
-            scheme_digest=closure.scheme_digest, digest_before=before.snapshot_digest,
+            scheme_digest=closure.scheme_digest, scheme_version_before=before.scheme_version,
+            digest_before=before.snapshot_digest,
             digest_after=closure.snapshot_digest,
         ))  # fmt: skip
 

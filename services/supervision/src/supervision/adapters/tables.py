@@ -81,6 +81,8 @@ month_recalculations = sa.Table(
     sa.Column("reason", sa.String(500), nullable=False),
     sa.Column("scheme_version", sa.String(20), nullable=False),
     sa.Column("scheme_digest", sa.String(64), nullable=False),
+    #: The version the month was scored under before (NULL for records older than migration 0004).
+    sa.Column("scheme_version_before", sa.String(20), nullable=True),
     sa.Column("digest_before", sa.String(64), nullable=False),
     sa.Column("digest_after", sa.String(64), nullable=False),
 )

@@ -3,15 +3,16 @@ and the event types it reads. ``domain.measurement`` computes them from facts; t
 (``domain.scheme``) weighs them; the API serves these definitions as they are.
 
 Three kinds: a **count** adds up its contributions (activities, people served), a **share**
-is the percentage of its contributions that met the rule (resolved in time, answered), a
-**mean** averages them (satisfaction 1-5). Every figure of a unit covers its whole subtree:
+is the percentage of its contributions that met the rule (resolved in time, answered), or for
+a lower-is-better share the percentage that missed it (the breach rate), a **mean** averages
+them (satisfaction 1-5). How a figure earns points (its target, its worst value) is the
+scheme's, versioned with it, not the indicator's. Every figure of a unit covers its whole subtree:
 a town's figure counts its own events and its communities'.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 
 from chassis.contracts import evaluation, gateway, registry, servicedesk
 
@@ -30,8 +31,6 @@ class Indicator:
     kind: str
     reads: tuple[str, ...]
     better: str = HIGHER
-    #: The worst value a mean can take (ratings run 1-5): it earns no points, the target earns all.
-    floor: Decimal = Decimal(0)
 
 
 _PEOPLE = (registry.PERSON_REGISTERED, registry.PERSON_UPDATED, registry.PERSON_MOVED)
@@ -74,9 +73,16 @@ INDICATORS: dict[str, Indicator] = {
             "次", COUNT, (servicedesk.REQUEST_SLA_BREACHED,), better=LOWER,
         ),
         Indicator(
+            "sla_breach_rate", "诉求超时率", "Time limits missed",
+            "response and resolution times missed in the month (each by the unit that missed) / those and the"
+            " times kept by requests first accepted or resolved in the month", "%", SHARE,
+            (servicedesk.REQUEST_STATUS_CHANGED, servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
+            better=LOWER,
+        ),
+        Indicator(
             "satisfaction", "诉求回访满意度", "Satisfaction with requests",
             "mean of the members' ratings (1-5) of requests closed in the month", "分", MEAN,
-            (servicedesk.REQUEST_CLOSED,), floor=Decimal(1),
+            (servicedesk.REQUEST_CLOSED,),
         ),
         Indicator(
             "suggestions_answered", "建言献策答复率", "Suggestions answered",

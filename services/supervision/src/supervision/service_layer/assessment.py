@@ -233,7 +233,10 @@ def describe_scheme(scheme: Scheme) -> dict:
                 "weight": s.weight,
                 "measured_weight": s.measured_weight,
                 "unmeasured": s.unmeasured or None,
-                "items": [{"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets)} for i in s.items],
+                "items": [
+                    {"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets), "worst": i.worst}
+                    for i in s.items
+                ],
             }
             for s in scheme.sections
         ],

@@ -108,6 +108,10 @@ class SectionItemOut(Schema):
     indicator = fields.String()
     weight = fields.Decimal(as_string=True)
     targets = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True))
+    worst = fields.Decimal(
+        as_string=True, allow_none=True,
+        metadata={"description": "the value that earns nothing (null: from 0, or weight / (1 + excess) for a count)"},
+    )  # fmt: skip
 
 
 class SectionOut(Schema):
