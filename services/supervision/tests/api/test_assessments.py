@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from chassis.contracts import servicedesk as sd
+from chassis.errors import Conflict
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import (
     activity,
@@ -174,10 +175,6 @@ def test_a_month_closed_under_an_earlier_scheme_keeps_its_points_until_recalcula
 
 
 def test_closing_refuses_an_unfinished_month_and_a_second_close(sv, feed):
-    import pytest
-
-    from chassis.errors import Conflict
-
     with pytest.raises(Conflict):
         months_of_record.close_month(sv.uow, sv.scheme, "2026-11", "张三", "未到月底", NOW)
     months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "结算", NOW)
@@ -258,13 +255,3 @@ def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, a
     assert r.status_code == 200, r.get_json()
     places = {p["unit_code"]: (p["points"], p["out_of"]) for p in r.get_json()["items"]}
     assert places[TOWN_A][1] != places[TOWN_B][1], places  # the same "of 100" on different bases
-
-
-@pytest.mark.xfail(strict=True, reason="review 21, open: the desk publishes no triage or dismissal of a suggestion")
-def test_anonymous_suggestions_nobody_triaged_do_not_drag_a_towns_score(client, auth, feed):
-    # The mailbox is public and anonymous (servicedesk POST /suggestions, 20 a minute per client): anyone,
-    # a rival town's staff included, may post to town A. The desk has no way to set spam aside but to
-    # forward and answer each one, and every one received counts in the share worth 10 points.
-    feed(suggestion(sd.SUGGESTION_RECEIVED, "real", HOME_A), suggestion(sd.SUGGESTION_ANSWERED, "real", HOME_A))
-    feed(*(suggestion(sd.SUGGESTION_RECEIVED, f"spam{i}", HOME_A) for i in range(20)))
-    assert figure(client, auth(), TOWN_A, "suggestions_answered")["value"] == "100.00"
