@@ -51,10 +51,30 @@ class SupervisionRepository:
         return True
 
     def add_person_version(self, version: dict[str, Any]) -> None:
-        """Keep a person's version once (order-free: a replay or a late version changes nothing kept)."""
+        """Keep a person's version once (order-free: a replay or a late version changes nothing kept).
+        Once the newest version says the person is archived, the versions before it keep no ID digest
+        but the newest one (a corrected ID number's, one under a retired key are dropped): the
+        registry's compacted topic holds only the newest, and so does the view."""
         key = (person_versions.c.person_id == version["person_id"], person_versions.c.version == version["version"])
         if self.session.execute(sa.select(person_versions.c.version).where(*key)).first() is None:
             self.session.execute(person_versions.insert(), version)
+        self._drop_past_digests_if_archived(version["person_id"])
+
+    def _drop_past_digests_if_archived(self, person_id: str) -> None:
+        mine = person_versions.c.person_id == person_id
+        newest = self.session.execute(
+            sa.select(person_versions.c.version, person_versions.c.status, person_versions.c.id_digest)
+            .where(mine)
+            .order_by(person_versions.c.version.desc())
+            .limit(1)
+        ).first()
+        if newest is not None and newest.status == "archived":
+            self.session.execute(
+                person_versions.update()
+                .where(mine, person_versions.c.version < newest.version)
+                .where(person_versions.c.id_digest != newest.id_digest)
+                .values(id_digest=None)
+            )
 
     def evidence(self, month: str) -> list[Fact]:
         """The month's facts and every fact that settles one of them, whenever it came: a breach

@@ -36,7 +36,7 @@ person_versions = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("unit_code", sa.String(12), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("id_digest", sa.String(64), nullable=False),
+    sa.Column("id_digest", sa.String(64), nullable=True, comment="NULL: a past digest, dropped at archiving"),
     sa.Column("event_id", sa.String(64), nullable=False),
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("from_day", sa.String(10), nullable=False, comment="YYYY-MM-DD, China Standard Time"),

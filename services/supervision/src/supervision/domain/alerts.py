@@ -125,7 +125,8 @@ def notice_unhandled(s: Situation) -> list[Cause]:
     due = s.now - dt.timedelta(days=s.limits.notice_days)
     by_digest: dict[str, Person] = {}
     for p in sorted(s.people, key=lambda p: (not p.active, p.person_id)):
-        by_digest.setdefault(p.id_digest, p)
+        if p.id_digest:
+            by_digest.setdefault(p.id_digest, p)
     of = {t: [f for f in s.pending if f.event_type == t] for t in PENDING}
     rescinded = {f.subject for f in of[gateway.VIOLATION_RESCINDED]}
     vetoed = {f.subject for f in of[evaluation.VETO_APPLIED]}

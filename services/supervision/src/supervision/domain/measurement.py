@@ -169,7 +169,8 @@ def notices_handled(e: Evidence) -> list[Contribution]:
     nobody in the view is left out (nobody's work yet), as is one its agency rescinded."""
     by_digest: dict[str, Person] = {}
     for p in sorted(e.people, key=lambda p: (not p.active, p.person_id)):
-        by_digest.setdefault(p.id_digest, p)
+        if p.id_digest:
+            by_digest.setdefault(p.id_digest, p)
     rescinded = e.subjects(gateway.VIOLATION_RESCINDED)
     vetoed = e.subjects(evaluation.VETO_APPLIED)
     decided = [f for f in e.facts if f.event_type in DECISIONS]
