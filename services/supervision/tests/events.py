@@ -3,6 +3,7 @@ that feed the view directly (API tests) or publish to the real broker (integrati
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -11,11 +12,17 @@ from chassis.contracts import gateway as gw
 from chassis.contracts import servicedesk as sd
 from chassis.contracts import validate_data
 from chassis.events import Envelope
-from tests.support.people import person_event
+from tests.support import people
 
 __all__ = ["TIME", "activity", "breach", "notice", "person_event", "request", "scored", "suggestion", "veto"]
 
 TIME = dt.datetime(2026, 10, 15, 2, 0, tzinfo=dt.UTC)
+
+
+def person_event(*args, **kwargs) -> Envelope:
+    """A registry event as ``tests.support.people`` makes it, dated ``TIME`` (the view keeps each
+    version from its day: a month reads its people as they were at its end)."""
+    return dataclasses.replace(people.person_event(*args, **kwargs), time=TIME.isoformat())
 
 
 def _event(event_type: str, source: str, subject: str, data: dict, time: dt.datetime = TIME) -> Envelope:

@@ -27,11 +27,11 @@ class FakeSupervisionRepository:
     def evidence(self, month: str) -> list[Fact]:
         return list(self.facts)
 
-    def people(self) -> list[Person]:
-        return list(self.people_)
+    def people(self, on: str) -> list[Person]:
+        return [p for p in self.people_ if p.updated_on <= on]
 
-    def units_of_people(self, person_ids) -> dict[str, str]:
-        return {p.person_id: p.unit_code for p in self.people_ if p.person_id in set(person_ids)}
+    def units_of_people(self, person_ids, on: str) -> dict[str, str]:
+        return {p.person_id: p.unit_code for p in self.people(on) if p.person_id in set(person_ids)}
 
     def closure(self, month: str) -> Closure | None:
         return self.closures.get(month)
@@ -44,7 +44,8 @@ class FakeSupervisionRepository:
 
     def recalculate(self, closure: Closure, found: list[Contribution], by: str, at: dt.datetime, reason: str) -> None:
         before = self.closures[closure.month]
-        row = dict(month=closure.month, at=at, by=by, reason=reason, digest_before=before.snapshot_digest,
+        row = dict(month=closure.month, at=at, by=by, reason=reason, scheme_version=closure.scheme_version,
+                   scheme_version_before=before.scheme_version, digest_before=before.snapshot_digest,
                    digest_after=closure.snapshot_digest)  # fmt: skip
         self._staged.append(("recalculate", (closure, found, row)))
 

@@ -27,7 +27,7 @@ GATEWAY_INBOUND = "gateway.inbound.v1"
 GATEWAY_CHECKPOINTS = "gateway.checkpoints.v1"
 
 # -- supervision (网络督查) --
-#: The supervision's own events (its alerts, from its second part); declared now with its ACL.
+#: The supervision's own events: its alerts raised and cleared (``contracts.supervision``).
 SUPERVISION = "supervision.v1"
 # -- end of supervision --
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from chassis.settings import BaseSettings
+from supervision.adapters.schemes import CURRENT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -12,5 +13,6 @@ class SupervisionSettings(BaseSettings):
     service_name: str = "supervision"
     database_url: str = "sqlite:///var/supervision.db"
     #: The version of the assessment scheme open months are scored with (a file shipped under
-    #: ``supervision/data/schemes``); a closed month keeps the version it was closed with.
-    scheme_version: str = "2026.1"
+    #: ``supervision/data/schemes``); a closed month keeps the version it was closed with, unless an
+    #: operator recalculates it under another (``supervision-admin recalculate --scheme``).
+    scheme_version: str = CURRENT

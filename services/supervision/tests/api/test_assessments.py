@@ -5,7 +5,10 @@ problem in Chinese and English."""
 
 from __future__ import annotations
 
+import pytest
+
 from chassis.contracts import servicedesk as sd
+from chassis.errors import Conflict
 from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import (
     activity,
@@ -18,6 +21,7 @@ from services.supervision.tests.events import (
     suggestion,
     veto,
 )
+from supervision.adapters.schemes import load_scheme
 from supervision.service_layer import months_of_record
 
 
@@ -58,10 +62,10 @@ def test_the_figures_and_score_of_a_town(client, auth, feed):
     r = client.get("/assessments/2026-10", query_string={"unit": TOWN_A}, headers=auth())
     assert r.status_code == 200, r.get_json()
     a = r.get_json()
-    assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.1")
+    assert (a["unit"], a["level"], a["closed"], a["scheme"]["version"]) == (TOWN_A, "town", False, "2026.2")
     assert values(a) == {
         "people_on_record": "2", "records_current": "100.00", "requests_received": "1", "accepted_in_time": None,
-        "resolved_within_sla": "100.00", "sla_breaches": "0", "satisfaction": "5.00",
+        "resolved_within_sla": "100.00", "sla_breaches": "0", "sla_breach_rate": "0.00", "satisfaction": "5.00",
         "suggestions_answered": "100.00", "evaluation_coverage": "100.00", "notices_handled": "100.00",
         "volunteer_activities": "2", "people_served": "120", "donations_yuan": "0",
     }  # fmt: skip
@@ -77,14 +81,15 @@ def test_the_ranking_of_towns_and_of_communities(client, auth, feed):
     b = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert towns[1]["index"] == b["score"]["index"]
     # B: records 4/4, coverage 0/6, SLA 0/5, activities 0/10, served 0/10, answered 0/10, satisfaction
-    # 12 x 2/4.5 = 5.33, breaches 8/(1+1) = 4.00; notices: none, out of the total (65)
-    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("13.33", "65", "20.51")
+    # 12 x (2-1)/(4.5-1) = 3.43, breach rate 100% (its one limit missed) 0/8; notices: none, out of the total (65)
+    assert (b["score"]["points"], b["score"]["out_of"], b["score"]["index"]) == ("7.43", "65", "11.43")
     mine = client.get("/rankings/2026-10", headers=auth(unit=TOWN_A)).get_json()
     assert [(c["unit_code"], c["rank"]) for c in mine["items"]] == [(HOME_A, 1)]
 
 
 def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed):
-    """A request due in September and resolved in October was late; a suggestion of October answered
+    """A request due in September and resolved in October missed in September (once, not again when
+    resolved); a suggestion of October answered
     in December was answered; a decision in November on a person noticed in October handled it."""
     feed(
         person_event("b1", unit=HOME_B, digest="db1".ljust(64, "0")),
@@ -96,7 +101,9 @@ def test_what_settles_a_months_events_counts_whenever_it_came(client, auth, feed
         decision("b1", HOME_B, "2026-11-05T02:00:00+00:00"),
     )
     b = values(client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json())
-    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == ("0.00", "100.00", "100.00")
+    assert (b["resolved_within_sla"], b["suggestions_answered"], b["notices_handled"]) == (None, "100.00", "100.00")
+    september = client.get("/assessments/2026-09", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert values(september)["resolved_within_sla"] == "0.00"
 
 
 def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed):
@@ -104,9 +111,9 @@ def test_drill_down_names_the_events_and_only_people_in_scope(client, auth, feed
     path = "/assessments/2026-10/indicators/resolved_within_sla/events"
     county = client.get(path, headers=auth()).get_json()
     assert sorted((i["unit_code"], i["role"], i["event_type"]) for i in county["items"]) == [
-        (HOME_A, "met", sd.REQUEST_RESOLVED), (HOME_B, "missed", sd.REQUEST_RESOLVED),
+        (HOME_A, "met", sd.REQUEST_RESOLVED), (HOME_B, "missed", sd.REQUEST_SLA_BREACHED),
     ]  # fmt: skip
-    assert {i["person_id"] for i in county["items"]} == {"a1", "b1"}
+    assert {i["person_id"] for i in county["items"]} == {"a1", None}  # a breach names no person
     town = client.get(path, headers=auth(unit=TOWN_A)).get_json()
     assert [i["person_id"] for i in town["items"]] == ["a1"]
     assert "name" not in str(town) and "代表" not in str(town)
@@ -133,7 +140,7 @@ def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client,
     closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert closed["closed"] and closed["snapshot_digest"] == closure.snapshot_digest
     assert closed["figures"] == before["figures"] and closed["score"] == before["score"]
-    after = months_of_record.recalculate(sv.uow, sv.scheme, "2026-10", "督查科张三", "补录义诊活动", NOW)
+    after = months_of_record.recalculate(sv.uow, "2026-10", "督查科张三", "补录义诊活动", NOW)
     again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
     assert values(again)["people_served"] == "500" and values(again)["volunteer_activities"] == "1"
     assert after.snapshot_digest != closure.snapshot_digest
@@ -141,13 +148,33 @@ def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client,
         [recorded] = uow.supervision.recalculations("2026-10")
     assert (recorded["by"], recorded["reason"]) == ("督查科张三", "补录义诊活动")
     assert (recorded["digest_before"], recorded["digest_after"]) == (closure.snapshot_digest, after.snapshot_digest)
+    assert (recorded["scheme_version_before"], recorded["scheme_version"]) == ("2026.2", "2026.2")
+
+
+def test_a_month_closed_under_an_earlier_scheme_keeps_its_points_until_recalculated_under_a_later_one(
+    sv, client, auth, feed
+):
+    october(feed)
+    months_of_record.close_month(sv.uow, load_scheme("2026.1"), "2026-10", "督查科张三", "十月考核结算", NOW)
+    # Open months are scored under 2026.2; October keeps 2026.1: satisfaction from 0 (12 x 2/4.5 = 5.33) and
+    # breaches counted (8 / (1 + 1) = 4.00), with records 4: 13.33 of 65.
+    closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert (closed["scheme"]["version"], closed["score"]["points"], closed["score"]["index"]) == (
+        "2026.1", "13.33", "20.51"
+    )  # fmt: skip
+    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "复核", NOW)  # its own version
+    assert client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json() == closed
+    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "按2026.2方案重算", NOW, scheme_version="2026.2")
+    again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
+    assert (again["scheme"]["version"], again["score"]["points"]) == ("2026.2", "7.43")
+    with sv.uow() as uow:
+        done = uow.supervision.recalculations("2026-10")
+    assert [(r["scheme_version_before"], r["scheme_version"]) for r in done] == [
+        ("2026.1", "2026.1"), ("2026.1", "2026.2")
+    ]  # fmt: skip
 
 
 def test_closing_refuses_an_unfinished_month_and_a_second_close(sv, feed):
-    import pytest
-
-    from chassis.errors import Conflict
-
     with pytest.raises(Conflict):
         months_of_record.close_month(sv.uow, sv.scheme, "2026-11", "张三", "未到月底", NOW)
     months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "结算", NOW)
@@ -162,6 +189,9 @@ def test_the_scheme_says_what_it_weighs_and_what_it_cannot_measure(client, auth)
     assert study["measured_weight"] == "0" and study["unmeasured"]
     assert {n["item"] for n in s["not_measurable"]} >= {"contact_visits", "study_completion"}
     assert {i["code"] for i in s["indicators"]} >= {"resolved_within_sla", "evaluation_coverage"}
+    items = {i["indicator"]: i for x in s["sections"] for i in x["items"]}
+    assert (s["version"], items["satisfaction"]["worst"], items["sla_breach_rate"]["worst"]) == ("2026.2", "1", "100")
+    assert items["records_current"]["worst"] is None and "sla_breaches" not in items
 
 
 def test_bad_input_is_a_problem_in_chinese_and_english(client, auth):
@@ -181,3 +211,47 @@ def test_bad_input_is_a_problem_in_chinese_and_english(client, auth):
     other = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth(unit=TOWN_A))
     assert other.status_code == 404 and other.mimetype == "application/problem+json"
     assert client.get("/assessments/2026-10").status_code == 401
+
+
+def figure(client, headers, unit, indicator, month="2026-10"):
+    r = client.get(f"/assessments/{month}", query_string={"unit": unit}, headers=headers)
+    assert r.status_code == 200, r.get_json()
+    return next(f for f in r.get_json()["figures"] if f["indicator"] == indicator)
+
+
+def test_a_viewer_who_may_not_see_notices_cannot_tell_who_has_one(client, auth, feed):
+    digest = "dn".ljust(64, "0")
+    feed(person_event("only", unit=HOME_A, digest=digest), notice("n1", digest))
+    viewer = auth(roles=("viewer",), unit=TOWN_A)
+    # The community has one person on record, named by the people drill-down ...
+    people = client.get("/assessments/2026-10/indicators/people_on_record/events", query_string={"unit": HOME_A},
+                        headers=viewer).get_json()["items"]  # fmt: skip
+    assert [p["person_id"] for p in people] == ["only"]
+    # ... so a notice counted at that community would name that person: it is withheld, and not scored ...
+    answer = client.get("/assessments/2026-10", query_string={"unit": HOME_A}, headers=viewer).get_json()
+    withheld = next(f for f in answer["figures"] if f["indicator"] == "notices_handled")
+    assert (withheld["value"], withheld["events"]) == (None, 0)
+    assert next(i for i in answer["score"]["items"] if i["indicator"] == "notices_handled")["points"] is None
+    path = "/assessments/2026-10/indicators/notices_handled/events"
+    assert client.get(path, query_string={"unit": HOME_A}, headers=viewer).get_json()["items"] == []
+    # ... read from the town up, where no row names the community; an evaluator reads the community.
+    town = client.get(path, query_string={"unit": TOWN_A}, headers=viewer).get_json()["items"]
+    assert [(i["unit_code"], i["person_id"]) for i in town] == [(TOWN_A, None)]
+    assert figure(client, viewer, TOWN_A, "notices_handled")["events"] == 1
+    assert figure(client, auth(roles=("evaluator",), unit=TOWN_A), HOME_A, "notices_handled")["events"] == 1
+
+
+def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, auth, feed):
+    # Town A has people and nothing else (measured on 32 points); town B also handled a request and held
+    # an activity (measured on 37). Both indexes are "of 100"; the ranking does not say on what base.
+    feed(
+        person_event("a1", unit=HOME_A),
+        person_event("b1", unit=HOME_B),
+        request(sd.REQUEST_OPENED, "rb", HOME_B, person="b1"),
+        request(sd.REQUEST_RESOLVED, "rb", HOME_B, person="b1"),
+        activity("act-b", HOME_B, 10),
+    )
+    r = client.get("/rankings/2026-10", query_string={"within": "370783000000"}, headers=auth())
+    assert r.status_code == 200, r.get_json()
+    places = {p["unit_code"]: (p["points"], p["out_of"]) for p in r.get_json()["items"]}
+    assert places[TOWN_A][1] != places[TOWN_B][1], places  # the same "of 100" on different bases

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 
 from chassis.contracts import servicedesk as sd
-from services.supervision.tests.events import activity, person_event, request
+from services.supervision.tests.conftest import NOW
+from services.supervision.tests.events import activity, person_event, request, suggestion
 from supervision.bootstrap import bootstrap
 from supervision.config import SupervisionSettings
 from supervision.entrypoints.api.app import create_app
-from supervision.service_layer import view
+from supervision.service_layer import alerting, view
 from tests.support import authz_matrix as m
 from tests.support.secrets import strong_secrets
 from tests.support.tokens import ISSUER, trusted
@@ -22,6 +23,8 @@ TOWN_A, HOME_A, SIBLING, HOME_SIBLING = "370783001000", "370783001001", "3707830
 OTHER_TOWN = "370782001000"
 LEVELS = {"own": TOWN_A, "parent": "370783000000", "child": HOME_A, "sibling": SIBLING, "other county": OTHER_TOWN}
 EVENTS = "/assessments/2026-10/indicators/requests_received/events"
+#: Town A's own alert (a suggestion it received itself, unanswered) and one of another county.
+ALERT_A, ALERT_X = "alert-town-a", "alert-other-county"
 
 
 def units_of(r):
@@ -38,6 +41,15 @@ MATRIX = {
     ),
     ("GET", "/rankings/{month}"): m.Rule(
         lambda c, h, s: c.get("/rankings/2026-10", query_string={"within": TOWN_A}, headers=h), listed_units=units_of
+    ),
+    ("GET", "/assessments/{month}/report.xlsx"): m.Rule(
+        lambda c, h, s: c.get("/assessments/2026-10/report.xlsx", query_string={"within": TOWN_A}, headers=h)
+    ),
+    ("GET", "/alerts"): m.Rule(
+        lambda c, h, s: c.get("/alerts", query_string={"unit": TOWN_A}, headers=h), listed_units=units_of
+    ),
+    ("POST", "/alerts/{alert_id}/acknowledge"): m.Rule(
+        lambda c, h, s: c.post(f"/alerts/{ALERT_A}/acknowledge", json={"note": "已阅"}, headers=h), roles=("editor",)
     ),
 }
 
@@ -59,6 +71,24 @@ REFERENCES = [
         "a town drilling into another county's events",
         lambda c, h, s: c.get(EVENTS, query_string={"unit": OTHER_TOWN}, headers=h),
         "admin",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town's report of the county's towns",
+        lambda c, h, s: c.get("/assessments/2026-10/report.xlsx", query_string={"within": "370783000000"}, headers=h),
+        "viewer",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town acknowledging another county's alert",
+        lambda c, h, s: c.post(f"/alerts/{ALERT_X}/acknowledge", json={"note": "越权"}, headers=h),
+        "editor",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town listing the county's alerts",
+        lambda c, h, s: c.get("/alerts", query_string={"unit": "370783000000"}, headers=h),
+        "viewer",
         refused=(404,),
     ),
     m.Reference(
@@ -91,6 +121,9 @@ def seeded(tmp_path_factory):
         activity("act-x", "370782001001", 40),
     ):
         view.record_fact(sv.uow, e)
+    for suggestion_id, unit, alert_id in (("sg-a", TOWN_A, ALERT_A), ("sg-x", "370782001001", ALERT_X)):
+        view.record_fact(sv.uow, suggestion(sd.SUGGESTION_RECEIVED, suggestion_id, unit))
+        alerting.evaluate(sv.uow, sv.scheme, NOW, new_id=lambda alert_id=alert_id: alert_id)
     yield sv, create_app(sv).test_client()
     sv.engine.dispose()
 

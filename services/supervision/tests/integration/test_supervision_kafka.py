@@ -1,7 +1,8 @@
 """The supervision worker over the real Kafka broker, as its own principal: events of two towns on
 the four topics (published by the services that own them) become the expected figures and
 ranking; a record delivered twice counts once; a replay of the four topics rebuilds the view with
-the same digest and the same figures; a closed month does not move on a late event.
+the same digest and the same figures; a closed month does not move on a late event; a breach
+raises an alert on ``supervision.v1`` and fixing it clears the same alert.
 
 The towns are of a county no other test uses, so records other tests leave on the session
 broker's topics do not enter these figures."""
@@ -14,8 +15,10 @@ import uuid
 import pytest
 
 from chassis.contracts import servicedesk as sd
-from chassis.kafka import make_producer
-from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICEDESK
+from chassis.contracts import supervision as alerts_contract
+from chassis.events import Envelope
+from chassis.kafka import make_consumer, make_producer
+from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON, SERVICEDESK, SUPERVISION
 from chassis.unit_of_work import joining
 from services.supervision.tests.conftest import NOW
 from services.supervision.tests.events import activity, breach, notice, person_event, request, scored, suggestion, veto
@@ -118,7 +121,7 @@ def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_dig
     before, figures_before = seen[-1], (figures(town_a), figures(town_b))
     replayer = view_consumer(sv)
     replayer.name = f"{replayer.name}-replay"  # its own group (within the principal's), the live worker keeps running
-    replayer.replay(lambda session: view.reset(joining(sv.uow, session)))
+    replayer.replay(lambda session: view.reset(joining(sv.uow, session), sv.clock()))
     assert view.digest_of_view(sv.engine) == before
     assert (figures(town_a), figures(town_b)) == figures_before
     # the operator's command does the same (in a group of its own: the live worker keeps running)
@@ -136,3 +139,38 @@ def test_events_of_two_towns_become_figures_a_ranking_and_replay_to_the_same_dig
     publish(kafka, [(SERVICEDESK, activity(f"late-{uuid.uuid4().hex[:6]}", county + "002001", 900))])
     wait_for(lambda: view.digest_of_view(sv.engine) != before, 60, message="the late event reaches the view")
     assert figures(town_b)["people_served"] == figures_before[1]["people_served"] == "0"
+
+
+def test_a_breach_raises_an_alert_on_the_topic_and_fixing_it_clears_the_same_alert(supervision, kafka):
+    county = f"3717{random.randint(10, 99)}"
+    town, home = county + "001000", county + "001001"
+    november = "2026-11-10T02:00:00+00:00"  # NOW's month
+    late = f"late-{uuid.uuid4().hex[:8]}"
+    publish(kafka, [
+        (SERVICEDESK, request(sd.REQUEST_OPENED, late, home, at=november)),
+        (SERVICEDESK, breach(late, home, due="2026-11-05T02:00:00+00:00")),
+        (SERVICEDESK, request(sd.REQUEST_RESOLVED, late, home, at=november)),
+    ])  # fmt: skip
+    reader = make_consumer(kafka.access, None, SUPERVISION)
+    seen: list[Envelope] = []
+
+    def alerts_of_town(event_type):
+        for records in reader.poll(timeout_ms=500).values():
+            seen.extend(Envelope.from_json(r.value) for r in records)
+        return [e for e in seen if e.type == event_type and e.data["unit_code"] == town]
+
+    try:
+        wait_for(lambda: alerts_of_town(alerts_contract.ALERT_RAISED), 60, interval=0.5, message="the alert raised")
+        raised = alerts_of_town(alerts_contract.ALERT_RAISED)
+        assert [(e.data["rule"], e.data["subject"], e.data["detail"]) for e in raised] == [
+            ("sla_below_target", "2026-11", "0.00 < 95")
+        ]
+        # 19 requests resolved in time of 20: 95 %, the town's target; the alert clears.
+        publish(kafka, [(SERVICEDESK, request(sd.REQUEST_RESOLVED, f"ok-{n}-{late}", home, at=november))
+                        for n in range(19)])  # fmt: skip
+        wait_for(lambda: alerts_of_town(alerts_contract.ALERT_CLEARED), 60, interval=0.5, message="the alert cleared")
+        cleared = alerts_of_town(alerts_contract.ALERT_CLEARED)
+        assert [e.data["alert_id"] for e in cleared] == [raised[0].data["alert_id"]]
+        assert alerts_of_town(alerts_contract.ALERT_RAISED) == raised  # raised once
+    finally:
+        reader.close()

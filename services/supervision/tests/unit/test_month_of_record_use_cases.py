@@ -18,6 +18,7 @@ from supervision.domain.facts import Fact, Person
 from supervision.service_layer import assessment, months_of_record
 
 SCHEME = load_scheme()
+FIRST = load_scheme("2026.1")
 NOW = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
 TOWN, HOME = "370783001000", "370783001001"
 COUNTY = Principal("c", "县督查科", frozenset({"viewer"}), "370783000000")
@@ -43,7 +44,7 @@ def test_a_closed_month_reads_what_was_kept_until_recalculated(uow):
     uow.supervision.facts.append(served("e2", 60))  # late
     value, answer = people_served(uow)
     assert value == 40 and answer["closed"] and answer["snapshot_digest"] == closure.snapshot_digest
-    after = months_of_record.recalculate(uow.factory(), SCHEME, "2026-10", "李四", "补录", NOW)
+    after = months_of_record.recalculate(uow.factory(), "2026-10", "李四", "补录", NOW)
     assert people_served(uow)[0] == 100
     assert uow.supervision.recalculated[0]["digest_before"] == closure.snapshot_digest != after.snapshot_digest
 
@@ -60,9 +61,38 @@ def test_closing_refuses_a_month_not_ended_a_bad_month_or_no_reason_and_writes_n
 
 def test_recalculating_an_open_month_is_refused(uow):
     with pytest.raises(NotFound):
-        months_of_record.recalculate(uow.factory(), SCHEME, "2026-10", "张三", "更正", NOW)
+        months_of_record.recalculate(uow.factory(), "2026-10", "张三", "更正", NOW)
 
 
 def test_another_towns_figures_are_not_found(uow):
     with pytest.raises(NotFound):
         people_served(uow, OTHER_TOWN)
+
+
+def satisfaction_points(uow, current):
+    answer = assessment.unit_assessment(uow.factory(), COUNTY, current, "2026-10", TOWN)
+    item = next(i for i in answer["score"]["items"] if i["indicator"] == "satisfaction")
+    return answer["scheme"]["version"], item["points"]
+
+
+def test_a_closed_month_keeps_its_schemes_points_when_a_new_version_ships_until_recalculated_under_it(uow):
+    # October, closed under 2026.1, had one request rated 1 of 5: 2026.1 gave it 2.67 of 12, 2026.2 gives 0.
+    uow.supervision.facts.append(Fact("c1", sd.REQUEST_CLOSED, "2026-10", HOME, "r1", measure=Decimal(1)))
+    months_of_record.close_month(uow.factory(), FIRST, "2026-10", "张三", "结算", NOW)
+    assert satisfaction_points(uow, SCHEME) == ("2026.1", Decimal("2.67"))  # open months score under 2026.2
+    # A recalculation keeps the month's own version unless the operator names another, and records which.
+    months_of_record.recalculate(uow.factory(), "2026-10", "李四", "补录", NOW)
+    assert satisfaction_points(uow, SCHEME) == ("2026.1", Decimal("2.67"))
+    months_of_record.recalculate(uow.factory(), "2026-10", "李四", "按新方案", NOW, scheme_version="2026.2")
+    assert satisfaction_points(uow, SCHEME) == ("2026.2", Decimal("0.00"))
+    assert [(r["reason"], r["scheme_version_before"], r["scheme_version"]) for r in uow.supervision.recalculated] == [
+        ("补录", "2026.1", "2026.1"), ("按新方案", "2026.1", "2026.2")
+    ]  # fmt: skip
+
+
+def test_recalculating_under_a_version_that_does_not_ship_is_refused_and_writes_nothing(uow):
+    months_of_record.close_month(uow.factory(), SCHEME, "2026-10", "张三", "结算", NOW)
+    commits = uow.commits
+    with pytest.raises(InvalidInput, match=r"1999\.9"):
+        months_of_record.recalculate(uow.factory(), "2026-10", "李四", "更正", NOW, scheme_version="1999.9")
+    assert uow.commits == commits and uow.supervision.recalculated == []

@@ -16,6 +16,7 @@ from supervision.domain.ranking import Place, children, rank
 from supervision.domain.scheme import InvalidScheme, scheme_from_dict, score
 
 SCHEME = load_scheme()
+FIRST = load_scheme("2026.1")
 
 
 def figs(**values):
@@ -24,46 +25,69 @@ def figs(**values):
 
 
 def test_the_shipped_scheme_is_the_tongxin_index_with_its_five_sections():
-    assert shipped_versions() == ["2026.1"]
-    assert (SCHEME.code, SCHEME.version, SCHEME.name_zh) == ("tongxin-index", "2026.1", "同心指数")
-    assert [(s.code, s.weight) for s in SCHEME.sections] == [
-        ("team", 10), ("mechanisms", 10), ("study", 30), ("giving_back", 30), ("public_assessment", 20)
-    ]  # fmt: skip
-    study = SCHEME.sections[2]
-    assert study.measured_weight == 0 and "study" in study.unmeasured
-    assert len(SCHEME.digest) == 64
+    assert shipped_versions() == ["2026.1", "2026.2"]
+    assert (SCHEME.code, SCHEME.version, SCHEME.name_zh) == ("tongxin-index", "2026.2", "同心指数")
+    for scheme in (SCHEME, FIRST):
+        assert [(s.code, s.weight) for s in scheme.sections] == [
+            ("team", 10), ("mechanisms", 10), ("study", 30), ("giving_back", 30), ("public_assessment", 20)
+        ]  # fmt: skip
+        study = scheme.sections[2]
+        assert study.measured_weight == 0 and "study" in study.unmeasured
+        assert len(scheme.digest) == 64
+    assert FIRST.digest != SCHEME.digest
 
 
 def test_a_town_meeting_every_target_earns_all_70_measurable_points():
     full = figs(
         evaluation_coverage=100, records_current=95, notices_handled=100, resolved_within_sla=100,
         volunteer_activities=5, people_served=250, suggestions_answered=100, satisfaction=4.8, sla_breaches=0,
+        sla_breach_rate=5,
     )  # fmt: skip
-    s = score(SCHEME, "town", full)
-    assert (s.points, s.out_of, s.index) == (Decimal("70.00"), Decimal(70), Decimal("100.00"))
+    for scheme in (SCHEME, FIRST):
+        s = score(scheme, "town", full)
+        assert (s.points, s.out_of, s.index) == (Decimal("70.00"), Decimal(70), Decimal("100.00"))
+
+
+#: A town short of its targets, the same figures under both versions.
+SHORT = figs(
+    evaluation_coverage=57,  # 6 x 57/95 = 3.60
+    records_current=45,  # 4 x 45/90 = 2.00
+    notices_handled=None,  # no notice: leaves the total
+    resolved_within_sla=76,  # 5 x 76/95 = 4.00
+    volunteer_activities=1,  # town target 3: 10 / 3 = 3.33
+    people_served=50,  # town target 100: 5.00
+    suggestions_answered=45,  # 10 x 45/90 = 5.00
+    satisfaction=3.6,
+    sla_breaches=3,
+    sla_breach_rate=24,
+)  # fmt: skip
+ALIKE = {
+    "evaluation_coverage": Decimal("3.60"), "records_current": Decimal("2.00"), "notices_handled": None,
+    "resolved_within_sla": Decimal("4.00"), "volunteer_activities": Decimal("3.33"),
+    "people_served": Decimal("5.00"), "suggestions_answered": Decimal("5.00"),
+}  # fmt: skip
 
 
 def test_worked_example_of_a_town_short_of_its_targets():
-    s = score(SCHEME, "town", figs(
-        evaluation_coverage=57,  # 6 x 57/95 = 3.60
-        records_current=45,  # 4 x 45/90 = 2.00
-        notices_handled=None,  # no notice: leaves the total
-        resolved_within_sla=76,  # 5 x 76/95 = 4.00
-        volunteer_activities=1,  # town target 3: 10 / 3 = 3.33
-        people_served=50,  # town target 100: 5.00
-        suggestions_answered=45,  # 10 x 45/90 = 5.00
-        satisfaction=3.6,  # 12 x 3.6/4.5 = 9.60
-        sla_breaches=3,  # 8 / (1 + 3) = 2.00
-    ))  # fmt: skip
-    points = {i.indicator: i.points for i in s.items}
-    assert points == {
-        "evaluation_coverage": Decimal("3.60"), "records_current": Decimal("2.00"), "notices_handled": None,
-        "resolved_within_sla": Decimal("4.00"), "volunteer_activities": Decimal("3.33"),
-        "people_served": Decimal("5.00"), "suggestions_answered": Decimal("5.00"), "satisfaction": Decimal("9.60"),
-        "sla_breaches": Decimal("2.00"),
-    }  # fmt: skip
-    assert s.points == Decimal("34.53") and s.out_of == 65
-    assert s.index == Decimal("53.12")  # 34.53 / 65 x 100
+    s = score(SCHEME, "town", SHORT)
+    assert {i.indicator: i.points for i in s.items} == {
+        **ALIKE,
+        "satisfaction": Decimal("8.91"),  # 12 x (3.6 - 1) / (4.5 - 1): the worst rating, 1, earns nothing
+        "sla_breach_rate": Decimal("6.40"),  # 8 x (100 - 24) / (100 - 5): a share of what fell due, worst 100%
+    }
+    assert s.points == Decimal("38.24") and s.out_of == 65
+    assert s.index == Decimal("58.83")  # 38.24 / 65 x 100
+
+
+def test_the_first_version_scores_as_it_did_when_its_months_were_closed():
+    # 2026.1 measured satisfaction from 0 and counted breaches: a month closed under it keeps these points.
+    s = score(FIRST, "town", SHORT)
+    assert {i.indicator: i.points for i in s.items} == {
+        **ALIKE,
+        "satisfaction": Decimal("9.60"),  # 12 x 3.6 / 4.5
+        "sla_breaches": Decimal("2.00"),  # 8 / (1 + 3)
+    }
+    assert s.points == Decimal("34.53") and s.index == Decimal("53.12")
 
 
 def test_targets_follow_the_unit_level():
@@ -111,6 +135,9 @@ RAW = {
         (lambda d: d["sections"][0]["items"][0].update(target={"town": 3}), "malformed"),
         (lambda d: d["sections"][0]["items"].append(dict(d["sections"][0]["items"][0])), "twice"),
         (lambda d: d.pop("version"), "malformed"),
+        (lambda d: d["sections"][0]["items"][0].update(worst=10), "better than the worst"),
+        (lambda d: d["sections"][0]["items"][0].update(indicator="sla_breach_rate", target=5), "needs its worst"),
+        (lambda d: d["sections"][0]["items"][0].update(indicator="sla_breach_rate", target=5, worst=4), "better"),
     ],
 )
 def test_a_malformed_scheme_is_refused_with_the_reason(change, message):

@@ -10,7 +10,7 @@ import functools
 import json
 from importlib import resources
 
-from chassis.catalogue import evaluation, gateway, registry, servicedesk
+from chassis.catalogue import evaluation, gateway, registry, servicedesk, supervision
 from chassis.catalogue.model import (
     CatalogueError,
     FieldClass,
@@ -46,6 +46,7 @@ DECLARATIONS = (
     servicedesk.DECLARATION,
     gateway.INBOUND,
     gateway.CHECKPOINTS,
+    supervision.DECLARATION,
 )
 
 

@@ -1,5 +1,5 @@
 """What the supervision's use cases read and write, so they can run on fakes: the view (people,
-record dates, facts) and the records of closed months."""
+person versions, facts) and the records of closed months."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from chassis.contracts import evaluation as ev
 from chassis.contracts import gateway as gw
 from chassis.contracts import servicedesk as sd
-from supervision.adapters.tables import contributions, facts, month_closures, month_recalculations, people, record_dates
+from supervision.adapters.tables import contributions, facts, month_closures, month_recalculations, person_versions
 from supervision.domain.facts import Fact, Person
 from supervision.domain.indicators import DECISIONS
 from supervision.domain.measurement import Contribution
@@ -50,15 +50,31 @@ class SupervisionRepository:
         self.session.execute(facts.insert(), dataclasses.asdict(fact))
         return True
 
-    def note_record_date(self, person_id: str, version: int, event_id: str, event_type: str, day: str) -> None:
-        row = dict(person_id=person_id, version=version, event_id=event_id, event_type=event_type, updated_on=day)
-        current = self.session.execute(
-            sa.select(record_dates.c.version).where(record_dates.c.person_id == person_id)
-        ).scalar()
-        if current is None:
-            self.session.execute(record_dates.insert(), row)
-        elif version > current:
-            self.session.execute(record_dates.update().where(record_dates.c.person_id == person_id), row)
+    def add_person_version(self, version: dict[str, Any]) -> None:
+        """Keep a person's version once (order-free: a replay or a late version changes nothing kept).
+        Once the newest version says the person is archived, the versions before it keep no ID digest
+        but the newest one (a corrected ID number's, one under a retired key are dropped): the
+        registry's compacted topic holds only the newest, and so does the view."""
+        key = (person_versions.c.person_id == version["person_id"], person_versions.c.version == version["version"])
+        if self.session.execute(sa.select(person_versions.c.version).where(*key)).first() is None:
+            self.session.execute(person_versions.insert(), version)
+        self._drop_past_digests_if_archived(version["person_id"])
+
+    def _drop_past_digests_if_archived(self, person_id: str) -> None:
+        mine = person_versions.c.person_id == person_id
+        newest = self.session.execute(
+            sa.select(person_versions.c.version, person_versions.c.status, person_versions.c.id_digest)
+            .where(mine)
+            .order_by(person_versions.c.version.desc())
+            .limit(1)
+        ).first()
+        if newest is not None and newest.status == "archived":
+            self.session.execute(
+                person_versions.update()
+                .where(mine, person_versions.c.version < newest.version)
+                .where(person_versions.c.id_digest != newest.id_digest)
+                .values(id_digest=None)
+            )
 
     def evidence(self, month: str) -> list[Fact]:
         """The month's facts and every fact that settles one of them, whenever it came: a breach
@@ -82,22 +98,20 @@ class SupervisionRepository:
         ).mappings()
         return found + [f for f in map(_fact, rows) if f.event_id not in seen]
 
-    def people(self) -> list[Person]:
+    def people(self, on: str) -> list[Person]:
+        """Every person as of the end of day ``on`` (``YYYY-MM-DD``): the newest version from that day or
+        before; one registered later is not there."""
         rows = self.session.execute(
-            sa.select(people.c.person_id, people.c.unit_code, people.c.status, people.c.id_digest,
-                      record_dates.c.event_id, record_dates.c.event_type, record_dates.c.updated_on)
-            .join(record_dates, record_dates.c.person_id == people.c.person_id)
-        ).all()  # fmt: skip
-        return [Person(r[0], r[1], r[2] == "active", r[3], r[4], r[5], r[6]) for r in rows]
+            sa.select(person_versions).where(person_versions.c.from_day <= on).order_by(person_versions.c.version)
+        ).mappings()
+        newest = {r["person_id"]: r for r in rows}
+        return [Person(r["person_id"], r["unit_code"], r["status"] == "active", r["id_digest"], r["event_id"],
+                       r["event_type"], r["from_day"]) for r in newest.values()]  # fmt: skip
 
-    def units_of_people(self, person_ids: Iterable[str]) -> dict[str, str]:
-        ids = sorted(set(person_ids))
-        if not ids:
-            return {}
-        rows = self.session.execute(
-            sa.select(people.c.person_id, people.c.unit_code).where(people.c.person_id.in_(ids))
-        )
-        return {pid: unit for pid, unit in rows.all()}
+    def units_of_people(self, person_ids: Iterable[str], on: str) -> dict[str, str]:
+        """Where each person lived at the end of day ``on``."""
+        ids = set(person_ids)
+        return {p.person_id: p.unit_code for p in self.people(on) if p.person_id in ids}
 
     # -- the records ---------------------------------------------------------------------
     def closure(self, month: str) -> Closure | None:
@@ -121,7 +135,8 @@ class SupervisionRepository:
         self.session.execute(month_closures.update().where(month_closures.c.month == closure.month).values(**values))
         self.session.execute(month_recalculations.insert(), dict(
             month=closure.month, at=at, by=by, reason=reason, scheme_version=closure.scheme_version,
-            scheme_digest=closure.scheme_digest, digest_before=before.snapshot_digest,
+            scheme_digest=closure.scheme_digest, scheme_version_before=before.scheme_version,
+            digest_before=before.snapshot_digest,
             digest_after=closure.snapshot_digest,
         ))  # fmt: skip
 

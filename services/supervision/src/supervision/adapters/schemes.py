@@ -13,8 +13,8 @@ from supervision.domain.scheme import InvalidScheme, Scheme, scheme_from_dict
 
 SCHEMES = Path(__file__).resolve().parent.parent / "data" / "schemes"
 CODE = "tongxin-index"
-#: The version scored unless the operator chooses another (``SUPERVISION_SCHEME_VERSION``).
-CURRENT = "2026.1"
+#: The version scored unless the operator chooses another (``SCHEME_VERSION``).
+CURRENT = "2026.2"
 
 
 def shipped_versions(code: str = CODE) -> list[str]:

@@ -1,9 +1,10 @@
 """The supervision's database schema (SQLAlchemy Core); Alembic migrations create it.
 
-Two kinds of table. The **view** (people view, record dates, facts) is rebuilt from the topics
+Two kinds of table. The **view** (people view, person versions, facts) is rebuilt from the topics
 by a replay and digested (``service_layer.view.digest_of_view``). The **records** (closed months,
-their contributions, recalculations) are the supervision's own acts: a replay leaves them alone,
-so a closed month keeps its figures however the view is rebuilt.
+their contributions, recalculations, alerts) are the supervision's own acts: a replay leaves them
+alone, so a closed month keeps its figures however the view is rebuilt, and an alert stays open
+as long as the rebuilt view still shows its cause.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from chassis.processed import processed_events_table
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
-#: Stages the supervision's events (``supervision.v1``, its alerts: part 2) in its outbox.
+#: Stages the supervision's events (``supervision.v1``: alerts raised and cleared) in its outbox.
 EVENTS = Outbox(outbox, "/tongxin/supervision")
 processed_events = processed_events_table(metadata)
 TZ = sa.DateTime(timezone=True)
@@ -26,14 +27,20 @@ AMOUNT = sa.Numeric(16, 2)
 #: The local read model of registry.person.v1.
 people = people_view_table(metadata)
 
-record_dates = sa.Table(
-    "record_dates",
+#: Every version of every person the topic brought (unit, status, ID digest, from which day), so a
+#: month reads its people as they were at its end, not as they are today (review 21).
+person_versions = sa.Table(
+    "person_versions",
     metadata,
     sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("event_id", sa.String(64), nullable=False, comment="the newest record version's event"),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("unit_code", sa.String(12), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("id_digest", sa.String(64), nullable=True, comment="NULL: a past digest, dropped at archiving"),
+    sa.Column("event_id", sa.String(64), nullable=False),
     sa.Column("event_type", sa.String(120), nullable=False),
-    sa.Column("updated_on", sa.String(10), nullable=False, comment="its day, YYYY-MM-DD, China Standard Time"),
+    sa.Column("from_day", sa.String(10), nullable=False, comment="YYYY-MM-DD, China Standard Time"),
+    sa.Column("at", sa.String(40), nullable=False, comment="the event's time, ISO 8601"),
 )
 
 facts = sa.Table(
@@ -74,6 +81,8 @@ month_recalculations = sa.Table(
     sa.Column("reason", sa.String(500), nullable=False),
     sa.Column("scheme_version", sa.String(20), nullable=False),
     sa.Column("scheme_digest", sa.String(64), nullable=False),
+    #: The version the month was scored under before (NULL for records older than migration 0004).
+    sa.Column("scheme_version_before", sa.String(20), nullable=True),
     sa.Column("digest_before", sa.String(64), nullable=False),
     sa.Column("digest_after", sa.String(64), nullable=False),
 )
@@ -89,4 +98,32 @@ contributions = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("amount", AMOUNT, nullable=False),
     sa.Column("person_id", sa.String(36), nullable=True),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("rule", sa.String(40), nullable=False),
+    sa.Column("unit_code", sa.String(12), nullable=False, index=True),
+    sa.Column("subject", sa.String(160), nullable=False, comment="a month, person id, agency/notice id, suggestion id"),
+    sa.Column("detail", sa.String(80), nullable=False),
+    sa.Column("raised_at", TZ, nullable=False),
+    sa.Column("cleared_at", TZ, nullable=True),
+    # rule|unit|subject while the alert is open, NULL once cleared: at most one open alert per cause,
+    # even if two evaluations race (NULLs do not collide on SQLite or PostgreSQL).
+    sa.Column("open_key", sa.String(220), nullable=True, unique=True),
+)
+
+#: Who acknowledged an alert, when, with what note: every acknowledgement kept (the audit of the task list).
+alert_acknowledgements = sa.Table(
+    "alert_acknowledgements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.String(36), sa.ForeignKey("alerts.id"), nullable=False, index=True),
+    sa.Column("by_subject", sa.String(100), nullable=False, comment="the staff member's account id"),
+    sa.Column("by_name", sa.String(100), nullable=False),
+    sa.Column("by_unit", sa.String(12), nullable=False),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("note", sa.String(500), nullable=False),
 )

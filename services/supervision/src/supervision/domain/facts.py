@@ -42,7 +42,8 @@ class Person:
     person_id: str
     unit_code: str
     active: bool
-    id_digest: str
+    #: None for a past digest (one not the newest), dropped when the person was archived.
+    id_digest: str | None
     #: The id, type and day (``YYYY-MM-DD``, China Standard Time) of the newest record version applied.
     event_id: str
     event_type: str

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from chassis import units
-from supervision.domain.indicators import COUNT, INDICATORS, MEAN, SHARE
+from supervision.domain.indicators import COUNT, INDICATORS, LOWER, MEAN, SHARE
 from supervision.domain.measurement import COUNTED, MET, MISSED, VALUE, Contribution
 
 TWO_PLACES = Decimal("0.01")
@@ -20,7 +20,8 @@ TWO_PLACES = Decimal("0.01")
 @dataclasses.dataclass(frozen=True)
 class Figure:
     indicator: str
-    #: The count, the percentage (0-100) or the mean; None for a share or mean with nothing to measure.
+    #: The count, the percentage (0-100: of those that met the rule, or missed it where lower is better)
+    #: or the mean; None for a share or mean with nothing to measure.
     value: Decimal | None
     #: How many events are behind it, and for a share how many met the rule.
     events: int
@@ -88,7 +89,8 @@ def figure(code: str, t: Tally) -> Figure:
         )
     if kind == SHARE:
         base = t.met + t.missed
-        value = (Decimal(100) * t.met / base).quantize(TWO_PLACES) if base else None
+        part = t.missed if INDICATORS[code].better == LOWER else t.met
+        value = (Decimal(100) * part / base).quantize(TWO_PLACES) if base else None
         return Figure(code, value, base, t.met)
     assert kind == MEAN
     return Figure(code, (t.total / t.events).quantize(TWO_PLACES) if t.events else None, t.events)

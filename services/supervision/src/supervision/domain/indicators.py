@@ -3,8 +3,10 @@ and the event types it reads. ``domain.measurement`` computes them from facts; t
 (``domain.scheme``) weighs them; the API serves these definitions as they are.
 
 Three kinds: a **count** adds up its contributions (activities, people served), a **share**
-is the percentage of its contributions that met the rule (resolved in time, answered), a
-**mean** averages them (satisfaction 1-5). Every figure of a unit covers its whole subtree:
+is the percentage of its contributions that met the rule (resolved in time, answered), or for
+a lower-is-better share the percentage that missed it (the breach rate), a **mean** averages
+them (satisfaction 1-5). How a figure earns points (its target, its worst value) is the
+scheme's, versioned with it, not the indicator's. Every figure of a unit covers its whole subtree:
 a town's figure counts its own events and its communities'.
 """
 
@@ -51,7 +53,7 @@ INDICATORS: dict[str, Indicator] = {
             " / active people", "%", SHARE, _PEOPLE,
         ),
         Indicator(
-            "requests_received", "受理诉求数", "Requests received",
+            "requests_received", "收到诉求数", "Requests received",
             "requests submitted in the month, by handling unit", "件", COUNT, (servicedesk.REQUEST_OPENED,),
         ),
         Indicator(
@@ -61,13 +63,21 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "resolved_within_sla", "诉求按时办结率", "Requests resolved within the SLA",
-            "requests resolved in the month that never missed their resolution time / requests resolved in the month",
-            "%", SHARE, (servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
+            "requests resolved in the month that never missed their resolution time / those and the resolution"
+            " times missed in the month, resolved or not (each by the unit that missed it)", "%", SHARE,
+            (servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
         ),
         Indicator(
-            "sla_breaches", "超时及升级件数", "Breaches and escalations",
+            "sla_breaches", "超时升级次数", "Breaches and escalations",
             "response or resolution times missed in the month (each escalated), by the unit that missed",
             "次", COUNT, (servicedesk.REQUEST_SLA_BREACHED,), better=LOWER,
+        ),
+        Indicator(
+            "sla_breach_rate", "诉求超时率", "Time limits missed",
+            "response and resolution times missed in the month (each by the unit that missed) / those and the"
+            " times kept by requests first accepted or resolved in the month", "%", SHARE,
+            (servicedesk.REQUEST_STATUS_CHANGED, servicedesk.REQUEST_RESOLVED, servicedesk.REQUEST_SLA_BREACHED),
+            better=LOWER,
         ),
         Indicator(
             "satisfaction", "诉求回访满意度", "Satisfaction with requests",

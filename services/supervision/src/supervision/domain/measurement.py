@@ -109,21 +109,49 @@ def records_current(e: Evidence) -> list[Contribution]:
 
 
 def resolved_within_sla(e: Evidence) -> list[Contribution]:
-    late = {f.subject for f in e.facts if f.event_type == servicedesk.REQUEST_SLA_BREACHED and f.detail == "resolution"}
-    resolved = e.of(servicedesk.REQUEST_RESOLVED)
-    return [_share("resolved_within_sla", f, f.subject not in late) for f in resolved]
+    """Met: a request resolved in the month that never missed its resolution time. Missed: a
+    resolution time that fell due in the month and was missed, resolved or not (one left open
+    costs as much as one resolved late), charged to the unit that missed it (the breach's
+    ``escalated_from``, not the town the request went up to), once: not again when it is resolved."""
+    late = _breached(e, "resolution")
+    met = [_share("resolved_within_sla", f, True) for f in e.of(servicedesk.REQUEST_RESOLVED) if f.subject not in late]
+    missed = [
+        _share("resolved_within_sla", f, False)
+        for f in e.every(servicedesk.REQUEST_SLA_BREACHED)
+        if f.detail == "resolution" and f.unit_code is not None
+    ]
+    return met + missed
 
 
-def accepted_in_time(e: Evidence) -> list[Contribution]:
-    """Acceptance (受理) is the first response: a request accepted after its response time was breached is late."""
-    late = {f.subject for f in e.facts if f.event_type == servicedesk.REQUEST_SLA_BREACHED and f.detail == "response"}
+def _first_acceptances(e: Evidence) -> list[Fact]:
     accepted = [f for f in e.every(servicedesk.REQUEST_STATUS_CHANGED) if f.detail == "accepted"]
     first: dict[str, Fact] = {}
     for f in sorted(accepted, key=lambda f: (f.at, f.event_id)):
         first.setdefault(f.subject, f)
-    return [
-        _share("accepted_in_time", f, f.subject not in late) for f in sorted(first.values(), key=lambda f: f.event_id)
-    ]
+    return sorted(first.values(), key=lambda f: f.event_id)
+
+
+def _breached(e: Evidence, clock: str) -> set[str]:
+    """Requests whose ``clock`` (response or resolution) was missed, in any month."""
+    return {f.subject for f in e.facts if f.event_type == servicedesk.REQUEST_SLA_BREACHED and f.detail == clock}
+
+
+def accepted_in_time(e: Evidence) -> list[Contribution]:
+    """Acceptance (受理) is the first response: a request accepted after its response time was breached is late."""
+    late = _breached(e, "response")
+    return [_share("accepted_in_time", f, f.subject not in late) for f in _first_acceptances(e)]
+
+
+def sla_breach_rate(e: Evidence) -> list[Contribution]:
+    """Of the time limits settled in the month, the share missed: each breach in the month counts once,
+    against the unit that missed (its ``escalated_from``); a response time kept is a first acceptance
+    in the month with no response breach, a resolution time kept a resolution with no resolution
+    breach. Nothing settled, nothing measured: a unit with no requests is neither rewarded nor punished."""
+    code = "sla_breach_rate"
+    kept = [f for f in _first_acceptances(e) if f.subject not in _breached(e, "response")]
+    kept += [f for f in e.of(servicedesk.REQUEST_RESOLVED) if f.subject not in _breached(e, "resolution")]
+    missed = [f for f in e.every(servicedesk.REQUEST_SLA_BREACHED) if f.unit_code is not None]
+    return [_share(code, f, True) for f in kept] + [_share(code, f, False) for f in missed]
 
 
 def suggestions_answered(e: Evidence) -> list[Contribution]:
@@ -141,7 +169,8 @@ def notices_handled(e: Evidence) -> list[Contribution]:
     nobody in the view is left out (nobody's work yet), as is one its agency rescinded."""
     by_digest: dict[str, Person] = {}
     for p in sorted(e.people, key=lambda p: (not p.active, p.person_id)):
-        by_digest.setdefault(p.id_digest, p)
+        if p.id_digest:
+            by_digest.setdefault(p.id_digest, p)
     rescinded = e.subjects(gateway.VIOLATION_RESCINDED)
     vetoed = e.subjects(evaluation.VETO_APPLIED)
     decided = [f for f in e.facts if f.event_type in DECISIONS]
@@ -170,6 +199,7 @@ MEASURES: dict[str, Callable[[Evidence], list[Contribution]]] = {
     "accepted_in_time": accepted_in_time,
     "resolved_within_sla": resolved_within_sla,
     "sla_breaches": lambda e: _counted("sla_breaches", e.every(servicedesk.REQUEST_SLA_BREACHED)),
+    "sla_breach_rate": sla_breach_rate,
     "satisfaction": satisfaction,
     "suggestions_answered": suggestions_answered,
     "evaluation_coverage": evaluation_coverage,

@@ -7,8 +7,13 @@ every score names the version and the SHA-256 of the file it was computed with. 
 may weigh more than its measured items: the remainder is work no event shows yet (study and
 publicity, say), listed with the reason, so the scheme says plainly what it cannot see.
 
-Scoring an item: a "higher is better" indicator earns ``weight x min(1, value / target)``; a
-"lower is better" one (breaches) earns ``weight / (1 + max(0, value - target))``. An item with
+Scoring an item is part of the version: an item may name the ``worst`` value its indicator can take,
+which earns nothing, and then earns ``weight x clamp((value - worst) / (target - worst), 0, 1)``,
+in either direction (a satisfaction mean: worst 1 of 1-5, target 4.5; a breach rate: worst 100%,
+target 5%). Without it, a "higher is better" item is measured from 0 (``weight x min(1, value /
+target)``) and a "lower is better" count (breaches in 2026.1) earns ``weight / (1 + max(0, value -
+target))``. So a closed month scored under a version keeps its points when a later version
+scores differently: only a recorded recalculation under another version changes them. An item with
 nothing to measure (a share with no events, a mean with no ratings) earns nothing and weighs
 nothing: it leaves the unit's measured total (``out_of``), so a town is neither rewarded nor
 punished for having no requests. The index is ``points / out_of x 100``.
@@ -22,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from supervision.domain.figures import TWO_PLACES, Figure
-from supervision.domain.indicators import INDICATORS, LOWER
+from supervision.domain.indicators import INDICATORS, LOWER, SHARE
 
 LEVELS = ("village", "town", "county")
 
@@ -37,6 +42,9 @@ class Item:
     weight: Decimal
     #: The target per unit level (village, town, county).
     targets: Mapping[str, Decimal]
+    #: The worst value the indicator can take, which earns nothing; None: from 0 if higher is better,
+    #: ``weight / (1 + excess)`` for a lower-is-better count.
+    worst: Decimal | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,10 +111,15 @@ def scheme_from_dict(d: Mapping[str, Any], digest: str) -> Scheme:
 
 def _section(d: Mapping[str, Any]) -> Section:
     items = tuple(
-        Item(str(i["indicator"]), Decimal(str(i["weight"])), _targets(i["target"])) for i in d.get("items", [])
+        Item(str(i["indicator"]), Decimal(str(i["weight"])), _targets(i["target"]), _decimal(i.get("worst")))
+        for i in d.get("items", [])
     )
     weight = Decimal(str(d["weight"]))
     return Section(str(d["code"]), str(d["name_zh"]), str(d["name_en"]), weight, items, str(d.get("unmeasured", "")))
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _targets(target: Any) -> dict[str, Decimal]:
@@ -132,6 +145,11 @@ def _check(scheme: Scheme) -> None:
         lower = INDICATORS[item.indicator].better == LOWER
         if any(t < 0 or (t == 0 and not lower) for t in item.targets.values()):
             raise InvalidScheme(f"{item.indicator}: targets must be positive (zero only where lower is better)")
+        worst = item.worst if item.worst is not None else (None if lower else Decimal(0))
+        if worst is None and INDICATORS[item.indicator].kind == SHARE:
+            raise InvalidScheme(f"{item.indicator}: a lower-is-better share needs its worst value")
+        if worst is not None and any(t >= worst if lower else t <= worst for t in item.targets.values()):
+            raise InvalidScheme(f"{item.indicator}: a target must be better than the worst value")
     for section in scheme.sections:
         if section.measured_weight > section.weight:
             raise InvalidScheme(f"section {section.code}: its items weigh more than the section")
@@ -143,10 +161,12 @@ def item_points(item: Item, level: str, value: Decimal | None) -> Decimal | None
     if value is None:
         return None
     target = item.targets[level]
-    if INDICATORS[item.indicator].better == LOWER:
+    lower = INDICATORS[item.indicator].better == LOWER
+    if lower and item.worst is None:
         share = 1 / (1 + max(Decimal(0), value - target))
     else:
-        share = min(Decimal(1), value / target)
+        worst = item.worst if item.worst is not None else Decimal(0)
+        share = min(Decimal(1), max(Decimal(0), (value - worst) / (target - worst)))
     return (item.weight * share).quantize(TWO_PLACES)
 
 

@@ -2,7 +2,8 @@
 
 supervision-admin migrate                                        # create or upgrade the schema (Alembic)
 supervision-admin close-month 2026-10 --by 张三 --reason "..."     # keep October's figures as they are now
-supervision-admin recalculate 2026-10 --by 张三 --reason "..."     # recompute a closed month (late events), recorded
+supervision-admin recalculate 2026-10 --by 张三 --reason "..."     # recompute a closed month (late events), recorded,
+                                                                 # under its own scheme version (or --scheme 2026.2)
 supervision-admin months                                         # the closed months and their digests
 
 Closing and recalculating are recorded with who, when, why, the scheme version and digest and
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("month", nargs="?")
     parser.add_argument("--by", help="the operator, as recorded")
     parser.add_argument("--reason", default="", help="why, as recorded")
+    parser.add_argument("--scheme", help="recalculate: the scheme version to score under (default: the month's own)")
     args = parser.parse_args(argv)
     sv = bootstrap()
     exit_if_unsafe(sv.settings, "admin")  # the service's secrets, same rule (no Kafka here)
@@ -43,13 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.month or not args.by:
         parser.error(f"{args.command} needs a month and --by")
-    act = months_of_record.close_month if args.command == "close-month" else months_of_record.recalculate
+    if args.scheme and args.command != "recalculate":
+        parser.error("--scheme is for recalculate: a month is closed under the current scheme (SCHEME_VERSION)")
     try:
-        closure = act(sv.uow, sv.scheme, args.month, args.by, args.reason, sv.clock())
+        if args.command == "close-month":
+            closure = months_of_record.close_month(sv.uow, sv.scheme, args.month, args.by, args.reason, sv.clock())
+        else:
+            closure = months_of_record.recalculate(sv.uow, args.month, args.by, args.reason, sv.clock(), args.scheme)
     except AppError as exc:
         print(f"supervision: {exc.detail_zh} / {exc.detail_en}", file=sys.stderr)
         return 2
-    print(f"supervision: {closure.month} {args.command}: snapshot {closure.snapshot_digest}")
+    done = f"{closure.month} {args.command}: scheme {closure.scheme_version}, snapshot {closure.snapshot_digest}"
+    print(f"supervision: {done}")
     return 0
 
 

@@ -4,27 +4,27 @@ units below a unit, and the events behind a figure (drill-down).
 Scope like every service: a unit outside the caller's subtree is answered as not found,
 whether it exists or not; a town reads itself and its communities, the county everything.
 Answers hold counts, not names; a drill-down row names a person only when the caller's scope
-covers the person's unit in the people view (a member of another town whose request this
+covers the person's unit at the month's end (a member of another town whose request this
 town handled stays anonymous).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 from typing import Any
 
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput, NotFound
 from chassis.paging import decode_cursor, encode_cursor
+from chassis.spreadsheets import write_xlsx
 from supervision.adapters.repository import Closure
 from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
-from supervision.domain.figures import figures, tally
+from supervision.domain.figures import Figure, figures, tally
 from supervision.domain.indicators import INDICATORS, NOT_MEASURABLE
-from supervision.domain.ranking import children, rank
-from supervision.domain.scheme import LEVELS, Scheme, score
+from supervision.domain.ranking import Place, children, rank
+from supervision.domain.scheme import LEVELS, Scheme, Score, score
 from supervision.service_layer.months_of_record import month_contributions
 from supervision.service_layer.unit_of_work import UowFactory
 
@@ -32,6 +32,16 @@ UNKNOWN_UNIT = ("您的管辖范围内没有该单位", "No such unit in your sc
 #: Whose person ids a drill-down may name, beyond the caller's scope: that a person has a violation
 #: notice is for those who handle violations (evaluation's ``evaluator``), not every reader.
 NAMES_PEOPLE_TO = {"notices_handled": ("evaluator",)}
+#: A community may hold a handful of people: its count of violation notices would tell those who may
+#: not see the person who has one. Others read that figure from the town up; a community's is
+#: withheld (not measured, so its score does not tell either) and a drill-down names only the town.
+NOTICES = "notices_handled"
+
+
+def _as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict[str, Figure]:
+    if units.level(unit) != "village" or principal.has_role(*NAMES_PEOPLE_TO[NOTICES]):
+        return figs
+    return {**figs, NOTICES: Figure(NOTICES, None, 0)}
 
 
 def _month(month: str) -> str:
@@ -72,7 +82,7 @@ def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Schem
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
-    figs = figures(found, unit)
+    figs = _as_read_by(principal, unit, figures(found, unit))
     result = score(scheme, units.level(unit), figs)
     return {
         **_month_state(month, closure, scheme),
@@ -97,18 +107,56 @@ def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Schem
 
 
 def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str) -> dict:
-    """The units one level below ``within`` (a county's towns, a town's communities), by index."""
+    """The units one level below ``within`` (a county's towns, a town's communities), by index; each
+    with its points and the weight they were measured on (``out_of``), since indexes of 100 may rest
+    on different bases."""
     month, within = _month(month), _unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = _scheme_of(closure, scheme)
+    places = [
+        {**dataclasses.asdict(place), "points": result.points, "out_of": result.out_of}
+        for place, _, result in _ranked(found, scheme, within, principal)
+    ]
+    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+
+
+def _ranked(
+    found: list, scheme: Scheme, within: str, principal: Principal
+) -> list[tuple[Place, dict[str, Figure], Score]]:
+    """Each unit one level below ``within`` in rank order, with its figures and score as ``principal`` reads them."""
     tallies = tally(found)
     below = children(within, {unit for _, unit in tallies})
-    indexes: dict[str, Decimal | None] = {
-        unit: score(scheme, units.level(unit), figures(tallies, unit)).index for unit in below
-    }
-    places = [dataclasses.asdict(p) for p in rank(indexes)]
-    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+    figs = {unit: _as_read_by(principal, unit, figures(tallies, unit)) for unit in below}
+    scores = {unit: score(scheme, units.level(unit), figs[unit]) for unit in below}
+    return [(p, figs[p.unit_code], scores[p.unit_code]) for p in rank({u: s.index for u, s in scores.items()})]
+
+
+#: The monthly assessment spreadsheet's leading columns; one column per indicator follows.
+REPORT_HEADER = ["名次", "单位代码", "同心指数", "得分", "计分满分"]
+
+
+def monthly_report_xlsx(
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str
+) -> tuple[str, bytes]:
+    """The month's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
+    index, points of measured weight, then every indicator's figure; the last row is ``within``
+    itself. Counts and shares only: no person is named."""
+    month, within = _month(month), _unit_in_scope(principal, within)
+    with uow_factory() as uow:
+        found, closure = month_contributions(uow, month, scheme)
+    scheme = _scheme_of(closure, scheme)
+    header = REPORT_HEADER + [f"{i.name_zh}（{i.measure}）" for i in INDICATORS.values()]
+    rows = [
+        [place.rank, place.unit_code, result.index, result.points, result.out_of,
+         *(figs[code].value for code in INDICATORS)]
+        for place, figs, result in _ranked(found, scheme, within, principal)
+    ]  # fmt: skip
+    own = _as_read_by(principal, within, figures(found, within))
+    total = score(scheme, units.level(within), own)
+    rows.append(["合计", within, total.index, total.points, total.out_of, *(own[code].value for code in INDICATORS)])
+    sheet = f"{month} 考核（{scheme.version}{'，已结算' if closure else ''}）"
+    return f"supervision-{month}-{within}.xlsx", write_xlsx(header, rows, sheet_name=sheet)
 
 
 def drill_down(
@@ -132,11 +180,16 @@ def drill_down(
             (c for c in found if c.indicator == indicator and c.unit_code.startswith(prefix)),
             key=lambda c: (c.event_id, c.role),
         )
+        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
+        if indicator == NOTICES and not may_name and units.level(unit) == "village":
+            mine = []  # a community's notices are withheld from those who may not see their people
         if after is not None:
             mine = [c for c in mine if (c.event_id, c.role) > after]
         page = mine[:limit]
-        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
-        homes = uow.supervision.units_of_people(c.person_id for c in page if c.person_id) if may_name else {}
+        if indicator == NOTICES and not may_name:  # read from the town up: no row names its community
+            page = [dataclasses.replace(c, unit_code=_town_of(c.unit_code)) for c in page]
+        on = months.last_day(month).isoformat()
+        homes = uow.supervision.units_of_people((c.person_id for c in page if c.person_id), on) if may_name else {}
     items = [
         {
             "event_id": c.event_id,
@@ -158,6 +211,10 @@ def drill_down(
     }
 
 
+def _town_of(unit: str) -> str:
+    return (units.parent(unit) or unit) if units.level(unit) == "village" else unit
+
+
 def describe_scheme(scheme: Scheme) -> dict:
     """The scheme as configured: sections, weighted items with their targets per level, what is not
     measured and why, and every indicator's definition."""
@@ -176,7 +233,10 @@ def describe_scheme(scheme: Scheme) -> dict:
                 "weight": s.weight,
                 "measured_weight": s.measured_weight,
                 "unmeasured": s.unmeasured or None,
-                "items": [{"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets)} for i in s.items],
+                "items": [
+                    {"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets), "worst": i.worst}
+                    for i in s.items
+                ],
             }
             for s in scheme.sections
         ],

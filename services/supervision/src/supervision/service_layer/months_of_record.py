@@ -1,7 +1,8 @@
 """The month of record (考核结算): an open month's figures follow the events as they arrive; a
 closed month's are the contributions kept when it was closed, with the scheme's version and
-digest, and do not move on a late or a duplicate event. Only an explicit, recorded
-recalculation (who, when, why, the digests before and after) changes a closed month.
+digest, and do not move on a late or a duplicate event, nor when a newer scheme version is shipped. Only an
+explicit, recorded recalculation (who, when, why, the scheme version it used, the digests before
+and after) changes a closed month; it keeps the month's own version unless the operator names another.
 
 Closing is an operator's act (``supervision-admin close-month``), never automatic: a month is
 closed once the county has checked it, and a month that has not ended cannot be closed.
@@ -15,9 +16,10 @@ import json
 
 from chassis.errors import Conflict, InvalidInput, NotFound
 from supervision.adapters.repository import Closure
+from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
 from supervision.domain.measurement import Contribution, Evidence, contributions
-from supervision.domain.scheme import Scheme
+from supervision.domain.scheme import InvalidScheme, Scheme
 from supervision.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
@@ -31,7 +33,8 @@ def month_contributions(uow: UnitOfWork, month: str, scheme: Scheme) -> tuple[li
 
 def _computed(uow: UnitOfWork, month: str, scheme: Scheme) -> list[Contribution]:
     view = uow.supervision
-    return contributions(Evidence(month, view.evidence(month), view.people(), scheme.current_within_months))
+    people = view.people(months.last_day(month).isoformat())
+    return contributions(Evidence(month, view.evidence(month), people, scheme.current_within_months))
 
 
 def snapshot_digest(found: list[Contribution]) -> str:
@@ -66,17 +69,30 @@ def close_month(uow_factory: UowFactory, scheme: Scheme, month: str, by: str, re
     return closure
 
 
-def recalculate(uow_factory: UowFactory, scheme: Scheme, month: str, by: str, reason: str, now: dt.datetime) -> Closure:
-    """Recompute a closed month from the view as it is now (late events included), under ``scheme``,
-    and record who did it, why, and the snapshot digests before and after."""
+def recalculate(
+    uow_factory: UowFactory, month: str, by: str, reason: str, now: dt.datetime, scheme_version: str | None = None
+) -> Closure:
+    """Recompute a closed month from the view as it is now (late events included), under the scheme
+    version it was closed with unless the operator names another, and record who did it, why, the
+    version and digest it was scored under and the snapshot digests before and after."""
     _checked(month, reason, now)
     with uow_factory() as uow:
         before = uow.supervision.closure(month)
         if before is None:
             raise NotFound("该月尚未结算", "The month is not closed")
+        scheme = _shipped(scheme_version or before.scheme_version)
         found = _computed(uow, month, scheme)
         closure = Closure(month, before.closed_at, before.closed_by, before.reason, scheme.version, scheme.digest,
                           snapshot_digest(found))  # fmt: skip
         uow.supervision.recalculate(closure, found, by, now, reason)
         uow.commit()
     return closure
+
+
+def _shipped(version: str) -> Scheme:
+    try:
+        return load_scheme(version)
+    except InvalidScheme:
+        raise InvalidInput(
+            f"没有版本为 {version} 的考核方案", f"No assessment scheme of version {version} ships", field="scheme"
+        ) from None

@@ -1,4 +1,4 @@
-"""The supervision's unit of work: the chassis one, plus its repository (the view and the records)."""
+"""The supervision's unit of work: the chassis one, plus its repositories (the view and the records; the alerts)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from chassis.unit_of_work import UnitOfWork as ChassisUnitOfWork
+from supervision.adapters.alert_records import AlertRecords
 from supervision.adapters.repository import SupervisionRepository
 from supervision.adapters.tables import EVENTS
 
@@ -21,6 +22,7 @@ class UnitOfWork(ChassisUnitOfWork):
     def __enter__(self) -> UnitOfWork:
         super().__enter__()
         self.supervision = SupervisionRepository(self.session)
+        self.alerts = AlertRecords(self.session)
         return self
 
 

@@ -7,13 +7,14 @@ from flask import Flask
 from chassis import logs
 from chassis.http import create_service_app
 from supervision.bootstrap import Supervision, bootstrap
-from supervision.entrypoints.api import assessments, rankings, scheme
+from supervision.entrypoints.api import alerts, assessments, rankings, scheme
 
 DESCRIPTION = """网络督查：各镇街、社区统战工作的月度指标、同心指数考核、排名与指标明细。
 
 Online supervision of grassroots work: indicators per unit and month computed from the other
 services' events, the 同心指数 assessment scheme, rankings of towns and communities, and the
-events behind every figure. A town sees itself and its communities; the county sees all."""
+events behind every figure, and alerts as a task list per unit. A town sees itself and its
+communities; the county sees all."""
 
 
 def create_app(sv: Supervision | None = None) -> Flask:
@@ -23,6 +24,6 @@ def create_app(sv: Supervision | None = None) -> Flask:
         sv.settings, title="Tongxin Supervision 网络督查", description=DESCRIPTION, engine=sv.engine
     )
     service.app.extensions["supervision"] = sv
-    for blueprint in (scheme.blp, assessments.blp, rankings.blp):
+    for blueprint in (scheme.blp, assessments.blp, rankings.blp, alerts.blp):
         service.api.register_blueprint(blueprint)
     return service.app

@@ -1,13 +1,15 @@
-"""A unit's figures and score for a month, and the events behind one figure (drill-down)."""
+"""A unit's figures and score for a month, the events behind one figure (drill-down), and the
+monthly assessment of the units below one as a spreadsheet."""
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.http import current_principal
 from supervision.entrypoints.api.common import supervision, uow
-from supervision.entrypoints.api.schemas import AssessmentOut, DrillDownOut, DrillDownQuery, UnitQuery
+from supervision.entrypoints.api.schemas import AssessmentOut, DrillDownOut, DrillDownQuery, RankingQuery, UnitQuery
 from supervision.service_layer import assessment
 
 blp = Blueprint("assessments", __name__, description="月度考核 / monthly figures and scores")
@@ -33,3 +35,18 @@ class DrillDown(MethodView):
         principal = current_principal()
         query = {**args, "month": month, "indicator": indicator, "unit": args["unit"] or principal.unit}
         return assessment.drill_down(uow(), principal, supervision().scheme, query)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.route("/assessments/<month>/report.xlsx")
+class MonthlyReport(MethodView):
+    @blp.arguments(RankingQuery, location="query")
+    @blp.doc(responses={"200": {"description": "the monthly assessment as .xlsx", "content": {XLSX: {}}}})
+    def get(self, args, month):
+        """The month's assessment of the units below yours (or below ``within``) as .xlsx, Chinese headers"""
+        principal = current_principal()
+        within = args["within"] or principal.unit
+        name, body = assessment.monthly_report_xlsx(uow(), principal, supervision().scheme, month, within)
+        return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

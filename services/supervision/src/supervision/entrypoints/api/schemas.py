@@ -79,6 +79,8 @@ class PlaceOut(Schema):
     unit_code = fields.String()
     index = fields.Decimal(**NUMBER)
     rank = fields.Integer(allow_none=True)
+    points = fields.Decimal(as_string=True)
+    out_of = fields.Decimal(as_string=True, metadata={"description": "the weight the index was measured on"})
 
 
 class RankingOut(MonthState):
@@ -106,6 +108,10 @@ class SectionItemOut(Schema):
     indicator = fields.String()
     weight = fields.Decimal(as_string=True)
     targets = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True))
+    worst = fields.Decimal(
+        as_string=True, allow_none=True,
+        metadata={"description": "the value that earns nothing (null: from 0, or weight / (1 + excess) for a count)"},
+    )  # fmt: skip
 
 
 class SectionOut(Schema):
@@ -141,3 +147,43 @@ class SchemeOut(SchemeRef):
     sections = fields.List(fields.Nested(SectionOut))
     indicators = fields.List(fields.Nested(IndicatorOut))
     not_measurable = fields.List(fields.Nested(NotMeasurableOut))
+
+
+class AlertQuery(UnitQuery):
+    state = fields.String(load_default="open", validate=validate.OneOf(["open", "cleared"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+class AcknowledgeIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class AcknowledgementOut(Schema):
+    by = fields.String(metadata={"description": "the staff member's name"})
+    by_unit = fields.String()
+    at = fields.DateTime()
+    note = fields.String()
+
+
+class AlertOut(Schema):
+    id = fields.String()
+    rule = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    unit_code = fields.String()
+    subject = fields.String(
+        allow_none=True, metadata={"description": "a month, person id or suggestion id; a notice's only to evaluators"}
+    )
+    detail = fields.String()
+    state = fields.String(metadata={"description": "open or cleared"})
+    raised_at = fields.DateTime()
+    cleared_at = fields.DateTime(allow_none=True)
+    acknowledgements = fields.List(fields.Nested(AcknowledgementOut))
+
+
+class AlertListOut(Schema):
+    unit = fields.String()
+    state = fields.String()
+    items = fields.List(fields.Nested(AlertOut))
+    next_cursor = fields.String(allow_none=True)

@@ -1,0 +1,108 @@
+"""The alerts as the supervision keeps them: one row per alert, open until its cause goes away,
+and every acknowledgement of one. Records, not view: a replay leaves them, and the next
+evaluation finds the same causes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from supervision.adapters.repository import _fact
+from supervision.adapters.tables import alert_acknowledgements, alerts, facts
+from supervision.domain.alerts import Cause
+from supervision.domain.facts import Fact
+
+
+@dataclasses.dataclass(frozen=True)
+class Alert:
+    id: str
+    rule: str
+    unit_code: str
+    subject: str
+    detail: str
+    raised_at: dt.datetime
+    cleared_at: dt.datetime | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.rule, self.unit_code, self.subject
+
+
+def _open_key(key: tuple[str, str, str]) -> str:
+    return "|".join(key)
+
+
+class AlertRecords:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def facts_of(self, types: Sequence[str]) -> list[Fact]:
+        rows = self.session.execute(sa.select(facts).where(facts.c.event_type.in_(list(types)))).mappings()
+        return [_fact(r) for r in rows]
+
+    def open(self) -> dict[tuple[str, str, str], Alert]:
+        rows = self.session.execute(sa.select(alerts).where(alerts.c.open_key.is_not(None))).mappings()
+        found = [_alert(r) for r in rows]
+        return {a.key: a for a in found}
+
+    def raise_(self, alert_id: str, cause: Cause, at: dt.datetime) -> Alert:
+        row = dict(id=alert_id, rule=cause.rule, unit_code=cause.unit_code, subject=cause.subject,
+                   detail=cause.detail, raised_at=at, cleared_at=None, open_key=_open_key(cause.key))  # fmt: skip
+        self.session.execute(alerts.insert(), row)
+        return Alert(alert_id, cause.rule, cause.unit_code, cause.subject, cause.detail, at, None)
+
+    def clear(self, alert: Alert, at: dt.datetime) -> Alert:
+        self.session.execute(alerts.update().where(alerts.c.id == alert.id).values(cleared_at=at, open_key=None))
+        return dataclasses.replace(alert, cleared_at=at)
+
+    # -- the task list -------------------------------------------------------------------
+    def get(self, alert_id: str) -> Alert | None:
+        row = self.session.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+        return _alert(row) if row else None
+
+    def page(self, prefix: str, is_open: bool, limit: int, after: tuple[dt.datetime, str] | None) -> list[Alert]:
+        """Alerts of units starting with ``prefix``, open or cleared, newest raised first; ``limit + 1``
+        rows, after the keyset ``after`` (raised_at, id)."""
+        state = alerts.c.open_key.is_not(None) if is_open else alerts.c.open_key.is_(None)
+        query = sa.select(alerts).where(alerts.c.unit_code.startswith(prefix, autoescape=True), state)
+        if after is not None:
+            at, last = after
+            query = query.where(sa.or_(alerts.c.raised_at < at, sa.and_(alerts.c.raised_at == at, alerts.c.id < last)))
+        rows = self.session.execute(query.order_by(alerts.c.raised_at.desc(), alerts.c.id.desc()).limit(limit + 1))
+        return [_alert(r) for r in rows.mappings()]
+
+    def acknowledge(self, alert_id: str, by_subject: str, by_name: str, by_unit: str, at: dt.datetime,
+                    note: str) -> None:  # fmt: skip
+        self.session.execute(alert_acknowledgements.insert(), dict(
+            alert_id=alert_id, by_subject=by_subject, by_name=by_name, by_unit=by_unit, at=at, note=note
+        ))  # fmt: skip
+
+    def acknowledgements(self, alert_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {a: [] for a in alert_ids}
+        if not alert_ids:
+            return found
+        rows = self.session.execute(
+            sa.select(alert_acknowledgements)
+            .where(alert_acknowledgements.c.alert_id.in_(list(alert_ids)))
+            .order_by(alert_acknowledgements.c.id)
+        ).mappings()
+        for r in rows:
+            found[r["alert_id"]].append({"by": r["by_name"], "by_unit": r["by_unit"], "at": _aware(r["at"]),
+                                         "note": r["note"]})  # fmt: skip
+        return found
+
+
+def _alert(r: sa.RowMapping) -> Alert:
+    return Alert(**{f.name: _aware(r[f.name]) for f in dataclasses.fields(Alert)})
+
+
+def _aware(value: Any) -> Any:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
