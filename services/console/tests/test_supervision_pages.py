@@ -214,3 +214,12 @@ def test_an_unreachable_supervision_service_is_a_readable_page(make_app, staff):
     assert console_sign_in(client, *staff("viewer")).status_code == 302
     r = client.get("/supervision", query_string={"month": MONTH})
     assert r.status_code == 503 and "服务暂时无法连接" in r.get_data(as_text=True)
+
+
+def test_a_community_sees_its_own_figures_and_alerts_and_no_ranking(console_as):
+    html = page(console_as("viewer", unit=HOME_A), "/supervision", month=MONTH)
+    assert 'id="supervision-ranking"' not in html and 'id="unit-grid"' not in html
+    figures = {r["cells"][0]: r["cells"][2] for r in table(html, "own-figures")[1:]}
+    assert figures["收到诉求数"] == "1" and figures["服务群众人次"] == "30"
+    assert figures["违法违纪通报处理率"] == "未计量"  # a community's notices are withheld from a viewer, not 0
+    assert overdue_suggestion(html)

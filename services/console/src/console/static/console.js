@@ -56,7 +56,7 @@ function drawUnitGrid() {
   }
   var axis = function (n) { return { type: "category", data: Array.apply(null, Array(n)).map(function (_, i) { return i; }), show: false }; };
   var series = function (name, items, extra) {
-    return Object.assign({ name: name, type: "heatmap", data: items, label: { show: true, formatter: label, color: "#111", fontSize: 12 },
+    return Object.assign({ name: name, type: "heatmap", data: items, label: { show: true, formatter: label, color: "#111", fontSize: 14, lineHeight: 20 },
       itemStyle: { borderColor: "#fff", borderWidth: 3 }, emphasis: { disabled: true } }, extra || {});
   };
   echarts.init(el, null, { renderer: "svg" }).setOption({
