@@ -87,6 +87,7 @@ class Platform(DemoCredentials):
             "EVALUATION_URL": urls["evaluation"],
             "SERVICEDESK_URL": urls["servicedesk"],
             "GATEWAY_URL": urls["sharing-gateway"],
+            "SUPERVISION_URL": urls["supervision"],
             "DATABASE_URL": f"sqlite:///{self.var / 'console.db'}",
             **self.identity_env(),
             # Demo accounts hinted at sign-in, and the session cookie over plain http to 127.0.0.1 (development only).

@@ -27,6 +27,7 @@ CONSOLE_CLIENT, STAFF_CLIENT = "tongxin-console-tests", "tongxin-console-staff-t
 def console_settings(keycloak, tmp_path, **overrides) -> ConsoleSettings:
     values = dict(
         **SECRETS, registry_url=NOWHERE, evaluation_url=NOWHERE, servicedesk_url=NOWHERE, gateway_url=NOWHERE,
+        supervision_url=NOWHERE,
         database_url=f"sqlite:///{tmp_path / 'console.db'}", oidc_issuer=keycloak.issuer,
         oidc_jwks_url=keycloak.jwks_url,
         oidc_client_id=CONSOLE_CLIENT, staff_admin_client_id=STAFF_CLIENT,

@@ -1,4 +1,4 @@
-"""Calling the four services' public APIs as the signed-in user, with their problem+json
+"""Calling the services' public APIs as the signed-in user, with their problem+json
 errors turned into messages a person can read (Chinese, with English beside it)."""
 
 from __future__ import annotations

@@ -24,13 +24,21 @@ from chassis.db import make_engine
 from chassis.http import headers
 from chassis.http.client import trust_proxies
 from chassis.oidc import TokenVerifier
-from console import csrf, desk_pages, page_kit, pages, signin, staff  # noqa: F401  (their routes register on page_kit.blp)
+from console import (  # noqa: F401  (their routes register on page_kit.blp)
+    access,
+    csrf,
+    desk_pages,
+    page_kit,
+    pages,
+    signin,
+    staff,
+    supervision_pages,
+)
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
 from console.i18n import lang, t
 from console.keycloak_admin import KeycloakAdmin
 
-PUBLIC_ENDPOINTS = {"login", "auth_callback", "health", "static", "echarts", "language"}
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 #: Scripts, styles, images and requests only from the console itself; no inline script or
@@ -103,9 +111,11 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
             session.pop("sid")
         if csrf.request_is_forged():
             return render_template("error.html", error=FORGED), 403
-        public = request.endpoint in PUBLIC_ENDPOINTS or (request.endpoint or "").startswith("pages.rate")
-        if not public and not g.token:
+        if not access.is_public(request.endpoint) and not g.token:
             return redirect(url_for("login", next=request.full_path.rstrip("?")))
+        refused = access.refusal(request.endpoint, set(g.user.get("roles", []))) if g.token else None
+        if refused is not None:  # the access matrix (console.access), before any API is called
+            return render_template("error.html", error=refused), refused.status
         return None
 
     @app.after_request
@@ -114,7 +124,8 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
 
     def api(name: str) -> Api:
         base = {"registry": settings.registry_url, "evaluation": settings.evaluation_url,
-                "servicedesk": settings.servicedesk_url, "gateway": settings.gateway_url}[name]  # fmt: skip
+                "servicedesk": settings.servicedesk_url, "gateway": settings.gateway_url,
+                "supervision": settings.supervision_url}[name]  # fmt: skip
         return Api(base, g.get("token"))
 
     app.extensions["console.api"] = api

@@ -10,7 +10,7 @@ from chassis.settings import BaseSettings
 @dataclasses.dataclass(frozen=True)
 class ConsoleSettings(BaseSettings):
     service_name: str = "console"
-    #: The console never talks to Kafka (only to the four APIs), so it holds no Kafka password.
+    #: The console never talks to Kafka (only to the services' APIs), so it holds no Kafka password.
     kafka_sasl_password: str = ""
     #: The console's own small database: signed-in sessions (their tokens) and the staff audit log.
     database_url: str = "sqlite:///var/console.db"
@@ -18,6 +18,7 @@ class ConsoleSettings(BaseSettings):
     evaluation_url: str = "http://127.0.0.1:8002"
     servicedesk_url: str = "http://127.0.0.1:8003"
     gateway_url: str = "http://127.0.0.1:8004"
+    supervision_url: str = "http://127.0.0.1:8005"
     #: Signs the session cookie (it holds only a random session id, the CSRF token and the language).
     secret_key: str = dataclasses.field(default="dev-only-console-cookie-secret-change-me", metadata={"secret": True})
     #: The realm's URL as the console's server reaches it, when browsers use another (compose:

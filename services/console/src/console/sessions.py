@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from console.tables import staff_sessions
 
-#: Refresh when the access token has less than this left (pages call up to four APIs).
+#: Refresh when the access token has less than this left (a page calls up to five APIs).
 REFRESH_MARGIN = dt.timedelta(seconds=60)
 
 

@@ -1,0 +1,69 @@
+"""The console's authorization matrix: who may open each of its routes.
+
+The console shows what the services' APIs allow the signed-in user and no more, and the APIs
+check role and unit again on every call. This matrix is the console's own first door: a route
+is public (sign-in, the public rating form, static files), open to any signed-in staff member
+(the API then answers by role and unit subtree), or reserved to roles, refused here with a
+readable page before any API is called. A route missing from the matrix is refused (403) and
+fails ``tests/test_access_matrix.py``, so no new page can skip it.
+"""
+
+from __future__ import annotations
+
+from chassis.auth import SEPARATE_DUTIES
+from console.api import ApiError
+
+PUBLIC = "public"
+#: Any signed-in staff member; the API decides by role and unit.
+STAFF = "staff"
+
+ACCESS: dict[str, str | tuple[str, ...]] = {
+    # the console's own doors
+    "login": PUBLIC, "auth_callback": PUBLIC, "language": PUBLIC, "health": PUBLIC, "static": PUBLIC,
+    "echarts": PUBLIC, "logout": STAFF,
+    # registry and evaluation (pages.py)
+    "pages.dashboard": STAFF, "pages.people": STAFF, "pages.person": STAFF, "pages.edit_person": STAFF,
+    "pages.imports": STAFF, "pages.import_job": STAFF, "pages.import_status": STAFF, "pages.rounds": STAFF,
+    "pages.round_page": STAFF, "pages.token_sheet": STAFF, "pages.rate": PUBLIC,
+    # service desk and gateway (desk_pages.py)
+    "pages.requests_queue": STAFF, "pages.request_page": STAFF, "pages.suggestions": STAFF,
+    "pages.community": STAFF, "pages.gateway": STAFF,
+    # supervision (supervision_pages.py): reading is for any staff role within its subtree, as the
+    # supervision API rules; acknowledging an alert is an editor's act
+    "pages.supervision": STAFF, "pages.supervision_print": STAFF, "pages.supervision_report": STAFF,
+    "pages.supervision_events": STAFF, "pages.supervision_acknowledge": ("editor",),
+    # staff administration (staff.py, which also checks the administrator's unit and roles itself)
+    "staff.accounts": ("admin",), "staff.create": ("admin",), "staff.account": ("admin",),
+    "staff.set_enabled": ("admin",), "staff.reset_password": ("admin",), "staff.audit_log": ("admin",),
+}  # fmt: skip
+
+NOT_LISTED = ApiError(403, "该页面未登记访问权限，已拒绝", "This page has no entry in the access matrix; refused")
+
+
+def has_role(held: set[str], *wanted: str) -> bool:
+    """As the services read roles (``chassis.auth.Principal.has_role``): ``admin`` implies every
+    staff role but the separated duties."""
+    if any(r in held for r in wanted):
+        return True
+    return "admin" in held and any(r not in SEPARATE_DUTIES for r in wanted)
+
+
+def is_public(endpoint: str | None) -> bool:
+    return ACCESS.get(endpoint or "") == PUBLIC
+
+
+def refusal(endpoint: str | None, held: set[str]) -> ApiError | None:
+    """Why a signed-in user may not open ``endpoint``, or None. An unknown URL (no endpoint) is
+    left to answer 404."""
+    if endpoint is None:
+        return None
+    rule = ACCESS.get(endpoint)
+    if rule is None:
+        return NOT_LISTED
+    if rule in (PUBLIC, STAFF) or has_role(held, *rule):
+        return None
+    return ApiError(
+        403,
+        f"需要以下角色之一：{'、'.join(rule)}（管理员亦可）",
+        f"Requires one of the roles: {', '.join(rule)} (or admin)",
+    )
