@@ -102,7 +102,8 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
         poll_until(ids, seen)
         assert ids <= set(seen), f"{len(ids - set(seen))} of {burst} never reached the feed"
         saturation = burst / (max(seen.values()) - began)
-        results += supervision.burst_results(lag, before, began, written, burst, saturation)
+        delivered = max(seen.values())
+        results += supervision.burst_results(lag, before, began, written, delivered, saturation, burst)
 
         rate = saturation / 2
         committed: dict[str, float] = {}

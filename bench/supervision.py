@@ -82,12 +82,16 @@ class LagSampler(threading.Thread):
     def between(self, start: float, end: float) -> list[Sample]:
         return [s for s in self.samples if start <= s.at <= end]
 
-    def drained_after(self, at: float, committed: int, timeout: float = 300) -> Sample:
-        """The first sample at or after ``at`` with ``committed`` records taken and nothing left (waits for
-        it): the count guards against a lag of 0 read before the outbox relays had published the load."""
+    def first_from(self, at: float, committed: int = 0, drained: bool = False, timeout: float = 300) -> Sample:
+        """The first sample at or after ``at`` (with ``drained``: with ``committed`` records taken and nothing
+        left; the count guards against a lag of 0 read before the outbox relays had published the load);
+        waits for it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = next((s for s in self.samples if s.at >= at and s.lag == 0 and s.committed >= committed), None)
+            found = next(
+                (s for s in self.samples if s.at >= at and (not drained or (s.lag == 0 and s.committed >= committed))),
+                None,
+            )
             if found is not None:
                 return found
             time.sleep(self.every_s)
@@ -95,19 +99,28 @@ class LagSampler(threading.Thread):
 
 
 def burst_results(
-    sampler: LagSampler, before: Sample, began: float, written: float, burst: int, saturation: float
+    sampler: LagSampler,
+    before: Sample,
+    began: float,
+    written: float,
+    delivered: float,
+    saturation: float,
+    burst: int,
 ) -> list[Result]:
-    """The burst: the lag's peak, the drain after the last registration, the rate the view took it at
-    (``before``: the sample taken before the burst began)."""
-    drained = sampler.drained_after(began + written, before.committed + burst)
+    """The burst: the lag's peak, the drain after the last registration, the rate the view took it at.
+    ``before``: the sample before the burst; ``delivered``: when the CPPCC's feed had the whole burst, by
+    which time every event it caused is on the topics (what the view must have taken to be drained)."""
+    produced = sampler.first_from(delivered)
+    drained = sampler.first_from(began + written, produced.committed + produced.lag, drained=True)
     during = sampler.between(began, drained.at)
     taken = drained.committed - before.committed
     rate = taken / (drained.at - began)
     return [
         Result("supervision", "view consumer under the pipeline burst: events taken", rate, "events/s",
                baseline="the gateway's path to the CPPCC feed (pipeline saturation)", baseline_value=saturation,
-               note=f"{taken:,} events ({burst:,} registrations) from the burst's start until the group's lag was 0 "
-                    "again; bounded by the load offered, it says whether the view keeps up with the gateway"),
+               note=f"{taken:,} events of the four topics ({burst:,} registrations) from the burst's start until "
+                    "the group's lag was 0 again; bounded by the load offered, it says whether the view keeps up "
+                    "with the gateway"),
         Result("supervision", "view consumer lag in the burst, peak", max(s.lag for s in during), "records"),
         Result("supervision", "view consumer catch-up after the burst's last registration",
                max(0.0, drained.at - (began + written)), "s"),
