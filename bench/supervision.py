@@ -118,7 +118,8 @@ def burst_results(
     return [
         Result("supervision", "view consumer under the pipeline burst: events taken", rate, "events/s",
                baseline="the gateway's path to the CPPCC feed (pipeline saturation)", baseline_value=saturation,
-               note=f"{taken:,} events of the four topics ({burst:,} registrations) from the burst's start until "
+               note=f"{taken:,} events of the four topics ({burst:,} registrations of CPPCC members, each two events "
+                    "on registry.person.v1: registered, representative_changed) from the burst's start until "
                     "the group's lag was 0 again; bounded by the load offered, it says whether the view keeps up "
                     "with the gateway"),
         Result("supervision", "view consumer lag in the burst, peak", max(s.lag for s in during), "records"),
