@@ -151,6 +151,8 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
         lag.stop()
         results += supervision.replay_results(platform)
     finally:
-        lag.stop()
-        platform.stop()
+        try:
+            lag.stop()
+        finally:
+            platform.stop()  # whatever the sampler did
     return results
