@@ -72,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         results += servicedesk.bench_lifecycle(f"sqlite:///{tmp / 'servicedesk'}.db", desk_requests)
         say(f"gateway end to end over Kafka ({burst:,} burst, {steady:,} steady) ...")
         results += gateway.bench_end_to_end(f"sqlite:///{tmp / 'gateway-e2e'}.db", tmp, kafka.access, burst, steady)
-        say(f"pipeline on the running platform ({pipe_burst:,} burst, {pipe_steady:,} steady) and memory ...")
+        say(
+            f"pipeline on the running platform ({pipe_burst:,} burst, {pipe_steady:,} steady), the supervision "
+            "worker's lag and memory ..."
+        )
         results += pipeline.bench_pipeline(tmp, pipe_burst, pipe_steady)
         finished = True
     finally:

@@ -7,7 +7,8 @@ feed. Saturation: a burst of registrations from 8 client threads, timed until th
 is in the feed. Latency: registrations paced at half of that rate, each timed from the
 registry's 201 (committed) to the long poll that returned it from the feed.
 Memory: resident memory of each service's API (master and workers) and worker, idle
-before the load and right after it.
+before the load and right after it. The supervision worker, which reads the same registrations, is
+watched throughout (``bench.supervision``): its consumer lag and the events per second it takes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import requests
 
+from bench import supervision
 from bench.http import rss_mib
 from bench.report import Result, percentiles
 from chassis import idnumber
@@ -63,6 +65,7 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
     agency = {"Authorization": f"ApiKey {platform.keys['cppcc']}"}
     session = requests.Session()
     cursor = 0
+    lag = supervision.LagSampler(platform)  # the supervision worker's consumer lag, throughout the load
     lock = threading.Lock()
 
     def poll_until(ids: set[str], seen: dict[str, float], timeout: float = 600) -> None:
@@ -80,6 +83,8 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
             cursor = page["next_after"]
 
     try:
+        lag.start()
+        before = lag.first()
         tag = uuid.uuid4().hex[:4]
 
         def create(n: int) -> str:
@@ -97,6 +102,8 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
         poll_until(ids, seen)
         assert ids <= set(seen), f"{len(ids - set(seen))} of {burst} never reached the feed"
         saturation = burst / (max(seen.values()) - began)
+        delivered = max(seen.values())
+        results += supervision.burst_results(lag, before, began, written, delivered, saturation, burst)
 
         rate = saturation / 2
         committed: dict[str, float] = {}
@@ -127,6 +134,7 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
                     expected.add(pid)
         done.set()
         t.join(600)
+        steady_end = time.monotonic()
         latencies = [(arrived[p] - committed[p]) * 1000 for p in committed if p in arrived]
         assert len(latencies) == steady, f"{len(latencies)} of {steady} arrived"
         pct = percentiles(latencies)
@@ -139,6 +147,12 @@ def bench_pipeline(tmp: Path, burst: int, steady: int) -> list[Result]:
                    target="< 1000 ms", met=pct["p99"] < 1000,
                    note=f"{steady:,} registrations, from the registry's 201 to the feed's long poll returning it"),
         ]  # fmt: skip
+        results += supervision.steady_results(lag, start, steady_end, rate)
+        lag.stop()
+        results += supervision.replay_results(platform)
     finally:
-        platform.stop()
+        try:
+            lag.stop()
+        finally:
+            platform.stop()  # whatever the sampler did
     return results
