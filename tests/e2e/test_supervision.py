@@ -232,6 +232,10 @@ def test_two_towns_activity_gives_indicators_rankings_and_an_alert_that_clears(p
     assert value(d["satisfaction"]) is None
     breaches = {u: value(f["sla_breaches"]) for u, f in ((TOWN_C, c), (C1, c1), (C2, c2), (TOWN_D, d))}
     assert breaches == BREACHES
+    # Scheme 2026.2 weighs breaches as a rate of the time limits settled: each request's response time
+    # (kept by accepting at once) and resolution time; C1's one request missed its resolution only.
+    rates = {u: value(f["sla_breach_rate"]) for u, f in ((TOWN_C, c), (C1, c1), (C2, c2), (TOWN_D, d))}
+    assert rates == {TOWN_C: Decimal(100) / (2 * requests_in_c), C1: 50, C2: 0, TOWN_D: None}
     assert value(c["evaluation_coverage"]) == 100 and value(d["evaluation_coverage"]) == 0
     assert (d["suggestions_answered"]["met"], d["suggestions_answered"]["events"]) == (1, 2)
     assert value(d["suggestions_answered"]) == 50 and value(c["suggestions_answered"]) is None
