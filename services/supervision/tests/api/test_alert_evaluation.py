@@ -13,7 +13,7 @@ from chassis.contracts import servicedesk as sd
 from chassis.contracts import supervision as alerts_contract
 from chassis.contracts import validate_data
 from chassis.events import Envelope
-from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_B
+from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import breach, notice, person_event, request, suggestion
 from supervision.adapters.tables import outbox
 from supervision.entrypoints.worker import AlertSchedule
@@ -84,12 +84,21 @@ def test_a_stale_record_and_an_unhandled_notice_are_alerted_without_the_notice_i
     feed(old, notice("N-7", "dp1".ljust(64, "0"), received_at="2026-11-01T02:00:00+00:00"))
     alerting.evaluate(sv.uow, sv.scheme, NOW)
     assert [row[:4] for row in published(sv)] == [
-        (alerts_contract.ALERT_RAISED, "notice_unhandled", HOME_A, None),
+        (alerts_contract.ALERT_RAISED, "notice_unhandled", TOWN_A, None),
         (alerts_contract.ALERT_RAISED, "record_stale", HOME_A, "p1"),
     ]
     with sv.engine.connect() as conn:
         payloads = b"".join(conn.execute(sa.select(outbox.c.payload)).scalars())
     assert b"N-7" not in payloads
+
+
+def test_a_notices_alert_event_names_the_town_not_a_one_person_community(sv, feed):
+    # supervision.v1's unit_code is unconditional in the catalogue: a community of one person would
+    # tell who has a notice (review 22).
+    feed(person_event("only", unit=HOME_A, digest="dn".ljust(64, "0")),
+         notice("n1", "dn".ljust(64, "0"), received_at="2026-10-01T02:00:00+00:00"))  # fmt: skip
+    alerting.evaluate(sv.uow, sv.scheme, NOW)
+    assert [row[1:4] for row in published(sv)] == [("notice_unhandled", TOWN_A, None)]
 
 
 def test_the_worker_evaluates_when_the_view_took_events_or_the_interval_passed(sv, feed):

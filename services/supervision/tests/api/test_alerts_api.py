@@ -41,15 +41,27 @@ def test_a_town_sees_its_own_alerts_and_the_county_sees_all(sv, feed, client, au
     seeded(sv, feed)
     mine = listed(client, auth, unit=TOWN_A)
     assert sorted((a["rule"], a["unit_code"], a["subject"]) for a in mine["items"]) == [
-        ("notice_unhandled", HOME_A, None),  # the notice's id only to evaluators
+        ("notice_unhandled", TOWN_A, None),  # at the town; the notice's id only to evaluators
         ("suggestion_unanswered", HOME_A, "sa"),
     ]
     assert {a["name_zh"] for a in mine["items"]} == {"违法违纪通报逾期未处理", "建言献策逾期未答复"}
     evaluator = listed(client, auth, roles=("evaluator",), unit=TOWN_A)
     assert "court/N-9" in [a["subject"] for a in evaluator["items"]]
     everything = listed(client, auth)
-    assert sorted(a["unit_code"] for a in everything["items"]) == [HOME_A, HOME_A, TOWN_B]
+    assert sorted(a["unit_code"] for a in everything["items"]) == [TOWN_A, HOME_A, TOWN_B]
     assert listed(client, auth, unit=TOWN_B, state="cleared")["items"] == []
+
+
+def test_a_viewer_cannot_tell_from_the_alerts_which_community_has_a_notice(sv, feed, client, auth):
+    # The community's notices figure is withheld from a viewer (test_assessments); its alerts must not
+    # tell either: the notice's alert is the town's, and a community's list has none (review 22).
+    seeded(sv, feed)
+    viewer = auth(roles=("viewer",), unit=TOWN_A)
+    answer = client.get("/assessments/2026-10", query_string={"unit": HOME_A}, headers=viewer).get_json()
+    assert next(f for f in answer["figures"] if f["indicator"] == "notices_handled")["value"] is None
+    of_the_town = listed(client, auth, unit=TOWN_A)["items"]
+    assert [(a["unit_code"], a["subject"]) for a in of_the_town if a["rule"] == "notice_unhandled"] == [(TOWN_A, None)]
+    assert [a["rule"] for a in listed(client, auth, unit=HOME_A)["items"]] == ["suggestion_unanswered"]
 
 
 def test_pages_follow_each_other_without_gaps(sv, feed, client, auth):

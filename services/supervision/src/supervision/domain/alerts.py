@@ -97,6 +97,11 @@ def _town(code: str) -> str | None:
     return code if level == "town" else units.parent(code) if level == "village" else None
 
 
+def _from_the_town_up(code: str) -> str:
+    """The town of a community's code, else the code itself: where a notice's alert is raised."""
+    return _town(code) or code
+
+
 def sla_below_target(s: Situation) -> list[Cause]:
     target = s.targets.get("resolved_within_sla", {}).get("town")
     if target is None:
@@ -137,7 +142,10 @@ def notice_unhandled(s: Situation) -> list[Cause]:
             continue
         if any(d.person_id == person.person_id and d.at >= notice.at for d in decided):
             continue
-        found.setdefault(notice.subject, Cause("notice_unhandled", person.unit_code, notice.subject, _day(notice.at)))
+        # At the town, not the person's community: a community may hold a handful of people, and
+        # its violation notices figure is withheld from those who may not see them (review 22).
+        town = _from_the_town_up(person.unit_code)
+        found.setdefault(notice.subject, Cause("notice_unhandled", town, notice.subject, _day(notice.at)))
     return list(found.values())
 
 
@@ -174,7 +182,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "notice_unhandled", "违法违纪通报逾期未处理", "A violation notice unhandled for N days",
             "a notice received N days ago or more (notice_days), not rescinded, with no veto on it and no"
-            " decision on the person after it", "the person's unit",
+            " decision on the person after it", "the town of the person's unit (a community may hold a handful of"
+            " people: the alert must not tell which one has a notice)",
             "when a veto or a decision follows, or the agency rescinds the notice", notice_unhandled,
         ),
         Rule(
