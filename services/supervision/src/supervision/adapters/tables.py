@@ -111,6 +111,8 @@ alerts = sa.Table(
     # rule|unit|subject while the alert is open, NULL once cleared: at most one open alert per cause,
     # even if two evaluations race (NULLs do not collide on SQLite or PostgreSQL).
     sa.Column("open_key", sa.String(220), nullable=True, unique=True),
+    # A cause's alert is found again to reopen it (one alert per cause).
+    sa.Index("ix_alerts_cause", "rule", "unit_code", "subject"),
 )
 
 #: Who acknowledged an alert, when, with what note: every acknowledgement kept (the audit of the task list).

@@ -1,8 +1,11 @@
-"""supervision review 22: notice alerts at the town
+"""supervision review 22: notice alerts at the town, one alert per cause
 
 A violation notice's alert is raised at the town of the person's unit, never at a community (one
 may hold a handful of people, and the alert would tell who has a notice): the alerts kept at a
 community move to its town, open or cleared, so neither the task list nor a reopened alert names it.
+
+A cause's alert is reopened when the cause comes back (a town's SLA share hovering at its target
+keeps one alert for the month): an index finds it by rule, unit and object.
 
 Revision ID: 0010_review22
 Revises: 0003
@@ -26,8 +29,11 @@ def upgrade() -> None:
         f" open_key = CASE WHEN open_key IS NULL THEN NULL ELSE rule || '|' || {TOWN_OF} || '|' || subject END"
         " WHERE rule = 'notice_unhandled' AND substr(unit_code, 10, 3) <> '000'"
     )
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.create_index("ix_alerts_cause", ["rule", "unit_code", "subject"], unique=False)
 
 
 def downgrade() -> None:
-    # Which community an alert was raised at is not kept: the alerts stay at their towns.
-    pass
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_index("ix_alerts_cause")
+    # Which community a notice's alert was raised at is not kept: those alerts stay at their towns.
