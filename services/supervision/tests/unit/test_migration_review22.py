@@ -1,5 +1,6 @@
 """Migration 0010_review22: a violation notice's alerts kept at a community move to its town (open or
-cleared), so neither the task list nor a reopened alert names the community."""
+cleared), so neither the task list nor a reopened alert names the community; the people view, with
+every person's name, goes."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def test_a_notices_alerts_move_from_the_community_to_its_town(database_url):
     migrations.upgrade(engine, MIGRATIONS)
     with engine.connect() as conn:
         found = conn.execute(sa.text("SELECT id, unit_code, open_key FROM alerts ORDER BY id")).all()
+        assert "people_view" not in sa.inspect(conn).get_table_names()
     assert [tuple(r) for r in found] == [
         ("n-cleared", "370783001000", None),
         ("n-open", "370783001000", "notice_unhandled|370783001000|court/N1"),
