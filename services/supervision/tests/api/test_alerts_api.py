@@ -5,6 +5,10 @@ Chinese and English that change nothing."""
 
 from __future__ import annotations
 
+import base64
+import json
+
+import pytest
 import sqlalchemy as sa
 
 from chassis.contracts import servicedesk as sd
@@ -117,3 +121,28 @@ def test_refusals_are_problems_and_change_nothing(sv, feed, client, auth):
     problem(client.get("/alerts", query_string={"cursor": "bm9wZQ"}, headers=auth()), 422)
     with sv.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(alert_acknowledgements)).scalar() == 0
+
+
+def cursor(*key):
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+# An instant at the calendar's edge with an offset that pushes it past year 9999 or before year 1 in
+# UTC (OverflowError, not ValueError), or one with no zone at all (review 22).
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-11-20T02:00:00"])
+def test_a_cursor_past_the_calendar_or_without_a_zone_is_a_problem(sv, feed, client, auth, at):
+    seeded(sv, feed)
+    body = problem(client.get("/alerts", query_string={"cursor": cursor(at, "x")}, headers=auth()), 422)
+    assert (body["detail"], body["detail_en"]) == ("分页游标无效", "Invalid cursor")
+
+
+@pytest.mark.parametrize("note", ["\u200b\u200b", " \u200d\ufeff\u3000", "\u3164", "\u2060\u00a0"])
+def test_a_note_that_shows_nothing_is_refused_and_nothing_is_kept(sv, feed, client, auth, note):
+    seeded(sv, feed)
+    editor = auth(roles=("editor",), unit=COUNTY)
+    alert = listed(client, auth, roles=("editor",))["items"][0]
+    problem(client.post(f"/alerts/{alert['id']}/acknowledge", json={"note": note}, headers=editor), 422)
+    with sv.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(alert_acknowledgements)).scalar() == 0
+    kept = client.post(f"/alerts/{alert['id']}/acknowledge", json={"note": "\u200b已处理"}, headers=editor)
+    assert kept.status_code == 200 and kept.get_json()["acknowledgements"][0]["note"] == "\u200b已处理"
