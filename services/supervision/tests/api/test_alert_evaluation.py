@@ -166,7 +166,7 @@ def test_an_open_alert_says_the_figure_of_now(sv, feed, client, auth):
     feed(*in_time("ok0"))
     assert alerting.evaluate(sv.uow, sv.scheme, NOW + dt.timedelta(hours=1)) == {"raised": 0, "cleared": 0}
     listed = client.get("/alerts", query_string={"unit": TOWN_B}, headers=auth(unit=TOWN_B)).get_json()["items"]
-    assert [a["detail"] for a in listed if a["rule"] == "sla_below_target"] == ["50.00 < 95"]
+    assert [a["detail"] for a in listed if a["rule"] == "sla_below_target"] == ["诉求按时办结率 50.00%，低于目标 95%"]
     assert len(published(sv)) == 1  # restating is no new event
 
 

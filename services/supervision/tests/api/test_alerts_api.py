@@ -56,6 +56,12 @@ def test_a_town_sees_its_own_alerts_and_the_county_sees_all(sv, feed, client, au
     assert listed(client, auth, unit=TOWN_B, state="cleared")["items"] == []
 
 
+def test_a_towns_sla_alert_says_its_measure_and_target_in_words(sv, feed, client, auth):
+    seeded(sv, feed)  # town B: 0 of 1 resolved in time
+    (alert,) = listed(client, auth, unit=TOWN_B)["items"]
+    assert (alert["rule"], alert["detail"]) == ("sla_below_target", "诉求按时办结率 0.00%，低于目标 95%")
+
+
 def test_a_viewer_cannot_tell_from_the_alerts_which_community_has_a_notice(sv, feed, client, auth):
     # The community's notices figure is withheld from a viewer (test_assessments); its alerts must not
     # tell either: the notice's alert is the town's, and a community's list has none (review 22).

@@ -49,7 +49,8 @@ def resolved(n, unit, late=False):
 def test_a_town_below_its_sla_target_is_alerted_with_its_communities_counted_in():
     # Town A: 3 of 4 resolved in time (75 %, its community's late one counted) < 95; town B: 1 of 1.
     rows = [*resolved(1, TOWN_A), *resolved(2, A1), *resolved(3, A1), *resolved(4, A1, late=True), *resolved(5, B1)]
-    assert found(situation(month_facts=rows), "sla_below_target") == [(TOWN_A, NOV, "75.00 < 95")]
+    said = "诉求按时办结率 75.00%，低于目标 95%"
+    assert found(situation(month_facts=rows), "sla_below_target") == [(TOWN_A, NOV, said)]
 
 
 def test_sla_compliance_at_target_or_with_nothing_resolved_raises_nothing():

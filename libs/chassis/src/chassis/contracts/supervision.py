@@ -28,7 +28,10 @@ class AlertEvent(Schema):
         allow_none=True,
         metadata={"description": "the month (YYYY-MM), the person id or the suggestion id; none for a notice"},
     )
-    detail = fields.String(required=True, metadata={"description": "e.g. '82.50 < 95', or the day the wait began"})
+    detail = fields.String(
+        required=True,
+        metadata={"description": "e.g. '诉求按时办结率 82.50%，低于目标 95%', or the day the wait began"},
+    )
     raised_at = fields.DateTime(required=True)
     cleared_at = fields.DateTime(load_default=None, allow_none=True)
 

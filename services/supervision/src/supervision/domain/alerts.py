@@ -25,7 +25,7 @@ from chassis.contracts import supervision as supervision_events
 from supervision.domain import months
 from supervision.domain.facts import Fact, Person
 from supervision.domain.figures import figures
-from supervision.domain.indicators import DECISIONS
+from supervision.domain.indicators import DECISIONS, INDICATORS
 from supervision.domain.measurement import Evidence, resolved_within_sla
 
 #: The fact types a pending-work rule reads, whatever their month.
@@ -63,7 +63,7 @@ class Cause:
     unit_code: str
     #: The object the alert is about: a month, a person id, a notice (agency/id), a suggestion id.
     subject: str
-    #: A short, non-personal qualifier staff read (``82.50 < 95``, ``2026-03-01``).
+    #: A short, non-personal qualifier staff read (``诉求按时办结率 82.50%，低于目标 95%``, ``2026-03-01``).
     detail: str
 
     @property
@@ -108,11 +108,13 @@ def sla_below_target(s: Situation) -> list[Cause]:
         return []
     found = resolved_within_sla(s.month)
     towns = sorted({t for c in found if (t := _town(c.unit_code)) is not None})
+    share = INDICATORS["resolved_within_sla"]
     causes = []
     for town in towns:
         value = figures(found, town)["resolved_within_sla"].value
         if value is not None and value < target:
-            causes.append(Cause("sla_below_target", town, s.month.month, f"{value} < {target}"))
+            said = f"{share.name_zh} {value}{share.measure}，低于目标 {target}{share.measure}"
+            causes.append(Cause("sla_below_target", town, s.month.month, said))
     return causes
 
 
