@@ -6,8 +6,8 @@ the same causes.
 
 Several workers may evaluate at once (replicas): each change is conditional on the state it
 read (open a cleared or new alert, clear an open one), so of two evaluations that both saw the
-same change to make, one makes it and says so (``None`` or ``False`` for the other), and only
-that one publishes it."""
+same change to make, one makes it and gets the alert back (the other ``None``), and only that
+one publishes it."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ through the same unit of work (the outbox), so an alert's row and its event are 
 or not at all. Of two evaluations running at once (worker replicas), only the one whose change
 took effect publishes it (``adapters.alert_records``).
 
-The worker runs this after the view took new events and on a schedule (a suggestion becomes
-overdue with time alone). The rules read the view only, so a rebuilt view names the same causes:
+The worker runs this once the view took new events and caught up, and on a schedule (a
+suggestion becomes overdue with time alone). The rules read the view only, so a rebuilt view names the same causes:
 ``digest_of_alerts`` is the same after a replay, and the evaluation after it changes nothing.
 """
 
