@@ -59,6 +59,7 @@ class ConsumerRunner:
         max_attempts: int = 3,
         retry_backoff: float = 0.1,
         after_commit: Callable[[Envelope | None, object], None] | None = None,
+        after_poll: Callable[[bool], None] | None = None,
     ):
         self.name = name
         self.topics = list(topics)
@@ -70,6 +71,9 @@ class ConsumerRunner:
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
         self.after_commit = after_commit
+        #: Called after each poll's records are applied with whether this member has read every
+        #: partition assigned to it to its end (lag 0), e.g. to act on a view only once caught up.
+        self.after_poll = after_poll
         self._stop = threading.Event()
         self._dead_letters = DeadLetters(self.name, producer_factory)
 
@@ -86,6 +90,8 @@ class ConsumerRunner:
                 batch = consumer.poll(timeout_ms=poll_timeout_ms)
                 if self._apply_batch(consumer, batch):
                     backoff = 0.5
+                    if self.after_poll:
+                        self.after_poll(_caught_up(consumer))
                 else:
                     self._stop.wait(backoff)
                     backoff = min(10.0, backoff * 2)
@@ -239,3 +245,17 @@ class ConsumerRunner:
                 conn.execute(
                     self.processed.insert().values(**self._processed_row(envelope.id, record, "dead_lettered"))
                 )
+
+
+def _caught_up(consumer: KafkaConsumer) -> bool:
+    """Whether the member has partitions and has read each to its last known end (the highwater the
+    broker's fetch answers carry): lag 0. Unknown (no fetch answered yet, no position) is not."""
+    assigned = consumer.assignment()
+    if not assigned:
+        return False
+    for tp in assigned:
+        end = consumer.highwater(tp)
+        position = consumer.position(tp, timeout_ms=0)
+        if end is None or position is None or position < end:
+            return False
+    return True

@@ -159,6 +159,27 @@ def test_replay_rebuilds_an_identical_view(engine, kafka, unique_topic):
     assert sorted(ledger.applied_rows(engine)) == before
 
 
+def test_the_runner_says_it_caught_up_only_once_every_record_is_applied(engine, kafka, unique_topic):
+    # The supervision evaluates its alerts only once its view caught up (review 22): lag 0 on every
+    # partition the member is assigned, none before the broker answered a fetch.
+    topic = unique_topic("caught-up")
+    ensure_topics(kafka.access, [topic], partitions=3)
+    for i in range(60):
+        ledger.write_change(engine, f"p{i}", 1)
+    publish_all(engine, kafka.access, topic)
+    said: list[tuple[int, bool]] = []  # (records applied, caught up) after each poll
+
+    def after_poll(caught_up: bool) -> None:
+        said.append((len(ledger.applied_rows(engine)), caught_up))
+
+    runner = runner_for(engine, kafka.access, topic, "caught-up-test", after_poll=after_poll)
+    thread = run_in_thread(runner)
+    wait_for(lambda: any(yes for _, yes in said), 60, message="caught up")
+    runner.stop()
+    thread.join(30)
+    assert {applied for applied, yes in said if yes} == {60}
+
+
 def test_only_one_relay_per_service_publishes_on_postgresql(engine, kafka):
     first = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="leader-test")
     second = OutboxRelay(engine, ledger.outbox, lambda: make_producer(kafka.access), service="leader-test")

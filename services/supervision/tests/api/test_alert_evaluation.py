@@ -6,16 +6,19 @@ alerts (digest) and changes nothing; a notice's id never leaves on the topic."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from chassis.contracts import servicedesk as sd
 from chassis.contracts import supervision as alerts_contract
 from chassis.contracts import validate_data
 from chassis.events import Envelope
-from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_B
+from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import breach, notice, person_event, request, suggestion
-from supervision.adapters.tables import outbox
+from supervision.adapters import alert_records
+from supervision.adapters.tables import alerts, outbox
 from supervision.entrypoints.worker import AlertSchedule
 from supervision.service_layer import alerting, view
 
@@ -84,7 +87,7 @@ def test_a_stale_record_and_an_unhandled_notice_are_alerted_without_the_notice_i
     feed(old, notice("N-7", "dp1".ljust(64, "0"), received_at="2026-11-01T02:00:00+00:00"))
     alerting.evaluate(sv.uow, sv.scheme, NOW)
     assert [row[:4] for row in published(sv)] == [
-        (alerts_contract.ALERT_RAISED, "notice_unhandled", HOME_A, None),
+        (alerts_contract.ALERT_RAISED, "notice_unhandled", TOWN_A, None),
         (alerts_contract.ALERT_RAISED, "record_stale", HOME_A, "p1"),
     ]
     with sv.engine.connect() as conn:
@@ -92,14 +95,136 @@ def test_a_stale_record_and_an_unhandled_notice_are_alerted_without_the_notice_i
     assert b"N-7" not in payloads
 
 
-def test_the_worker_evaluates_when_the_view_took_events_or_the_interval_passed(sv, feed):
+def test_a_notices_alert_event_names_the_town_not_a_one_person_community(sv, feed):
+    # supervision.v1's unit_code is unconditional in the catalogue: a community of one person would
+    # tell who has a notice (review 22).
+    feed(person_event("only", unit=HOME_A, digest="dn".ljust(64, "0")),
+         notice("n1", "dn".ljust(64, "0"), received_at="2026-10-01T02:00:00+00:00"))  # fmt: skip
+    alerting.evaluate(sv.uow, sv.scheme, NOW)
+    assert [row[1:4] for row in published(sv)] == [("notice_unhandled", TOWN_A, None)]
+
+
+def test_the_worker_evaluates_when_the_view_took_events_and_caught_up_or_the_interval_passed(sv, feed):
     schedule = AlertSchedule(sv, every_s=3600)
     assert schedule() is None  # first run: nothing to raise
     feed(*breached_month())
+    schedule.caught_up(True)
     assert schedule() is None  # no event noted, the interval not passed: not evaluated
     assert published(sv) == []
+    # Events noted while the consumer is behind (a backlog half read): not evaluated yet (review 22).
+    schedule.caught_up(False)
     schedule.note()
+    assert schedule() is None
+    assert published(sv) == []
+    schedule.caught_up(True)
     assert schedule() == {"raised": 2, "cleared": 0}
     schedule.note()
     assert schedule() is None  # evaluated, nothing changed
     assert len(published(sv)) == 2
+
+
+def test_the_worker_evaluates_on_its_interval_however_far_behind(sv, feed):
+    schedule = AlertSchedule(sv, every_s=0)
+    feed(*breached_month())
+    schedule.note()
+    schedule.caught_up(False)
+    assert schedule() == {"raised": 2, "cleared": 0}
+
+
+# -- an alert's life: one per cause, its figure of now, several workers (review 22) ----------------
+def in_time(*ids):
+    return [request(sd.REQUEST_RESOLVED, i, HOME_B, at=NOV) for i in ids]
+
+
+def late(request_id):
+    return [breach(request_id, HOME_B, due="2026-11-05T02:00:00+00:00"),
+            request(sd.REQUEST_RESOLVED, request_id, HOME_B, at=NOV)]  # fmt: skip
+
+
+def sla_alerts(sv):
+    with sv.engine.connect() as conn:
+        rows = conn.execute(sa.select(alerts).where(alerts.c.rule == "sla_below_target")).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def test_a_share_hovering_at_the_target_keeps_one_alert_for_the_month_and_its_acknowledgements(sv, feed, client, auth):
+    feed(*late("r0"))
+    alerting.evaluate(sv.uow, sv.scheme, NOW)  # 0 of 1 in time: raised
+    (first,) = sla_alerts(sv)
+    editor = auth(roles=("editor",), unit=TOWN_B)
+    r = client.post(f"/alerts/{first['id']}/acknowledge", json={"note": "已约谈承办社区"}, headers=editor)
+    assert r.status_code == 200, r.get_json()
+
+    hours = (NOW + dt.timedelta(hours=h) for h in range(1, 5))
+    feed(*in_time(*(f"ok{i}" for i in range(19))))
+    assert alerting.evaluate(sv.uow, sv.scheme, next(hours)) == {"raised": 0, "cleared": 1}  # 19 of 20 = 95
+    feed(*late("r1"))
+    reopened_at = next(hours)
+    assert alerting.evaluate(sv.uow, sv.scheme, reopened_at) == {"raised": 1, "cleared": 0}  # 19 of 21: reopened
+    (alert,) = sla_alerts(sv)
+    assert (alert["id"], alert["cleared_at"], alert["raised_at"].replace(tzinfo=dt.UTC)) == (
+        first["id"], None, reopened_at
+    )  # fmt: skip
+    (listed,) = client.get("/alerts", query_string={"unit": TOWN_B}, headers=editor).get_json()["items"]
+    assert [a["note"] for a in listed["acknowledgements"]] == ["已约谈承办社区"]
+    feed(*in_time(*(f"more{i}" for i in range(22))))
+    alerting.evaluate(sv.uow, sv.scheme, next(hours))  # 41 of 43 = 95.35: cleared again
+    assert [(a["id"], a["cleared_at"] is not None) for a in sla_alerts(sv)] == [(first["id"], True)]
+    raised = [row for row in published(sv) if row[0] == alerts_contract.ALERT_RAISED]
+    assert [row[4] for row in raised] == [first["id"], first["id"]]  # one alert, raised twice on the topic
+
+
+def test_an_open_alert_says_the_figure_of_now(sv, feed, client, auth):
+    feed(*late("r0"))
+    alerting.evaluate(sv.uow, sv.scheme, NOW)
+    feed(*in_time("ok0"))
+    assert alerting.evaluate(sv.uow, sv.scheme, NOW + dt.timedelta(hours=1)) == {"raised": 0, "cleared": 0}
+    listed = client.get("/alerts", query_string={"unit": TOWN_B}, headers=auth(unit=TOWN_B)).get_json()["items"]
+    assert [a["detail"] for a in listed if a["rule"] == "sla_below_target"] == ["诉求按时办结率 50.00%，低于目标 95%"]
+    assert len(published(sv)) == 1  # restating is no new event
+
+
+def _while_reading_the_open_alerts(monkeypatch, other_evaluation):
+    """Worker A reads the open alerts; worker B's whole evaluation runs and commits before A goes on."""
+    read_open = alert_records.AlertRecords.open
+    interleaved = []
+
+    def open_then_the_other_worker(self):
+        found = read_open(self)
+        if not interleaved:
+            interleaved.append(True)
+            other_evaluation()
+        return found
+
+    monkeypatch.setattr(alert_records.AlertRecords, "open", open_then_the_other_worker)
+
+
+# SQLite takes the write lock at BEGIN IMMEDIATE, so two evaluations never interleave there: the race is
+# PostgreSQL's (READ COMMITTED), where the replicas run.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_evaluating_at_once_clear_an_alert_once(sv, feed, monkeypatch):
+    feed(suggestion(sd.SUGGESTION_RECEIVED, "sb", HOME_B))
+    alerting.evaluate(sv.uow, sv.scheme, NOW)
+    feed(suggestion(sd.SUGGESTION_ANSWERED, "sb", HOME_B, at=NOV))
+    first_clear = NOW + dt.timedelta(seconds=1)
+    _while_reading_the_open_alerts(monkeypatch, lambda: alerting.evaluate(sv.uow, sv.scheme, first_clear))
+    assert alerting.evaluate(sv.uow, sv.scheme, NOW + dt.timedelta(seconds=2)) == {"raised": 0, "cleared": 0}
+    assert [row[0] for row in published(sv)] == [alerts_contract.ALERT_RAISED, alerts_contract.ALERT_CLEARED]
+    with sv.engine.connect() as conn:
+        assert conn.execute(sa.select(alerts.c.cleared_at)).scalar() == first_clear
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("reopened", [False, True], ids=["new", "reopened"])
+def test_two_workers_evaluating_at_once_raise_an_alert_once(sv, feed, monkeypatch, reopened):
+    if reopened:  # the cause had an alert, cleared since
+        feed(*late("r0"))
+        alerting.evaluate(sv.uow, sv.scheme, NOW)
+        feed(*in_time(*(f"ok{i}" for i in range(19))))
+        alerting.evaluate(sv.uow, sv.scheme, NOW)
+    feed(*late("r1"))
+    _while_reading_the_open_alerts(monkeypatch, lambda: alerting.evaluate(sv.uow, sv.scheme, NOW))
+    assert alerting.evaluate(sv.uow, sv.scheme, NOW) == {"raised": 0, "cleared": 0}
+    assert len(sla_alerts(sv)) == 1
+    raised = [row for row in published(sv) if row[0] == alerts_contract.ALERT_RAISED]
+    assert len(raised) == (2 if reopened else 1)

@@ -5,6 +5,10 @@ Chinese and English that change nothing."""
 
 from __future__ import annotations
 
+import base64
+import json
+
+import pytest
 import sqlalchemy as sa
 
 from chassis.contracts import servicedesk as sd
@@ -41,15 +45,33 @@ def test_a_town_sees_its_own_alerts_and_the_county_sees_all(sv, feed, client, au
     seeded(sv, feed)
     mine = listed(client, auth, unit=TOWN_A)
     assert sorted((a["rule"], a["unit_code"], a["subject"]) for a in mine["items"]) == [
-        ("notice_unhandled", HOME_A, None),  # the notice's id only to evaluators
+        ("notice_unhandled", TOWN_A, None),  # at the town; the notice's id only to evaluators
         ("suggestion_unanswered", HOME_A, "sa"),
     ]
     assert {a["name_zh"] for a in mine["items"]} == {"违法违纪通报逾期未处理", "建言献策逾期未答复"}
     evaluator = listed(client, auth, roles=("evaluator",), unit=TOWN_A)
     assert "court/N-9" in [a["subject"] for a in evaluator["items"]]
     everything = listed(client, auth)
-    assert sorted(a["unit_code"] for a in everything["items"]) == [HOME_A, HOME_A, TOWN_B]
+    assert sorted(a["unit_code"] for a in everything["items"]) == [TOWN_A, HOME_A, TOWN_B]
     assert listed(client, auth, unit=TOWN_B, state="cleared")["items"] == []
+
+
+def test_a_towns_sla_alert_says_its_measure_and_target_in_words(sv, feed, client, auth):
+    seeded(sv, feed)  # town B: 0 of 1 resolved in time
+    (alert,) = listed(client, auth, unit=TOWN_B)["items"]
+    assert (alert["rule"], alert["detail"]) == ("sla_below_target", "诉求按时办结率 0.00%，低于目标 95%")
+
+
+def test_a_viewer_cannot_tell_from_the_alerts_which_community_has_a_notice(sv, feed, client, auth):
+    # The community's notices figure is withheld from a viewer (test_assessments); its alerts must not
+    # tell either: the notice's alert is the town's, and a community's list has none (review 22).
+    seeded(sv, feed)
+    viewer = auth(roles=("viewer",), unit=TOWN_A)
+    answer = client.get("/assessments/2026-10", query_string={"unit": HOME_A}, headers=viewer).get_json()
+    assert next(f for f in answer["figures"] if f["indicator"] == "notices_handled")["value"] is None
+    of_the_town = listed(client, auth, unit=TOWN_A)["items"]
+    assert [(a["unit_code"], a["subject"]) for a in of_the_town if a["rule"] == "notice_unhandled"] == [(TOWN_A, None)]
+    assert [a["rule"] for a in listed(client, auth, unit=HOME_A)["items"]] == ["suggestion_unanswered"]
 
 
 def test_pages_follow_each_other_without_gaps(sv, feed, client, auth):
@@ -105,3 +127,28 @@ def test_refusals_are_problems_and_change_nothing(sv, feed, client, auth):
     problem(client.get("/alerts", query_string={"cursor": "bm9wZQ"}, headers=auth()), 422)
     with sv.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(alert_acknowledgements)).scalar() == 0
+
+
+def cursor(*key):
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+# An instant at the calendar's edge with an offset that pushes it past year 9999 or before year 1 in
+# UTC (OverflowError, not ValueError), or one with no zone at all (review 22).
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-11-20T02:00:00"])
+def test_a_cursor_past_the_calendar_or_without_a_zone_is_a_problem(sv, feed, client, auth, at):
+    seeded(sv, feed)
+    body = problem(client.get("/alerts", query_string={"cursor": cursor(at, "x")}, headers=auth()), 422)
+    assert (body["detail"], body["detail_en"]) == ("分页游标无效", "Invalid cursor")
+
+
+@pytest.mark.parametrize("note", ["\u200b\u200b", " \u200d\ufeff\u3000", "\u3164", "\u2060\u00a0"])
+def test_a_note_that_shows_nothing_is_refused_and_nothing_is_kept(sv, feed, client, auth, note):
+    seeded(sv, feed)
+    editor = auth(roles=("editor",), unit=COUNTY)
+    alert = listed(client, auth, roles=("editor",))["items"][0]
+    problem(client.post(f"/alerts/{alert['id']}/acknowledge", json={"note": note}, headers=editor), 422)
+    with sv.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(alert_acknowledgements)).scalar() == 0
+    kept = client.post(f"/alerts/{alert['id']}/acknowledge", json={"note": "\u200b已处理"}, headers=editor)
+    assert kept.status_code == 200 and kept.get_json()["acknowledgements"][0]["note"] == "\u200b已处理"

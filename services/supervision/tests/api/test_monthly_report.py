@@ -1,6 +1,7 @@
 """The monthly assessment as .xlsx on SQLite and PostgreSQL: the ranking of the units below a unit
 with Chinese headers, every indicator's figure and the unit's own total, the same numbers the JSON
-API gives; scope and bad input as everywhere."""
+API gives; scope and bad input as everywhere; a ranking or report of the units below a community is a
+problem (it has none), not an empty answer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 from openpyxl import load_workbook
 
 from services.supervision.tests.api.test_assessments import october
-from services.supervision.tests.conftest import COUNTY, TOWN_A, TOWN_B
+from services.supervision.tests.conftest import COUNTY, HOME_A, HOME_B, TOWN_A, TOWN_B
 from supervision.domain.indicators import INDICATORS
 
 PATH = "/assessments/2026-10/report.xlsx"
@@ -49,3 +50,16 @@ def test_a_town_reports_its_communities_and_may_not_report_the_county(client, au
         assert r.status_code == status and r.mimetype == "application/problem+json"
     bad_month = client.get("/assessments/2026-13/report.xlsx", headers=auth())
     assert bad_month.status_code == 422 and bad_month.get_json()["detail"]
+
+
+def test_a_ranking_or_report_below_a_community_is_a_problem(client, auth, feed):
+    # Review 22: it answered 200 with no unit, as if the community had no data.
+    october(feed)
+    for headers, query in ((auth(unit=TOWN_A), {"within": HOME_A}), (auth(unit=HOME_A), {})):
+        for path in ("/rankings/2026-10", PATH):
+            r = client.get(path, query_string=query, headers=headers)
+            assert r.status_code == 422 and r.mimetype == "application/problem+json", (path, query)
+            assert r.get_json()["detail"].startswith("社区以下没有可排名的单位") and r.get_json()["detail_en"]
+    # A community outside the caller's scope is not found, as every unit there.
+    r = client.get("/rankings/2026-10", query_string={"within": HOME_B}, headers=auth(unit=TOWN_A))
+    assert r.status_code == 404

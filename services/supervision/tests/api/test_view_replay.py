@@ -51,3 +51,28 @@ def test_a_reset_keeps_the_person_versions_older_than_the_retention(sv, feed):
     feed(november, august)
     with sv.uow() as uow:
         assert [(p.unit_code, p.updated_on) for p in uow.supervision.people("2026-08-31")] == [(HOME_A, "2026-08-12")]
+
+
+def test_the_view_keeps_no_name_and_its_digest_follows_each_persons_versions(sv, feed):
+    # Nothing of the supervision reads a name, a category or a role: none is kept (review 22).
+    versions = [person_event("a1", unit=HOME_A, name="王小明"), person_event("a1", unit=HOME_B, version=2)]
+    feed(versions[0])
+    with sv.engine.connect() as conn:
+        metadata = sa.MetaData()
+        metadata.reflect(bind=conn)
+        kept_strings = [
+            f"{table.name}.{column}"
+            for table in metadata.sorted_tables
+            for row in conn.execute(sa.select(table)).mappings()
+            for column, value in row.items()
+            if isinstance(value, str) and ("王小明" in value or "non_party_representative" in value)
+        ]
+    assert kept_strings == []
+    assert "people_view" not in metadata.tables
+    # The digest still tells the people apart: a person's new version (a move) changes it; a replay does not.
+    first = view.digest_of_view(sv.engine)
+    feed(versions[1])
+    moved = view.digest_of_view(sv.engine)
+    view.reset(sv.uow, NOW)
+    feed(*reversed(versions))
+    assert view.digest_of_view(sv.engine) == moved != first

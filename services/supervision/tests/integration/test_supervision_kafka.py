@@ -163,7 +163,7 @@ def test_a_breach_raises_an_alert_on_the_topic_and_fixing_it_clears_the_same_ale
         wait_for(lambda: alerts_of_town(alerts_contract.ALERT_RAISED), 60, interval=0.5, message="the alert raised")
         raised = alerts_of_town(alerts_contract.ALERT_RAISED)
         assert [(e.data["rule"], e.data["subject"], e.data["detail"]) for e in raised] == [
-            ("sla_below_target", "2026-11", "0.00 < 95")
+            ("sla_below_target", "2026-11", "诉求按时办结率 0.00%，低于目标 95%")
         ]
         # 19 requests resolved in time of 20: 95 %, the town's target; the alert clears.
         publish(kafka, [(SERVICEDESK, request(sd.REQUEST_RESOLVED, f"ok-{n}-{late}", home, at=november))

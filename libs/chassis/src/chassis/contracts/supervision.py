@@ -1,7 +1,8 @@
 """Contracts of ``supervision.v1``: supervision alerts (督查预警) raised and cleared.
 
 An alert names its rule (``supervision.domain.alerts.RULES``), the unit it is raised at and
-the object it is about; the same alert id is raised once and cleared once. The object is
+the object it is about. A cause (rule, unit, object) has one alert id: raised, cleared, and raised
+again with the same id if the cause comes back (each raise followed by one clear). The object is
 left out for a violation notice: a notice's id belongs to the reporting agency and is not
 shared on, so that alert says only that a notice of the unit is overdue.
 """
@@ -27,7 +28,10 @@ class AlertEvent(Schema):
         allow_none=True,
         metadata={"description": "the month (YYYY-MM), the person id or the suggestion id; none for a notice"},
     )
-    detail = fields.String(required=True, metadata={"description": "e.g. '82.50 < 95', or the day the wait began"})
+    detail = fields.String(
+        required=True,
+        metadata={"description": "e.g. '诉求按时办结率 82.50%，低于目标 95%', or the day the wait began"},
+    )
     raised_at = fields.DateTime(required=True)
     cleared_at = fields.DateTime(load_default=None, allow_none=True)
 

@@ -1,6 +1,13 @@
-"""The alerts as the supervision keeps them: one row per alert, open until its cause goes away,
-and every acknowledgement of one. Records, not view: a replay leaves them, and the next
-evaluation finds the same causes."""
+"""The alerts as the supervision keeps them: one row per cause (rule, unit, object), open while
+the cause is there, cleared when it goes, reopened if it comes back (a town's SLA share that
+hovers at its target keeps one alert for the month, and its acknowledgements); and every
+acknowledgement of one. Records, not view: a replay leaves them, and the next evaluation finds
+the same causes.
+
+Several workers may evaluate at once (replicas): each change is conditional on the state it
+read (open a cleared or new alert, clear an open one), so of two evaluations that both saw the
+same change to make, one makes it and gets the alert back (the other ``None``), and only that
+one publishes it."""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from supervision.adapters.repository import _fact
@@ -50,15 +58,49 @@ class AlertRecords:
         found = [_alert(r) for r in rows]
         return {a.key: a for a in found}
 
-    def raise_(self, alert_id: str, cause: Cause, at: dt.datetime) -> Alert:
-        row = dict(id=alert_id, rule=cause.rule, unit_code=cause.unit_code, subject=cause.subject,
-                   detail=cause.detail, raised_at=at, cleared_at=None, open_key=_open_key(cause.key))  # fmt: skip
-        self.session.execute(alerts.insert(), row)
-        return Alert(alert_id, cause.rule, cause.unit_code, cause.subject, cause.detail, at, None)
+    def raise_(self, alert_id: str, cause: Cause, at: dt.datetime) -> Alert | None:
+        """Open the cause's alert: the one it had, reopened (its id and acknowledgements kept), or a
+        new one with ``alert_id``; None if another evaluation opened it first."""
+        rule, unit, subject = cause.key
+        earlier = self.session.execute(
+            sa.select(alerts.c.id)
+            .where(alerts.c.rule == rule, alerts.c.unit_code == unit, alerts.c.subject == subject)
+            .order_by(alerts.c.raised_at.desc(), alerts.c.id.desc())
+            .limit(1)
+        ).scalar()
+        opened = dict(detail=cause.detail, raised_at=at, cleared_at=None, open_key=_open_key(cause.key))
+        if earlier is not None:
+            reopened = self.session.execute(
+                alerts.update().where(alerts.c.id == earlier, alerts.c.open_key.is_(None)).values(**opened)
+            )
+            if reopened.rowcount != 1:
+                return None
+            alert_id = earlier
+        else:
+            try:
+                with self.session.begin_nested():  # the unique open key: another evaluation's insert won
+                    self.session.execute(alerts.insert(), dict(id=alert_id, rule=rule, unit_code=unit,
+                                                               subject=subject, **opened))  # fmt: skip
+            except IntegrityError:
+                return None
+        return Alert(alert_id, rule, unit, subject, cause.detail, at, None)
 
-    def clear(self, alert: Alert, at: dt.datetime) -> Alert:
-        self.session.execute(alerts.update().where(alerts.c.id == alert.id).values(cleared_at=at, open_key=None))
-        return dataclasses.replace(alert, cleared_at=at)
+    def clear(self, alert: Alert, at: dt.datetime) -> Alert | None:
+        """Clear the alert if it is still open; None if another evaluation cleared it first."""
+        cleared = self.session.execute(
+            alerts.update()
+            .where(alerts.c.id == alert.id, alerts.c.open_key.is_not(None))
+            .values(cleared_at=at, open_key=None)
+        )
+        return dataclasses.replace(alert, cleared_at=at) if cleared.rowcount == 1 else None
+
+    def restate(self, alert: Alert, detail: str) -> None:
+        """Say what the cause is now (the share of today, not of when it was raised) on an open alert."""
+        self.session.execute(
+            alerts.update()
+            .where(alerts.c.id == alert.id, alerts.c.open_key.is_not(None), alerts.c.detail != detail)
+            .values(detail=detail)
+        )
 
     # -- the task list -------------------------------------------------------------------
     def get(self, alert_id: str) -> Alert | None:

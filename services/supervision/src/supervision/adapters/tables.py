@@ -1,6 +1,6 @@
 """The supervision's database schema (SQLAlchemy Core); Alembic migrations create it.
 
-Two kinds of table. The **view** (people view, person versions, facts) is rebuilt from the topics
+Two kinds of table. The **view** (person versions, facts) is rebuilt from the topics
 by a replay and digested (``service_layer.view.digest_of_view``). The **records** (closed months,
 their contributions, recalculations, alerts) are the supervision's own acts: a replay leaves them
 alone, so a closed month keeps its figures however the view is rebuilt, and an alert stays open
@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from chassis.outbox import Outbox, outbox_table
-from chassis.people_view import people_view_table
 from chassis.processed import processed_events_table
 
 metadata = sa.MetaData()
@@ -24,11 +23,9 @@ TZ = sa.DateTime(timezone=True)
 AMOUNT = sa.Numeric(16, 2)
 
 # -- the view -----------------------------------------------------------------------------
-#: The local read model of registry.person.v1.
-people = people_view_table(metadata)
-
 #: Every version of every person the topic brought (unit, status, ID digest, from which day), so a
-#: month reads its people as they were at its end, not as they are today (review 21).
+#: month reads its people as they were at its end, not as they are today (review 21). No name,
+#: category or role: nothing of the supervision reads them (no chassis people view, review 22).
 person_versions = sa.Table(
     "person_versions",
     metadata,
@@ -113,6 +110,8 @@ alerts = sa.Table(
     # rule|unit|subject while the alert is open, NULL once cleared: at most one open alert per cause,
     # even if two evaluations race (NULLs do not collide on SQLite or PostgreSQL).
     sa.Column("open_key", sa.String(220), nullable=True, unique=True),
+    # A cause's alert is found again to reopen it (one alert per cause).
+    sa.Index("ix_alerts_cause", "rule", "unit_code", "subject"),
 )
 
 #: Who acknowledged an alert, when, with what note: every acknowledgement kept (the audit of the task list).

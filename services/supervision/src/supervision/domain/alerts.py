@@ -25,7 +25,7 @@ from chassis.contracts import supervision as supervision_events
 from supervision.domain import months
 from supervision.domain.facts import Fact, Person
 from supervision.domain.figures import figures
-from supervision.domain.indicators import DECISIONS
+from supervision.domain.indicators import DECISIONS, INDICATORS
 from supervision.domain.measurement import Evidence, resolved_within_sla
 
 #: The fact types a pending-work rule reads, whatever their month.
@@ -63,7 +63,7 @@ class Cause:
     unit_code: str
     #: The object the alert is about: a month, a person id, a notice (agency/id), a suggestion id.
     subject: str
-    #: A short, non-personal qualifier staff read (``82.50 < 95``, ``2026-03-01``).
+    #: A short, non-personal qualifier staff read (``诉求按时办结率 82.50%，低于目标 95%``, ``2026-03-01``).
     detail: str
 
     @property
@@ -97,17 +97,24 @@ def _town(code: str) -> str | None:
     return code if level == "town" else units.parent(code) if level == "village" else None
 
 
+def _from_the_town_up(code: str) -> str:
+    """The town of a community's code, else the code itself: where a notice's alert is raised."""
+    return _town(code) or code
+
+
 def sla_below_target(s: Situation) -> list[Cause]:
     target = s.targets.get("resolved_within_sla", {}).get("town")
     if target is None:
         return []
     found = resolved_within_sla(s.month)
     towns = sorted({t for c in found if (t := _town(c.unit_code)) is not None})
+    share = INDICATORS["resolved_within_sla"]
     causes = []
     for town in towns:
         value = figures(found, town)["resolved_within_sla"].value
         if value is not None and value < target:
-            causes.append(Cause("sla_below_target", town, s.month.month, f"{value} < {target}"))
+            said = f"{share.name_zh} {value}{share.measure}，低于目标 {target}{share.measure}"
+            causes.append(Cause("sla_below_target", town, s.month.month, said))
     return causes
 
 
@@ -138,7 +145,10 @@ def notice_unhandled(s: Situation) -> list[Cause]:
             continue
         if any(d.person_id == person.person_id and d.at >= notice.at for d in decided):
             continue
-        found.setdefault(notice.subject, Cause("notice_unhandled", person.unit_code, notice.subject, _day(notice.at)))
+        # At the town, not the person's community: a community may hold a handful of people, and
+        # its violation notices figure is withheld from those who may not see them (review 22).
+        town = _from_the_town_up(person.unit_code)
+        found.setdefault(notice.subject, Cause("notice_unhandled", town, notice.subject, _day(notice.at)))
     return list(found.values())
 
 
@@ -175,7 +185,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "notice_unhandled", "违法违纪通报逾期未处理", "A violation notice unhandled for N days",
             "a notice received N days ago or more (notice_days), not rescinded, with no veto on it and no"
-            " decision on the person after it", "the person's unit",
+            " decision on the person after it", "the town of the person's unit (a community may hold a handful of"
+            " people: the alert must not tell which one has a notice)",
             "when a veto or a decision follows, or the agency rescinds the notice", notice_unhandled,
         ),
         Rule(

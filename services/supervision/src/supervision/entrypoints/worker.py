@@ -7,9 +7,11 @@ It reads ``registry.person.v1`` (people, for the people figures and to place a v
 notice), ``evaluation.v1`` (scores, vetoes, decisions), ``servicedesk.v1`` (requests,
 breaches, suggestions, activities, donations) and ``gateway.inbound.v1`` (the agencies'
 violation notices and rescissions, of which it keeps the notice id, agency, time and the
-person's ID digest, never the case); never an agency's feed. It evaluates the alert rules
-after the view took new events and every few minutes regardless (a suggestion becomes overdue
-with time alone), and its relay publishes the alerts raised and cleared on ``supervision.v1``.
+person's ID digest, never the case); never an agency's feed. It evaluates the alert rules once
+the view took new events and has caught up (lag 0 on its partitions: a view half-way through a
+backlog would raise and clear alerts that were never true), and every few minutes regardless
+(a suggestion becomes overdue with time alone); its relay publishes the alerts raised and
+cleared on ``supervision.v1``.
 A replay only rebuilds the view (keeping the facts older than the topics' retention, which they
 no longer hold): the next evaluation finds the same causes.
 """
@@ -39,18 +41,27 @@ def view_consumer(sv: Supervision) -> ConsumerRunner:
 
 class AlertSchedule:
     """The alert evaluation as a ``worker.Every`` job: it runs when the view took events since the
-    last run (``note``, the consumer's after-commit hook) or ``every_s`` after the last run."""
+    last run (``note``, the consumer's after-commit hook) and the consumer has caught up
+    (``caught_up``, its after-poll hook), or ``every_s`` after the last run whatever the lag."""
 
     def __init__(self, sv: Supervision, every_s: float = 300.0):
         self.sv, self.every_s = sv, every_s
         self._changed = threading.Event()
+        self._caught_up = threading.Event()
         self._last = float("-inf")
 
     def note(self, *_: object) -> None:
         self._changed.set()
 
+    def caught_up(self, yes: bool) -> None:
+        if yes:
+            self._caught_up.set()
+        else:
+            self._caught_up.clear()
+
     def __call__(self) -> dict[str, int] | None:
-        if not self._changed.is_set() and time.monotonic() - self._last < self.every_s:
+        settled = self._changed.is_set() and self._caught_up.is_set()
+        if not settled and time.monotonic() - self._last < self.every_s:
             return None
         self._changed.clear()
         try:
@@ -65,7 +76,7 @@ class AlertSchedule:
 def build(sv: Supervision, check_s: float = 2.0) -> list:
     schedule = AlertSchedule(sv)
     consumer = view_consumer(sv)
-    consumer.after_commit = schedule.note
+    consumer.after_commit, consumer.after_poll = schedule.note, schedule.caught_up
     return [worker.relay(sv.settings, sv.engine, outbox), consumer, worker.Every(check_s, "alerts", schedule)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 from typing import Any
 
 from chassis import units
@@ -26,19 +27,35 @@ NO_ALERT = ("您的管辖范围内没有该预警", "No such alert in your scope
 NO_UNIT = ("您的管辖范围内没有该单位", "No such unit in your scope")
 #: Who may read the object of an alert of these rules (beyond the unit's scope).
 OBJECT_SHOWN_TO = {"notice_unhandled": ("evaluator",)}
+#: Letters and symbols that show as blank (Hangul fillers, the blank Braille pattern).
+BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _says_something(note: str) -> bool:
+    """Whether a note has a character a reader sees: not only spaces, control and format characters
+    (zero-width spaces, joiners, direction marks) or blank glyphs."""
+    return any(
+        not unicodedata.category(ch).startswith(("Z", "C")) and ch not in BLANK_GLYPHS and not ch.isspace()
+        for ch in note
+    )
+
+
+def _cursor_key(cursor: str) -> tuple[dt.datetime, str]:
+    at, last = decode_cursor(cursor, 2)
+    try:
+        instant = dt.datetime.fromisoformat(at)
+        if instant.tzinfo is None:
+            raise ValueError(at)
+        return instant.astimezone(dt.UTC), last
+    except (ValueError, OverflowError):  # past year 9999 or before year 1 once in UTC
+        raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
 
 
 def task_list(uow_factory: UowFactory, principal: Principal, unit: str, state: str, limit: int,
               cursor: str | None) -> dict[str, Any]:  # fmt: skip
     if not principal.sees(unit):
         raise NotFound(*NO_UNIT)
-    after = None
-    if cursor:
-        at, last = decode_cursor(cursor, 2)
-        try:
-            after = (dt.datetime.fromisoformat(at).astimezone(dt.UTC), last)
-        except ValueError:
-            raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
+    after = _cursor_key(cursor) if cursor else None
     with uow_factory() as uow:
         rows = uow.alerts.page(units.scope_prefix(unit), state == "open", limit, after)
         page = rows[:limit]
@@ -56,7 +73,7 @@ def acknowledge(uow_factory: UowFactory, principal: Principal, alert_id: str, no
                 now: dt.datetime) -> dict[str, Any]:  # fmt: skip
     principal.require_role("editor")
     note = note.strip()
-    if not note:
+    if not _says_something(note):
         raise InvalidInput("请填写处理说明", "Write a note on what is being done", field="note")
     with uow_factory() as uow:
         alert = uow.alerts.get(alert_id)

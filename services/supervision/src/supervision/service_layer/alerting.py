@@ -1,10 +1,13 @@
 """Evaluating the alert rules (``domain.alerts``) against the view: raise an alert for each cause
-with none open, clear each open alert whose cause went away, and publish every raise and clear
-on ``supervision.v1`` through the same unit of work (the outbox), so an alert's row and its
-event are written together or not at all.
+with none open (reopening the cause's alert if it had one: one alert per cause, its
+acknowledgements kept), clear each open alert whose cause went away, restate the detail of the
+ones still open (the figure of now), and publish every raise and clear on ``supervision.v1``
+through the same unit of work (the outbox), so an alert's row and its event are written together
+or not at all. Of two evaluations running at once (worker replicas), only the one whose change
+took effect publishes it (``adapters.alert_records``).
 
-The worker runs this after the view took new events and on a schedule (a suggestion becomes
-overdue with time alone). The rules read the view only, so a rebuilt view names the same causes:
+The worker runs this once the view took new events and caught up, and on a schedule (a
+suggestion becomes overdue with time alone). The rules read the view only, so a rebuilt view names the same causes:
 ``digest_of_alerts`` is the same after a replay, and the evaluation after it changes nothing.
 """
 
@@ -36,12 +39,15 @@ def evaluate(
     uow_factory: UowFactory, scheme: Scheme, now: dt.datetime, limits: Limits = Limits(),
     new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
 ) -> dict[str, int]:  # fmt: skip
-    """Raise and clear alerts as the view shows their causes at ``now``; how many of each."""
+    """Raise (or reopen) and clear alerts as the view shows their causes at ``now``; how many of each."""
     with uow_factory() as uow:
         current = {c.key: c for c in causes(situation(uow, scheme, now, limits))}
         open_ = uow.alerts.open()
-        raised = [uow.alerts.raise_(new_id(), current[k], now) for k in sorted(current.keys() - open_.keys())]
-        cleared = [uow.alerts.clear(open_[k], now) for k in sorted(open_.keys() - current.keys())]
+        new = sorted(current.keys() - open_.keys())
+        raised = [a for k in new if (a := uow.alerts.raise_(new_id(), current[k], now)) is not None]
+        cleared = [a for k in sorted(open_.keys() - current.keys()) if (a := uow.alerts.clear(open_[k], now))]
+        for k in sorted(current.keys() & open_.keys()):
+            uow.alerts.restate(open_[k], current[k].detail)
         uow.emit_many(
             [(events.ALERT_RAISED, a.id, event_data(a)) for a in raised]
             + [(events.ALERT_CLEARED, a.id, event_data(a)) for a in cleared]

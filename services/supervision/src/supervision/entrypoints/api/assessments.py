@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.http import current_principal
-from supervision.entrypoints.api.common import supervision, uow
+from supervision.entrypoints.api.common import ranked_within, supervision, uow
 from supervision.entrypoints.api.schemas import AssessmentOut, DrillDownOut, DrillDownQuery, RankingQuery, UnitQuery
 from supervision.service_layer import assessment
 
@@ -47,6 +47,6 @@ class MonthlyReport(MethodView):
     def get(self, args, month):
         """The month's assessment of the units below yours (or below ``within``) as .xlsx, Chinese headers"""
         principal = current_principal()
-        within = args["within"] or principal.unit
+        within = ranked_within(principal, args["within"] or principal.unit)
         name, body = assessment.monthly_report_xlsx(uow(), principal, supervision().scheme, month, within)
         return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,10 +1,13 @@
 """What the supervision's views share: the service and its unit-of-work factory (the service layer
-owns each transaction)."""
+owns each transaction), and the unit a ranking ranks the units below."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from chassis import units
+from chassis.auth import Principal
+from chassis.errors import InvalidInput
 from supervision.bootstrap import Supervision
 from supervision.service_layer.unit_of_work import UowFactory
 
@@ -16,3 +19,16 @@ def supervision() -> Supervision:
 def uow() -> UowFactory:
     """The unit-of-work factory the service layer opens its transactions with."""
     return supervision().uow
+
+
+def ranked_within(principal: Principal, within: str) -> str:
+    """``within`` if units one level below it are ranked (a county's towns, a town's communities): a
+    community of the caller's scope has none, which is a problem to say, not an empty ranking (one
+    outside it is not found, as always, by the service layer)."""
+    if principal.sees(within) and units.level(within) == "village":
+        raise InvalidInput(
+            "社区以下没有可排名的单位：请指定镇街或县市区",
+            "A community has no units below it to rank: give a town or a county",
+            field="within",
+        )
+    return within

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.http import current_principal
-from supervision.entrypoints.api.common import supervision, uow
+from supervision.entrypoints.api.common import ranked_within, supervision, uow
 from supervision.entrypoints.api.schemas import RankingOut, RankingQuery
 from supervision.service_layer import assessment
 
@@ -20,5 +20,5 @@ class Ranking(MethodView):
     def get(self, args, month):
         """The units one level below yours (or below ``within``), highest index first"""
         principal = current_principal()
-        within = args["within"] or principal.unit
+        within = ranked_within(principal, args["within"] or principal.unit)
         return assessment.ranking(uow(), principal, supervision().scheme, month, within)
