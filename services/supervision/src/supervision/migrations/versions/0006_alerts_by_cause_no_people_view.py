@@ -1,4 +1,4 @@
-"""supervision review 22: notice alerts at the town, one alert per cause, no people view
+"""alerts by cause: notice alerts at the town, one alert per cause, no people view
 
 A violation notice's alert is raised at the town of the person's unit, never at a community (one
 may hold a handful of people, and the alert would tell who has a notice): the alerts kept at a
@@ -10,16 +10,16 @@ keeps one alert for the month): an index finds it by rule, unit and object.
 The people view (name, categories, roles of every person) goes: nothing of the supervision read
 it but the replay's digest; the person versions (unit, status, ID digest, day) are the view.
 
-Revision ID: 0010_review22
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-27 20:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_review22"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0010_review22: a violation notice's alerts kept at a community move to its town (open or
+"""Migration 0006: a violation notice's alerts kept at a community move to its town (open or
 cleared), so neither the task list nor a reopened alert names the community; the people view, with
 every person's name, goes."""
 
@@ -18,7 +18,7 @@ ALERT = (
 
 def test_a_notices_alerts_move_from_the_community_to_its_town(database_url):
     engine = make_engine(database_url)
-    migrations.upgrade(engine, MIGRATIONS, "0003")
+    migrations.upgrade(engine, MIGRATIONS, "0005")
     rows = [
         ("n-open", "notice_unhandled", "370783001001", "court/N1", None),
         ("n-cleared", "notice_unhandled", "370783001002", "court/N2", "2026-11-02 00:00:00+00:00"),
