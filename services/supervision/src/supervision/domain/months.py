@@ -9,6 +9,7 @@ import re
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 _MONTH = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])")
+_YEAR = re.compile(r"20[0-9]{2}")
 
 
 class InvalidMonth(ValueError):
@@ -20,6 +21,18 @@ def check(month: str) -> str:
     if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise InvalidMonth(f"a month is written YYYY-MM: {month!r}")
     return month
+
+
+def of_year(year: str) -> list[str]:
+    """The twelve months of ``year`` (``YYYY``, 2000-2099), else ``InvalidMonth``."""
+    if not isinstance(year, str) or not _YEAR.fullmatch(year):
+        raise InvalidMonth(f"a year is written YYYY: {year!r}")
+    return [f"{year}-{mon:02d}" for mon in range(1, 13)]
+
+
+def has_ended(month: str, now: dt.datetime) -> bool:
+    """Whether ``month``'s last day is over in China Standard Time at ``now``."""
+    return last_day(month) < now.astimezone(CST).date()
 
 
 def of_instant(at: dt.datetime) -> str:

@@ -21,8 +21,9 @@ from chassis.spreadsheets import write_xlsx
 from supervision.adapters.repository import Closure
 from supervision.adapters.schemes import load_scheme
 from supervision.domain import months
-from supervision.domain.figures import Figure, figures, tally
+from supervision.domain.figures import Figure, Tallies, figures, tally
 from supervision.domain.indicators import INDICATORS, NOT_MEASURABLE
+from supervision.domain.measurement import Contribution
 from supervision.domain.ranking import Place, children, rank
 from supervision.domain.scheme import LEVELS, Scheme, Score, score
 from supervision.service_layer.months_of_record import month_contributions
@@ -38,7 +39,7 @@ NAMES_PEOPLE_TO = {"notices_handled": ("evaluator",)}
 NOTICES = "notices_handled"
 
 
-def _as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict[str, Figure]:
+def as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict[str, Figure]:
     if units.level(unit) != "village" or principal.has_role(*NAMES_PEOPLE_TO[NOTICES]):
         return figs
     return {**figs, NOTICES: Figure(NOTICES, None, 0)}
@@ -51,7 +52,7 @@ def _month(month: str) -> str:
         raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
 
 
-def _unit_in_scope(principal: Principal, unit: str) -> str:
+def unit_in_scope(principal: Principal, unit: str) -> str:
     if not principal.sees(unit):
         raise NotFound(*UNKNOWN_UNIT)
     if units.level(unit) not in LEVELS:
@@ -61,11 +62,20 @@ def _unit_in_scope(principal: Principal, unit: str) -> str:
     return unit
 
 
-def _scheme_of(closure: Closure | None, current: Scheme) -> Scheme:
+def read_score(
+    found: list[Contribution] | Tallies, scheme: Scheme, unit: str, principal: Principal
+) -> tuple[dict[str, Figure], Score]:
+    """A unit's figures (its subtree) as ``principal`` reads them, and its score under ``scheme``: how
+    every read of a month scores a unit (an assessment, a ranking, a report, a year)."""
+    figs = as_read_by(principal, unit, figures(found, unit))
+    return figs, score(scheme, units.level(unit), figs)
+
+
+def scheme_of(closure: Closure | None, current: Scheme) -> Scheme:
     return load_scheme(closure.scheme_version) if closure is not None else current
 
 
-def _month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[str, Any]:
+def month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[str, Any]:
     state: dict[str, Any] = {
         "month": month,
         "closed": closure is not None,
@@ -78,14 +88,13 @@ def _month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[st
 
 def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, unit: str) -> dict:
     """The unit's figures (its subtree) and its score under the month's scheme."""
-    month, unit = _month(month), _unit_in_scope(principal, unit)
+    month, unit = _month(month), unit_in_scope(principal, unit)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
-    scheme = _scheme_of(closure, scheme)
-    figs = _as_read_by(principal, unit, figures(found, unit))
-    result = score(scheme, units.level(unit), figs)
+    scheme = scheme_of(closure, scheme)
+    figs, result = read_score(found, scheme, unit, principal)
     return {
-        **_month_state(month, closure, scheme),
+        **month_state(month, closure, scheme),
         "unit": unit,
         "level": units.level(unit),
         "figures": [
@@ -110,15 +119,15 @@ def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month
     """The units one level below ``within`` (a county's towns, a town's communities), by index; each
     with its points and the weight they were measured on (``out_of``), since indexes of 100 may rest
     on different bases."""
-    month, within = _month(month), _unit_in_scope(principal, within)
+    month, within = _month(month), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
-    scheme = _scheme_of(closure, scheme)
+    scheme = scheme_of(closure, scheme)
     places = [
         {**dataclasses.asdict(place), "points": result.points, "out_of": result.out_of}
         for place, _, result in _ranked(found, scheme, within, principal)
     ]
-    return {**_month_state(month, closure, scheme), "within": within, "items": places}
+    return {**month_state(month, closure, scheme), "within": within, "items": places}
 
 
 def _ranked(
@@ -127,9 +136,8 @@ def _ranked(
     """Each unit one level below ``within`` in rank order, with its figures and score as ``principal`` reads them."""
     tallies = tally(found)
     below = children(within, {unit for _, unit in tallies})
-    figs = {unit: _as_read_by(principal, unit, figures(tallies, unit)) for unit in below}
-    scores = {unit: score(scheme, units.level(unit), figs[unit]) for unit in below}
-    return [(p, figs[p.unit_code], scores[p.unit_code]) for p in rank({u: s.index for u, s in scores.items()})]
+    read = {unit: read_score(tallies, scheme, unit, principal) for unit in below}
+    return [(p, *read[p.unit_code]) for p in rank({u: s.index for u, (_, s) in read.items()})]
 
 
 #: The monthly assessment spreadsheet's leading columns; one column per indicator follows.
@@ -142,18 +150,17 @@ def monthly_report_xlsx(
     """The month's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
     index, points of measured weight, then every indicator's figure; the last row is ``within``
     itself. Counts and shares only: no person is named."""
-    month, within = _month(month), _unit_in_scope(principal, within)
+    month, within = _month(month), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
-    scheme = _scheme_of(closure, scheme)
+    scheme = scheme_of(closure, scheme)
     header = REPORT_HEADER + [f"{i.name_zh}（{i.measure}）" for i in INDICATORS.values()]
     rows = [
         [place.rank, place.unit_code, result.index, result.points, result.out_of,
          *(figs[code].value for code in INDICATORS)]
         for place, figs, result in _ranked(found, scheme, within, principal)
     ]  # fmt: skip
-    own = _as_read_by(principal, within, figures(found, within))
-    total = score(scheme, units.level(within), own)
+    own, total = read_score(found, scheme, within, principal)
     rows.append(["合计", within, total.index, total.points, total.out_of, *(own[code].value for code in INDICATORS)])
     sheet = f"{month} 考核（{scheme.version}{'，已结算' if closure else ''}）"
     return f"supervision-{month}-{within}.xlsx", write_xlsx(header, rows, sheet_name=sheet)
@@ -168,7 +175,7 @@ def drill_down(
     """The events behind one figure of a unit: event id and type, the unit it counted for, its role
     (counted, met, missed, value) and amount; a page at a time (keyset on event id and role). A person
     id only where the caller's scope covers the person (and, for violation notices, to evaluators)."""
-    month, unit = _month(query["month"]), _unit_in_scope(principal, query["unit"])
+    month, unit = _month(query["month"]), unit_in_scope(principal, query["unit"])
     indicator, limit = query["indicator"], query["limit"]
     if indicator not in INDICATORS:
         raise NotFound("没有该指标", "No such indicator")
@@ -203,7 +210,7 @@ def drill_down(
     ]
     cursor = encode_cursor(page[-1].event_id, page[-1].role) if len(mine) > limit else None
     return {
-        **_month_state(month, closure, _scheme_of(closure, scheme)),
+        **month_state(month, closure, scheme_of(closure, scheme)),
         "unit": unit,
         "indicator": indicator,
         "items": items,
@@ -219,19 +226,10 @@ def describe_scheme(scheme: Scheme) -> dict:
     """The scheme as configured: sections, weighted items with their targets per level, what is not
     measured and why, and every indicator's definition."""
     return {
-        "code": scheme.code,
-        "version": scheme.version,
-        "digest": scheme.digest,
-        "name_zh": scheme.name_zh,
-        "name_en": scheme.name_en,
-        "current_within_months": scheme.current_within_months,
+        **{k: getattr(scheme, k) for k in ("code", "version", "digest", "name_zh", "name_en", "current_within_months")},
         "sections": [
             {
-                "code": s.code,
-                "name_zh": s.name_zh,
-                "name_en": s.name_en,
-                "weight": s.weight,
-                "measured_weight": s.measured_weight,
+                **{k: getattr(s, k) for k in ("code", "name_zh", "name_en", "weight", "measured_weight")},
                 "unmeasured": s.unmeasured or None,
                 "items": [
                     {"indicator": i.indicator, "weight": i.weight, "targets": dict(i.targets), "worst": i.worst}

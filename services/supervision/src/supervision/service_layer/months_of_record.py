@@ -49,7 +49,7 @@ def _checked(month: str, reason: str, now: dt.datetime) -> str:
         raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
     if not reason.strip():
         raise InvalidInput("请说明理由", "Give a reason", field="reason")
-    if months.last_day(month) >= now.astimezone(months.CST).date():
+    if not months.has_ended(month, now):
         raise Conflict("该月尚未结束，不能结算", "The month has not ended; it cannot be closed yet")
     return month
 

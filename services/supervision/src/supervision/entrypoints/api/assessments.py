@@ -1,5 +1,5 @@
-"""A unit's figures and score for a month, the events behind one figure (drill-down), and the
-monthly assessment of the units below one as a spreadsheet."""
+"""A unit's figures and score for a month, the events behind one figure (drill-down), the
+monthly assessment of the units below one as a spreadsheet, and a unit's year."""
 
 from __future__ import annotations
 
@@ -9,8 +9,15 @@ from flask_smorest import Blueprint
 
 from chassis.http import current_principal
 from supervision.entrypoints.api.common import ranked_within, supervision, uow
-from supervision.entrypoints.api.schemas import AssessmentOut, DrillDownOut, DrillDownQuery, RankingQuery, UnitQuery
-from supervision.service_layer import assessment
+from supervision.entrypoints.api.schemas import (
+    AnnualOut,
+    AssessmentOut,
+    DrillDownOut,
+    DrillDownQuery,
+    RankingQuery,
+    UnitQuery,
+)
+from supervision.service_layer import annual, assessment
 
 blp = Blueprint("assessments", __name__, description="月度考核 / monthly figures and scores")
 
@@ -24,6 +31,17 @@ class UnitAssessment(MethodView):
         principal = current_principal()
         unit = args["unit"] or principal.unit
         return assessment.unit_assessment(uow(), principal, supervision().scheme, month, unit)
+
+
+@blp.route("/assessments/annual/<year>")
+class UnitYear(MethodView):
+    @blp.arguments(UnitQuery, location="query")
+    @blp.response(200, AnnualOut)
+    def get(self, args, year):
+        """年度考核：各已结束月份同心指数的平均 / A unit's annual index, the mean of its ended months"""
+        principal, sv = current_principal(), supervision()
+        unit = args["unit"] or principal.unit
+        return annual.unit_year(uow(), principal, sv.scheme, year, unit, sv.clock())
 
 
 @blp.route("/assessments/<month>/indicators/<indicator>/events")

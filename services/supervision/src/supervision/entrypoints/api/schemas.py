@@ -187,3 +187,37 @@ class AlertListOut(Schema):
     state = fields.String()
     items = fields.List(fields.Nested(AlertOut))
     next_cursor = fields.String(allow_none=True)
+
+
+class AnnualMonthOut(MonthState):
+    points = fields.Decimal(as_string=True)
+    out_of = fields.Decimal(as_string=True, metadata={"description": "the weight measured that month"})
+    index = fields.Decimal(**NUMBER, metadata={"description": "the month's index, as its monthly assessment gives it"})
+    measured = fields.Boolean(metadata={"description": "counted in the year: no event behind the unit, not counted"})
+
+
+class YearState(Schema):
+    year = fields.String(metadata={"description": "YYYY, months in China Standard Time"})
+    months_ended = fields.Integer(metadata={"description": "the months of the year that have ended"})
+    provisional = fields.Boolean(metadata={"description": "some ended month is open: the year may still move"})
+
+
+class AnnualOut(YearState):
+    unit = fields.String()
+    level = fields.String()
+    index = fields.Decimal(**NUMBER, metadata={"description": "mean of the measured months' indexes"})
+    months_measured = fields.Integer()
+    months = fields.List(fields.Nested(AnnualMonthOut))
+
+
+class AnnualPlaceOut(Schema):
+    unit_code = fields.String()
+    index = fields.Decimal(**NUMBER)
+    rank = fields.Integer(allow_none=True)
+    months_measured = fields.Integer()
+
+
+class AnnualRankingOut(YearState):
+    within = fields.String()
+    months = fields.List(fields.Nested(MonthState))
+    items = fields.List(fields.Nested(AnnualPlaceOut))
