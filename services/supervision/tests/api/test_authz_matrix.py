@@ -45,6 +45,13 @@ MATRIX = {
     ("GET", "/assessments/{month}/report.xlsx"): m.Rule(
         lambda c, h, s: c.get("/assessments/2026-10/report.xlsx", query_string={"within": TOWN_A}, headers=h)
     ),
+    ("GET", "/assessments/annual/{year}"): m.Rule(
+        lambda c, h, s: c.get("/assessments/annual/2026", query_string={"unit": TOWN_A}, headers=h)
+    ),
+    ("GET", "/rankings/annual/{year}"): m.Rule(
+        lambda c, h, s: c.get("/rankings/annual/2026", query_string={"within": TOWN_A}, headers=h),
+        listed_units=units_of,
+    ),
     ("GET", "/alerts"): m.Rule(
         lambda c, h, s: c.get("/alerts", query_string={"unit": TOWN_A}, headers=h), listed_units=units_of
     ),
@@ -64,6 +71,18 @@ REFERENCES = [
     m.Reference(
         "a town ranking the county's towns",
         lambda c, h, s: c.get("/rankings/2026-10", query_string={"within": "370783000000"}, headers=h),
+        "viewer",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town reading the county's year",
+        lambda c, h, s: c.get("/assessments/annual/2026", query_string={"unit": "370783000000"}, headers=h),
+        "viewer",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town ranking the county's towns by the year",
+        lambda c, h, s: c.get("/rankings/annual/2026", query_string={"within": "370783000000"}, headers=h),
         "viewer",
         refused=(404,),
     ),
@@ -109,6 +128,7 @@ def seeded(tmp_path_factory):
             database_url=url, kafka_bootstrap_servers="127.0.0.1:1", **strong_secrets(SupervisionSettings), **trusted()
         )
     )
+    sv.clock = lambda: NOW  # the year 2026 has begun, whenever the test runs
     sv.migrate()
     for e in (person_event("a1", unit=HOME_A), person_event("s1", unit=HOME_SIBLING),
               person_event("x1", unit="370782001001")):  # fmt: skip
