@@ -5,6 +5,9 @@ towns over August to October 2026, August closed under scheme 2026.1, September 
 from __future__ import annotations
 
 import dataclasses
+import io
+
+from openpyxl import load_workbook
 
 from services.supervision.tests.conftest import COUNTY, HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
 from services.supervision.tests.events import activity, notice, person_event
@@ -98,6 +101,28 @@ def test_the_years_ranking_of_towns_and_of_communities(sv, client, auth, feed):
     assert communities["items"][0]["index"] == year_of(client, auth(unit=TOWN_A), HOME_A)["index"]
 
 
+def test_the_years_report_ranks_the_towns_with_each_months_index(sv, client, auth, feed):
+    three_months(feed)
+    months_of_record.close_month(sv.uow, load_scheme("2026.1"), "2026-08", "督查科张三", "八月考核结算", NOW)
+    r = client.get("/assessments/annual/2026/report.xlsx", headers=auth())
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith(f'"supervision-2026-{COUNTY}.xlsx"')
+    (sheet,) = load_workbook(io.BytesIO(r.get_data()), read_only=True).worksheets
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert sheet.title == "2026 年度考核（10 个月，含未结算月份）"
+    assert header[:4] == ["名次", "单位代码", "年度同心指数", "计入月数"]
+    assert header[4:] == [f"2026-{n:02d}（2026.2，未结算）" for n in range(1, 8)] + [
+        "2026-08（2026.1，已结算）", "2026-09（2026.2，未结算）", "2026-10（2026.2，未结算）",
+    ]  # fmt: skip
+    assert rows[0] == [1, TOWN_B, 84.02, 2, *[None] * 8, 72.21, 95.83]  # August not measured: blank
+    assert rows[1] == [2, TOWN_A, 63.89, 3, *[None] * 7, 79.16, 95.83, 16.67]
+    county = year_of(client, auth(), COUNTY)
+    assert rows[2][:4] == ["合计", COUNTY, float(county["index"]), county["months_measured"]]
+    mine = client.get(
+        "/assessments/annual/2026/report.xlsx", query_string={"within": COUNTY}, headers=auth(unit=TOWN_A)
+    )
+    assert mine.status_code == 404 and mine.mimetype == "application/problem+json"
+
+
 def test_a_communitys_notices_are_withheld_from_its_year_as_from_its_months(client, auth, feed):
     digest = "dn".ljust(64, "0")
     feed(person_event("only", unit=HOME_A, digest=digest), notice("n1", digest))
@@ -121,6 +146,8 @@ def test_bad_years_and_units_are_problems_in_chinese_and_english(client, auth):
         ("/assessments/annual/2027", {}),  # not begun on 20 November 2026
         ("/rankings/annual/2027", {}),
         ("/rankings/annual/2026", {"within": HOME_A}),  # nothing below a community
+        ("/assessments/annual/2026/report.xlsx", {"within": HOME_A}),
+        ("/assessments/annual/2026x/report.xlsx", {}),
         ("/assessments/annual/2026", {"unit": "37078300100"}),
     ]:
         r = client.get(path, query_string=query, headers=auth())

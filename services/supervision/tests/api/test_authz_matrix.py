@@ -52,6 +52,9 @@ MATRIX = {
         lambda c, h, s: c.get("/rankings/annual/2026", query_string={"within": TOWN_A}, headers=h),
         listed_units=units_of,
     ),
+    ("GET", "/assessments/annual/{year}/report.xlsx"): m.Rule(
+        lambda c, h, s: c.get("/assessments/annual/2026/report.xlsx", query_string={"within": TOWN_A}, headers=h)
+    ),
     ("GET", "/alerts"): m.Rule(
         lambda c, h, s: c.get("/alerts", query_string={"unit": TOWN_A}, headers=h), listed_units=units_of
     ),
@@ -83,6 +86,14 @@ REFERENCES = [
     m.Reference(
         "a town ranking the county's towns by the year",
         lambda c, h, s: c.get("/rankings/annual/2026", query_string={"within": "370783000000"}, headers=h),
+        "viewer",
+        refused=(404,),
+    ),
+    m.Reference(
+        "a town's report of the county's year",
+        lambda c, h, s: c.get(
+            "/assessments/annual/2026/report.xlsx", query_string={"within": "370783000000"}, headers=h
+        ),
         "viewer",
         refused=(404,),
     ),

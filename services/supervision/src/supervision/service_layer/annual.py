@@ -17,10 +17,11 @@ from typing import Any
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput
+from chassis.spreadsheets import write_xlsx
 from supervision.domain import months
 from supervision.domain.annual import YearScore, month_score, year_score
 from supervision.domain.figures import Tallies, tally
-from supervision.domain.ranking import children, rank
+from supervision.domain.ranking import Place, children, rank
 from supervision.domain.scheme import Scheme
 from supervision.service_layer.assessment import month_state, read_score, scheme_of, unit_in_scope
 from supervision.service_layer.months_of_record import month_contributions
@@ -91,22 +92,52 @@ def unit_year(
     }
 
 
+def _ranked_years(read: list[_Month], within: str, principal: Principal) -> list[tuple[Place, YearScore]]:
+    """The units one level below ``within`` that any ended month shows, in rank order, with their years."""
+    below = sorted({unit for m in read for unit in children(within, {u for _, u in m.tallies})})
+    years = {unit: _year_of(read, unit, principal) for unit in below}
+    return [(place, years[place.unit_code]) for place in rank({unit: y.index for unit, y in years.items()})]
+
+
 def annual_ranking(
     uow_factory: UowFactory, principal: Principal, scheme: Scheme, year: str, within: str, now: dt.datetime
 ) -> dict:
-    """The units one level below ``within`` that any ended month of the year shows, by annual index
-    (equal indexes share a rank; a unit with no month measured comes last, unranked), each with how
-    many of the months it was measured in."""
+    """The units one level below ``within`` by annual index (equal indexes share a rank; a unit with no
+    month measured comes last, unranked), each with how many of the months it was measured in."""
     ended, within = _months_ended(year, now), unit_in_scope(principal, within)
     read = _read_months(uow_factory, scheme, ended)
-    below = sorted({unit for m in read for unit in children(within, {u for _, u in m.tallies})})
-    years = {unit: _year_of(read, unit, principal) for unit in below}
     return {
         **_year_state(year, read),
         "within": within,
         "months": [m.state for m in read],
         "items": [
-            {**dataclasses.asdict(place), "months_measured": years[place.unit_code].months_measured}
-            for place in rank({unit: y.index for unit, y in years.items()})
+            {**dataclasses.asdict(place), "months_measured": y.months_measured}
+            for place, y in _ranked_years(read, within, principal)
         ],
     }
+
+
+#: The annual assessment spreadsheet's leading columns; one column per ended month's index follows.
+ANNUAL_HEADER = ["名次", "单位代码", "年度同心指数", "计入月数"]
+
+
+def annual_report_xlsx(
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, year: str, within: str, now: dt.datetime
+) -> tuple[str, bytes]:
+    """The year's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
+    annual index, months counted, then each ended month's index (blank where not measured), the
+    month's scheme version and whether it is closed in its header; the last row is ``within`` itself."""
+    ended, within = _months_ended(year, now), unit_in_scope(principal, within)
+    read = _read_months(uow_factory, scheme, ended)
+    header = ANNUAL_HEADER + [
+        f"{m.state['month']}（{m.scheme.version}{'，已结算' if m.state['closed'] else '，未结算'}）" for m in read
+    ]
+    rows = [_row(place.rank, place.unit_code, y) for place, y in _ranked_years(read, within, principal)]
+    rows.append(_row("合计", within, _year_of(read, within, principal)))
+    state = _year_state(year, read)
+    sheet = f"{year} 年度考核（{len(read)} 个月{'，含未结算月份' if state['provisional'] else ''}）"
+    return f"supervision-{year}-{within}.xlsx", write_xlsx(header, rows, sheet_name=sheet)
+
+
+def _row(rank_or_total: Any, unit: str, y: YearScore) -> list[Any]:
+    return [rank_or_total, unit, y.index, y.months_measured, *(m.index if m.measured else None for m in y.months)]

@@ -68,3 +68,15 @@ class MonthlyReport(MethodView):
         within = ranked_within(principal, args["within"] or principal.unit)
         name, body = assessment.monthly_report_xlsx(uow(), principal, supervision().scheme, month, within)
         return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/assessments/annual/<year>/report.xlsx")
+class AnnualReport(MethodView):
+    @blp.arguments(RankingQuery, location="query")
+    @blp.doc(responses={"200": {"description": "the annual assessment as .xlsx", "content": {XLSX: {}}}})
+    def get(self, args, year):
+        """年度考核表：下一级单位的年度与各月同心指数 / The year's assessment of the units below yours, .xlsx"""
+        principal, sv = current_principal(), supervision()
+        within = ranked_within(principal, args["within"] or principal.unit)
+        name, body = annual.annual_report_xlsx(uow(), principal, sv.scheme, year, within, sv.clock())
+        return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
