@@ -9,10 +9,11 @@ from chassis.http import create_service_app
 from supervision.bootstrap import Supervision, bootstrap
 from supervision.entrypoints.api import alerts, assessments, rankings, scheme
 
-DESCRIPTION = """网络督查：各镇街、社区统战工作的月度指标、同心指数考核、排名与指标明细。
+DESCRIPTION = """网络督查：各镇街、社区统战工作的月度指标、同心指数月度与年度考核、排名与指标明细。
 
 Online supervision of grassroots work: indicators per unit and month computed from the other
-services' events, the 同心指数 assessment scheme, rankings of towns and communities, and the
+services' events, the 同心指数 assessment scheme, monthly and annual scores and rankings of towns
+and communities, and the
 events behind every figure, and alerts as a task list per unit. A town sees itself and its
 communities; the county sees all."""
 

@@ -19,7 +19,7 @@ from supervision.entrypoints.api.schemas import (
 )
 from supervision.service_layer import annual, assessment
 
-blp = Blueprint("assessments", __name__, description="月度考核 / monthly figures and scores")
+blp = Blueprint("assessments", __name__, description="月度与年度考核 / monthly figures and scores, and the year")
 
 
 @blp.route("/assessments/<month>")
