@@ -81,3 +81,20 @@ def test_the_units_figures_show_the_weight_that_could_not_be_measured(console_as
     html = page(console_as("viewer"), "/supervision", month=MONTH)
     own = " ".join(" ".join(r["cells"]) for r in table(html, "own-figures"))
     assert "学习宣传" in own
+
+
+def test_an_idle_town_reads_the_same_in_the_countys_ranking_and_on_its_own_page(console_as):
+    """The county's table and grid show a town no event of the month names (古城街道) as "未计量" in every
+    column, grey, "never 0": the console fills those rows itself, without asking the API. One click
+    on its name, the API's own answer for the same town and month: 同心指数 0.00 (volunteer activities and
+    people served measured, both 0) and 收到诉求数 0. The same figure must read the same on both pages."""
+    client = console_as("viewer")
+    idle = "370783003000"  # 古城街道
+    county = page(client, "/supervision", month=MONTH)
+    header, *rows = table(county, "supervision-ranking")
+    (row,) = [r for r in rows if r["attrs"]["data-unit"] == idle]
+    in_ranking = dict(zip(header["cells"], row["cells"], strict=True))
+    town = page(client, "/supervision", month=MONTH, unit=idle)
+    own = {r["cells"][0]: r["cells"][2] for r in table(town, "own-figures")[1:]}
+    index = town.split('id="own-score"')[1].split("<strong>")[1].split("</strong>")[0].strip()
+    assert (in_ranking["同心指数 / Index"], in_ranking["收到诉求数 （件）"]) == (index, own["收到诉求数"])
