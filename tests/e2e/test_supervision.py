@@ -154,7 +154,7 @@ def test_two_towns_activity_gives_indicators_rankings_and_an_alert_that_clears(p
 
     (alert,) = wait_for(lambda: open_alerts(TOWN_C), 60, 0.5, "the SLA alert of town C")
     assert alert["unit_code"] == TOWN_C and alert["subject"] == month and alert["state"] == "open"
-    assert alert["detail"].startswith("诉求按时办结率 0.00%")  # no request of the town resolved in time yet
+    assert alert["detail"].startswith("诉求按时办结率 0.00%，低于目标")  # no request of the town resolved in time yet
     assert open_alerts(TOWN_D) == []
     # The town's task list: its editor acknowledges the alert; another town's editor cannot see it.
     town_editor = as_staff("supervision", ("editor",), unit=TOWN_C, sub="e2e-town-editor")

@@ -33,4 +33,16 @@ def test_roles_are_read_as_the_services_read_them():
     assert access.refusal("pages.supervision_acknowledge", {"viewer"}).status == 403
     assert access.refusal("pages.supervision_acknowledge", {"editor"}) is None
     assert access.refusal("pages.supervision", {"viewer"}) is None
+    assert access.refusal("pages.supervision", {"auditor"}) is None  # any staff role reads
+
+
+def test_an_account_holding_no_staff_role_opens_no_staff_page_and_may_sign_out():
+    """An account whose staff roles were all withdrawn opened every page open to "any staff" (review
+    23): a page that calls a staff API needs one of the staff roles; signing out needs none."""
+    staff_pages = [e for e, rule in access.ACCESS.items() if rule == access.STAFF]
+    assert "pages.supervision" in staff_pages and "pages.dashboard" in staff_pages
+    for endpoint in staff_pages:
+        assert access.refusal(endpoint, set()).status == 403, endpoint
+        assert access.refusal(endpoint, {"offline_access"}).status == 403, endpoint  # not a staff role
+    assert access.refusal("logout", set()) is None
     assert access.refusal(None, set()) is None  # no such URL: answered 404 as before

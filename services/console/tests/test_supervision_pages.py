@@ -7,6 +7,7 @@ only, with a note; bad input and an unreachable service are readable Chinese pag
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -27,8 +28,10 @@ from services.console.tests.supervision_support import (
     serve_services,
     table,
 )
+from services.supervision.tests.conftest import NOW
+from services.supervision.tests.events import notice
 from supervision.adapters.tables import alert_acknowledgements
-from supervision.service_layer import assessment
+from supervision.service_layer import alerting, assessment, view
 from tests.support.keycloak_pages import console_sign_in
 
 OUT_OF_SCOPE = "您的管辖范围内没有该单位"
@@ -127,7 +130,7 @@ def test_a_figure_links_to_the_events_behind_it(console_as, services):
     events = page(client, "/supervision/events", month=MONTH, unit=TOWN_B, indicator="requests_received")
     rows = table(events, "figure-events")[1:]
     assert len(rows) == 2 and {r["cells"][3] for r in rows} == {"计入"}
-    assert all(r["cells"][1].endswith("request.opened.v1") for r in rows)
+    assert {r["cells"][1] for r in rows} == {"诉求提交"}  # the catalogue's name of request.opened.v1
     assert "收到诉求数" in events and "代表" not in events  # ids, never names
 
 
@@ -223,3 +226,131 @@ def test_a_community_sees_its_own_figures_and_alerts_and_no_ranking(console_as):
     assert figures["收到诉求数"] == "1" and figures["服务群众人次"] == "30"
     assert figures["违法违纪通报处理率"] == "未计量"  # a community's notices are withheld from a viewer, not 0
     assert overdue_suggestion(html)
+
+
+def test_an_account_with_no_staff_role_reads_no_supervision(console_as):
+    """Any staff role reads; an account whose staff roles were all withdrawn (the usual way to end
+    someone's access and keep the account) read its town's figures, ranking, drill-down and alerts
+    with their person ids (review 23). The console's matrix refuses it, and so does the API."""
+    roleless = console_as(unit=TOWN_A)
+    for path in ("/supervision", "/supervision/print", "/supervision/report.xlsx"):
+        r = roleless.get(path, query_string={"month": MONTH})
+        assert r.status_code == 403 and "没有任何工作人员角色" in r.get_data(as_text=True), (path, r.status_code)
+    r = roleless.get("/supervision/events", query_string={"month": MONTH, "indicator": "people_on_record"})
+    assert r.status_code == 403 and "/people/a1" not in r.get_data(as_text=True)
+
+
+def test_an_alert_id_is_one_path_segment_and_cannot_climb(console_as, services):
+    """``/supervision/alerts/%2E%2E/acknowledge`` made the console POST the editor's note to
+    ``{SUPERVISION_URL}/acknowledge`` (``quote`` leaves ``..``, the HTTP client removes dot segments;
+    review 23). An id that is no UUID is no alert, answered so without a call."""
+    sv = services[0]
+    editor = console_as("editor", unit=TOWN_A)
+    html = page(editor, "/supervision", month=MONTH)
+    before = acknowledgements(sv)
+    form = {"note": "越界", "csrf_token": csrf(html), "month": MONTH, "unit": TOWN_A}
+    for climbing in ("%2E%2E", "..", ".", "not-an-alert"):
+        r = editor.post(f"/supervision/alerts/{climbing}/acknowledge", data=form, follow_redirects=True)
+        assert "您的管辖范围内没有该预警" in r.get_data(as_text=True), climbing
+    assert acknowledgements(sv) == before
+    for dots in (".", ".."):
+        with pytest.raises(Exception, match="No such object"):
+            supervision_board.segment(dots)
+
+
+def test_alert_times_are_beijing_times_a_person_reads(console_as):
+    """Raised at 2026-11-20T02:00:00+00:00 was shown as the API sent it (UTC, ISO 8601; review 23)."""
+    html = page(console_as("viewer", unit=TOWN_A), "/supervision", month=MONTH)
+    header, *rows = table(html, "alert-list")
+    raised = header["cells"].index("发出时间 / Raised")
+    assert "详情 / Detail" in header["cells"]
+    assert rows and all(r["cells"][raised] == "2026-11-20 10:00" for r in rows), [r["cells"][raised] for r in rows]
+
+
+def test_a_month_that_has_not_begun_is_not_scored(console_as):
+    """2099-01 showed the county at 0.00 and its towns ranked on nothing (review 23): the API refuses
+    it, the month picker stops at the month in progress, which stays open to read."""
+    client = console_as("viewer")
+    this_month = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m")
+    assert client.get("/supervision", query_string={"month": this_month}).status_code == 200
+    picker = page(client, "/supervision").split('id="month"')[1].split(">")[0]
+    assert f'max="{this_month}"' in picker
+    r = client.get("/supervision", query_string={"month": "2099-01"})
+    assert r.status_code == 422 and "该月尚未开始" in r.get_data(as_text=True)
+
+
+def test_the_drill_down_names_its_units(console_as):
+    """Every other table names units; the events page showed bare codes (review 23)."""
+    html = page(console_as("viewer"), "/supervision/events", month=MONTH, unit=TOWN_A, indicator="people_on_record")
+    header, *rows = table(html, "figure-events")
+    unit = header["cells"].index("单位")
+    assert rows and {r["cells"][unit] for r in rows} == {"东关社区"}
+    assert "圣城街道" in html.split("</h1>")[1].split("</p>")[0]
+
+
+def test_the_units_figures_show_the_weight_that_could_not_be_measured(console_as):
+    """The scheme weighs 100, 学习宣传 30 of it unmeasurable; no row of the unit's figures showed it, so
+    a new supervisor could not add the weights up (review 23). A weightless indicator says so."""
+    html = page(console_as("viewer"), "/supervision", month=MONTH)
+    rows = {r["cells"][0]: r["cells"] for r in table(html, "own-figures")[1:]}
+    assert rows["学习宣传"][2].startswith("暂无数据来源") and rows["学习宣传"][4] == "30"
+    assert rows["收到诉求数"][4].startswith("不计分")
+    printed = {r["cells"][0]: r["cells"] for r in table(page(console_as("viewer"), "/supervision/print",
+                                                               month=MONTH), "print-own")[1:]}  # fmt: skip
+    assert printed["学习宣传"][2:4] == ["暂无数据来源", "30"]
+
+
+def test_an_idle_town_reads_the_same_in_the_countys_ranking_and_on_its_own_page(console_as):
+    """古城街道 (no event of the month) read "未计量" in the county's ranking, filled by the console,
+    and 同心指数 0.00, 收到诉求数 0 on its own page (review 23). The API answers both: not measured."""
+    client = console_as("viewer")
+    idle = "370783003000"  # 古城街道
+    header, *rows = table(page(client, "/supervision", month=MONTH), "supervision-ranking")
+    (row,) = [r for r in rows if r["attrs"]["data-unit"] == idle]
+    in_ranking = dict(zip(header["cells"], row["cells"], strict=True))
+    town = page(client, "/supervision", month=MONTH, unit=idle)
+    own = {r["cells"][0]: r["cells"][2] for r in table(town, "own-figures")[1:]}
+    index = re.sub(r"<[^>]+>", "", town.split('id="own-score"')[1].split("<strong>")[1].split("</strong>")[0]).strip()
+    in_ranking = (in_ranking["同心指数 / Index"], in_ranking["收到诉求数 （件）"])
+    assert in_ranking == (index, own["收到诉求数"]) == ("未计量", "未计量")
+
+
+@pytest.fixture(scope="module")
+def services_with_a_notice(oidc, tmp_path_factory):
+    """October as ``services``, and a court's notice on 东关社区's a1, unhandled past its 15 days."""
+    with serve_services(oidc, tmp_path_factory.mktemp("supervision-notice")) as running:
+        sv = running[0]
+        view.record_fact(sv.uow, notice("n1", "da1".ljust(64, "0")))
+        alerting.evaluate(sv.uow, sv.scheme, NOW)
+        yield running
+
+
+def test_a_communitys_unhandled_notice_is_told_at_its_town_and_its_notice_to_evaluators_only(
+    make_app, services_with_a_notice, staff
+):
+    """A community's notices figure is withheld from all but evaluators (a community may hold a handful
+    of people); its unhandled notice was listed as the community's alert, with its day, to every
+    viewer of the town and of the community (review 23). It is the town's alert (migration 0006)."""
+    _, sv_url, reg_url = services_with_a_notice
+    app = make_app(supervision_url=sv_url, registry_url=reg_url)
+
+    def page_of(role: str, unit: str) -> str:
+        client = app.test_client()
+        client.environ_base["wsgi.url_scheme"] = "https"
+        assert console_sign_in(client, *staff(role, unit=unit)).status_code == 302
+        return page(client, "/supervision", month=MONTH, unit=unit)
+
+    def notice_alerts(html: str) -> list[list[str]]:
+        return [r["cells"] for r in table(html, "alert-list")[1:] if r["cells"][0] == "违法违纪通报逾期未处理"]
+
+    evaluator = notice_alerts(page_of("evaluator", TOWN_A))
+    assert [(c[1], c[2]) for c in evaluator] == [("圣城街道", "court/n1")]
+    town_viewer = page_of("viewer", TOWN_A)
+    assert [(c[1], c[2]) for c in notice_alerts(town_viewer)] == [("圣城街道", "—")]
+    header, *rows = table(town_viewer, "supervision-ranking")
+    (community,) = [r for r in rows if r["attrs"]["data-unit"] == HOME_A]
+    notices = next(i for i, h in enumerate(header["cells"]) if h.startswith("违法违纪通报处理率"))
+    assert community["cells"][notices] == "未计量"
+    community_viewer = page_of("viewer", HOME_A)
+    figures = {r["cells"][0]: r["cells"][2] for r in table(community_viewer, "own-figures")[1:]}
+    assert figures["违法违纪通报处理率"] == "未计量" and notice_alerts(community_viewer) == []

@@ -36,7 +36,7 @@ from console import (  # noqa: F401  (their routes register on page_kit.blp)
 )
 from console.api import Api, ApiError
 from console.config import ConsoleSettings
-from console.i18n import lang, t
+from console.i18n import beijing_time, lang, t
 from console.keycloak_admin import KeycloakAdmin
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -87,6 +87,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     trust_proxies(app, settings.trusted_proxy_hops)  # the rater's address, not the ingress's, goes to evaluation
     csp = CSP.format(idp=_origin(settings.oidc_issuer))
     app.jinja_env.globals.update(t=t, lang=lang, csrf_token=csrf.token)
+    app.jinja_env.filters["beijing"] = beijing_time
     engine = make_engine(settings.database_url)
     migrations.upgrade(engine, MIGRATIONS)
     app.extensions["console.db"] = engine

@@ -1,8 +1,14 @@
-"""The console's words in Chinese (default) and English; ``t("people")`` in templates."""
+"""The console's words in Chinese (default) and English, ``t("people")`` in templates, and its
+times as the county reads them (Beijing time, the ``beijing`` filter)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import session
+
+#: China Standard Time: the county's staff read Beijing times, and the supervision's months are Beijing's.
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 WORDS = {
     "title": ("同心 · 智慧统战工作台", "Tongxin staff console"),
@@ -103,3 +109,16 @@ def lang() -> str:
 def t(key: str) -> str:
     zh, en = WORDS.get(key, (key, key))
     return en if lang() == "en" else zh
+
+
+def beijing_time(value: str | dt.datetime | None) -> str:
+    """An instant of the APIs (ISO 8601, UTC) as a person in the county reads it: Beijing time,
+    ``YYYY-MM-DD HH:MM``; ``None`` as "—", a value that is no time as it came."""
+    if value is None or value == "":
+        return "—"
+    try:
+        at = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    at = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    return at.astimezone(CST).strftime("%Y-%m-%d %H:%M")

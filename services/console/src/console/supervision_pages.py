@@ -5,26 +5,41 @@ assessment, the .xlsx report, and acknowledging an alert (editors).
 Every call goes out with the signed-in user's token, so a page shows what the supervision API
 allows that user (any staff role, within their unit's subtree) and no more. Parameters are checked
 here first so that a mistyped month or unit gets a readable page without a call; the API checks
-them again. Who may open each route: ``console.access``.
+them again (an alert id is a UUID, so no other value reaches the API's path). Who may open each
+route: ``console.access``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
 from chassis import units
 from console.api import ApiError
 from console.page_kit import api, blp
-from console.supervision_board import CST, LEVEL_ZH, MONTH, ROLE_ZH, board, default_month, month_label, segment
+from console.supervision_board import (
+    CST,
+    EVENT_TYPE_ZH,
+    LEVEL_ZH,
+    MONTH,
+    ROLE_ZH,
+    board,
+    current_month,
+    default_month,
+    month_label,
+    segment,
+    unit_tree,
+)
 
 INDICATOR = re.compile(r"[a-z_]{1,64}")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_MONTH = ApiError(422, "月份格式应为 YYYY-MM，例如 2026-10", "A month is written YYYY-MM, e.g. 2026-10", "month")
 BAD_UNIT = ApiError(422, "单位代码应为 12 位数字", "A unit code is 12 digits", "unit")
 BAD_INDICATOR = ApiError(404, "没有该指标", "No such indicator", "indicator")
+NO_ALERT = ApiError(404, "您的管辖范围内没有该预警", "No such alert in your scope")
 
 
 def _month() -> str:
@@ -42,7 +57,15 @@ def _unit() -> str:
 
 
 def _context(**extra) -> dict:
-    return {"LEVEL_ZH": LEVEL_ZH, "ROLE_ZH": ROLE_ZH, **extra}
+    return {"LEVEL_ZH": LEVEL_ZH, "ROLE_ZH": ROLE_ZH, "this_month": current_month(), **extra}
+
+
+def _alert_id(value: str) -> str:
+    """An alert id as the supervision API makes them (a UUID), else no alert: nothing else is sent."""
+    try:
+        return str(uuid.UUID(value)) if len(value) == 36 else ""
+    except ValueError:
+        return ""
 
 
 @blp.route("/supervision")
@@ -87,10 +110,12 @@ def supervision_events():
     )  # fmt: skip
     figure = next((f for f in sv.get(f"/assessments/{segment(month)}", unit=unit)["figures"]
                    if f["indicator"] == indicator), None)  # fmt: skip
+    names = {u["code"]: u["name"] for u in unit_tree(api("registry"))}
     return render_template(
         "supervision_events.html",
-        **_context(page=page, figure=figure, month=month, month_label=month_label(month), unit=unit),
-    )
+        **_context(page=page, figure=figure, month=month, month_label=month_label(month), unit=unit,
+                   names=names, EVENT_TYPE_ZH=EVENT_TYPE_ZH),
+    )  # fmt: skip
 
 
 @blp.route("/supervision/alerts/<alert_id>/acknowledge", methods=["POST"])
@@ -102,7 +127,9 @@ def supervision_acknowledge(alert_id):
         flash("请填写处理说明 / Write a note on what is being done")
     else:
         try:
-            api("supervision").post(f"/alerts/{segment(alert_id)}/acknowledge", {"note": note})
+            if not (alert := _alert_id(alert_id)):
+                raise NO_ALERT
+            api("supervision").post(f"/alerts/{segment(alert)}/acknowledge", {"note": note})
             flash("已签收 / Acknowledged")
         except ApiError as e:
             if e.status >= 500 or e.status == 401:

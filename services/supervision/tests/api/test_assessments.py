@@ -5,6 +5,8 @@ problem in Chinese and English."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from chassis.contracts import servicedesk as sd
@@ -22,6 +24,7 @@ from services.supervision.tests.events import (
     veto,
 )
 from supervision.adapters.schemes import load_scheme
+from supervision.domain.months import CST
 from supervision.service_layer import months_of_record
 
 
@@ -255,3 +258,34 @@ def test_a_ranking_says_out_of_how_many_points_each_index_was_measured(client, a
     assert r.status_code == 200, r.get_json()
     places = {p["unit_code"]: (p["points"], p["out_of"]) for p in r.get_json()["items"]}
     assert places[TOWN_A][1] != places[TOWN_B][1], places  # the same "of 100" on different bases
+
+
+def test_a_month_that_has_not_begun_is_refused_and_the_month_in_progress_is_read(client, auth, feed):
+    """A month to come has nothing to assess: scored, it read 同心指数 0.00 and ranked units on nothing
+    (review 23). The month in progress in Beijing stays open to read."""
+    october(feed)
+    this_month = dt.datetime.now(CST).strftime("%Y-%m")
+    assert client.get(f"/assessments/{this_month}", headers=auth()).status_code == 200
+    for path in ("/assessments/2099-01", "/rankings/2099-01", "/assessments/2099-01/report.xlsx",
+                 "/assessments/2099-01/indicators/requests_received/events"):  # fmt: skip
+        r = client.get(path, headers=auth())
+        assert r.status_code == 422 and r.mimetype == "application/problem+json", (path, r.status_code)
+        assert r.get_json()["field"] == "month" and "尚未开始" in r.get_json()["detail"] and r.get_json()["detail_en"]
+
+
+def test_a_unit_no_event_of_the_month_names_is_not_measured_as_the_ranking_leaves_it(client, auth, feed):
+    """An idle town is left out of the ranking (nothing to rank); its own assessment said 同心指数 0.00,
+    counts 0 (review 23). Nothing to measure is not 0: every figure and the index are null."""
+    october(feed)
+    idle = "370783003000"
+    assert idle not in [p["unit_code"] for p in client.get("/rankings/2026-10", headers=auth()).get_json()["items"]]
+    a = client.get("/assessments/2026-10", query_string={"unit": idle}, headers=auth()).get_json()
+    assert set(values(a).values()) == {None} and {f["events"] for f in a["figures"]} == {0}
+    assert (a["score"]["points"], a["score"]["out_of"], a["score"]["index"]) == ("0", "0", None)
+    # a unit with events and none of one count measures that count: 0 is its answer
+    assert (
+        values(client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json())[
+            "volunteer_activities"
+        ]
+        == "0"
+    )

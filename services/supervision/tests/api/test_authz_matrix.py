@@ -184,3 +184,15 @@ def test_drill_down_names_only_people_in_the_callers_scope(seeded):
     assert sorted((r["unit_code"], r["person_id"]) for r in rows) == [(TOWN_A, None), (HOME_A, "a1")]
     rows = client.get(EVENTS, query_string={"unit": TOWN_A}, headers=county).get_json()["items"]
     assert sorted((r["unit_code"], r["person_id"]) for r in rows) == [(TOWN_A, "s1"), (HOME_A, "a1")]
+
+
+def test_an_account_holding_no_staff_role_reads_nothing(seeded):
+    """Any staff role reads; an account whose roles were all withdrawn (the usual way to end someone's
+    access and keep the account) read its town's figures, ranking, drill-down and alerts with their
+    person ids (review 23). Every operation is refused, as the registry refuses it."""
+    _, client = seeded
+    roleless = {"Authorization": f"Bearer {ISSUER.issue('gone', [], TOWN_A)}"}
+    for (method, path), rule in MATRIX.items():
+        r = rule.call(client, roleless, None)
+        assert r.status_code == 403 and r.mimetype == "application/problem+json", (method, path, r.status_code)
+        assert r.get_json()["detail"] and r.get_json()["detail_en"] and "a1" not in r.get_data(as_text=True)

@@ -64,7 +64,8 @@ def tally(contributions: Iterable[Contribution]) -> dict[tuple[str, str], Tally]
 
 
 def figures(contributions: Iterable[Contribution] | Tallies, unit: str) -> dict[str, Figure]:
-    """Every indicator's figure for ``unit`` and its subtree, from contributions or their tallies."""
+    """Every indicator's figure for ``unit`` and its subtree, from contributions or their tallies; a
+    unit none of them names has every figure ``None`` (not measured), as the ranking leaves it out."""
     tallies = contributions if isinstance(contributions, Mapping) else tally(contributions)
     prefix = units.scope_prefix(unit)
     mine = {code: Tally() for code in INDICATORS}
@@ -77,6 +78,9 @@ def figures(contributions: Iterable[Contribution] | Tallies, unit: str) -> dict[
                 m.missed + t.missed,
                 m.total + t.total,
             )
+    if not any(t.events for t in mine.values()):
+        # no event of the month names the unit or its subtree: nothing to measure, which is not 0
+        return {code: Figure(code, None, 0) for code in mine}
     return {code: figure(code, t) for code, t in mine.items()}
 
 

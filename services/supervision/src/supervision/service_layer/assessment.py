@@ -11,6 +11,7 @@ town handled stays anonymous).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from chassis import units
@@ -46,10 +47,17 @@ def as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict
 
 
 def _month(month: str) -> str:
+    """A month written YYYY-MM that has begun in Beijing: a month to come has nothing to assess (its
+    figures would read 0 and rank units on nothing); the month in progress is open to read."""
     try:
-        return months.check(month)
+        months.check(month)
     except months.InvalidMonth:
         raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
+    if month > months.of_instant(dt.datetime.now(dt.UTC)):
+        raise InvalidInput(
+            "该月尚未开始，没有可考核的数据", "The month has not begun: there is nothing to assess", field="month"
+        )
+    return month
 
 
 def unit_in_scope(principal: Principal, unit: str) -> str:

@@ -8,6 +8,7 @@ from chassis import logs
 from chassis.http import create_service_app
 from supervision.bootstrap import Supervision, bootstrap
 from supervision.entrypoints.api import alerts, assessments, rankings, scheme
+from supervision.entrypoints.api.common import staff_only
 
 DESCRIPTION = """网络督查：各镇街、社区统战工作的月度指标、同心指数月度与年度考核、排名与指标明细。
 
@@ -24,6 +25,7 @@ def create_app(sv: Supervision | None = None) -> Flask:
     service = create_service_app(
         sv.settings, title="Tongxin Supervision 网络督查", description=DESCRIPTION, engine=sv.engine
     )
+    service.app.before_request(staff_only)
     service.app.extensions["supervision"] = sv
     for blueprint in (scheme.blp, assessments.blp, rankings.blp, alerts.blp):
         service.api.register_blueprint(blueprint)
