@@ -28,6 +28,7 @@ def test_the_grid_draws_a_tile_per_town_and_the_table_its_rows(console):
         assert time.monotonic() < deadline, "the supervision view did not rank two towns within 180 s"
         time.sleep(3)
     console.sign_in("county-viewer")
+    console.driver.get_log("browser")  # what earlier tests in this browser left in its log (a refused /staff/new)
     d = console.go(f"/supervision?month={month}")
     rows = d.find_elements(By.CSS_SELECTOR, "#supervision-ranking tbody tr[data-unit]")
     names = [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows]
