@@ -12,8 +12,9 @@ import pytest
 from console.app import create_app
 from console.config import ConsoleSettings
 
+from services.console.tests.supervision_support import COUNTY, serve_services
 from tests.support.identity import Admin
-from tests.support.keycloak_pages import allow_redirects
+from tests.support.keycloak_pages import allow_redirects, console_sign_in
 from tests.support.secrets import strong_secrets
 
 #: Nothing listens here: the pages that call an API show "cannot be reached" instead.
@@ -107,3 +108,28 @@ def staff(oidc):
         return username, password
 
     return make
+
+
+# -- the supervision pages (test_supervision_pages, test_supervision_alerts) ------------------------
+
+
+@pytest.fixture(scope="module")
+def supervision_services(oidc, tmp_path_factory):
+    """A real supervision API and registry fed October (``supervision_support``), one pair per test module."""
+    with serve_services(oidc, tmp_path_factory.mktemp("supervision")) as running:
+        yield running
+
+
+@pytest.fixture
+def console_as(make_app, supervision_services, staff):
+    """``console_as("viewer", unit=...)``: the console's test client, signed in as a fresh account."""
+    _, sv_url, reg_url = supervision_services
+    app = make_app(supervision_url=sv_url, registry_url=reg_url)
+
+    def sign_in(*roles: str, unit: str = COUNTY):
+        client = app.test_client()
+        client.environ_base["wsgi.url_scheme"] = "https"
+        assert console_sign_in(client, *staff(*roles, unit=unit)).status_code == 302
+        return client
+
+    return sign_in

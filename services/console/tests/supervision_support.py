@@ -4,7 +4,8 @@ trusting the session's Keycloak, so the console calls them with the signed-in us
 
 The supervision view is fed October 2026 as its worker would apply the events: two towns with
 activity (圣城街道's community 东关社区 and 文家街道's 西城社区), the other towns with none; its alerts
-are evaluated on 20 November (a suggestion of 东关社区 overdue). An HTML table reader for the pages.
+are evaluated on 20 November (a suggestion of 东关社区 overdue). Readers of the pages: a page, its
+tables, the overdue suggestion's alert.
 """
 
 from __future__ import annotations
@@ -128,3 +129,15 @@ def table(html: str, table_id: str) -> list[dict]:
     parser = _Tables(table_id)
     parser.feed(html)
     return parser.rows
+
+
+def page(client, path: str, **query) -> str:
+    r = client.get(path, query_string=query or None)
+    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
+    return r.get_data(as_text=True)
+
+
+def overdue_suggestion(html: str) -> str:
+    (row,) = [r for r in table(html, "alert-list")[1:] if "建言献策逾期未答复" in r["cells"][0]]
+    assert row["cells"][1] == "东关社区" and row["cells"][2] == "sa"
+    return row["attrs"]["data-alert"]

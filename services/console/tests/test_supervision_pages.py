@@ -2,8 +2,8 @@
 the session's Keycloak as accounts of the county and of a town: the ranking table shows what the
 API ranks (every indicator named with its measure) and lists the towns with no activity as not
 measured; a town sees its communities and never another town, whatever the link says; drill-down,
-the printable page and the .xlsx go through the same scope; alerts are acknowledged by editors
-only, with a note; bad input and an unreachable service are readable Chinese pages."""
+the printable page and the .xlsx go through the same scope; bad input and an unreachable service
+are readable Chinese pages. Acknowledging and reading alerts is in ``test_supervision_alerts``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ import json
 import re
 
 import openpyxl
-import pytest
-import sqlalchemy as sa
 from console import supervision_board
 
 from chassis.auth import Principal
@@ -25,43 +23,14 @@ from services.console.tests.supervision_support import (
     MONTH,
     TOWN_A,
     TOWN_B,
-    serve_services,
+    overdue_suggestion,
+    page,
     table,
 )
-from services.supervision.tests.conftest import NOW
-from services.supervision.tests.events import notice
-from supervision.adapters.tables import alert_acknowledgements
-from supervision.service_layer import alerting, assessment, view
+from supervision.service_layer import assessment
 from tests.support.keycloak_pages import console_sign_in
 
 OUT_OF_SCOPE = "您的管辖范围内没有该单位"
-
-
-@pytest.fixture(scope="module")
-def services(oidc, tmp_path_factory):
-    with serve_services(oidc, tmp_path_factory.mktemp("supervision")) as running:
-        yield running
-
-
-@pytest.fixture
-def console_as(make_app, services, staff):
-    """``console_as("viewer", unit=...)``: the console's test client, signed in as a fresh account."""
-    _, sv_url, reg_url = services
-    app = make_app(supervision_url=sv_url, registry_url=reg_url)
-
-    def sign_in(*roles: str, unit: str = COUNTY):
-        client = app.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
-        assert console_sign_in(client, *staff(*roles, unit=unit)).status_code == 302
-        return client
-
-    return sign_in
-
-
-def page(client, path: str, **query) -> str:
-    r = client.get(path, query_string=query or None)
-    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
-    return r.get_data(as_text=True)
 
 
 def expected_ranking(sv, unit: str) -> list[tuple[str, str]]:
@@ -70,8 +39,10 @@ def expected_ranking(sv, unit: str) -> list[tuple[str, str]]:
     return [(p["unit_code"], str(p["index"])) for p in items]
 
 
-def test_the_county_sees_its_towns_ranked_with_every_indicator_and_idle_towns_not_measured(console_as, services):
-    sv = services[0]
+def test_the_county_sees_its_towns_ranked_with_every_indicator_and_idle_towns_not_measured(
+    console_as, supervision_services
+):
+    sv = supervision_services[0]
     html = page(console_as("viewer"), "/supervision", month=MONTH)
     rows = table(html, "supervision-ranking")
     header, body = rows[0]["cells"], rows[1:]
@@ -91,7 +62,7 @@ def test_the_county_sees_its_towns_ranked_with_every_indicator_and_idle_towns_no
     assert "/vendor/echarts.min.js" in html
 
 
-def test_a_town_sees_its_communities_and_no_other_town_whatever_the_link_says(console_as, services):
+def test_a_town_sees_its_communities_and_no_other_town_whatever_the_link_says(console_as, supervision_services):
     town = console_as("editor", unit=TOWN_A)
     html = page(town, "/supervision", month=MONTH)  # its own unit by default
     body = table(html, "supervision-ranking")[1:]
@@ -122,7 +93,7 @@ def test_the_default_month_is_the_last_one_ended_and_bad_input_is_a_readable_pag
     assert r.status_code == 404 and "没有该指标" in r.get_data(as_text=True)
 
 
-def test_a_figure_links_to_the_events_behind_it(console_as, services):
+def test_a_figure_links_to_the_events_behind_it(console_as, supervision_services):
     client = console_as("viewer")
     html = page(client, "/supervision", month=MONTH, unit=TOWN_B)
     link = f"/supervision/events?month={MONTH}&amp;unit={HOME_B}&amp;indicator=requests_received"
@@ -134,11 +105,11 @@ def test_a_figure_links_to_the_events_behind_it(console_as, services):
     assert "收到诉求数" in events and "代表" not in events  # ids, never names
 
 
-def test_the_printable_page_has_the_title_scheme_and_time_and_no_navigation(console_as, services):
+def test_the_printable_page_has_the_title_scheme_and_time_and_no_navigation(console_as, supervision_services):
     html = page(console_as("viewer"), "/supervision/print", month=MONTH)
     assert '<h1 id="print-title">寿光市 2026年10月 同心指数考核</h1>' in html
     assert "<nav" not in html and "<header" not in html
-    assert f'id="scheme-version">{services[0].scheme.version}<' in html
+    assert f'id="scheme-version">{supervision_services[0].scheme.version}<' in html
     assert re.search(r'id="generated-at">20\d\d-\d\d-\d\d \d\d:\d\d<', html)
     assert len(table(html, "print-ranking")) == 1 + 14
     assert "print.css" in html
@@ -155,60 +126,6 @@ def test_the_spreadsheet_is_the_supervision_apis_for_the_users_scope(console_as)
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("名次", "单位代码", "同心指数")
     assert [row[1] for row in rows[1:-1]] == [HOME_A] and rows[-1][:2] == ("合计", TOWN_A)
-
-
-def acknowledgements(sv) -> list[tuple[str, str]]:
-    with sv.engine.connect() as conn:
-        query = sa.select(alert_acknowledgements.c.by_unit, alert_acknowledgements.c.note)
-        return [tuple(r) for r in conn.execute(query)]
-
-
-def overdue_suggestion(html: str) -> str:
-    (row,) = [r for r in table(html, "alert-list")[1:] if "建言献策逾期未答复" in r["cells"][0]]
-    assert row["cells"][1] == "东关社区" and row["cells"][2] == "sa"
-    return row["attrs"]["data-alert"]
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
-
-
-def test_an_editor_acknowledges_an_alert_with_a_note_and_a_viewer_cannot(console_as, services):
-    sv = services[0]
-    viewer = console_as("viewer", unit=TOWN_A)
-    html = page(viewer, "/supervision", month=MONTH)
-    alert_id = overdue_suggestion(html)
-    assert 'class="ack"' not in html  # no form for a viewer
-    before = acknowledgements(sv)
-    r = viewer.post(f"/supervision/alerts/{alert_id}/acknowledge", data={"note": "我来", "csrf_token": csrf(html)})
-    assert r.status_code == 403 and "需要以下角色之一：editor" in r.get_data(as_text=True)
-
-    editor = console_as("editor", unit=TOWN_A)
-    html = page(editor, "/supervision", month=MONTH)
-    token = csrf(html)
-    r = editor.post(f"/supervision/alerts/{alert_id}/acknowledge", data={"note": " ", "csrf_token": token,
-                                                                        "month": MONTH, "unit": TOWN_A})  # fmt: skip
-    assert "请填写处理说明" in page(editor, r.headers["Location"].split("#")[0])
-    assert acknowledgements(sv) == before
-    r = editor.post(f"/supervision/alerts/{alert_id}/acknowledge",
-                    data={"note": "已转交承办部门", "csrf_token": token, "month": MONTH, "unit": TOWN_A})  # fmt: skip
-    assert r.status_code == 302 and r.headers["Location"] == f"/supervision?month={MONTH}&unit={TOWN_A}#alerts"
-    after = page(editor, f"/supervision?month={MONTH}&unit={TOWN_A}")
-    assert "已签收" in after and "已转交承办部门" in after
-    assert acknowledgements(sv) == [*before, (TOWN_A, "已转交承办部门")]
-
-
-def test_another_towns_editor_cannot_acknowledge_it(console_as, services):
-    sv = services[0]
-    alert_id = overdue_suggestion(page(console_as("viewer"), "/supervision", month=MONTH, unit=TOWN_A))
-    other = console_as("editor", unit=TOWN_B)
-    html = page(other, "/supervision", month=MONTH)
-    before = acknowledgements(sv)
-    r = other.post(f"/supervision/alerts/{alert_id}/acknowledge", data={"note": "越权", "csrf_token": csrf(html)})
-    assert r.status_code == 302
-    shown = page(other, r.headers["Location"].split("#")[0])
-    assert "越权" not in shown and "您的管辖范围内没有该预警" in shown
-    assert acknowledgements(sv) == before
 
 
 def test_an_unreachable_supervision_service_is_a_readable_page(make_app, staff):
@@ -238,33 +155,6 @@ def test_an_account_with_no_staff_role_reads_no_supervision(console_as):
         assert r.status_code == 403 and "没有任何工作人员角色" in r.get_data(as_text=True), (path, r.status_code)
     r = roleless.get("/supervision/events", query_string={"month": MONTH, "indicator": "people_on_record"})
     assert r.status_code == 403 and "/people/a1" not in r.get_data(as_text=True)
-
-
-def test_an_alert_id_is_one_path_segment_and_cannot_climb(console_as, services):
-    """``/supervision/alerts/%2E%2E/acknowledge`` made the console POST the editor's note to
-    ``{SUPERVISION_URL}/acknowledge`` (``quote`` leaves ``..``, the HTTP client removes dot segments;
-    review 23). An id that is no UUID is no alert, answered so without a call."""
-    sv = services[0]
-    editor = console_as("editor", unit=TOWN_A)
-    html = page(editor, "/supervision", month=MONTH)
-    before = acknowledgements(sv)
-    form = {"note": "越界", "csrf_token": csrf(html), "month": MONTH, "unit": TOWN_A}
-    for climbing in ("%2E%2E", "..", ".", "not-an-alert"):
-        r = editor.post(f"/supervision/alerts/{climbing}/acknowledge", data=form, follow_redirects=True)
-        assert "您的管辖范围内没有该预警" in r.get_data(as_text=True), climbing
-    assert acknowledgements(sv) == before
-    for dots in (".", ".."):
-        with pytest.raises(Exception, match="No such object"):
-            supervision_board.segment(dots)
-
-
-def test_alert_times_are_beijing_times_a_person_reads(console_as):
-    """Raised at 2026-11-20T02:00:00+00:00 was shown as the API sent it (UTC, ISO 8601; review 23)."""
-    html = page(console_as("viewer", unit=TOWN_A), "/supervision", month=MONTH)
-    header, *rows = table(html, "alert-list")
-    raised = header["cells"].index("发出时间 / Raised")
-    assert "详情 / Detail" in header["cells"]
-    assert rows and all(r["cells"][raised] == "2026-11-20 10:00" for r in rows), [r["cells"][raised] for r in rows]
 
 
 def test_a_month_that_has_not_begun_is_not_scored(console_as):
@@ -313,44 +203,3 @@ def test_an_idle_town_reads_the_same_in_the_countys_ranking_and_on_its_own_page(
     index = re.sub(r"<[^>]+>", "", town.split('id="own-score"')[1].split("<strong>")[1].split("</strong>")[0]).strip()
     in_ranking = (in_ranking["同心指数 / Index"], in_ranking["收到诉求数 （件）"])
     assert in_ranking == (index, own["收到诉求数"]) == ("未计量", "未计量")
-
-
-@pytest.fixture(scope="module")
-def services_with_a_notice(oidc, tmp_path_factory):
-    """October as ``services``, and a court's notice on 东关社区's a1, unhandled past its 15 days."""
-    with serve_services(oidc, tmp_path_factory.mktemp("supervision-notice")) as running:
-        sv = running[0]
-        view.record_fact(sv.uow, notice("n1", "da1".ljust(64, "0")))
-        alerting.evaluate(sv.uow, sv.scheme, NOW)
-        yield running
-
-
-def test_a_communitys_unhandled_notice_is_told_at_its_town_and_its_notice_to_evaluators_only(
-    make_app, services_with_a_notice, staff
-):
-    """A community's notices figure is withheld from all but evaluators (a community may hold a handful
-    of people); its unhandled notice was listed as the community's alert, with its day, to every
-    viewer of the town and of the community (review 23). It is the town's alert (migration 0006)."""
-    _, sv_url, reg_url = services_with_a_notice
-    app = make_app(supervision_url=sv_url, registry_url=reg_url)
-
-    def page_of(role: str, unit: str) -> str:
-        client = app.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
-        assert console_sign_in(client, *staff(role, unit=unit)).status_code == 302
-        return page(client, "/supervision", month=MONTH, unit=unit)
-
-    def notice_alerts(html: str) -> list[list[str]]:
-        return [r["cells"] for r in table(html, "alert-list")[1:] if r["cells"][0] == "违法违纪通报逾期未处理"]
-
-    evaluator = notice_alerts(page_of("evaluator", TOWN_A))
-    assert [(c[1], c[2]) for c in evaluator] == [("圣城街道", "court/n1")]
-    town_viewer = page_of("viewer", TOWN_A)
-    assert [(c[1], c[2]) for c in notice_alerts(town_viewer)] == [("圣城街道", "—")]
-    header, *rows = table(town_viewer, "supervision-ranking")
-    (community,) = [r for r in rows if r["attrs"]["data-unit"] == HOME_A]
-    notices = next(i for i, h in enumerate(header["cells"]) if h.startswith("违法违纪通报处理率"))
-    assert community["cells"][notices] == "未计量"
-    community_viewer = page_of("viewer", HOME_A)
-    figures = {r["cells"][0]: r["cells"][2] for r in table(community_viewer, "own-figures")[1:]}
-    assert figures["违法违纪通报处理率"] == "未计量" and notice_alerts(community_viewer) == []

@@ -34,6 +34,7 @@ from chassis import metrics, tracing
 from chassis.contracts import UnknownEventType, contract_for
 from chassis.dead_letters import DeadLetters
 from chassis.events import Envelope, EnvelopeError, utcnow
+from chassis.kafka import caught_up
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class ConsumerRunner:
                 if self._apply_batch(consumer, batch):
                     backoff = 0.5
                     if self.after_poll:
-                        self.after_poll(_caught_up(consumer))
+                        self.after_poll(caught_up(consumer))
                 else:
                     self._stop.wait(backoff)
                     backoff = min(10.0, backoff * 2)
@@ -245,17 +246,3 @@ class ConsumerRunner:
                 conn.execute(
                     self.processed.insert().values(**self._processed_row(envelope.id, record, "dead_lettered"))
                 )
-
-
-def _caught_up(consumer: KafkaConsumer) -> bool:
-    """Whether the member has partitions and has read each to its last known end (the highwater the
-    broker's fetch answers carry): lag 0. Unknown (no fetch answered yet, no position) is not."""
-    assigned = consumer.assignment()
-    if not assigned:
-        return False
-    for tp in assigned:
-        end = consumer.highwater(tp)
-        position = consumer.position(tp, timeout_ms=0)
-        if end is None or position is None or position < end:
-            return False
-    return True

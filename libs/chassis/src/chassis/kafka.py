@@ -113,6 +113,20 @@ def make_consumer(access: KafkaAccess, group_id: str | None, *topics: str, **ove
     return KafkaConsumer(*topics, **config)
 
 
+def caught_up(consumer: KafkaConsumer) -> bool:
+    """Whether the member has partitions and has read each to its last known end (the highwater the
+    broker's fetch answers carry): lag 0. Unknown (no fetch answered yet, no position) is not."""
+    assigned = consumer.assignment()
+    if not assigned:
+        return False
+    for tp in assigned:
+        end = consumer.highwater(tp)
+        position = consumer.position(tp, timeout_ms=0)
+        if end is None or position is None or position < end:
+            return False
+    return True
+
+
 def make_admin(access: KafkaAccess, **overrides: Any) -> KafkaAdminClient:
     return KafkaAdminClient(**{**access.client_config(), "client_id": "tongxin-admin", **overrides})
 

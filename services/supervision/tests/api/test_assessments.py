@@ -1,17 +1,13 @@
 """The supervision API on SQLite and PostgreSQL: a month of activity in two towns gives the figures,
-the scores and the ranking a person would count by hand; drill-down names the events; a closed
-month does not move on a late event until an explicit, recorded recalculation; bad input is a
-problem in Chinese and English."""
+the scores and the ranking a person would count by hand; drill-down names the events; bad input is
+a problem in Chinese and English. Closing a month is in ``test_closed_months``."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from chassis.contracts import servicedesk as sd
-from chassis.errors import Conflict
-from services.supervision.tests.conftest import HOME_A, HOME_B, NOW, TOWN_A, TOWN_B
+from services.supervision.tests.conftest import HOME_A, HOME_B, TOWN_A, TOWN_B
 from services.supervision.tests.events import (
     activity,
     breach,
@@ -19,45 +15,10 @@ from services.supervision.tests.events import (
     notice,
     person_event,
     request,
-    scored,
     suggestion,
-    veto,
 )
-from supervision.adapters.schemes import load_scheme
+from services.supervision.tests.october import october, values
 from supervision.domain.months import CST
-from supervision.service_layer import months_of_record
-
-
-def october(feed):
-    """Town A: 2 people, a request resolved in time (rated 5), an answered suggestion, 2 activities
-    serving 120, both scored with all three sources, a court notice vetoed. Town B: 1 person, a request
-    resolved late (rated 2), a suggestion never answered, no activity, one score missing a source."""
-    feed(
-        person_event("a1", unit=HOME_A, digest="da1".ljust(64, "0")),
-        person_event("a2", unit=HOME_A),
-        person_event("b1", unit=HOME_B),
-        request(sd.REQUEST_OPENED, "ra", HOME_A, person="a1"),
-        request(sd.REQUEST_RESOLVED, "ra", HOME_A, person="a1"),
-        request(sd.REQUEST_CLOSED, "ra", HOME_A, person="a1", satisfaction=5),
-        request(sd.REQUEST_OPENED, "rb", HOME_B, person="b1"),
-        breach("rb", HOME_B),
-        request(sd.REQUEST_RESOLVED, "rb", HOME_B, person="b1"),
-        request(sd.REQUEST_CLOSED, "rb", HOME_B, person="b1", satisfaction=2),
-        suggestion(sd.SUGGESTION_RECEIVED, "sa", HOME_A),
-        suggestion(sd.SUGGESTION_ANSWERED, "sa", HOME_A),
-        suggestion(sd.SUGGESTION_RECEIVED, "sb", HOME_B),
-        activity("act1", HOME_A, 70),
-        activity("act2", HOME_A, 50),
-        scored("rd1", "a1", HOME_A),
-        scored("rd1", "a2", HOME_A),
-        scored("rd1", "b1", HOME_B, complete=False),
-        notice("n1", "da1".ljust(64, "0")),
-        veto("n1", "a1", HOME_A),
-    )
-
-
-def values(answer):
-    return {f["indicator"]: f["value"] for f in answer["figures"]}
 
 
 def test_the_figures_and_score_of_a_town(client, auth, feed):
@@ -133,56 +94,6 @@ def test_who_has_a_violation_notice_is_named_to_evaluators_only(client, auth, fe
     evaluator = client.get(path, query_string={"unit": TOWN_A}, headers=auth(("evaluator",), TOWN_A)).get_json()
     assert [(i["role"], i["person_id"]) for i in viewer] == [("met", None)]
     assert [(i["role"], i["person_id"]) for i in evaluator["items"]] == [("met", "a1")]
-
-
-def test_a_closed_month_does_not_move_until_a_recorded_recalculation(sv, client, auth, feed):
-    october(feed)
-    before = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
-    closure = months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "督查科张三", "十月考核结算", NOW)
-    feed(activity("late", HOME_B, 500), activity("late", HOME_B, 500))  # late, and delivered twice
-    closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
-    assert closed["closed"] and closed["snapshot_digest"] == closure.snapshot_digest
-    assert closed["figures"] == before["figures"] and closed["score"] == before["score"]
-    after = months_of_record.recalculate(sv.uow, "2026-10", "督查科张三", "补录义诊活动", NOW)
-    again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
-    assert values(again)["people_served"] == "500" and values(again)["volunteer_activities"] == "1"
-    assert after.snapshot_digest != closure.snapshot_digest
-    with sv.uow() as uow:
-        [recorded] = uow.supervision.recalculations("2026-10")
-    assert (recorded["by"], recorded["reason"]) == ("督查科张三", "补录义诊活动")
-    assert (recorded["digest_before"], recorded["digest_after"]) == (closure.snapshot_digest, after.snapshot_digest)
-    assert (recorded["scheme_version_before"], recorded["scheme_version"]) == ("2026.2", "2026.2")
-
-
-def test_a_month_closed_under_an_earlier_scheme_keeps_its_points_until_recalculated_under_a_later_one(
-    sv, client, auth, feed
-):
-    october(feed)
-    months_of_record.close_month(sv.uow, load_scheme("2026.1"), "2026-10", "督查科张三", "十月考核结算", NOW)
-    # Open months are scored under 2026.2; October keeps 2026.1: satisfaction from 0 (12 x 2/4.5 = 5.33) and
-    # breaches counted (8 / (1 + 1) = 4.00), with records 4: 13.33 of 65.
-    closed = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
-    assert (closed["scheme"]["version"], closed["score"]["points"], closed["score"]["index"]) == (
-        "2026.1", "13.33", "20.51"
-    )  # fmt: skip
-    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "复核", NOW)  # its own version
-    assert client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json() == closed
-    months_of_record.recalculate(sv.uow, "2026-10", "督查科李四", "按2026.2方案重算", NOW, scheme_version="2026.2")
-    again = client.get("/assessments/2026-10", query_string={"unit": TOWN_B}, headers=auth()).get_json()
-    assert (again["scheme"]["version"], again["score"]["points"]) == ("2026.2", "7.43")
-    with sv.uow() as uow:
-        done = uow.supervision.recalculations("2026-10")
-    assert [(r["scheme_version_before"], r["scheme_version"]) for r in done] == [
-        ("2026.1", "2026.1"), ("2026.1", "2026.2")
-    ]  # fmt: skip
-
-
-def test_closing_refuses_an_unfinished_month_and_a_second_close(sv, feed):
-    with pytest.raises(Conflict):
-        months_of_record.close_month(sv.uow, sv.scheme, "2026-11", "张三", "未到月底", NOW)
-    months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "结算", NOW)
-    with pytest.raises(Conflict):
-        months_of_record.close_month(sv.uow, sv.scheme, "2026-10", "张三", "再次结算", NOW)
 
 
 def test_the_scheme_says_what_it_weighs_and_what_it_cannot_measure(client, auth):

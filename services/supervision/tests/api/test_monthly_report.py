@@ -9,8 +9,8 @@ import io
 
 from openpyxl import load_workbook
 
-from services.supervision.tests.api.test_assessments import october
 from services.supervision.tests.conftest import COUNTY, HOME_A, HOME_B, TOWN_A, TOWN_B
+from services.supervision.tests.october import october
 from supervision.domain.indicators import INDICATORS
 
 PATH = "/assessments/2026-10/report.xlsx"

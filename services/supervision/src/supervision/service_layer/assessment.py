@@ -1,11 +1,10 @@
 """What staff read of the supervision: a unit's figures and score for a month, the ranking of the
-units below a unit, and the events behind a figure (drill-down).
+units below a unit, its spreadsheet, and the scheme; the events behind a figure are in ``drill_down``.
 
 Scope like every service: a unit outside the caller's subtree is answered as not found,
 whether it exists or not; a town reads itself and its communities, the county everything.
-Answers hold counts, not names; a drill-down row names a person only when the caller's scope
-covers the person's unit at the month's end (a member of another town whose request this
-town handled stays anonymous).
+Answers hold counts, not names; the drill-down (``drill_down``) names people under the same
+scope rules, from the same month and scheme.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import Any
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput, NotFound
-from chassis.paging import decode_cursor, encode_cursor
 from chassis.spreadsheets import write_xlsx
 from supervision.adapters.repository import Closure
 from supervision.adapters.schemes import load_scheme
@@ -46,7 +44,7 @@ def as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict
     return {**figs, NOTICES: Figure(NOTICES, None, 0)}
 
 
-def _month(month: str) -> str:
+def month_to_assess(month: str) -> str:
     """A month written YYYY-MM that has begun in Beijing: a month to come has nothing to assess (its
     figures would read 0 and rank units on nothing); the month in progress is open to read."""
     try:
@@ -96,7 +94,7 @@ def month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[str
 
 def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, unit: str) -> dict:
     """The unit's figures (its subtree) and its score under the month's scheme."""
-    month, unit = _month(month), unit_in_scope(principal, unit)
+    month, unit = month_to_assess(month), unit_in_scope(principal, unit)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)
@@ -127,7 +125,7 @@ def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month
     """The units one level below ``within`` (a county's towns, a town's communities), by index; each
     with its points and the weight they were measured on (``out_of``), since indexes of 100 may rest
     on different bases."""
-    month, within = _month(month), unit_in_scope(principal, within)
+    month, within = month_to_assess(month), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)
@@ -158,7 +156,7 @@ def monthly_report_xlsx(
     """The month's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
     index, points of measured weight, then every indicator's figure; the last row is ``within``
     itself. Counts and shares only: no person is named."""
-    month, within = _month(month), unit_in_scope(principal, within)
+    month, within = month_to_assess(month), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)
@@ -172,62 +170,6 @@ def monthly_report_xlsx(
     rows.append(["合计", within, total.index, total.points, total.out_of, *(own[code].value for code in INDICATORS)])
     sheet = f"{month} 考核（{scheme.version}{'，已结算' if closure else ''}）"
     return f"supervision-{month}-{within}.xlsx", write_xlsx(header, rows, sheet_name=sheet)
-
-
-def drill_down(
-    uow_factory: UowFactory,
-    principal: Principal,
-    scheme: Scheme,
-    query: dict[str, Any],
-) -> dict:
-    """The events behind one figure of a unit: event id and type, the unit it counted for, its role
-    (counted, met, missed, value) and amount; a page at a time (keyset on event id and role). A person
-    id only where the caller's scope covers the person (and, for violation notices, to evaluators)."""
-    month, unit = _month(query["month"]), unit_in_scope(principal, query["unit"])
-    indicator, limit = query["indicator"], query["limit"]
-    if indicator not in INDICATORS:
-        raise NotFound("没有该指标", "No such indicator")
-    after = tuple(decode_cursor(query["cursor"], 2)) if query.get("cursor") else None
-    with uow_factory() as uow:
-        found, closure = month_contributions(uow, month, scheme)
-        prefix = units.scope_prefix(unit)
-        mine = sorted(
-            (c for c in found if c.indicator == indicator and c.unit_code.startswith(prefix)),
-            key=lambda c: (c.event_id, c.role),
-        )
-        may_name = principal.has_role(*NAMES_PEOPLE_TO[indicator]) if indicator in NAMES_PEOPLE_TO else True
-        if indicator == NOTICES and not may_name and units.level(unit) == "village":
-            mine = []  # a community's notices are withheld from those who may not see their people
-        if after is not None:
-            mine = [c for c in mine if (c.event_id, c.role) > after]
-        page = mine[:limit]
-        if indicator == NOTICES and not may_name:  # read from the town up: no row names its community
-            page = [dataclasses.replace(c, unit_code=_town_of(c.unit_code)) for c in page]
-        on = months.last_day(month).isoformat()
-        homes = uow.supervision.units_of_people((c.person_id for c in page if c.person_id), on) if may_name else {}
-    items = [
-        {
-            "event_id": c.event_id,
-            "event_type": c.event_type,
-            "unit_code": c.unit_code,
-            "role": c.role,
-            "amount": c.amount,
-            "person_id": c.person_id if c.person_id in homes and principal.sees(homes[c.person_id]) else None,
-        }
-        for c in page
-    ]
-    cursor = encode_cursor(page[-1].event_id, page[-1].role) if len(mine) > limit else None
-    return {
-        **month_state(month, closure, scheme_of(closure, scheme)),
-        "unit": unit,
-        "indicator": indicator,
-        "items": items,
-        "next_cursor": cursor,
-    }
-
-
-def _town_of(unit: str) -> str:
-    return (units.parent(unit) or unit) if units.level(unit) == "village" else unit
 
 
 def describe_scheme(scheme: Scheme) -> dict:

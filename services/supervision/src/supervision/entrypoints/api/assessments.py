@@ -17,7 +17,7 @@ from supervision.entrypoints.api.schemas import (
     RankingQuery,
     UnitQuery,
 )
-from supervision.service_layer import annual, assessment
+from supervision.service_layer import annual, assessment, drill_down
 
 blp = Blueprint("assessments", __name__, description="月度与年度考核 / monthly figures and scores, and the year")
 
@@ -52,7 +52,7 @@ class DrillDown(MethodView):
         """The events behind one figure of a unit: event ids and types, never names"""
         principal = current_principal()
         query = {**args, "month": month, "indicator": indicator, "unit": args["unit"] or principal.unit}
-        return assessment.drill_down(uow(), principal, supervision().scheme, query)
+        return drill_down.drill_down(uow(), principal, supervision().scheme, query)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
