@@ -7,7 +7,9 @@ CI runs a bounded number of examples per operation (``FUZZ_EXAMPLES``, default 1
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 
 import pytest
 import schemathesis
@@ -18,6 +20,20 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.e2e.conftest import service_url
 from tests.support.tokens import staff_headers
 
+
+def _import_all_of_schemathesis() -> None:
+    """Import every module of schemathesis now, while the tests are collected. Being a pytest plugin,
+    its package is rewritten by pytest with ``ast.parse`` on first import, and it imports most of its
+    modules lazily: mid-test, beside the platform's threads, where CPython 3.11's AST converter is
+    not thread-safe (gh-106905: "AST constructor recursion depth mismatch", seen once in a full run)."""
+    for module in pkgutil.walk_packages(schemathesis.__path__, "schemathesis."):
+        try:
+            importlib.import_module(module.name)
+        except ImportError:  # an optional integration whose library is not installed (allure)
+            pass
+
+
+_import_all_of_schemathesis()
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
