@@ -17,6 +17,7 @@ need a second gateway admin's approval.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 
 from chassis import units
 from chassis.errors import Forbidden
@@ -24,6 +25,15 @@ from chassis.errors import Forbidden
 ROLES = ("viewer", "editor", "admin", "evaluator", "reviewer", "auditor", "gateway_admin")
 #: Roles ``admin`` does not imply: separation of duties.
 SEPARATE_DUTIES = frozenset({"reviewer", "gateway_admin"})
+
+
+def holds(held: Collection[str], *wanted: str) -> bool:
+    """Whether roles ``held`` grant one of ``wanted``: ``admin`` implies every staff role within its
+    scope, except the separated duties. The one reading of roles, for a token's principal and the
+    console's signed-in staff alike."""
+    if any(r in held for r in wanted):
+        return True
+    return "admin" in held and any(r not in SEPARATE_DUTIES for r in wanted)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,10 +44,7 @@ class Principal:
     unit: str
 
     def has_role(self, *roles: str) -> bool:
-        # admin implies every staff role within its scope, except the separated duties
-        if any(r in self.roles for r in roles):
-            return True
-        return "admin" in self.roles and any(r not in SEPARATE_DUTIES for r in roles)
+        return holds(self.roles, *roles)
 
     def require_role(self, *roles: str) -> None:
         if not self.has_role(*roles):

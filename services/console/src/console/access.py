@@ -13,7 +13,7 @@ can skip it.
 
 from __future__ import annotations
 
-from chassis.auth import ROLES, SEPARATE_DUTIES
+from chassis.auth import ROLES, holds
 from console.api import ApiError
 
 PUBLIC = "public"
@@ -48,14 +48,6 @@ NO_STAFF_ROLE = ApiError(
 )
 
 
-def has_role(held: set[str], *wanted: str) -> bool:
-    """As the services read roles (``chassis.auth.Principal.has_role``): ``admin`` implies every
-    staff role but the separated duties."""
-    if any(r in held for r in wanted):
-        return True
-    return "admin" in held and any(r not in SEPARATE_DUTIES for r in wanted)
-
-
 def is_public(endpoint: str | None) -> bool:
     return ACCESS.get(endpoint or "") == PUBLIC
 
@@ -68,7 +60,7 @@ def refusal(endpoint: str | None, held: set[str]) -> ApiError | None:
     rule = ACCESS.get(endpoint)
     if rule is None:
         return NOT_LISTED
-    if rule in (PUBLIC, SIGNED_IN) or has_role(held, *(ROLES if rule == STAFF else rule)):
+    if rule in (PUBLIC, SIGNED_IN) or holds(held, *(ROLES if rule == STAFF else rule)):
         return None
     if rule == STAFF:
         return NO_STAFF_ROLE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g
 
-from console.access import has_role
+from chassis.auth import holds
 from console.api import Api
 
 blp = Blueprint("pages", __name__)
@@ -37,4 +37,4 @@ def roles() -> set[str]:
 @blp.app_context_processor
 def helpers():
     return {"CATEGORY_ZH": CATEGORY_ZH, "STATE_ZH": STATE_ZH, "user": g.get("user"), "roles": roles,
-            "may": lambda *wanted: has_role(roles(), *wanted)}  # fmt: skip
+            "may": lambda *wanted: holds(roles(), *wanted)}  # fmt: skip
