@@ -30,6 +30,11 @@ def of_year(year: str) -> list[str]:
     return [f"{year}-{mon:02d}" for mon in range(1, 13)]
 
 
+def has_begun(month: str, now: dt.datetime) -> bool:
+    """Whether ``month``'s first day has come in China Standard Time at ``now``."""
+    return month <= of_instant(now)
+
+
 def has_ended(month: str, now: dt.datetime) -> bool:
     """Whether ``month``'s last day is over in China Standard Time at ``now``."""
     return last_day(month) < now.astimezone(CST).date()

@@ -34,7 +34,7 @@ def _months_ended(year: str, now: dt.datetime) -> list[str]:
         twelve = months.of_year(year)
     except months.InvalidMonth:
         raise InvalidInput("年度格式应为 YYYY", "A year is written YYYY", field="year") from None
-    if months.first_day(twelve[0]) > now.astimezone(months.CST).date():
+    if not months.has_begun(twelve[0], now):
         raise InvalidInput("该年度尚未开始，无可考核的月份", "The year has not begun: no month to assess", field="year")
     return [m for m in twelve if months.has_ended(m, now)]
 

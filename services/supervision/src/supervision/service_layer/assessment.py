@@ -51,7 +51,7 @@ def month_to_assess(month: str) -> str:
         months.check(month)
     except months.InvalidMonth:
         raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
-    if month > months.of_instant(dt.datetime.now(dt.UTC)):
+    if not months.has_begun(month, dt.datetime.now(dt.UTC)):
         raise InvalidInput(
             "该月尚未开始，没有可考核的数据", "The month has not begun: there is nothing to assess", field="month"
         )
