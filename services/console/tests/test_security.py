@@ -125,6 +125,16 @@ def test_every_page_carries_the_csp_and_security_headers(client, path):
     assert r.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_every_page_head_names_the_console_icon_which_is_served(client):
+    heads = [t for t in TEMPLATES.glob("*.html") if "<head>" in t.read_text()]
+    assert heads, "no template holds a <head>"
+    for template in heads:
+        assert 'rel="icon"' in template.read_text(), template.name
+    r = client.get("/static/favicon.svg")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+    assert b"<svg" in r.get_data()
+
+
 HOSTILE_TARGETS = [
     "//evil.example",
     "//evil.example/path",
