@@ -35,7 +35,7 @@ def uow():
 
 
 def people_served(uow, principal=COUNTY, unit=TOWN):
-    answer = assessment.unit_assessment(uow.factory(), principal, SCHEME, "2026-10", unit)
+    answer = assessment.unit_assessment(uow.factory(), principal, SCHEME, "2026-10", unit, NOW)
     return next(f["value"] for f in answer["figures"] if f["indicator"] == "people_served"), answer
 
 
@@ -70,7 +70,7 @@ def test_another_towns_figures_are_not_found(uow):
 
 
 def satisfaction_points(uow, current):
-    answer = assessment.unit_assessment(uow.factory(), COUNTY, current, "2026-10", TOWN)
+    answer = assessment.unit_assessment(uow.factory(), COUNTY, current, "2026-10", TOWN, NOW)
     item = next(i for i in answer["score"]["items"] if i["indicator"] == "satisfaction")
     return answer["scheme"]["version"], item["points"]
 
@@ -96,3 +96,13 @@ def test_recalculating_under_a_version_that_does_not_ship_is_refused_and_writes_
     with pytest.raises(InvalidInput, match=r"1999\.9"):
         months_of_record.recalculate(uow.factory(), "2026-10", "李四", "更正", NOW, scheme_version="1999.9")
     assert uow.commits == commits and uow.supervision.recalculated == []
+
+
+def test_whether_a_month_has_begun_is_read_on_the_clock_given_not_the_wall_clock(uow):
+    """The monthly reads take the service's clock as the year's do: on 2 November 2026 October is read
+    and December has not begun, whatever the machine's date."""
+    assert assessment.month_to_assess("2026-10", NOW) == "2026-10"
+    with pytest.raises(InvalidInput):
+        assessment.unit_assessment(uow.factory(), COUNTY, SCHEME, "2026-12", TOWN, NOW)
+    later = NOW.replace(year=2027, month=1)
+    assert assessment.month_to_assess("2026-12", later) == "2026-12"

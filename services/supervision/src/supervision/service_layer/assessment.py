@@ -44,14 +44,14 @@ def as_read_by(principal: Principal, unit: str, figs: dict[str, Figure]) -> dict
     return {**figs, NOTICES: Figure(NOTICES, None, 0)}
 
 
-def month_to_assess(month: str) -> str:
+def month_to_assess(month: str, now: dt.datetime) -> str:
     """A month written YYYY-MM that has begun in Beijing: a month to come has nothing to assess (its
     figures would read 0 and rank units on nothing); the month in progress is open to read."""
     try:
         months.check(month)
     except months.InvalidMonth:
         raise InvalidInput("月份格式应为 YYYY-MM", "A month is written YYYY-MM", field="month") from None
-    if not months.has_begun(month, dt.datetime.now(dt.UTC)):
+    if not months.has_begun(month, now):
         raise InvalidInput(
             "该月尚未开始，没有可考核的数据", "The month has not begun: there is nothing to assess", field="month"
         )
@@ -92,9 +92,11 @@ def month_state(month: str, closure: Closure | None, scheme: Scheme) -> dict[str
     return state
 
 
-def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, unit: str) -> dict:
+def unit_assessment(
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, unit: str, now: dt.datetime
+) -> dict:
     """The unit's figures (its subtree) and its score under the month's scheme."""
-    month, unit = month_to_assess(month), unit_in_scope(principal, unit)
+    month, unit = month_to_assess(month, now), unit_in_scope(principal, unit)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)
@@ -121,11 +123,13 @@ def unit_assessment(uow_factory: UowFactory, principal: Principal, scheme: Schem
     }
 
 
-def ranking(uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str) -> dict:
+def ranking(
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str, now: dt.datetime
+) -> dict:
     """The units one level below ``within`` (a county's towns, a town's communities), by index; each
     with its points and the weight they were measured on (``out_of``), since indexes of 100 may rest
     on different bases."""
-    month, within = month_to_assess(month), unit_in_scope(principal, within)
+    month, within = month_to_assess(month, now), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)
@@ -151,12 +155,12 @@ REPORT_HEADER = ["名次", "单位代码", "同心指数", "得分", "计分满�
 
 
 def monthly_report_xlsx(
-    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str
+    uow_factory: UowFactory, principal: Principal, scheme: Scheme, month: str, within: str, now: dt.datetime
 ) -> tuple[str, bytes]:
     """The month's assessment of the units below ``within`` as .xlsx (Chinese headers): rank, unit,
     index, points of measured weight, then every indicator's figure; the last row is ``within``
     itself. Counts and shares only: no person is named."""
-    month, within = month_to_assess(month), unit_in_scope(principal, within)
+    month, within = month_to_assess(month, now), unit_in_scope(principal, within)
     with uow_factory() as uow:
         found, closure = month_contributions(uow, month, scheme)
     scheme = scheme_of(closure, scheme)

@@ -9,6 +9,7 @@ people only to evaluators, and a community's notices are read from the town up.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from chassis import units
@@ -35,11 +36,12 @@ def drill_down(
     principal: Principal,
     scheme: Scheme,
     query: dict[str, Any],
+    now: dt.datetime,
 ) -> dict:
     """The events behind one figure of a unit: event id and type, the unit it counted for, its role
     (counted, met, missed, value) and amount; a page at a time (keyset on event id and role). A person
     id only where the caller's scope covers the person (and, for violation notices, to evaluators)."""
-    month, unit = month_to_assess(query["month"]), unit_in_scope(principal, query["unit"])
+    month, unit = month_to_assess(query["month"], now), unit_in_scope(principal, query["unit"])
     indicator, limit = query["indicator"], query["limit"]
     if indicator not in INDICATORS:
         raise NotFound("没有该指标", "No such indicator")

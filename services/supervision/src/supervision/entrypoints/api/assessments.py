@@ -30,7 +30,7 @@ class UnitAssessment(MethodView):
         """A unit's indicators (its whole subtree) and its 同心指数 score for a month (YYYY-MM)"""
         principal = current_principal()
         unit = args["unit"] or principal.unit
-        return assessment.unit_assessment(uow(), principal, supervision().scheme, month, unit)
+        return assessment.unit_assessment(uow(), principal, supervision().scheme, month, unit, supervision().clock())
 
 
 @blp.route("/assessments/annual/<year>")
@@ -52,7 +52,7 @@ class DrillDown(MethodView):
         """The events behind one figure of a unit: event ids and types, never names"""
         principal = current_principal()
         query = {**args, "month": month, "indicator": indicator, "unit": args["unit"] or principal.unit}
-        return drill_down.drill_down(uow(), principal, supervision().scheme, query)
+        return drill_down.drill_down(uow(), principal, supervision().scheme, query, supervision().clock())
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,7 +66,8 @@ class MonthlyReport(MethodView):
         """The month's assessment of the units below yours (or below ``within``) as .xlsx, Chinese headers"""
         principal = current_principal()
         within = ranked_within(principal, args["within"] or principal.unit)
-        name, body = assessment.monthly_report_xlsx(uow(), principal, supervision().scheme, month, within)
+        sv = supervision()
+        name, body = assessment.monthly_report_xlsx(uow(), principal, sv.scheme, month, within, sv.clock())
         return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

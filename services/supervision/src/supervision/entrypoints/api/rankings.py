@@ -21,7 +21,7 @@ class Ranking(MethodView):
         """The units one level below yours (or below ``within``), highest index first"""
         principal = current_principal()
         within = ranked_within(principal, args["within"] or principal.unit)
-        return assessment.ranking(uow(), principal, supervision().scheme, month, within)
+        return assessment.ranking(uow(), principal, supervision().scheme, month, within, supervision().clock())
 
 
 @blp.route("/rankings/annual/<year>")
