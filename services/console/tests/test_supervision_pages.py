@@ -35,7 +35,7 @@ OUT_OF_SCOPE = "您的管辖范围内没有该单位"
 
 def expected_ranking(sv, unit: str) -> list[tuple[str, str]]:
     principal = Principal("x", "x", frozenset({"viewer"}), unit)
-    items = assessment.ranking(sv.uow, principal, sv.scheme, MONTH, unit)["items"]
+    items = assessment.ranking(sv.uow, principal, sv.scheme, MONTH, unit, sv.clock())["items"]
     return [(p["unit_code"], str(p["index"])) for p in items]
 
 
