@@ -22,7 +22,8 @@ from collections.abc import Collection
 from chassis import units
 from chassis.errors import Forbidden
 
-ROLES = ("viewer", "editor", "admin", "evaluator", "reviewer", "auditor", "gateway_admin")
+#: The staff roles, in the order staff forms list them (least to most trusted, the separated duties last).
+ROLES = ("viewer", "editor", "evaluator", "reviewer", "auditor", "admin", "gateway_admin")
 #: Roles ``admin`` does not imply: separation of duties.
 SEPARATE_DUTIES = frozenset({"reviewer", "gateway_admin"})
 

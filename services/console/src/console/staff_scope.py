@@ -27,9 +27,11 @@ import dataclasses
 import re
 
 from chassis import units
+from chassis.auth import ROLES
 from console.api import ApiError
 
-STAFF_ROLES = ("viewer", "editor", "evaluator", "reviewer", "auditor", "admin", "gateway_admin")
+#: The staff roles an administrator grants here: the services' own (``chassis.auth.ROLES``), in their order.
+STAFF_ROLES = ROLES
 ROLE_ZH = {
     "viewer": "查看", "editor": "编辑", "evaluator": "评价员", "reviewer": "复核员",
     "auditor": "审计员", "admin": "管理员", "gateway_admin": "共享网关管理员",
