@@ -54,6 +54,7 @@ def seed(
         body, level, title = bodies[i % 3]
         p["categories"] = ["non_party_representative"] if i % 2 else ["non_public_economy"]
         p["representative_roles"] = [{"body": body, "level": level, "title": title, "since": "2022-01-01"}]
+        p["vetting_basis"] = "2021年换届人选考察合格（统战部部务会审议）"  # 凡进必评
         created = registry.must("POST", "/people", p)
         reps.append({**p, "id": created["id"]})
     say(f"  registry: {len(reps)} representatives registered")

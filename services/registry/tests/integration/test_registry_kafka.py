@@ -103,7 +103,8 @@ def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
 def test_a_revoked_qualification_changes_representative_status_once(live, kafka):
     _, client = live
     roles = [{"body": "cppcc", "level": "county", "title": "委员"}, {"body": "chamber", "level": "county"}]
-    pid = client.post("/people", json=person_body(representative_roles=roles), headers=staff_headers()).get_json()["id"]
+    body = person_body(representative_roles=roles, vetting_basis="换届考察合格")
+    pid = client.post("/people", json=body, headers=staff_headers()).get_json()["id"]
     outcome = Envelope.new(
         type="cn.tongxin.evaluation.representative.qualification_revoked.v1",
         source="/tongxin/evaluation",
