@@ -82,10 +82,12 @@ def test_a_revoked_member_cannot_be_given_the_role_again_and_the_refusal_changes
         ("cppcc", until, True, "m-8")
     ]
     # Another body is not affected; a revocation with its own end date ends on that day.
-    assert put_roles(client, auth, p["id"], [{"body": "npc", "level": "county"}], vetting_basis="人大换届考察").status_code == 200
+    npc = [{"body": "npc", "level": "county"}]
+    assert put_roles(client, auth, p["id"], npc, vetting_basis="人大换届考察").status_code == 200
     ended = decision(QUALIFICATION_REVOKED, p["id"], body="npc", decision_id="d-43", ineligible_until="2026-01-01")
     evaluation_outcomes.qualification_revoked(registry.uow, ended)
-    assert put_roles(client, auth, p["id"], [{"body": "npc", "level": "county"}], vetting_basis="再次考察合格").status_code == 200
+    assert put_roles(client, auth, p["id"], [], vetting_basis=None).status_code == 200
+    assert put_roles(client, auth, p["id"], npc, vetting_basis="再次考察合格").status_code == 200
 
 
 def test_every_role_added_needs_a_passed_evaluation_or_a_vetting_basis(registry, client, auth, create):
@@ -124,7 +126,8 @@ def test_membership_notices_add_and_remove_the_role_with_the_notice_as_source(re
     for _ in range(2):  # a second delivery of the same notice changes nothing
         membership_notices.membership_confirmed(registry.uow, confirmed)
     person = client.get(f"/people/{p['id']}", headers=auth()).get_json()
-    assert person["representative_roles"] == [{"body": "cppcc", "level": "county", "title": "委员", "since": "2026-11-01"}]
+    seat = {"body": "cppcc", "level": "county", "title": "委员", "since": "2026-11-01"}
+    assert person["representative_roles"] == [seat]
     assert person["version"] == p["version"] + 1
     hist = client.get(f"/people/{p['id']}/history", headers=auth()).get_json()
     (change,) = [h for h in hist if h["action"] == "representative_changed"]
@@ -146,4 +149,5 @@ def test_a_notice_for_nobody_known_is_parked_not_retried(registry):
     membership_notices.membership_confirmed(registry.uow, odd)
     with registry.engine.connect() as conn:
         parked = conn.execute(sa.select(parked_notices.c.notice_id, parked_notices.c.why)).all()
-    assert sorted(parked) == sorted([(stranger.data["notice_id"], "unknown_person"), (odd.data["notice_id"], "unknown_role")])
+    expected = [(stranger.data["notice_id"], "unknown_person"), (odd.data["notice_id"], "unknown_role")]
+    assert sorted(parked) == sorted(expected)
