@@ -141,13 +141,22 @@ def test_membership_notices_add_and_remove_the_role_with_the_notice_as_source(re
     assert [h["actor"] for h in hist if h["action"] == "representative_changed"] == ["notice:cppcc"] * 2
 
 
-def test_a_notice_for_nobody_known_is_parked_not_retried(registry):
+def test_notices_the_registry_cannot_apply_are_parked_not_retried(registry, client, auth, create):
+    body = person_body()
+    p = create(**body)
+    digest = idnumber.digest(body["id_number"], registry.settings.id_digest_key())
+    evaluation_outcomes.qualification_revoked(registry.uow, decision(QUALIFICATION_REVOKED, p["id"]))
     stranger = notice(MEMBERSHIP_ENDED, "k1:" + "0" * 64)
-    odd = notice(MEMBERSHIP_CONFIRMED, "k1:" + "1" * 64, level="village")
+    odd = notice(MEMBERSHIP_CONFIRMED, digest, level="village")
+    impostor = notice(MEMBERSHIP_CONFIRMED, digest, agency="npc")  # the NPC speaking for the CPPCC
+    revoked = notice(MEMBERSHIP_CONFIRMED, digest)  # the qualification stands revoked
     for _ in range(2):
         membership_notices.membership_ended(registry.uow, stranger)
-    membership_notices.membership_confirmed(registry.uow, odd)
+    for confirmation in (odd, impostor, revoked):
+        membership_notices.membership_confirmed(registry.uow, confirmation)
     with registry.engine.connect() as conn:
         parked = conn.execute(sa.select(parked_notices.c.notice_id, parked_notices.c.why)).all()
-    expected = [(stranger.data["notice_id"], "unknown_person"), (odd.data["notice_id"], "unknown_role")]
-    assert sorted(parked) == sorted(expected)
+    expected = [(stranger, "unknown_person"), (odd, "unknown_role"), (impostor, "agency_not_body")]
+    expected.append((revoked, "ineligible"))
+    assert sorted(parked) == sorted((n.data["notice_id"], why) for n, why in expected)
+    assert client.get(f"/people/{p['id']}", headers=auth()).get_json()["representative_roles"] == []

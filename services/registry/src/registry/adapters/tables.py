@@ -223,8 +223,8 @@ vettings = sa.Table(
     sa.Index("ix_vettings_person_body", "person_id", "body"),
 )
 
-#: Membership notices the registry could not apply (no active person with that ID digest, or an
-#: unknown body or level): kept for staff to look at, never retried in a loop.
+#: Membership notices the registry could not apply (``service_layer.membership_notices`` says
+#: why): kept for staff to look at, never retried in a loop.
 parked_notices = sa.Table(
     "parked_notices",
     metadata,
@@ -232,7 +232,9 @@ parked_notices = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("agency", sa.String(40), nullable=False),
     sa.Column("body", sa.String(20), nullable=False),
-    sa.Column("why", sa.String(40), nullable=False, comment="unknown_person or unknown_role"),
+    sa.Column(
+        "why", sa.String(40), nullable=False, comment="unknown_person, unknown_role, agency_not_body or ineligible"
+    ),
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("parked_at", TZ, nullable=False),
 )

@@ -5,10 +5,12 @@ took effect); an ended one removes it. The notice is the source: the role change
 the agency and the notice id, and a confirmation is stored as the vetting record the role rests
 on (the body itself decided). The person is found by the keyed ID digest the gateway carries.
 
-A notice the registry cannot apply (no active person with that digest, or a body or level it
-does not know) is parked in ``parked_notices`` and counted by the worker's log, never retried in
-a loop; a redelivered notice changes nothing (the consumer runner's processed events, and a
-role already in the state the notice asks for).
+A notice the registry cannot apply is parked in ``parked_notices`` and logged, never retried in
+a loop: no active person with that digest, a body or level it does not know, an agency speaking
+for another body than its own (the NPC confirms deputies, the CPPCC members), or a confirmation
+while the person's qualification in that body stands revoked (the registry refuses that role to
+everyone until the revocation ends; staff see the parked notice). A redelivered notice changes
+nothing (the consumer runner's processed events, and a role already in the state it asks for).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
     with uow_factory(f"notice:{data['agency']}") as uow:
         person_id = _person_with_digest(uow, data["id_digest"])
         why = None if body in NOTICE_BODIES and level in LEVELS else "unknown_role"
+        why = why or (None if data["agency"] == body else "agency_not_body")
         why = why or (None if person_id else "unknown_person")
+        if confirmed and not why and _revoked(uow, person_id, body):
+            why = "ineligible"
         if why:
             _park(uow, envelope, why)
             uow.commit()
@@ -70,6 +75,11 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
             uow.people.save(person)
             uow.track(person)
         uow.commit()
+
+
+def _revoked(uow: UnitOfWork, person_id: str, body: str) -> bool:
+    today = dt.date.today()
+    return any(i.body == body and i.stands_on(today) for i in qualifications.ineligibilities_of(uow, person_id))
 
 
 def _person_with_digest(uow: UnitOfWork, digest: str) -> str | None:

@@ -53,7 +53,12 @@ def upgrade() -> None:
         sa.Column("event_type", sa.String(length=120), nullable=False),
         sa.Column("agency", sa.String(length=40), nullable=False),
         sa.Column("body", sa.String(length=20), nullable=False),
-        sa.Column("why", sa.String(length=40), nullable=False, comment="unknown_person or unknown_role"),
+        sa.Column(
+            "why",
+            sa.String(length=40),
+            nullable=False,
+            comment="unknown_person, unknown_role, agency_not_body or ineligible",
+        ),
         sa.Column("received_at", _TZ, nullable=False),
         sa.Column("parked_at", _TZ, nullable=False),
         sa.PrimaryKeyConstraint("notice_id"),
