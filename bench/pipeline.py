@@ -44,6 +44,7 @@ def member(tag: str, n: int) -> dict:
         "unit_code": "370783001001",
         "categories": ["non_party_representative"],
         "representative_roles": [{"body": "cppcc", "level": "county", "title": None, "since": None}],
+        "vetting_basis": "换届考察合格",  # 凡进必评: a role needs a basis
     }
 
 

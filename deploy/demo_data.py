@@ -5,7 +5,8 @@ numbers, category memberships) goes in as one spreadsheet import; 300 representa
 (CPPCC members, NPC deputies, chamber officers) are registered one by one. Everything
 else follows from the events: evaluation and the service desk learn the people from
 Kafka. Then a finished evaluation round (official, self and public ratings, published)
-with a joint meeting's decisions, a court's violation notice through the gateway, service
+with a joint meeting's decisions (a revocation the registry then holds against re-adding the
+role), a court's violation notice and the CPPCC's membership-ended notice through the gateway, service
 requests in every state, suggestions, the volunteer corps' branches and activities, and
 charity projects with donations.
 
@@ -54,6 +55,7 @@ def seed(
         body, level, title = bodies[i % 3]
         p["categories"] = ["non_party_representative"] if i % 2 else ["non_public_economy"]
         p["representative_roles"] = [{"body": body, "level": level, "title": title, "since": "2022-01-01"}]
+        p["vetting_basis"] = "2021年换届人选考察合格（统战部部务会审议）"  # 凡进必评
         created = registry.must("POST", "/people", p)
         reps.append({**p, "id": created["id"]})
     say(f"  registry: {len(reps)} representatives registered")
@@ -153,6 +155,25 @@ def seed(
     )
     court.must("POST", "/notices", raw=signed, headers=headers)
     say("  gateway: the court's violation notice sent (signed with the court's key)")
+    # The CPPCC ends a member's membership: the registry removes the role, the notice its source.
+    leaving = reps[3]  # a CPPCC member (every third representative)
+    signed, headers = notice_sender.signed(
+        notice_sender.load((notice_keys or {})["cppcc"]),
+        {
+            "specversion": "1.0",
+            "id": "SGZX-2026-0001",
+            "type": "cn.tongxin.notice.membership_ended.v1",
+            "source": "/cppcc/shouguang",
+            "data": {
+                "id_number": leaving["id_number"],
+                "body": "cppcc",
+                "level": "county",
+                "effective_on": "2026-12-01",
+            },
+        },
+    )
+    Api(urls["sharing-gateway"], api_key=agency_keys["cppcc"]).must("POST", "/notices", raw=signed, headers=headers)
+    say("  gateway: the CPPCC's membership-ended notice sent (the registry drops the role)")
 
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
     summary = {

@@ -179,6 +179,7 @@ def new_person(unit=HOME_A, roles=(), name=None, categories=("non_party_represen
         "unit_code": unit,
         "categories": list(categories),
         "representative_roles": [{"body": b, "level": "county", "title": None, "since": None} for b in roles],
+        **({"vetting_basis": "换届考察合格"} if roles else {}),  # 凡进必评: a role needs a basis
     }
 
 

@@ -55,8 +55,8 @@ def tempting_person(registry, cppcc) -> dict:
     changed = registry.patch(f"/people/{person['id']}", json={"religion": "无"}, headers=etag)
     assert changed.status_code == 200, changed.text
     roles = [{"body": "cppcc", "level": "county", "title": "常委", "since": None}]
-    moved = registry.put(f"/people/{person['id']}/representative-roles", json={"roles": roles, "reason": "换届"},
-                         headers={"If-Match": changed.headers["ETag"]})  # fmt: skip
+    moved = registry.put(f"/people/{person['id']}/representative-roles", json={"roles": roles, "reason": "换届",
+                         "vetting_basis": "换届考察合格"}, headers={"If-Match": changed.headers["ETag"]})  # fmt: skip
     assert moved.status_code == 200, moved.text
     wait_for(
         lambda: feed(cppcc, lambda e: e["data"].get("person_id") == person["id"] and "previous_roles" in e["data"]),

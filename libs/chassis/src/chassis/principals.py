@@ -79,7 +79,8 @@ class Principal:
 SERVICES: dict[str, Principal] = {
     p.name: p
     for p in (
-        Principal("registry", produces=(REGISTRY_PERSON, REGISTRY_PROCESSING), consumes=(EVALUATION,)),
+        # The registry applies evaluation outcomes and the NPC's and CPPCC's membership notices.
+        Principal("registry", produces=(REGISTRY_PERSON, REGISTRY_PROCESSING), consumes=(EVALUATION, GATEWAY_INBOUND)),
         Principal("evaluation", produces=(EVALUATION,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
         Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON,)),
         Principal(

@@ -180,6 +180,15 @@ def test_a_service_cannot_join_another_services_consumer_group(seeded):
     assert read(registry, "evaluation.v1", "registry.evaluation-outcomes-probe", budget_s=20) >= 1
 
 
+def test_the_registry_reads_the_membership_notices_on_the_inbound_topic_but_no_feed(seeded):
+    """It applies the NPC's and the CPPCC's membership notices; what each agency is told is not its business."""
+    broker = seeded
+    access = broker.access_for("registry")
+    assert read(access, GATEWAY_INBOUND, "registry.probe-inbound", budget_s=20) >= 1
+    for topic in [agency_feed(a) for a in AGENCIES]:
+        assert read_refused(access, topic, "registry.probe", budget_s=1.5), f"registry read {topic}"
+
+
 @pytest.mark.parametrize("name", AGENCIES)
 def test_an_agency_reads_its_own_feed_and_nothing_else(seeded, name):
     broker = seeded

@@ -72,10 +72,13 @@ MATRIX = {
     ("PUT", "/people/{person_id}/representative-roles"): m.Rule(
         lambda c, h, s: c.put(
             f"/people/{s['p1']}/representative-roles",
-            json={"roles": [{"body": "cppcc", "level": "county"}], "reason": "换届"},
+            json={"roles": [{"body": "cppcc", "level": "county"}], "reason": "换届", "vetting_basis": "换届考察合格"},
             headers=v1(h),
         ),
         roles=EDITORS,
+    ),
+    ("GET", "/people/{person_id}/qualification"): m.Rule(
+        lambda c, h, s: c.get(f"/people/{s['p1']}/qualification", headers=h), roles=EDITORS
     ),
     ("POST", "/people/{person_id}/categories"): m.Rule(
         lambda c, h, s: c.post(

@@ -123,7 +123,8 @@ def test_search_by_pinyin_and_filters_with_stable_pages(client, auth, create):
 
 
 def test_representatives_by_body(client, auth, create):
-    p = create(representative_roles=[{"body": "cppcc", "level": "county", "title": "委员"}])
+    roles = [{"body": "cppcc", "level": "county", "title": "委员"}]
+    p = create(representative_roles=roles, vetting_basis="换届考察合格")
     create(name="李四")
     assert [x["id"] for x in client.get("/people?body=cppcc", headers=auth()).get_json()["items"]] == [p["id"]]
     assert [x["id"] for x in client.get("/people?representative=true", headers=auth()).get_json()["items"]] == [p["id"]]

@@ -33,7 +33,8 @@ def test_events_in_the_outbox_carry_no_sensitive_data(client, auth, create, regi
 
 def test_roles_with_a_since_date_round_trip(client, auth):
     roles = [{"body": "cppcc", "level": "county", "title": "政协委员", "since": "2022-01-01"}]
-    created = client.post("/people", json=person_body(representative_roles=roles), headers=auth())
+    body = person_body(representative_roles=roles, vetting_basis="换届考察合格")
+    created = client.post("/people", json=body, headers=auth())
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["representative_roles"][0]["since"] == "2022-01-01"
     read = client.get(f"/people/{created.get_json()['id']}", headers=auth())

@@ -102,8 +102,8 @@ def test_viewer_statistics_leave_out_sensitive_categories_and_small_community_co
 def test_religious_employer_position_and_role_title_stay_out_of_events(client, auth, create, registry):
     p = create(employer="东关清真寺", position="阿訇")
     roles = [{"body": "cppcc", "level": "county", "title": "宗教界别委员（伊斯兰教）"}]
-    r = client.put(f"/people/{p['id']}/representative-roles", json={"roles": roles, "reason": "当选"},
-                   headers=_etag(client, auth, p["id"]))  # fmt: skip
+    change = {"roles": roles, "reason": "当选", "vetting_basis": "换届考察"}
+    r = client.put(f"/people/{p['id']}/representative-roles", json=change, headers=_etag(client, auth, p["id"]))
     assert r.status_code == 200
     with registry.engine.connect() as conn:
         text = " ".join(bytes(p).decode() for p in conn.execute(sa.select(outbox.c.payload)).scalars())

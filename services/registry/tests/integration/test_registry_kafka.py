@@ -1,4 +1,5 @@
-"""The registry over a real Kafka broker: exact events out, evaluation outcomes in, idempotently."""
+"""The registry over a real Kafka broker: exact events out, evaluation outcomes and membership notices in,
+idempotently."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import threading
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer
 
+from chassis import idnumber
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
 from chassis.events import Envelope
 from chassis.kafka import KafkaAccess
-from chassis.topics import EVALUATION, REGISTRY_PERSON
+from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON
+from registry.adapters.tables import parked_notices
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app
@@ -103,7 +108,8 @@ def test_http_changes_arrive_as_exact_events_on_the_topic(live, kafka):
 def test_a_revoked_qualification_changes_representative_status_once(live, kafka):
     _, client = live
     roles = [{"body": "cppcc", "level": "county", "title": "委员"}, {"body": "chamber", "level": "county"}]
-    pid = client.post("/people", json=person_body(representative_roles=roles), headers=staff_headers()).get_json()["id"]
+    body = person_body(representative_roles=roles, vetting_basis="换届考察合格")
+    pid = client.post("/people", json=body, headers=staff_headers()).get_json()["id"]
     outcome = Envelope.new(
         type="cn.tongxin.evaluation.representative.qualification_revoked.v1",
         source="/tongxin/evaluation",
@@ -137,3 +143,41 @@ def test_a_revoked_qualification_changes_representative_status_once(live, kafka)
     assert "联席评价" in changed[-1].data["reason"]
     history = client.get(f"/people/{pid}/history", headers=staff_headers()).get_json()
     assert [h["actor"] for h in history if h["action"] == "representative_changed"] == ["it-staff", "evaluation"]
+    person = client.get(f"/people/{pid}", headers=staff_headers())
+    again = {"roles": roles, "reason": "换届", "vetting_basis": "本届考察合格"}
+    refused = client.put(f"/people/{pid}/representative-roles", json=again,
+                         headers=staff_headers(**{"If-Match": person.headers["ETag"]}))  # fmt: skip
+    assert refused.status_code == 409 and refused.get_json()["ineligible_until"] == "2031-11-01"
+
+
+def test_membership_notices_over_kafka_add_and_remove_the_role_and_park_strangers(live, kafka):
+    reg, client = live
+    body = person_body()
+    pid = client.post("/people", json=body, headers=staff_headers()).get_json()["id"]
+    digest = idnumber.digest(body["id_number"], reg.settings.id_digest_key())
+
+    def notice(kind, id_digest, notice_id):
+        data = {"notice_id": notice_id, "agency": "cppcc", "id_digest": id_digest, "body": "cppcc",
+                "level": "county", "title": "委员", "effective_on": "2026-11-01",
+                "received_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
+        return Envelope.new(type=kind, source="/tongxin/sharing-gateway", subject=id_digest, data=data)
+
+    def roles_now():
+        return client.get(f"/people/{pid}", headers=staff_headers()).get_json()["representative_roles"]
+
+    producer = KafkaProducer(**kafka.access.client_config())
+    run = uuid.uuid4().hex[:8]  # the topic is shared: other runs' notices are strangers here
+    confirmed = notice(MEMBERSHIP_CONFIRMED, digest, f"C-1-{run}")
+    stranger = notice(MEMBERSHIP_ENDED, "k1:" + "0" * 64, f"C-2-{run}")
+    for event in (confirmed, confirmed, stranger):  # a redelivery, and a notice about nobody the registry knows
+        producer.send(GATEWAY_INBOUND, key=event.subject.encode(), value=event.to_json()).get(10)
+    wait_for(lambda: [r["body"] for r in roles_now()] == ["cppcc"], 60, message="CPPCC membership confirmed")
+    ended = notice(MEMBERSHIP_ENDED, digest, f"C-3-{run}")
+    producer.send(GATEWAY_INBOUND, key=digest.encode(), value=ended.to_json()).get(10)
+    producer.close()
+    wait_for(lambda: roles_now() == [], 60, message="CPPCC membership ended")
+    history = client.get(f"/people/{pid}/history", headers=staff_headers()).get_json()
+    assert [h["actor"] for h in history if h["action"] == "representative_changed"] == ["notice:cppcc"] * 2
+    with reg.engine.connect() as conn:
+        parked = set(conn.execute(sa.select(parked_notices.c.notice_id)).scalars())
+    assert f"C-2-{run}" in parked and not {f"C-1-{run}", f"C-3-{run}"} & parked

@@ -130,6 +130,7 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
             "round_id": meeting["round_id"],
             "meeting_id": meeting_id,
             "decided_at": now.isoformat(),
+            "decision_id": row["id"],
         },
     )
     return row

@@ -191,3 +191,50 @@ digest_keys = sa.Table(
     sa.Column("fingerprint", sa.String(64), nullable=False, comment="the key's digest of a fixed probe value"),
     sa.Column("first_used_at", TZ, nullable=False),
 )
+
+#: A lost qualification (资格撤销): the role in ``body`` may not be added again before ``until``.
+ineligibilities = sa.Table(
+    "ineligibilities",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("body", sa.String(20), nullable=False),
+    sa.Column("until", sa.Date, nullable=False, comment="the first day the role may be added again"),
+    sa.Column("decision", sa.String(40), nullable=False),
+    sa.Column("decision_id", sa.String(36), nullable=True),
+    sa.Column("meeting_id", sa.String(36), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("decided_at", TZ, nullable=False),
+    sa.Index("ix_ineligibilities_person_body", "person_id", "body"),
+)
+
+#: The basis for adding a representative role (凡进必评): a passed evaluation or staff's vetting.
+vettings = sa.Table(
+    "vettings",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("body", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False, comment="staff, evaluation or notice"),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("reference", sa.String(100), nullable=True, comment="the decision or notice it rests on"),
+    sa.Column("decided_by", sa.String(100), nullable=False),
+    sa.Column("decided_at", TZ, nullable=False),
+    sa.Index("ix_vettings_person_body", "person_id", "body"),
+)
+
+#: Membership notices the registry could not apply (``service_layer.membership_notices`` says
+#: why): kept for staff to look at, never retried in a loop.
+parked_notices = sa.Table(
+    "parked_notices",
+    metadata,
+    sa.Column("notice_id", sa.String(100), primary_key=True),
+    sa.Column("event_type", sa.String(120), nullable=False),
+    sa.Column("agency", sa.String(40), nullable=False),
+    sa.Column("body", sa.String(20), nullable=False),
+    sa.Column(
+        "why", sa.String(40), nullable=False, comment="unknown_person, unknown_role, agency_not_body or ineligible"
+    ),
+    sa.Column("received_at", TZ, nullable=False),
+    sa.Column("parked_at", TZ, nullable=False),
+)

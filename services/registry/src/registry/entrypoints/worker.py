@@ -1,9 +1,11 @@
-"""The registry worker: outbox relay, evaluation-outcome consumer and spreadsheet import jobs.
+"""The registry worker: outbox relay, evaluation-outcome and membership-notice consumers, and
+spreadsheet import jobs.
 
     registry-worker            # runs until SIGTERM or Ctrl-C, then stops cleanly
 
 Scale: one worker per database is enough; on PostgreSQL extra workers are safe (one
-relay publishes at a time; consumers share the partitions of ``evaluation.v1``).
+relay publishes at a time; consumers share the partitions of ``evaluation.v1`` and
+``gateway.inbound.v1``).
 """
 
 from __future__ import annotations
@@ -11,19 +13,27 @@ from __future__ import annotations
 import sys
 
 from chassis import worker
-from chassis.topics import EVALUATION
+from chassis.topics import EVALUATION, GATEWAY_INBOUND
 from chassis.unit_of_work import joined
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap, exit_if_key_changed
-from registry.service_layer import evaluation_outcomes
+from registry.service_layer import evaluation_outcomes, membership_notices
 
 
 def build(registry: Registry) -> list:
     s, engine = registry.settings, registry.engine
-    handlers = {evaluation_outcomes.REVOKED: joined(registry.uow, evaluation_outcomes.qualification_revoked)}
+    outcomes = {
+        evaluation_outcomes.REVOKED: joined(registry.uow, evaluation_outcomes.qualification_revoked),
+        evaluation_outcomes.RETAINED: joined(registry.uow, evaluation_outcomes.representative_retained),
+    }
+    notices = {
+        membership_notices.CONFIRMED: joined(registry.uow, membership_notices.membership_confirmed),
+        membership_notices.ENDED: joined(registry.uow, membership_notices.membership_ended),
+    }
     return [
         worker.relay(s, engine, outbox),
-        worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, handlers),
+        worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, outcomes),
+        worker.consumer(s, engine, processed_events, "membership-notices", GATEWAY_INBOUND, notices),
         registry.import_runner(),
     ]
 
@@ -31,7 +41,7 @@ def build(registry: Registry) -> list:
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
     checks = [lambda: exit_if_key_changed(registry)]
-    description = "relay, evaluation-outcome consumer, import jobs"
+    description = "relay, evaluation-outcome and membership-notice consumers, import jobs"
     return worker.main(registry.settings, lambda: build(registry), description, argv=argv, checks=checks)
 
 

@@ -15,6 +15,7 @@ from chassis.auth import Principal
 from chassis.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from registry.adapters.tables import contacts
 from registry.domain.person import Person
+from registry.service_layer import qualifications
 from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 WRITE_ROLES = ("editor",)
@@ -62,11 +63,15 @@ def register(uow_factory: UowFactory, principal: Principal, data: dict[str, Any]
         fields = dict(data)
         categories = fields.pop("categories", []) or []
         roles = fields.pop("representative_roles", []) or []
+        vetting_basis = fields.pop("vetting_basis", None)
         person = Person.register(str(uuid.uuid4()), categories=categories, **fields)
         if roles:
             person.set_representative_roles(roles, "登记时录入")
         _refuse_hard_duplicate(uow, principal, person)
         uow.people.add(person, checked=True)
+        if roles:  # a new person has no evaluation yet: the roles stand on the caller's vetting
+            uow.people.flush()
+            qualifications.check_role_change(uow, principal, person.id, [], roles, vetting_basis)
         uow.track(person)
         uow.commit()
         return person.id
@@ -143,10 +148,23 @@ def leave_category(uow_factory, principal, person_id, category, end: dt.date, re
     return modify(uow_factory, principal, person_id, None, lambda uow, p: p.leave_category(category, end, reason))
 
 
-def set_roles(uow_factory, principal, person_id, expected_version, roles: list[dict], reason) -> int:
-    return modify(
-        uow_factory, principal, person_id, expected_version, lambda uow, p: p.set_representative_roles(roles, reason)
-    )
+def set_roles(uow_factory, principal, person_id, expected_version, roles: list[dict], reason, vetting_basis=None):
+    """Replace the roles; a role added needs a basis and a qualification that was not revoked (凡进必评)."""
+
+    def change(uow, person):
+        qualifications.check_role_change(uow, principal, person.id, person.representative_roles, roles, vetting_basis)
+        person.set_representative_roles(roles, reason)
+
+    return modify(uow_factory, principal, person_id, expected_version, change)
+
+
+def qualification(uow_factory, principal, person_id: str) -> dict[str, Any]:
+    """A person's lost qualifications and vetting records: editors of the person's unit only (the
+    reasons are evaluation outcomes)."""
+    principal.require_role(*WRITE_ROLES)
+    with uow_factory(principal.subject) as uow:
+        load_in_scope(uow, principal, person_id)
+        return qualifications.standing(uow, person_id)
 
 
 def merge(uow_factory, principal, survivor_id: str, duplicate_id: str) -> int:

@@ -111,9 +111,18 @@ class Roles(MethodView):
     def put(self, body, person_id):
         """Replace a person's representative roles (代表人士身份; If-Match required)"""
         version = commands.set_roles(
-            registry().uow, current_principal(), person_id, if_match(), body["roles"], body["reason"]
-        )
+            registry().uow, current_principal(), person_id, if_match(), body["roles"], body["reason"],
+            body["vetting_basis"],
+        )  # fmt: skip
         return _changed(person_id, version)
+
+
+@blp.route("/<person_id>/qualification")
+class Qualification(MethodView):
+    @blp.response(200, s.QualificationOut)
+    def get(self, person_id):
+        """Lost qualifications and vetting records (资格撤销与审核记录; editors of the person's unit)"""
+        return commands.qualification(registry().uow, current_principal(), person_id)
 
 
 @blp.route("/<person_id>/categories")

@@ -53,6 +53,12 @@ class PersonCreate(PersonFields):
     unit_code = fields.String(required=True, validate=UNIT)
     categories = fields.List(fields.String(validate=CATEGORY), load_default=list)
     representative_roles = fields.List(fields.Nested(RoleSchema), load_default=list)
+    vetting_basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+    )
 
 
 class PersonPatch(PersonFields):
@@ -154,6 +160,37 @@ class ReasonIn(Schema):
 class RolesIn(Schema):
     roles = fields.List(fields.Nested(RoleSchema), required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    vetting_basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+    )
+
+
+class IneligibilityOut(Schema):
+    body = fields.String()
+    until = fields.Date(metadata={"description": "the first day the role may be added again"})
+    standing = fields.Boolean()
+    decision = fields.String()
+    decision_id = fields.String(allow_none=True)
+    meeting_id = fields.String(allow_none=True)
+    reason = fields.String()
+    decided_at = fields.DateTime()
+
+
+class VettingOut(Schema):
+    body = fields.String()
+    source = fields.String(metadata={"description": "staff, evaluation or notice"})
+    basis = fields.String()
+    reference = fields.String(allow_none=True)
+    decided_by = fields.String()
+    decided_at = fields.DateTime()
+
+
+class QualificationOut(Schema):
+    ineligibilities = fields.List(fields.Nested(IneligibilityOut))
+    vettings = fields.List(fields.Nested(VettingOut))
 
 
 class JoinCategoryIn(Schema):

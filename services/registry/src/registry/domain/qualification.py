@@ -1,0 +1,116 @@
+"""Who may be given a representative role (资格闭环, 凡进必评).
+
+A role is added only on a basis: a passed evaluation (a joint meeting retained the person),
+a staff vetting decision recorded with who, when and why, or the body's own membership notice.
+A revoked qualification stands until its end date; while it does, no basis lets the role
+back in. The rules are pure: the service layer loads the records and asks them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from chassis.errors import Conflict, InvalidInput
+from registry.domain.categories import REPRESENTATIVE_BODIES
+
+#: Without an end date in the decision, a revocation holds for one term of the NPC and the CPPCC.
+TERM_YEARS = 5
+#: Where a vetting record's basis comes from.
+SOURCES = ("staff", "evaluation", "notice")
+
+
+@dataclasses.dataclass(frozen=True)
+class Ineligibility:
+    body: str
+    until: dt.date
+    decision: str
+    reason: str
+    decided_at: dt.datetime
+    decision_id: str | None = None
+    meeting_id: str | None = None
+
+    def stands_on(self, day: dt.date) -> bool:
+        return day < self.until
+
+
+@dataclasses.dataclass(frozen=True)
+class Vetting:
+    body: str
+    source: str
+    basis: str
+    decided_by: str
+    decided_at: dt.datetime
+    reference: str | None = None
+
+
+def default_end(decided_at: dt.datetime) -> dt.date:
+    """One term after the decision (29 February falls back to the 28th)."""
+    day = decided_at.date()
+    try:
+        return day.replace(year=day.year + TERM_YEARS)
+    except ValueError:
+        return day.replace(year=day.year + TERM_YEARS, day=28)
+
+
+def added_bodies(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]) -> list[str]:
+    """The bodies in which ``after`` holds a seat (body and level) that ``before`` did not."""
+    held = {(r["body"], r["level"]) for r in before}
+    return sorted({r["body"] for r in after if (r["body"], r["level"]) not in held})
+
+
+def check_entry(
+    bodies: Iterable[str], ineligibilities: Iterable[Ineligibility], vettings: Iterable[Vetting], today: dt.date
+) -> None:
+    """Refuse a role in any of ``bodies`` the person lost the qualification for, or has no basis for."""
+    bodies, ineligibilities = list(bodies), list(ineligibilities)
+    standing = [i for i in ineligibilities if i.body in bodies and i.stands_on(today)]
+    if standing:
+        latest = max(standing, key=lambda i: i.until)
+        name = REPRESENTATIVE_BODIES.get(latest.body, latest.body)
+        raise Conflict(
+            f"该人员的{name}资格已于 {latest.decided_at.date().isoformat()} 被联席评价决定撤销"
+            f"（决定编号 {latest.decision_id or '未记录'}），{latest.until.isoformat()} 前不得再次添加",
+            f"The person's {latest.body} qualification was revoked by a joint evaluation decision "
+            f"({latest.decision_id or 'no id recorded'}) on {latest.decided_at.date().isoformat()}; "
+            f"the role cannot be added before {latest.until.isoformat()}",
+            body=latest.body,
+            decision_id=latest.decision_id,
+            meeting_id=latest.meeting_id,
+            ineligible_until=latest.until.isoformat(),
+        )
+    # A vetting from before a revocation vouched for someone the body later found wanting: it no longer counts.
+    revoked_at: dict[str, dt.datetime] = {}
+    for i in ineligibilities:
+        revoked_at[i.body] = max(revoked_at.get(i.body, _utc(i.decided_at)), _utc(i.decided_at))
+    based = {v.body for v in vettings if v.body not in revoked_at or _utc(v.decided_at) > revoked_at[v.body]}
+    missing = [b for b in bodies if b not in based]
+    if missing:
+        names = "、".join(REPRESENTATIVE_BODIES.get(b, b) for b in missing)
+        raise InvalidInput(
+            f"凡进必评：添加{names}身份须有通过的评价或审核决定，请在 vetting_basis 中填写审核依据",
+            f"Every entry is vetted: a role in {', '.join(missing)} needs a passed evaluation or a vetting "
+            "decision; give its basis in vetting_basis",
+            field="representative_roles",
+            bodies=missing,
+        )
+
+
+def clean_vetting(body: str, basis: str) -> tuple[str, str]:
+    if body not in REPRESENTATIVE_BODIES:
+        raise InvalidInput(
+            f"机构须为 {'/'.join(REPRESENTATIVE_BODIES)}",
+            f"body must be one of {list(REPRESENTATIVE_BODIES)}",
+            field="body",
+        )
+    basis = " ".join((basis or "").split())
+    if len(basis) < 4 or len(basis) > 500:
+        raise InvalidInput("审核依据须为4至500个字符", "The basis must be 4-500 characters", field="basis")
+    return body, basis
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; the registry stores UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

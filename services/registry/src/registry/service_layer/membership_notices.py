@@ -1,0 +1,107 @@
+"""Applies the NPC's and the CPPCC's membership notices (consumer of ``gateway.inbound.v1``).
+
+A confirmed deputyship or membership adds the role (at that body and level, since the day it
+took effect); an ended one removes it. The notice is the source: the role change's history names
+the agency and the notice id, and a confirmation is stored as the vetting record the role rests
+on (the body itself decided). The person is found by the keyed ID digest the gateway carries.
+
+A notice the registry cannot apply is parked in ``parked_notices`` and logged, never retried in
+a loop: no active person with that digest, a body or level it does not know, an agency speaking
+for another body than its own (the NPC confirms deputies, the CPPCC members), or a confirmation
+while the person's qualification in that body stands revoked (the registry refuses that role to
+everyone until the revocation ends; staff see the parked notice). A redelivered notice changes
+nothing (the consumer runner's processed events, and a role already in the state it asks for).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
+from chassis.events import Envelope
+from registry.adapters.tables import parked_notices, people
+from registry.domain import qualification as rules
+from registry.domain.categories import LEVELS, REPRESENTATIVE_BODIES
+from registry.service_layer import qualifications
+from registry.service_layer.unit_of_work import UnitOfWork, UowFactory
+
+CONFIRMED, ENDED = MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
+NOTICE_BODIES = ("npc", "cppcc")
+log = logging.getLogger(__name__)
+
+
+def membership_confirmed(uow_factory: UowFactory, envelope: Envelope) -> None:
+    _apply(uow_factory, envelope, confirmed=True)
+
+
+def membership_ended(uow_factory: UowFactory, envelope: Envelope) -> None:
+    _apply(uow_factory, envelope, confirmed=False)
+
+
+def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None:
+    data = envelope.data
+    body, level, notice_id = data["body"], data["level"], data["notice_id"]
+    with uow_factory(f"notice:{data['agency']}") as uow:
+        person_id = _person_with_digest(uow, data["id_digest"])
+        why = None if body in NOTICE_BODIES and level in LEVELS else "unknown_role"
+        why = why or (None if data["agency"] == body else "agency_not_body")
+        why = why or (None if person_id else "unknown_person")
+        if confirmed and not why and _revoked(uow, person_id, body):
+            why = "ineligible"
+        if why:
+            _park(uow, envelope, why)
+            uow.commit()
+            return
+        person = uow.people.get(person_id, for_update=True)
+        same_seat = [r for r in person.representative_roles if (r["body"], r["level"]) == (body, level)]
+        others = [r for r in person.representative_roles if r not in same_seat]
+        what = f"{REPRESENTATIVE_BODIES[body]}（{LEVELS[level]}）"
+        if confirmed:
+            role = {"body": body, "level": level, "title": data.get("title"), "since": data["effective_on"]}
+            changed = person.set_representative_roles([*others, role], f"{data['agency']} 通知 {notice_id}：确认{what}")
+            if changed and not same_seat:
+                received = dt.datetime.fromisoformat(data["received_at"])
+                basis = f"{data['agency']} 确认{what}，{data['effective_on']} 起"
+                vetting = rules.Vetting(body, "notice", basis, f"notice:{data['agency']}", received, notice_id)
+                qualifications.record_vettings(uow, person.id, [vetting])
+        else:
+            changed = bool(same_seat) and person.set_representative_roles(
+                others, f"{data['agency']} 通知 {notice_id}：{data['effective_on']} 起不再担任{what}"
+            )
+        if changed:
+            uow.people.save(person)
+            uow.track(person)
+        uow.commit()
+
+
+def _revoked(uow: UnitOfWork, person_id: str, body: str) -> bool:
+    today = dt.date.today()
+    return any(i.body == body and i.stands_on(today) for i in qualifications.ineligibilities_of(uow, person_id))
+
+
+def _person_with_digest(uow: UnitOfWork, digest: str) -> str | None:
+    query = sa.select(people.c.id).where(people.c.id_digest == digest, people.c.status == "active")
+    return uow.session.execute(query).scalar()
+
+
+def _park(uow: UnitOfWork, envelope: Envelope, why: str) -> None:
+    data = envelope.data
+    exists = uow.session.execute(
+        sa.select(parked_notices.c.notice_id).where(parked_notices.c.notice_id == data["notice_id"])
+    ).first()
+    if exists is None:
+        uow.session.execute(
+            parked_notices.insert().values(
+                notice_id=data["notice_id"],
+                event_type=envelope.type,
+                agency=data["agency"],
+                body=str(data["body"])[:20],
+                why=why,
+                received_at=dt.datetime.fromisoformat(data["received_at"]),
+                parked_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    log.warning("membership notice parked: %s (%s)", data["notice_id"], why)
