@@ -68,3 +68,8 @@ class Bilingual(str):
         obj = super().__new__(cls, en)
         obj.zh = zh
         return obj
+
+    def format(self, *args: object, **kwargs: object) -> Bilingual:
+        """Both texts formatted alike, so a marshmallow validator's ``error=Bilingual(...)`` (which
+        it fills with ``{input}``, ``{choices}`` ...) keeps its Chinese."""
+        return Bilingual(str.format(self, *args, **kwargs), self.zh.format(*args, **kwargs))

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from openapi_spec_validator import validate as validate_openapi
 
+from chassis.contracts import UNIT_CODE
 from chassis.errors import Bilingual, Conflict
 from chassis.http import create_service_app, current_principal, public
 from chassis.settings import BaseSettings
@@ -25,6 +26,8 @@ SETTINGS = BaseSettings(
 class ThingIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=10))
     count = fields.Integer(load_default=1)
+    unit = fields.String(validate=UNIT_CODE)
+    kind = fields.String(validate=validate.OneOf(["a", "b"], error=Bilingual("one of: {choices}", "须为：{choices}")))
 
     @validates("name")
     def no_x(self, value, **_):
@@ -95,6 +98,21 @@ def test_custom_validators_carry_both_languages(client):
     body = client.post("/things/", json={"name": "x"}, headers=bearer()).get_json()
     assert body["errors"][0]["message"] == "x 不是有效的事物"
     assert body["errors"][0]["message_en"] == "x is not a thing"
+
+
+def test_a_validators_bilingual_message_keeps_its_chinese_and_is_said_once(client):
+    """A unit code too short fails both its length and its pattern: one message, not the same one twice,
+    and each language in its own field (they were one string "中文 / English" in both)."""
+    body = client.post("/things/", json={"name": "y", "unit": "3707", "kind": "c"}, headers=bearer()).get_json()
+    by_field = {}
+    for e in body["errors"]:
+        by_field.setdefault(e["field"], []).append(e)
+    assert [(e["message"], e["message_en"]) for e in by_field["unit"]] == [
+        ("须为12位行政区划代码", "must be a 12-digit admin unit code")
+    ]
+    assert [(e["message"], e["message_en"]) for e in by_field["kind"]] == [("须为：a, b", "one of: a, b")]
+    assert "须为12位行政区划代码" in body["detail"] and "must be" not in body["detail"]
+    assert "12-digit" in body["detail_en"] and "须为" not in body["detail_en"]
 
 
 def test_domain_errors_map_to_their_status(client):

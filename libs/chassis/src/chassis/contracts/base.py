@@ -13,6 +13,8 @@ from typing import Any, cast
 
 from marshmallow import Schema, ValidationError, validate
 
+from chassis.errors import Bilingual
+
 
 class FullMatch(validate.Regexp):
     """``validate.Regexp`` matched against the whole value (``re.fullmatch``): with ``match``, a
@@ -24,10 +26,9 @@ class FullMatch(validate.Regexp):
         return value
 
 
-_NOT_A_UNIT = "须为12位行政区划代码 / must be a 12-digit admin unit code"
 #: The one validator of a 12-digit admin unit code, in events and in every API schema: ASCII
-#: digits only (not other scripts' digits), the whole value (no trailing newline).
-UNIT_CODE = [validate.Length(equal=12, error=_NOT_A_UNIT), FullMatch(r"^[0-9]{12}$", error=_NOT_A_UNIT)]
+#: digits only (not other scripts' digits), the whole value (no trailing newline); one message.
+UNIT_CODE = [FullMatch(r"^[0-9]{12}$", error=Bilingual("must be a 12-digit admin unit code", "须为12位行政区划代码"))]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -83,7 +83,7 @@ def flatten(messages: Any, location: str = "", path: str = "") -> list[dict[str,
         if all(isinstance(m, str) for m in messages):
             out += [
                 {"field": path or None, "location": location or None, "message": translate(m), "message_en": str(m)}
-                for m in messages
+                for m in dict.fromkeys(messages)  # two validators saying the same thing say it once
             ]
         else:
             for item in messages:

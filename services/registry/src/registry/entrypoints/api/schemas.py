@@ -6,6 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from webargs.fields import DelimitedList
 
 from chassis.contracts import UNIT_CODE, FullMatch
+from chassis.errors import Bilingual
 from registry.domain.categories import BASE_DATABASES, LEVELS, REPRESENTATIVE_BODIES
 from registry.service_layer.people import CONTACT_KINDS
 
@@ -39,7 +40,8 @@ class PersonFields(Schema):
     employer = fields.String(allow_none=True, validate=SHORT)
     position = fields.String(allow_none=True, validate=validate.Length(max=100))
     phone = fields.String(
-        allow_none=True, validate=FullMatch(r"^[0-9+\- ]{5,20}$", error="电话号码格式不正确 / bad phone")
+        allow_none=True,
+        validate=FullMatch(r"^[0-9+\- ]{5,20}$", error=Bilingual("not a phone number", "电话号码格式不正确")),
     )
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     needs = fields.String(allow_none=True, validate=validate.Length(max=4000))

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
+from chassis.errors import Bilingual
 from chassis.http import current_principal
 from chassis.http.limits import app_limiter
 from sharing_gateway.adapters.tables import rate_windows
@@ -55,7 +56,7 @@ class RecordQuery(RecordFilters):
 class ReportQuery(RecordFilters):
     format = fields.String(
         load_default="xlsx",
-        validate=validate.OneOf(["xlsx"], error="仅支持 xlsx 格式 / only the xlsx format is available"),
+        validate=validate.OneOf(["xlsx"], error=Bilingual("only the xlsx format is available", "仅支持 xlsx 格式")),
     )
 
 

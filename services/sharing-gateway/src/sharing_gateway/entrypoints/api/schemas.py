@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from chassis.catalogue import DECLARATIONS, SharingClass
-from chassis.contracts import all_contracts
+from chassis.contracts import UNIT_CODE, all_contracts
+from chassis.errors import Bilingual
 
 
 class FeedQuery(Schema):
@@ -103,21 +104,23 @@ class LedgerQuery(Schema):
 
 class CatalogueQuery(Schema):
     event_type = fields.String(
-        validate=validate.OneOf(sorted(c.type for c in all_contracts()), error="未知的事件类型 / unknown event type"),
+        validate=validate.OneOf(
+            sorted(c.type for c in all_contracts()), error=Bilingual("unknown event type", "未知的事件类型")
+        ),
         metadata={"description": "only this event type's fields"},
     )
     sharing = fields.String(
         data_key="class",
         validate=validate.OneOf(
             [c.value for c in SharingClass],
-            error="共享类型须为 unconditional、conditional 或 not_shared / class must be one of: {choices}",
+            error=Bilingual("class must be one of: {choices}", "共享类型须为 unconditional、conditional 或 not_shared"),
         ),
         metadata={"description": "unconditional (无条件共享), conditional (有条件共享) or not_shared (不予共享)"},
     )
     owner = fields.String(
         validate=validate.OneOf(
             sorted({d.owner.service for d in DECLARATIONS}),
-            error="未知的数据提供部门 / unknown owner; one of: {choices}",
+            error=Bilingual("unknown owner; one of: {choices}", "未知的数据提供部门，须为：{choices}"),
         ),
         metadata={"description": "the producing service: registry, evaluation, servicedesk, sharing-gateway"},
     )
@@ -163,11 +166,15 @@ class CataloguePage(Schema):
 class ExportQuery(Schema):
     format = fields.String(
         load_default="json",
-        validate=validate.OneOf(["json", "xlsx"], error="导出格式须为 json 或 xlsx / format must be json or xlsx"),
+        validate=validate.OneOf(
+            ["json", "xlsx"], error=Bilingual("format must be json or xlsx", "导出格式须为 json 或 xlsx")
+        ),
     )
 
 
-EVENT_TYPE = validate.OneOf(sorted(c.type for c in all_contracts()), error="未知的事件类型 / unknown event type")
+EVENT_TYPE = validate.OneOf(
+    sorted(c.type for c in all_contracts()), error=Bilingual("unknown event type", "未知的事件类型")
+)
 
 
 class RequestedItem(Schema):
@@ -188,7 +195,7 @@ class DataRequestIn(Schema):
     legal_basis = fields.String(required=True, validate=validate.Length(min=2, max=300))
     region = fields.String(
         required=True,
-        validate=validate.Regexp(r"^\d{12}$", error="区域须为12位行政区划代码 / region must be a 12-digit unit code"),
+        validate=UNIT_CODE,
         metadata={"description": "an admin-unit subtree inside your policy's region (at most the city's)"},
     )
     ends_on = fields.Date(required=True, metadata={"description": "the last day you need the data (at most a year)"})
@@ -205,13 +212,16 @@ class QuestionIn(Schema):
 class DecisionIn(Schema):
     outcome = fields.String(
         required=True,
-        validate=validate.OneOf(["approve", "narrow", "refuse"], error="须为 approve、narrow 或 refuse / {choices}"),
+        validate=validate.OneOf(
+            ["approve", "narrow", "refuse"],
+            error=Bilingual("must be one of: {choices}", "须为 approve、narrow 或 refuse"),
+        ),
     )
     items = fields.List(
         fields.Nested(RequestedItem), metadata={"description": "narrow: the items granted (a subset of those asked)"}
     )
     region = fields.String(
-        validate=validate.Regexp(r"^\d{12}$", error="区域须为12位行政区划代码 / region must be a 12-digit unit code"),
+        validate=UNIT_CODE,
         metadata={"description": "narrow: a region inside the one asked for"},
     )
     ends_on = fields.Date(metadata={"description": "narrow: an end no later than the one asked for"})
