@@ -184,9 +184,12 @@ def test_joint_meeting_decisions_need_a_justification_to_override(client, auth, 
         headers=auth(),
     )
     assert r.status_code == 201 and r.get_json()["computed_status"] == "bottom"
+    revocation_id = r.get_json()["id"]
     r = client.post(url, json={"person_id": "p1", "decision": "warning", "reason": "会议缺席较多"}, headers=auth())
     assert r.status_code == 201
     revoked = events(evaluation, "representative.qualification_revoked.v1")
-    assert [(d["person_id"], d["body"], d["meeting_id"]) for _, d in revoked] == [("p2", "cppcc", meeting["id"])]
+    assert [(d["person_id"], d["body"], d["meeting_id"], d["decision_id"]) for _, d in revoked] == [
+        ("p2", "cppcc", meeting["id"], revocation_id)  # the registry names the decision when it refuses the role
+    ]
     assert [d["person_id"] for _, d in events(evaluation, "representative.warned.v1")] == ["p1"]
     assert len(client.get(f"/meetings/{meeting['id']}", headers=auth()).get_json()["decisions"]) == 2

@@ -31,6 +31,8 @@ DECLARATION = TopicDeclaration(
         "round_id": unconditional("评价轮次编号", "round id"),
         "meeting_id": unconditional("联席评价会议编号", "joint evaluation meeting id"),
         "decided_at": unconditional("决定时间", "decided at"),
+        "decision_id": unconditional("评价决定编号", "decision id"),
+        "ineligible_until": conditional("资格恢复日期", "eligible again on"),
         "name": unconditional("轮次名称", "round name"),
         "scope_unit": unconditional("评价范围单位代码", "unit the round covers"),
         "state": unconditional("轮次状态", "round state"),

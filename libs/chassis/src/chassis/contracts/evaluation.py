@@ -1,7 +1,8 @@
 """Contracts of ``evaluation.v1`` that other services act on.
 
-The registry consumes ``qualification_revoked`` and drops the person's role in
-that body; the sharing gateway decides which agency sees which outcome.
+The registry consumes ``qualification_revoked``: it drops the person's role in that
+body and refuses to add it again until the ineligibility ends; it counts ``retained`` as a
+passed evaluation (凡进必评); the sharing gateway decides which agency sees which outcome.
 """
 
 from marshmallow import Schema, fields, validate
@@ -33,6 +34,17 @@ class RepresentativeDecision(Schema):
     round_id = fields.String(load_default=None, allow_none=True)
     meeting_id = fields.String(load_default=None, allow_none=True)
     decided_at = fields.DateTime(required=True)
+    decision_id = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "the meeting's decision record"}
+    )
+    ineligible_until = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "a revocation: the day the person may be recommended again; without it the registry "
+            "holds one five-year term from the decision"
+        },
+    )
 
 
 for _type, _summary in [
