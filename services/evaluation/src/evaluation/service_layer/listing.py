@@ -19,7 +19,7 @@ def scope_prefix(principal: Principal, unit: str | None) -> str:
     if unit is None:
         return principal.scope_prefix
     if not principal.sees(unit):
-        raise InvalidInput("统计范围超出您的管辖范围", "The unit is outside your scope", field="unit")
+        raise InvalidInput("所选单位超出您的管辖范围", "The unit is outside your scope", field="unit")
     return units.scope_prefix(unit)
 
 
