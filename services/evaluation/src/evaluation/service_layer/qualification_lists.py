@@ -22,8 +22,8 @@ from evaluation.domain.figures import FIGURE_OF
 from evaluation.service_layer.listing import aware, in_year, page, scope_prefix
 from evaluation.service_layer.unit_of_work import UowFactory
 
-#: Decision kinds a list may be filtered by: each kind, or the figure it adds to (``revoked`` is both revocations).
-OUTCOMES = tuple(FIGURE_OF) + tuple(sorted(set(FIGURE_OF.values()) - set(FIGURE_OF)))
+#: What the decisions list may be filtered by: a decision kind, or ``revoked`` for both revocations.
+OUTCOMES = (*FIGURE_OF, "revoked")
 
 
 def meetings_page(uow_factory: UowFactory, principal: Principal, filters: dict, limit: int, cursor: str | None):
@@ -83,7 +83,8 @@ def decisions_page(uow_factory: UowFactory, principal: Principal, filters: dict,
             if filters.get(field):
                 query = query.where(decisions.c[field] == filters[field])
         if filters.get("outcome"):
-            kinds = [k for k, figure in FIGURE_OF.items() if filters["outcome"] in (k, figure)]
+            wanted = filters["outcome"]
+            kinds = [k for k in FIGURE_OF if wanted == k or (wanted == "revoked" and decisions_rule.is_revocation(k))]
             query = query.where(decisions.c.decision.in_(kinds))
         found = page(uow.session, query, decisions.c.decided_at, decisions.c.id, limit, cursor)
     found["items"] = [_with_end(d) for d in found["items"]]
