@@ -136,11 +136,11 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
             "body": body["body"],
             "decision": body["decision"],
             "reason": body["reason"],
+            **({"ineligible_until": until.isoformat()} if until else {}),
             "round_id": meeting["round_id"],
             "meeting_id": meeting_id,
             "decided_at": now.isoformat(),
             "decision_id": row["id"],
-            **({"ineligible_until": until.isoformat()} if until else {}),
         },
     )
     return row
