@@ -23,6 +23,7 @@ from pathlib import Path
 
 from demo_api import Api, wait
 from demo_people import People, multipart, registry_workbook, units
+from demo_qualification import ineligibility, say_figures
 from demo_servicedesk import seed_servicedesk
 from sharing_gateway import notice_sender
 
@@ -126,12 +127,14 @@ def seed(
         evaluation.must(
             "POST",
             f"/meetings/{meeting['id']}/decisions",
-            {"person_id": r["person_id"], "decision": decision, "reason": "评价结果居末位，联席会议研究决定"},
+            {"person_id": r["person_id"], "decision": decision, "reason": "评价结果居末位，联席会议研究决定"}
+            | ineligibility(decision),
         )
     say(
         f"  evaluation: round published, {len(rows)} ranked, {len(bottom)} in the bottom share, "
         f"{min(len(bottom), 6)} meeting decisions"
     )
+    say_figures(evaluation, 2026, say)
 
     # 3. A court's violation notice through the gateway (the veto follows in evaluation).
     court = Api(urls["sharing-gateway"], api_key=agency_keys["court"])

@@ -32,6 +32,15 @@ def shows(key: str):
     return lambda r, seed: any(item.get("id") == seed[key] for item in r.get_json())
 
 
+def lists(key: str):
+    """The seeded object is among the items of a page."""
+    return lambda r, seed: any(item.get("id") == seed[key] for item in r.get_json()["items"])
+
+
+def item_units(field: str):
+    return lambda r: [item[field] for item in r.get_json()["items"]]
+
+
 def violation(on: str) -> dict:
     return {
         "case_reference": "(2026)001",
@@ -117,6 +126,34 @@ MATRIX = {
         refused=ACT_ON_ROUND,
     ),
     ("GET", "/meetings/{meeting_id}"): m.Rule(lambda c, h, s: c.get(f"/meetings/{s['meeting_id']}", headers=h)),
+    ("GET", "/meetings"): m.Rule(
+        lambda c, h, s: c.get("/meetings?year=2026", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=lists("meeting_id"),
+        listed_units=item_units("scope_unit"),
+    ),
+    ("GET", "/decisions"): m.Rule(
+        lambda c, h, s: c.get("/decisions?year=2026", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=lists("decision_id"),
+        listed_units=item_units("unit_code"),
+    ),
+    ("GET", "/violations"): m.Rule(
+        lambda c, h, s: c.get("/violations", headers=h),
+        roles=("evaluator", "reviewer"),  # a record of a breach of law is for those who act on evaluations
+        levels=m.ANY_LEVEL,
+        shows_object=lists("violation_id"),
+        listed_units=item_units("unit_code"),
+    ),
+    ("GET", "/qualification-figures"): m.Rule(
+        lambda c, h, s: c.get("/qualification-figures?year=2026", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, seed: r.get_json()["total"]["talks"] > 0,  # the seeded talk, counted
+        listed_units=lambda r: [row["unit_code"] for row in r.get_json()["rows"]],
+    ),
+    ("GET", "/qualification-figures.xlsx"): m.Rule(
+        lambda c, h, s: c.get("/qualification-figures.xlsx?year=2026", headers=h), levels=m.ANY_LEVEL
+    ),
     ("POST", "/meetings/{meeting_id}/decisions"): m.Rule(
         lambda c, h, s: c.post(f"/meetings/{s['meeting_id']}/decisions", json=s["decision"], headers=h),
         roles=EVALUATORS,

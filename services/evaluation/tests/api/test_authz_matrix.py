@@ -106,6 +106,10 @@ def seeded(tmp_path_factory):
     seed["round_meeting"] = client.post(
         "/meetings", json={**seed["meeting"], "round_id": seed["closed"]}, headers=town
     ).get_json()["id"]
+    talk = {"person_id": "t2", "decision": "talk", "reason": "约谈提醒"}
+    seed["decision_id"] = client.post(
+        f"/meetings/{seed['round_meeting']}/decisions", json=talk, headers=town
+    ).get_json()["id"]
     yield ev, client, seed
     ev.engine.dispose()
 
@@ -177,6 +181,15 @@ REFERENCES = [
         "rating tokens for another county's person in the town's round",
         lambda c, h, s: c.post(f"/rounds/{s['open']}/tokens", json={"person_id": "tx", "source": "public"}, headers=h),
         "evaluator",
+    ),
+    *(
+        m.Reference(
+            f"a list of a sibling town's {path}",
+            lambda c, h, s, path=path: c.get(f"/{path}?year=2026&unit={LEVELS['sibling']}", headers=h),
+            "evaluator",
+            refused=(422,),
+        )
+        for path in ("meetings", "decisions", "violations", "qualification-figures", "qualification-figures.xlsx")
     ),
     m.Reference(
         "a veto on another county's person",

@@ -142,7 +142,7 @@ meetings = sa.Table(
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False, index=True),
     sa.Column("bodies", sa.JSON, nullable=False, comment="participating bodies, e.g. npc, cppcc"),
     sa.Column("round_id", sa.String(36), sa.ForeignKey("rounds.id"), nullable=True),
     sa.Column("scope_unit", sa.String(12), nullable=False),
@@ -163,5 +163,7 @@ decisions = sa.Table(
     sa.Column("override_justification", sa.Text, nullable=True),
     sa.Column("decided_by", sa.String(100), nullable=False),
     sa.Column("decided_at", TZ, nullable=False),
+    sa.Column("unit_code", sa.String(12), nullable=True, index=True, comment="the person's unit when decided"),
+    sa.Column("ineligible_until", sa.Date, nullable=True, comment="a revocation: eligible again on this day"),
     sa.UniqueConstraint("meeting_id", "person_id", "body", name="uq_decision_per_person"),
 )

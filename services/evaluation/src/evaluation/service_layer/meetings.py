@@ -3,8 +3,9 @@
 Per person a meeting decides: retain, talk (约谈), warning (警示谈话), revoke the
 membership recommendation, or revoke the eligibility to be recommended. When a decision
 needs a justification and who may take it is ``domain.decisions``; a warning or a
-revocation is decided by staff whose unit contains the round's scope. Each decision is
-published on ``evaluation.v1`` for the registry and the gateway.
+revocation is decided by staff whose unit contains the round's scope; a revocation may name
+the day the person may be recommended again (``domain.ineligibility``). Each decision keeps
+the person's unit then, and is published on ``evaluation.v1`` for the registry and the gateway.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED, REPRESENTATIVE_WARNED
 from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.work_calendar import CST
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
 from evaluation.domain import decisions as decisions_rule
+from evaluation.domain import ineligibility
 from evaluation.service_layer.rounds import get_in
 from evaluation.service_layer.unit_of_work import UnitOfWork, UowFactory
 
@@ -105,6 +108,10 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
             computed_status=computed,
         )
     now = dt.datetime.now(dt.UTC)
+    until = body.get("ineligible_until")
+    refused = ineligibility.refusal(decisions_rule.is_revocation(body["decision"]), now.astimezone(CST).date(), until)
+    if refused:
+        raise InvalidInput(*refused, field="ineligible_until")
     row = dict(
         id=str(uuid.uuid4()),
         meeting_id=meeting_id,
@@ -116,6 +123,8 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
         override_justification=justification or None,
         decided_by=principal.subject,
         decided_at=now,
+        unit_code=person["unit_code"],
+        ineligible_until=until,
     )
     session.execute(decisions.insert(), row)
     uow.emit(
@@ -127,6 +136,7 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
             "body": body["body"],
             "decision": body["decision"],
             "reason": body["reason"],
+            **({"ineligible_until": until.isoformat()} if until else {}),
             "round_id": meeting["round_id"],
             "meeting_id": meeting_id,
             "decided_at": now.isoformat(),

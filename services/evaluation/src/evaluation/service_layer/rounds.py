@@ -81,10 +81,14 @@ def get(uow_factory: UowFactory, principal: Principal, round_id: str) -> dict:
         return get_in(uow, principal, round_id)
 
 
+def readable_by(principal: Principal, scope_unit: str) -> bool:
+    """Staff see rounds of their subtree, and rounds above them (reports then show only their rows)."""
+    return principal.sees(scope_unit) or units.in_subtree(scope_unit, principal.unit)
+
+
 def get_in(uow: UnitOfWork, principal: Principal, round_id: str) -> dict:
     row = uow.rounds.get(round_id)
-    # Staff see rounds of their subtree, and rounds above them (reports then show only their rows).
-    if row is None or not (principal.sees(row["scope_unit"]) or units.in_subtree(row["scope_unit"], principal.unit)):
+    if row is None or not readable_by(principal, row["scope_unit"]):
         raise NotFound("未找到该评价轮次", "No such round")
     return row
 
@@ -93,9 +97,7 @@ def listing(uow_factory: UowFactory, principal: Principal) -> list[dict]:
     """Rounds the caller can see (its subtree and the units above it), newest first."""
     with uow_factory() as uow:
         rows = uow.session.execute(sa.select(rounds).order_by(rounds.c.created_at.desc())).mappings().all()
-    return [
-        dict(r) for r in rows if principal.sees(r["scope_unit"]) or units.in_subtree(r["scope_unit"], principal.unit)
-    ]
+    return [dict(r) for r in rows if readable_by(principal, r["scope_unit"])]
 
 
 def transition(uow_factory: UowFactory, principal: Principal, round_id: str, action: str) -> dict:

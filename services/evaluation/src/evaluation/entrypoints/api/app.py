@@ -9,7 +9,7 @@ from chassis.http import create_service_app
 from chassis.http.people import people_blueprint
 from evaluation.adapters.tables import people
 from evaluation.bootstrap import Evaluation, bootstrap
-from evaluation.entrypoints.api import common, meetings, ratings, rounds, templates, violations
+from evaluation.entrypoints.api import common, meetings, qualification, ratings, rounds, templates, violations
 
 DESCRIPTION = """三评体系：官评、自评、民评；6类20项指标；一票否决；末位淘汰；联席评价。
 
@@ -27,6 +27,7 @@ def create_app(evaluation: Evaluation | None = None) -> Flask:
     service.app.extensions["evaluation"] = evaluation
     unknown = ("评价服务中没有此人（可能尚未从登记库同步）", "Evaluation does not know this person (yet)")
     people_view = people_blueprint(common.uow, people, unknown)
-    for blueprint in (templates.blp, rounds.blp, ratings.blp, violations.blp, meetings.blp, people_view):
+    blueprints = (templates.blp, rounds.blp, ratings.blp, violations.blp, meetings.blp, qualification.blp, people_view)
+    for blueprint in blueprints:
         service.api.register_blueprint(blueprint)
     return service.app

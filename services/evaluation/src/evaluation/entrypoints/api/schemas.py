@@ -9,6 +9,10 @@ from chassis.contracts import FullMatch
 from evaluation.domain.scoring import MISSING_RULES
 from evaluation.service_layer.meetings import EVENT_FOR
 
+#: Bodies that take part in a joint meeting, and bodies a decision is about.
+MEETING_BODIES = ("npc", "cppcc", "united_front", "discipline", "other")
+DECISION_BODIES = ("npc", "cppcc", "chamber", "democratic_party", "other")
+
 
 class RoundIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -142,7 +146,7 @@ class MeetingIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     held_on = fields.Date(required=True)
     bodies = fields.List(
-        fields.String(validate=validate.OneOf(["npc", "cppcc", "united_front", "discipline", "other"])),
+        fields.String(validate=validate.OneOf(MEETING_BODIES)),
         required=True,
         validate=validate.Length(min=1),
     )
@@ -152,11 +156,17 @@ class MeetingIn(Schema):
 class DecisionIn(Schema):
     person_id = fields.String(required=True)
     decision = fields.String(required=True, validate=validate.OneOf(list(EVENT_FOR)))
-    body = fields.String(
-        load_default="cppcc", validate=validate.OneOf(["npc", "cppcc", "chamber", "democratic_party", "other"])
-    )
+    body = fields.String(load_default="cppcc", validate=validate.OneOf(DECISION_BODIES))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
     override_justification = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    ineligible_until = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "a revocation only: the day the person may be recommended again, after the day of the "
+            "decision and at most five years (one term) later; without it the registry holds one term"
+        },
+    )
 
 
 class DecisionOut(Schema):
@@ -169,6 +179,8 @@ class DecisionOut(Schema):
     override_justification = fields.String(allow_none=True)
     decided_by = fields.String()
     decided_at = fields.DateTime()
+    unit_code = fields.String(allow_none=True, metadata={"description": "the person's unit when decided"})
+    ineligible_until = fields.Date(allow_none=True)
 
 
 class MeetingOut(Schema):

@@ -1,4 +1,4 @@
-"""Violations (违法违纪): record one with its evidence, rescind it; the veto follows in the service layer."""
+"""Violations (违法违纪): list them, record one with its evidence, rescind it; the veto follows in the service layer."""
 
 from __future__ import annotations
 
@@ -6,11 +6,25 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.http import current_principal
+from evaluation.entrypoints.api import list_schemas as ls
 from evaluation.entrypoints.api import schemas as s
 from evaluation.entrypoints.api.common import uow
-from evaluation.service_layer import violations
+from evaluation.service_layer import violation_list, violations
 
 blp = Blueprint("violations", __name__, description="违法违纪与一票否决 / violations and the veto")
+
+
+@blp.route("/violations")
+class ViolationList(MethodView):
+    @blp.arguments(ls.ViolationQuery, location="query")
+    @blp.response(200, ls.ViolationPage)
+    def get(self, args):
+        """Violations of people in your subtree (notices received, staff records) and the rounds they veto
+
+        Evaluators and reviewers only. Filter by `year` (occurred), `unit`, `status` (in_force, rescinded),
+        `source` (notice, staff), `agency`, `person_id`; `limit` and `cursor` page."""
+        limit, cursor = args.pop("limit"), args.pop("cursor")
+        return violation_list.violations_page(uow(), current_principal(), args, limit, cursor)
 
 
 @blp.route("/people/<person_id>/violations")
