@@ -91,7 +91,7 @@ def record_outcome(uow_factory: UowFactory, principal: Principal, event_id: str,
         uow.session.execute(outcomes.insert(), row)
         _history(uow, row, principal.subject, None, body.get("note"), now)
         uow.emit(OUTCOME_RECORDED, row["id"], _event_data(event, row, None, now))
-        shown = event_in(uow, principal, event_id)
+        shown = _outcome_shown(uow, row["id"])
         uow.commit()
         return shown
 
@@ -118,7 +118,7 @@ def move_outcome(uow_factory: UowFactory, principal: Principal, outcome_id: str,
         moved = {**row, "state": target}
         _history(uow, moved, principal.subject, row["state"], body.get("note"), now)
         uow.emit(OUTCOME_CHANGED, outcome_id, _event_data(event, moved, row["state"], now))
-        shown = event_in(uow, principal, row["event_id"])
+        shown = _outcome_shown(uow, outcome_id)
         uow.commit()
         return shown
 
@@ -142,25 +142,34 @@ def event_in(uow: UnitOfWork, principal: Principal, event_id: str) -> dict:
         .where(matchmaking_participants.c.event_id == event_id)
         .order_by(matchmaking_participants.c.id)
     ).mappings()
-    found = session.execute(
-        sa.select(outcomes).where(outcomes.c.event_id == event_id).order_by(outcomes.c.agreed_on, outcomes.c.id)
-    ).mappings()
-    listed = []
-    for o in found:
-        history = session.execute(
-            sa.select(
-                outcome_history.c.at,
-                outcome_history.c.actor,
-                outcome_history.c.from_state,
-                outcome_history.c.to_state,
-                outcome_history.c.note,
-            )
-            .where(outcome_history.c.outcome_id == o["id"])
-            .order_by(outcome_history.c.id)
-        ).mappings()
-        amount = None if o["amount_fen"] is None else rules.yuan(o["amount_fen"])
-        listed.append({**o, "amount_yuan": amount, "history": [dict(h) for h in history]})
+    found = (
+        session.execute(
+            sa.select(outcomes).where(outcomes.c.event_id == event_id).order_by(outcomes.c.agreed_on, outcomes.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    listed = [_outcome_shown(uow, o["id"], o) for o in found]
     return {**row, "participants": [dict(p) for p in who], "outcomes": listed}
+
+
+def _outcome_shown(uow: UnitOfWork, outcome_id: str, row=None) -> dict:
+    """An outcome with its amount as exact yuan text and its follow-up history."""
+    session = uow.session
+    row = row or session.execute(sa.select(outcomes).where(outcomes.c.id == outcome_id)).mappings().one()
+    history = session.execute(
+        sa.select(
+            outcome_history.c.at,
+            outcome_history.c.actor,
+            outcome_history.c.from_state,
+            outcome_history.c.to_state,
+            outcome_history.c.note,
+        )
+        .where(outcome_history.c.outcome_id == outcome_id)
+        .order_by(outcome_history.c.id)
+    ).mappings()
+    amount = None if row["amount_fen"] is None else rules.yuan(row["amount_fen"])
+    return {**row, "amount_yuan": amount, "history": [dict(h) for h in history]}
 
 
 def event_list(uow_factory: UowFactory, principal: Principal, args: dict) -> dict:

@@ -16,6 +16,7 @@ from servicedesk.entrypoints.api.matchmaking_schemas import (
     FiguresQuery,
     OutcomeIn,
     OutcomeMoveIn,
+    OutcomeOut,
 )
 from servicedesk.service_layer import matchmaking, matchmaking_figures
 
@@ -49,7 +50,7 @@ class Event(MethodView):
 @blp.route("/matchmaking/events/<event_id>/outcomes")
 class Outcomes(MethodView):
     @blp.arguments(OutcomeIn)
-    @blp.response(201, EventOut)
+    @blp.response(201, OutcomeOut)
     def post(self, body, event_id):
         """Record an outcome: a project signed or a loan granted (amount as exact yuan text), people placed"""
         return matchmaking.record_outcome(uow(), current_principal(), event_id, body)
@@ -58,7 +59,7 @@ class Outcomes(MethodView):
 @blp.route("/matchmaking/outcomes/<outcome_id>/state")
 class OutcomeState(MethodView):
     @blp.arguments(OutcomeMoveIn)
-    @blp.response(200, EventOut)
+    @blp.response(200, OutcomeOut)
     def post(self, body, outcome_id):
         """Follow an outcome up: agreed -> in_progress -> completed, or fallen_through"""
         return matchmaking.move_outcome(uow(), current_principal(), outcome_id, body)

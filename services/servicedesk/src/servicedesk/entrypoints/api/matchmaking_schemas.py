@@ -115,6 +115,7 @@ class OutcomeMoveIn(Schema):
 
 class OutcomeOut(Schema):
     id = fields.String()
+    event_id = fields.String()
     kind = fields.String()
     enterprise = fields.String()
     partner = fields.String(allow_none=True)
