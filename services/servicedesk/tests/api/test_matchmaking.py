@@ -123,6 +123,14 @@ def test_outcomes_followed_up_and_counted_in_the_years_figures(client, auth, tow
     assert next(d for t, d in sent if t == "matchmaking.outcome_recorded.v1")["amount_fen"] == 1_500_000_005
 
 
+def test_a_participant_from_another_town_is_masked_for_the_towns_staff(client, auth, town):
+    body = {**EVENT, "unit_code": TOWN_A, "participants": [{"role": "expert", "person_id": "law"}]}
+    created = client.post("/matchmaking/events", json=body, headers=auth(unit=COUNTY))
+    assert created.status_code == 201 and created.get_json()["participants"][0]["name"] == "刘律师"
+    seen = client.get(f"/matchmaking/events/{created.get_json()['id']}", headers=auth(unit=TOWN_A)).get_json()
+    assert seen["participants"][0]["name"] == "刘*师"
+
+
 def test_another_towns_staff_neither_see_nor_count_the_event(client, auth, town, desk):
     event = held(client, auth)
     outcome(client, auth, event, SIGNED)

@@ -74,6 +74,8 @@ def test_an_offer_is_found_by_field_and_town_and_masked_beyond_the_members_units
     assert find(client, auth, NEIGHBOUR, q="rongzi")["total"] == 1  # the field's pinyin
     assert find(client, auth, COUNTY, q="担保")["total"] == 1
     assert client.get(f"/resources/offers/{offer['id']}", headers=auth(unit=TOWN_B)).status_code == 404
+    reached = client.get(f"/resources/offers/{offer['id']}", headers=auth(unit=NEIGHBOUR)).get_json()
+    assert (reached["name"], reached["history"], reached["citations"]) == ("张*融", [], [])  # who handled it stays
 
 
 def test_withdrawal_by_the_members_units_only_keeps_the_history(client, auth, town, desk):

@@ -9,7 +9,7 @@ from servicedesk.domain import matchmaking as rules
 
 @pytest.mark.parametrize(
     ("text", "fen"),
-    [("23000000", 2_300_000_000), ("23000000.50", 2_300_000_050), ("0.01", 1), (" 1.1 ", 110), ("1e3", 100_000)],
+    [("23000000", 2_300_000_000), ("23000000.50", 2_300_000_050), ("0.01", 1), (" 1.1 ", 110), ("007.5", 750)],
 )
 def test_amounts_are_exact_integer_fen(text, fen):
     assert rules.to_fen(text) == fen
@@ -17,7 +17,26 @@ def test_amounts_are_exact_integer_fen(text, fen):
 
 
 @pytest.mark.parametrize(
-    "bad", [0.1, 100, "0", "-5.00", "1.001", "abc", "", "NaN", "Infinity", "100000000000.01", None, True]
+    "bad",
+    [
+        0.1,
+        100,
+        "0",
+        "0.00",
+        "-5.00",
+        "1.001",
+        "abc",
+        "",
+        "NaN",
+        "Infinity",
+        "1e3",
+        "١٢٣",
+        "1.",
+        ".5",
+        "100000000000.01",
+        None,
+        True,
+    ],
 )
 def test_floats_fractions_of_a_fen_and_nonsense_are_refused(bad):
     with pytest.raises(rules.BadAmount):

@@ -7,7 +7,8 @@ decimal text: a JSON number (a float on the way in) is refused, as are fractions
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 KINDS = {"investment_talent": "引资引智", "bank_enterprise": "银企对接", "technology": "科技对接"}
 PARTICIPANT_ROLES = {"enterprise": "企业", "bank": "金融机构", "expert": "专家", "project": "项目"}
@@ -23,6 +24,7 @@ MOVES = {
 }
 #: Ten billion yuan: more than any county signs at once; a larger figure is a typing error.
 MAX_FEN = 10_000_000_000 * 100
+_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")
 
 
 class IllegalMove(Exception):
@@ -42,21 +44,18 @@ def move(state: str, wanted: str) -> str:
 
 
 def to_fen(value: object) -> int:
-    """``"23000000.50"`` -> 2300000050. Only text: a float cannot hold every fen exactly."""
+    """``"23000000.50"`` -> 2300000050. Only text of ASCII digits with at most two decimals: a float
+    cannot hold every fen exactly, and exponents or other scripts' digits are no way to write money."""
     if not isinstance(value, str):
         raise BadAmount('send the amount as text, e.g. "1500000.00"')
-    try:
-        yuan = Decimal(value.strip())
-    except InvalidOperation:
-        raise BadAmount("not a number") from None
-    if not yuan.is_finite() or yuan <= 0:
+    if _AMOUNT.fullmatch(value.strip()) is None:
+        raise BadAmount("digits with at most two decimals (fen)")
+    fen = int(Decimal(value.strip()) * 100)
+    if fen <= 0:
         raise BadAmount("the amount must be positive")
-    fen = yuan * 100
-    if fen != fen.to_integral_value():
-        raise BadAmount("at most two decimals (fen)")
     if fen > MAX_FEN:
         raise BadAmount("the amount is implausibly large")
-    return int(fen)
+    return fen
 
 
 def yuan(fen: int) -> str:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import OUTCOME_CHANGED, OUTCOME_RECORDED
 from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.masking import mask_name
 from servicedesk.adapters.community_tables import (
     matchmaking_events,
     matchmaking_participants,
@@ -137,6 +138,7 @@ def event_in(uow: UnitOfWork, principal: Principal, event_id: str) -> dict:
             matchmaking_participants.c.organisation,
             matchmaking_participants.c.person_id,
             people.c.name,
+            people.c.unit_code,
         )
         .join(people, people.c.person_id == matchmaking_participants.c.person_id, isouter=True)
         .where(matchmaking_participants.c.event_id == event_id)
@@ -150,7 +152,17 @@ def event_in(uow: UnitOfWork, principal: Principal, event_id: str) -> dict:
         .all()
     )
     listed = [_outcome_shown(uow, o["id"], o) for o in found]
-    return {**row, "participants": [dict(p) for p in who], "outcomes": listed}
+    participants = [
+        {**{k: p[k] for k in ("role", "organisation", "person_id")}, "name": _name_for(principal, p)} for p in who
+    ]
+    return {**row, "participants": participants, "outcomes": listed}
+
+
+def _name_for(principal: Principal, participant) -> str | None:
+    """A participating person's name, masked for staff whose scope does not hold the person."""
+    if participant["name"] is None:
+        return None
+    return participant["name"] if principal.sees(participant["unit_code"]) else mask_name(participant["name"])
 
 
 def _outcome_shown(uow: UnitOfWork, outcome_id: str, row=None) -> dict:

@@ -140,11 +140,10 @@ def offer_in(uow: UnitOfWork, principal: Principal, offer_id: str) -> dict:
         .where(offer_citations.c.offer_id == offer_id)
         .order_by(offer_citations.c.cited_at)
     ).mappings()
-    return {
-        **shown(principal, row, member),
-        "history": [dict(h) for h in history],
-        "citations": [dict(c) for c in cited],
-    }
+    item = shown(principal, row, member)
+    if not item["serving"]:  # who handled it and which requests drew on it stay with the member's units
+        return {**item, "history": [], "citations": []}
+    return {**item, "history": [dict(h) for h in history], "citations": [dict(c) for c in cited]}
 
 
 def shown(principal: Principal, row, member) -> dict:
