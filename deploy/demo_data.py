@@ -7,8 +7,9 @@ else follows from the events: evaluation and the service desk learn the people f
 Kafka. Then a finished evaluation round (official, self and public ratings, published)
 with a joint meeting's decisions (a revocation the registry then holds against re-adding the
 role), a court's violation notice and the CPPCC's membership-ended notice through the gateway, service
-requests in every state, suggestions, the volunteer corps' branches and activities, and
-charity projects with donations.
+requests in every state, suggestions, the volunteer corps' branches and activities, charity
+projects with donations (one completed), members' resource offers and a matchmaking event with
+its outcomes.
 
 Run by ``make run`` (``Platform.seed_demo_data``, in ``demo_credentials``, calls ``seed``) with access tokens
 from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from demo_api import Api, wait
+from demo_community import seed_community
 from demo_people import People, multipart, registry_workbook, units
 from demo_qualification import ineligibility, say_figures
 from demo_servicedesk import seed_servicedesk
@@ -179,6 +181,7 @@ def seed(
     say("  gateway: the CPPCC's membership-ended notice sent (the registry drops the role)")
 
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
+    seed_community(desk, reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),

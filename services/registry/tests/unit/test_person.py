@@ -7,7 +7,6 @@ from chassis.contracts.registry import CATEGORY_JOINED, PERSON_REGISTERED, PERSO
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, InvalidInput
 from chassis.sensitive import check_event
-from registry.adapters import pinyin
 from registry.domain.person import Person
 
 ID = idnumber.make("370783", dt.date(1970, 1, 1), 5, "male")
@@ -137,12 +136,6 @@ def test_joining_or_leaving_a_religious_or_ethnic_database_emits_no_event():
     assert [r.event for r in p.recorded[1:]] == [None, None] and p.version == 3
     p.join_category("non_public_economy", dt.date(2026, 1, 1), None, "a")
     assert p.recorded[-1].event == CATEGORY_JOINED
-
-
-def test_pinyin_keys_for_minority_and_rare_names():
-    assert pinyin.full("艾克拜尔·米吉提") == "ai ke bai er mi ji ti"
-    assert pinyin.initials("张三") == "zs"
-    assert pinyin.full("𠀋") == "𠀋"
 
 
 def test_the_event_version_counts_emitted_events_only():

@@ -29,6 +29,12 @@ ACTIVITY = {
 }
 PROJECT = {"programme": "guangcai", "name": "助学项目", "unit_code": TOWN_A, "started_on": "2026-01-01"}
 DONATION = {"donor_person_id": "m2", "kind": "money", "value_yuan": "1000.00", "donated_on": "2026-02-01"}
+OFFER = {"person_id": "m1", "field": "financing", "kind": "expertise", "title": "融资咨询",
+         "description": "熟悉中小企业融资。", "visibility": "unit", "consent": True}  # fmt: skip
+MM_EVENT = {"kind": "bank_enterprise", "unit_code": TOWN_A, "held_on": "2026-04-16", "title": "银企对接会",
+            "participants": [{"role": "bank", "organisation": "寿光农商银行"}]}  # fmt: skip
+OUTCOME = {"kind": "loan_granted", "enterprise": "寿光蔬菜集团", "amount_yuan": "500000.00", "agreed_on": "2026-04-16"}
+YEAR = {"year": 2026, "unit": TOWN_A}
 
 
 def listed(key: str, items: str | None = "items"):
@@ -138,6 +144,64 @@ MATRIX = {
         ),
         roles=EDITORS,
         ok=201,
+    ),
+    ("POST", "/charity/projects/{project_id}/complete"): m.Rule(
+        lambda c, h, s: c.post(f"/charity/projects/{s['project']}/complete", json={}, headers=h), roles=EDITORS
+    ),
+    ("GET", "/resources/offers"): m.Rule(
+        lambda c, h, s: c.get("/resources/offers", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("offer"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/resources/offers"): m.Rule(
+        lambda c, h, s: c.post("/resources/offers", json={**OFFER, "person_id": "m2"}, headers=h),
+        roles=EDITORS,
+        ok=201,
+        out_of_scope=422,
+    ),
+    ("GET", "/resources/offers/{offer_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/resources/offers/{s['offer']}", headers=h)
+    ),
+    ("POST", "/resources/offers/{offer_id}/withdraw"): m.Rule(
+        lambda c, h, s: c.post(f"/resources/offers/{s['offer']}/withdraw", json={"by": "member"}, headers=h),
+        roles=EDITORS,
+    ),
+    ("POST", "/resources/offers/{offer_id}/citations"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/resources/offers/{s['offer']}/citations",
+            json={"subject": "request", "subject_id": s["request"]},
+            headers=h,
+        ),
+        roles=EDITORS,
+        ok=201,
+    ),
+    ("GET", "/matchmaking/events"): m.Rule(
+        lambda c, h, s: c.get("/matchmaking/events", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("mm_event"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/matchmaking/events"): m.Rule(
+        lambda c, h, s: c.post("/matchmaking/events", json=MM_EVENT, headers=h), roles=EDITORS, ok=201, out_of_scope=422
+    ),
+    ("GET", "/matchmaking/events/{event_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/matchmaking/events/{s['mm_event']}", headers=h)
+    ),
+    ("POST", "/matchmaking/events/{event_id}/outcomes"): m.Rule(
+        lambda c, h, s: c.post(f"/matchmaking/events/{s['mm_event']}/outcomes", json=OUTCOME, headers=h),
+        roles=EDITORS,
+        ok=201,
+    ),
+    ("POST", "/matchmaking/outcomes/{outcome_id}/state"): m.Rule(
+        lambda c, h, s: c.post(f"/matchmaking/outcomes/{s['outcome']}/state", json={"state": "completed"}, headers=h),
+        roles=EDITORS,
+    ),
+    ("GET", "/matchmaking/figures"): m.Rule(
+        lambda c, h, s: c.get("/matchmaking/figures", query_string=YEAR, headers=h), out_of_scope=422
+    ),
+    ("GET", "/matchmaking/figures.xlsx"): m.Rule(
+        lambda c, h, s: c.get("/matchmaking/figures.xlsx", query_string=YEAR, headers=h), out_of_scope=422
     ),
     ("GET", "/statistics"): m.Rule(
         lambda c, h, s: c.get(

@@ -1,8 +1,8 @@
 """The service desk's authorization matrix (``tests/support/authz_matrix.py``): every operation
-x role x unit level, against a member, a request, a suggestion, a branch, an activity and a
-charity project of town A; every list answer holds only rows of the caller's subtree (the
-other county has its own of each); and bodies that name another county's volunteer, branch
-or donor are refused and change nothing."""
+x role x unit level, against a member, a request, a suggestion, a branch, an activity, a charity
+project, an offer, a matchmaking event and its outcome of town A; every list answer holds only
+rows of the caller's subtree (the other county has its own of each); and bodies that name another
+county's volunteer, branch, donor, request, participant or event are refused and change nothing."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from services.servicedesk.tests.api.authz_rules import (
     DONATION,
     LEVELS,
     MATRIX,
+    MM_EVENT,
+    OFFER,
     OTHER_BRANCH,
     OTHER_TOWN,
+    OUTCOME,
     PROJECT,
     REQUEST,
     TOWN_A,
@@ -55,7 +58,10 @@ def seeded(tmp_path_factory):
     # the other county's branch, volunteer, request, activity, project and suggestion: never listed here
     made("/corps/branches", {**OTHER_BRANCH, "unit_code": OTHER_TOWN}, "code", other)
     made("/corps/volunteers", {"person_id": "mx", "branch_code": OTHER_BRANCH["code"]}, "person_id", other)
-    made("/requests", {**REQUEST, "person_id": "mx"}, headers=other)
+    other_request = made("/requests", {**REQUEST, "person_id": "mx"}, headers=other)
+    made("/resources/offers", {**OFFER, "person_id": "mx", "visibility": "county"}, headers=other)
+    other_event = made("/matchmaking/events", {**MM_EVENT, "unit_code": OTHER_TOWN}, headers=other)
+    made(f"/matchmaking/events/{other_event}/outcomes", OUTCOME, headers=other)
     made("/activities", {**ACTIVITY, "unit_code": OTHER_TOWN, "volunteers": [{"person_id": "mx", "hours": "2"}]},
          headers=other)  # fmt: skip
     made("/charity/projects", {**PROJECT, "unit_code": OTHER_TOWN}, headers=other)
@@ -65,6 +71,11 @@ def seeded(tmp_path_factory):
         "request": made("/requests", REQUEST),
         "activity": made("/activities", ACTIVITY),
         "project": made("/charity/projects", PROJECT),
+        "offer": made("/resources/offers", OFFER),
+        "mm_event": (mm_event := made("/matchmaking/events", MM_EVENT)),
+        "outcome": made(f"/matchmaking/events/{mm_event}/outcomes", OUTCOME),
+        "other_request": other_request,
+        "other_event": other_event,
         "suggestion": suggestion.get_json()["id"],
         "receipt": suggestion.get_json()["receipt_code"],
     }
@@ -115,6 +126,42 @@ REFERENCES = [
         lambda c, h, s: c.post("/requests", json={**REQUEST, "person_id": "mx"}, headers=h),
         "editor",
         refused=(422,),
+    ),
+    m.Reference(
+        "an offer published for another county's person",
+        lambda c, h, s: c.post("/resources/offers", json={**OFFER, "person_id": "mx"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "an offer linked to another county's corps branch",
+        lambda c, h, s: c.post("/resources/offers", json={**OFFER, "branch_code": "xb"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "an offer cited by another county's request",
+        lambda c, h, s: c.post(
+            f"/resources/offers/{s['offer']}/citations",
+            json={"subject": "request", "subject_id": s["other_request"]},
+            headers=h,
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "another county's person named as a matchmaking participant",
+        lambda c, h, s: c.post(
+            "/matchmaking/events", json={**MM_EVENT, "participants": [{"role": "expert", "person_id": "mx"}]}, headers=h
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "an outcome recorded on another county's event",
+        lambda c, h, s: c.post(f"/matchmaking/events/{s['other_event']}/outcomes", json=OUTCOME, headers=h),
+        "editor",
+        refused=(404,),
     ),
     m.Reference(
         "a project whose unit code ends in a newline",

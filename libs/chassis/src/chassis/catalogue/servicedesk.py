@@ -1,6 +1,7 @@
-"""The catalogue of ``servicedesk.v1``: the handling of requests, suggestions, activities and
-donations is work data (unconditional); who asked, rated, volunteered or donated is personal
-(conditional). A request's category can name a health matter ("medical") and is not shared."""
+"""The catalogue of ``servicedesk.v1``: the handling of requests, suggestions, activities,
+donations, offers and matchmaking outcomes is work data (unconditional); who asked, rated,
+volunteered, donated or offered, and which enterprise was helped (a sole trader's business bears
+a name), is personal (conditional). A request's category can name a health matter ("medical") and is not shared."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ DECLARATION = TopicDeclaration(
         events.SUGGESTION_ADOPTED: "建言献策采纳",
         events.ACTIVITY_RECORDED: "志愿服务活动",
         events.DONATION_RECORDED: "公益捐赠",
+        events.OFFER_PUBLISHED: "成员资源发布",
+        events.OFFER_WITHDRAWN: "成员资源撤回",
+        events.OUTCOME_RECORDED: "对接成果登记",
+        events.OUTCOME_CHANGED: "对接成果进展变更",
     },
     fields={
         "request_id": unconditional("诉求编号", "request id"),
@@ -60,5 +65,16 @@ DECLARATION = TopicDeclaration(
         "donor_person_id": conditional("捐赠人编号", "donor's person id"),
         "value_yuan": conditional("捐赠金额（元）", "value in yuan"),
         "donated_on": unconditional("捐赠日期", "donated on"),
+        "offer_id": unconditional("资源编号", "offer id"),
+        "field": unconditional("专长领域", "field of expertise"),
+        "visibility": unconditional("共享范围", "shared with"),
+        "withdrawn_by": unconditional("撤回方", "withdrawn by"),
+        "outcome_id": unconditional("对接成果编号", "outcome id"),
+        "matchmaking_id": unconditional("对接活动编号", "matchmaking event id"),
+        "matchmaking_kind": unconditional("对接类型", "matchmaking kind"),
+        "enterprise": conditional("受助企业名称", "enterprise helped"),
+        "amount_fen": unconditional("签约或贷款金额（分）", "amount in fen"),
+        "people_placed": unconditional("引进或安置人数", "people placed"),
+        "agreed_on": unconditional("达成日期", "agreed on"),
     },
 )

@@ -1,5 +1,5 @@
 """Contracts of ``servicedesk.v1``: service requests, urgent incidents, suggestions,
-volunteer activities and donations.
+volunteer activities, donations, members' resource offers and matchmaking outcomes.
 
 The gateway routes ``incident.urgent`` to public security's emergency coordination
 feed (masked name and unit only); evaluation may read activities and donations as
@@ -26,6 +26,10 @@ SUGGESTION_ANSWERED = PREFIX + "suggestion.answered.v1"
 SUGGESTION_ADOPTED = PREFIX + "suggestion.adopted.v1"
 ACTIVITY_RECORDED = PREFIX + "activity.recorded.v1"
 DONATION_RECORDED = PREFIX + "donation.recorded.v1"
+OFFER_PUBLISHED = PREFIX + "offer.published.v1"
+OFFER_WITHDRAWN = PREFIX + "offer.withdrawn.v1"
+OUTCOME_RECORDED = PREFIX + "matchmaking.outcome_recorded.v1"
+OUTCOME_CHANGED = PREFIX + "matchmaking.outcome_changed.v1"
 
 
 class RequestEvent(Schema):
@@ -103,5 +107,48 @@ for _type, _schema, _summary in [
     (SUGGESTION_ADOPTED, SuggestionEvent, "A suggestion was marked adopted or not adopted."),
     (ACTIVITY_RECORDED, ActivityRecorded, "A volunteer service activity was recorded."),
     (DONATION_RECORDED, DonationRecorded, "A charity donation (money or in kind) was recorded."),
+]:
+    register(EventContract(_type, SERVICEDESK, _schema, _summary))
+
+
+class OfferEvent(Schema):
+    """A member's offer (成员资源共享) by person id only: no name, no description text."""
+
+    offer_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "the member's unit"})
+    field = fields.String(required=True, metadata={"description": "the field of expertise, e.g. financing"})
+    kind = fields.String(required=True, metadata={"description": "expertise, resources, funds, venue or jobs"})
+    visibility = fields.String(required=True, validate=validate.OneOf(["unit", "town", "county"]))
+    withdrawn_by = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["member", "staff"]))
+    at = fields.DateTime(required=True)
+
+
+class OutcomeEvent(Schema):
+    """A matchmaking outcome (引资引智, 银企对接, 科技对接) and its follow-up state; money in integer fen."""
+
+    outcome_id = fields.String(required=True)
+    matchmaking_id = fields.String(required=True)
+    matchmaking_kind = fields.String(
+        required=True, validate=validate.OneOf(["investment_talent", "bank_enterprise", "technology"])
+    )
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "the organising unit"})
+    kind = fields.String(required=True, validate=validate.OneOf(["project_signed", "loan_granted", "people_placed"]))
+    enterprise = fields.String(required=True, metadata={"description": "the enterprise helped"})
+    amount_fen = fields.Integer(load_default=None, allow_none=True, metadata={"description": "exact, in fen"})
+    people_placed = fields.Integer(load_default=None, allow_none=True)
+    agreed_on = fields.Date(required=True)
+    state = fields.String(
+        required=True, validate=validate.OneOf(["agreed", "in_progress", "completed", "fallen_through"])
+    )
+    previous_state = fields.String(load_default=None, allow_none=True)
+    at = fields.DateTime(required=True)
+
+
+for _type, _schema, _summary in [
+    (OFFER_PUBLISHED, OfferEvent, "A member's offer of expertise or resources was published to the directory."),
+    (OFFER_WITHDRAWN, OfferEvent, "A member's offer was withdrawn (by the member or by staff)."),
+    (OUTCOME_RECORDED, OutcomeEvent, "A matchmaking event's outcome was recorded."),
+    (OUTCOME_CHANGED, OutcomeEvent, "A matchmaking outcome's follow-up state changed."),
 ]:
     register(EventContract(_type, SERVICEDESK, _schema, _summary))

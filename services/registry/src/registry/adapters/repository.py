@@ -8,10 +8,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from chassis import idnumber, sensitive
+from chassis import idnumber, pinyin, sensitive
 from chassis.digests import DigestKey
 from chassis.errors import Conflict, NotFound, PreconditionFailed
-from registry.adapters import pinyin
 from registry.adapters.tables import admin_units, memberships, people
 from registry.domain.fields import Membership
 from registry.domain.person import Person

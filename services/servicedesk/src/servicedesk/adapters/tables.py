@@ -147,6 +147,9 @@ projects = sa.Table(
     sa.Column("started_on", sa.Date, nullable=False),
     sa.Column("description", sa.Text, nullable=True),
     sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False, server_default="ongoing", comment="ongoing or completed"),
+    sa.Column("completed_on", sa.Date, nullable=True),
+    sa.Column("completed_by", sa.String(100), nullable=True),
 )
 
 donations = sa.Table(

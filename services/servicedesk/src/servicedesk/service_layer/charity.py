@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import DONATION_RECORDED
-from chassis.errors import InvalidInput, NotFound
+from chassis.errors import Conflict, InvalidInput, NotFound
 from chassis.work_calendar import CST
 from servicedesk.adapters.tables import beneficiaries, donations, people, projects
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
@@ -149,3 +149,23 @@ def record_beneficiaries(uow_factory: UowFactory, principal: Principal, project_
         session.execute(beneficiaries.insert(), row)
         uow.commit()
         return row
+
+
+def complete_project(uow_factory: UowFactory, principal: Principal, project_id: str, body: dict) -> dict:
+    """Mark a project completed (once), so the figures can say how many projects were completed."""
+    principal.require_role("editor")
+    with uow_factory() as uow:
+        p = project_in(uow, principal, project_id)
+        if p["state"] == "completed":
+            raise Conflict("该项目已完成", "The project is already completed", state=p["state"])
+        completed_on = body.get("completed_on") or dt.datetime.now(CST).date()
+        if completed_on < p["started_on"]:
+            raise InvalidInput("完成日期早于项目开始日期", "completed_on is before started_on", field="completed_on")
+        uow.session.execute(
+            projects.update()
+            .where(projects.c.id == project_id, projects.c.state == "ongoing")
+            .values(state="completed", completed_on=completed_on, completed_by=principal.subject)
+        )
+        done = project_in(uow, principal, project_id)
+        uow.commit()
+        return done

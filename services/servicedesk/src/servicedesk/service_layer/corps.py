@@ -27,7 +27,7 @@ ACTIVITY_KINDS = {
 }
 
 
-def _active_person(uow: UnitOfWork, principal: Principal, person_id: str) -> dict:
+def active_person(uow: UnitOfWork, principal: Principal, person_id: str) -> dict:
     """The person, if active and within the caller's scope; one answer for unknown and out of scope."""
     session = uow.session
     row = session.execute(sa.select(people).where(people.c.person_id == person_id)).mappings().first()
@@ -80,7 +80,7 @@ def enrol(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
     principal.require_role("editor")
     with uow_factory() as uow:
         session = uow.session
-        person = _active_person(uow, principal, body["person_id"])
+        person = active_person(uow, principal, body["person_id"])
         _branch_in_scope(uow, principal, body["branch_code"])
         row = dict(
             person_id=person["person_id"],

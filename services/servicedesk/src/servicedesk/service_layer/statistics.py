@@ -1,6 +1,6 @@
 """Figures for the department's annual report, for any period and unit subtree: problems
-solved by category, activities held, people served, volunteer hours, projects,
-enterprises, donations and the people they helped."""
+solved by category, activities held, people served, volunteer hours, projects (and
+those completed in the period), enterprises, donations and the people they helped."""
 
 from __future__ import annotations
 
@@ -82,6 +82,9 @@ def report(uow_factory: UowFactory, principal: Principal, start: dt.date, end: d
                 .group_by(beneficiaries.c.kind)
             ).all()
         )
+        completed = conn.execute(
+            sa.select(sa.func.count()).where(in_scope, projects.c.completed_on.between(start, end))
+        ).scalar()
         money, in_kind = Decimal(gifts[2]).quantize(CENT), Decimal(gifts[3]).quantize(CENT)
         return {
             "unit": unit,
@@ -101,6 +104,7 @@ def report(uow_factory: UowFactory, principal: Principal, start: dt.date, end: d
             },
             "charity": {
                 "projects_with_donations": gifts[0],
+                "projects_completed": completed,
                 "enterprises": gifts[1],
                 "money_yuan": money,
                 "in_kind_yuan": in_kind,

@@ -10,6 +10,7 @@ from servicedesk.entrypoints.api.common import uow
 from servicedesk.entrypoints.api.community_schemas import (
     BeneficiaryIn,
     BeneficiaryOut,
+    CompletionIn,
     DonationIn,
     DonationOut,
     ProjectIn,
@@ -58,3 +59,12 @@ class Beneficiaries(MethodView):
     def post(self, body, project_id):
         """Record people helped: pupils sponsored, elderly visited, families helped"""
         return charity.record_beneficiaries(uow(), current_principal(), project_id, body)
+
+
+@blp.route("/charity/projects/<project_id>/complete")
+class Completion(MethodView):
+    @blp.arguments(CompletionIn)
+    @blp.response(200, ProjectOut)
+    def post(self, body, project_id):
+        """Mark the project completed (counted in the statistics' projects completed)"""
+        return charity.complete_project(uow(), current_principal(), project_id, body)

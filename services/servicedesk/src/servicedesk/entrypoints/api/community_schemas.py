@@ -138,10 +138,16 @@ class ProjectOut(Schema):
     unit_code = fields.String()
     started_on = fields.Date()
     description = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "ongoing or completed"})
+    completed_on = fields.Date(allow_none=True)
     donations = fields.Integer()
     enterprises = fields.Integer()
     total_yuan = fields.Decimal(as_string=True)
     beneficiaries = fields.Dict()
+
+
+class CompletionIn(Schema):
+    completed_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
 
 
 class DonationIn(Schema):

@@ -1,4 +1,5 @@
-"""Pinyin keys for sorting and searching Chinese names (pypinyin).
+"""Pinyin keys for sorting and searching Chinese names and words (pypinyin): the registry's people
+search and the service desk's resource directory share them.
 
 ``艾克拜尔·米吉提`` -> full ``ai ke bai er mi ji ti``, initials ``akbemjt``. Characters
 pypinyin does not know (rare ones) fall back to themselves, so nothing is lost.
@@ -36,3 +37,14 @@ def initials(text: str) -> str:
 
 def compact(text: str) -> str:
     return "".join(syllables(text))
+
+
+def matches(query: str, *texts: str | None) -> bool:
+    """Whether ``query`` (characters, full pinyin with or without spaces, or initials, any case) occurs in
+    one of ``texts``: ``rongzi``, ``rz`` and ``融资`` all find ``融资担保``."""
+    wanted = "".join(query.lower().split())
+    if not wanted:
+        return True
+    return any(
+        wanted in "".join(t.lower().split()) or wanted in compact(t) or wanted in initials(t) for t in texts if t
+    )
