@@ -35,6 +35,7 @@ NEW_PERSON = person_body(unit_code=TOWN_A, id_number=new_id_number())
 CSV = "姓名,性别,出生日期,身份证号码,行政区划代码\n".encode()
 CPPCC = [{"body": "cppcc", "level": "county", "title": "委员"}]
 OTHER_CADRE = {"subject": "li.gang", "name": "李刚", "unit": TOWN_A}
+CLOSE = {"state": "done", "outcome": "已走访"}
 FOLLOW_UP = {"due_on": dt.date.today().isoformat(), "note": "走访了解诉求"}
 _BELOW_COUNTY = ("own", "child", "sibling", "other county")  # each a town or a community
 _COUNTY_ONLY = {"levels": frozenset({"parent"}), "refused": dict.fromkeys(_BELOW_COUNTY, 403)}
@@ -157,7 +158,9 @@ MATRIX = {
         lambda c, h, s: c.get(f"/imports/{s['job']}/errors.xlsx", headers=h), roles=EDITORS
     ),
     # Contacts (联系人): the person's subtree, like every person's record.
-    ("GET", "/people/{person_id}/cadre"): m.Rule(lambda c, h, s: c.get(f"/people/{s['rep']}/cadre", headers=h), roles=READERS),
+    ("GET", "/people/{person_id}/cadre"): m.Rule(
+        lambda c, h, s: c.get(f"/people/{s['rep']}/cadre", headers=h), roles=READERS
+    ),
     ("PUT", "/people/{person_id}/cadre"): m.Rule(
         lambda c, h, s: c.put(f"/people/{s['rep']}/cadre", json={"cadre": OTHER_CADRE}, headers=h), roles=EDITORS
     ),
@@ -172,7 +175,7 @@ MATRIX = {
         listed_units=lambda r: [t["unit_code"] for t in r.get_json()["items"]],
     ),
     ("POST", "/follow-ups/{follow_up_id}/close"): m.Rule(
-        lambda c, h, s: c.post(f"/follow-ups/{s['follow_up']}/close", json={"state": "done", "outcome": "已走访"}, headers=h),
+        lambda c, h, s: c.post(f"/follow-ups/{s['follow_up']}/close", json=CLOSE, headers=h),
         roles=EDITORS,
     ),
     ("GET", "/follow-ups/overdue-counts"): m.Rule(
@@ -203,8 +206,10 @@ MATRIX = {
 def park_a_notice(reg) -> str:
     """A CPPCC confirmation for an ID number nobody holds: parked by the membership-notice consumer."""
     digest = idnumber.digest(new_id_number(), reg.settings.id_digest_key())
-    data = {"notice_id": "CPPCC-2026-117", "agency": "cppcc", "id_digest": digest, "body": "cppcc", "level": "county",
-            "title": "委员", "effective_on": "2026-11-01", "received_at": dt.datetime.now(dt.UTC).isoformat()}  # fmt: skip
+    data = {
+        **{"notice_id": "CPPCC-2026-117", "agency": "cppcc", "id_digest": digest, "body": "cppcc", "level": "county"},
+        **{"title": "委员", "effective_on": "2026-11-01", "received_at": dt.datetime.now(dt.UTC).isoformat()},
+    }
     envelope = Envelope.new(type=MEMBERSHIP_CONFIRMED, source="/tongxin/sharing-gateway", subject=digest, data=data)
     membership_notices.membership_confirmed(reg.uow, envelope)
     return data["notice_id"]
