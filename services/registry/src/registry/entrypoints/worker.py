@@ -1,5 +1,5 @@
 """The registry worker: outbox relay, evaluation-outcome and membership-notice consumers,
-spreadsheet import jobs and the reminders of follow-ups falling due (every minute).
+spreadsheet import jobs and the reminders of follow-ups falling due (``FOLLOW_UP_REMINDER_INTERVAL``).
 
     registry-worker            # runs until SIGTERM or Ctrl-C, then stops cleanly
 
@@ -20,8 +20,6 @@ from registry.bootstrap import Registry, bootstrap, exit_if_key_changed
 from registry.service_layer import evaluation_outcomes, membership_notices
 from registry.service_layer.follow_up_reminders import remind_due
 
-REMINDER_INTERVAL_SECONDS = 60
-
 
 def build(registry: Registry) -> list:
     s, engine = registry.settings, registry.engine
@@ -38,7 +36,7 @@ def build(registry: Registry) -> list:
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, outcomes),
         worker.consumer(s, engine, processed_events, "membership-notices", GATEWAY_INBOUND, notices),
         registry.import_runner(),
-        worker.Every(REMINDER_INTERVAL_SECONDS, "follow-up reminders", lambda: remind_due(registry.uow)),
+        worker.Every(s.follow_up_reminder_interval, "follow-up reminders", lambda: remind_due(registry.uow)),
     ]
 
 
