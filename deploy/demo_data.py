@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from demo_api import Api, wait
+from demo_contacts import seed_contacts
 from demo_people import People, multipart, registry_workbook, units
 from demo_servicedesk import seed_servicedesk
 from sharing_gateway import notice_sender
@@ -176,6 +177,7 @@ def seed(
     say("  gateway: the CPPCC's membership-ended notice sent (the registry drops the role)")
 
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
+    seed_contacts(registry, reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),
