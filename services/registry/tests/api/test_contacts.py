@@ -34,7 +34,7 @@ def assign(client, auth, pid, cadre=TOWN_CADRE, **kw):
 
 
 def plan(client, auth, pid, days=3, note="回访了解企业融资需求", **kw):
-    due = (today_in_china() + dt.timedelta(days=days)).isoformat()
+    due = (today_in_china(dt.datetime.now(dt.UTC)) + dt.timedelta(days=days)).isoformat()
     return client.post(f"/people/{pid}/follow-ups", json={"due_on": due, "note": note}, headers=auth(**kw))
 
 

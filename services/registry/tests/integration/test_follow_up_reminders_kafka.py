@@ -61,7 +61,7 @@ def test_a_follow_up_falling_due_is_reminded_once_over_kafka(live, kafka):
     pid = client.post("/people", json=body, headers=headers).get_json()["id"]
     cadre = {"cadre": {"subject": "wang.li", "name": "王丽", "unit": SHENGCHENG}}
     assert client.put(f"/people/{pid}/cadre", json=cadre, headers=headers).status_code == 200
-    day = lambda n: (today_in_china() + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    day = lambda n: (today_in_china(dt.datetime.now(dt.UTC)) + dt.timedelta(days=n)).isoformat()  # noqa: E731
     due = client.post(f"/people/{pid}/follow-ups", json={"due_on": day(-1), "note": "回访"}, headers=headers)
     client.post(f"/people/{pid}/follow-ups", json={"due_on": day(5), "note": "下周回访"}, headers=headers)
 

@@ -26,8 +26,9 @@ STATES = (OPEN, DONE, NOT_DONE)
 CLOSED = (DONE, NOT_DONE)
 
 
-def today_in_china(now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(CST).date()
+def today_in_china(now: dt.datetime) -> dt.date:
+    """The day staff live in (China Standard Time) at the instant ``now``."""
+    return now.astimezone(CST).date()
 
 
 def end_of_week(day: dt.date) -> dt.date:

@@ -107,7 +107,7 @@ def cadres_of(uow_factory: UowFactory, principal: Principal, person_id: str) -> 
 def plan_follow_up(uow_factory: UowFactory, principal: Principal, person_id: str, due_on: dt.date, note: str) -> int:
     """Plan the next follow-up of a representative who has a responsible cadre (409 without one)."""
     principal.require_role(*WRITE_ROLES)
-    liaison.check_due_day(due_on, liaison.today_in_china())
+    liaison.check_due_day(due_on, liaison.today_in_china(dt.datetime.now(dt.UTC)))
     with uow_factory(principal.subject) as uow:
         _active_person(uow, principal, person_id)
         if current_cadre(uow, person_id) is None:

@@ -63,12 +63,12 @@ def follow_up(uow_factory: UowFactory, principal: Principal, follow_up_id: int) 
         row = uow.session.execute(_tasks(principal, None).where(follow_ups.c.id == follow_up_id)).mappings().first()
     if row is None:
         raise NotFound("未找到该回访计划", "No such follow-up")
-    return _task(row, liaison.today_in_china())
+    return _task(row, liaison.today_in_china(dt.datetime.now(dt.UTC)))
 
 
 def task_list(uow_factory: UowFactory, principal: Principal, f: TaskFilters, limit: int, cursor: str | None) -> dict:
     principal.require_role(*READ_ROLES)
-    today = liaison.today_in_china()
+    today = liaison.today_in_china(dt.datetime.now(dt.UTC))
     query = _tasks(principal, f.unit)
     if f.cadre:
         query = query.where(responsible_cadres.c.cadre_subject == (principal.subject if f.cadre == "me" else f.cadre))
@@ -108,7 +108,7 @@ def _task(row, today: dt.date) -> dict:
 def overdue_by_unit(uow_factory: UowFactory, principal: Principal, unit: str | None = None) -> dict:
     """Open follow-ups and overdue ones (planned before today, China time) per child unit of ``unit``."""
     principal.require_role(*READ_ROLES)
-    prefix, today = _within(principal, unit), liaison.today_in_china()
+    prefix, today = _within(principal, unit), liaison.today_in_china(dt.datetime.now(dt.UTC))
     unit = unit or principal.unit
     width = _CHILD_PREFIX[units.level(unit)]
     child = sa.func.substr(people.c.unit_code, 1, width).label("child")
