@@ -186,3 +186,20 @@ def test_a_follow_up_falling_due_is_reminded_once_with_references_only(client, a
     assert not {"note", "person_name", "cadre_name", "name"} & set(data)
     tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     assert remind_due(registry.uow, now=tomorrow) == 1  # the one planned two days on, when its day comes
+
+
+def test_an_archived_persons_follow_ups_leave_the_lists_the_counts_and_the_reminders(
+    client, auth, registry, representative
+):
+    pid = representative()
+    assign(client, auth, pid)
+    task = plan(client, auth, pid, days=-2).get_json()
+    version = client.get(f"/people/{pid}", headers=auth()).headers["ETag"]
+    archived = client.post(f"/people/{pid}/archive", json={"reason": "调离"}, headers=auth(**{"If-Match": version}))
+    assert archived.status_code == 200, archived.get_json()
+    assert client.get("/follow-ups", headers=auth()).get_json()["items"] == []
+    assert client.get("/follow-ups/overdue-counts", headers=auth()).get_json()["overdue"] == 0
+    assert remind_due(registry.uow) == 0
+    problem(plan(client, auth, pid), 409)
+    with registry.engine.connect() as conn:
+        assert conn.execute(sa.select(follow_ups.c.state).where(follow_ups.c.id == task["id"])).scalar() == "open"

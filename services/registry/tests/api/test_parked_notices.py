@@ -122,3 +122,17 @@ def test_dismissing_needs_a_reason_and_an_admin_happens_once_and_the_metric_coun
     metrics = client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
     assert 'tongxin_registry_parked_notices{why="unknown_person"} 1.0' in metrics
     assert 'tongxin_registry_parked_notices{why="unknown_role"} 0.0' in metrics
+
+
+def test_a_notice_parked_before_its_content_was_kept_can_only_be_dismissed(client, auth, registry):
+    notice = park(registry)
+    with registry.engine.begin() as conn:
+        conn.execute(parked_notices.update().values(notice=None))
+    r = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=auth(roles=["admin"]))
+    assert r.status_code == 409 and r.mimetype == "application/problem+json"
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
+    assert count(registry, parked_notice_actions) == 0
+    dismissed = client.post(
+        f"/parked-notices/{notice['notice_id']}/dismiss", json={"reason": "旧通知"}, headers=auth(roles=["admin"])
+    )
+    assert dismissed.get_json()["state"] == "dismissed" and dismissed.get_json()["level"] is None

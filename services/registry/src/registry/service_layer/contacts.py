@@ -27,7 +27,8 @@ _CADRE_FIELDS = ("cadre_subject", "cadre_name", "cadre_unit", "reason", "assigne
 def _active_person(uow: UnitOfWork, principal: Principal, person_id: str):
     person = load_in_scope(uow, principal, person_id)
     if person.status != "active":
-        raise Conflict("该人员档案已归档或合并", "The person's record is archived or merged", status=person.status)
+        what = ("该人员档案已归档或合并", "The person's record is archived or merged")
+        raise Conflict(*what, record_status=person.status)
     return person
 
 

@@ -4,7 +4,8 @@ A task list is a cadre's ("my follow-ups due this week") or a unit's, confined i
 caller's subtree; open follow-ups come by planned day, so the overdue ones lead, then by id, with
 a keyset cursor. A follow-up's cadre is the person's current responsible cadre: when the cadre
 changes, the open follow-ups go with the person to the new one. Overdue counts are by child unit
-of the unit asked for, the figure the supervision will measure.
+of the unit asked for, the figure the supervision will measure. A person archived or merged
+away leaves both (their follow-ups stay readable one by one).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def follow_up(uow_factory: UowFactory, principal: Principal, follow_up_id: int) 
 def task_list(uow_factory: UowFactory, principal: Principal, f: TaskFilters, limit: int, cursor: str | None) -> dict:
     principal.require_role(*READ_ROLES)
     today = liaison.today_in_china(dt.datetime.now(dt.UTC))
-    query = _tasks(principal, f.unit)
+    query = _tasks(principal, f.unit).where(people.c.status == "active")  # archived people have no tasks
     if f.cadre:
         query = query.where(responsible_cadres.c.cadre_subject == (principal.subject if f.cadre == "me" else f.cadre))
     if f.person_id:
@@ -116,7 +117,7 @@ def overdue_by_unit(uow_factory: UowFactory, principal: Principal, unit: str | N
     query = (
         sa.select(child, sa.func.count(), overdue)
         .select_from(follow_ups.join(people, people.c.id == follow_ups.c.person_id))
-        .where(people.c.unit_code.like(prefix + "%"), follow_ups.c.state == liaison.OPEN)
+        .where(people.c.unit_code.like(prefix + "%"), people.c.status == "active", follow_ups.c.state == liaison.OPEN)
         .group_by(child)
     )
     with uow_factory(principal.subject) as uow:
