@@ -49,7 +49,9 @@ def _cadre(row) -> dict:
     return {k: row[k] for k in _CADRE_FIELDS}
 
 
-def assign_cadre(uow_factory: UowFactory, principal: Principal, person_id: str, cadre: liaison.Cadre, reason):
+def assign_cadre(
+    uow_factory: UowFactory, principal: Principal, person_id: str, cadre: liaison.Cadre, reason: str | None
+) -> dict:
     """Make ``cadre`` the representative's responsible cadre; the one before stays in the history."""
     principal.require_role(*WRITE_ROLES)
     with uow_factory(principal.subject) as uow:
@@ -63,12 +65,8 @@ def assign_cadre(uow_factory: UowFactory, principal: Principal, person_id: str, 
                 field="cadre.unit",
             )
         current = current_cadre(uow, person_id)
-        same = current and (current["cadre_subject"], current["cadre_name"], current["cadre_unit"]) == (
-            cadre.subject,
-            cadre.name,
-            cadre.unit,
-        )
-        if not same:
+        held = current and (current["cadre_subject"], current["cadre_name"], current["cadre_unit"])
+        if held != (cadre.subject, cadre.name, cadre.unit):  # the same cadre again changes nothing
             now = dt.datetime.now(dt.UTC)
             uow.session.execute(
                 responsible_cadres.update()
