@@ -24,6 +24,7 @@ from pathlib import Path
 
 from demo_api import Api, wait
 from demo_community import seed_community
+from demo_contacts import seed_contacts
 from demo_people import People, multipart, registry_workbook, units
 from demo_qualification import ineligibility, say_figures
 from demo_servicedesk import seed_servicedesk
@@ -182,6 +183,7 @@ def seed(
 
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
     seed_community(desk, reps, say)
+    seed_contacts(registry, reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),

@@ -73,6 +73,7 @@ def platform(request, tmp_path_factory):
             pytest.skip("PostgreSQL not available here")
         urls = {s.name: pg.new_database() for s in SERVICES}
     os.environ["SLA_SWEEP_INTERVAL"] = "1"
+    os.environ["FOLLOW_UP_REMINDER_INTERVAL"] = "1"  # the registry's sweep for follow-ups falling due
     # A work calendar with no rest days, so the SLA breach scenario sees its clock run on any day.
     os.environ["WORK_CALENDAR_FILE"] = str(every_day_a_working_day(tmp_path_factory.mktemp("calendar")))
     os.environ["GUNICORN_ACCESS_LOG"] = "-"  # gunicorn's access log too, for the log grep (test_privacy)

@@ -25,6 +25,7 @@ from chassis.topics import (
     FEED_PREFIX,
     GATEWAY_CHECKPOINTS,
     GATEWAY_INBOUND,
+    REGISTRY_LIAISON,
     REGISTRY_PERSON,
     REGISTRY_PROCESSING,
     SERVICEDESK,
@@ -80,7 +81,12 @@ SERVICES: dict[str, Principal] = {
     p.name: p
     for p in (
         # The registry applies evaluation outcomes and the NPC's and CPPCC's membership notices.
-        Principal("registry", produces=(REGISTRY_PERSON, REGISTRY_PROCESSING), consumes=(EVALUATION, GATEWAY_INBOUND)),
+        # It also reminds of follow-ups falling due (``registry.liaison.v1``; no reader yet).
+        Principal(
+            "registry",
+            produces=(REGISTRY_PERSON, REGISTRY_PROCESSING, REGISTRY_LIAISON),
+            consumes=(EVALUATION, GATEWAY_INBOUND),
+        ),
         Principal("evaluation", produces=(EVALUATION,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
         Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON,)),
         Principal(

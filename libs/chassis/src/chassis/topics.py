@@ -20,6 +20,8 @@ REGISTRY_PERSON = "registry.person.v1"
 #: The registry's processing of sensitive data (reveals, exports that included it): who, whose, which
 #: fields, for what purpose, never the values. Only the gateway reads it (a person's disclosure record).
 REGISTRY_PROCESSING = "registry.processing.v1"
+#: The registry's contacts work (联系人): a representative's follow-up falling due, by reference only.
+REGISTRY_LIAISON = "registry.liaison.v1"
 EVALUATION = "evaluation.v1"
 SERVICEDESK = "servicedesk.v1"
 GATEWAY_INBOUND = "gateway.inbound.v1"
@@ -41,7 +43,15 @@ AGENCIES = ("court", "public_security", "npc", "cppcc")
 #: Topics keyed by an aggregate id whose every record is the aggregate's whole state.
 ENTITY_TOPICS = (REGISTRY_PERSON,)
 #: The topics services write through their outboxes (feeds aside).
-SERVICE_TOPICS = (REGISTRY_PERSON, REGISTRY_PROCESSING, EVALUATION, SERVICEDESK, GATEWAY_INBOUND, SUPERVISION)
+SERVICE_TOPICS = (
+    REGISTRY_PERSON,
+    REGISTRY_PROCESSING,
+    REGISTRY_LIAISON,
+    EVALUATION,
+    SERVICEDESK,
+    GATEWAY_INBOUND,
+    SUPERVISION,
+)
 
 DAY_MS = 24 * 60 * 60 * 1000
 EVENT_RETENTION_DAYS = 30

@@ -25,6 +25,8 @@ class RegistrySettings(BaseSettings):
     import_batch_size: int = 500
     #: Seconds an uploaded import file (full ID numbers, religion) is kept after its job ends.
     import_file_retention_seconds: int = 600
+    #: Seconds between the worker's sweeps for follow-ups falling due (each reminded once).
+    follow_up_reminder_interval: float = 60.0
 
     def id_digest_key(self) -> DigestKey:
         return DigestKey(self.id_digest_key_id, self.id_digest_secret)

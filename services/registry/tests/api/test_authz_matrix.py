@@ -8,9 +8,13 @@ import io
 
 import pytest
 
+from chassis import idnumber
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED
+from chassis.events import Envelope
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
 from registry.entrypoints.api.app import create_app
+from registry.service_layer import membership_notices
 from registry.service_layer.units import load_shipped_units
 from services.registry.tests.support import new_id_number, person_body
 from tests.support import authz_matrix as m
@@ -29,6 +33,14 @@ LEVELS = {
 READERS, EDITORS, ADMINS = ("viewer", "editor"), ("editor",), ("admin",)
 NEW_PERSON = person_body(unit_code=TOWN_A, id_number=new_id_number())
 CSV = "姓名,性别,出生日期,身份证号码,行政区划代码\n".encode()
+CPPCC = [{"body": "cppcc", "level": "county", "title": "委员"}]
+OTHER_CADRE = {"subject": "li.gang", "name": "李刚", "unit": TOWN_A}
+CLOSE = {"state": "done", "outcome": "已走访"}
+FOLLOW_UP = {"due_on": dt.date.today().isoformat(), "note": "走访了解诉求"}
+_BELOW_COUNTY = ("own", "child", "sibling", "other county")  # each a town or a community
+_COUNTY_ONLY = {"levels": frozenset({"parent"}), "refused": dict.fromkeys(_BELOW_COUNTY, 403)}
+DEPARTMENT_READ = {"roles": ("admin", "auditor"), **_COUNTY_ONLY}
+DEPARTMENT_ACT = {"roles": ADMINS, **_COUNTY_ONLY}
 
 
 def v(h: dict, version: int) -> dict:
@@ -145,12 +157,62 @@ MATRIX = {
     ("GET", "/imports/{job_id}/errors.xlsx"): m.Rule(
         lambda c, h, s: c.get(f"/imports/{s['job']}/errors.xlsx", headers=h), roles=EDITORS
     ),
+    # Contacts (联系人): the person's subtree, like every person's record.
+    ("GET", "/people/{person_id}/cadre"): m.Rule(
+        lambda c, h, s: c.get(f"/people/{s['rep']}/cadre", headers=h), roles=READERS
+    ),
+    ("PUT", "/people/{person_id}/cadre"): m.Rule(
+        lambda c, h, s: c.put(f"/people/{s['rep']}/cadre", json={"cadre": OTHER_CADRE}, headers=h), roles=EDITORS
+    ),
+    ("POST", "/people/{person_id}/follow-ups"): m.Rule(
+        lambda c, h, s: c.post(f"/people/{s['rep']}/follow-ups", json=FOLLOW_UP, headers=h), roles=EDITORS, ok=201
+    ),
+    ("GET", "/follow-ups"): m.Rule(
+        lambda c, h, s: c.get("/follow-ups", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, s: any(t["id"] == s["follow_up"] for t in r.get_json()["items"]),
+        listed_units=lambda r: [t["unit_code"] for t in r.get_json()["items"]],
+    ),
+    ("POST", "/follow-ups/{follow_up_id}/close"): m.Rule(
+        lambda c, h, s: c.post(f"/follow-ups/{s['follow_up']}/close", json=CLOSE, headers=h),
+        roles=EDITORS,
+    ),
+    ("GET", "/follow-ups/overdue-counts"): m.Rule(
+        lambda c, h, s: c.get("/follow-ups/overdue-counts", query_string={"unit": TOWN_A}, headers=h),
+        roles=READERS,
+        out_of_scope=422,
+    ),
+    # Parked notices belong to no unit: county-level admins act, auditors read.
+    ("GET", "/parked-notices"): m.Rule(lambda c, h, s: c.get("/parked-notices", headers=h), **DEPARTMENT_READ),
+    ("GET", "/parked-notices/{notice_id}/actions"): m.Rule(
+        lambda c, h, s: c.get(f"/parked-notices/{s['notice']}/actions", headers=h), **DEPARTMENT_READ
+    ),
+    ("POST", "/parked-notices/{notice_id}/reapply"): m.Rule(
+        lambda c, h, s: c.post(f"/parked-notices/{s['notice']}/reapply", json={}, headers=h), **DEPARTMENT_ACT
+    ),
+    ("POST", "/parked-notices/{notice_id}/dismiss"): m.Rule(
+        lambda c, h, s: c.post(f"/parked-notices/{s['notice']}/dismiss", json={"reason": "重复通知"}, headers=h),
+        **DEPARTMENT_ACT,
+    ),
     ("GET", "/people/export.xlsx"): m.Rule(
         lambda c, h, s: c.get("/people/export.xlsx", query_string={"purpose": "年度核对名单"}, headers=h),
         roles=READERS,
         levels=m.ANY_LEVEL,
     ),
 }
+
+
+def park_a_notice(reg) -> str:
+    """A CPPCC confirmation for an ID number nobody holds: parked by the membership-notice consumer."""
+    digest = idnumber.digest(new_id_number(), reg.settings.id_digest_key())
+    data = {
+        **{"notice_id": "CPPCC-2026-117", "agency": "cppcc", "id_digest": digest, "body": "cppcc", "level": "county"},
+        **{"title": "委员", "effective_on": "2026-11-01", "received_at": dt.datetime.now(dt.UTC).isoformat()},
+    }
+    envelope = Envelope.new(type=MEMBERSHIP_CONFIRMED, source="/tongxin/sharing-gateway", subject=digest, data=data)
+    membership_notices.membership_confirmed(reg.uow, envelope)
+    return data["notice_id"]
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +239,13 @@ def seeded(tmp_path_factory):
     assert client.post("/people", json=body, headers=sibling).status_code == 201
     assert client.post(f"/people/{seed['archived']}/archive", json={}, headers=v1(town)).status_code == 200
     assert client.post("/units", json={"code": EMPTY_UNIT, "name": "空社区"}, headers=town).status_code == 201
+    seed["rep"] = register(name="孙丽", representative_roles=CPPCC, vetting_basis="换届考察合格")
+    cadre = {"cadre": {"subject": "wang.li", "name": "王丽", "unit": TOWN_A}}
+    assert client.put(f"/people/{seed['rep']}/cadre", json=cadre, headers=town).status_code == 200
+    planned = client.post(f"/people/{seed['rep']}/follow-ups", json=FOLLOW_UP, headers=town)
+    assert planned.status_code == 201, planned.get_json()
+    seed["follow_up"] = planned.get_json()["id"]
+    seed["notice"] = park_a_notice(reg)
     job = upload(client, town)
     assert job.status_code == 202, job.get_json()
     seed["job"] = job.get_json()["id"]

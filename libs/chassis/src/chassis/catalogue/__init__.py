@@ -10,7 +10,7 @@ import functools
 import json
 from importlib import resources
 
-from chassis.catalogue import evaluation, gateway, registry, servicedesk, supervision
+from chassis.catalogue import evaluation, gateway, liaison, registry, servicedesk, supervision
 from chassis.catalogue.model import (
     CatalogueError,
     FieldClass,
@@ -42,6 +42,7 @@ __all__ = [
 DECLARATIONS = (
     registry.DECLARATION,
     registry.PROCESSING,
+    liaison.DECLARATION,
     evaluation.DECLARATION,
     servicedesk.DECLARATION,
     gateway.INBOUND,

@@ -237,4 +237,9 @@ parked_notices = sa.Table(
     ),
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("parked_at", TZ, nullable=False),
+    # Since 0005: the notice itself (to re-apply it) and staff's handling (``service_layer.parked_notices``).
+    sa.Column("notice", sa.JSON, nullable=True, comment="the notice's data, kept to re-apply it"),
+    sa.Column("state", sa.String(10), nullable=False, server_default="parked", comment="parked, applied or dismissed"),
+    sa.Column("handled_by", sa.String(100), nullable=True),
+    sa.Column("handled_at", TZ, nullable=True),
 )

@@ -1,5 +1,5 @@
-"""The registry worker: outbox relay, evaluation-outcome and membership-notice consumers, and
-spreadsheet import jobs.
+"""The registry worker: outbox relay, evaluation-outcome and membership-notice consumers,
+spreadsheet import jobs and the reminders of follow-ups falling due (``FOLLOW_UP_REMINDER_INTERVAL``).
 
     registry-worker            # runs until SIGTERM or Ctrl-C, then stops cleanly
 
@@ -18,6 +18,7 @@ from chassis.unit_of_work import joined
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap, exit_if_key_changed
 from registry.service_layer import evaluation_outcomes, membership_notices
+from registry.service_layer.follow_up_reminders import remind_due
 
 
 def build(registry: Registry) -> list:
@@ -35,13 +36,14 @@ def build(registry: Registry) -> list:
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, outcomes),
         worker.consumer(s, engine, processed_events, "membership-notices", GATEWAY_INBOUND, notices),
         registry.import_runner(),
+        worker.Every(s.follow_up_reminder_interval, "follow-up reminders", lambda: remind_due(registry.uow)),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     registry = bootstrap()
     checks = [lambda: exit_if_key_changed(registry)]
-    description = "relay, evaluation-outcome and membership-notice consumers, import jobs"
+    description = "relay, evaluation-outcome and membership-notice consumers, import jobs, follow-up reminders"
     return worker.main(registry.settings, lambda: build(registry), description, argv=argv, checks=checks)
 
 

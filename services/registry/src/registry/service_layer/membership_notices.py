@@ -41,7 +41,13 @@ def membership_ended(uow_factory: UowFactory, envelope: Envelope) -> None:
     _apply(uow_factory, envelope, confirmed=False)
 
 
-def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None:
+def apply_notice(uow_factory: UowFactory, envelope: Envelope) -> str | None:
+    """Apply a notice of either kind (staff re-applying a parked one); returns why it stays parked."""
+    return _apply(uow_factory, envelope, confirmed=envelope.type == CONFIRMED)
+
+
+def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> str | None:
+    """Apply the notice, or park it; returns why it was parked (None: applied)."""
     data = envelope.data
     body, level, notice_id = data["body"], data["level"], data["notice_id"]
     with uow_factory(f"notice:{data['agency']}") as uow:
@@ -54,7 +60,7 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
         if why:
             _park(uow, envelope, why)
             uow.commit()
-            return
+            return why
         person = uow.people.get(person_id, for_update=True)
         same_seat = [r for r in person.representative_roles if (r["body"], r["level"]) == (body, level)]
         others = [r for r in person.representative_roles if r not in same_seat]
@@ -75,6 +81,7 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
             uow.people.save(person)
             uow.track(person)
         uow.commit()
+        return None
 
 
 def _revoked(uow: UnitOfWork, person_id: str, body: str) -> bool:
@@ -102,6 +109,7 @@ def _park(uow: UnitOfWork, envelope: Envelope, why: str) -> None:
                 why=why,
                 received_at=dt.datetime.fromisoformat(data["received_at"]),
                 parked_at=dt.datetime.now(dt.UTC),
+                notice=dict(data),
             )
         )
     log.warning("membership notice parked: %s (%s)", data["notice_id"], why)

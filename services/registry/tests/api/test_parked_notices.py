@@ -1,0 +1,138 @@
+"""Parked membership notices on each database: county-level admins and auditors list them (no ID
+digest in the answer), admins re-apply one (still parked with why, or applied once the person is
+registered) or dismiss one, each action audited; the metric counts what is still parked; anyone
+else is refused and nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from chassis import idnumber
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
+from chassis.events import Envelope
+from registry.adapters.liaison_tables import parked_notice_actions
+from registry.adapters.tables import parked_notices
+from registry.service_layer import membership_notices
+from services.registry.tests.support import COUNTY, DONGGUAN, SHENGCHENG, count, new_id_number
+
+
+def park(registry, event_type=MEMBERSHIP_CONFIRMED, id_number=None, **extra):
+    digest = idnumber.digest(id_number or new_id_number(), registry.settings.id_digest_key())
+    data = {
+        "notice_id": f"CPPCC-{uuid.uuid4().hex[:8]}",
+        "agency": "cppcc",
+        "id_digest": digest,
+        "body": "cppcc",
+        "level": "county",
+        "title": "委员",
+        "effective_on": "2026-11-01",
+        "received_at": dt.datetime.now(dt.UTC).isoformat(),
+        **extra,
+    }
+    envelope = Envelope.new(type=event_type, source="/tongxin/sharing-gateway", subject=digest, data=data)
+    getattr(membership_notices, event_type.split(".")[-2])(registry.uow, envelope)
+    return data
+
+
+def state(registry, notice_id):
+    with registry.engine.connect() as conn:
+        query = sa.select(parked_notices.c.state, parked_notices.c.why).where(parked_notices.c.notice_id == notice_id)
+        return tuple(conn.execute(query).one())
+
+
+def test_admins_and_auditors_of_the_county_list_parked_notices_without_the_id_digest(client, auth, registry):
+    first, second = park(registry), park(registry, MEMBERSHIP_ENDED)
+    page = client.get("/parked-notices", query_string={"limit": 1}, headers=auth(roles=["auditor"])).get_json()
+    assert [n["notice_id"] for n in page["items"]] == [first["notice_id"]]
+    rest = client.get("/parked-notices", query_string={"cursor": page["next_cursor"]}, headers=auth(roles=["admin"]))
+    assert [n["notice_id"] for n in rest.get_json()["items"]] == [second["notice_id"]]
+    item = page["items"][0]
+    assert [item[k] for k in ("kind", "why", "level", "state")] == ["confirmed", "unknown_person", "county", "parked"]
+    assert "id_digest" not in item and first["id_digest"] not in rest.get_data(as_text=True) + str(page)
+    for headers, status in [
+        (auth(roles=["editor"]), 403),
+        (auth(roles=["admin"], unit=SHENGCHENG), 403),  # a town admin: parked notices belong to no town
+    ]:
+        r = client.get("/parked-notices", headers=headers)
+        assert r.status_code == status and r.mimetype == "application/problem+json"
+    bad = client.get("/parked-notices", query_string={"state": "lost"}, headers=auth(roles=["admin"]))
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+
+
+def test_a_notice_re_applied_stays_parked_until_its_person_is_registered_then_applies_once(
+    client, auth, registry, create
+):
+    id_number = new_id_number()
+    notice = park(registry, id_number=id_number)
+    admin = auth(roles=["admin"], sub="county.admin")
+    still = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={"note": "再试"}, headers=admin)
+    assert still.status_code == 200, still.get_json()
+    assert (still.get_json()["state"], still.get_json()["why"]) == ("parked", "unknown_person")
+    pid = create(unit_code=DONGGUAN, id_number=id_number)["id"]
+    applied = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=admin)
+    assert applied.get_json()["state"] == "applied" and applied.get_json()["handled_by"] == "county.admin"
+    roles = client.get(f"/people/{pid}", headers=auth()).get_json()["representative_roles"]
+    assert [(r["body"], r["level"]) for r in roles] == [("cppcc", "county")]
+    again = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=admin)
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+    actions = client.get(f"/parked-notices/{notice['notice_id']}/actions", headers=auth(roles=["auditor"])).get_json()
+    assert [(a["action"], a["outcome"], a["why"], a["actor"]) for a in actions] == [
+        ("reapply", "still_parked", "unknown_person", "county.admin"),
+        ("reapply", "applied", None, "county.admin"),
+    ]
+
+
+def test_a_notice_for_a_person_outside_the_callers_scope_is_refused_and_nothing_changes(client, auth, registry, create):
+    id_number = new_id_number()
+    notice = park(registry, id_number=id_number)
+    pid = create(unit_code=DONGGUAN, id_number=id_number)["id"]
+    other_county = auth(roles=["admin"], unit="370782000000")
+    r = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=other_county)
+    assert r.status_code == 403 and r.mimetype == "application/problem+json"
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
+    assert client.get(f"/people/{pid}", headers=auth()).get_json()["representative_roles"] == []
+    assert count(registry, parked_notice_actions) == 0
+
+
+def test_dismissing_needs_a_reason_and_an_admin_happens_once_and_the_metric_counts_what_is_left(client, auth, registry):
+    kept, dropped = park(registry), park(registry, level="village")
+    url = f"/parked-notices/{dropped['notice_id']}/dismiss"
+    for body, headers, status in [
+        ({}, auth(roles=["admin"]), 422),
+        ({"reason": ""}, auth(roles=["admin"]), 422),
+        ({"reason": "级别有误，已请政协重发"}, auth(roles=["auditor"]), 403),
+        ({"reason": "级别有误，已请政协重发"}, auth(roles=["admin"], unit=SHENGCHENG), 403),
+    ]:
+        r = client.post(url, json=body, headers=headers)
+        assert r.status_code == status and r.mimetype == "application/problem+json", r.get_json()
+    assert state(registry, dropped["notice_id"]) == ("parked", "unknown_role")
+    assert count(registry, parked_notice_actions) == 0
+    done = client.post(url, json={"reason": "级别有误，已请政协重发"}, headers=auth(roles=["admin"]))
+    assert done.status_code == 200 and done.get_json()["state"] == "dismissed"
+    assert client.post(url, json={"reason": "再次"}, headers=auth(roles=["admin"])).status_code == 409
+    missing = client.post("/parked-notices/nope/dismiss", json={"reason": "x"}, headers=auth(roles=["admin"]))
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    listed = client.get("/parked-notices", headers=auth(roles=["admin"], unit=COUNTY)).get_json()["items"]
+    assert [n["notice_id"] for n in listed] == [kept["notice_id"]]
+
+    token = registry.settings.metrics_token
+    metrics = client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
+    assert 'tongxin_registry_parked_notices{why="unknown_person"} 1.0' in metrics
+    assert 'tongxin_registry_parked_notices{why="unknown_role"} 0.0' in metrics
+
+
+def test_a_notice_parked_before_its_content_was_kept_can_only_be_dismissed(client, auth, registry):
+    notice = park(registry)
+    with registry.engine.begin() as conn:
+        conn.execute(parked_notices.update().values(notice=None))
+    r = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=auth(roles=["admin"]))
+    assert r.status_code == 409 and r.mimetype == "application/problem+json"
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
+    assert count(registry, parked_notice_actions) == 0
+    dismissed = client.post(
+        f"/parked-notices/{notice['notice_id']}/dismiss", json={"reason": "旧通知"}, headers=auth(roles=["admin"])
+    )
+    assert dismissed.get_json()["state"] == "dismissed" and dismissed.get_json()["level"] is None
