@@ -13,8 +13,7 @@ import uuid
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from chassis import idnumber
-from registry.adapters import pinyin
+from chassis import idnumber, pinyin
 from registry.adapters.tables import memberships, people
 from registry.domain.categories import BASE_DATABASES
 
