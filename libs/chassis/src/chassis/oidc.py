@@ -196,4 +196,7 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
     except units.InvalidUnitCode:
         raise Unauthorized("令牌缺少有效的行政区划范围", "Token has no valid unit claim") from None
     name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-    return Principal(str(claims["sub"]), str(name), frozenset(roles), unit)
+    person_id = claims.get("person_id")
+    if person_id is not None and (not isinstance(person_id, str) or not 0 < len(person_id) <= 64):
+        raise Unauthorized("令牌的成员编号无效", "Token has an invalid person_id claim")
+    return Principal(str(claims["sub"]), str(name), frozenset(roles), unit, person_id)

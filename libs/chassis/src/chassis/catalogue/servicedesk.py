@@ -1,6 +1,7 @@
 """The catalogue of ``servicedesk.v1``: the handling of requests, suggestions, activities and
 donations is work data (unconditional); who asked, rated, volunteered or donated is personal
-(conditional). A request's category can name a health matter ("medical") and is not shared."""
+(conditional), as is when a member completed a study assignment and with what score. A request's
+category can name a health matter ("medical") and is not shared."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ DECLARATION = TopicDeclaration(
         events.SUGGESTION_ADOPTED: "建言献策采纳",
         events.ACTIVITY_RECORDED: "志愿服务活动",
         events.DONATION_RECORDED: "公益捐赠",
+        events.STUDY_ASSIGNMENT_PUBLISHED: "学习任务发布",
+        events.STUDY_ASSIGNMENT_COMPLETED: "学习任务完成",
     },
     fields={
         "request_id": unconditional("诉求编号", "request id"),
@@ -60,5 +63,13 @@ DECLARATION = TopicDeclaration(
         "donor_person_id": conditional("捐赠人编号", "donor's person id"),
         "value_yuan": conditional("捐赠金额（元）", "value in yuan"),
         "donated_on": unconditional("捐赠日期", "donated on"),
+        "assignment_id": unconditional("学习任务编号", "study assignment id"),
+        "due_on": unconditional("完成期限", "due on"),
+        "members_assigned": unconditional("应学人数", "members assigned"),
+        "material_count": unconditional("学习材料数", "number of materials"),
+        "published_at": unconditional("发布时间", "published at"),
+        "completed_at": conditional("完成时间", "completed at"),
+        "on_time": conditional("是否按期完成", "completed on time"),
+        "score": conditional("测试成绩", "quiz score"),
     },
 )

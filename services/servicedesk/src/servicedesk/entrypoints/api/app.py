@@ -13,16 +13,21 @@ from servicedesk.entrypoints.api import (
     charity,
     common,
     corps,
+    education_assignments,
+    education_materials,
+    education_study,
     request_categories,
     service_requests,
     statistics,
     suggestions,
 )
 
-DESCRIPTION = """活力统战：会员诉求（含时限与升级）、建言献策信箱、同心·社会服务团、光彩事业与感恩行动、年度统计。
+DESCRIPTION = """活力统战：会员诉求（含时限与升级）、建言献策信箱、同心·社会服务团、光彩事业与感恩行动、
+理论政策学习、年度统计。
 
 Two-way service: members' requests with SLAs on working days and escalation, the
-suggestions mailbox, the volunteer service corps, charity programmes and the
+suggestions mailbox, the volunteer service corps, charity programmes, policy and theory
+education (materials, assignments, members' study and quizzes, completion by unit) and the
 figures for the department's annual report."""
 
 
@@ -34,7 +39,8 @@ def create_app(desk: ServiceDesk | None = None) -> Flask:
     )
     service.app.extensions["servicedesk"] = desk
     unknown = ("服务台没有此人（可能尚未从登记库同步）", "The service desk does not know this person (yet)")
-    blueprints = (service_requests, request_categories, suggestions, corps, charity, statistics)
+    blueprints = (service_requests, request_categories, suggestions, corps, charity, statistics,
+                  education_materials, education_assignments, education_study)  # fmt: skip
     for blueprint in (*(b.blp for b in blueprints), people_blueprint(common.uow, people, unknown)):
         service.api.register_blueprint(blueprint)
     return service.app
