@@ -186,6 +186,16 @@ MATRIX = {
     ("GET", "/education/assignments/{assignment_id}"): m.Rule(
         lambda c, h, s: c.get(f"/education/assignments/{s['assignment']}", headers=h), levels=DOWNWARDS
     ),
+    ("POST", "/education/assignments/{assignment_id}/study-sessions"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/education/assignments/{s['assignment']}/study-sessions",
+            json={"person_ids": ["m1", "m2"], "minutes": 90},
+            headers=h,
+        ),
+        roles=EDITORS,
+        ok=201,
+        refused={"child": 422},  # reads the town's assignment, but its members are not in the community's scope
+    ),
     ("GET", "/education/assignments/{assignment_id}/completion"): m.Rule(
         lambda c, h, s: c.get(f"/education/assignments/{s['assignment']}/completion", headers=h),
         levels=DOWNWARDS,

@@ -142,6 +142,16 @@ REFERENCES = [
         refused=(422,),
     ),
     m.Reference(
+        "a study session recorded for another county's member",
+        lambda c, h, s: c.post(
+            f"/education/assignments/{s['assignment']}/study-sessions",
+            json={"person_ids": ["m1", "mx"], "minutes": 60},
+            headers=h,
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
         "a project whose unit code ends in a newline",
         lambda c, h, s: c.post("/charity/projects", json={**PROJECT, "unit_code": TOWN_A + "\n"}, headers=h),
         "editor",

@@ -257,3 +257,26 @@ def test_withdrawn_materials_leave_the_members_view_and_cannot_be_assigned(clien
     assert is_problem(moved, 409) and moved.get_json()["allowed"] == []
     body = {"title": "任务", "unit_code": TOWN_A, "material_ids": [mid], "due_on": "2099-01-01"}
     assert is_problem(client.post("/education/assignments", json=body, headers=auth(unit=TOWN_A)), 422)
+
+
+def test_a_session_staff_record_counts_as_study_and_leaves_the_quiz_to_the_member(client, auth, desk, town):
+    mid = publish_material(client, auth)
+    plain, quizzed = (assign(client, auth, [mid], quiz=q)["id"] for q in ([], QUIZ))
+    community = auth(unit=HOME_A)
+    for aid, completed in ((plain, 2), (quizzed, 0)):
+        session = {"person_ids": ["m1", "m3", "m1"], "minutes": 90}
+        r = client.post(f"/education/assignments/{aid}/study-sessions", json=session, headers=community)
+        assert r.status_code == 201 and (r.json["recorded"], r.json["completed"]) == (2, completed), r.json
+    assert client.get(f"/education/my/assignments/{quizzed}", headers=member("m1")).json["minutes_studied"] == 90
+    assert len(events(desk, "study_assignment.completed.v1")) == 2
+    before = tables(desk)
+    # m2 lives in another community of the town: not the community worker's to record; nobody is written
+    session = {"person_ids": ["m3", "m2"], "minutes": 30}
+    wrong = client.post(f"/education/assignments/{plain}/study-sessions", json=session, headers=community)
+    assert is_problem(wrong, 422)
+    assert tables(desk) == before
+    with desk.engine.connect() as conn:
+        minutes = sa.select(study_tasks.c.minutes_studied).where(
+            study_tasks.c.person_id == "m3", study_tasks.c.assignment_id == plain
+        )
+        assert conn.execute(minutes).scalar() == 90

@@ -25,7 +25,7 @@ from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
-def _task(uow: UnitOfWork, person_id: str, assignment_id: str) -> tuple[dict, dict]:
+def task_of(uow: UnitOfWork, person_id: str, assignment_id: str) -> tuple[dict, dict]:
     found = uow.session.execute(
         sa.select(study_tasks, assignments.c.title, assignments.c.due_on, assignments.c.pass_mark, assignments.c.quiz)
         .join(assignments, assignments.c.id == study_tasks.c.assignment_id)
@@ -84,7 +84,7 @@ def my_assignment(uow_factory: UowFactory, principal: Principal, assignment_id: 
     """One assignment: its materials still published, and its questions without their answers."""
     person_id = principal.require_member()
     with uow_factory() as uow:
-        task, assignment = _task(uow, person_id, assignment_id)
+        task, assignment = task_of(uow, person_id, assignment_id)
         ids = material_ids(uow, assignment_id)
         found = {
             m["id"]: dict(m)
@@ -107,20 +107,24 @@ def study(uow_factory: UowFactory, principal: Principal, assignment_id: str, min
     one whose quiz the member already passed."""
     person_id = principal.require_member()
     with uow_factory() as uow:
-        task, assignment = _task(uow, person_id, assignment_id)
-        changes: dict = {"minutes_studied": study_tasks.c.minutes_studied + minutes}
-        if task["studied_at"] is None:
-            changes["studied_at"] = now
-        uow.session.execute(
-            study_tasks.update()
-            .where(study_tasks.c.assignment_id == assignment_id, study_tasks.c.person_id == person_id)
-            .values(**changes)
-        )
-        task = {**task, "studied_at": task["studied_at"] or now, "minutes_studied": task["minutes_studied"] + minutes}
-        task = _complete_if_done(uow, task, assignment, now)
-        answer = _status(uow, task, now)
+        task, assignment = task_of(uow, person_id, assignment_id)
+        answer = _status(uow, record_study(uow, task, assignment, minutes, now), now)
         uow.commit()
         return answer
+
+
+def record_study(uow: UnitOfWork, task: dict, assignment: dict, minutes: int, now: dt.datetime) -> dict:
+    """Add ``minutes`` of study to a task (the first study stamps when), completing it if that is all it needed."""
+    changes: dict = {"minutes_studied": study_tasks.c.minutes_studied + minutes}
+    if task["studied_at"] is None:
+        changes["studied_at"] = now
+    uow.session.execute(
+        study_tasks.update()
+        .where(study_tasks.c.assignment_id == task["assignment_id"], study_tasks.c.person_id == task["person_id"])
+        .values(**changes)
+    )
+    task = {**task, "studied_at": task["studied_at"] or now, "minutes_studied": task["minutes_studied"] + minutes}
+    return _complete_if_done(uow, task, assignment, now)
 
 
 def attempt(uow_factory: UowFactory, principal: Principal, assignment_id: str, body: dict, now: dt.datetime) -> dict:
@@ -128,7 +132,7 @@ def attempt(uow_factory: UowFactory, principal: Principal, assignment_id: str, b
     gives the first result and records nothing."""
     person_id = principal.require_member()
     with uow_factory() as uow:
-        task, assignment = _task(uow, person_id, assignment_id)
+        task, assignment = task_of(uow, person_id, assignment_id)
         earlier = uow.session.execute(
             sa.select(quiz_attempts).where(
                 quiz_attempts.c.assignment_id == assignment_id,

@@ -1,4 +1,4 @@
-"""Study assignments (学习任务) and their completion by unit, for staff; an .xlsx export."""
+"""Study assignments (学习任务), study sessions staff record, and completion by unit, for staff; an .xlsx export."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from servicedesk.entrypoints.api.education_schemas import (
     AssignmentPage,
     CompletionOut,
     CursorPage,
+    SessionIn,
+    SessionOut,
 )
-from servicedesk.service_layer import education_assignments, education_completion
+from servicedesk.service_layer import education_assignments, education_completion, education_group_study
 
 blp = Blueprint("education_assignments", __name__, description="学习任务 / study assignments")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,6 +44,15 @@ class Assignment(MethodView):
     def get(self, assignment_id):
         """One assignment, with its quiz and right answers"""
         return education_assignments.get(uow(), current_principal(), assignment_id)
+
+
+@blp.route("/education/assignments/<assignment_id>/study-sessions")
+class StudySessions(MethodView):
+    @blp.arguments(SessionIn)
+    @blp.response(201, SessionOut)
+    def post(self, body, assignment_id):
+        """Record members of your scope who studied the materials at a session (集中学习); the quiz stays theirs"""
+        return education_group_study.record_session(uow(), current_principal(), assignment_id, body, now())
 
 
 @blp.route("/education/assignments/<assignment_id>/completion")

@@ -173,3 +173,16 @@ class AttemptOut(Schema):
     attempts = fields.Integer()
     best_score = fields.Integer(allow_none=True)
     completed = fields.Boolean()
+
+
+class SessionIn(Schema):
+    person_ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
+                             validate=validate.Length(min=1, max=500))  # fmt: skip
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=600),
+                             metadata={"description": "the session's length"})  # fmt: skip
+
+
+class SessionOut(Schema):
+    assignment_id = fields.String()
+    recorded = fields.Integer(metadata={"description": "members whose study was recorded"})
+    completed = fields.Integer(metadata={"description": "of them, those it completed (assignments without a quiz)"})
