@@ -8,8 +8,9 @@ Kafka. Then a finished evaluation round (official, self and public ratings, publ
 with a joint meeting's decisions (a revocation the registry then holds against re-adding the
 role), a court's violation notice and the CPPCC's membership-ended notice through the gateway, service
 requests in every state, suggestions, the volunteer corps' branches and activities, charity
-projects with donations (one completed), members' resource offers and a matchmaking event with
-its outcomes.
+projects with donations (one completed), members' resource offers, a matchmaking event with
+its outcomes, study materials with an assignment and its study records, and representatives'
+responsible cadres with their follow-ups.
 
 Run by ``make run`` (``Platform.seed_demo_data``, in ``demo_credentials``, calls ``seed``) with access tokens
 from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
@@ -25,6 +26,7 @@ from pathlib import Path
 from demo_api import Api, wait
 from demo_community import seed_community
 from demo_contacts import seed_contacts
+from demo_education import seed_education
 from demo_people import People, multipart, registry_workbook, units
 from demo_qualification import ineligibility, say_figures
 from demo_servicedesk import seed_servicedesk
@@ -184,6 +186,7 @@ def seed(
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
     seed_community(desk, reps, say)
     seed_contacts(registry, reps, say)
+    seed_education(desk, reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),

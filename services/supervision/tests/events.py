@@ -79,3 +79,9 @@ def decision(person, unit, decided_at, decision="talk"):
     data = dict(person_id=person, unit_code=unit, body="cppcc", decision=decision, reason="联席评价", round_id=None,
                 meeting_id=None, decided_at=decided_at)  # fmt: skip
     return _event(ev.REPRESENTATIVE_WARNED, "/tongxin/evaluation", person, data)
+
+
+def study_completed(assignment_id, person, unit, completed_at="2026-10-06T02:00:00+00:00", score=100):
+    data = dict(assignment_id=assignment_id, person_id=person, unit_code=unit, completed_at=completed_at,
+                on_time=True, score=score)  # fmt: skip
+    return _event(sd.STUDY_ASSIGNMENT_COMPLETED, "/tongxin/servicedesk", assignment_id, data)

@@ -12,6 +12,12 @@ must not sit with one person (``SEPARATE_DUTIES``): reviewing and publishing an
 evaluation (``reviewer``) and administering the sharing gateway (``gateway_admin``).
 A reviewer who scored in a round may not publish it, and agency keys and policies
 need a second gateway admin's approval.
+
+Members (the registry's people, studying or asking through the portal) sign in to the same
+identity provider: a member's token holds the ``member`` role and a ``person_id`` claim, the
+registry id of the person it speaks for. ``member`` is not a staff role (not in ``ROLES``, never
+implied by ``admin``): a member acts only on their own records (``require_member``), and the
+HTTP layer lets a token holding no staff role reach only views marked ``member_facing``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from chassis.errors import Forbidden
 ROLES = ("viewer", "editor", "evaluator", "reviewer", "auditor", "admin", "gateway_admin")
 #: Roles ``admin`` does not imply: separation of duties.
 SEPARATE_DUTIES = frozenset({"reviewer", "gateway_admin"})
+#: A member of the united front (not staff): acts only as the person of its ``person_id`` claim.
+MEMBER = "member"
 
 
 def holds(held: Collection[str], *wanted: str) -> bool:
@@ -34,7 +42,7 @@ def holds(held: Collection[str], *wanted: str) -> bool:
     console's signed-in staff alike."""
     if any(r in held for r in wanted):
         return True
-    return "admin" in held and any(r not in SEPARATE_DUTIES for r in wanted)
+    return "admin" in held and any(r in ROLES and r not in SEPARATE_DUTIES for r in wanted)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +51,8 @@ class Principal:
     name: str
     roles: frozenset[str]
     unit: str
+    #: The registry person a member's token speaks for (its ``person_id`` claim); None for staff.
+    person_id: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         return holds(self.roles, *roles)
@@ -54,6 +64,16 @@ class Principal:
                 f"Requires one of the roles: {', '.join(roles)}",
                 roles=list(roles),
             )
+
+    @property
+    def is_staff(self) -> bool:
+        return any(r in ROLES for r in self.roles)
+
+    def require_member(self) -> str:
+        """The person id of a member's token; 403 for any other caller (staff act through staff views)."""
+        if MEMBER not in self.roles or not self.person_id:
+            raise Forbidden("需要成员身份登录", "Requires a member's sign-in (role member with a person_id claim)")
+        return self.person_id
 
     def sees(self, unit_code: str) -> bool:
         """True if ``unit_code`` lies in this user's subtree; a malformed code lies in nobody's."""

@@ -5,7 +5,8 @@ against the realm's JWKS, so no service holds anything that can mint a token. A
 token is accepted only if it is signed with an asymmetric algorithm by a key in the
 JWKS (looked up by ``kid``), names our issuer and our audience, has not expired, is
 an access token (``typ: Bearer``) and carries a valid 12-digit ``unit`` claim. The
-roles come from ``realm_access.roles``. The result is a ``chassis.auth.Principal``. There is
+roles come from ``realm_access.roles``; a member's token also carries ``person_id`` (a string of at
+most 64 characters, else the token is refused). The result is a ``chassis.auth.Principal``. There is
 no other way in: no shared secret, no fallback, and an API without a JWKS does not start.
 
 Key rotation: the key set is cached for ``cache_s``; a token whose ``kid`` is not in
@@ -196,4 +197,7 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
     except units.InvalidUnitCode:
         raise Unauthorized("令牌缺少有效的行政区划范围", "Token has no valid unit claim") from None
     name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-    return Principal(str(claims["sub"]), str(name), frozenset(roles), unit)
+    person_id = claims.get("person_id")
+    if person_id is not None and (not isinstance(person_id, str) or not 0 < len(person_id) <= 64):
+        raise Unauthorized("令牌的成员编号无效", "Token has an invalid person_id claim")
+    return Principal(str(claims["sub"]), str(name), frozenset(roles), unit, person_id)

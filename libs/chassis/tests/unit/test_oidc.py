@@ -189,3 +189,11 @@ def test_both_a_jwks_url_and_an_inline_jwks_is_refused():
     both = BaseSettings().replace(**issuer.settings(), oidc_jwks_url="https://idp.example/certs")
     with pytest.raises(ValueError, match="not both"):
         TokenVerifier.from_settings(both)
+
+
+def test_a_members_token_names_its_person_and_a_malformed_person_id_is_refused():
+    principal = verifier.verify(issuer.issue("kc-m1", ["member"], TOWN, person_id="p-1"))
+    assert (principal.person_id, principal.require_member(), principal.is_staff) == ("p-1", "p-1", False)
+    assert verifier.verify(issuer.issue("u-1", ["editor"], TOWN)).person_id is None
+    for bad in (["p-1"], 7, "", "x" * 65):
+        refused(issuer.issue("kc-m1", ["member"], TOWN, person_id=bad), "person_id")

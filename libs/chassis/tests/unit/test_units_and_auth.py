@@ -89,3 +89,15 @@ def test_every_schema_refuses_a_unit_code_that_is_not_exactly_twelve_ascii_digit
     with pytest.raises(ValidationError, match="12-digit admin unit code"):
         Body().load({"unit_code": bad})
     assert Body().load({"unit_code": "370783001001"}) == {"unit_code": "370783001001"}
+
+
+def test_a_member_is_not_staff_and_admin_does_not_imply_member():
+    admin = Principal("a", "a", frozenset({"admin"}), "370783000000")
+    assert not admin.has_role("member")
+    with pytest.raises(Forbidden):
+        admin.require_member()
+    without_person = Principal("m", "m", frozenset({"member"}), "370783001001")
+    with pytest.raises(Forbidden):
+        without_person.require_member()
+    member = Principal("m", "m", frozenset({"member"}), "370783001001", person_id="p1")
+    assert member.require_member() == "p1" and not member.is_staff and not member.has_role("viewer")

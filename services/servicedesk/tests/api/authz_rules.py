@@ -29,6 +29,12 @@ ACTIVITY = {
 }
 PROJECT = {"programme": "guangcai", "name": "助学项目", "unit_code": TOWN_A, "started_on": "2026-01-01"}
 DONATION = {"donor_person_id": "m2", "kind": "money", "value_yuan": "1000.00", "donated_on": "2026-02-01"}
+MATERIAL = {"kind": "article", "category": "theory", "title": "理论学习", "body": "正文", "unit_code": TOWN_A}
+ASSIGNMENT = {"title": "理论学习任务", "unit_code": TOWN_A, "due_on": "2099-12-31",
+              "quiz": [{"text": "题目", "options": ["甲", "乙"], "answer": [0]}]}  # fmt: skip
+#: Published to town A: its community reads it too (published downwards), but acts on nothing.
+DOWNWARDS = frozenset({"own", "parent", "child"})
+MEMBERS = ("member",)  # no staff role holds it: every staff token is refused the member's endpoints
 OFFER = {"person_id": "m1", "field": "financing", "kind": "expertise", "title": "融资咨询",
          "description": "熟悉中小企业融资。", "visibility": "unit", "consent": True}  # fmt: skip
 MM_EVENT = {"kind": "bank_enterprise", "unit_code": TOWN_A, "held_on": "2026-04-16", "title": "银企对接会",
@@ -202,6 +208,84 @@ MATRIX = {
     ),
     ("GET", "/matchmaking/figures.xlsx"): m.Rule(
         lambda c, h, s: c.get("/matchmaking/figures.xlsx", query_string=YEAR, headers=h), out_of_scope=422
+    ),
+    ("GET", "/education/materials"): m.Rule(
+        lambda c, h, s: c.get("/education/materials", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("material"),
+        visible_at=DOWNWARDS,
+        listed_units=units_of(),
+        lists_above=True,
+    ),
+    ("POST", "/education/materials"): m.Rule(
+        lambda c, h, s: c.post("/education/materials", json=MATERIAL, headers=h),
+        roles=EDITORS,
+        ok=201,
+        out_of_scope=422,
+    ),
+    ("GET", "/education/materials/{material_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/education/materials/{s['material']}", headers=h), levels=DOWNWARDS
+    ),
+    ("POST", "/education/materials/{material_id}/{action}"): m.Rule(
+        lambda c, h, s: c.post(f"/education/materials/{s['material']}/withdraw", headers=h),
+        roles=EDITORS,
+        refused={"child": 403},
+    ),
+    ("GET", "/education/assignments"): m.Rule(
+        lambda c, h, s: c.get("/education/assignments", headers=h),
+        levels=m.ANY_LEVEL,
+        shows_object=listed("assignment"),
+        visible_at=DOWNWARDS,
+        listed_units=units_of(),
+        lists_above=True,
+    ),
+    ("POST", "/education/assignments"): m.Rule(
+        lambda c, h, s: c.post(
+            "/education/assignments", json={**ASSIGNMENT, "material_ids": [s["material"]]}, headers=h
+        ),
+        roles=EDITORS,
+        ok=201,
+        out_of_scope=422,
+    ),
+    ("GET", "/education/assignments/{assignment_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/education/assignments/{s['assignment']}", headers=h), levels=DOWNWARDS
+    ),
+    ("POST", "/education/assignments/{assignment_id}/study-sessions"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/education/assignments/{s['assignment']}/study-sessions",
+            json={"person_ids": ["m1", "m2"], "minutes": 90},
+            headers=h,
+        ),
+        roles=EDITORS,
+        ok=201,
+        refused={"child": 422},  # reads the town's assignment, but its members are not in the community's scope
+    ),
+    ("GET", "/education/assignments/{assignment_id}/completion"): m.Rule(
+        lambda c, h, s: c.get(f"/education/assignments/{s['assignment']}/completion", headers=h),
+        levels=DOWNWARDS,
+        listed_units=units_of(),
+    ),
+    ("GET", "/education/assignments/{assignment_id}/completion.xlsx"): m.Rule(
+        lambda c, h, s: c.get(f"/education/assignments/{s['assignment']}/completion.xlsx", headers=h),
+        levels=DOWNWARDS,
+    ),
+    ("GET", "/education/my/assignments"): m.Rule(
+        lambda c, h, s: c.get("/education/my/assignments", headers=h), roles=MEMBERS
+    ),
+    ("GET", "/education/my/assignments/{assignment_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/education/my/assignments/{s['assignment']}", headers=h), roles=MEMBERS
+    ),
+    ("POST", "/education/my/assignments/{assignment_id}/study"): m.Rule(
+        lambda c, h, s: c.post(f"/education/my/assignments/{s['assignment']}/study", json={"minutes": 5}, headers=h),
+        roles=MEMBERS,
+    ),
+    ("POST", "/education/my/assignments/{assignment_id}/attempts"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/education/my/assignments/{s['assignment']}/attempts",
+            json={"submission_id": "matrix-attempt", "answers": [[0]]},
+            headers=h,
+        ),
+        roles=MEMBERS,
     ),
     ("GET", "/statistics"): m.Rule(
         lambda c, h, s: c.get(

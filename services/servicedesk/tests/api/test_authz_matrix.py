@@ -14,8 +14,10 @@ from servicedesk.entrypoints.api.app import create_app
 from servicedesk.service_layer.read_model import apply_person_event
 from services.servicedesk.tests.api.authz_rules import (
     ACTIVITY,
+    ASSIGNMENT,
     DONATION,
     LEVELS,
+    MATERIAL,
     MATRIX,
     MM_EVENT,
     OFFER,
@@ -68,6 +70,7 @@ def seeded(tmp_path_factory):
     client.post("/suggestions", json={"unit_code": OTHER_TOWN, "topic": "建议", "content": "外县建议。"})
     suggestion = client.post("/suggestions", json={"unit_code": TOWN_A, "topic": "建议", "content": "建议修路。"})
     seed = {
+        **seed_education(client, town, other),
         "request": made("/requests", REQUEST),
         "activity": made("/activities", ACTIVITY),
         "project": made("/charity/projects", PROJECT),
@@ -81,6 +84,20 @@ def seeded(tmp_path_factory):
     }
     yield desk, client, seed
     desk.engine.dispose()
+
+
+def seed_education(client, town, other) -> dict:
+    """A published material and an assignment of town A (given to its two members), and the other county's."""
+    seed = {}
+    for headers, unit, key in ((other, OTHER_TOWN, "other_"), (town, TOWN_A, "")):
+        material = client.post("/education/materials", json={**MATERIAL, "unit_code": unit}, headers=headers)
+        seed[f"{key}material"] = material.get_json()["id"]
+        assert client.post(f"/education/materials/{seed[key + 'material']}/publish", headers=headers).status_code == 200
+        body = {**ASSIGNMENT, "unit_code": unit, "material_ids": [seed[f"{key}material"]]}
+        assignment = client.post("/education/assignments", json=body, headers=headers)
+        assert assignment.status_code == 201, assignment.get_json()
+        seed[f"{key}assignment"] = assignment.get_json()["id"]
+    return seed
 
 
 #: A town editor (or admin) entitled to each operation on its own objects, naming the other county's.
@@ -124,6 +141,24 @@ REFERENCES = [
     m.Reference(
         "a request for another county's person",
         lambda c, h, s: c.post("/requests", json={**REQUEST, "person_id": "mx"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "an assignment of another county's material",
+        lambda c, h, s: c.post(
+            "/education/assignments", json={**ASSIGNMENT, "material_ids": [s["other_material"]]}, headers=h
+        ),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a study session recorded for another county's member",
+        lambda c, h, s: c.post(
+            f"/education/assignments/{s['assignment']}/study-sessions",
+            json={"person_ids": ["m1", "mx"], "minutes": 60},
+            headers=h,
+        ),
         "editor",
         refused=(422,),
     ),

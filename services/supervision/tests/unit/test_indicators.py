@@ -72,6 +72,11 @@ FACTS = [
     fact("f31", sd.REQUEST_STATUS_CHANGED, A1, "r1", detail="accepted", at="2026-10-02T00:00:00+00:00"),
     fact("f32", sd.REQUEST_STATUS_CHANGED, B1, "r3", detail="accepted", at="2026-10-02T00:00:00+00:00"),
     fact("f33", sd.REQUEST_STATUS_CHANGED, A1, "r1", detail="in_progress", at="2026-10-03T00:00:00+00:00"),
+    # study: p1 (A1) and p3 (A2) completed assignment as1 in October, p1's completion delivered twice; p5 in September
+    fact("f34", sd.STUDY_ASSIGNMENT_COMPLETED, A1, "as1/p1", person_id="p1", at="2026-10-06T00:00:00+00:00"),
+    fact("f35", sd.STUDY_ASSIGNMENT_COMPLETED, A2, "as1/p3", person_id="p3", at="2026-10-07T00:00:00+00:00"),
+    fact("f36", sd.STUDY_ASSIGNMENT_COMPLETED, B1, "as1/p5", person_id="p5", month="2026-09"),
+    fact("f37", sd.STUDY_ASSIGNMENT_COMPLETED, A1, "as1/p1", person_id="p1", at="2026-10-06T00:00:00+00:00"),
 ]
 
 
@@ -105,6 +110,7 @@ def test_the_county_figures_add_up_both_towns():
         "volunteer_activities": 2,
         "people_served": 42,
         "donations_yuan": Decimal("1000.50"),
+        "study_completions": 2,  # p1 (once, though delivered twice) and p3; p5's was September's
     }
 
 
@@ -125,6 +131,13 @@ def test_a_community_sees_only_itself():
     a2 = values(A2)
     assert a2["people_on_record"] == 1 and a2["suggestions_answered"] == Decimal("50.00")
     assert a2["resolved_within_sla"] is None  # r2 was resolved by the town, not by the community
+
+
+def test_study_completions_count_by_the_unit_the_member_was_assigned_at():
+    assert (values(A1)["study_completions"], values(A2)["study_completions"]) == (1, 1)
+    assert values(TOWN_B)["study_completions"] == 0  # measured (other events), none completed in October
+    studied = [(c.event_id, c.unit_code, c.person_id) for c in october() if c.indicator == "study_completions"]
+    assert studied == [("f37", A1, "p1"), ("f35", A2, "p3")]
 
 
 def test_contributions_name_the_events_behind_a_figure():

@@ -1,7 +1,8 @@
 """The catalogue of ``servicedesk.v1``: the handling of requests, suggestions, activities,
-donations, offers and matchmaking outcomes is work data (unconditional); who asked, rated,
-volunteered, donated or offered, and which enterprise was helped (a sole trader's business bears
-a name), is personal (conditional). A request's category can name a health matter ("medical") and is not shared."""
+donations, offers, matchmaking outcomes and study assignments is work data (unconditional); who
+asked, rated, volunteered, donated or offered, which enterprise was helped (a sole trader's
+business bears a name), and when a member completed a study assignment with what score, is
+personal (conditional). A request's category can name a health matter ("medical") and is not shared."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ DECLARATION = TopicDeclaration(
         events.OFFER_WITHDRAWN: "成员资源撤回",
         events.OUTCOME_RECORDED: "对接成果登记",
         events.OUTCOME_CHANGED: "对接成果进展变更",
+        events.STUDY_ASSIGNMENT_PUBLISHED: "学习任务发布",
+        events.STUDY_ASSIGNMENT_COMPLETED: "学习任务完成",
     },
     fields={
         "request_id": unconditional("诉求编号", "request id"),
@@ -76,5 +79,13 @@ DECLARATION = TopicDeclaration(
         "amount_fen": unconditional("签约或贷款金额（分）", "amount in fen"),
         "people_placed": unconditional("引进或安置人数", "people placed"),
         "agreed_on": unconditional("达成日期", "agreed on"),
+        "assignment_id": unconditional("学习任务编号", "study assignment id"),
+        "due_on": unconditional("完成期限", "due on"),
+        "members_assigned": unconditional("应学人数", "members assigned"),
+        "material_count": unconditional("学习材料数", "number of materials"),
+        "published_at": unconditional("发布时间", "published at"),
+        "completed_at": conditional("完成时间", "completed at"),
+        "on_time": conditional("是否按期完成", "completed on time"),
+        "score": conditional("测试成绩", "quiz score"),
     },
 )

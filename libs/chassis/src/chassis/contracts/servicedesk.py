@@ -1,5 +1,6 @@
 """Contracts of ``servicedesk.v1``: service requests, urgent incidents, suggestions,
-volunteer activities, donations, members' resource offers and matchmaking outcomes.
+volunteer activities, donations, members' resource offers, matchmaking outcomes, and policy and theory study (学习任务: an assignment published
+to a unit's members, a member completing it), which the supervision counts by unit and month.
 
 The gateway routes ``incident.urgent`` to public security's emergency coordination
 feed (masked name and unit only); evaluation may read activities and donations as
@@ -30,6 +31,8 @@ OFFER_PUBLISHED = PREFIX + "offer.published.v1"
 OFFER_WITHDRAWN = PREFIX + "offer.withdrawn.v1"
 OUTCOME_RECORDED = PREFIX + "matchmaking.outcome_recorded.v1"
 OUTCOME_CHANGED = PREFIX + "matchmaking.outcome_changed.v1"
+STUDY_ASSIGNMENT_PUBLISHED = PREFIX + "study_assignment.published.v1"
+STUDY_ASSIGNMENT_COMPLETED = PREFIX + "study_assignment.completed.v1"
 
 
 class RequestEvent(Schema):
@@ -95,6 +98,27 @@ class DonationRecorded(Schema):
     donated_on = fields.Date(required=True)
 
 
+class StudyAssignmentPublished(Schema):
+    assignment_id = fields.String(required=True)
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "assigned to its subtree"})
+    due_on = fields.Date(required=True)
+    members_assigned = fields.Integer(required=True, validate=validate.Range(min=0))
+    material_count = fields.Integer(required=True, validate=validate.Range(min=1))
+    published_at = fields.DateTime(required=True)
+
+
+class StudyAssignmentCompleted(Schema):
+    assignment_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "the member's unit"})
+    completed_at = fields.DateTime(required=True)
+    on_time = fields.Boolean(required=True, metadata={"description": "completed by the due date (China time)"})
+    score = fields.Integer(
+        required=True, allow_none=True, validate=validate.Range(min=0, max=100),
+        metadata={"description": "the passing quiz score (0-100); null for an assignment without a quiz"},
+    )  # fmt: skip
+
+
 for _type, _schema, _summary in [
     (REQUEST_OPENED, RequestEvent, "A member's service request (诉求) was submitted."),
     (REQUEST_STATUS_CHANGED, RequestEvent, "A request moved to another state."),
@@ -107,6 +131,8 @@ for _type, _schema, _summary in [
     (SUGGESTION_ADOPTED, SuggestionEvent, "A suggestion was marked adopted or not adopted."),
     (ACTIVITY_RECORDED, ActivityRecorded, "A volunteer service activity was recorded."),
     (DONATION_RECORDED, DonationRecorded, "A charity donation (money or in kind) was recorded."),
+    (STUDY_ASSIGNMENT_PUBLISHED, StudyAssignmentPublished, "Study materials were assigned to a unit's members."),
+    (STUDY_ASSIGNMENT_COMPLETED, StudyAssignmentCompleted, "A member studied an assignment and passed its quiz."),
 ]:
     register(EventContract(_type, SERVICEDESK, _schema, _summary))
 

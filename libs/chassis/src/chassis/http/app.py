@@ -3,7 +3,8 @@
 - flask-smorest: OpenAPI 3 at ``/openapi.json``, Swagger UI at ``/docs``.
 - Problem+json for every 4xx/5xx, including validation errors, in Chinese and English.
 - Deny by default: every view needs a valid staff access token of the identity provider
-  (``chassis.oidc``: verified against its JWKS) unless decorated ``@public``; without
+  (``chassis.oidc``: verified against its JWKS) unless decorated ``@public``; a member's token
+  (role ``member``, no staff role) reaches only views decorated ``@member_facing``; without
   ``OIDC_JWKS_URL`` (or ``OIDC_JWKS``) the app refuses to build.
 - Refuses to build with an unsafe secret outside development mode (``BaseSettings.refuse_unsafe_secrets``).
 - Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
@@ -30,8 +31,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from chassis import logs, metrics, tracing
-from chassis.auth import Principal
-from chassis.errors import AppError, Unauthorized
+from chassis.auth import MEMBER, Principal
+from chassis.errors import AppError, Forbidden, Unauthorized
 from chassis.http import docs, headers, probes
 from chassis.http.client import trust_proxies
 from chassis.http.problems import ProblemSchema, from_app_error, from_http_exception, problem
@@ -54,6 +55,13 @@ def token_optional(view: Callable[..., Any]) -> Callable[..., Any]:
     key): a bearer token, if sent, is verified as for every view and is ``current_principal``;
     without one the view must authenticate the caller itself."""
     setattr(view, "_tongxin_token_optional", True)  # noqa: B010  read back by _marked
+    return view
+
+
+def member_facing(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view a member's token may reach (it checks ``Principal.require_member`` itself); a token
+    holding no staff role is refused (403) by every other view."""
+    setattr(view, "_tongxin_member_facing", True)  # noqa: B010  read back by _marked
     return view
 
 
@@ -143,6 +151,11 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, h
             g.principal = tokens.verify(header.removeprefix("Bearer ").strip())
         except AppError as err:
             return from_app_error(err)
+        if MEMBER in g.principal.roles and not g.principal.is_staff:
+            if view is None or not _marked(view, "_tongxin_member_facing"):
+                return from_app_error(
+                    Forbidden("成员账号不能访问工作人员接口", "A member's token cannot call staff endpoints")
+                )
         return None
 
     @app.after_request

@@ -113,6 +113,11 @@ INDICATORS: dict[str, Indicator] = {
             "money and in-kind donations recorded in the month, in yuan", "元", COUNT,
             (servicedesk.DONATION_RECORDED,),
         ),
+        Indicator(
+            "study_completions", "学习任务完成", "Study assignments completed",
+            "members' study assignments completed in the month (studied, and the quiz passed if it has one),"
+            " by the unit the member was assigned at", "人次", COUNT, (servicedesk.STUDY_ASSIGNMENT_COMPLETED,),
+        ),
     )
 }  # fmt: skip
 
@@ -122,7 +127,10 @@ DECISIONS = _DECISIONS
 NOT_MEASURABLE = {
     "contact_visits": "联系走访：登记库不发布联系记录事件 / the registry publishes no contact-visit events",
     "follow_ups_overdue": "回访逾期：无回访计划事件 / no event carries a follow-up plan or its due date",
-    "study_completion": "学习完成：无理论学习事件 / no service publishes study or publicity events",
+    "publicity": (
+        "宣传活动：无宣传事件；学习任务完成数已统计（study_completions），现行考核方案尚未计分 / no service publishes"
+        " publicity events; study completions are counted (study_completions) but no shipped scheme weighs them"
+    ),
     "matchmaking_outcomes": "对接成效：无银企、科技对接事件 / no event records matchmaking outcomes",
     "registrations_in_month": (
         "当月新登记：registry.person.v1 为压缩主题，只保留每人最新快照，无法按月重建登记数 / the people topic "

@@ -207,5 +207,6 @@ MEASURES: dict[str, Callable[[Evidence], list[Contribution]]] = {
     "volunteer_activities": lambda e: _counted("volunteer_activities", e.of(servicedesk.ACTIVITY_RECORDED)),
     "people_served": lambda e: _counted("people_served", e.of(servicedesk.ACTIVITY_RECORDED), lambda f: f.measure),
     "donations_yuan": lambda e: _counted("donations_yuan", e.of(servicedesk.DONATION_RECORDED), lambda f: f.measure),
+    "study_completions": lambda e: _counted("study_completions", e.of(servicedesk.STUDY_ASSIGNMENT_COMPLETED)),
 }
 assert set(MEASURES) == set(INDICATORS), "every indicator is measured once"

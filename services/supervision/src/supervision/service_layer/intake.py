@@ -53,6 +53,11 @@ def _donation(d: Data) -> dict[str, Any]:
                 measure=Decimal(d["value_yuan"]), day=d["donated_on"])  # fmt: skip
 
 
+def _study(d: Data) -> dict[str, Any]:
+    return dict(unit_code=d["unit_code"], subject=f"{d['assignment_id']}/{d['person_id']}", person_id=d["person_id"],
+                at=d["completed_at"])  # fmt: skip
+
+
 def _scored(d: Data) -> dict[str, Any]:
     complete = all(d.get(source) is not None for source in ("official", "self", "public"))
     return dict(unit_code=d["unit_code"], subject=f"{d['round_id']}/{d['person_id']}", person_id=d["person_id"],
@@ -90,6 +95,7 @@ READERS: dict[str, Callable[[Data], dict[str, Any]]] = {
     sd.SUGGESTION_ANSWERED: _suggestion,
     sd.ACTIVITY_RECORDED: _activity,
     sd.DONATION_RECORDED: _donation,
+    sd.STUDY_ASSIGNMENT_COMPLETED: _study,
     ev.PERSON_SCORED: _scored,
     ev.VETO_APPLIED: _veto,
     ev.REPRESENTATIVE_RETAINED: _decision,
