@@ -1,6 +1,7 @@
 """Contracts of ``servicedesk.v1``: service requests, urgent incidents, suggestions,
-volunteer activities, donations, members' resource offers, matchmaking outcomes, and policy and theory study (学习任务: an assignment published
-to a unit's members, a member completing it), which the supervision counts by unit and month.
+volunteer activities, donations, members' resource offers, matchmaking outcomes, and policy
+and theory study (学习任务: an assignment published to a unit's members, a member completing
+it), which the supervision counts by unit and month.
 
 The gateway routes ``incident.urgent`` to public security's emergency coordination
 feed (masked name and unit only); evaluation may read activities and donations as

@@ -1,6 +1,6 @@
 from alembic import context
 
-import servicedesk.adapters.community_tables  # noqa: F401  (its tables join the metadata)
+import servicedesk.adapters.community_tables
 import servicedesk.adapters.education_tables  # noqa: F401  its tables join the service desk's metadata
 from chassis.migrations import env_run
 from servicedesk.adapters.tables import metadata
