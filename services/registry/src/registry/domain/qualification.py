@@ -66,21 +66,7 @@ def check_entry(
 ) -> None:
     """Refuse a role in any of ``bodies`` the person lost the qualification for, or has no basis for."""
     bodies, ineligibilities = list(bodies), list(ineligibilities)
-    standing = [i for i in ineligibilities if i.body in bodies and i.stands_on(today)]
-    if standing:
-        latest = max(standing, key=lambda i: i.until)
-        name = REPRESENTATIVE_BODIES.get(latest.body, latest.body)
-        raise Conflict(
-            f"该人员的{name}资格已于 {latest.decided_at.date().isoformat()} 被联席评价决定撤销"
-            f"（决定编号 {latest.decision_id or '未记录'}），{latest.until.isoformat()} 前不得再次添加",
-            f"The person's {latest.body} qualification was revoked by a joint evaluation decision "
-            f"({latest.decision_id or 'no id recorded'}) on {latest.decided_at.date().isoformat()}; "
-            f"the role cannot be added before {latest.until.isoformat()}",
-            body=latest.body,
-            decision_id=latest.decision_id,
-            meeting_id=latest.meeting_id,
-            ineligible_until=latest.until.isoformat(),
-        )
+    refuse_if_revoked(bodies, ineligibilities, today)
     # A vetting from before a revocation vouched for someone the body later found wanting: it no longer counts.
     revoked_at: dict[str, dt.datetime] = {}
     for i in ineligibilities:
@@ -95,6 +81,26 @@ def check_entry(
             "decision; give its basis in vetting_basis",
             field="representative_roles",
             bodies=missing,
+        )
+
+
+def refuse_if_revoked(bodies: Iterable[str], ineligibilities: Iterable[Ineligibility], today: dt.date) -> None:
+    """Refuse a role in any of ``bodies`` while a revocation in that body stands (409 naming the decision)."""
+    bodies = list(bodies)
+    standing = [i for i in ineligibilities if i.body in bodies and i.stands_on(today)]
+    if standing:
+        latest = max(standing, key=lambda i: i.until)
+        name = REPRESENTATIVE_BODIES.get(latest.body, latest.body)
+        raise Conflict(
+            f"该人员的{name}资格已于 {latest.decided_at.date().isoformat()} 被联席评价决定撤销"
+            f"（决定编号 {latest.decision_id or '未记录'}），{latest.until.isoformat()} 前不得再次添加",
+            f"The person's {latest.body} qualification was revoked by a joint evaluation decision "
+            f"({latest.decision_id or 'no id recorded'}) on {latest.decided_at.date().isoformat()}; "
+            f"the role cannot be added before {latest.until.isoformat()}",
+            body=latest.body,
+            decision_id=latest.decision_id,
+            meeting_id=latest.meeting_id,
+            ineligible_until=latest.until.isoformat(),
         )
 
 

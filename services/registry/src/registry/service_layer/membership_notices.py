@@ -78,8 +78,8 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
 
 
 def _revoked(uow: UnitOfWork, person_id: str, body: str) -> bool:
-    today = dt.date.today()
-    return any(i.body == body and i.stands_on(today) for i in qualifications.ineligibilities_of(uow, person_id))
+    today, records = dt.date.today(), qualifications.records_of(uow, uow.people.get(person_id))
+    return any(i.body == body and i.stands_on(today) for i in qualifications.ineligibilities_of(uow, records))
 
 
 def _person_with_digest(uow: UnitOfWork, digest: str) -> str | None:

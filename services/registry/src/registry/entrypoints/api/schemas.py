@@ -175,7 +175,9 @@ class IneligibilityOut(Schema):
     decision = fields.String()
     decision_id = fields.String(allow_none=True)
     meeting_id = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(
+        allow_none=True, metadata={"description": "null when the revocation is held on a record outside your scope"}
+    )
     decided_at = fields.DateTime()
 
 

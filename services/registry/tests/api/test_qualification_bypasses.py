@@ -1,0 +1,59 @@
+"""The qualification loop against the ways around it, on each database: a lost qualification belongs
+to the person, not to one record of them, and a vetting decision is only as good as who made it."""
+
+from __future__ import annotations
+
+from chassis.contracts.evaluation import QUALIFICATION_REVOKED
+from registry.service_layer import evaluation_outcomes
+from services.registry.tests.api.test_qualification_loop import CPPCC, decision, put_roles
+from services.registry.tests.support import XICHENG, count, person_body
+
+
+def revoked_member(registry, create, **body):
+    p = create(representative_roles=CPPCC, vetting_basis="2021年换届考察合格", **body)
+    evaluation_outcomes.qualification_revoked(registry.uow, decision(QUALIFICATION_REVOKED, p["id"]))
+    return p
+
+
+def test_a_new_record_for_an_archived_revoked_member_cannot_bring_the_role_back(registry, client, auth, create):
+    body = person_body()
+    p = revoked_member(registry, create, **body)
+    version = client.get(f"/people/{p['id']}", headers=auth()).headers["ETag"]
+    archived = client.post(f"/people/{p['id']}/archive", json={"reason": "迁出"}, headers=auth(**{"If-Match": version}))
+    assert archived.status_code == 200
+    people_before = count(registry)
+
+    again = {**body, "representative_roles": CPPCC, "vetting_basis": "本届考察合格"}
+    refused = client.post("/people", json=again, headers=auth())
+    assert refused.status_code == 409 and refused.get_json()["decision_id"] == "d-42"
+    assert count(registry) == people_before
+    elsewhere = auth(unit=XICHENG)  # the person moved to another community, whose staff register them
+    fresh = client.post("/people", json={**body, "unit_code": XICHENG, "representative_roles": []}, headers=elsewhere)
+    assert fresh.status_code == 201  # the person may be registered again, only not given the role
+    assert put_roles(client, auth, fresh.get_json()["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409
+    # The new community's staff learn why the role is refused, not the reason the old record holds.
+    record = client.get(f"/people/{fresh.get_json()['id']}/qualification", headers=elsewhere).get_json()
+    assert [(i["decision_id"], i["standing"], i["reason"]) for i in record["ineligibilities"]] == [("d-42", True, None)]
+    assert (
+        client.get(f"/people/{fresh.get_json()['id']}/qualification", headers=auth())
+        .get_json()["ineligibilities"][0]["reason"]
+        .startswith("一票否决")
+    )
+
+
+def test_merging_cannot_join_a_revoked_member_to_a_record_that_holds_the_role(registry, client, auth, create):
+    revoked = revoked_member(registry, create)
+    holder = create(representative_roles=CPPCC, vetting_basis="换届考察合格")  # the same person, a mistyped ID
+    for survivor, duplicate in ((revoked, holder), (holder, revoked)):
+        r = client.post(f"/people/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=auth())
+        assert r.status_code == 409 and r.get_json()["decision_id"] == "d-42"
+        assert client.get(f"/people/{duplicate['id']}", headers=auth()).get_json()["status"] == "active"
+    assert client.get(f"/people/{revoked['id']}", headers=auth()).get_json()["representative_roles"] == []
+
+    # Without the role the records merge, and the lost qualification follows the survivor.
+    assert put_roles(client, auth, holder["id"], []).status_code == 200
+    r = client.post(f"/people/{holder['id']}/merge", json={"duplicate_id": revoked["id"]}, headers=auth())
+    assert r.status_code == 200
+    assert put_roles(client, auth, holder["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409
+    standing = client.get(f"/people/{holder['id']}/qualification", headers=auth()).get_json()
+    assert [i["decision_id"] for i in standing["ineligibilities"]] == ["d-42"]
