@@ -4,9 +4,10 @@ to the person, not to one record of them, and a vetting decision is only as good
 from __future__ import annotations
 
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED
+from registry.adapters.tables import vettings
 from registry.service_layer import evaluation_outcomes
 from services.registry.tests.api.test_qualification_loop import CPPCC, decision, put_roles
-from services.registry.tests.support import XICHENG, count, person_body
+from services.registry.tests.support import DONGGUAN, SHENGCHENG, XICHENG, count, person_body
 
 
 def revoked_member(registry, create, **body):
@@ -57,3 +58,22 @@ def test_merging_cannot_join_a_revoked_member_to_a_record_that_holds_the_role(re
     assert put_roles(client, auth, holder["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409
     standing = client.get(f"/people/{holder['id']}/qualification", headers=auth()).get_json()
     assert [i["decision_id"] for i in standing["ineligibilities"]] == ["d-42"]
+
+
+def test_town_and_community_staff_cannot_vouch_for_a_county_seat(registry, client, auth, create):
+    p = create()
+    town, community = (lambda **h: auth(unit=SHENGCHENG, **h)), (lambda **h: auth(unit=DONGGUAN, **h))
+    vettings_before, before = count(registry, vettings), client.get(f"/people/{p['id']}", headers=auth()).json
+    for staff in (town, community):
+        refused = put_roles(client, staff, p["id"], CPPCC, vetting_basis="本社区考察合格")
+        assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+        assert "县级" in refused.get_json()["detail"] and refused.get_json()["level"] == "county"
+    registering = person_body(representative_roles=CPPCC, vetting_basis="考察合格")
+    assert client.post("/people", json=registering, headers=community()).status_code == 403
+    assert count(registry, vettings) == vettings_before
+    assert client.get(f"/people/{p['id']}", headers=auth()).json == before
+    # A town seat is the town's to vet; the county vets the county seat.
+    town_npc = [{"body": "npc", "level": "town", "title": "镇人大代表", "since": None}]
+    assert put_roles(client, community, p["id"], town_npc, vetting_basis="社区考察合格").status_code == 403
+    assert put_roles(client, town, p["id"], town_npc, vetting_basis="镇党委考察合格").status_code == 200
+    assert put_roles(client, auth, p["id"], town_npc + CPPCC, vetting_basis="县委统战部考察合格").status_code == 200

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from chassis.errors import Conflict, InvalidInput
+from chassis.errors import Conflict, Forbidden, InvalidInput
 from registry.domain import qualification as rules
 
 DECIDED = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
@@ -20,12 +20,26 @@ def vetting(body="cppcc", at=DECIDED + dt.timedelta(days=1)):
 
 def test_only_a_seat_not_held_before_counts_as_added():
     before = [{"body": "cppcc", "level": "county"}]
-    assert rules.added_bodies(before, [{"body": "cppcc", "level": "county"}]) == []
-    assert rules.added_bodies(before, [{"body": "cppcc", "level": "city"}, {"body": "npc", "level": "town"}]) == [
-        "cppcc",
-        "npc",
+    assert rules.added_seats(before, [{"body": "cppcc", "level": "county"}]) == []
+    assert rules.added_seats(before, [{"body": "cppcc", "level": "city"}, {"body": "npc", "level": "town"}]) == [
+        ("cppcc", "city"),
+        ("npc", "town"),
     ]
-    assert rules.added_bodies(before, []) == []
+    assert rules.added_seats(before, []) == []
+
+
+@pytest.mark.parametrize(
+    "staff, seat, allowed",
+    [("county", "county", True), ("county", "national", True), ("town", "town", True), ("town", "county", False),
+     ("village", "town", False), ("village", "county", False), ("city", "province", True)],
+)  # fmt: skip
+def test_a_vetting_decision_is_made_at_the_seats_level_or_above(staff, seat, allowed):
+    if allowed:
+        rules.refuse_unless_may_vet(staff, [("cppcc", seat)])
+    else:
+        with pytest.raises(Forbidden) as refused:
+            rules.refuse_unless_may_vet(staff, [("npc", "town"), ("cppcc", seat)])
+        assert refused.value.extra["level"] == seat and "vetting_basis" in refused.value.detail_en
 
 
 def test_a_standing_revocation_refuses_the_role_naming_the_decision_and_its_end():

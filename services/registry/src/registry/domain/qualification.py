@@ -13,13 +13,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from chassis.errors import Conflict, InvalidInput
-from registry.domain.categories import REPRESENTATIVE_BODIES
+from chassis.errors import Conflict, Forbidden, InvalidInput
+from registry.domain.categories import LEVELS, REPRESENTATIVE_BODIES
 
 #: Without an end date in the decision, a revocation holds for one term of the NPC and the CPPCC.
 TERM_YEARS = 5
 #: Where a vetting record's basis comes from.
 SOURCES = ("staff", "evaluation", "notice")
+#: Staff units and seats on one ladder (``chassis.units`` levels, and the seat levels of ``LEVELS``).
+_RANK = {"village": 0, "town": 1, "county": 2, "city": 3, "province": 4, "national": 5}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,10 +57,29 @@ def default_end(decided_at: dt.datetime) -> dt.date:
         return day.replace(year=day.year + TERM_YEARS, day=28)
 
 
-def added_bodies(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]) -> list[str]:
-    """The bodies in which ``after`` holds a seat (body and level) that ``before`` did not."""
+def added_seats(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The seats (body, level) ``after`` holds that ``before`` did not."""
     held = {(r["body"], r["level"]) for r in before}
-    return sorted({r["body"] for r in after if (r["body"], r["level"]) not in held})
+    return sorted({(r["body"], r["level"]) for r in after if (r["body"], r["level"]) not in held})
+
+
+def refuse_unless_may_vet(staff_unit_level: str, seats: Iterable[tuple[str, str]]) -> None:
+    """A vetting decision is the department's at the seat's level: a town seat needs town staff or
+    above, a county or higher seat county staff or above (a town or a community cannot vouch for a
+    county CPPCC member on its own word)."""
+    needed = max((min(_RANK[level], _RANK["county"]) for _, level in seats), default=0)
+    if _RANK.get(staff_unit_level, 0) < needed:
+        seat = next(s for s in seats if min(_RANK[s[1]], _RANK["county"]) == needed)
+        raise Forbidden(
+            f"{LEVELS.get(seat[1], seat[1])}{REPRESENTATIVE_BODIES.get(seat[0], seat[0])}的审核决定须由"
+            f"{'县级' if needed == _RANK['county'] else '乡镇级'}及以上统战部门作出，不能由本单位填写审核依据",
+            f"A vetting decision for a {seat[1]}-level {seat[0]} seat is made by "
+            f"{'county' if needed == _RANK['county'] else 'town'}-level staff or above; your unit cannot give "
+            "vetting_basis for it",
+            field="vetting_basis",
+            body=seat[0],
+            level=seat[1],
+        )
 
 
 def check_entry(

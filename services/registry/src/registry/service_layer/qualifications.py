@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from chassis import units
 from chassis.auth import Principal
 from registry.adapters.tables import ineligibilities, people, vettings
 from registry.domain import qualification as rules
@@ -38,7 +39,8 @@ def check_role_change(
 ) -> None:
     """Refuse a role the person lost the qualification for, or one without a basis; the caller's
     ``vetting_basis`` is a vetting decision for every body the change adds, recorded here."""
-    bodies = rules.added_bodies(before, [clean_role(r) for r in after])
+    seats = rules.added_seats(before, [clean_role(r) for r in after])
+    bodies = sorted({body for body, _ in seats})
     if not bodies:
         return
     today, now = dt.date.today(), dt.datetime.now(dt.UTC)
@@ -46,6 +48,7 @@ def check_role_change(
     if vetting_basis is None:
         rules.check_entry(bodies, lost, vettings_of(uow, person.id), today)
         return
+    rules.refuse_unless_may_vet(units.level(principal.unit), seats)
     records = []
     for body in bodies:
         body, basis = rules.clean_vetting(body, vetting_basis)

@@ -57,7 +57,10 @@ class PersonCreate(PersonFields):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+        metadata={
+            "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
+            "town staff may vet town seats, county seats and above need county staff"
+        },
     )
 
 
@@ -164,7 +167,10 @@ class RolesIn(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+        metadata={
+            "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
+            "town staff may vet town seats, county seats and above need county staff"
+        },
     )
 
 
