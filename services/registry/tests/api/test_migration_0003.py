@@ -14,7 +14,7 @@ def test_existing_people_keep_monotonic_event_versions_and_lose_sensitive_search
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM alembic_version"))
         conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES ('0002')"))
-        for later in ("digest_keys", "ineligibilities", "vettings", "parked_notices"):
+        for later in ("digest_keys", "ineligibilities", "vettings", "parked_notices", "seat_notices"):
             conn.execute(sa.text(f"DROP TABLE {later}"))
     with engine.begin() as conn:  # the people table as 0002 left it
         for column in ("event_version", "search_text_all"):

@@ -1,12 +1,17 @@
 """The qualification loop against the ways around it, on each database: a lost qualification belongs
-to the person, not to one record of them, and a vetting decision is only as good as who made it."""
+to the person, not to one record of them; a vetting decision is only as good as who made it; and a
+membership notice that arrives late cannot undo a newer one."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from chassis import idnumber
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED
-from registry.adapters.tables import vettings
-from registry.service_layer import evaluation_outcomes
-from services.registry.tests.api.test_qualification_loop import CPPCC, decision, put_roles
+from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
+from registry.adapters.tables import parked_notices, vettings
+from registry.service_layer import evaluation_outcomes, membership_notices
+from services.registry.tests.api.test_qualification_loop import CPPCC, decision, notice, put_roles
 from services.registry.tests.support import DONGGUAN, SHENGCHENG, XICHENG, count, person_body
 
 
@@ -77,3 +82,40 @@ def test_town_and_community_staff_cannot_vouch_for_a_county_seat(registry, clien
     assert put_roles(client, community, p["id"], town_npc, vetting_basis="社区考察合格").status_code == 403
     assert put_roles(client, town, p["id"], town_npc, vetting_basis="镇党委考察合格").status_code == 200
     assert put_roles(client, auth, p["id"], town_npc + CPPCC, vetting_basis="县委统战部考察合格").status_code == 200
+
+
+def test_a_late_older_membership_notice_cannot_undo_a_newer_one(registry, client, auth, create):
+    body = person_body()
+    p = create(**body)
+    digest = idnumber.digest(body["id_number"], registry.settings.id_digest_key())
+
+    def roles():
+        return [(r["body"], r["since"]) for r in client.get(f"/people/{p['id']}", headers=auth()).json[
+            "representative_roles"]]  # fmt: skip
+
+    # The membership ended on 1 March; the CPPCC then resends its confirmation of last year.
+    ended = notice(MEMBERSHIP_ENDED, digest, effective_on="2026-03-01")
+    old_confirmation = notice(MEMBERSHIP_CONFIRMED, digest, effective_on="2025-01-01")
+    membership_notices.membership_ended(registry.uow, ended)
+    membership_notices.membership_confirmed(registry.uow, old_confirmation)
+    assert roles() == []
+    # A confirmation of a later term applies; an ending of the earlier term arriving after it does not.
+    next_term, earlier_end = (
+        notice(MEMBERSHIP_CONFIRMED, digest, effective_on="2027-01-01"),
+        notice(MEMBERSHIP_ENDED, digest, effective_on="2026-06-01"),
+    )
+    membership_notices.membership_confirmed(registry.uow, next_term)
+    membership_notices.membership_ended(registry.uow, earlier_end)
+    assert roles() == [("cppcc", "2027-01-01")]
+    with registry.engine.connect() as conn:
+        parked = conn.execute(sa.select(parked_notices.c.notice_id, parked_notices.c.why)).all()
+    assert [why for _, why in parked] == ["stale", "stale"] and old_confirmation.data["notice_id"] in dict(parked)
+
+
+def test_two_agencies_may_use_the_same_notice_id_and_both_are_parked(registry):
+    for agency in ("npc", "cppcc"):
+        stranger = notice(MEMBERSHIP_ENDED, "k1:" + "0" * 64, notice_id="2026-001", agency=agency, body=agency)
+        membership_notices.membership_ended(registry.uow, stranger)
+    with registry.engine.connect() as conn:
+        parked = conn.execute(sa.select(parked_notices.c.agency, parked_notices.c.notice_id)).all()
+    assert sorted(parked) == [("cppcc", "2026-001"), ("npc", "2026-001")]

@@ -125,6 +125,18 @@ def refuse_if_revoked(bodies: Iterable[str], ineligibilities: Iterable[Ineligibi
         )
 
 
+def notice_is_stale(
+    ended: bool, effective_on: dt.date, applied: Iterable[tuple[bool, dt.date]], held_since: dt.date | None
+) -> bool:
+    """Whether a membership notice comes too late to apply: a notice already applied to the seat took
+    effect later (or the same day and ended it: an ending wins the tie), or the seat is held since a
+    later day. Kafka keeps one person's notices in order; an agency sending an old notice late does not."""
+    for was_ended, day in applied:
+        if day > effective_on or (day == effective_on and was_ended and not ended):
+            return True
+    return held_since is not None and held_since > effective_on
+
+
 def clean_vetting(body: str, basis: str) -> tuple[str, str]:
     if body not in REPRESENTATIVE_BODIES:
         raise InvalidInput(
