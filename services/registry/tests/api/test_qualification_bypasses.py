@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from chassis import idnumber
-from chassis.contracts.evaluation import QUALIFICATION_REVOKED
+from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED
 from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
 from registry.adapters.tables import parked_notices, vettings
 from registry.service_layer import evaluation_outcomes, membership_notices
@@ -119,3 +119,18 @@ def test_two_agencies_may_use_the_same_notice_id_and_both_are_parked(registry):
     with registry.engine.connect() as conn:
         parked = conn.execute(sa.select(parked_notices.c.agency, parked_notices.c.notice_id)).all()
     assert sorted(parked) == [("cppcc", "2026-001"), ("npc", "2026-001")]
+
+
+def test_a_vetting_is_the_basis_of_one_entry_not_of_every_return(registry, client, auth, create):
+    p = create(representative_roles=CPPCC, vetting_basis="2021年换届考察合格")
+    assert put_roles(client, auth, p["id"], []).status_code == 200  # the term ended
+    back = put_roles(client, auth, p["id"], CPPCC)
+    assert back.status_code == 422 and back.get_json()["bodies"] == ["cppcc"]  # the 2021 vetting was used up
+    # A passed evaluation is the basis of the next entry, once.
+    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留")
+    evaluation_outcomes.representative_retained(registry.uow, retained)
+    assert put_roles(client, auth, p["id"], CPPCC).status_code == 200
+    assert put_roles(client, auth, p["id"], []).status_code == 200
+    assert put_roles(client, auth, p["id"], CPPCC).status_code == 422
+    record = client.get(f"/people/{p['id']}/qualification", headers=auth()).get_json()["vettings"]
+    assert [(v["source"], v["spent_at"] is not None) for v in record] == [("staff", True), ("evaluation", True)]

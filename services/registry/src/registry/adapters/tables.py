@@ -220,6 +220,7 @@ vettings = sa.Table(
     sa.Column("reference", sa.String(100), nullable=True, comment="the decision or notice it rests on"),
     sa.Column("decided_by", sa.String(100), nullable=False),
     sa.Column("decided_at", TZ, nullable=False),
+    sa.Column("spent_at", TZ, nullable=True, comment="when a role added on it used it up: one vetting, one entry"),
     sa.Index("ix_vettings_person_body", "person_id", "body"),
 )
 

@@ -2,6 +2,8 @@
 
 A role is added only on a basis: a passed evaluation (a joint meeting retained the person),
 a staff vetting decision recorded with who, when and why, or the body's own membership notice.
+A basis justifies one entry: the role added on it spends it, so a person who left the body is
+vetted again before coming back (凡进必评: every entry, not the first one only).
 A revoked qualification stands until its end date; while it does, no basis lets the role
 back in. The rules are pure: the service layer loads the records and asks them.
 """
@@ -46,6 +48,8 @@ class Vetting:
     decided_by: str
     decided_at: dt.datetime
     reference: str | None = None
+    #: When a role added on it used it up; a spent vetting is no basis for another entry.
+    spent_at: dt.datetime | None = None
 
 
 def default_end(decided_at: dt.datetime) -> dt.date:
@@ -92,7 +96,11 @@ def check_entry(
     revoked_at: dict[str, dt.datetime] = {}
     for i in ineligibilities:
         revoked_at[i.body] = max(revoked_at.get(i.body, _utc(i.decided_at)), _utc(i.decided_at))
-    based = {v.body for v in vettings if v.body not in revoked_at or _utc(v.decided_at) > revoked_at[v.body]}
+    based = {
+        v.body
+        for v in vettings
+        if v.spent_at is None and (v.body not in revoked_at or _utc(v.decided_at) > revoked_at[v.body])
+    }
     missing = [b for b in bodies if b not in based]
     if missing:
         names = "、".join(REPRESENTATIVE_BODIES.get(b, b) for b in missing)

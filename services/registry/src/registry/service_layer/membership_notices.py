@@ -65,7 +65,8 @@ def _apply(uow_factory: UowFactory, envelope: Envelope, confirmed: bool) -> None
             if changed and not same_seat:
                 received = dt.datetime.fromisoformat(data["received_at"])
                 basis = f"{data['agency']} 确认{what}，{data['effective_on']} 起"
-                vetting = rules.Vetting(body, "notice", basis, f"notice:{data['agency']}", received, notice_id)
+                by = f"notice:{data['agency']}"  # the body's own word, spent on the seat it confirms
+                vetting = rules.Vetting(body, "notice", basis, by, received, notice_id, spent_at=received)
                 qualifications.record_vettings(uow, person.id, [vetting])
         else:
             changed = bool(same_seat) and person.set_representative_roles(

@@ -47,6 +47,10 @@ def check_role_change(
     lost = ineligibilities_of(uow, records_of(uow, person))
     if vetting_basis is None:
         rules.check_entry(bodies, lost, vettings_of(uow, person.id), today)
+        spend = vettings.update().where(
+            vettings.c.person_id == person.id, vettings.c.body.in_(bodies), vettings.c.spent_at.is_(None)
+        )
+        uow.session.execute(spend.values(spent_at=now))  # the entry uses up the basis it stood on
         return
     rules.refuse_unless_may_vet(units.level(principal.unit), seats)
     records = []
@@ -54,7 +58,7 @@ def check_role_change(
         body, basis = rules.clean_vetting(body, vetting_basis)
         records.append(rules.Vetting(body, "staff", basis, principal.subject, now))
     rules.check_entry(bodies, lost, records, today)
-    record_vettings(uow, person.id, records)
+    record_vettings(uow, person.id, [dataclasses.replace(v, spent_at=now) for v in records])
 
 
 def check_merge(uow: UnitOfWork, survivor: Person, duplicate: Person) -> None:

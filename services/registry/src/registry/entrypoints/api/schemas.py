@@ -194,6 +194,9 @@ class VettingOut(Schema):
     reference = fields.String(allow_none=True)
     decided_by = fields.String()
     decided_at = fields.DateTime()
+    spent_at = fields.DateTime(
+        allow_none=True, metadata={"description": "when a role added on it used it up; null: it is a basis still"}
+    )
 
 
 class QualificationOut(Schema):

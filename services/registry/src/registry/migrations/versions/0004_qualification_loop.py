@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(length=100), nullable=True, comment="the decision or notice it rests on"),
         sa.Column("decided_by", sa.String(length=100), nullable=False),
         sa.Column("decided_at", _TZ, nullable=False),
+        sa.Column("spent_at", _TZ, nullable=True, comment="when a role added on it used it up: one vetting, one entry"),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
