@@ -134,3 +134,12 @@ def test_a_vetting_is_the_basis_of_one_entry_not_of_every_return(registry, clien
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 422
     record = client.get(f"/people/{p['id']}/qualification", headers=auth()).get_json()["vettings"]
     assert [(v["source"], v["spent_at"] is not None) for v in record] == [("staff", True), ("evaluation", True)]
+
+
+def test_a_blank_vetting_basis_is_refused_naming_the_field_the_caller_sent(registry, client, auth, create):
+    p = create()
+    refused = put_roles(client, auth, p["id"], CPPCC, vetting_basis="  好  ")
+    problem = refused.get_json()
+    assert refused.status_code == 422 and problem["field"] == "vetting_basis"
+    assert "vetting_basis" in problem["detail"] and "vetting_basis" in problem["detail_en"]
+    assert count(registry, vettings) == 0

@@ -154,7 +154,9 @@ def clean_vetting(body: str, basis: str) -> tuple[str, str]:
         )
     basis = " ".join((basis or "").split())
     if len(basis) < 4 or len(basis) > 500:
-        raise InvalidInput("审核依据须为4至500个字符", "The basis must be 4-500 characters", field="basis")
+        raise InvalidInput(
+            "审核依据（vetting_basis）须为4至500个字符", "vetting_basis must be 4-500 characters", field="vetting_basis"
+        )
     return body, basis
 
 
