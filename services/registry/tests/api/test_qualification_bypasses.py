@@ -127,7 +127,7 @@ def test_a_vetting_is_the_basis_of_one_entry_not_of_every_return(registry, clien
     back = put_roles(client, auth, p["id"], CPPCC)
     assert back.status_code == 422 and back.get_json()["bodies"] == ["cppcc"]  # the 2021 vetting was used up
     # A passed evaluation is the basis of the next entry, once.
-    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留")
+    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留", round_id="r-1")
     evaluation_outcomes.representative_retained(registry.uow, retained)
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 200
     assert put_roles(client, auth, p["id"], []).status_code == 200
@@ -143,3 +143,17 @@ def test_a_blank_vetting_basis_is_refused_naming_the_field_the_caller_sent(regis
     assert refused.status_code == 422 and problem["field"] == "vetting_basis"
     assert "vetting_basis" in problem["detail"] and "vetting_basis" in problem["detail_en"]
     assert count(registry, vettings) == 0
+
+
+def test_a_retain_decision_is_a_basis_only_from_a_round_and_only_county_staff_add_the_county_seat(
+    registry, client, auth, create
+):
+    p = create()
+    no_round = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="社区会议保留", round_id=None)
+    evaluation_outcomes.representative_retained(registry.uow, no_round)  # any evaluator may hold such a meeting
+    assert count(registry, vettings) == 0 and put_roles(client, auth, p["id"], CPPCC).status_code == 422
+    on_round = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留", round_id="r-1")
+    evaluation_outcomes.representative_retained(registry.uow, on_round)
+    community = put_roles(client, lambda **h: auth(unit=DONGGUAN, **h), p["id"], CPPCC)  # no basis of its own
+    assert community.status_code == 403 and community.get_json()["level"] == "county"
+    assert put_roles(client, auth, p["id"], CPPCC).status_code == 200  # the county enters it on the evaluation

@@ -98,7 +98,7 @@ def test_every_role_added_needs_a_passed_evaluation_or_a_vetting_basis(registry,
 
     p = create()
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 422
-    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留")
+    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留", round_id="r-1")
     evaluation_outcomes.representative_retained(registry.uow, retained)
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 200  # the passed evaluation is the basis
     vetted = client.get(f"/people/{p['id']}/qualification", headers=auth()).get_json()["vettings"]

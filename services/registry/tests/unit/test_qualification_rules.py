@@ -33,13 +33,13 @@ def test_only_a_seat_not_held_before_counts_as_added():
     [("county", "county", True), ("county", "national", True), ("town", "town", True), ("town", "county", False),
      ("village", "town", False), ("village", "county", False), ("city", "province", True)],
 )  # fmt: skip
-def test_a_vetting_decision_is_made_at_the_seats_level_or_above(staff, seat, allowed):
+def test_a_seat_is_added_by_staff_at_its_level_or_above(staff, seat, allowed):
     if allowed:
-        rules.refuse_unless_may_vet(staff, [("cppcc", seat)])
+        rules.refuse_unless_may_add(staff, [("cppcc", seat)])
     else:
         with pytest.raises(Forbidden) as refused:
-            rules.refuse_unless_may_vet(staff, [("npc", "town"), ("cppcc", seat)])
-        assert refused.value.extra["level"] == seat and "vetting_basis" in refused.value.detail_en
+            rules.refuse_unless_may_add(staff, [("npc", "town"), ("cppcc", seat)])
+        assert refused.value.extra["level"] == seat and "staff or above" in refused.value.detail_en
 
 
 def test_a_standing_revocation_refuses_the_role_naming_the_decision_and_its_end():

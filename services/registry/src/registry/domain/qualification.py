@@ -67,22 +67,22 @@ def added_seats(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]
     return sorted({(r["body"], r["level"]) for r in after if (r["body"], r["level"]) not in held})
 
 
-def refuse_unless_may_vet(staff_unit_level: str, seats: Iterable[tuple[str, str]]) -> None:
-    """A vetting decision is the department's at the seat's level: a town seat needs town staff or
-    above, a county or higher seat county staff or above (a town or a community cannot vouch for a
-    county CPPCC member on its own word)."""
+def refuse_unless_may_add(staff_unit_level: str, seats: Iterable[tuple[str, str]]) -> None:
+    """A seat is added by the department at its level: a town seat by town staff or above, a county
+    or higher seat by county staff or above, whatever the basis (a town or a community cannot vouch
+    for a county CPPCC member, nor enter one on a decision it did not take)."""
+    seats = list(seats)
     needed = max((min(_RANK[level], _RANK["county"]) for _, level in seats), default=0)
     if _RANK.get(staff_unit_level, 0) < needed:
-        seat = next(s for s in seats if min(_RANK[s[1]], _RANK["county"]) == needed)
+        body, level = next(s for s in seats if min(_RANK[s[1]], _RANK["county"]) == needed)
+        at_zh, at_en = ("县级", "county") if needed == _RANK["county"] else ("乡镇级", "town")
         raise Forbidden(
-            f"{LEVELS.get(seat[1], seat[1])}{REPRESENTATIVE_BODIES.get(seat[0], seat[0])}的审核决定须由"
-            f"{'县级' if needed == _RANK['county'] else '乡镇级'}及以上统战部门作出，不能由本单位填写审核依据",
-            f"A vetting decision for a {seat[1]}-level {seat[0]} seat is made by "
-            f"{'county' if needed == _RANK['county'] else 'town'}-level staff or above; your unit cannot give "
-            "vetting_basis for it",
-            field="vetting_basis",
-            body=seat[0],
-            level=seat[1],
+            f"添加{LEVELS.get(level, level)}{REPRESENTATIVE_BODIES.get(body, body)}身份（及其审核决定）须由"
+            f"{at_zh}及以上统战部门办理",
+            f"A {level}-level {body} seat (and its vetting decision) is for {at_en}-level staff or above to add",
+            field="representative_roles",
+            body=body,
+            level=level,
         )
 
 

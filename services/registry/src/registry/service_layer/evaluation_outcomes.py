@@ -2,10 +2,10 @@
 
 A revoked qualification removes the person's role in that body and is stored as a lost
 qualification: until it ends the registry refuses to add the role again (``qualifications``).
-A retained representative passed the evaluation: that is stored as a vetting record, the basis
-a later role in that body may rest on (凡进必评). Role changes go through the Person aggregate,
-so they have history and a ``representative_changed`` event like any staff edit. The consumer
-runner makes redeliveries no-ops.
+A representative retained by a meeting on an evaluation round passed the evaluation: that is stored
+as a vetting record, the basis a later role in that body may rest on (凡进必评). Role changes go
+through the Person aggregate, so they have history and a ``representative_changed`` event like any
+staff edit. The consumer runner makes redeliveries no-ops.
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def qualification_revoked(uow_factory: UowFactory, envelope: Envelope) -> None:
 
 
 def representative_retained(uow_factory: UowFactory, envelope: Envelope) -> None:
-    """A joint meeting retained the person: a passed evaluation in that body."""
+    """A joint meeting on an evaluation round retained the person: a passed evaluation in that body.
+    A meeting tied to no round evaluated nobody (any evaluator may hold one): no basis."""
     data = envelope.data
+    if not data.get("round_id"):
+        return
     with uow_factory(ACTOR) as uow:
         person = uow.people.get(data["person_id"])
         basis = f"联席评价保留：{data['reason']}"

@@ -43,6 +43,7 @@ def check_role_change(
     bodies = sorted({body for body, _ in seats})
     if not bodies:
         return
+    rules.refuse_unless_may_add(units.level(principal.unit), seats)
     today, now = dt.date.today(), dt.datetime.now(dt.UTC)
     lost = ineligibilities_of(uow, records_of(uow, person))
     if vetting_basis is None:
@@ -52,7 +53,6 @@ def check_role_change(
         )
         uow.session.execute(spend.values(spent_at=now))  # the entry uses up the basis it stood on
         return
-    rules.refuse_unless_may_vet(units.level(principal.unit), seats)
     records = []
     for body in bodies:
         body, basis = rules.clean_vetting(body, vetting_basis)

@@ -59,7 +59,7 @@ class PersonCreate(PersonFields):
         validate=validate.Length(max=500),
         metadata={
             "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
-            "town staff may vet town seats, county seats and above need county staff"
+            "a town seat is added by town staff or above, a county or higher seat by county staff or above"
         },
     )
 
@@ -169,7 +169,7 @@ class RolesIn(Schema):
         validate=validate.Length(max=500),
         metadata={
             "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
-            "town staff may vet town seats, county seats and above need county staff"
+            "a town seat is added by town staff or above, a county or higher seat by county staff or above"
         },
     )
 
