@@ -157,3 +157,17 @@ def test_a_retain_decision_is_a_basis_only_from_a_round_and_only_county_staff_ad
     community = put_roles(client, lambda **h: auth(unit=DONGGUAN, **h), p["id"], CPPCC)  # no basis of its own
     assert community.status_code == 403 and community.get_json()["level"] == "county"
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 200  # the county enters it on the evaluation
+
+
+def test_a_revocation_decided_on_a_merged_away_record_removes_the_role_where_it_now_lives(
+    registry, client, auth, create
+):
+    old = create(representative_roles=CPPCC, vetting_basis="2021年换届考察合格")
+    survivor = create()
+    merged = client.post(f"/people/{survivor['id']}/merge", json={"duplicate_id": old["id"]}, headers=auth())
+    assert merged.status_code == 200 and [r["body"] for r in merged.json["representative_roles"]] == ["cppcc"]
+
+    # Evaluation decided on the id it knew, the record since merged away.
+    evaluation_outcomes.qualification_revoked(registry.uow, decision(QUALIFICATION_REVOKED, old["id"]))
+    assert client.get(f"/people/{survivor['id']}", headers=auth()).json["representative_roles"] == []
+    assert put_roles(client, auth, survivor["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409
