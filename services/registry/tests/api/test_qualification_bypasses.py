@@ -171,3 +171,12 @@ def test_a_revocation_decided_on_a_merged_away_record_removes_the_role_where_it_
     evaluation_outcomes.qualification_revoked(registry.uow, decision(QUALIFICATION_REVOKED, old["id"]))
     assert client.get(f"/people/{survivor['id']}", headers=auth()).json["representative_roles"] == []
     assert put_roles(client, auth, survivor["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409
+
+
+def test_a_lost_qualification_follows_a_chain_of_merges(registry, client, auth, create):
+    first = revoked_member(registry, create)
+    middle, last = create(), create()
+    for survivor, duplicate in ((middle, first), (last, middle)):
+        r = client.post(f"/people/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=auth())
+        assert r.status_code == 200
+    assert put_roles(client, auth, last["id"], CPPCC, vetting_basis="本届考察合格").status_code == 409

@@ -70,10 +70,14 @@ def check_merge(uow: UnitOfWork, survivor: Person, duplicate: Person) -> None:
 
 
 def records_of(uow: UnitOfWork, person: Person) -> list[str]:
-    """The ids of every record of this person: itself, any record merged into it, and any record of
-    the same ID number."""
-    merged = uow.session.execute(sa.select(people.c.id).where(people.c.merged_into == person.id)).scalars()
-    return sorted({person.id, *merged, *uow.people.ids_with_id_number(person.id_number)})
+    """The ids of every record of this person: itself, the records merged into it (and into those,
+    merges chain), and any record of the same ID number."""
+    ids, newest = {person.id}, [person.id]
+    while newest:
+        merged = uow.session.execute(sa.select(people.c.id).where(people.c.merged_into.in_(newest))).scalars()
+        newest = [i for i in merged if i not in ids]
+        ids.update(newest)
+    return sorted({*ids, *uow.people.ids_with_id_number(person.id_number)})
 
 
 def record_vettings(uow: UnitOfWork, person_id: str, records: Sequence[rules.Vetting]) -> None:
