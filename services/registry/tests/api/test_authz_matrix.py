@@ -84,7 +84,8 @@ MATRIX = {
     ("PUT", "/people/{person_id}/representative-roles"): m.Rule(
         lambda c, h, s: c.put(
             f"/people/{s['p1']}/representative-roles",
-            json={"roles": [{"body": "cppcc", "level": "county"}], "reason": "换届", "vetting_basis": "换届考察合格"},
+            # A town seat: town staff may vet it (a county seat needs county staff, test_qualification_bypasses).
+            json={"roles": [{"body": "npc", "level": "town"}], "reason": "换届", "vetting_basis": "换届考察合格"},
             headers=v1(h),
         ),
         roles=EDITORS,

@@ -15,7 +15,7 @@ def test_existing_people_keep_monotonic_event_versions_and_lose_sensitive_search
         conn.execute(sa.text("DELETE FROM alembic_version"))
         conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES ('0002')"))
         later_tables = ("digest_keys", "ineligibilities", "vettings", "parked_notice_actions", "parked_notices")
-        for later in (*later_tables, "responsible_cadres", "follow_ups"):
+        for later in (*later_tables, "seat_notices", "responsible_cadres", "follow_ups"):
             conn.execute(sa.text(f"DROP TABLE {later}"))
     with engine.begin() as conn:  # the people table as 0002 left it
         for column in ("event_version", "search_text_all"):

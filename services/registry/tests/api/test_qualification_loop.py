@@ -69,7 +69,8 @@ def test_a_revoked_member_cannot_be_given_the_role_again_and_the_refusal_changes
     refused = put_roles(client, auth, p["id"], CPPCC, vetting_basis="本届考察合格")
     assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
     problem = refused.get_json()
-    until = (dt.date.today().replace(year=dt.date.today().year + 5)).isoformat()
+    today = dt.date.today()  # five years on; a decision on 29 February holds until the 28th
+    until = dt.date(today.year + 5, today.month, 28 if (today.month, today.day) == (2, 29) else today.day).isoformat()
     assert problem["decision_id"] == "d-42" and problem["ineligible_until"] == until
     assert "d-42" in problem["detail"] and until in problem["detail"] and until in problem["detail_en"]
     assert client.get(f"/people/{p['id']}", headers=auth()).get_json() == after_revocation
@@ -98,7 +99,7 @@ def test_every_role_added_needs_a_passed_evaluation_or_a_vetting_basis(registry,
 
     p = create()
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 422
-    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留")
+    retained = decision(REPRESENTATIVE_RETAINED, p["id"], decision="retain", reason="评价优秀，保留", round_id="r-1")
     evaluation_outcomes.representative_retained(registry.uow, retained)
     assert put_roles(client, auth, p["id"], CPPCC).status_code == 200  # the passed evaluation is the basis
     vetted = client.get(f"/people/{p['id']}/qualification", headers=auth()).get_json()["vettings"]

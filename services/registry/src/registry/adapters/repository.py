@@ -76,6 +76,11 @@ class PersonRepository:
             sa.select(people.c.id).where(people.c.id_digest.in_(digests), people.c.status == "active")
         ).scalar()
 
+    def ids_with_id_number(self, number: str) -> list[str]:
+        """Every record of this ID number, active or archived (the same person registered again)."""
+        digests = [idnumber.digest(number, key) for key in (self.id_secret, *self.previous_keys)]
+        return list(self.session.execute(sa.select(people.c.id).where(people.c.id_digest.in_(digests))).scalars())
+
     def ids_with_other_digest_key(self, key_id: str, limit: int) -> list[str]:
         """Up to ``limit`` people whose ID digest is under another key than ``key_id``."""
         query = sa.select(people.c.id).where(people.c.id_digest.not_like(key_id + ":%")).limit(limit)

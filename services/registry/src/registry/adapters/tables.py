@@ -220,6 +220,7 @@ vettings = sa.Table(
     sa.Column("reference", sa.String(100), nullable=True, comment="the decision or notice it rests on"),
     sa.Column("decided_by", sa.String(100), nullable=False),
     sa.Column("decided_at", TZ, nullable=False),
+    sa.Column("spent_at", TZ, nullable=True, comment="when a role added on it used it up: one vetting, one entry"),
     sa.Index("ix_vettings_person_body", "person_id", "body"),
 )
 
@@ -228,12 +229,15 @@ vettings = sa.Table(
 parked_notices = sa.Table(
     "parked_notices",
     metadata,
+    sa.Column("agency", sa.String(40), primary_key=True, comment="notice ids are unique per agency only"),
     sa.Column("notice_id", sa.String(100), primary_key=True),
     sa.Column("event_type", sa.String(120), nullable=False),
-    sa.Column("agency", sa.String(40), nullable=False),
     sa.Column("body", sa.String(20), nullable=False),
     sa.Column(
-        "why", sa.String(40), nullable=False, comment="unknown_person, unknown_role, agency_not_body or ineligible"
+        "why",
+        sa.String(40),
+        nullable=False,
+        comment="unknown_person, unknown_role, agency_not_body, ineligible or stale",
     ),
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("parked_at", TZ, nullable=False),
@@ -242,4 +246,21 @@ parked_notices = sa.Table(
     sa.Column("state", sa.String(10), nullable=False, server_default="parked", comment="parked, applied or dismissed"),
     sa.Column("handled_by", sa.String(100), nullable=True),
     sa.Column("handled_at", TZ, nullable=True),
+)
+
+#: The membership notices applied to each seat, so a late notice older than one already applied
+#: (an ended membership, then the confirmation from before it) cannot undo it.
+seat_notices = sa.Table(
+    "seat_notices",
+    metadata,
+    sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("body", sa.String(20), nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("ended", sa.Boolean, nullable=False, comment="false: membership_confirmed; true: membership_ended"),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    sa.Column("agency", sa.String(40), nullable=False),
+    sa.Column("notice_id", sa.String(100), nullable=False),
+    sa.Column("applied_at", TZ, nullable=False),
+    sa.Index("ix_seat_notices_person_seat", "person_id", "body", "level"),
 )

@@ -71,7 +71,7 @@ def register(uow_factory: UowFactory, principal: Principal, data: dict[str, Any]
         uow.people.add(person, checked=True)
         if roles:  # a new person has no evaluation yet: the roles stand on the caller's vetting
             uow.people.flush()
-            qualifications.check_role_change(uow, principal, person.id, [], roles, vetting_basis)
+            qualifications.check_role_change(uow, principal, person, [], roles, vetting_basis)
         uow.track(person)
         uow.commit()
         return person.id
@@ -152,7 +152,7 @@ def set_roles(uow_factory, principal, person_id, expected_version, roles: list[d
     """Replace the roles; a role added needs a basis and a qualification that was not revoked (凡进必评)."""
 
     def change(uow, person):
-        qualifications.check_role_change(uow, principal, person.id, person.representative_roles, roles, vetting_basis)
+        qualifications.check_role_change(uow, principal, person, person.representative_roles, roles, vetting_basis)
         person.set_representative_roles(roles, reason)
 
     return modify(uow_factory, principal, person_id, expected_version, change)
@@ -163,16 +163,17 @@ def qualification(uow_factory, principal, person_id: str) -> dict[str, Any]:
     reasons are evaluation outcomes)."""
     principal.require_role(*WRITE_ROLES)
     with uow_factory(principal.subject) as uow:
-        load_in_scope(uow, principal, person_id)
-        return qualifications.standing(uow, person_id)
+        return qualifications.standing(uow, principal, load_in_scope(uow, principal, person_id))
 
 
 def merge(uow_factory, principal, survivor_id: str, duplicate_id: str) -> int:
-    """Fold ``duplicate_id`` into ``survivor_id``; contacts move over, both histories stay readable."""
+    """Fold ``duplicate_id`` into ``survivor_id``; contacts move over, both histories stay readable;
+    refused while either record's lost qualification would refuse a role the survivor then holds."""
 
     def change(uow, survivor):
         duplicate = load_in_scope(uow, principal, duplicate_id)
         survivor.absorb(duplicate)
+        qualifications.check_merge(uow, survivor, duplicate)
         uow.session.execute(contacts.update().where(contacts.c.person_id == duplicate.id).values(person_id=survivor.id))
         uow.people.save(duplicate)
         uow.track(duplicate)

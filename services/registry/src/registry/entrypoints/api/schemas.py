@@ -59,7 +59,10 @@ class PersonCreate(PersonFields):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+        metadata={
+            "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
+            "a town seat is added by town staff or above, a county or higher seat by county staff or above"
+        },
     )
 
 
@@ -166,7 +169,10 @@ class RolesIn(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
-        metadata={"description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded)"},
+        metadata={
+            "description": "凡进必评: the caller's vetting basis for every role added (who, when: recorded); "
+            "a town seat is added by town staff or above, a county or higher seat by county staff or above"
+        },
     )
 
 
@@ -177,7 +183,9 @@ class IneligibilityOut(Schema):
     decision = fields.String()
     decision_id = fields.String(allow_none=True)
     meeting_id = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(
+        allow_none=True, metadata={"description": "null when the revocation is held on a record outside your scope"}
+    )
     decided_at = fields.DateTime()
 
 
@@ -188,6 +196,9 @@ class VettingOut(Schema):
     reference = fields.String(allow_none=True)
     decided_by = fields.String()
     decided_at = fields.DateTime()
+    spent_at = fields.DateTime(
+        allow_none=True, metadata={"description": "when a role added on it used it up; null: it is a basis still"}
+    )
 
 
 class QualificationOut(Schema):
