@@ -33,7 +33,8 @@ LEVELS = {
 READERS, EDITORS, ADMINS = ("viewer", "editor"), ("editor",), ("admin",)
 NEW_PERSON = person_body(unit_code=TOWN_A, id_number=new_id_number())
 CSV = "姓名,性别,出生日期,身份证号码,行政区划代码\n".encode()
-CPPCC = [{"body": "cppcc", "level": "county", "title": "委员"}]
+# A town seat: town staff may vet it (a county seat needs county staff, test_qualification_bypasses).
+TOWN_NPC = [{"body": "npc", "level": "town", "title": "代表"}]
 OTHER_CADRE = {"subject": "li.gang", "name": "李刚", "unit": TOWN_A}
 CLOSE = {"state": "done", "outcome": "已走访"}
 FOLLOW_UP = {"due_on": dt.date.today().isoformat(), "note": "走访了解诉求"}
@@ -186,14 +187,14 @@ MATRIX = {
     ),
     # Parked notices belong to no unit: county-level admins act, auditors read.
     ("GET", "/parked-notices"): m.Rule(lambda c, h, s: c.get("/parked-notices", headers=h), **DEPARTMENT_READ),
-    ("GET", "/parked-notices/{notice_id}/actions"): m.Rule(
-        lambda c, h, s: c.get(f"/parked-notices/{s['notice']}/actions", headers=h), **DEPARTMENT_READ
+    ("GET", "/parked-notices/{agency}/{notice_id}/actions"): m.Rule(
+        lambda c, h, s: c.get(f"/parked-notices/cppcc/{s['notice']}/actions", headers=h), **DEPARTMENT_READ
     ),
-    ("POST", "/parked-notices/{notice_id}/reapply"): m.Rule(
-        lambda c, h, s: c.post(f"/parked-notices/{s['notice']}/reapply", json={}, headers=h), **DEPARTMENT_ACT
+    ("POST", "/parked-notices/{agency}/{notice_id}/reapply"): m.Rule(
+        lambda c, h, s: c.post(f"/parked-notices/cppcc/{s['notice']}/reapply", json={}, headers=h), **DEPARTMENT_ACT
     ),
-    ("POST", "/parked-notices/{notice_id}/dismiss"): m.Rule(
-        lambda c, h, s: c.post(f"/parked-notices/{s['notice']}/dismiss", json={"reason": "重复通知"}, headers=h),
+    ("POST", "/parked-notices/{agency}/{notice_id}/dismiss"): m.Rule(
+        lambda c, h, s: c.post(f"/parked-notices/cppcc/{s['notice']}/dismiss", json={"reason": "重复通知"}, headers=h),
         **DEPARTMENT_ACT,
     ),
     ("GET", "/people/export.xlsx"): m.Rule(
@@ -240,7 +241,7 @@ def seeded(tmp_path_factory):
     assert client.post("/people", json=body, headers=sibling).status_code == 201
     assert client.post(f"/people/{seed['archived']}/archive", json={}, headers=v1(town)).status_code == 200
     assert client.post("/units", json={"code": EMPTY_UNIT, "name": "空社区"}, headers=town).status_code == 201
-    seed["rep"] = register(name="孙丽", representative_roles=CPPCC, vetting_basis="换届考察合格")
+    seed["rep"] = register(name="孙丽", representative_roles=TOWN_NPC, vetting_basis="换届考察合格")
     cadre = {"cadre": {"subject": "wang.li", "name": "王丽", "unit": TOWN_A}}
     assert client.put(f"/people/{seed['rep']}/cadre", json=cadre, headers=town).status_code == 200
     planned = client.post(f"/people/{seed['rep']}/follow-ups", json=FOLLOW_UP, headers=town)

@@ -37,9 +37,11 @@ def park(registry, event_type=MEMBERSHIP_CONFIRMED, id_number=None, **extra):
     return data
 
 
-def state(registry, notice_id):
+def state(registry, notice_id, agency="cppcc"):
     with registry.engine.connect() as conn:
-        query = sa.select(parked_notices.c.state, parked_notices.c.why).where(parked_notices.c.notice_id == notice_id)
+        query = sa.select(parked_notices.c.state, parked_notices.c.why).where(
+            parked_notices.c.agency == agency, parked_notices.c.notice_id == notice_id
+        )
         return tuple(conn.execute(query).one())
 
 
@@ -68,17 +70,21 @@ def test_a_notice_re_applied_stays_parked_until_its_person_is_registered_then_ap
     id_number = new_id_number()
     notice = park(registry, id_number=id_number)
     admin = auth(roles=["admin"], sub="county.admin")
-    still = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={"note": "再试"}, headers=admin)
+    still = client.post(
+        f"/parked-notices/{notice['agency']}/{notice['notice_id']}/reapply", json={"note": "再试"}, headers=admin
+    )
     assert still.status_code == 200, still.get_json()
     assert (still.get_json()["state"], still.get_json()["why"]) == ("parked", "unknown_person")
     pid = create(unit_code=DONGGUAN, id_number=id_number)["id"]
-    applied = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=admin)
+    applied = client.post(f"/parked-notices/{notice['agency']}/{notice['notice_id']}/reapply", json={}, headers=admin)
     assert applied.get_json()["state"] == "applied" and applied.get_json()["handled_by"] == "county.admin"
     roles = client.get(f"/people/{pid}", headers=auth()).get_json()["representative_roles"]
     assert [(r["body"], r["level"]) for r in roles] == [("cppcc", "county")]
-    again = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=admin)
+    again = client.post(f"/parked-notices/{notice['agency']}/{notice['notice_id']}/reapply", json={}, headers=admin)
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
-    actions = client.get(f"/parked-notices/{notice['notice_id']}/actions", headers=auth(roles=["auditor"])).get_json()
+    actions = client.get(
+        f"/parked-notices/{notice['agency']}/{notice['notice_id']}/actions", headers=auth(roles=["auditor"])
+    ).get_json()
     assert [(a["action"], a["outcome"], a["why"], a["actor"]) for a in actions] == [
         ("reapply", "still_parked", "unknown_person", "county.admin"),
         ("reapply", "applied", None, "county.admin"),
@@ -90,7 +96,7 @@ def test_a_notice_for_a_person_outside_the_callers_scope_is_refused_and_nothing_
     notice = park(registry, id_number=id_number)
     pid = create(unit_code=DONGGUAN, id_number=id_number)["id"]
     other_county = auth(roles=["admin"], unit="370782000000")
-    r = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=other_county)
+    r = client.post(f"/parked-notices/{notice['agency']}/{notice['notice_id']}/reapply", json={}, headers=other_county)
     assert r.status_code == 403 and r.mimetype == "application/problem+json"
     assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
     assert client.get(f"/people/{pid}", headers=auth()).get_json()["representative_roles"] == []
@@ -99,7 +105,7 @@ def test_a_notice_for_a_person_outside_the_callers_scope_is_refused_and_nothing_
 
 def test_dismissing_needs_a_reason_and_an_admin_happens_once_and_the_metric_counts_what_is_left(client, auth, registry):
     kept, dropped = park(registry), park(registry, level="village")
-    url = f"/parked-notices/{dropped['notice_id']}/dismiss"
+    url = f"/parked-notices/{dropped['agency']}/{dropped['notice_id']}/dismiss"
     for body, headers, status in [
         ({}, auth(roles=["admin"]), 422),
         ({"reason": ""}, auth(roles=["admin"]), 422),
@@ -128,11 +134,30 @@ def test_a_notice_parked_before_its_content_was_kept_can_only_be_dismissed(clien
     notice = park(registry)
     with registry.engine.begin() as conn:
         conn.execute(parked_notices.update().values(notice=None))
-    r = client.post(f"/parked-notices/{notice['notice_id']}/reapply", json={}, headers=auth(roles=["admin"]))
+    r = client.post(
+        f"/parked-notices/{notice['agency']}/{notice['notice_id']}/reapply", json={}, headers=auth(roles=["admin"])
+    )
     assert r.status_code == 409 and r.mimetype == "application/problem+json"
     assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
     assert count(registry, parked_notice_actions) == 0
     dismissed = client.post(
-        f"/parked-notices/{notice['notice_id']}/dismiss", json={"reason": "旧通知"}, headers=auth(roles=["admin"])
+        f"/parked-notices/{notice['agency']}/{notice['notice_id']}/dismiss",
+        json={"reason": "旧通知"},
+        headers=auth(roles=["admin"]),
     )
     assert dismissed.get_json()["state"] == "dismissed" and dismissed.get_json()["level"] is None
+
+
+def test_two_agencies_notices_with_one_id_are_parked_and_handled_apart(client, auth, registry):
+    """Notice ids are unique per agency only: the NPC's notice numbered like the CPPCC's is its own."""
+    cppcc = park(registry)
+    npc = park(registry, notice_id=cppcc["notice_id"], agency="npc")  # the NPC speaking for the CPPCC: parked
+    admin = auth(roles=["admin"])
+    listed = client.get("/parked-notices", headers=admin).get_json()["items"]
+    mine = sorted((n["agency"], n["why"]) for n in listed if n["notice_id"] == cppcc["notice_id"])
+    assert mine == [("cppcc", "unknown_person"), ("npc", "agency_not_body")]
+    r = client.post(f"/parked-notices/npc/{npc['notice_id']}/dismiss", json={"reason": "代他人通报"}, headers=admin)
+    assert r.status_code == 200 and r.get_json()["agency"] == "npc"
+    assert state(registry, cppcc["notice_id"], "npc") == ("dismissed", "agency_not_body")
+    assert state(registry, cppcc["notice_id"]) == ("parked", "unknown_person")
+    assert client.get(f"/parked-notices/court/{npc['notice_id']}/actions", headers=admin).status_code == 404

@@ -5,7 +5,8 @@ department-wide: county-level admins and auditors list them, admins re-apply or 
 re-application runs the notice again through the same rules as the consumer, in one transaction
 with its audit row: applied, or still parked with today's reason (a revocation that still stands).
 A notice that now matches a person outside the caller's subtree is refused and nothing changes.
-The answers name the notice, its body, level and dates, never the ID digest it carries.
+The answers name the notice, its body, level and dates, never the ID digest it carries. A notice is
+named by its agency and the agency's notice id (ids are unique per agency only).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from registry.service_layer.unit_of_work import UowFactory
 READ_ROLES, ACT_ROLES = ("admin", "auditor"), ("admin",)
 STATES = ("parked", "applied", "dismissed")
 #: Why ``membership_notices`` parks a notice.
-PARK_REASONS = ("unknown_person", "unknown_role", "agency_not_body", "ineligible")
+PARK_REASONS = ("unknown_person", "unknown_role", "agency_not_body", "ineligible", "stale")
 _OUT = (
     "notice_id",
     "event_type",
@@ -62,28 +63,33 @@ def list_parked(uow_factory: UowFactory, principal: Principal, state: str, limit
     if state != "all":
         query = query.where(parked_notices.c.state == state)
     if cursor:
-        at, last = decode_cursor(cursor, 2)
+        at, agency, last = decode_cursor(cursor, 3)
         try:
             after = dt.datetime.fromisoformat(at)
         except ValueError:
             raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
-        p, n = parked_notices.c.parked_at, parked_notices.c.notice_id
-        query = query.where(sa.or_(p > after, sa.and_(p == after, n > last)))
-    query = query.order_by(parked_notices.c.parked_at, parked_notices.c.notice_id).limit(limit + 1)
+        p, a, n = parked_notices.c.parked_at, parked_notices.c.agency, parked_notices.c.notice_id
+        query = query.where(sa.tuple_(p, a, n) > sa.tuple_(after, agency, last))
+    query = query.order_by(parked_notices.c.parked_at, parked_notices.c.agency, parked_notices.c.notice_id)
+    query = query.limit(limit + 1)
     with uow_factory(principal.subject) as uow:
         rows = uow.session.execute(query).mappings().all()
     items = [_view(r) for r in rows[:limit]]
     more = len(rows) > limit
     last_row = rows[limit - 1] if more else None
-    next_cursor = encode_cursor(last_row["parked_at"].isoformat(), last_row["notice_id"]) if last_row else None
+    next_cursor = (
+        encode_cursor(last_row["parked_at"].isoformat(), last_row["agency"], last_row["notice_id"])
+        if last_row
+        else None
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 
-def reapply(uow_factory: UowFactory, principal: Principal, notice_id: str, note: str | None) -> dict:
+def reapply(uow_factory: UowFactory, principal: Principal, agency: str, notice_id: str, note: str | None) -> dict:
     """Run a parked notice through the membership rules again: applied, or still parked (with why)."""
     _department(principal, ACT_ROLES)
     with uow_factory(principal.subject) as uow:
-        row = _parked(uow, notice_id)
+        row = _parked(uow, agency, notice_id)
         notice = row["notice"]
         if notice is None:
             raise Conflict(
@@ -101,42 +107,46 @@ def reapply(uow_factory: UowFactory, principal: Principal, notice_id: str, note:
         outcome = "still_parked" if why else "applied"
         values = {"why": why} if why else {"state": "applied"}
         values |= {"handled_by": principal.subject, "handled_at": now}
-        uow.session.execute(parked_notices.update().where(parked_notices.c.notice_id == notice_id).values(**values))
-        _audit(uow, notice_id, "reapply", outcome, why, note, principal.subject, now)
+        uow.session.execute(parked_notices.update().where(*_key(agency, notice_id)).values(**values))
+        _audit(uow, agency, notice_id, "reapply", outcome, why, note, principal.subject, now)
         uow.commit()
-        return _view(_parked(uow, notice_id, any_state=True))
+        return _view(_parked(uow, agency, notice_id, any_state=True))
 
 
-def dismiss(uow_factory: UowFactory, principal: Principal, notice_id: str, reason: str) -> dict:
+def dismiss(uow_factory: UowFactory, principal: Principal, agency: str, notice_id: str, reason: str) -> dict:
     """Set a parked notice aside for good, with the reason (it stays listed as dismissed)."""
     _department(principal, ACT_ROLES)
     with uow_factory(principal.subject) as uow:
-        _parked(uow, notice_id)
+        _parked(uow, agency, notice_id)
         now = dt.datetime.now(dt.UTC)
         uow.session.execute(
             parked_notices.update()
-            .where(parked_notices.c.notice_id == notice_id)
+            .where(*_key(agency, notice_id))
             .values(state="dismissed", handled_by=principal.subject, handled_at=now)
         )
-        _audit(uow, notice_id, "dismiss", "dismissed", None, reason, principal.subject, now)
+        _audit(uow, agency, notice_id, "dismiss", "dismissed", None, reason, principal.subject, now)
         uow.commit()
-        return _view(_parked(uow, notice_id, any_state=True))
+        return _view(_parked(uow, agency, notice_id, any_state=True))
 
 
-def actions_of(uow_factory: UowFactory, principal: Principal, notice_id: str) -> list[dict]:
+def actions_of(uow_factory: UowFactory, principal: Principal, agency: str, notice_id: str) -> list[dict]:
     _department(principal, READ_ROLES)
     with uow_factory(principal.subject) as uow:
-        _parked(uow, notice_id, any_state=True)
+        _parked(uow, agency, notice_id, any_state=True)
         rows = uow.session.execute(
             sa.select(parked_notice_actions)
-            .where(parked_notice_actions.c.notice_id == notice_id)
+            .where(parked_notice_actions.c.agency == agency, parked_notice_actions.c.notice_id == notice_id)
             .order_by(parked_notice_actions.c.id)
         ).mappings()
         return [dict(r) for r in rows]
 
 
-def _parked(uow, notice_id: str, any_state: bool = False):
-    row = uow.session.execute(sa.select(parked_notices).where(parked_notices.c.notice_id == notice_id)).mappings()
+def _key(agency: str, notice_id: str) -> tuple:
+    return parked_notices.c.agency == agency, parked_notices.c.notice_id == notice_id
+
+
+def _parked(uow, agency: str, notice_id: str, any_state: bool = False):
+    row = uow.session.execute(sa.select(parked_notices).where(*_key(agency, notice_id))).mappings()
     row = row.first()
     if row is None:
         raise NotFound("未找到该停放通知", "No such parked notice")
@@ -145,10 +155,10 @@ def _parked(uow, notice_id: str, any_state: bool = False):
     return row
 
 
-def _audit(uow, notice_id, action, outcome, why, note, actor, at) -> None:
+def _audit(uow, agency, notice_id, action, outcome, why, note, actor, at) -> None:
     uow.session.execute(
         parked_notice_actions.insert().values(
-            notice_id=notice_id, action=action, outcome=outcome, why=why, note=note, actor=actor, at=at
+            agency=agency, notice_id=notice_id, action=action, outcome=outcome, why=why, note=note, actor=actor, at=at
         )
     )
 

@@ -46,7 +46,7 @@ class NoticeOut(Schema):
     level = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     effective_on = fields.String(allow_none=True)
-    why = fields.String(metadata={"description": "unknown_person, unknown_role, agency_not_body or ineligible"})
+    why = fields.String(metadata={"description": "unknown_person, unknown_role, agency_not_body, ineligible or stale"})
     received_at = fields.DateTime()
     parked_at = fields.DateTime()
     state = fields.String(metadata={"description": "parked, applied or dismissed"})
@@ -86,27 +86,27 @@ class ParkedNotices(MethodView):
         return parked_notices.list_parked(uow, current_principal(), args["state"], args["limit"], args.get("cursor"))
 
 
-@blp.route("/parked-notices/<notice_id>/reapply")
+@blp.route("/parked-notices/<agency>/<notice_id>/reapply")
 class Reapply(MethodView):
     @blp.arguments(ReapplyIn)
     @blp.response(200, NoticeOut)
-    def post(self, body, notice_id):
+    def post(self, body, agency, notice_id):
         """Run a parked notice through the membership rules again (admin); applied or still parked"""
-        return parked_notices.reapply(registry().uow, current_principal(), notice_id, body["note"])
+        return parked_notices.reapply(registry().uow, current_principal(), agency, notice_id, body["note"])
 
 
-@blp.route("/parked-notices/<notice_id>/dismiss")
+@blp.route("/parked-notices/<agency>/<notice_id>/dismiss")
 class Dismiss(MethodView):
     @blp.arguments(DismissIn)
     @blp.response(200, NoticeOut)
-    def post(self, body, notice_id):
+    def post(self, body, agency, notice_id):
         """Set a parked notice aside for good, with the reason (admin)"""
-        return parked_notices.dismiss(registry().uow, current_principal(), notice_id, body["reason"])
+        return parked_notices.dismiss(registry().uow, current_principal(), agency, notice_id, body["reason"])
 
 
-@blp.route("/parked-notices/<notice_id>/actions")
+@blp.route("/parked-notices/<agency>/<notice_id>/actions")
 class Actions(MethodView):
     @blp.response(200, ActionOut(many=True))
-    def get(self, notice_id):
+    def get(self, agency, notice_id):
         """Who re-applied or dismissed a parked notice, when, with what result"""
-        return parked_notices.actions_of(registry().uow, current_principal(), notice_id)
+        return parked_notices.actions_of(registry().uow, current_principal(), agency, notice_id)

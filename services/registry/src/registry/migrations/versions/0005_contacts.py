@@ -72,6 +72,7 @@ def upgrade() -> None:
     op.create_table(
         "parked_notice_actions",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("agency", sa.String(length=40), nullable=False),
         sa.Column("notice_id", sa.String(length=100), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False, comment="reapply or dismiss"),
         sa.Column("outcome", sa.String(length=20), nullable=False, comment="applied, still_parked or dismissed"),
@@ -79,14 +80,14 @@ def upgrade() -> None:
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("at", _TZ, nullable=False),
-        sa.ForeignKeyConstraint(["notice_id"], ["parked_notices.notice_id"]),
+        sa.ForeignKeyConstraint(["agency", "notice_id"], ["parked_notices.agency", "parked_notices.notice_id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_parked_notice_actions_notice_id", "parked_notice_actions", ["notice_id"])
+    op.create_index("ix_parked_notice_actions_notice", "parked_notice_actions", ["agency", "notice_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_parked_notice_actions_notice_id", table_name="parked_notice_actions")
+    op.drop_index("ix_parked_notice_actions_notice", table_name="parked_notice_actions")
     op.drop_table("parked_notice_actions")
     with op.batch_alter_table("parked_notices") as batch:
         for column in ("handled_at", "handled_by", "state", "notice"):
