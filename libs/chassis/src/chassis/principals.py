@@ -81,7 +81,7 @@ SERVICES: dict[str, Principal] = {
     for p in (
         Principal("registry", produces=(REGISTRY_PERSON, REGISTRY_PROCESSING), consumes=(EVALUATION,)),
         Principal("evaluation", produces=(EVALUATION,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
-        Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON,)),
+        Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
         Principal(
             "sharing-gateway",
             produces=(GATEWAY_INBOUND, GATEWAY_CHECKPOINTS),

@@ -1,12 +1,15 @@
 """The catalogue of ``servicedesk.v1``: the handling of requests, suggestions, activities and
 donations is work data (unconditional); who asked, rated, volunteered or donated is personal
-(conditional). A request's category can name a health matter ("medical") and is not shared."""
+(conditional). A request's category can name a health matter ("medical") and is not shared. A severe
+stability report shares where, when, how many and a de-identified summary; its category never
+leaves the service desk (``chassis.contracts.stability``)."""
 
 from __future__ import annotations
 
 from chassis.catalogue.bases import HEALTH, conditional, not_shared, unconditional
 from chassis.catalogue.model import Owner, TopicDeclaration
 from chassis.contracts import servicedesk as events
+from chassis.contracts import stability
 from chassis.topics import SERVICEDESK
 
 DECLARATION = TopicDeclaration(
@@ -24,6 +27,7 @@ DECLARATION = TopicDeclaration(
         events.SUGGESTION_ADOPTED: "建言献策采纳",
         events.ACTIVITY_RECORDED: "志愿服务活动",
         events.DONATION_RECORDED: "公益捐赠",
+        stability.SEVERE_REPORTED: "重大涉稳信息报送",
     },
     fields={
         "request_id": unconditional("诉求编号", "request id"),
@@ -60,5 +64,8 @@ DECLARATION = TopicDeclaration(
         "donor_person_id": conditional("捐赠人编号", "donor's person id"),
         "value_yuan": conditional("捐赠金额（元）", "value in yuan"),
         "donated_on": unconditional("捐赠日期", "donated on"),
+        "report_id": unconditional("涉稳信息编号", "stability report id"),
+        "occurred_at": unconditional("发生时间", "occurred at"),
+        "people_involved": unconditional("涉及人数", "number of people involved"),
     },
 )

@@ -1,6 +1,7 @@
 from alembic import context
 
 from chassis.migrations import env_run
+from servicedesk.adapters import stability_tables  # noqa: F401 (its tables join the one metadata)
 from servicedesk.adapters.tables import metadata
 
 env_run(context, metadata)

@@ -15,15 +15,17 @@ from servicedesk.entrypoints.api import (
     corps,
     request_categories,
     service_requests,
+    stability,
     statistics,
     suggestions,
 )
 
-DESCRIPTION = """活力统战：会员诉求（含时限与升级）、建言献策信箱、同心·社会服务团、光彩事业与感恩行动、年度统计。
+DESCRIPTION = """活力统战：会员诉求（含时限与升级）、建言献策信箱、同心·社会服务团、光彩事业与感恩行动、年度统计、
+涉稳信息反馈。
 
 Two-way service: members' requests with SLAs on working days and escalation, the
-suggestions mailbox, the volunteer service corps, charity programmes and the
-figures for the department's annual report."""
+suggestions mailbox, the volunteer service corps, charity programmes, the
+figures for the department's annual report and stability reports."""
 
 
 def create_app(desk: ServiceDesk | None = None) -> Flask:
@@ -34,7 +36,7 @@ def create_app(desk: ServiceDesk | None = None) -> Flask:
     )
     service.app.extensions["servicedesk"] = desk
     unknown = ("服务台没有此人（可能尚未从登记库同步）", "The service desk does not know this person (yet)")
-    blueprints = (service_requests, request_categories, suggestions, corps, charity, statistics)
+    blueprints = (service_requests, request_categories, suggestions, corps, charity, statistics, stability)
     for blueprint in (*(b.blp for b in blueprints), people_blueprint(common.uow, people, unknown)):
         service.api.register_blueprint(blueprint)
     return service.app

@@ -1,0 +1,114 @@
+"""The schemas of the stability reports API (validated at the edge, documented in OpenAPI).
+
+The category is marked sensitive in the documents (``x-sensitive``): ethnic and religious
+matters are sensitive personal information by implication, so it never leaves in an event."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from servicedesk.domain import stability
+from servicedesk.entrypoints.api.common import UNIT
+from servicedesk.service_layer.stability import POLICE_SUMMARY_LIMIT
+from servicedesk.service_layer.stability_search import EXPORT_FIELDS
+
+SENSITIVE_CATEGORY = {
+    "x-sensitive": True,
+    "description": "ethnic, religious, labour_dispute, petition or gathering: sensitive (ethnic and religious "
+    "matters); never in an event, a log or public security's feed",
+}
+
+
+class ReportIn(Schema):
+    unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "where it happens"})
+    place = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    occurred_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with its offset"})
+    category = fields.String(required=True, validate=validate.OneOf(stability.CATEGORIES), metadata=SENSITIVE_CATEGORY)
+    severity = fields.String(required=True, validate=validate.OneOf(stability.SEVERITIES))
+    summary = fields.String(required=True, validate=validate.Length(min=2, max=5000))
+    police_summary = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=POLICE_SUMMARY_LIMIT),
+        metadata={"description": "required when severe: what public security needs (what, where exactly, how "
+                  "many), without names; ID and phone numbers are masked whatever is typed"},
+    )  # fmt: skip
+    person_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "registered people involved (registry person ids, in your scope): references only"},
+    )
+    others_count = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=100000), metadata={"description": "others, counted"}
+    )
+
+
+class MoveIn(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class TimelineOut(Schema):
+    at = fields.DateTime()
+    actor = fields.String(metadata={"description": "a staff subject id, or agency:<code> for a notice"})
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class ReportSummary(Schema):
+    id = fields.String()
+    unit_code = fields.String()
+    place = fields.String()
+    occurred_at = fields.DateTime()
+    category = fields.String(metadata=SENSITIVE_CATEGORY)
+    severity = fields.String()
+    summary = fields.String()
+    police_summary = fields.String(allow_none=True)
+    person_ids = fields.List(fields.String())
+    others_count = fields.Integer()
+    people_involved = fields.Integer()
+    state = fields.String()
+    allowed_moves = fields.List(fields.String())
+    reported_by = fields.String()
+    reported_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    shared_at = fields.DateTime(allow_none=True, metadata={"description": "when it went to public security"})
+    police_reference = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class ReportOut(ReportSummary):
+    timeline = fields.List(fields.Nested(TimelineOut))
+
+
+class ReportQuery(Schema):
+    state = fields.String(validate=validate.OneOf(stability.STATES))
+    severity = fields.String(validate=validate.OneOf(stability.SEVERITIES))
+    category = fields.String(validate=validate.OneOf(stability.CATEGORIES))
+    unit = fields.String(validate=UNIT, metadata={"description": "a unit subtree inside yours"})
+    since = fields.AwareDateTime(metadata={"description": "happened at or after"})
+    until = fields.AwareDateTime(metadata={"description": "happened before"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+class ReportPage(Schema):
+    items = fields.List(fields.Nested(ReportSummary))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ExportQuery(ReportQuery):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+#: One row of the export: the columns of ``EXPORT_FIELDS`` (times in ISO 8601; people as a count).
+ExportRow = Schema.from_dict({f: fields.Raw(allow_none=True) for f in EXPORT_FIELDS}, name="StabilityExportRow")
+
+
+class ExportPage(Schema):
+    format = fields.String(metadata={"description": "tongxin.stability-export.v1"})
+    generated_at = fields.DateTime()
+    items = fields.List(fields.Nested(ExportRow))
+    next_cursor = fields.String(allow_none=True)
