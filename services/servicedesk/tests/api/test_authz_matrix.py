@@ -1,5 +1,5 @@
 """The service desk's authorization matrix (``tests/support/authz_matrix.py``): every operation
-x role x unit level, against a member, a request, a suggestion, a branch, an activity and a
+x role x unit level, against a member, a request, a suggestion, a branch, an activity, a stability report and a
 charity project of town A; every list answer holds only rows of the caller's subtree (the
 other county has its own of each); and bodies that name another county's volunteer, branch
 or donor are refused and change nothing."""
@@ -21,6 +21,7 @@ from services.servicedesk.tests.api.authz_rules import (
     OTHER_TOWN,
     PROJECT,
     REQUEST,
+    STABILITY,
     TOWN_A,
 )
 from tests.support import authz_matrix as m
@@ -59,12 +60,14 @@ def seeded(tmp_path_factory):
     made("/activities", {**ACTIVITY, "unit_code": OTHER_TOWN, "volunteers": [{"person_id": "mx", "hours": "2"}]},
          headers=other)  # fmt: skip
     made("/charity/projects", {**PROJECT, "unit_code": OTHER_TOWN}, headers=other)
+    made("/stability-reports", {**STABILITY, "unit_code": OTHER_TOWN, "person_ids": ["mx"]}, headers=other)
     client.post("/suggestions", json={"unit_code": OTHER_TOWN, "topic": "建议", "content": "外县建议。"})
     suggestion = client.post("/suggestions", json={"unit_code": TOWN_A, "topic": "建议", "content": "建议修路。"})
     seed = {
         "request": made("/requests", REQUEST),
         "activity": made("/activities", ACTIVITY),
         "project": made("/charity/projects", PROJECT),
+        "stability": made("/stability-reports", STABILITY),
         "suggestion": suggestion.get_json()["id"],
         "receipt": suggestion.get_json()["receipt_code"],
     }
@@ -113,6 +116,12 @@ REFERENCES = [
     m.Reference(
         "a request for another county's person",
         lambda c, h, s: c.post("/requests", json={**REQUEST, "person_id": "mx"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a stability report naming another county's person",
+        lambda c, h, s: c.post("/stability-reports", json={**STABILITY, "person_ids": ["mx"]}, headers=h),
         "editor",
         refused=(422,),
     ),

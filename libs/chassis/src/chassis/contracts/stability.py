@@ -28,7 +28,12 @@ class SevereReported(Schema):
         required=True, validate=validate.Range(min=0), metadata={"description": "a count; never who"}
     )
     summary = fields.String(
-        required=True, metadata={"description": "staff's summary for the police, ID and phone numbers masked"}
+        required=True,
+        metadata={
+            "sensitive": "values",
+            "description": "staff's summary for the police, ID and phone numbers masked; it may name a venue "
+            "(a mosque, a church), so an agency receives it only for a purpose of its own",
+        },
     )
 
 

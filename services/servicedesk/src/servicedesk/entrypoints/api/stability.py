@@ -16,8 +16,8 @@ from servicedesk.entrypoints.api.common import now, uow
 from servicedesk.entrypoints.api.stability_schemas import (
     ExportPage,
     ExportQuery,
-    MoveIn,
     ReportIn,
+    ReportMoveIn,
     ReportOut,
     ReportPage,
     ReportQuery,
@@ -73,7 +73,7 @@ class Report(MethodView):
 
 @blp.route(f"/stability-reports/<report_id>/<any({','.join(rules.MOVES)}):action>")
 class Move(MethodView):
-    @blp.arguments(MoveIn)
+    @blp.arguments(ReportMoveIn)
     @blp.response(200, ReportOut)
     def post(self, body, report_id, action):
         """Take a report in hand (handle) or close it (close, with a note on how it ended); an

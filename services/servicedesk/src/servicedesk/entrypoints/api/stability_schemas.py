@@ -44,7 +44,7 @@ class ReportIn(Schema):
     )
 
 
-class MoveIn(Schema):
+class ReportMoveIn(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
