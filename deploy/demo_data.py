@@ -6,8 +6,8 @@ numbers, category memberships) goes in as one spreadsheet import; 300 representa
 else follows from the events: evaluation and the service desk learn the people from
 Kafka. Then a finished evaluation round (official, self and public ratings, published)
 with a joint meeting's decisions, a court's violation notice through the gateway, service
-requests in every state, suggestions, the volunteer corps' branches and activities, and
-charity projects with donations.
+requests in every state, suggestions, the volunteer corps' branches and activities,
+charity projects with donations, and stability reports (one severe, closed by the police's notices).
 
 Run by ``make run`` (``Platform.seed_demo_data``, in ``demo_credentials``, calls ``seed``) with access tokens
 from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
@@ -23,6 +23,7 @@ from pathlib import Path
 from demo_api import Api, wait
 from demo_people import People, multipart, registry_workbook, units
 from demo_servicedesk import seed_servicedesk
+from demo_stability import seed_stability
 from sharing_gateway import notice_sender
 
 
@@ -155,6 +156,8 @@ def seed(
     say("  gateway: the court's violation notice sent (signed with the court's key)")
 
     seed_servicedesk(desk, reps, villages, towns, rnd, say)
+    police = Api(urls["sharing-gateway"], api_key=agency_keys["public_security"])
+    seed_stability(desk, police, (notice_keys or {})["public_security"], reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),
