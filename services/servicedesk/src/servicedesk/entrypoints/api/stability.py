@@ -14,13 +14,13 @@ from chassis.http import current_principal
 from servicedesk.domain import stability as rules
 from servicedesk.entrypoints.api.common import now, uow
 from servicedesk.entrypoints.api.stability_schemas import (
-    ExportPage,
-    ExportQuery,
-    ReportIn,
-    ReportMoveIn,
-    ReportOut,
-    ReportPage,
-    ReportQuery,
+    StabilityExportPage,
+    StabilityExportQuery,
+    StabilityMoveIn,
+    StabilityQuery,
+    StabilityReportIn,
+    StabilityReportOut,
+    StabilityReportPage,
 )
 from servicedesk.service_layer import stability, stability_search
 
@@ -29,16 +29,16 @@ blp = Blueprint("stability", __name__, description="涉稳信息反馈 / stabili
 
 @blp.route("/stability-reports")
 class Reports(MethodView):
-    @blp.arguments(ReportIn)
-    @blp.response(201, ReportOut)
+    @blp.arguments(StabilityReportIn)
+    @blp.response(201, StabilityReportOut)
     def post(self, body):
         """Report a stability matter in your scope; a severe one also goes to public security's feed
         (where, when, how many and the police summary; never the category or who)"""
         report_id = stability.report(uow(), current_principal(), body, now())
         return stability.view(uow(), current_principal(), report_id)
 
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, ReportPage)
+    @blp.arguments(StabilityQuery, location="query")
+    @blp.response(200, StabilityReportPage)
     def get(self, args):
         """Reports in your scope, newest first; filter by state, severity, category, unit and time"""
         limit, cursor = args.pop("limit"), args.pop("cursor")
@@ -47,8 +47,8 @@ class Reports(MethodView):
 
 @blp.route("/stability-reports/export")
 class Export(MethodView):
-    @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, ExportPage)
+    @blp.arguments(StabilityExportQuery, location="query")
+    @blp.response(200, StabilityExportPage)
     @blp.doc(responses={"200": {"content": {"text/csv": {}}}})
     def get(self, args):
         """A page of the export for the emergency-command system (``format=json`` or ``csv``; CSV gives
@@ -65,7 +65,7 @@ class Export(MethodView):
 
 @blp.route("/stability-reports/<report_id>")
 class Report(MethodView):
-    @blp.response(200, ReportOut)
+    @blp.response(200, StabilityReportOut)
     def get(self, report_id):
         """One report with its timeline (who, when, what), public security's notices included"""
         return stability.view(uow(), current_principal(), report_id)
@@ -73,8 +73,8 @@ class Report(MethodView):
 
 @blp.route(f"/stability-reports/<report_id>/<any({','.join(rules.MOVES)}):action>")
 class Move(MethodView):
-    @blp.arguments(ReportMoveIn)
-    @blp.response(200, ReportOut)
+    @blp.arguments(StabilityMoveIn)
+    @blp.response(200, StabilityReportOut)
     def post(self, body, report_id, action):
         """Take a report in hand (handle) or close it (close, with a note on how it ended); an
         illegal move is 409 with the allowed ones"""

@@ -19,7 +19,7 @@ SENSITIVE_CATEGORY = {
 }
 
 
-class ReportIn(Schema):
+class StabilityReportIn(Schema):
     unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "where it happens"})
     place = fields.String(required=True, validate=validate.Length(min=2, max=200))
     occurred_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with its offset"})
@@ -44,11 +44,11 @@ class ReportIn(Schema):
     )
 
 
-class ReportMoveIn(Schema):
+class StabilityMoveIn(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
-class TimelineOut(Schema):
+class StabilityTimelineOut(Schema):
     at = fields.DateTime()
     actor = fields.String(metadata={"description": "a staff subject id, or agency:<code> for a notice"})
     action = fields.String()
@@ -57,7 +57,7 @@ class TimelineOut(Schema):
     note = fields.String(allow_none=True)
 
 
-class ReportSummary(Schema):
+class StabilityReportSummary(Schema):
     id = fields.String()
     unit_code = fields.String()
     place = fields.String()
@@ -79,11 +79,11 @@ class ReportSummary(Schema):
     version = fields.Integer()
 
 
-class ReportOut(ReportSummary):
-    timeline = fields.List(fields.Nested(TimelineOut))
+class StabilityReportOut(StabilityReportSummary):
+    timeline = fields.List(fields.Nested(StabilityTimelineOut))
 
 
-class ReportQuery(Schema):
+class StabilityQuery(Schema):
     state = fields.String(validate=validate.OneOf(stability.STATES))
     severity = fields.String(validate=validate.OneOf(stability.SEVERITIES))
     category = fields.String(validate=validate.OneOf(stability.CATEGORIES))
@@ -94,12 +94,12 @@ class ReportQuery(Schema):
     cursor = fields.String(load_default=None)
 
 
-class ReportPage(Schema):
-    items = fields.List(fields.Nested(ReportSummary))
+class StabilityReportPage(Schema):
+    items = fields.List(fields.Nested(StabilityReportSummary))
     next_cursor = fields.String(allow_none=True)
 
 
-class ExportQuery(ReportQuery):
+class StabilityExportQuery(StabilityQuery):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
@@ -107,7 +107,7 @@ class ExportQuery(ReportQuery):
 ExportRow = Schema.from_dict({f: fields.Raw(allow_none=True) for f in EXPORT_FIELDS}, name="StabilityExportRow")
 
 
-class ExportPage(Schema):
+class StabilityExportPage(Schema):
     format = fields.String(metadata={"description": "tongxin.stability-export.v1"})
     generated_at = fields.DateTime()
     items = fields.List(fields.Nested(ExportRow))
