@@ -25,6 +25,15 @@ from servicedesk.entrypoints.api.stability_schemas import (
 from servicedesk.service_layer import stability, stability_search
 
 blp = Blueprint("stability", __name__, description="涉稳信息反馈 / stability reports")
+#: The export answers in JSON (the page with its cursor) or CSV (the rows; the cursor in a header).
+EXPORT_RESPONSE = {
+    "description": "a page of the export (tongxin.stability-export.v1)",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/StabilityExportPage"}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
+    "headers": {"X-Next-Cursor": {"description": "CSV: the cursor of the next page", "schema": {"type": "string"}}},
+}
 
 
 @blp.route("/stability-reports")
@@ -49,7 +58,7 @@ class Reports(MethodView):
 class Export(MethodView):
     @blp.arguments(StabilityExportQuery, location="query")
     @blp.response(200, StabilityExportPage)
-    @blp.doc(responses={"200": {"content": {"text/csv": {}}}})
+    @blp.doc(responses={"200": EXPORT_RESPONSE})
     def get(self, args):
         """A page of the export for the emergency-command system (``format=json`` or ``csv``; CSV gives
         the next page's cursor in the ``X-Next-Cursor`` header); every page is recorded"""
