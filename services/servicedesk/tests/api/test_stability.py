@@ -5,6 +5,7 @@ moves, scope (another unit's report is a 404), bad input refused with nothing wr
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -65,6 +66,7 @@ def test_a_general_report_is_received_with_its_timeline_and_shared_with_nobody(c
     got = r.get_json()
     assert got["state"] == "received" and got["people_involved"] == 21 and got["shared_at"] is None
     assert got["allowed_moves"] == ["handle", "close"] and got["category"] == "religious"
+    assert dt.datetime.fromisoformat(got["occurred_at"]) == dt.datetime(2026, 11, 26, 0, 30, tzinfo=dt.UTC)
     assert [(e["action"], e["to_state"], e["actor"]) for e in got["timeline"]] == [("report", "received", "clerk1")]
     assert staged(desk) == []  # nothing leaves for a report that is not severe
     assert "religious" not in caplog.text and "宗教" not in caplog.text
