@@ -97,6 +97,7 @@ def test_a_severe_report_is_staged_for_public_security_with_only_where_when_how_
         ({"unit_code": HOME_B}, "unit_code"),  # another town's unit
         ({"occurred_at": "2099-01-01T00:00:00+08:00"}, "occurred_at"),
         ({"occurred_at": "2026-11-26T08:30:00"}, "occurred_at"),  # no offset: ambiguous
+        ({"occurred_at": "0001-01-01T00:00:00+08:00"}, "occurred_at"),  # would not even convert to UTC
         ({"person_ids": ["m2"]}, "person_ids"),  # a person of another town
         ({"person_ids": ["nobody"]}, "person_ids"),
         ({"others_count": -1}, "others_count"),
@@ -155,8 +156,9 @@ def test_the_list_filters_and_pages_within_scope(client, members, auth, town_a):
     assert len(ids) == len(set(ids)) == 3 and rest.get_json()["next_cursor"] is None
     serious = client.get("/stability-reports", query_string={"severity": "serious"}, headers=town_a).get_json()
     assert [i["severity"] for i in serious["items"]] == ["serious"]
-    bad = client.get("/stability-reports", query_string={"cursor": "bm90LWEtY3Vyc29y"}, headers=town_a)
-    assert bad.status_code == 422 and bad.content_type == "application/problem+json"
+    for nonsense in ({"cursor": "bm90LWEtY3Vyc29y"}, {"since": "0001-01-01T00:00:00+08:00"}, {"unit": "3707"}):
+        bad = client.get("/stability-reports", query_string=nonsense, headers=town_a)
+        assert bad.status_code == 422 and bad.content_type == "application/problem+json", nonsense
     other_unit = client.get("/stability-reports", query_string={"unit": HOME_B}, headers=town_a).get_json()
     assert other_unit["items"] == []
 

@@ -5,6 +5,8 @@ matters are sensitive personal information by implication, so it never leaves in
 
 from __future__ import annotations
 
+import datetime as dt
+
 from marshmallow import Schema, fields, validate
 
 from servicedesk.domain import stability
@@ -12,6 +14,13 @@ from servicedesk.entrypoints.api.common import UNIT
 from servicedesk.service_layer.stability import POLICE_SUMMARY_LIMIT
 from servicedesk.service_layer.stability_search import EXPORT_FIELDS
 
+#: Times a report can be about: anything else is a typing error (and year 1 or 9999 in another zone
+#: would not even convert to UTC).
+PLAUSIBLE_TIME = validate.Range(
+    min=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+    max=dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+    error="须在2000年至2100年之间 / must lie between 2000 and 2100",
+)
 SENSITIVE_CATEGORY = {
     "x-sensitive": True,
     "description": "ethnic, religious, labour_dispute, petition or gathering: sensitive (ethnic and religious "
@@ -22,7 +31,9 @@ SENSITIVE_CATEGORY = {
 class StabilityReportIn(Schema):
     unit_code = fields.String(required=True, validate=UNIT, metadata={"description": "where it happens"})
     place = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    occurred_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with its offset"})
+    occurred_at = fields.AwareDateTime(
+        required=True, validate=PLAUSIBLE_TIME, metadata={"description": "ISO 8601 with its offset"}
+    )
     category = fields.String(required=True, validate=validate.OneOf(stability.CATEGORIES), metadata=SENSITIVE_CATEGORY)
     severity = fields.String(required=True, validate=validate.OneOf(stability.SEVERITIES))
     summary = fields.String(required=True, validate=validate.Length(min=2, max=5000))
@@ -88,8 +99,8 @@ class StabilityQuery(Schema):
     severity = fields.String(validate=validate.OneOf(stability.SEVERITIES))
     category = fields.String(validate=validate.OneOf(stability.CATEGORIES))
     unit = fields.String(validate=UNIT, metadata={"description": "a unit subtree inside yours"})
-    since = fields.AwareDateTime(metadata={"description": "happened at or after"})
-    until = fields.AwareDateTime(metadata={"description": "happened before"})
+    since = fields.AwareDateTime(validate=PLAUSIBLE_TIME, metadata={"description": "happened at or after"})
+    until = fields.AwareDateTime(validate=PLAUSIBLE_TIME, metadata={"description": "happened before"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     cursor = fields.String(load_default=None)
 
