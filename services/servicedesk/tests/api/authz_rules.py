@@ -171,6 +171,12 @@ MATRIX = {
     ("GET", "/stability-reports/{report_id}"): m.Rule(
         lambda c, h, s: c.get(f"/stability-reports/{s['stability']}", headers=h), roles=READERS
     ),
+    ("POST", "/stability-reports/{report_id}/escalation"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/stability-reports/{s['stability']}/escalation", json={"severity": "serious"}, headers=h
+        ),
+        roles=EDITORS,
+    ),
     ("POST", "/stability-reports/{report_id}/{action}"): m.Rule(
         lambda c, h, s: c.post(f"/stability-reports/{s['stability']}/handle", json={}, headers=h), roles=EDITORS
     ),

@@ -184,3 +184,25 @@ def test_the_export_for_emergency_command_pages_counts_people_and_is_recorded(cl
     assert [tuple(r) for r in recorded] == [("clerk1", 1), ("clerk1", 1)]
     bad = client.get("/stability-reports/export", query_string={"format": "pdf"}, headers=town_a)
     assert bad.status_code == 422 and counts(desk)[3] == 2
+
+
+def test_a_report_raised_to_severe_goes_to_public_security_then_and_severity_never_goes_down(
+    client, desk, members, town_a
+):
+    report_id = client.post("/stability-reports", json=report_body(severity="serious"), headers=town_a).get_json()["id"]
+    assert staged(desk) == []
+    no_summary = client.post(f"/stability-reports/{report_id}/escalation", json={"severity": "severe"}, headers=town_a)
+    assert no_summary.status_code == 422 and no_summary.content_type == "application/problem+json"
+    assert staged(desk) == []
+    lower = client.post(f"/stability-reports/{report_id}/escalation", json={"severity": "general"}, headers=town_a)
+    assert lower.status_code == 409 and lower.get_json()["severity"] == "serious"
+    body = {"severity": "severe", "police_summary": "聚集人数增至约百人", "note": "人数增加"}
+    raised = client.post(f"/stability-reports/{report_id}/escalation", json=body, headers=town_a)
+    assert raised.status_code == 200, raised.get_json()
+    got = raised.get_json()
+    assert got["severity"] == "severe" and got["shared_at"] is not None
+    assert got["timeline"][-1]["action"] == "escalate" and got["timeline"][-1]["note"] == "serious → severe：人数增加"
+    ((event_type, key, data),) = staged(desk)
+    assert event_type == SEVERE and key == report_id and data["summary"] == "聚集人数增至约百人"
+    again = client.post(f"/stability-reports/{report_id}/escalation", json=body, headers=town_a)
+    assert again.status_code == 409 and len(staged(desk)) == 1  # shared once

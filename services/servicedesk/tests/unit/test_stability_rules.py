@@ -48,3 +48,8 @@ def test_people_involved_count_each_registered_person_once_and_the_others():
 def test_the_sensitive_categories_are_among_the_categories():
     assert stability.SENSITIVE_CATEGORIES < set(stability.CATEGORIES)
     assert set(stability.NOTICE_STATES.values()) == set(stability.STATES)
+
+
+def test_a_severity_only_goes_up():
+    assert stability.raises_severity("general", "severe") and stability.raises_severity("serious", "severe")
+    assert not stability.raises_severity("severe", "serious") and not stability.raises_severity("serious", "serious")

@@ -30,6 +30,11 @@ def shared_with_police(severity: str) -> bool:
     return severity == "severe"
 
 
+def raises_severity(current: str, new: str) -> bool:
+    """Whether ``new`` is graver than ``current``: a report's severity only ever goes up."""
+    return SEVERITIES.index(new) > SEVERITIES.index(current)
+
+
 def next_state(state: str, move: str) -> str:
     """The state staff's ``move`` leads to from ``state``; IllegalMove if it may not start there."""
     target, starts = MOVES[move]

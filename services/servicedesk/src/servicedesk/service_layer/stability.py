@@ -36,12 +36,7 @@ def report(uow_factory: UowFactory, principal: Principal, body: dict, now: dt.da
     if aware(body["occurred_at"]) > now + CLOCK_SKEW:
         raise InvalidInput("发生时间不能晚于现在", "The time it happened cannot be in the future", field="occurred_at")
     severe = stability.shared_with_police(body["severity"])
-    if severe and not (body.get("police_summary") or "").strip():
-        raise InvalidInput(
-            "重大涉稳信息须附一段不含个人信息的摘要，供公安应急联动使用",
-            "A severe report needs a summary without personal details for public security",
-            field="police_summary",
-        )
+    _require_police_summary(severe, body)
     with uow_factory() as uow:
         person_ids = _people_in_scope(uow, principal, body["person_ids"])
         report_id = str(uuid.uuid4())
@@ -72,6 +67,46 @@ def report(uow_factory: UowFactory, principal: Principal, body: dict, now: dt.da
             uow.emit(SEVERE_REPORTED, report_id, _for_police(row))
         uow.commit()
         return report_id
+
+
+def _require_police_summary(severe: bool, body: dict) -> None:
+    if severe and not (body.get("police_summary") or "").strip():
+        raise InvalidInput(
+            "重大涉稳信息须附一段不含个人信息的摘要，供公安应急联动使用",
+            "A severe report needs a summary without personal details for public security",
+            field="police_summary",
+        )
+
+
+def escalate(uow_factory: UowFactory, principal: Principal, report_id: str, body: dict, now: dt.datetime) -> dict:
+    """Raise an open report's severity (never lower it); one raised to severe goes to public
+    security's feed then, as if it had been reported severe."""
+    principal.require_role("editor")
+    severe = stability.shared_with_police(body["severity"])
+    with uow_factory() as uow:
+        repo = StabilityRepository(uow.session)
+        row = visible(principal, repo.get(report_id))
+        if row["state"] == "closed" or not stability.raises_severity(row["severity"], body["severity"]):
+            raise Conflict(
+                "只能提高未关闭涉稳信息的等级",
+                f"Only an open report's severity can be raised (it is {row['state']}, {row['severity']})",
+                state=row["state"],
+                severity=row["severity"],
+            )
+        _require_police_summary(severe, body)
+        changes: dict = {"severity": body["severity"], "updated_at": now, "version": row["version"] + 1}
+        if severe:
+            changes["police_summary"] = sensitive.mask_free_text(body["police_summary"], POLICE_SUMMARY_LIMIT)
+            changes["shared_at"] = now
+        if not repo.update(report_id, row["version"], changes):
+            raise Conflict("该涉稳信息已被他人更新，请刷新后重试", "The report changed meanwhile; reload and retry")
+        note = f"{row['severity']} → {body['severity']}" + (f"：{body['note'].strip()}" if body.get("note") else "")
+        _record(repo, report_id, principal.subject, "escalate", row["state"], row["state"], note, now)
+        row.update(changes)
+        if severe:
+            uow.emit(SEVERE_REPORTED, report_id, _for_police(row))
+        uow.commit()
+        return {**shown(row), "timeline": repo.timeline(report_id)}
 
 
 def _people_in_scope(uow: UnitOfWork, principal: Principal, person_ids: list[str]) -> list[str]:

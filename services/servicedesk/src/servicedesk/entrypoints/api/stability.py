@@ -14,6 +14,7 @@ from chassis.http import current_principal
 from servicedesk.domain import stability as rules
 from servicedesk.entrypoints.api.common import now, uow
 from servicedesk.entrypoints.api.stability_schemas import (
+    StabilityEscalationIn,
     StabilityExportPage,
     StabilityExportQuery,
     StabilityMoveIn,
@@ -78,6 +79,16 @@ class Report(MethodView):
     def get(self, report_id):
         """One report with its timeline (who, when, what), public security's notices included"""
         return stability.view(uow(), current_principal(), report_id)
+
+
+@blp.route("/stability-reports/<report_id>/escalation")
+class Escalation(MethodView):
+    @blp.arguments(StabilityEscalationIn)
+    @blp.response(200, StabilityReportOut)
+    def post(self, body, report_id):
+        """Raise an open report's severity (never lower it); raised to severe, it goes to public
+        security's feed then (409 for a closed report or a severity that is not higher)"""
+        return stability.escalate(uow(), current_principal(), report_id, body, now())
 
 
 @blp.route(f"/stability-reports/<report_id>/<any({','.join(rules.MOVES)}):action>")

@@ -55,6 +55,17 @@ class StabilityReportIn(Schema):
     )
 
 
+class StabilityEscalationIn(Schema):
+    severity = fields.String(required=True, validate=validate.OneOf(stability.SEVERITIES))
+    police_summary = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=POLICE_SUMMARY_LIMIT),
+        metadata={"description": "required when raised to severe, as when reporting"},
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
 class StabilityMoveIn(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
