@@ -10,7 +10,7 @@ role), a court's violation notice and the CPPCC's membership-ended notice throug
 requests in every state, suggestions, the volunteer corps' branches and activities, charity
 projects with donations (one completed), members' resource offers, a matchmaking event with
 its outcomes, study materials with an assignment and its study records, and representatives'
-responsible cadres with their follow-ups.
+responsible cadres with their follow-ups, and stability reports (one severe, closed by the police's notices).
 
 Run by ``make run`` (``Platform.seed_demo_data``, in ``demo_credentials``, calls ``seed``) with access tokens
 from its Keycloak: the demo seeder's client credentials and two demo reviewers' accounts.
@@ -30,6 +30,7 @@ from demo_education import seed_education
 from demo_people import People, multipart, registry_workbook, units
 from demo_qualification import ineligibility, say_figures
 from demo_servicedesk import seed_servicedesk
+from demo_stability import seed_stability
 from sharing_gateway import notice_sender
 
 
@@ -187,6 +188,8 @@ def seed(
     seed_community(desk, reps, say)
     seed_contacts(registry, reps, say)
     seed_education(desk, reps, say)
+    police = Api(urls["sharing-gateway"], api_key=agency_keys["public_security"])
+    seed_stability(desk, police, (notice_keys or {})["public_security"], reps, say)
     summary = {
         "people": people_count,
         "representatives": len(reps),

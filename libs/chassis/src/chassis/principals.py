@@ -88,7 +88,7 @@ SERVICES: dict[str, Principal] = {
             consumes=(EVALUATION, GATEWAY_INBOUND),
         ),
         Principal("evaluation", produces=(EVALUATION,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
-        Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON,)),
+        Principal("servicedesk", produces=(SERVICEDESK,), consumes=(REGISTRY_PERSON, GATEWAY_INBOUND)),
         Principal(
             "sharing-gateway",
             produces=(GATEWAY_INBOUND, GATEWAY_CHECKPOINTS),

@@ -28,6 +28,18 @@ ACTIVITY = {
     "volunteers": [{"person_id": "m1", "hours": "3"}],
 }
 PROJECT = {"programme": "guangcai", "name": "助学项目", "unit_code": TOWN_A, "started_on": "2026-01-01"}
+STABILITY = {
+    "unit_code": TOWN_A,
+    "place": "镇政府门前",
+    "occurred_at": "2026-11-26T08:30:00+08:00",
+    "category": "labour_dispute",
+    "severity": "general",
+    "summary": "讨薪聚集。",
+    "person_ids": ["m1"],
+    "others_count": 5,
+}
+#: Stability reports name an ethnic or religious matter: editors and auditors read them, not every viewer.
+READERS = ("editor", "auditor")
 DONATION = {"donor_person_id": "m2", "kind": "money", "value_yuan": "1000.00", "donated_on": "2026-02-01"}
 MATERIAL = {"kind": "article", "category": "theory", "title": "理论学习", "body": "正文", "unit_code": TOWN_A}
 ASSIGNMENT = {"title": "理论学习任务", "unit_code": TOWN_A, "due_on": "2099-12-31",
@@ -286,6 +298,35 @@ MATRIX = {
             headers=h,
         ),
         roles=MEMBERS,
+    ),
+    ("GET", "/stability-reports"): m.Rule(
+        lambda c, h, s: c.get("/stability-reports", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=listed("stability"),
+        listed_units=units_of(),
+    ),
+    ("POST", "/stability-reports"): m.Rule(
+        lambda c, h, s: c.post("/stability-reports", json=STABILITY, headers=h), roles=EDITORS, ok=201, out_of_scope=422
+    ),
+    ("GET", "/stability-reports/export"): m.Rule(
+        lambda c, h, s: c.get("/stability-reports/export", headers=h),
+        roles=READERS,
+        levels=m.ANY_LEVEL,
+        shows_object=lambda r, seed: any(i["report_id"] == seed["stability"] for i in r.get_json()["items"]),
+        listed_units=units_of(),
+    ),
+    ("GET", "/stability-reports/{report_id}"): m.Rule(
+        lambda c, h, s: c.get(f"/stability-reports/{s['stability']}", headers=h), roles=READERS
+    ),
+    ("POST", "/stability-reports/{report_id}/escalation"): m.Rule(
+        lambda c, h, s: c.post(
+            f"/stability-reports/{s['stability']}/escalation", json={"severity": "serious"}, headers=h
+        ),
+        roles=EDITORS,
+    ),
+    ("POST", "/stability-reports/{report_id}/{action}"): m.Rule(
+        lambda c, h, s: c.post(f"/stability-reports/{s['stability']}/handle", json={}, headers=h), roles=EDITORS
     ),
     ("GET", "/statistics"): m.Rule(
         lambda c, h, s: c.get(

@@ -1,7 +1,7 @@
 """The service desk's authorization matrix (``tests/support/authz_matrix.py``): every operation
 x role x unit level, against a member, a request, a suggestion, a branch, an activity, a charity
-project, an offer, a matchmaking event and its outcome of town A; every list answer holds only
-rows of the caller's subtree (the other county has its own of each); and bodies that name another
+project, an offer, a matchmaking event and its outcome, and a stability report of town A; every
+list answer holds only rows of the caller's subtree (the other county has its own of each); and bodies that name another
 county's volunteer, branch, donor, request, participant or event are refused and change nothing."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from services.servicedesk.tests.api.authz_rules import (
     OUTCOME,
     PROJECT,
     REQUEST,
+    STABILITY,
     TOWN_A,
 )
 from tests.support import authz_matrix as m
@@ -67,6 +68,7 @@ def seeded(tmp_path_factory):
     made("/activities", {**ACTIVITY, "unit_code": OTHER_TOWN, "volunteers": [{"person_id": "mx", "hours": "2"}]},
          headers=other)  # fmt: skip
     made("/charity/projects", {**PROJECT, "unit_code": OTHER_TOWN}, headers=other)
+    made("/stability-reports", {**STABILITY, "unit_code": OTHER_TOWN, "person_ids": ["mx"]}, headers=other)
     client.post("/suggestions", json={"unit_code": OTHER_TOWN, "topic": "建议", "content": "外县建议。"})
     suggestion = client.post("/suggestions", json={"unit_code": TOWN_A, "topic": "建议", "content": "建议修路。"})
     seed = {
@@ -74,6 +76,7 @@ def seeded(tmp_path_factory):
         "request": made("/requests", REQUEST),
         "activity": made("/activities", ACTIVITY),
         "project": made("/charity/projects", PROJECT),
+        "stability": made("/stability-reports", STABILITY),
         "offer": made("/resources/offers", OFFER),
         "mm_event": (mm_event := made("/matchmaking/events", MM_EVENT)),
         "outcome": made(f"/matchmaking/events/{mm_event}/outcomes", OUTCOME),
@@ -119,6 +122,12 @@ REFERENCES = [
     m.Reference(
         "a volunteer enrolled in another county's branch",
         lambda c, h, s: c.post("/corps/volunteers", json={"person_id": "m2", "branch_code": "xb"}, headers=h),
+        "editor",
+        refused=(422,),
+    ),
+    m.Reference(
+        "a stability report naming another county's person",
+        lambda c, h, s: c.post("/stability-reports", json={**STABILITY, "person_ids": ["mx"]}, headers=h),
         "editor",
         refused=(422,),
     ),

@@ -51,7 +51,7 @@ def test_check_policies_says_which_file_grants_an_item_the_catalogue_does_not_sh
         (tmp_path / shipped.name).write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setenv("POLICY_DIR", str(tmp_path))
     assert admin.main(["check-policies"]) == 0
-    assert "public_security@v2" in capsys.readouterr().out
+    assert "public_security@v3" in capsys.readouterr().out
     ps = tmp_path / "public_security.toml"
     ps.write_text(ps.read_text(encoding="utf-8").replace('"request_id", "name_masked"', '"request_id", "category"'))
     assert admin.main(["check-policies"]) == 2

@@ -19,6 +19,9 @@ INBOUND = TopicDeclaration(
         events.VIOLATION_RESCINDED: "撤销违法违纪通报",
         events.MEMBERSHIP_CONFIRMED: "代表委员身份确认",
         events.MEMBERSHIP_ENDED: "代表委员身份终止",
+        events.STABILITY_RECEIVED: "涉稳信息公安接收",
+        events.STABILITY_HANDLING: "涉稳信息公安处置中",
+        events.STABILITY_CLOSED: "涉稳信息公安办结",
     },
     fields={
         f: not_shared(zh, en, AGENCY_OWNED)
@@ -37,6 +40,8 @@ INBOUND = TopicDeclaration(
             ("level", "层级", "level"),
             ("title", "职务", "title"),
             ("effective_on", "生效日期", "effective on"),
+            ("report_id", "涉稳信息编号", "stability report id"),
+            ("summary", "处置情况说明", "the agency's note on its handling"),
         ]
     },
 )

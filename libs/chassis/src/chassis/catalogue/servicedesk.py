@@ -2,13 +2,16 @@
 donations, offers, matchmaking outcomes and study assignments is work data (unconditional); who
 asked, rated, volunteered, donated or offered, which enterprise was helped (a sole trader's
 business bears a name), and when a member completed a study assignment with what score, is
-personal (conditional). A request's category can name a health matter ("medical") and is not shared."""
+personal (conditional). A request's category can name a health matter ("medical") and is not shared. A severe
+stability report shares where, when, how many and a de-identified summary; its category never
+leaves the service desk (``chassis.contracts.stability``)."""
 
 from __future__ import annotations
 
 from chassis.catalogue.bases import HEALTH, conditional, not_shared, unconditional
 from chassis.catalogue.model import Owner, TopicDeclaration
 from chassis.contracts import servicedesk as events
+from chassis.contracts import stability
 from chassis.topics import SERVICEDESK
 
 DECLARATION = TopicDeclaration(
@@ -32,6 +35,7 @@ DECLARATION = TopicDeclaration(
         events.OUTCOME_CHANGED: "对接成果进展变更",
         events.STUDY_ASSIGNMENT_PUBLISHED: "学习任务发布",
         events.STUDY_ASSIGNMENT_COMPLETED: "学习任务完成",
+        stability.SEVERE_REPORTED: "重大涉稳信息报送",
     },
     fields={
         "request_id": unconditional("诉求编号", "request id"),
@@ -87,5 +91,8 @@ DECLARATION = TopicDeclaration(
         "completed_at": conditional("完成时间", "completed at"),
         "on_time": conditional("是否按期完成", "completed on time"),
         "score": conditional("测试成绩", "quiz score"),
+        "report_id": unconditional("涉稳信息编号", "stability report id"),
+        "occurred_at": unconditional("发生时间", "occurred at"),
+        "people_involved": unconditional("涉及人数", "number of people involved"),
     },
 )

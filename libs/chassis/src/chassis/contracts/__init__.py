@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema
 
 # Importing each topic's module registers its contracts (``base.register``).
-from chassis.contracts import evaluation, gateway, liaison, processing, registry, servicedesk, supervision
+from chassis.contracts import evaluation, gateway, liaison, processing, registry, servicedesk, stability, supervision
 from chassis.contracts.base import REGISTERED, UNIT_CODE, EventContract, FullMatch, UnknownEventType, register
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "register",
     "registry",
     "servicedesk",
+    "stability",
     "supervision",
     "validate_data",
 ]

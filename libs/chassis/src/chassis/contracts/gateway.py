@@ -16,6 +16,10 @@ VIOLATION_NOTICE = PREFIX + "violation.v1"
 VIOLATION_RESCINDED = PREFIX + "violation_rescinded.v1"
 MEMBERSHIP_CONFIRMED = PREFIX + "membership_confirmed.v1"
 MEMBERSHIP_ENDED = PREFIX + "membership_ended.v1"
+#: Public security's answers to a severe stability report (received, handling, closed).
+STABILITY_RECEIVED = PREFIX + "stability_received.v1"
+STABILITY_HANDLING = PREFIX + "stability_handling.v1"
+STABILITY_CLOSED = PREFIX + "stability_closed.v1"
 CHECKPOINT = "cn.tongxin.gateway.checkpoint.v1"
 
 
@@ -83,6 +87,23 @@ register(
         "The NPC or the CPPCC ended a person's deputyship or membership.",
     )
 )
+
+
+class StabilityNotice(Schema):
+    notice_id = fields.String(required=True)
+    agency = fields.String(required=True, metadata={"description": "public_security"})
+    report_id = fields.String(required=True, metadata={"description": "the report of the service desk it answers"})
+    case_reference = fields.String(load_default=None, allow_none=True)
+    summary = fields.String(load_default=None, allow_none=True, metadata={"description": "the police's short note"})
+    received_at = fields.DateTime(required=True)
+
+
+for _type, _summary in [
+    (STABILITY_RECEIVED, "Public security received a severe stability report."),
+    (STABILITY_HANDLING, "Public security is handling a severe stability report."),
+    (STABILITY_CLOSED, "Public security closed a severe stability report."),
+]:
+    register(EventContract(_type, GATEWAY_INBOUND, StabilityNotice, _summary))
 
 
 class CheckpointSignature(Schema):

@@ -17,7 +17,15 @@ from chassis.digests import DigestKey
 from chassis.masking import mask_name
 
 TRANSFORMS = ("mask", "digest", "year", "drop")
-NOTICE_TYPES = ("violation", "violation_rescinded", "membership_confirmed", "membership_ended")
+NOTICE_TYPES = (
+    "violation",
+    "violation_rescinded",
+    "membership_confirmed",
+    "membership_ended",
+    "stability_received",
+    "stability_handling",
+    "stability_closed",
+)
 
 
 class PolicyError(ValueError):

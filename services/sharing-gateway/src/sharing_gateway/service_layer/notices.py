@@ -1,5 +1,6 @@
 """Notices agencies send in: violations (and their rescission) from the courts and public
-security, membership confirmed or ended from the NPC and the CPPCC.
+security, membership confirmed or ended from the NPC and the CPPCC, and public security's answers
+to severe stability reports (received, handling, closed; ``notice_contents``).
 
 A notice is a JWS signed with one of the agency's registered keys (``domain.jws``,
 ``notice_keys``) over the CloudEvent's exact bytes; nothing is parsed before the signature
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -33,7 +35,7 @@ from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthor
 from sharing_gateway.adapters.tables import agencies, notices
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import data_grants, feeds, ledger, notice_keys, parked_notices
-from sharing_gateway.service_layer.notice_contents import INBOUND, KINDS, NOTICE_TYPES, NoticeEnvelope
+from sharing_gateway.service_layer.notice_contents import INBOUND, KEYED_BY, KINDS, NOTICE_TYPES, NoticeEnvelope
 from sharing_gateway.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
@@ -160,7 +162,8 @@ def _receive(
     payload = {"notice_id": notice_id, "agency": agency, "received_at": received, **_jsonable(data)}
     if digest:
         payload["id_digest"] = digest
-    inbound = uow.prepare(INBOUND[kind], digest or notice_id, payload)
+    key = str(data[KEYED_BY[kind]]) if kind in KEYED_BY else digest or notice_id
+    inbound = uow.prepare(INBOUND[kind], key, payload)
     parked = parked_notices.held(inbound) if digest and person_id is None else None
     if parked is None:
         uow.emit_held(inbound)
@@ -193,4 +196,5 @@ def _receive(
 
 
 def _jsonable(data: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+    return {k: v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, uuid.UUID) else v
+            for k, v in data.items()}  # fmt: skip
