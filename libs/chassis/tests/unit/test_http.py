@@ -53,6 +53,8 @@ class Things(MethodView):
         principal.require_role("editor")
         if body["name"] == "dup":
             raise Conflict("已存在同名事物", "A thing with this name exists", existing="/things/1")
+        if body["name"] == "taken":  # extension members named like problem()'s own arguments
+            raise Conflict("已被占用", "Taken", status="in_force", code="c1", title_en="t", type="x")
         if body["name"] == "boom":
             raise RuntimeError("kaboom")
         return {"name": body["name"], "owner": principal.subject}
@@ -124,6 +126,23 @@ def test_domain_errors_map_to_their_status(client):
         "A thing with this name exists",
         "/things/1",
     )
+
+
+def test_an_extension_member_named_like_a_standard_one_keeps_the_status(client, caplog):
+    """``Conflict(..., status=record.status)`` was a 500 (problem() got two values for ``status``);
+    it is the 409 it says, and the body's standard members are the problem's own."""
+    r = client.post("/things/", json={"name": "taken"}, headers=bearer())
+    assert r.status_code == 409 and r.mimetype == "application/problem+json"
+    body = r.get_json()
+    assert (body["status"], body["type"], body["title_en"], body["detail"], body["detail_en"]) == (
+        409,
+        "urn:tongxin:problem:conflict",
+        "Conflicts with existing data",
+        "已被占用",
+        "Taken",
+    )
+    assert body["code"] == "c1"  # not a standard member: kept as an extension
+    assert "clash with standard members" in caplog.text and "'status'" in caplog.text
 
 
 def test_unexpected_errors_are_500_problems_without_internals(client):

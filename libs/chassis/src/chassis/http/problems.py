@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -11,6 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from chassis.errors import AppError
 from chassis.logs import request_id_var
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:tongxin:problem:"
@@ -100,9 +103,20 @@ def flatten(messages: Any, location: str = "", path: str = "") -> list[dict[str,
     return out
 
 
+#: The members every problem body has; an extension member may not replace them.
+STANDARD_MEMBERS = frozenset({"type", "status", "title", "title_en", "detail", "detail_en", "request_id"})
+
+
 def problem(
-    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: Any
+    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, /, **extra: Any
 ) -> Response:
+    """A problem+json response. The standard members are positional only, so an extension member may
+    share a name with an argument (``Conflict(..., status=record.status)`` stays a 409, it used to be
+    a 500 "multiple values for argument"); one named like a standard member is dropped (the HTTP
+    status is the body's ``status``, as RFC 7807 wants) and logged for the developer to rename."""
+    clashing = sorted(k for k in extra if k in STANDARD_MEMBERS)
+    if clashing:
+        log.warning("problem extension members %s clash with standard members and are dropped", clashing)
     body = {
         "type": TYPE_BASE + code,
         "status": status,
@@ -110,7 +124,7 @@ def problem(
         "title_en": title_en,
         "detail": detail_zh,
         "detail_en": detail_en,
-        **{k: v for k, v in extra.items() if v is not None},
+        **{k: v for k, v in extra.items() if v is not None and k not in clashing},
     }
     if rid := request_id_var.get():
         body["request_id"] = rid
