@@ -193,3 +193,12 @@ def test_joint_meeting_decisions_need_a_justification_to_override(client, auth, 
     ]
     assert [d["person_id"] for _, d in events(evaluation, "representative.warned.v1")] == ["p1"]
     assert len(client.get(f"/meetings/{meeting['id']}", headers=auth()).get_json()["decisions"]) == 2
+    # The same revocation posted again (a double click, a retry): a 409 naming the decision taken, nothing announced
+    again = {"person_id": "p2", "decision": "revoke_membership_recommendation", "reason": "评价末位，履职不力"}
+    r = client.post(url, json=again, headers=auth())
+    assert r.status_code == 409 and r.mimetype == "application/problem+json"
+    refused = r.get_json()
+    assert (refused["decision_id"], refused["decision"]) == (revocation_id, "revoke_membership_recommendation")
+    assert "已就该人员" in refused["detail"] and "already decided" in refused["detail_en"]
+    assert len(events(evaluation, "representative.qualification_revoked.v1")) == 1
+    assert len(client.get(f"/meetings/{meeting['id']}", headers=auth()).get_json()["decisions"]) == 2

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.evaluation import QUALIFICATION_REVOKED, REPRESENTATIVE_RETAINED, REPRESENTATIVE_WARNED
-from chassis.errors import Forbidden, InvalidInput, NotFound
+from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chassis.work_calendar import CST
 from evaluation.adapters.tables import decisions, meetings, members, outcomes, people
 from evaluation.domain import decisions as decisions_rule
@@ -84,6 +84,7 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
     if person is None or not principal.sees(person["unit_code"]):
         raise NotFound("未找到该人员", "No such person")
     _require_standing_to_decide(principal, meeting, person, body)
+    _refuse_a_second_decision(session, meeting_id, body)
     computed = None
     if meeting["round_id"]:
         if not session.execute(
@@ -144,6 +145,25 @@ def _decide(uow: UnitOfWork, principal: Principal, meeting_id: str, body: dict) 
         },
     )
     return row
+
+
+def _refuse_a_second_decision(session, meeting_id: str, body: dict) -> None:
+    """A meeting decides once per person and body: the same decision posted twice (a double click, a
+    retry) is a 409 naming the decision taken, and nothing is recorded or announced again."""
+    taken = session.execute(
+        sa.select(decisions.c.id, decisions.c.decision).where(
+            decisions.c.meeting_id == meeting_id,
+            decisions.c.person_id == body["person_id"],
+            decisions.c.body == body["body"],
+        )
+    ).first()
+    if taken:
+        raise Conflict(
+            "本次会议已就该人员在该机构的资格作出决定，不能重复作出",
+            "This meeting has already decided on this person for this body",
+            decision_id=taken.id,
+            decision=taken.decision,
+        )
 
 
 def _require_standing_to_decide(principal: Principal, meeting, person, body: dict) -> None:
