@@ -223,3 +223,14 @@ def test_a_bad_end_of_the_lost_qualification_is_refused_and_changes_nothing(clie
     assert len(events(evaluation)) == before
     with evaluation.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(decisions)).scalar() == 3
+
+
+@pytest.mark.parametrize("held_on", ["0206-12-20", "1999-12-31", "2101-01-01"])
+def test_a_meeting_held_in_a_year_no_list_can_ask_for_is_refused(client, auth, decided, held_on):
+    """A mistyped year (0206 for 2026) made a meeting no year's list or figures would ever show."""
+    meeting = {"title": "联席评价会议", "held_on": held_on, "bodies": ["cppcc"]}
+    r = client.post("/meetings", json=meeting, headers=auth())
+    assert r.status_code == 422 and r.mimetype == "application/problem+json", r.get_json()
+    assert r.get_json()["errors"][0]["field"] == "held_on"
+    assert "2000" in r.get_json()["detail"] and "2000" in r.get_json()["detail_en"]
+    assert [m["id"] for m in client.get("/meetings", headers=auth()).get_json()["items"]] == [decided["meeting"]["id"]]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from marshmallow import Schema, fields, validate
 
 from chassis.contracts import UNIT_CODE as UNIT
 from chassis.contracts import FullMatch
+from chassis.errors import Bilingual
 from evaluation.domain.scoring import MISSING_RULES
 from evaluation.service_layer.meetings import EVENT_FOR
 
@@ -142,9 +145,18 @@ class IdOut(Schema):
     id = fields.String()
 
 
+#: The years the qualification lists and figures can be asked for (``list_schemas.YEAR``): a meeting
+#: held outside them (a mistyped year) would be in no year's list or figures.
+MEETING_DAYS = validate.Range(
+    min=dt.date(2000, 1, 1),
+    max=dt.date(2100, 12, 31),
+    error=Bilingual("held_on must fall in the years 2000 to 2100", "会议日期须在2000年至2100年之间"),
+)
+
+
 class MeetingIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    held_on = fields.Date(required=True)
+    held_on = fields.Date(required=True, validate=MEETING_DAYS)
     bodies = fields.List(
         fields.String(validate=validate.OneOf(MEETING_BODIES)),
         required=True,
