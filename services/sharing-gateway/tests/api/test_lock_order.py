@@ -105,3 +105,31 @@ def test_a_delivery_waiting_for_the_ledger_holds_no_agency_row(gateway):
         holder.close()
     delivering.join(30)
     assert outcome["delivered"] is True
+
+
+@ONLY_POSTGRESQL
+def test_the_ledger_verified_while_it_grows_is_whole(gateway, consume, monkeypatch):
+    """Verifying reads the records, then compared the head, read after them: a delivery committed in
+    between ran the head past the records read and a whole ledger read "records after the last one
+    are missing" (seen in CI, ``test_a_worker_killed_mid_batch_loses_and_doubles_nothing``). The head
+    is read first now: records appended meanwhile only lengthen the walk."""
+    from sharing_gateway.domain import ledger as chain
+    from sharing_gateway.service_layer import ledger as ledger_service
+
+    from .feed_helpers import member_event
+
+    consume(member_event("p-grow-1"))
+    walk = chain.verify
+
+    def delivery_lands_mid_walk(rows, *args):
+        rows = list(rows)  # the records as read, then a delivery commits before the walk ends
+        consume(member_event("p-grow-2", roles=(("npc", "county"),)))
+        return walk(rows, *args)
+
+    monkeypatch.setattr(chain, "verify", delivery_lands_mid_walk)
+    with gateway.uow() as uow:
+        verdict = ledger_service.verify(uow)
+    assert verdict.ok, verdict
+    monkeypatch.setattr(chain, "verify", walk)
+    with gateway.uow() as uow:
+        assert ledger_service.verify(uow).records > verdict.records  # the delivery did land
