@@ -59,7 +59,14 @@ class KafkaAccess:
     def client_config(self) -> dict[str, Any]:
         """kafka-python keyword arguments shared by producers, consumers and admin clients."""
         protocol = self.security_protocol.upper()
-        config: dict[str, Any] = {"bootstrap_servers": servers(self.bootstrap_servers), "security_protocol": protocol}
+        config: dict[str, Any] = {
+            "bootstrap_servers": servers(self.bootstrap_servers),
+            "security_protocol": protocol,
+            # A client asks the broker its version once, when made; kafka-python gives it 2 s and then
+            # raises NoBrokersAvailable, which a busy broker (a loaded machine, one just restarted)
+            # can miss. A relay or consumer made then would fail to start for nothing.
+            "api_version_auto_timeout_ms": API_VERSION_PROBE_MS,
+        }
         if protocol.startswith("SASL_"):
             config.update(
                 sasl_mechanism=SASL_MECHANISM,
@@ -72,6 +79,10 @@ class KafkaAccess:
             # ssl_context, left clients hung after a broker restart in the fault tests.)
             config.update(ssl_check_hostname=True, ssl_cafile=self.ssl_cafile or None)
         return config
+
+
+#: How long a new client waits for the broker to say its version (see ``client_config``).
+API_VERSION_PROBE_MS = 15_000
 
 
 def make_producer(access: KafkaAccess, **overrides: Any) -> KafkaProducer:
