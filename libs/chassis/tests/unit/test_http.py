@@ -276,3 +276,5 @@ def test_a_token_holding_no_staff_role_reaches_only_member_facing_views(client):
     assert client.get("/things/scope", headers=bearer(roles=("viewer",))).status_code == 200
     assert client.get("/things/mine", headers=member).get_json()["owner"] == "p-1"
     assert client.get("/things/mine", headers=roleless).status_code == 403
+    staff_member = ISSUER.issue("kc-c", ["editor", "member"], "370783001001", person_id="p-2")
+    assert client.get("/things/mine", headers={"Authorization": f"Bearer {staff_member}"}).status_code == 403
