@@ -138,3 +138,24 @@ def test_bad_offers_are_refused_and_change_nothing(client, auth, town, desk, cha
     assert problem(r, 422), r.get_json()
     assert field in str(r.get_json())
     assert counted(desk) == before
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("description", "可提供融资方案，请直接联系 138 0013 8000。"),
+        ("description", "身份证号 11010519491231002X，可核实身份。"),
+        ("title", "融资咨询（电话13800138000）"),
+    ],
+)
+def test_an_offer_holding_a_phone_or_an_id_number_is_refused_and_nothing_is_written(
+    client, auth, town, desk, field, text
+):
+    """An offer reaches staff of the whole town or county, who see the name masked: contact goes
+    through the staff who serve the member, and an offer holds no phone or ID (the domain's rule).
+    A phone or an ID number typed into the title or description was published as it was."""
+    before = counted(desk)
+    r = client.post("/resources/offers", json={**OFFER, field: text}, headers=auth(unit=TOWN_A))
+    assert problem(r, 422), r.get_json()
+    assert r.get_json()["field"] == field and r.get_json()["detail"]
+    assert counted(desk) == before
