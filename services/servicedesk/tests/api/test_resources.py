@@ -159,3 +159,18 @@ def test_an_offer_holding_a_phone_or_an_id_number_is_refused_and_nothing_is_writ
     assert problem(r, 422), r.get_json()
     assert r.get_json()["field"] == field and r.get_json()["detail"]
     assert counted(desk) == before
+
+
+def test_a_withdrawn_offer_stays_with_the_staff_who_serve_the_member(client, auth, town, desk):
+    """A member who withdraws an offer withdraws the consent to share it: staff reached only by the
+    sharing (another village of the town) still listed it with ``state=withdrawn`` and read it by id,
+    title, description and name (whole, when the member had agreed to show it) included."""
+    offer = client.post("/resources/offers", json={**OFFER, "show_name": True}, headers=auth(unit=TOWN_A)).get_json()
+    assert client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), NEIGHBOUR)).status_code == 200
+    url = f"/resources/offers/{offer['id']}/withdraw"
+    withdrawn = client.post(url, json={"by": "member"}, headers=auth(unit=TOWN_A))
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    assert find(client, auth, NEIGHBOUR, state="withdrawn")["total"] == 0
+    assert problem(client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), NEIGHBOUR)), 404)
+    assert find(client, auth, TOWN_A, state="withdrawn")["items"][0]["name"] == "张金融"
+    assert client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), HOME_A)).status_code == 200

@@ -195,7 +195,7 @@ def _visible_offer(uow: UnitOfWork, principal: Principal, offer_id: str):
         .mappings()
         .first()
     )
-    if found is None or not rules.visible(principal.unit, found["unit_code"], found["visibility"]):
+    if found is None or not rules.visible(principal.unit, found["unit_code"], found["visibility"], found["state"]):
         raise NotFound("未找到该资源", "No such offer")
     return found, {"name": found["name"], "unit_code": found["unit_code"]}
 
