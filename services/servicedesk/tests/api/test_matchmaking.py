@@ -129,6 +129,8 @@ def test_a_participant_from_another_town_is_masked_for_the_towns_staff(client, a
     assert created.status_code == 201 and created.get_json()["participants"][0]["name"] == "刘律师"
     seen = client.get(f"/matchmaking/events/{created.get_json()['id']}", headers=auth(unit=TOWN_A)).get_json()
     assert seen["participants"][0]["name"] == "刘*师"
+    # nor their registry id, as an offer's beyond the member's units: it tied the masked name to one person
+    assert seen["participants"][0]["person_id"] is None and seen["participants"][0]["role"] == "expert"
 
 
 def test_another_towns_staff_neither_see_nor_count_the_event(client, auth, town, desk):
