@@ -4,6 +4,7 @@ statistics; and every refusal a problem that changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -207,3 +208,29 @@ def test_a_completed_charity_project_counts_in_the_statistics(client, auth, desk
     assert client.get("/statistics", query_string=year, headers=auth()).get_json()["charity"]["projects_completed"] == 1
     stats = client.get("/statistics", query_string={**year, "unit": TOWN_B}, headers=auth()).get_json()
     assert stats["charity"]["projects_completed"] == 0
+
+
+def test_a_completion_that_lost_the_race_is_a_409_not_the_winners_answer(client, auth, desk, monkeypatch):
+    """Two staff complete the same project at once: both read it ongoing, one update wins. The loser
+    answered 200 with the winner's date and name as if its own had been recorded."""
+    from servicedesk.service_layer import charity
+
+    body = {"programme": "guangcai", "name": "光彩助学", "unit_code": TOWN_A, "started_on": "2026-01-10"}
+    project = client.post("/charity/projects", json=body, headers=auth(unit=TOWN_A)).get_json()
+    path = f"/charity/projects/{project['id']}/complete"
+    read = charity.project_in
+    assert client.post(path, json={"completed_on": "2026-10-01"}, headers=auth(unit=TOWN_A)).status_code == 200
+    calls = []
+
+    def stale_then_fresh(*args):  # the loser read the project before the winner committed
+        calls.append(1)
+        return {**read(*args), "state": "ongoing"} if len(calls) == 1 else read(*args)
+
+    monkeypatch.setattr(charity, "project_in", stale_then_fresh)
+    lost = client.post(path, json={"completed_on": "2026-10-02"}, headers=auth(unit=TOWN_A, sub="clerk2"))
+    assert problem(lost, 409)
+    with desk.engine.connect() as conn:
+        assert conn.execute(sa.select(projects.c.completed_on, projects.c.completed_by)).one() == (
+            dt.date(2026, 10, 1),
+            "clerk1",
+        )
