@@ -16,8 +16,9 @@ need a second gateway admin's approval.
 Members (the registry's people, studying or asking through the portal) sign in to the same
 identity provider: a member's token holds the ``member`` role and a ``person_id`` claim, the
 registry id of the person it speaks for. ``member`` is not a staff role (not in ``ROLES``, never
-implied by ``admin``): a member acts only on their own records (``require_member``), and the
-HTTP layer lets a token holding no staff role reach only views marked ``member_facing``.
+implied by ``admin``): a member acts only on their own records (``require_member``, which refuses a
+token that also holds a staff role), and the HTTP layer lets a token holding no staff role reach
+only views marked ``member_facing``.
 """
 
 from __future__ import annotations
@@ -70,9 +71,14 @@ class Principal:
         return any(r in ROLES for r in self.roles)
 
     def require_member(self) -> str:
-        """The person id of a member's token; 403 for any other caller (staff act through staff views)."""
-        if MEMBER not in self.roles or not self.person_id:
-            raise Forbidden("需要成员身份登录", "Requires a member's sign-in (role member with a person_id claim)")
+        """The person id of a member's token; 403 for any other caller, a token that also holds a staff
+        role included: staff who are members sign in as members apart, so no one token both reads a
+        quiz's right answers on the staff views and answers it as a member."""
+        if MEMBER not in self.roles or not self.person_id or self.is_staff:
+            raise Forbidden(
+                "需要成员身份登录（不含工作人员角色）",
+                "Requires a member's sign-in (role member with a person_id claim, and no staff role)",
+            )
         return self.person_id
 
     def sees(self, unit_code: str) -> bool:

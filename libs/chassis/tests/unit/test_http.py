@@ -9,7 +9,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from chassis.contracts import UNIT_CODE
 from chassis.errors import Bilingual, Conflict
-from chassis.http import create_service_app, current_principal, public
+from chassis.http import create_service_app, current_principal, member_facing, public
 from chassis.settings import BaseSettings
 from tests.support.secrets import strong_secrets
 from tests.support.tokens import ISSUER, trusted
@@ -67,6 +67,23 @@ class OpenThing(MethodView):
     def get(self):
         """Read without a token"""
         return {"name": "open"}
+
+
+@blp.route("/scope")
+class ScopeOnly(MethodView):
+    @blp.response(200, ThingOut)
+    def get(self):
+        """A staff view that checks no role, only the caller's unit (as many list views do)"""
+        return {"name": "scope", "owner": current_principal().unit}
+
+
+@blp.route("/mine")
+class Mine(MethodView):
+    @member_facing
+    @blp.response(200, ThingOut)
+    def get(self):
+        """A member's own thing"""
+        return {"name": "mine", "owner": current_principal().require_member()}
 
 
 @pytest.fixture
@@ -263,3 +280,20 @@ def test_an_api_that_is_not_told_the_identity_providers_keys_does_not_start(deve
     with pytest.raises(NoSigningKeys, match="OIDC_JWKS_URL is not set") as refused:
         create_service_app(settings, title="t")
     assert f"{settings.oidc_issuer}/protocol/openid-connect/certs" in str(refused.value)
+
+
+def test_a_token_holding_no_staff_role_reaches_only_member_facing_views(client):
+    """Deny by default: an account whose staff roles were all withdrawn (only the identity provider's
+    own roles left) and a member's token are refused every staff view, even one that checks no role;
+    a member reaches a member-facing view as the person of its claim, and no one else does."""
+    roleless = bearer(roles=("default-roles-tongxin", "offline_access"))
+    member = {"Authorization": f"Bearer {ISSUER.issue('kc-m', ['member'], '370783001001', person_id='p-1')}"}
+    for headers, detail in ((roleless, "no staff role"), (member, "member's token")):
+        r = client.get("/things/scope", headers=headers)
+        assert r.status_code == 403 and r.mimetype == "application/problem+json", r.status_code
+        assert detail in r.get_json()["detail_en"] and r.get_json()["detail"]
+    assert client.get("/things/scope", headers=bearer(roles=("viewer",))).status_code == 200
+    assert client.get("/things/mine", headers=member).get_json()["owner"] == "p-1"
+    assert client.get("/things/mine", headers=roleless).status_code == 403
+    staff_member = ISSUER.issue("kc-c", ["editor", "member"], "370783001001", person_id="p-2")
+    assert client.get("/things/mine", headers={"Authorization": f"Bearer {staff_member}"}).status_code == 403

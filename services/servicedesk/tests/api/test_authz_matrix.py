@@ -232,3 +232,23 @@ def test_references_to_another_countys_objects_are_refused_and_change_nothing(se
     desk, client, seed = seeded
     mismatches = m.run_references(client, desk.engine, seed, REFERENCES, LEVELS)
     assert mismatches == [], "\n".join(map(str, mismatches))
+
+
+def test_a_token_holding_no_staff_role_reaches_nothing_but_public_views(seeded):
+    """A signed-in account whose roles were all withdrawn (the usual way to end someone's access), or
+    a portal account missing its ``member`` role, holds a valid token with a unit claim and no staff
+    role. The HTTP layer let such a token through (it refused only tokens holding ``member``), and the
+    views that check scope but no role answered it: the offer directory with the names and person
+    ids of the members the unit serves, an offer, matchmaking events. Every operation refuses it."""
+    desk, client, seed = seeded
+    before = m.Snapshot(desk.engine)
+    roleless = {"Authorization": f"Bearer {ISSUER.issue('gone', ['default-roles-tongxin'], TOWN_A)}"}
+    answered = []
+    for (method, path), rule in MATRIX.items():
+        if rule.audience == "public":
+            continue
+        r = rule.call(client, roleless, seed)
+        if r.status_code != 403 or r.mimetype != "application/problem+json":
+            answered.append((method, path, r.status_code))
+    assert answered == []
+    assert before.unchanged()

@@ -118,3 +118,42 @@ def test_bad_attempts_and_study_are_refused(client, auth, desk, town):
     with desk.engine.connect() as conn:
         minutes = sa.select(study_tasks.c.minutes_studied).where(study_tasks.c.person_id == "m1")
         assert conn.execute(minutes).scalar() == 0
+
+
+def test_a_staff_token_that_also_holds_member_is_refused_the_members_endpoints(client, auth, desk, town):
+    """A cadre who is also on the registry, signed in with staff roles and ``member`` in one token,
+    read the quiz with its right answers on the staff view and answered it as the member of the
+    token's ``person_id`` (anyone's, the staff's scope aside): a 100 and a completion counted for
+    the supervision. The member's endpoints take a member's token only; staff views stay staff's."""
+    aid = assign(client, auth, [publish_material(client, auth)])["id"]
+    before = tables(desk)
+    both = ISSUER.issue("kc-cadre", ["editor", "member"], TOWN_A, person_id="m1")
+    headers = {"Authorization": f"Bearer {both}"}
+    assert client.get(f"/education/assignments/{aid}", headers=headers).status_code == 200  # staff, as before
+    attempt = {"submission_id": "cadre-attempt-1", "answers": RIGHT}
+    assert is_problem(client.post(f"/education/my/assignments/{aid}/attempts", json=attempt, headers=headers), 403)
+    assert is_problem(client.post(f"/education/my/assignments/{aid}/study", json={"minutes": 5}, headers=headers), 403)
+    assert is_problem(client.get("/education/my/assignments", headers=headers), 403)
+    assert tables(desk) == before
+
+
+def test_a_member_whose_record_was_archived_studies_no_more(client, auth, desk, town, people):
+    """A member archived (or merged away) after an assignment kept a working portal token: they still
+    read the materials and answered the quiz, and a completion went to the supervision's count, as
+    staff could also record a session for them. Neither is possible once the record is not active."""
+    from services.servicedesk.tests.api.test_requests import events
+    from tests.support.people import person_event
+
+    aid = assign(client, auth, [publish_material(client, auth)])["id"]
+    people(person_event("m1", unit=HOME_A, version=2, status="archived"))
+    before = tables(desk)
+    attempt = {"submission_id": "archived-1", "answers": RIGHT}
+    assert is_problem(client.post(f"/education/my/assignments/{aid}/study", json={"minutes": 5},
+                                  headers=member("m1")), 403)  # fmt: skip
+    assert is_problem(client.post(f"/education/my/assignments/{aid}/attempts", json=attempt, headers=member("m1")), 403)
+    assert is_problem(client.get("/education/my/assignments", headers=member("m1")), 403)
+    session = {"person_ids": ["m1"], "minutes": 60}
+    r = client.post(f"/education/assignments/{aid}/study-sessions", json=session, headers=auth(unit=TOWN_A))
+    assert is_problem(r, 422)
+    assert tables(desk) == before and events(desk, "study_assignment.completed.v1") == []
+    assert client.get("/education/my/assignments", headers=member("m3")).status_code == 200  # still active

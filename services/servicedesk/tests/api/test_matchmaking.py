@@ -4,6 +4,7 @@ statistics; and every refusal a problem that changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -129,6 +130,8 @@ def test_a_participant_from_another_town_is_masked_for_the_towns_staff(client, a
     assert created.status_code == 201 and created.get_json()["participants"][0]["name"] == "刘律师"
     seen = client.get(f"/matchmaking/events/{created.get_json()['id']}", headers=auth(unit=TOWN_A)).get_json()
     assert seen["participants"][0]["name"] == "刘*师"
+    # nor their registry id, as an offer's beyond the member's units: it tied the masked name to one person
+    assert seen["participants"][0]["person_id"] is None and seen["participants"][0]["role"] == "expert"
 
 
 def test_another_towns_staff_neither_see_nor_count_the_event(client, auth, town, desk):
@@ -205,3 +208,29 @@ def test_a_completed_charity_project_counts_in_the_statistics(client, auth, desk
     assert client.get("/statistics", query_string=year, headers=auth()).get_json()["charity"]["projects_completed"] == 1
     stats = client.get("/statistics", query_string={**year, "unit": TOWN_B}, headers=auth()).get_json()
     assert stats["charity"]["projects_completed"] == 0
+
+
+def test_a_completion_that_lost_the_race_is_a_409_not_the_winners_answer(client, auth, desk, monkeypatch):
+    """Two staff complete the same project at once: both read it ongoing, one update wins. The loser
+    answered 200 with the winner's date and name as if its own had been recorded."""
+    from servicedesk.service_layer import charity
+
+    body = {"programme": "guangcai", "name": "光彩助学", "unit_code": TOWN_A, "started_on": "2026-01-10"}
+    project = client.post("/charity/projects", json=body, headers=auth(unit=TOWN_A)).get_json()
+    path = f"/charity/projects/{project['id']}/complete"
+    read = charity.project_in
+    assert client.post(path, json={"completed_on": "2026-10-01"}, headers=auth(unit=TOWN_A)).status_code == 200
+    calls = []
+
+    def stale_then_fresh(*args):  # the loser read the project before the winner committed
+        calls.append(1)
+        return {**read(*args), "state": "ongoing"} if len(calls) == 1 else read(*args)
+
+    monkeypatch.setattr(charity, "project_in", stale_then_fresh)
+    lost = client.post(path, json={"completed_on": "2026-10-02"}, headers=auth(unit=TOWN_A, sub="clerk2"))
+    assert problem(lost, 409)
+    with desk.engine.connect() as conn:
+        assert conn.execute(sa.select(projects.c.completed_on, projects.c.completed_by)).one() == (
+            dt.date(2026, 10, 1),
+            "clerk1",
+        )

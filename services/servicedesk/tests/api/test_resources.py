@@ -138,3 +138,39 @@ def test_bad_offers_are_refused_and_change_nothing(client, auth, town, desk, cha
     assert problem(r, 422), r.get_json()
     assert field in str(r.get_json())
     assert counted(desk) == before
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("description", "可提供融资方案，请直接联系 138 0013 8000。"),
+        ("description", "身份证号 11010519491231002X，可核实身份。"),
+        ("title", "融资咨询（电话13800138000）"),
+    ],
+)
+def test_an_offer_holding_a_phone_or_an_id_number_is_refused_and_nothing_is_written(
+    client, auth, town, desk, field, text
+):
+    """An offer reaches staff of the whole town or county, who see the name masked: contact goes
+    through the staff who serve the member, and an offer holds no phone or ID (the domain's rule).
+    A phone or an ID number typed into the title or description was published as it was."""
+    before = counted(desk)
+    r = client.post("/resources/offers", json={**OFFER, field: text}, headers=auth(unit=TOWN_A))
+    assert problem(r, 422), r.get_json()
+    assert r.get_json()["field"] == field and r.get_json()["detail"]
+    assert counted(desk) == before
+
+
+def test_a_withdrawn_offer_stays_with_the_staff_who_serve_the_member(client, auth, town, desk):
+    """A member who withdraws an offer withdraws the consent to share it: staff reached only by the
+    sharing (another village of the town) still listed it with ``state=withdrawn`` and read it by id,
+    title, description and name (whole, when the member had agreed to show it) included."""
+    offer = client.post("/resources/offers", json={**OFFER, "show_name": True}, headers=auth(unit=TOWN_A)).get_json()
+    assert client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), NEIGHBOUR)).status_code == 200
+    url = f"/resources/offers/{offer['id']}/withdraw"
+    withdrawn = client.post(url, json={"by": "member"}, headers=auth(unit=TOWN_A))
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    assert find(client, auth, NEIGHBOUR, state="withdrawn")["total"] == 0
+    assert problem(client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), NEIGHBOUR)), 404)
+    assert find(client, auth, TOWN_A, state="withdrawn")["items"][0]["name"] == "张金融"
+    assert client.get(f"/resources/offers/{offer['id']}", headers=auth(("viewer",), HOME_A)).status_code == 200

@@ -3,8 +3,9 @@
 - flask-smorest: OpenAPI 3 at ``/openapi.json``, Swagger UI at ``/docs``.
 - Problem+json for every 4xx/5xx, including validation errors, in Chinese and English.
 - Deny by default: every view needs a valid staff access token of the identity provider
-  (``chassis.oidc``: verified against its JWKS) unless decorated ``@public``; a member's token
-  (role ``member``, no staff role) reaches only views decorated ``@member_facing``; without
+  (``chassis.oidc``: verified against its JWKS) unless decorated ``@public``; a token holding no
+  staff role (a member's, or an account whose roles were withdrawn) reaches only views decorated
+  ``@member_facing``; without
   ``OIDC_JWKS_URL`` (or ``OIDC_JWKS``) the app refuses to build.
 - Refuses to build with an unsafe secret outside development mode (``BaseSettings.refuse_unsafe_secrets``).
 - Request ids (``X-Request-ID``), W3C ``traceparent``, JSON access logs, Prometheus
@@ -151,11 +152,13 @@ def _install_request_hooks(app: Flask, service: str, tokens: TokenVerifier, *, h
             g.principal = tokens.verify(header.removeprefix("Bearer ").strip())
         except AppError as err:
             return from_app_error(err)
-        if MEMBER in g.principal.roles and not g.principal.is_staff:
-            if view is None or not _marked(view, "_tongxin_member_facing"):
+        if not g.principal.is_staff and (view is None or not _marked(view, "_tongxin_member_facing")):
+            # deny by default: a member's token, or an account whose staff roles were all withdrawn
+            if MEMBER in g.principal.roles:
                 return from_app_error(
                     Forbidden("成员账号不能访问工作人员接口", "A member's token cannot call staff endpoints")
                 )
+            return from_app_error(Forbidden("该账号没有任何工作人员角色", "This account holds no staff role"))
         return None
 
     @app.after_request

@@ -4,7 +4,8 @@ A member opts in to share an offer and chooses how far it reaches: ``unit`` (onl
 serve the member: their unit and the units above), ``town`` (also staff anywhere in the member's
 town) or ``county`` (anywhere in the county). Staff who serve the member always see the offer
 and alone may withdraw it; staff reached only by the sharing see the name masked unless the
-member agreed to show it. Contact always goes through staff: an offer holds no phone or ID.
+member agreed to show it, and no longer see the offer once it is withdrawn. Contact always goes
+through staff: an offer holds no phone or ID.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def serves(staff_unit: str, member_unit: str) -> bool:
     return units.in_subtree(staff_unit, member_unit)
 
 
-def visible(staff_unit: str, member_unit: str, visibility: str) -> bool:
+def visible(staff_unit: str, member_unit: str, visibility: str, state: str = "active") -> bool:
+    """Staff who serve the member see the offer; others only while it is active and shared with
+    them (a withdrawn offer is a withdrawn consent: it stays with the member's units)."""
+    if state != "active":
+        return serves(staff_unit, member_unit)
     shared_with = reach(member_unit, visibility)
     return serves(staff_unit, member_unit) or (shared_with is not None and units.in_subtree(shared_with, staff_unit))
 

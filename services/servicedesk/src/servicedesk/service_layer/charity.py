@@ -161,11 +161,13 @@ def complete_project(uow_factory: UowFactory, principal: Principal, project_id: 
         completed_on = body.get("completed_on") or dt.datetime.now(CST).date()
         if completed_on < p["started_on"]:
             raise InvalidInput("完成日期早于项目开始日期", "completed_on is before started_on", field="completed_on")
-        uow.session.execute(
+        won = uow.session.execute(
             projects.update()
             .where(projects.c.id == project_id, projects.c.state == "ongoing")
             .values(state="completed", completed_on=completed_on, completed_by=principal.subject)
         )
+        if won.rowcount != 1:  # another completion committed since the read: theirs stands
+            raise Conflict("该项目已完成", "The project is already completed", state="completed")
         done = project_in(uow, principal, project_id)
         uow.commit()
         return done

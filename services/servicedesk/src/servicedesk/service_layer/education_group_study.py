@@ -3,8 +3,8 @@ session the unit held, are recorded by an editor of a unit whose scope holds eac
 
 It counts as the members' study (time included) and completes an assignment without a quiz; a quiz
 stays the member's own to answer. Every member named must hold a task of the assignment placed in
-the caller's scope: otherwise one 422 for all of them, whether the person exists or not, and nothing
-is written.
+the caller's scope and be active (not archived or merged away since): otherwise one 422 for all
+of them, whether the person exists or not, and nothing is written.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from chassis.auth import Principal
 from chassis.errors import InvalidInput
 from servicedesk.adapters.education_tables import study_tasks
+from servicedesk.adapters.tables import people
 from servicedesk.service_layer.education_assignments import load
 from servicedesk.service_layer.education_materials import EDITORS
 from servicedesk.service_layer.education_study import record_study, task_of
@@ -31,8 +32,12 @@ def record_session(
         load(uow, principal, assignment_id)
         placed = dict(
             uow.session.execute(
-                sa.select(study_tasks.c.person_id, study_tasks.c.unit_code).where(
-                    study_tasks.c.assignment_id == assignment_id, study_tasks.c.person_id.in_(person_ids)
+                sa.select(study_tasks.c.person_id, study_tasks.c.unit_code)
+                .join(people, people.c.person_id == study_tasks.c.person_id)
+                .where(
+                    study_tasks.c.assignment_id == assignment_id,
+                    study_tasks.c.person_id.in_(person_ids),
+                    people.c.status == "active",
                 )
             ).all()
         )

@@ -1,8 +1,9 @@
 """A member's own study (the portal's side): their assignments, the materials and quiz questions
 (never the right answers), marking study with the time spent, and quiz attempts.
 
-Every use case takes the person id of the member's token (``Principal.require_member``) and acts
-on that member's study tasks only: an assignment the member was not given is a 404, the same as
+Every use case takes the person id of the member's token (``Principal.require_member``), whose
+record must be active in the people view (``active_member``), and acts on that member's study
+tasks only: an assignment the member was not given is a 404, the same as
 one that does not exist. An attempt is recorded once per ``submission_id`` (a resend returns the
 first answer and changes nothing); every other attempt is kept. Completing an assignment (studied,
 and passed if it has a quiz) is recorded once, guarded in SQL, and published then.
@@ -16,13 +17,25 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import STUDY_ASSIGNMENT_COMPLETED
-from chassis.errors import Conflict, InvalidInput, NotFound
+from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chassis.work_calendar import CST
 from servicedesk.adapters.education_tables import assignments, materials, quiz_attempts, study_tasks
+from servicedesk.adapters.tables import people
 from servicedesk.domain import education_rules as rules
 from servicedesk.service_layer.education_assignments import material_ids
 from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
+
+
+def active_member(uow: UnitOfWork, principal: Principal) -> str:
+    """The person id of a member's token whose record is active in the people view: a member archived
+    or merged away keeps their sign-in until the identity provider learns it, but studies no more
+    (their completions would still be counted)."""
+    person_id = principal.require_member()
+    status = uow.session.execute(sa.select(people.c.status).where(people.c.person_id == person_id)).scalar()
+    if status != "active":
+        raise Forbidden("您的成员记录已归档或合并，不能继续学习", "Your member record is archived or merged: no study")
+    return person_id
 
 
 def task_of(uow: UnitOfWork, person_id: str, assignment_id: str) -> tuple[dict, dict]:
@@ -67,8 +80,8 @@ def _status(uow: UnitOfWork, task: dict, now: dt.datetime) -> dict:
 
 def my_assignments(uow_factory: UowFactory, principal: Principal, now: dt.datetime, limit: int) -> list[dict]:
     """The member's assignments, the latest due first (``limit`` of them)."""
-    person_id = principal.require_member()
     with uow_factory() as uow:
+        person_id = active_member(uow, principal)
         rows = uow.session.execute(
             sa.select(study_tasks, assignments.c.title, assignments.c.due_on, assignments.c.pass_mark,
                       assignments.c.quiz)
@@ -82,8 +95,8 @@ def my_assignments(uow_factory: UowFactory, principal: Principal, now: dt.dateti
 
 def my_assignment(uow_factory: UowFactory, principal: Principal, assignment_id: str, now: dt.datetime) -> dict:
     """One assignment: its materials still published, and its questions without their answers."""
-    person_id = principal.require_member()
     with uow_factory() as uow:
+        person_id = active_member(uow, principal)
         task, assignment = task_of(uow, person_id, assignment_id)
         ids = material_ids(uow, assignment_id)
         found = {
@@ -105,8 +118,8 @@ def my_assignment(uow_factory: UowFactory, principal: Principal, assignment_id: 
 def study(uow_factory: UowFactory, principal: Principal, assignment_id: str, minutes: int, now: dt.datetime) -> dict:
     """Record study and the minutes it took (added up); completes an assignment without a quiz, or
     one whose quiz the member already passed."""
-    person_id = principal.require_member()
     with uow_factory() as uow:
+        person_id = active_member(uow, principal)
         task, assignment = task_of(uow, person_id, assignment_id)
         answer = _status(uow, record_study(uow, task, assignment, minutes, now), now)
         uow.commit()
@@ -130,8 +143,8 @@ def record_study(uow: UnitOfWork, task: dict, assignment: dict, minutes: int, no
 def attempt(uow_factory: UowFactory, principal: Principal, assignment_id: str, body: dict, now: dt.datetime) -> dict:
     """Score an attempt at the quiz against the answers kept here; the same ``submission_id`` again
     gives the first result and records nothing."""
-    person_id = principal.require_member()
     with uow_factory() as uow:
+        person_id = active_member(uow, principal)
         task, assignment = task_of(uow, person_id, assignment_id)
         earlier = uow.session.execute(
             sa.select(quiz_attempts).where(

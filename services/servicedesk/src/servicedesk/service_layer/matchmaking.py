@@ -153,13 +153,20 @@ def event_in(uow: UnitOfWork, principal: Principal, event_id: str) -> dict:
     )
     listed = [_outcome_shown(uow, o["id"], o) for o in found]
     participants = [
-        {**{k: p[k] for k in ("role", "organisation", "person_id")}, "name": _name_for(principal, p)} for p in who
+        {
+            "role": p["role"],
+            "organisation": p["organisation"],
+            "person_id": p["person_id"] if p["person_id"] and principal.sees(p["unit_code"]) else None,
+            "name": _name_for(principal, p),
+        }
+        for p in who
     ]
     return {**row, "participants": participants, "outcomes": listed}
 
 
 def _name_for(principal: Principal, participant) -> str | None:
-    """A participating person's name, masked for staff whose scope does not hold the person."""
+    """A participating person's name, masked for staff whose scope does not hold the person (who
+    are not given the person's id either)."""
     if participant["name"] is None:
         return None
     return participant["name"] if principal.sees(participant["unit_code"]) else mask_name(participant["name"])

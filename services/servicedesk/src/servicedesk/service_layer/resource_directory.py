@@ -41,7 +41,7 @@ def directory(uow_factory: UowFactory, principal: Principal, args: dict) -> dict
         rows = uow.session.execute(query.order_by(offers.c.published_at.desc(), offers.c.id)).mappings().all()
         found = []
         for row in rows:
-            if not rules.visible(principal.unit, row["unit_code"], row["visibility"]):
+            if not rules.visible(principal.unit, row["unit_code"], row["visibility"], row["state"]):
                 continue
             item = shown(principal, row, row)
             if args.get("q") and not pinyin.matches(args["q"], item["name"], item["field_zh"], item["title"]):

@@ -14,6 +14,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from chassis import sensitive
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import OFFER_PUBLISHED, OFFER_WITHDRAWN
 from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -32,6 +33,13 @@ def publish(uow_factory: UowFactory, principal: Principal, body: dict) -> dict:
             raise InvalidInput(
                 "须经成员本人同意方可发布", "An offer is published only with the member's consent", field="consent"
             )
+        for field in ("title", "description"):  # contact goes through staff: the offer reaches far
+            if sensitive.contains_phone(body[field]) or sensitive.contains_id_number(body[field]):
+                raise InvalidInput(
+                    "资源信息不能包含电话或身份证号，联系经服务该成员的工作人员",
+                    "An offer holds no phone or ID number: contact goes through the staff who serve the member",
+                    field=field,
+                )
         person = corps.active_person(uow, principal, body["person_id"])
         if (
             body.get("branch_code")
@@ -187,7 +195,7 @@ def _visible_offer(uow: UnitOfWork, principal: Principal, offer_id: str):
         .mappings()
         .first()
     )
-    if found is None or not rules.visible(principal.unit, found["unit_code"], found["visibility"]):
+    if found is None or not rules.visible(principal.unit, found["unit_code"], found["visibility"], found["state"]):
         raise NotFound("未找到该资源", "No such offer")
     return found, {"name": found["name"], "unit_code": found["unit_code"]}
 
