@@ -192,3 +192,15 @@ def test_of_two_admins_acting_on_one_notice_at_once_the_second_is_refused_and_it
     assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")  # all of it rolled back
     assert count(registry, parked_notice_actions) == 0
 
+
+def test_another_countys_admin_cannot_dismiss_a_notice_about_this_countys_member(client, auth, registry, create):
+    id_number = new_id_number()
+    notice = park(registry, id_number=id_number)
+    create(unit_code=DONGGUAN, id_number=id_number)
+    url = f"/parked-notices/cppcc/{notice['notice_id']}/dismiss"
+    r = client.post(url, json={"reason": "不认识此人"}, headers=auth(roles=["admin"], unit="370782000000"))
+    assert r.status_code == 403 and r.mimetype == "application/problem+json"
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
+    assert count(registry, parked_notice_actions) == 0
+    mine = client.post(url, json={"reason": "已人工核实"}, headers=auth(roles=["admin"]))
+    assert mine.status_code == 200 and mine.get_json()["state"] == "dismissed"

@@ -4,8 +4,8 @@ Parked notices belong to no unit (most name nobody the registry knows), so they 
 department-wide: county-level admins and auditors list them, admins re-apply or dismiss one. A
 re-application runs the notice again through the same rules as the consumer, in one transaction
 with its audit row: applied, or still parked with today's reason (a revocation that still stands).
-A notice that now matches a person outside the caller's subtree is refused and nothing changes;
-of two admins acting on one notice at once, the second gets a 409.
+A notice that now matches a person outside the caller's subtree is refused, re-applied or
+dismissed, and nothing changes; of two admins acting on one notice at once, the second gets a 409.
 The answers name the notice, its body, level and dates, never the ID digest it carries. A notice is
 named by its agency and the agency's notice id (ids are unique per agency only).
 """
@@ -114,7 +114,7 @@ def dismiss(uow_factory: UowFactory, principal: Principal, agency: str, notice_i
     """Set a parked notice aside for good, with the reason (it stays listed as dismissed)."""
     _department(principal, ACT_ROLES)
     with uow_factory(principal.subject) as uow:
-        _parked(uow, agency, notice_id)
+        _require_in_scope(uow, principal, _parked(uow, agency, notice_id)["notice"])
         now = dt.datetime.now(dt.UTC)
         _claim(uow, agency, notice_id, dict(state="dismissed", handled_by=principal.subject, handled_at=now))
         _audit(uow, agency, notice_id, "dismiss", "dismissed", None, reason, principal.subject, now)
@@ -149,7 +149,8 @@ def _parked(uow, agency: str, notice_id: str, any_state: bool = False):
 
 
 def _require_in_scope(uow, principal: Principal, notice: dict | None) -> None:
-    """Refuse a notice that now matches a registered person outside the caller's subtree."""
+    """Refuse a notice that now matches a registered person outside the caller's subtree: the admin
+    of another county neither applies nor dismisses a notice about this county's member."""
     if not notice:
         return  # parked before its content was kept: it names nobody the registry can match
     match = uow.session.execute(
