@@ -204,3 +204,16 @@ def test_another_countys_admin_cannot_dismiss_a_notice_about_this_countys_member
     assert count(registry, parked_notice_actions) == 0
     mine = client.post(url, json={"reason": "已人工核实"}, headers=auth(roles=["admin"]))
     assert mine.status_code == 200 and mine.get_json()["state"] == "dismissed"
+
+
+def test_a_notice_whose_id_holds_a_slash_is_handled_like_any_other(client, auth, registry):
+    """Agencies number notices as they like (the gateway takes any id of 1-40 characters):
+    〔2026〕7/2 must not leave a notice that no URL can name."""
+    notice = park(registry, notice_id="鲁政协〔2026〕7/2")
+    admin = auth(roles=["admin"])
+    url = "/parked-notices/cppcc/鲁政协〔2026〕7/2"
+    r = client.post(f"{url}/dismiss", json={"reason": "已由政协重发"}, headers=admin)
+    assert r.status_code == 200 and r.get_json()["notice_id"] == notice["notice_id"], r.get_json()
+    assert state(registry, notice["notice_id"]) == ("dismissed", "unknown_person")
+    actions = client.get(f"{url}/actions", headers=auth(roles=["auditor"])).get_json()
+    assert [(a["action"], a["note"]) for a in actions] == [("dismiss", "已由政协重发")]
