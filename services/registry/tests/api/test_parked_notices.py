@@ -217,3 +217,15 @@ def test_a_notice_whose_id_holds_a_slash_is_handled_like_any_other(client, auth,
     assert state(registry, notice["notice_id"]) == ("dismissed", "unknown_person")
     actions = client.get(f"{url}/actions", headers=auth(roles=["auditor"])).get_json()
     assert [(a["action"], a["note"]) for a in actions] == [("dismiss", "已由政协重发")]
+
+
+def test_another_countys_admin_does_not_list_a_notice_about_this_countys_member(client, auth, registry, create):
+    id_number = new_id_number()
+    about_ours, unknown = park(registry, id_number=id_number), park(registry)
+    create(unit_code=DONGGUAN, id_number=id_number)
+    for unit, expected in [
+        ("370782000000", {unknown["notice_id"]}),
+        (COUNTY, {unknown["notice_id"], about_ours["notice_id"]}),
+    ]:
+        page = client.get("/parked-notices", headers=auth(roles=["auditor"], unit=unit)).get_json()
+        assert {n["notice_id"] for n in page["items"]} == expected, unit

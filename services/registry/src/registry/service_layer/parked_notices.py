@@ -4,8 +4,9 @@ Parked notices belong to no unit (most name nobody the registry knows), so they 
 department-wide: county-level admins and auditors list them, admins re-apply or dismiss one. A
 re-application runs the notice again through the same rules as the consumer, in one transaction
 with its audit row: applied, or still parked with today's reason (a revocation that still stands).
-A notice that now matches a person outside the caller's subtree is refused, re-applied or
-dismissed, and nothing changes; of two admins acting on one notice at once, the second gets a 409.
+A notice that now matches a person outside the caller's subtree (another county's member) is not
+listed to the caller, and its re-application or dismissal is refused with nothing changed. Of two
+admins acting on one notice at once, the second gets a 409.
 The answers name the notice, its body, level and dates, never the ID digest it carries. A notice is
 named by its agency and the agency's notice id (ids are unique per agency only).
 """
@@ -60,7 +61,7 @@ def _view(row) -> dict:
 def list_parked(uow_factory: UowFactory, principal: Principal, state: str, limit: int, cursor: str | None) -> dict:
     """Parked notices (``state``: parked, applied, dismissed or all), oldest parked first."""
     _department(principal, READ_ROLES)
-    query = sa.select(parked_notices)
+    query = sa.select(parked_notices).where(~_about_someone_outside(principal))
     if state != "all":
         query = query.where(parked_notices.c.state == state)
     if cursor:
@@ -146,6 +147,16 @@ def _parked(uow, agency: str, notice_id: str, any_state: bool = False):
     if not any_state and row["state"] != "parked":
         raise Conflict("该通知已处理", "This notice was already handled", state=row["state"])
     return row
+
+
+def _about_someone_outside(principal: Principal):
+    """A notice that matches an active person outside the caller's subtree (another county's
+    member): not listed to the caller, as it may neither re-apply nor dismiss it."""
+    return sa.exists().where(
+        people.c.id_digest == parked_notices.c.notice["id_digest"].as_string(),
+        people.c.status == "active",
+        people.c.unit_code.not_like(principal.scope_prefix + "%"),
+    )
 
 
 def _require_in_scope(uow, principal: Principal, notice: dict | None) -> None:
