@@ -203,3 +203,24 @@ def test_an_archived_persons_follow_ups_leave_the_lists_the_counts_and_the_remin
     problem(plan(client, auth, pid), 409)
     with registry.engine.connect() as conn:
         assert conn.execute(sa.select(follow_ups.c.state).where(follow_ups.c.id == task["id"])).scalar() == "open"
+
+
+def test_a_person_who_left_the_role_leaves_the_lists_the_counts_and_the_reminders(
+    client, auth, registry, representative
+):
+    """Contact work is with representatives: one whose seat ended (not re-elected, revoked) is no
+    longer a task, an overdue figure or a reminder, and gets no new follow-up."""
+    pid = representative()
+    assign(client, auth, pid)
+    plan(client, auth, pid, days=-2)
+    version = client.get(f"/people/{pid}", headers=auth()).headers["ETag"]
+    ended = client.put(
+        f"/people/{pid}/representative-roles",
+        json={"roles": [], "reason": "换届未连任"},
+        headers=auth(**{"If-Match": version}),
+    )
+    assert ended.status_code == 200, ended.get_json()
+    assert client.get("/follow-ups", headers=auth()).get_json()["items"] == []
+    assert client.get("/follow-ups/overdue-counts", headers=auth()).get_json()["overdue"] == 0
+    assert remind_due(registry.uow) == 0
+    assert problem(plan(client, auth, pid), 422)["field"] == "person_id"

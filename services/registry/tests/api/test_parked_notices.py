@@ -16,6 +16,7 @@ from chassis.events import Envelope
 from registry.adapters.liaison_tables import parked_notice_actions
 from registry.adapters.tables import parked_notices
 from registry.service_layer import membership_notices
+from registry.service_layer import parked_notices as handling
 from services.registry.tests.support import COUNTY, DONGGUAN, SHENGCHENG, count, new_id_number
 
 
@@ -161,3 +162,70 @@ def test_two_agencies_notices_with_one_id_are_parked_and_handled_apart(client, a
     assert state(registry, cppcc["notice_id"], "npc") == ("dismissed", "agency_not_body")
     assert state(registry, cppcc["notice_id"]) == ("parked", "unknown_person")
     assert client.get(f"/parked-notices/court/{npc['notice_id']}/actions", headers=admin).status_code == 404
+
+
+def test_of_two_admins_acting_on_one_notice_at_once_the_second_is_refused_and_its_work_undone(
+    client, auth, registry, create, monkeypatch
+):
+    """A re-application that ran while another admin dismissed the notice neither overwrites the
+    dismissal nor keeps the role it applied (PostgreSQL's read committed let it do both)."""
+    id_number = new_id_number()
+    notice = park(registry, id_number=id_number)
+    pid = create(unit_code=DONGGUAN, id_number=id_number)["id"]
+    apply_notice = handling.membership_notices.apply_notice
+
+    def dismissed_meanwhile(factory, envelope):
+        with factory("other.admin") as uow:  # what the other admin's dismissal did meanwhile
+            uow.session.execute(
+                parked_notices.update()
+                .where(parked_notices.c.agency == "cppcc", parked_notices.c.notice_id == notice["notice_id"])
+                .values(state="dismissed", handled_by="other.admin")
+            )
+            uow.commit()
+        return apply_notice(factory, envelope)
+
+    monkeypatch.setattr(handling.membership_notices, "apply_notice", dismissed_meanwhile)
+    url = f"/parked-notices/cppcc/{notice['notice_id']}/reapply"
+    r = client.post(url, json={}, headers=auth(roles=["admin"], sub="county.admin"))
+    assert r.status_code == 409 and r.mimetype == "application/problem+json", r.get_json()
+    assert client.get(f"/people/{pid}", headers=auth()).get_json()["representative_roles"] == []
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")  # all of it rolled back
+    assert count(registry, parked_notice_actions) == 0
+
+
+def test_another_countys_admin_cannot_dismiss_a_notice_about_this_countys_member(client, auth, registry, create):
+    id_number = new_id_number()
+    notice = park(registry, id_number=id_number)
+    create(unit_code=DONGGUAN, id_number=id_number)
+    url = f"/parked-notices/cppcc/{notice['notice_id']}/dismiss"
+    r = client.post(url, json={"reason": "不认识此人"}, headers=auth(roles=["admin"], unit="370782000000"))
+    assert r.status_code == 403 and r.mimetype == "application/problem+json"
+    assert state(registry, notice["notice_id"]) == ("parked", "unknown_person")
+    assert count(registry, parked_notice_actions) == 0
+    mine = client.post(url, json={"reason": "已人工核实"}, headers=auth(roles=["admin"]))
+    assert mine.status_code == 200 and mine.get_json()["state"] == "dismissed"
+
+
+def test_a_notice_whose_id_holds_a_slash_is_handled_like_any_other(client, auth, registry):
+    """Agencies number notices as they like (the gateway takes any id of 1-40 characters):
+    〔2026〕7/2 must not leave a notice that no URL can name."""
+    notice = park(registry, notice_id="鲁政协〔2026〕7/2")
+    admin = auth(roles=["admin"])
+    url = "/parked-notices/cppcc/鲁政协〔2026〕7/2"
+    r = client.post(f"{url}/dismiss", json={"reason": "已由政协重发"}, headers=admin)
+    assert r.status_code == 200 and r.get_json()["notice_id"] == notice["notice_id"], r.get_json()
+    assert state(registry, notice["notice_id"]) == ("dismissed", "unknown_person")
+    actions = client.get(f"{url}/actions", headers=auth(roles=["auditor"])).get_json()
+    assert [(a["action"], a["note"]) for a in actions] == [("dismiss", "已由政协重发")]
+
+
+def test_another_countys_admin_does_not_list_a_notice_about_this_countys_member(client, auth, registry, create):
+    id_number = new_id_number()
+    about_ours, unknown = park(registry, id_number=id_number), park(registry)
+    create(unit_code=DONGGUAN, id_number=id_number)
+    for unit, expected in [
+        ("370782000000", {unknown["notice_id"]}),
+        (COUNTY, {unknown["notice_id"], about_ours["notice_id"]}),
+    ]:
+        page = client.get("/parked-notices", headers=auth(roles=["auditor"], unit=unit)).get_json()
+        assert {n["notice_id"] for n in page["items"]} == expected, unit

@@ -64,8 +64,9 @@ def test_a_report_outside_public_securitys_region_is_not_delivered(client, keys,
     assert feed(client, keys["public_security"])["entries"] == []
 
 
-def test_public_securitys_answers_go_on_keyed_by_the_report(client, keys, gateway, post_notice):
+def test_public_securitys_answers_go_on_keyed_by_the_report(client, keys, gateway, post_notice, consume):
     report_id = str(uuid.uuid4())
+    consume(severe(report_id))
     for n, kind in enumerate(("received", "handling", "closed")):
         r = post_notice("public_security", answer(kind, report_id, f"GA-{n}", case_reference="寿公(2026)118号"))
         assert r.status_code == 201, r.get_json()
@@ -95,3 +96,16 @@ def test_only_public_security_may_answer_and_a_bad_answer_changes_nothing(client
     assert inbound(gateway) == []
     assert feed(client, keys["public_security"])["entries"] == []
     assert client.get("/feed", headers=api(keys["court"])).get_json()["entries"] == []
+
+
+def test_public_security_may_answer_only_a_report_its_feed_delivered(client, keys, gateway, post_notice, consume):
+    elsewhere, unknown = str(uuid.uuid4()), str(uuid.uuid4())
+    consume(severe(elsewhere, unit="370782001001"))  # another county's: never in its feed
+    for n, report_id in enumerate((elsewhere, unknown)):
+        r = post_notice("public_security", answer("closed", report_id, f"GA-X{n}", summary="已办结"))
+        assert r.status_code == 422 and r.content_type == "application/problem+json", r.get_json()
+        assert r.get_json()["detail_en"].startswith("No severe stability report with that id")
+    with gateway.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(notices)).scalar() == 0
+    assert inbound(gateway) == []
+    assert feed(client, keys["public_security"])["entries"] == []  # no receipt either

@@ -108,7 +108,8 @@ def plan_follow_up(uow_factory: UowFactory, principal: Principal, person_id: str
     principal.require_role(*WRITE_ROLES)
     liaison.check_due_day(due_on, liaison.today_in_china(dt.datetime.now(dt.UTC)))
     with uow_factory(principal.subject) as uow:
-        _active_person(uow, principal, person_id)
+        person = _active_person(uow, principal, person_id)
+        liaison.check_is_representative(bool(person.representative_roles))
         if current_cadre(uow, person_id) is None:
             raise Conflict(
                 "请先为该人员指定联系人，再安排回访", "Assign the person's responsible cadre before planning follow-ups"

@@ -5,7 +5,8 @@ caller's subtree; open follow-ups come by planned day, so the overdue ones lead,
 a keyset cursor. A follow-up's cadre is the person's current responsible cadre: when the cadre
 changes, the open follow-ups go with the person to the new one. Overdue counts are by child unit
 of the unit asked for, the figure the supervision will measure. A person archived or merged
-away leaves both (their follow-ups stay readable one by one).
+away, or no longer holding a representative role, leaves both (their follow-ups stay readable one
+by one, and come back with the role).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from registry.service_layer.queries import READ_ROLES
 from registry.service_layer.unit_of_work import UowFactory
 
 _CHILD_PREFIX = {"province": 4, "city": 6, "county": 9, "town": 12, "village": 12}
+#: Whose follow-ups are tasks: active people who still hold a representative role (one who left the
+#: role, or was archived or merged away, is no one's contact work; see ``follow_up_reminders`` too).
+IN_CONTACT = (people.c.status == "active", people.c.is_representative.is_(True))
 _current = sa.and_(responsible_cadres.c.person_id == people.c.id, responsible_cadres.c.ended_at.is_(None))
 
 
@@ -70,7 +74,7 @@ def follow_up(uow_factory: UowFactory, principal: Principal, follow_up_id: int) 
 def task_list(uow_factory: UowFactory, principal: Principal, f: TaskFilters, limit: int, cursor: str | None) -> dict:
     principal.require_role(*READ_ROLES)
     today = liaison.today_in_china(dt.datetime.now(dt.UTC))
-    query = _tasks(principal, f.unit).where(people.c.status == "active")  # archived people have no tasks
+    query = _tasks(principal, f.unit).where(*IN_CONTACT)
     if f.cadre:
         query = query.where(responsible_cadres.c.cadre_subject == (principal.subject if f.cadre == "me" else f.cadre))
     if f.person_id:
@@ -117,7 +121,7 @@ def overdue_by_unit(uow_factory: UowFactory, principal: Principal, unit: str | N
     query = (
         sa.select(child, sa.func.count(), overdue)
         .select_from(follow_ups.join(people, people.c.id == follow_ups.c.person_id))
-        .where(people.c.unit_code.like(prefix + "%"), people.c.status == "active", follow_ups.c.state == liaison.OPEN)
+        .where(people.c.unit_code.like(prefix + "%"), *IN_CONTACT, follow_ups.c.state == liaison.OPEN)
         .group_by(child)
     )
     with uow_factory(principal.subject) as uow:

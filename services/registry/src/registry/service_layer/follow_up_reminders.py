@@ -3,8 +3,8 @@
 Each open follow-up whose planned day has come (China Standard Time) is reminded once: its
 ``reminded_at`` is claimed with a conditional UPDATE and the ``follow_up_due`` event staged in the
 same transaction, so a second worker, a rerun after a crash or a redelivery sends nothing twice,
-and a rollback sends nothing at all. No reminder for a person archived or merged away. The event
-carries references only (``contracts.liaison``).
+and a rollback sends nothing at all. No reminder for a person archived or merged away, or no
+longer a representative. The event carries references only (``contracts.liaison``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from chassis.contracts.liaison import FOLLOW_UP_DUE
 from registry.adapters.liaison_tables import follow_ups, responsible_cadres
 from registry.adapters.tables import people
 from registry.domain import liaison
+from registry.service_layer.follow_up_lists import IN_CONTACT
 from registry.service_layer.unit_of_work import UowFactory
 
 ACTOR = "registry:follow-up-reminders"
@@ -40,7 +41,7 @@ def remind_due(uow_factory: UowFactory, now: dt.datetime | None = None, batch: i
         .join(people, people.c.id == follow_ups.c.person_id)
         .outerjoin(responsible_cadres, current)
         .where(follow_ups.c.state == liaison.OPEN, follow_ups.c.due_on <= today, follow_ups.c.reminded_at.is_(None))
-        .where(people.c.status == "active")
+        .where(*IN_CONTACT)
         .order_by(follow_ups.c.due_on, follow_ups.c.id)
         .limit(batch)
     )

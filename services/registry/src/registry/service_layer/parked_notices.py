@@ -4,7 +4,9 @@ Parked notices belong to no unit (most name nobody the registry knows), so they 
 department-wide: county-level admins and auditors list them, admins re-apply or dismiss one. A
 re-application runs the notice again through the same rules as the consumer, in one transaction
 with its audit row: applied, or still parked with today's reason (a revocation that still stands).
-A notice that now matches a person outside the caller's subtree is refused and nothing changes.
+A notice that now matches a person outside the caller's subtree (another county's member) is not
+listed to the caller, and its re-application or dismissal is refused with nothing changed. Of two
+admins acting on one notice at once, the second gets a 409.
 The answers name the notice, its body, level and dates, never the ID digest it carries. A notice is
 named by its agency and the agency's notice id (ids are unique per agency only).
 """
@@ -59,7 +61,7 @@ def _view(row) -> dict:
 def list_parked(uow_factory: UowFactory, principal: Principal, state: str, limit: int, cursor: str | None) -> dict:
     """Parked notices (``state``: parked, applied, dismissed or all), oldest parked first."""
     _department(principal, READ_ROLES)
-    query = sa.select(parked_notices)
+    query = sa.select(parked_notices).where(~_about_someone_outside(principal))
     if state != "all":
         query = query.where(parked_notices.c.state == state)
     if cursor:
@@ -96,18 +98,14 @@ def reapply(uow_factory: UowFactory, principal: Principal, agency: str, notice_i
                 "该通知停放于旧版本，未保存通知内容，无法重新应用",
                 "This notice was parked before its content was kept; it cannot be re-applied, only dismissed",
             )
-        match = uow.session.execute(
-            sa.select(people.c.unit_code).where(people.c.id_digest == notice["id_digest"], people.c.status == "active")
-        ).scalar()
-        if match is not None and not principal.sees(match):
-            raise Forbidden("该通知涉及的人员不在您的管辖范围内", "The notice concerns a person outside your scope")
+        _require_in_scope(uow, principal, notice)
         envelope = Envelope.new(type=row["event_type"], source="/tongxin/registry", subject=notice_id, data=notice)
         why = membership_notices.apply_notice(joining(uow_factory, uow.session), envelope)
         now = dt.datetime.now(dt.UTC)
         outcome = "still_parked" if why else "applied"
         values = {"why": why} if why else {"state": "applied"}
         values |= {"handled_by": principal.subject, "handled_at": now}
-        uow.session.execute(parked_notices.update().where(*_key(agency, notice_id)).values(**values))
+        _claim(uow, agency, notice_id, values)
         _audit(uow, agency, notice_id, "reapply", outcome, why, note, principal.subject, now)
         uow.commit()
         return _view(_parked(uow, agency, notice_id, any_state=True))
@@ -117,13 +115,9 @@ def dismiss(uow_factory: UowFactory, principal: Principal, agency: str, notice_i
     """Set a parked notice aside for good, with the reason (it stays listed as dismissed)."""
     _department(principal, ACT_ROLES)
     with uow_factory(principal.subject) as uow:
-        _parked(uow, agency, notice_id)
+        _require_in_scope(uow, principal, _parked(uow, agency, notice_id)["notice"])
         now = dt.datetime.now(dt.UTC)
-        uow.session.execute(
-            parked_notices.update()
-            .where(*_key(agency, notice_id))
-            .values(state="dismissed", handled_by=principal.subject, handled_at=now)
-        )
+        _claim(uow, agency, notice_id, dict(state="dismissed", handled_by=principal.subject, handled_at=now))
         _audit(uow, agency, notice_id, "dismiss", "dismissed", None, reason, principal.subject, now)
         uow.commit()
         return _view(_parked(uow, agency, notice_id, any_state=True))
@@ -153,6 +147,39 @@ def _parked(uow, agency: str, notice_id: str, any_state: bool = False):
     if not any_state and row["state"] != "parked":
         raise Conflict("该通知已处理", "This notice was already handled", state=row["state"])
     return row
+
+
+def _about_someone_outside(principal: Principal):
+    """A notice that matches an active person outside the caller's subtree (another county's
+    member): not listed to the caller, as it may neither re-apply nor dismiss it."""
+    return sa.exists().where(
+        people.c.id_digest == parked_notices.c.notice["id_digest"].as_string(),
+        people.c.status == "active",
+        people.c.unit_code.not_like(principal.scope_prefix + "%"),
+    )
+
+
+def _require_in_scope(uow, principal: Principal, notice: dict | None) -> None:
+    """Refuse a notice that now matches a registered person outside the caller's subtree: the admin
+    of another county neither applies nor dismisses a notice about this county's member."""
+    if not notice:
+        return  # parked before its content was kept: it names nobody the registry can match
+    match = uow.session.execute(
+        sa.select(people.c.unit_code).where(people.c.id_digest == notice["id_digest"], people.c.status == "active")
+    ).scalar()
+    if match is not None and not principal.sees(match):
+        raise Forbidden("该通知涉及的人员不在您的管辖范围内", "The notice concerns a person outside your scope")
+
+
+def _claim(uow, agency: str, notice_id: str, values: dict) -> None:
+    """Write staff's handling only if the notice is still parked: of two admins acting at once (a
+    re-application and a dismissal, or two re-applications), the second is a 409 and its
+    transaction, the notice's application included, is rolled back."""
+    done = uow.session.execute(
+        parked_notices.update().where(*_key(agency, notice_id), parked_notices.c.state == "parked").values(**values)
+    )
+    if done.rowcount != 1:
+        raise Conflict("该通知已被他人处理，请刷新", "Someone else handled this notice meanwhile; reload it")
 
 
 def _audit(uow, agency, notice_id, action, outcome, why, note, actor, at) -> None:

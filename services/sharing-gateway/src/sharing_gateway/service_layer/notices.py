@@ -30,9 +30,10 @@ from marshmallow import ValidationError
 
 from chassis import idnumber
 from chassis.contracts.feed import RECEIPT
+from chassis.contracts.stability import SEVERE_REPORTED
 from chassis.digests import DigestKey
 from chassis.errors import AppError, Conflict, Forbidden, InvalidInput, Unauthorized
-from sharing_gateway.adapters.tables import agencies, notices
+from sharing_gateway.adapters.tables import agencies, feed_entries, notices
 from sharing_gateway.domain import jws
 from sharing_gateway.service_layer import data_grants, feeds, ledger, notice_keys, parked_notices
 from sharing_gateway.service_layer.notice_contents import INBOUND, KEYED_BY, KINDS, NOTICE_TYPES, NoticeEnvelope
@@ -137,6 +138,8 @@ def _receive(
         raise InvalidInput(
             "通报内容不完整或格式有误", f"Invalid notice data: {exc.messages}", errors=exc.messages
         ) from None
+    if kind in KEYED_BY:
+        _require_answered_report(uow, agency, str(data[KEYED_BY[kind]]))
     digest, person_id = None, None
     if "id_number" in data:
         number = idnumber.validate(data.pop("id_number"))
@@ -193,6 +196,25 @@ def _receive(
         ),
     )
     return entry, True
+
+
+def _require_answered_report(uow: UnitOfWork, agency: str, report_id: str) -> None:
+    """An answer to a stability report is taken only for a report the agency's own feed delivered:
+    a report id it never received (another region's, one not severe, one learnt elsewhere) moves
+    nothing, whatever the agency's notice types. The answer tells nothing the feed did not."""
+    delivered = uow.session.execute(
+        sa.select(feed_entries.c.seq).where(
+            feed_entries.c.agency == agency,
+            feed_entries.c.event_type == SEVERE_REPORTED,
+            feed_entries.c.entry[("data", "report_id")].as_string() == report_id,
+        )
+    ).first()
+    if delivered is None:
+        raise InvalidInput(
+            "贵机构的数据源中没有该编号的重大涉稳信息；未作任何改动",
+            "No severe stability report with that id was delivered in your feed; nothing was changed",
+            field="data.report_id",
+        )
 
 
 def _jsonable(data: dict) -> dict:

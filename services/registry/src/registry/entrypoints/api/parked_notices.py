@@ -86,7 +86,7 @@ class ParkedNotices(MethodView):
         return parked_notices.list_parked(uow, current_principal(), args["state"], args["limit"], args.get("cursor"))
 
 
-@blp.route("/parked-notices/<agency>/<notice_id>/reapply")
+@blp.route("/parked-notices/<agency>/<path:notice_id>/reapply")
 class Reapply(MethodView):
     @blp.arguments(ReapplyIn)
     @blp.response(200, NoticeOut)
@@ -95,7 +95,7 @@ class Reapply(MethodView):
         return parked_notices.reapply(registry().uow, current_principal(), agency, notice_id, body["note"])
 
 
-@blp.route("/parked-notices/<agency>/<notice_id>/dismiss")
+@blp.route("/parked-notices/<agency>/<path:notice_id>/dismiss")
 class Dismiss(MethodView):
     @blp.arguments(DismissIn)
     @blp.response(200, NoticeOut)
@@ -104,7 +104,7 @@ class Dismiss(MethodView):
         return parked_notices.dismiss(registry().uow, current_principal(), agency, notice_id, body["reason"])
 
 
-@blp.route("/parked-notices/<agency>/<notice_id>/actions")
+@blp.route("/parked-notices/<agency>/<path:notice_id>/actions")
 class Actions(MethodView):
     @blp.response(200, ActionOut(many=True))
     def get(self, agency, notice_id):
