@@ -25,6 +25,11 @@ REGISTRY_LIAISON = "registry.liaison.v1"
 EVALUATION = "evaluation.v1"
 SERVICEDESK = "servicedesk.v1"
 GATEWAY_INBOUND = "gateway.inbound.v1"
+#: The NPC's and the CPPCC's membership notices (the registry's only), and public security's answers
+#: to stability reports (the service desk's only): topics of their own, because Kafka grants reading
+#: by topic, and neither reader may read the violation notices on ``gateway.inbound.v1``.
+GATEWAY_MEMBERSHIP = "gateway.membership.v1"
+GATEWAY_STABILITY = "gateway.stability.v1"
 #: Signed checkpoints of the gateway's disclosure ledger (produced by the gateway's worker).
 GATEWAY_CHECKPOINTS = "gateway.checkpoints.v1"
 
@@ -50,6 +55,8 @@ SERVICE_TOPICS = (
     EVALUATION,
     SERVICEDESK,
     GATEWAY_INBOUND,
+    GATEWAY_MEMBERSHIP,
+    GATEWAY_STABILITY,
     SUPERVISION,
 )
 

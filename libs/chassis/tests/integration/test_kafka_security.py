@@ -29,6 +29,8 @@ from chassis.topics import (
     AGENCIES,
     GATEWAY_CHECKPOINTS,
     GATEWAY_INBOUND,
+    GATEWAY_MEMBERSHIP,
+    GATEWAY_STABILITY,
     REGISTRY_PERSON,
     SERVICE_TOPICS,
     agency_feed,
@@ -180,13 +182,25 @@ def test_a_service_cannot_join_another_services_consumer_group(seeded):
     assert read(registry, "evaluation.v1", "registry.evaluation-outcomes-probe", budget_s=20) >= 1
 
 
-def test_the_registry_reads_the_membership_notices_on_the_inbound_topic_but_no_feed(seeded):
-    """It applies the NPC's and the CPPCC's membership notices; what each agency is told is not its business."""
+def test_the_registry_reads_the_membership_notices_but_no_violation_notice_and_no_feed(seeded):
+    """It applies the NPC's and the CPPCC's membership notices; the courts' and police's violation
+    notices (ID digests, offences) and what each agency is told are not its business."""
     broker = seeded
+    send(broker.access_for("sharing-gateway"), GATEWAY_MEMBERSHIP)
     access = broker.access_for("registry")
-    assert read(access, GATEWAY_INBOUND, "registry.probe-inbound", budget_s=20) >= 1
-    for topic in [agency_feed(a) for a in AGENCIES]:
+    assert read(access, GATEWAY_MEMBERSHIP, "registry.probe-membership", budget_s=20) >= 1
+    for topic in [GATEWAY_INBOUND, GATEWAY_STABILITY, *(agency_feed(a) for a in AGENCIES)]:
         assert read_refused(access, topic, "registry.probe", budget_s=1.5), f"registry read {topic}"
+
+
+def test_the_service_desk_reads_public_securitys_answers_but_no_violation_notice(seeded):
+    """It applies the police's answers to its stability reports, and nothing else agencies send."""
+    broker = seeded
+    send(broker.access_for("sharing-gateway"), GATEWAY_STABILITY)
+    access = broker.access_for("servicedesk")
+    assert read(access, GATEWAY_STABILITY, "servicedesk.probe-stability", budget_s=20) >= 1
+    for topic in [GATEWAY_INBOUND, GATEWAY_MEMBERSHIP, *(agency_feed(a) for a in AGENCIES)]:
+        assert read_refused(access, topic, "servicedesk.probe", budget_s=1.5), f"servicedesk read {topic}"
 
 
 @pytest.mark.parametrize("name", AGENCIES)
@@ -217,13 +231,15 @@ def test_the_supervision_reads_the_agencies_notices_but_no_feed_and_no_checkpoin
         read(access, REGISTRY_PERSON, "servicedesk.people")
 
 
-def test_only_the_gateway_can_put_a_notice_on_the_inbound_topic(broker):
-    """A forged violation notice on gateway.inbound.v1 would apply the one-vote veto."""
+@pytest.mark.parametrize("topic", [GATEWAY_INBOUND, GATEWAY_MEMBERSHIP, GATEWAY_STABILITY])
+def test_only_the_gateway_can_put_a_notice_on_the_notice_topics(broker, topic):
+    """A forged violation notice would apply the one-vote veto, a forged membership notice seat or
+    unseat a representative, a forged answer close a stability report."""
     forgers = [p for p in SERVICES if p != "sharing-gateway"] + [agency(a).name for a in AGENCIES]
     for forger in forgers:
         with pytest.raises(WRITE_REFUSED):
-            send(broker.access_for(forger), GATEWAY_INBOUND)
-    send(broker.access_for("sharing-gateway"), GATEWAY_INBOUND)
+            send(broker.access_for(forger), topic)
+    send(broker.access_for("sharing-gateway"), topic)
 
 
 def test_the_admin_used_by_tests_is_a_super_user(broker):

@@ -15,7 +15,7 @@ from chassis import idnumber
 from chassis.contracts.gateway import MEMBERSHIP_CONFIRMED, MEMBERSHIP_ENDED
 from chassis.events import Envelope
 from chassis.kafka import KafkaAccess
-from chassis.topics import EVALUATION, GATEWAY_INBOUND, REGISTRY_PERSON
+from chassis.topics import EVALUATION, GATEWAY_MEMBERSHIP, REGISTRY_PERSON
 from registry.adapters.tables import parked_notices
 from registry.bootstrap import bootstrap
 from registry.config import RegistrySettings
@@ -170,10 +170,10 @@ def test_membership_notices_over_kafka_add_and_remove_the_role_and_park_stranger
     confirmed = notice(MEMBERSHIP_CONFIRMED, digest, f"C-1-{run}")
     stranger = notice(MEMBERSHIP_ENDED, "k1:" + "0" * 64, f"C-2-{run}")
     for event in (confirmed, confirmed, stranger):  # a redelivery, and a notice about nobody the registry knows
-        producer.send(GATEWAY_INBOUND, key=event.subject.encode(), value=event.to_json()).get(10)
+        producer.send(GATEWAY_MEMBERSHIP, key=event.subject.encode(), value=event.to_json()).get(10)
     wait_for(lambda: [r["body"] for r in roles_now()] == ["cppcc"], 60, message="CPPCC membership confirmed")
     ended = notice(MEMBERSHIP_ENDED, digest, f"C-3-{run}")
-    producer.send(GATEWAY_INBOUND, key=digest.encode(), value=ended.to_json()).get(10)
+    producer.send(GATEWAY_MEMBERSHIP, key=digest.encode(), value=ended.to_json()).get(10)
     producer.close()
     wait_for(lambda: roles_now() == [], 60, message="CPPCC membership ended")
     history = client.get(f"/people/{pid}/history", headers=staff_headers()).get_json()

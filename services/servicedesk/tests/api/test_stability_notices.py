@@ -1,5 +1,5 @@
 """Public security's notices on stability reports, as the worker applies them from
-``gateway.inbound.v1`` on SQLite and PostgreSQL: the report moves forward with each notice in its
+``gateway.stability.v1`` on SQLite and PostgreSQL: the report moves forward with each notice in its
 timeline, once; a late notice never takes it back; a notice for an unknown or unshared report
 changes no report and is parked."""
 

@@ -78,7 +78,7 @@ def test_filters_and_pages_walk_the_whole_catalogue(client, staff):
         and {r["class"] for r in rows} == {"not_shared"}
         and {r["owner"]["service"] for r in rows} == {"sharing-gateway"}
     )
-    assert {r["topic"] for r in rows} == {"gateway.inbound.v1"}
+    assert {r["topic"] for r in rows} == {"gateway.inbound.v1", "gateway.membership.v1", "gateway.stability.v1"}
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Severe stability reports in public security's feed (exactly the granted fields, nobody else's
 feed), and public security's signed answers (received, handling, closed) passed on to
-``gateway.inbound.v1`` keyed by the report, on SQLite and PostgreSQL."""
+``gateway.stability.v1`` keyed by the report, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def answer(kind: str, report_id: str, notice_id: str, **data) -> dict:
 
 def inbound(gateway) -> list[tuple[str, dict]]:
     with gateway.engine.connect() as conn:
-        rows = conn.execute(sa.select(outbox.c.key, outbox.c.payload).where(outbox.c.topic == "gateway.inbound.v1"))
+        rows = conn.execute(sa.select(outbox.c.key, outbox.c.payload).where(outbox.c.topic == "gateway.stability.v1"))
         return [(key, json.loads(bytes(payload))) for key, payload in rows]
 
 

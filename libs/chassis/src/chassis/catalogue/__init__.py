@@ -46,6 +46,8 @@ DECLARATIONS = (
     evaluation.DECLARATION,
     servicedesk.DECLARATION,
     gateway.INBOUND,
+    gateway.MEMBERSHIP,
+    gateway.STABILITY,
     gateway.CHECKPOINTS,
     supervision.DECLARATION,
 )

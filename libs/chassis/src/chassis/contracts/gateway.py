@@ -1,5 +1,7 @@
-"""Contracts of ``gateway.inbound.v1``: notices partner agencies sent, as the gateway passes them on;
-and of ``gateway.checkpoints.v1``: the signed checkpoints of the gateway's disclosure ledger.
+"""Contracts of the notices partner agencies sent, as the gateway passes them on, each kind on the
+topic of its one reader: violations on ``gateway.inbound.v1`` (evaluation, supervision), membership
+notices on ``gateway.membership.v1`` (the registry), stability answers on ``gateway.stability.v1``
+(the service desk); and of ``gateway.checkpoints.v1``: the signed checkpoints of the disclosure ledger.
 
 The raw ID number never travels: the gateway replaces it with the same HMAC digest
 the registry publishes (``id_digest``), so evaluation can match the person.
@@ -8,10 +10,10 @@ the registry publishes (``id_digest``), so evaluation can match the person.
 from marshmallow import Schema, fields
 
 from chassis.contracts.base import EventContract, register
-from chassis.topics import GATEWAY_CHECKPOINTS, GATEWAY_INBOUND
+from chassis.topics import GATEWAY_CHECKPOINTS, GATEWAY_INBOUND, GATEWAY_MEMBERSHIP, GATEWAY_STABILITY
 
 PREFIX = "cn.tongxin.gateway.notice."
-#: The event types of ``gateway.inbound.v1`` and ``gateway.checkpoints.v1``, defined once.
+#: The event types of the gateway's topics, defined once.
 VIOLATION_NOTICE = PREFIX + "violation.v1"
 VIOLATION_RESCINDED = PREFIX + "violation_rescinded.v1"
 MEMBERSHIP_CONFIRMED = PREFIX + "membership_confirmed.v1"
@@ -74,7 +76,7 @@ class MembershipNotice(Schema):
 register(
     EventContract(
         MEMBERSHIP_CONFIRMED,
-        GATEWAY_INBOUND,
+        GATEWAY_MEMBERSHIP,
         MembershipNotice,
         "The NPC or the CPPCC confirmed a person's deputyship or membership.",
     )
@@ -82,7 +84,7 @@ register(
 register(
     EventContract(
         MEMBERSHIP_ENDED,
-        GATEWAY_INBOUND,
+        GATEWAY_MEMBERSHIP,
         MembershipNotice,
         "The NPC or the CPPCC ended a person's deputyship or membership.",
     )
@@ -103,7 +105,7 @@ for _type, _summary in [
     (STABILITY_HANDLING, "Public security is handling a severe stability report."),
     (STABILITY_CLOSED, "Public security closed a severe stability report."),
 ]:
-    register(EventContract(_type, GATEWAY_INBOUND, StabilityNotice, _summary))
+    register(EventContract(_type, GATEWAY_STABILITY, StabilityNotice, _summary))
 
 
 class CheckpointSignature(Schema):

@@ -5,7 +5,7 @@ spreadsheet import jobs and the reminders of follow-ups falling due (``FOLLOW_UP
 
 Scale: one worker per database is enough; on PostgreSQL extra workers are safe (one
 relay publishes at a time; consumers share the partitions of ``evaluation.v1`` and
-``gateway.inbound.v1``).
+``gateway.membership.v1``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from chassis import worker
-from chassis.topics import EVALUATION, GATEWAY_INBOUND
+from chassis.topics import EVALUATION, GATEWAY_MEMBERSHIP
 from chassis.unit_of_work import joined
 from registry.adapters.tables import outbox, processed_events
 from registry.bootstrap import Registry, bootstrap, exit_if_key_changed
@@ -34,7 +34,7 @@ def build(registry: Registry) -> list:
     return [
         worker.relay(s, engine, outbox),
         worker.consumer(s, engine, processed_events, "evaluation-outcomes", EVALUATION, outcomes),
-        worker.consumer(s, engine, processed_events, "membership-notices", GATEWAY_INBOUND, notices),
+        worker.consumer(s, engine, processed_events, "membership-notices", GATEWAY_MEMBERSHIP, notices),
         registry.import_runner(),
         worker.Every(s.follow_up_reminder_interval, "follow-up reminders", lambda: remind_due(registry.uow)),
     ]

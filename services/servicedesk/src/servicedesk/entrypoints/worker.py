@@ -1,5 +1,5 @@
 """The service desk worker: outbox relay, the people view from ``registry.person.v1``, public
-security's notices on stability reports from ``gateway.inbound.v1`` and the SLA clock sweep.
+security's notices on stability reports from ``gateway.stability.v1`` and the SLA clock sweep.
 
     servicedesk-worker                 # run until SIGTERM or Ctrl-C
     servicedesk-worker replay-people   # rebuild the people view from the start of the topic
@@ -11,7 +11,7 @@ import sys
 
 from chassis import worker
 from chassis.consumer import ConsumerRunner
-from chassis.topics import GATEWAY_INBOUND, REGISTRY_PERSON
+from chassis.topics import GATEWAY_STABILITY, REGISTRY_PERSON
 from chassis.unit_of_work import joined
 from servicedesk.adapters.tables import outbox, processed_events
 from servicedesk.bootstrap import ServiceDesk, bootstrap
@@ -27,7 +27,9 @@ def stability_notices_consumer(desk: ServiceDesk) -> ConsumerRunner:
     """Public security's notices on severe stability reports; other inbound notices are not ours."""
     apply = joined(desk.uow, stability_notices.apply_notice_event)
     handlers = dict.fromkeys(stability_notices.NOTICE_EVENTS, apply)
-    return worker.consumer(desk.settings, desk.engine, processed_events, "stability-notices", GATEWAY_INBOUND, handlers)
+    return worker.consumer(
+        desk.settings, desk.engine, processed_events, "stability-notices", GATEWAY_STABILITY, handlers
+    )
 
 
 def build(desk: ServiceDesk) -> list:
