@@ -34,7 +34,8 @@ def test_a_key_needs_a_second_gateway_admin_and_both_steps_are_in_the_ledger(cli
     alice, bob = staff("gateway_admin", sub="alice"), staff("gateway_admin", sub="bob")
     asked = client.post("/agencies/court/key-requests", headers=alice).get_json()
     assert asked["state"] == "pending" and asked["requested_by"] == "alice"
-    assert client.post("/agencies/court/key-requests", headers=bob).status_code == 409  # one at a time
+    again = client.post("/agencies/court/key-requests", headers=bob)
+    assert again.status_code == 409 and again.get_json()["waiting_request_id"] == asked["id"]  # one at a time
     before = counts(gateway)
     refused = client.post(f"/admin-requests/{asked['id']}/approve", headers=alice)
     assert refused.status_code == 403 and "cannot approve their own" in refused.get_json()["detail_en"]

@@ -86,7 +86,9 @@ def ask(
     ).scalar()
     if waiting:
         raise Conflict(
-            "已有一项同类申请在等待批准", "A request like this is already waiting for approval", request_id=waiting
+            "已有一项同类申请在等待批准",
+            "A request like this is already waiting for approval",
+            waiting_request_id=waiting,
         )
     row = dict(
         id=str(uuid.uuid4()),
