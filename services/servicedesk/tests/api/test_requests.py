@@ -9,6 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from chassis.paging import encode_cursor
 from servicedesk.adapters.tables import outbox, request_history, requests
 from servicedesk.service_layer.sla import sweep
 from services.servicedesk.tests.conftest import HOME_A, HOME_B, TOWN_A, TOWN_B
@@ -223,6 +224,11 @@ def test_the_queue_filters_and_pages_with_a_cursor(client, auth, member):
     assert sorted(seen) == sorted(ids) and len(set(seen)) == 5 and third["next_cursor"] is None
     assert [i["id"] for i in client.get("/requests?state=accepted", headers=auth()).get_json()["items"]] == [ids[0]]
     assert client.get("/requests?cursor=nonsense", headers=auth()).status_code == 422
+    # A well-formed cursor whose time is no time (hand-made): a 422 too, where it was a 500.
+    forged = encode_cursor("yesterday", "r1")
+    for path in ("/requests", "/education/materials", "/education/assignments", "/stability-reports"):
+        r = client.get(f"{path}?cursor={forged}", headers=auth(roles=["editor"]))
+        assert r.status_code == 422 and r.get_json()["field"] == "cursor", (path, r.status_code)
 
 
 def test_categories_and_their_slas_are_configurable(client, auth):

@@ -19,13 +19,12 @@ from chassis import units
 from chassis.auth import Principal
 from chassis.contracts.servicedesk import STUDY_ASSIGNMENT_PUBLISHED
 from chassis.errors import InvalidInput, NotFound
-from chassis.paging import decode_cursor, encode_cursor
+from chassis.paging import newest_first, next_newest_first
 from chassis.work_calendar import CST
 from servicedesk.adapters.education_tables import assignment_materials, assignments, materials, study_tasks
 from servicedesk.adapters.tables import people
 from servicedesk.domain import education_rules as rules
 from servicedesk.service_layer.education_materials import EDITORS, above, reaches
-from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 
@@ -138,20 +137,9 @@ def search(uow_factory: UowFactory, principal: Principal, limit: int, cursor: st
                 assignments.c.unit_code.in_(above(principal.unit)),
             )
         )
-        if cursor:
-            after_at, after_id = decode_cursor(cursor, 2)
-            try:
-                after = dt.datetime.fromisoformat(after_at)
-            except ValueError:
-                raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
-            query = query.where(
-                sa.or_(
-                    assignments.c.published_at < after,
-                    sa.and_(assignments.c.published_at == after, assignments.c.id < after_id),
-                )
-            )
-        order = (assignments.c.published_at.desc(), assignments.c.id.desc())
-        rows = [dict(r) for r in uow.session.execute(query.order_by(*order).limit(limit + 1)).mappings()]
-        last = rows[limit - 1] if len(rows) > limit else None
-        next_cursor = encode_cursor(aware(last["published_at"]).isoformat(), last["id"]) if last else None
-        return {"items": [staff_view(r) for r in rows[:limit]], "next_cursor": next_cursor}
+        query = newest_first(query, assignments.c.published_at, assignments.c.id, cursor)
+        rows = [dict(r) for r in uow.session.execute(query.limit(limit + 1)).mappings()]
+        return {
+            "items": [staff_view(r) for r in rows[:limit]],
+            "next_cursor": next_newest_first(rows, limit, "published_at"),
+        }

@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from chassis import units
 from chassis.auth import Principal
 from chassis.errors import InvalidInput, NotFound
-from chassis.paging import decode_cursor, encode_cursor
+from chassis.paging import newest_first, next_newest_first
 from servicedesk.adapters.education_tables import materials
 from servicedesk.domain import education_rules as rules
-from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.unit_of_work import UnitOfWork, UowFactory
 
 EDITORS = ("editor",)
@@ -120,20 +119,6 @@ def search(uow_factory: UowFactory, principal: Principal, filters: dict, limit: 
         for field in ("category", "kind", "state"):
             if filters.get(field):
                 query = query.where(materials.c[field] == filters[field])
-        if cursor:
-            after_created, after_id = decode_cursor(cursor, 2)
-            try:
-                after = dt.datetime.fromisoformat(after_created)
-            except ValueError:
-                raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
-            query = query.where(
-                sa.or_(
-                    materials.c.created_at < after,
-                    sa.and_(materials.c.created_at == after, materials.c.id < after_id),
-                )
-            )
-        order = (materials.c.created_at.desc(), materials.c.id.desc())
-        rows = [dict(r) for r in uow.session.execute(query.order_by(*order).limit(limit + 1)).mappings()]
-        last = rows[limit - 1] if len(rows) > limit else None
-        next_cursor = encode_cursor(aware(last["created_at"]).isoformat(), last["id"]) if last else None
-        return {"items": rows[:limit], "next_cursor": next_cursor}
+        query = newest_first(query, materials.c.created_at, materials.c.id, cursor)
+        rows = [dict(r) for r in uow.session.execute(query.limit(limit + 1)).mappings()]
+        return {"items": rows[:limit], "next_cursor": next_newest_first(rows, limit, "created_at")}

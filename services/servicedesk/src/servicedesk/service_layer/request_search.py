@@ -8,10 +8,9 @@ import sqlalchemy as sa
 
 from chassis import units
 from chassis.auth import Principal
-from chassis.paging import decode_cursor, encode_cursor
+from chassis.paging import newest_first, next_newest_first
 from chassis.work_calendar import WorkCalendar
 from servicedesk.adapters.tables import requests
-from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.requests import with_clock
 from servicedesk.service_layer.unit_of_work import UowFactory
 
@@ -45,17 +44,7 @@ def search(
             query = query.where(breached if filters["breached"] else sa.not_(breached))
         if filters.get("urgent") is not None:
             query = query.where(requests.c.urgent.is_(bool(filters["urgent"])))
-        if cursor:
-            after_created, after_id = decode_cursor(cursor, 2)
-            after = dt.datetime.fromisoformat(after_created)
-            query = query.where(
-                sa.or_(requests.c.created_at < after, sa.and_(requests.c.created_at == after, requests.c.id < after_id))
-            )
-        rows = conn.execute(
-            query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit + 1)
-        ).mappings()
-        rows = [dict(r) for r in rows]
+        query = newest_first(query, requests.c.created_at, requests.c.id, cursor)
+        rows = [dict(r) for r in conn.execute(query.limit(limit + 1)).mappings()]
         items = [with_clock(r, calendar, now) for r in rows[:limit]]
-        last = rows[limit - 1] if len(rows) > limit else None
-        next_cursor = encode_cursor(aware(last["created_at"]).isoformat(), last["id"]) if last else None
-        return {"items": items, "next_cursor": next_cursor}
+        return {"items": items, "next_cursor": next_newest_first(rows, limit, "created_at")}

@@ -14,10 +14,8 @@ import sqlalchemy as sa
 
 from chassis import sensitive, units
 from chassis.auth import Principal
-from chassis.errors import InvalidInput
-from chassis.paging import decode_cursor, encode_cursor
+from chassis.paging import newest_first, next_newest_first
 from servicedesk.adapters.stability_tables import stability_exports, stability_reports
-from servicedesk.service_layer.history import aware
 from servicedesk.service_layer.stability import READERS, shown
 from servicedesk.service_layer.unit_of_work import UowFactory
 
@@ -78,19 +76,9 @@ def _page(conn, principal: Principal, filters: dict, limit: int, cursor: str | N
         query = query.where(t.c.occurred_at >= filters["since"])
     if filters.get("until"):
         query = query.where(t.c.occurred_at < filters["until"])
-    if cursor:
-        after_at, after_id = decode_cursor(cursor, 2)
-        try:
-            after = dt.datetime.fromisoformat(after_at)
-        except ValueError:
-            raise InvalidInput("分页游标无效", "Invalid cursor", field="cursor") from None
-        query = query.where(sa.or_(t.c.reported_at < after, sa.and_(t.c.reported_at == after, t.c.id < after_id)))
-    query = query.order_by(t.c.reported_at.desc(), t.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, t.c.reported_at, t.c.id, cursor).limit(limit + 1)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def _next(rows: list[dict], limit: int) -> str | None:
-    if len(rows) <= limit:
-        return None
-    last = rows[limit - 1]
-    return encode_cursor(aware(last["reported_at"]).isoformat(), last["id"])
+    return next_newest_first(rows, limit, "reported_at")
