@@ -50,8 +50,11 @@ class _UtcDateTime(sqlite.DATETIME):
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """An engine with the pragmas and pool settings each backend needs."""
+    """An engine with the pragmas and pool settings each backend needs. A failed statement's error
+    names the statement, never its values (``hide_parameters``): errors are logged, and the values
+    are people's data (a revocation's reason, an ID digest, a name)."""
     kwargs.setdefault("json_serializer", _json_dumps)
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -36,6 +36,12 @@ _SECRETS = [
     (re.compile(r"(\"(?:token|secret|password|api_key)\"\s*:\s*\")[^\"]*", re.IGNORECASE), r"\1" + REDACTED),
     (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
     (re.compile(r"\btx\.[0-9a-f]{16}\.[A-Za-z0-9_-]+"), "tx." + REDACTED),
+    # PostgreSQL's error details quote the values of a key or a failing row (people's data).
+    (
+        re.compile(r"(Key \([^)]*\)=)\(.*?\)(?= (?:already exists|is not present|is still referenced|conflicts))"),
+        r"\1" + REDACTED,
+    ),
+    (re.compile(r"(Failing row contains )\(.*\)"), r"\1" + REDACTED),
 ]
 
 

@@ -215,7 +215,9 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity(err: IntegrityError) -> Response:
         # A uniqueness race the domain check could not see (two writers at once): nothing was written.
-        log.warning("integrity error: %s", err.orig)
+        # The constraint's name, not the driver's message: PostgreSQL's says the key's values.
+        diag = getattr(err.orig, "diag", None)
+        log.warning("integrity error: %s %s", type(err.orig).__name__, getattr(diag, "constraint_name", None) or "")
         return problem(
             409,
             "conflict",
@@ -228,7 +230,7 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(DataError)
     def _data_error(err: DataError) -> Response:
         # A value the database cannot hold (a number out of range, say): the caller's input, not our fault.
-        log.warning("data error: %s", err.orig)
+        log.warning("data error: %s", type(err.orig).__name__)  # the driver's message quotes the value
         return problem(
             422,
             "invalid-input",
