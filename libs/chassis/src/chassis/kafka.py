@@ -66,6 +66,10 @@ class KafkaAccess:
             # raises NoBrokersAvailable, which a busy broker (a loaded machine, one just restarted)
             # can miss. A relay or consumer made then would fail to start for nothing.
             "api_version_auto_timeout_ms": API_VERSION_PROBE_MS,
+            # A fetch answer may hold up to fetch_max_bytes (50 MiB); kafka-python refuses any frame over
+            # 1 MB by default ("Invalid frame length"), so a consumer reading a full topic from the start
+            # (a replay, a view rebuilt) failed its fetches once three partitions held a megabyte between them.
+            "receive_message_max_bytes": RECEIVE_MAX_BYTES,
         }
         if protocol.startswith("SASL_"):
             config.update(
@@ -83,6 +87,8 @@ class KafkaAccess:
 
 #: How long a new client waits for the broker to say its version (see ``client_config``).
 API_VERSION_PROBE_MS = 15_000
+#: The largest answer a client takes from the broker: above a fetch's 50 MiB (see ``client_config``).
+RECEIVE_MAX_BYTES = 64 * 1024 * 1024
 
 
 def make_producer(access: KafkaAccess, **overrides: Any) -> KafkaProducer:
